@@ -1,0 +1,22 @@
+"""Template context for the page shell: who is logged in, in which unit, and the navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from sauro.org.access import can_read_audit, is_admin
+from sauro.org.selectors import primary_membership
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    membership = primary_membership(user=user)  # type: ignore[arg-type]
+    return {
+        "shell_membership": membership,
+        "shell_can_read_audit": can_read_audit(user),  # type: ignore[arg-type]
+        "shell_is_admin": is_admin(user),  # type: ignore[arg-type]
+    }

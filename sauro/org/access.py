@@ -1,0 +1,121 @@
+"""The visibility gate for units and people (ARCHITECTURE rule 2).
+
+Who sees what:
+- holders of a committee-wide role (leader, monitor, inspector, admin) see every unit of their committee
+  (the root of the tree their unit belongs to) and everyone in it;
+- a unit head or an officer sees their own unit(s) with everything below, and the chain of units above
+  them (the bodies they answer to); nothing of a sibling unit, e.g. another commune.
+
+Every page, API call, export and report takes units and people through ``units_visible_to`` and
+``people_visible_to``; an object outside them is answered with 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from sauro.accounts.models import User
+from sauro.common import clock
+from sauro.org.choices import AUDIT_READER_ROLES, COMMITTEE_WIDE_ROLES, Role
+from sauro.org.models import Membership, Unit
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see, computed once per request from their active memberships."""
+
+    roles: frozenset[str] = frozenset()
+    # Materialised paths whose whole subtree is visible.
+    subtree_paths: tuple[str, ...] = ()
+    # Units visible by themselves (the chain above the user's units).
+    extra_unit_ids: frozenset[int] = field(default_factory=frozenset)
+    unit_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.subtree_paths and not self.extra_unit_ids
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+_CACHE_ATTR = "_sauro_scope"
+
+
+def user_scope(user: User) -> Scope:
+    """The user's scope, cached on the user object for the rest of the request."""
+    if not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached: Scope | None = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    memberships = list(
+        Membership.objects.active_on(clock.today())
+        .filter(person=user, unit__valid_to__isnull=True)
+        .select_related("unit")
+        .only("role", "unit__id", "unit__path")
+    )
+    roles = frozenset(m.role for m in memberships)
+    subtree: set[str] = set()
+    extra: set[int] = set()
+    for m in memberships:
+        if m.role in COMMITTEE_WIDE_ROLES:
+            root_id = m.unit.path.strip("/").split("/")[0]
+            subtree.add(f"/{root_id}/")
+        else:
+            subtree.add(m.unit.path)
+            extra.update(m.unit.ancestor_ids)
+    # Drop paths already covered by a shorter one, to keep the query small.
+    paths = sorted(subtree, key=len)
+    kept: list[str] = []
+    for p in paths:
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    scope = Scope(
+        roles=roles,
+        subtree_paths=tuple(kept),
+        extra_unit_ids=frozenset(extra),
+        unit_ids=frozenset(m.unit_id for m in memberships),
+    )
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def _unit_filter(scope: Scope, prefix: str = "") -> Q:
+    q = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
+    for p in scope.subtree_paths:
+        q |= Q(**{f"{prefix}path__startswith": p})
+    if scope.extra_unit_ids:
+        q |= Q(**{f"{prefix}pk__in": sorted(scope.extra_unit_ids)})
+    return q
+
+
+def units_visible_to(user: User) -> QuerySet[Unit]:
+    """Every unit the user may see (including former units kept for history)."""
+    scope = user_scope(user)
+    if scope.is_empty:
+        return Unit.objects.none()
+    return Unit.objects.filter(_unit_filter(scope))
+
+
+def people_visible_to(user: User) -> QuerySet[User]:
+    """People the user may see: themselves and anyone holding a role in a unit whose members they may see.
+
+    Members of the units above a unit-scoped user (their chain) are visible too: those are the leaders they
+    answer to.
+    """
+    scope = user_scope(user)
+    if scope.is_empty:
+        return User.objects.filter(pk=user.pk) if user.is_authenticated else User.objects.none()
+    unit_q = _unit_filter(scope, prefix="memberships__unit__")
+    return User.objects.filter(Q(pk=user.pk) | unit_q).distinct()
+
+
+def can_read_audit(user: User) -> bool:
+    return user_scope(user).has_role(*AUDIT_READER_ROLES)
+
+
+def is_admin(user: User) -> bool:
+    return user_scope(user).has_role(Role.ADMIN)

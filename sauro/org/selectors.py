@@ -1,0 +1,137 @@
+"""Every read of the organisation, through the visibility gate in ``org.access``."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from sauro.accounts.models import User
+from sauro.common import clock
+from sauro.org.access import people_visible_to, units_visible_to, user_scope
+from sauro.org.choices import Role
+from sauro.org.models import Membership, Unit, UnitName
+
+ERR_UNIT_NOT_FOUND = "Không tìm thấy đơn vị."
+
+
+def unit_list(*, user: User, include_former: bool = False, kind: str | None = None) -> QuerySet[Unit]:
+    """Visible units in tree order (depth-first by path)."""
+    qs = units_visible_to(user)
+    if not include_former:
+        qs = qs.filter(valid_to__isnull=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("path")
+
+
+@dataclass
+class TreeNode:
+    unit: Unit
+    member_count: int
+    children: list[TreeNode]
+
+
+def unit_tree(*, user: User, include_former: bool = False) -> list[TreeNode]:
+    """The visible units as a forest, with active member counts, in two queries whatever the size."""
+    today = clock.today()
+    active = Q(memberships__valid_from__lte=today) & (
+        Q(memberships__valid_to__isnull=True) | Q(memberships__valid_to__gte=today)
+    )
+    units = list(
+        unit_list(user=user, include_former=include_former).annotate(
+            member_count=Count("memberships__person", filter=active, distinct=True)
+        )
+    )
+    nodes = {u.pk: TreeNode(unit=u, member_count=u.member_count, children=[]) for u in units}  # type: ignore[attr-defined]
+    roots: list[TreeNode] = []
+    for u in units:
+        node = nodes[u.pk]
+        parent = nodes.get(u.parent_id) if u.parent_id else None
+        (parent.children if parent else roots).append(node)
+    for node in nodes.values():
+        node.children.sort(key=lambda n: (n.unit.sort_order, n.unit.name))
+    roots.sort(key=lambda n: (n.unit.sort_order, n.unit.name))
+    return roots
+
+
+def unit_get(*, user: User, unit_id: int) -> Unit:
+    """One visible unit, or 404 (never 403: the existence of another unit's data is not revealed)."""
+    unit = units_visible_to(user).select_related("parent", "successor").filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404(ERR_UNIT_NOT_FOUND)
+    return unit
+
+
+def unit_ancestors(*, user: User, unit: Unit) -> list[Unit]:
+    ids = unit.ancestor_ids
+    found = {u.pk: u for u in units_visible_to(user).filter(pk__in=ids)}
+    return [found[i] for i in ids if i in found]
+
+
+def unit_members(*, user: User, unit: Unit, on_date: datetime.date | None = None) -> QuerySet[Membership]:
+    """Memberships of ``unit`` active on ``on_date`` (default today), if the user may see the unit."""
+    unit_get(user=user, unit_id=unit.pk)
+    day = on_date or clock.today()
+    return (
+        Membership.objects.active_on(day)
+        .filter(unit=unit)
+        .select_related("person")
+        .order_by("role", "person__full_name")
+    )
+
+
+def unit_former_members(*, user: User, unit: Unit) -> QuerySet[Membership]:
+    unit_get(user=user, unit_id=unit.pk)
+    return (
+        Membership.objects.filter(unit=unit, valid_to__lt=clock.today())
+        .select_related("person")
+        .order_by("-valid_to", "person__full_name")
+    )
+
+
+def unit_name_on(*, unit: Unit, day: datetime.date) -> str:
+    """The name the unit carried on ``day`` (history shows the name at the time)."""
+    former = UnitName.objects.filter(unit=unit, valid_from__lte=day, valid_to__gte=day).first()
+    return former.name if former else unit.name
+
+
+def people_list(*, user: User, unit_id: int | None = None) -> QuerySet[User]:
+    """Visible people; with ``unit_id``, those holding an active role in that (visible) unit."""
+    qs = people_visible_to(user).filter(is_active=True)
+    if unit_id is not None:
+        unit_get(user=user, unit_id=unit_id)
+        today = clock.today()
+        qs = User.objects.filter(
+            pk__in=Membership.objects.active_on(today).filter(unit_id=unit_id).values("person_id"),
+            is_active=True,
+        )
+    return qs.order_by("full_name", "username")
+
+
+def person_memberships(*, user: User, person: User, on_date: datetime.date | None = None) -> QuerySet[Membership]:
+    day = on_date or clock.today()
+    return (
+        Membership.objects.active_on(day)
+        .filter(person=person, unit__in=units_visible_to(user))
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+
+
+def primary_membership(*, user: User) -> Membership | None:
+    """The membership shown in the header: the highest role in the highest unit."""
+    priority = [Role.ADMIN, Role.LEADER, Role.MONITOR, Role.INSPECTOR, Role.UNIT_HEAD, Role.OFFICER]
+    memberships = list(
+        Membership.objects.active_on(clock.today()).filter(person=user).select_related("unit").order_by("unit__depth")
+    )
+    if not memberships:
+        return None
+    memberships.sort(key=lambda m: (priority.index(Role(m.role)), m.unit.depth))
+    return memberships[0]
+
+
+def user_roles(*, user: User) -> frozenset[str]:
+    return user_scope(user).roles

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from sauro.org import views
+
+app_name = "org"
+urlpatterns = [
+    path("", views.unit_tree_view, name="unit_tree"),
+    path("don-vi/<int:unit_id>/", views.unit_detail_view, name="unit_detail"),
+]

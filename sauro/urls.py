@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sauro.api import api
+
+urlpatterns = [
+    path("", include("sauro.common.urls")),
+    path("", include("sauro.accounts.urls")),
+    path("to-chuc/", include("sauro.org.urls")),
+    path("nhat-ky/", include("sauro.audit.urls")),
+    path("quan-tri/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
