@@ -1,0 +1,48 @@
+# Sáu Rõ — the two commands (make run, make test) and the usual chores.
+# Needs only python3 (3.11+) and make; uv is bootstrapped into .tools/ if it is not on PATH.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION ?= 0.13.9
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+
+.PHONY: run test lint fmt typecheck install install-dev e2e bench bench-quick clean help
+
+help:
+	@echo "make run   — install, migrate, load the Huế demo, start the web server and the worker"
+	@echo "make test  — install dev dependencies and run the whole test suite"
+	@echo "make lint  — ruff + mypy + makemigrations --check;  make fmt — format the code"
+
+$(CURDIR)/.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+# Production dependencies only (what `make run` needs).
+install: $(UV)
+	$(UV) sync --frozen --no-dev --inexact --python $(PYTHON)
+
+install-dev: $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+
+run: install
+	$(BIN)/sauro serve --setup
+
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy sauro
+	$(BIN)/sauro makemigrations --check --dry-run
+
+fmt: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .tools var/static

@@ -1,0 +1,83 @@
+"""Shared fixtures: a small organisation with people in each role."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from sauro.accounts.models import User
+from sauro.accounts.services import user_create
+from sauro.org.choices import Role, UnitKind
+from sauro.org.models import Unit
+from sauro.org.services import membership_create, unit_create
+
+PASSWORD = "mat-khau-thu-nghiem"
+START = datetime.date(2025, 7, 1)
+START_NEXT = datetime.date(2025, 10, 1)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):  # type: ignore[no-untyped-def]
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class Org:
+    """A miniature Huế: the committee, two agencies (one with a department) and two wards."""
+
+    START = START
+    START_NEXT = START_NEXT
+
+    def __init__(self) -> None:
+        self.city = unit_create(
+            acting_user=None, code="TU", name="Thành ủy Huế", kind=UnitKind.COMMITTEE, parent=None, valid_from=START
+        )
+        self.standing = self.unit("TTTU", "Thường trực Thành ủy", UnitKind.STANDING, self.city)
+        self.office = self.unit("VPTU", "Văn phòng Thành ủy", UnitKind.AGENCY, self.city)
+        self.btc = self.unit("BTCTU", "Ban Tổ chức Thành ủy", UnitKind.AGENCY, self.city)
+        self.btc_dept = self.unit("BTCTU-TCCB", "Phòng Tổ chức cán bộ", UnitKind.DEPARTMENT, self.btc)
+        self.ubkt = self.unit("UBKTTU", "Ủy ban Kiểm tra Thành ủy", UnitKind.AGENCY, self.city)
+        self.phuxuan = self.unit("P-PHUXUAN", "Đảng ủy phường Phú Xuân", UnitKind.WARD, self.city)
+        self.ancuu = self.unit("P-ANCUU", "Đảng ủy phường An Cựu", UnitKind.WARD, self.city)
+        self.leader = self.person("bithu", "Nguyễn Văn Bí", self.standing, Role.LEADER)
+        self.monitor = self.person("vanphong", "Trần Thị Văn", self.office, Role.MONITOR)
+        self.btc_head = self.person("bantochuc", "Lê Văn Tổ", self.btc, Role.UNIT_HEAD)
+        self.btc_officer = self.person("chuyenvien.btc", "Phạm Thị Chuyên", self.btc_dept, Role.OFFICER)
+        self.inspector = self.person("kiemtra", "Hoàng Văn Kiểm", self.ubkt, Role.INSPECTOR)
+        self.phuxuan_head = self.person("phuxuan", "Võ Văn Phú", self.phuxuan, Role.UNIT_HEAD)
+        self.ancuu_head = self.person("ancuu", "Đặng Thị An", self.ancuu, Role.UNIT_HEAD)
+        self.ancuu_officer = self.person("cv.ancuu", "Bùi Văn Cựu", self.ancuu, Role.OFFICER)
+        self.admin = self.person("admin", "Quản Trị Viên", self.city, Role.ADMIN, is_staff=True)
+
+    def unit(self, code: str, name: str, kind: str, parent: Unit) -> Unit:
+        return unit_create(acting_user=None, code=code, name=name, kind=kind, parent=parent, valid_from=START)
+
+    def person(self, username: str, full_name: str, unit: Unit, role: str, is_staff: bool = False) -> User:
+        user = user_create(
+            acting_user=None, username=username, full_name=full_name, password=PASSWORD, is_staff=is_staff
+        )
+        membership_create(acting_user=None, person=user, unit=unit, role=role, valid_from=START)
+        return user
+
+
+@pytest.fixture
+def org(db) -> Org:  # type: ignore[no-untyped-def]
+    return Org()
+
+
+@pytest.fixture
+def client_for():  # type: ignore[no-untyped-def]
+    """A logged-in test client for a user."""
+
+    def make(user: User) -> Client:
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
