@@ -1,0 +1,108 @@
+"""The working-day calendar: the only way business code counts working days (ARCHITECTURE, rule 4).
+
+Public API (each function consults the override table as it is in the database at the time of the call)::
+
+    is_working_day(d) -> bool
+    add_working_days(d, n) -> date            # n working days after d (before it if n < 0), d not counted
+    working_days_between(start, end) -> int   # inverse of add_working_days; see WorkCalendar for the rule
+    deadline_on_or_after(d) -> date           # Bộ luật Dân sự 2015, Điều 148 khoản 5
+    holidays_between(start, end) -> list[Holiday]
+    current_calendar() -> WorkCalendar        # one snapshot, for many computations at once
+
+A working day is a Monday to Friday that is not a public holiday of the Labour Code (with its nghỉ bù), unless
+the override table (``sauro.workdays.WorkdayOverride``, edited in the admin with the citing document) says
+otherwise; the override table always wins.  The statutory rules and their default layouts are described in
+:mod:`.statutory`; the lunar calendar behind Tết and Giỗ Tổ in :mod:`.lunar`.
+
+Why not the ``holidays`` package (used only by the tests, to cross-check): its Vietnamese calendar is a table
+for 1901–2099 rather than the astronomical rule, it hard-codes its own guesses for how Tết and the second
+Quốc khánh day are laid out and a list of past swaps that only changes with a new release and a deploy, and
+it cannot say which legal text makes a day off.  Here every day off is traceable to an article of the law or
+to a recorded decision that an administrator can add the day it is published.
+
+For bulk work (a list of tasks, a report), take one snapshot with ``current_calendar()`` and call its
+methods: each module-level function costs one small query.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from .lunar import LunarDate, lunar_to_solar, solar_to_lunar
+from .types import Holiday, HolidayKind, Override
+from .work_calendar import WorkCalendar
+
+__all__ = [
+    "Holiday",
+    "HolidayKind",
+    "LunarDate",
+    "Override",
+    "WorkCalendar",
+    "add_working_days",
+    "current_calendar",
+    "deadline_on_or_after",
+    "holidays_between",
+    "is_working_day",
+    "lunar_to_solar",
+    "solar_to_lunar",
+    "working_days_between",
+]
+
+# The last calendar built from the override table, with the table's version it was built from.  It is only a
+# cache: every call first reads the version (row count and latest ``updated_at``) from the database, so a
+# change made by any process is seen by the next call of every process.
+_cached: tuple[tuple[Any, ...], WorkCalendar] | None = None
+
+
+def current_calendar() -> WorkCalendar:
+    """The working-day calendar with the override table as it is now in the database.
+
+    One aggregate query when the table has not changed since the last call in this process; two when it has.
+    """
+    global _cached
+    # Imported here so that `common` loads without the app registry (and the pure logic without Django).
+    from django.db.models import Count, Max
+
+    from sauro.workdays.models import WorkdayOverride
+
+    state = WorkdayOverride.objects.aggregate(count=Count("pk"), last_change=Max("updated_at"))
+    version = (state["count"], state["last_change"])
+    cached = _cached
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    rows = WorkdayOverride.objects.values_list("date", "is_working_day", "name", "citing_document")
+    calendar = WorkCalendar(
+        {
+            day: Override(is_working_day=working, name=name, citing_document=citation)
+            for day, working, name, citation in rows
+        }
+    )
+    # Rows read after the version can only be newer than it: at worst the next call rebuilds once more.
+    _cached = (version, calendar)
+    return calendar
+
+
+def is_working_day(d: datetime.date) -> bool:
+    """Whether ``d`` is a working day."""
+    return current_calendar().is_working_day(d)
+
+
+def add_working_days(d: datetime.date, n: int) -> datetime.date:
+    """The n-th working day after ``d`` (before it when ``n < 0``), ``d`` not counted; ``n == 0`` gives ``d``."""
+    return current_calendar().add_working_days(d, n)
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days in ``(start, end]``, or minus those in ``[end, start)`` when ``end < start``."""
+    return current_calendar().working_days_between(start, end)
+
+
+def deadline_on_or_after(d: datetime.date) -> datetime.date:
+    """``d``, or the next working day when ``d`` is a day off (Bộ luật Dân sự 2015, Điều 148 khoản 5)."""
+    return current_calendar().deadline_on_or_after(d)
+
+
+def holidays_between(start: datetime.date, end: datetime.date) -> list[Holiday]:
+    """The holidays, nghỉ bù days and override days off in ``[start, end]``, in date order."""
+    return current_calendar().holidays_between(start, end)

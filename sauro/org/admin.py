@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from sauro.org.models import Membership, Unit, UnitName
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Units and memberships change only through org.services (restructuring moves obligations and
+    writes the journal); the admin shows them for reference."""
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Unit)
+class UnitAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "kind", "parent", "valid_from", "valid_to", "successor")
+    list_filter = ("kind",)
+    search_fields = ("code", "name")
+
+
+@admin.register(Membership)
+class MembershipAdmin(ReadOnlyAdmin):
+    list_display = ("person", "unit", "role", "position", "valid_from", "valid_to")
+    list_filter = ("role",)
+    search_fields = ("person__full_name", "person__username", "unit__name")
+    list_select_related = ("person", "unit")
+
+
+@admin.register(UnitName)
+class UnitNameAdmin(ReadOnlyAdmin):
+    list_display = ("unit", "name", "valid_from", "valid_to")

@@ -1,0 +1,119 @@
+"""The override table: seeded decisions, immediate effect of changes, the admin page."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
+
+from sauro.audit.models import AuditEntry
+from sauro.common import calendar
+from sauro.common.calendar import HolidayKind
+from sauro.workdays.models import WorkdayOverride
+
+D = datetime.date
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_seeded_2026_new_year_swap_applies() -> None:
+    assert not calendar.is_working_day(D(2026, 1, 2))  # Friday off
+    assert calendar.is_working_day(D(2026, 1, 10))  # Saturday worked
+    assert calendar.add_working_days(D(2025, 12, 31), 1) == D(2026, 1, 5)
+    assert calendar.working_days_between(D(2026, 1, 4), D(2026, 1, 10)) == 6
+
+
+def test_the_example_from_the_specification() -> None:
+    assert calendar.add_working_days(D(2026, 2, 10), 10) == D(2026, 3, 3)
+    assert calendar.working_days_between(D(2026, 2, 10), D(2026, 3, 3)) == 10
+    assert calendar.deadline_on_or_after(D(2026, 2, 14)) == D(2026, 2, 23)
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (D(2025, 1, 24), True),  # Friday before the Tết break
+        (D(2025, 1, 27), False),  # 28 tháng Chạp, the first of the 5 Tết days decided for 2025
+        (D(2025, 1, 31), False),
+        (D(2025, 2, 3), True),  # not a nghỉ bù: the decided layout ends on Sunday 2 Feb
+        (D(2025, 2, 8), False),  # an ordinary Saturday
+        (D(2025, 4, 26), True),  # Saturday worked for …
+        (D(2025, 5, 2), False),  # … Friday 2 May off
+        (D(2025, 9, 1), False),
+        (D(2025, 9, 3), True),
+        (D(2026, 11, 24), False),  # Ngày Văn hóa Việt Nam
+    ],
+)
+def test_the_seeded_2025_decisions_apply(day: datetime.date, working: bool) -> None:
+    assert calendar.is_working_day(day) is working
+
+
+def test_every_seeded_row_cites_a_document() -> None:
+    rows = list(WorkdayOverride.objects.all())
+    assert len(rows) >= 8
+    assert all(row.name and row.citing_document and row.note for row in rows)
+
+
+def test_holidays_between_names_the_seeded_days() -> None:
+    days = {h.date: h for h in calendar.holidays_between(D(2026, 1, 1), D(2026, 1, 31))}
+    assert days[D(2026, 1, 1)].kind == HolidayKind.STATUTORY
+    assert days[D(2026, 1, 2)].kind == HolidayKind.OVERRIDE
+    assert "Bộ Nội vụ" in days[D(2026, 1, 2)].citing_document
+    assert D(2026, 1, 10) not in days
+
+
+def test_a_new_override_applies_at_once() -> None:
+    day = D(2026, 3, 4)  # an ordinary Wednesday
+    assert calendar.is_working_day(day)
+    row = WorkdayOverride.objects.create(date=day, name="Nghỉ đột xuất", citing_document="Văn bản thử nghiệm")
+    assert not calendar.is_working_day(day)
+    assert calendar.add_working_days(D(2026, 3, 3), 1) == D(2026, 3, 5)
+
+    row.is_working_day = True
+    row.save()
+    assert calendar.is_working_day(day)
+
+    WorkdayOverride.objects.filter(pk=row.pk).update(is_working_day=False)
+    assert not calendar.is_working_day(day)
+
+    row.delete()
+    assert calendar.is_working_day(day)
+
+
+def test_an_unchanged_table_costs_one_query(django_assert_num_queries: DjangoAssertNumQueries) -> None:
+    calendar.is_working_day(D(2026, 1, 2))
+    with django_assert_num_queries(1):
+        assert calendar.is_working_day(D(2026, 1, 10))
+    snapshot = calendar.current_calendar()
+    with django_assert_num_queries(0):
+        assert snapshot.add_working_days(D(2026, 2, 10), 10) == D(2026, 3, 3)
+
+
+def test_the_admin_page_edits_the_table_and_journals_it(admin_client: Client) -> None:
+    changelist = reverse("admin:workdays_workdayoverride_changelist")
+    response = admin_client.get(changelist)
+    assert response.status_code == 200
+    assert "Ngày Văn hóa Việt Nam" in response.content.decode()
+
+    response = admin_client.post(
+        reverse("admin:workdays_workdayoverride_add"),
+        {
+            "date": "04/03/2026",
+            "name": "Nghỉ đột xuất",
+            "citing_document": "Văn bản thử nghiệm",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert WorkdayOverride.objects.filter(date=D(2026, 3, 4)).exists()  # day/month/year, as written in Vietnam
+    assert not calendar.is_working_day(D(2026, 3, 4))
+    assert AuditEntry.objects.filter(action="workdayoverride.create").exists()
+
+
+def test_dates_outside_the_calendar_are_refused() -> None:
+    row = WorkdayOverride(date=D(2300, 1, 1), name="x", citing_document="y")
+    with pytest.raises(Exception, match="1800"):
+        row.full_clean()
