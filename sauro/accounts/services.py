@@ -28,11 +28,17 @@ def user_create(
     username: str,
     full_name: str,
     password: str | None,
+    password_hash: str | None = None,
     email: str = "",
     phone: str = "",
     is_staff: bool = False,
+    is_superuser: bool = False,
 ) -> User:
-    """Create a person; ``password=None`` leaves the account without a usable password."""
+    """Create a person; ``password=None`` leaves the account without a usable password.
+
+    ``password_hash`` (from ``make_password``) lets a bulk loader hash one shared password once instead of
+    running argon2 for every account.
+    """
     username = username.strip()
     full_name = full_name.strip()
     if not full_name:
@@ -40,8 +46,17 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         msg = ERR_USERNAME_TAKEN.format(username=username)
         raise ValidationFailed(msg, fields={"username": msg})
-    user = User(username=username, full_name=full_name, email=email, phone=phone, is_staff=is_staff)
-    if password is None:
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        is_staff=is_staff or is_superuser,
+        is_superuser=is_superuser,
+    )
+    if password_hash is not None:
+        user.password = password_hash
+    elif password is None:
         user.set_unusable_password()
     else:
         user.set_password(password)
@@ -51,7 +66,13 @@ def user_create(
         acting_user=acting_user,
         action="user.create",
         obj=user,
-        after={"username": username, "full_name": full_name, "email": email, "is_staff": is_staff},
+        after={
+            "username": username,
+            "full_name": full_name,
+            "email": email,
+            "is_staff": user.is_staff,
+            "is_superuser": is_superuser,
+        },
     )
     return user
 

@@ -1,0 +1,26 @@
+"""Gunicorn settings for Sáu Rõ: ``gunicorn -c python:sauro.common.gunicorn_conf``.
+
+``sauro serve`` starts gunicorn with this file and passes ``--bind`` and ``--workers`` on the command line
+(which take precedence). Behind a reverse proxy set ``FORWARDED_ALLOW_IPS`` to the proxy's address.
+"""
+
+from __future__ import annotations
+
+import os
+
+wsgi_app = "sauro.wsgi:application"
+bind = [os.environ.get("BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")]
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+# On SIGTERM, requests in flight get this long to finish.
+graceful_timeout = 10
+# Access log to stdout, errors to stderr.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+proc_name = "sauro-web"
+# Gunicorn 27's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl): two instances on
+# one machine (a test run beside `make run`) would fight over it, and nothing here uses it.
+control_socket_disable = True
