@@ -1,7 +1,8 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from sauro.accounts import views
+
 urlpatterns = [
-    path("dang-nhap/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-nhap/", views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", views.LogoutView.as_view(), name="logout"),
 ]

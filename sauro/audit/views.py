@@ -1,13 +1,125 @@
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The audit journal page: inspectors and administrators only (everyone else gets a 404)."""
 
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from sauro.audit.forms import AuditFilterForm, action_label, journaled_model, object_type_label
 from sauro.audit.models import AuditEntry
-from sauro.org.access import can_read_audit
+from sauro.audit.selectors import audit_entry_page
+from sauro.common.views import AuthenticatedRequest, render_page
+
+# Object types with a page of their own, and the URL name that shows one.
+OBJECT_PAGES = {
+    "org.unit": ("org:unit_detail", "unit_id"),
+    "accounts.user": ("org:person_detail", "person_id"),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+    changed: bool
+
+
+@dataclass(frozen=True)
+class JournalRow:
+    """An entry as the page shows it: Vietnamese labels, a link to the object, the changed fields."""
+
+    entry: AuditEntry
+    action_label: str
+    object_type_label: str
+    object_url: str
+    changes: list[Change]
+
+
+def _model_field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
+    if model is None:
+        return None
+    try:
+        # get_field knows attnames too ("parent_id" is the field "parent").
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+def _show(value: Any, field: models.Field[Any, Any] | None = None) -> str:
+    """A snapshot value as an official reads it: choice labels, dates as dd/mm/yyyy, Có/Không."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if field is not None and field.choices:
+        labels = {str(k): str(v) for k, v in field.flatchoices}
+        return labels.get(str(value), str(value))
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y") if len(value) == 10 else value
+        except ValueError:
+            return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _changes(object_type: str, before: Any, after: Any) -> list[Change]:
+    """Field-by-field before/after, for the usual dict snapshots; anything else as one row."""
+    if not isinstance(before, dict | None) or not isinstance(after, dict | None):
+        return [Change(field="", before=_show(before), after=_show(after), changed=before != after)]
+    model = journaled_model(object_type)
+    old, new = before or {}, after or {}
+    rows = []
+    for key in list(old) + [k for k in new if k not in old]:
+        field = _model_field(model, key)
+        rows.append(
+            Change(
+                field=str(capfirst(field.verbose_name)) if field is not None else key,
+                before=_show(old.get(key), field) if before is not None else "",
+                after=_show(new.get(key), field) if after is not None else "",
+                changed=before is not None and after is not None and old.get(key) != new.get(key),
+            )
+        )
+    return rows
+
+
+def _object_url(entry: AuditEntry) -> str:
+    page = OBJECT_PAGES.get(entry.object_type)
+    if page is None or not entry.object_id.isdigit():
+        return ""
+    url_name, kwarg = page
+    return reverse(url_name, kwargs={kwarg: int(entry.object_id)})
+
+
+def _row(entry: AuditEntry) -> JournalRow:
+    return JournalRow(
+        entry=entry,
+        action_label=action_label(entry.action),
+        object_type_label=object_type_label(entry.object_type),
+        object_url=_object_url(entry),
+        changes=_changes(entry.object_type, entry.before, entry.after),
+    )
 
 
 @login_required
-def audit_list_view(request: HttpRequest) -> HttpResponse:
-    if not can_read_audit(request.user):  # type: ignore[arg-type]
-        raise Http404
-    return render(request, "audit/list.html", {"entries": AuditEntry.objects.all()[:100]})
+def audit_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET)
+    page = audit_entry_page(user=request.user, filters=form.filters())
+    context = {
+        "form": form,
+        "rows": [_row(e) for e in page.entries],
+        "next_before": page.next_before_seq,
+        "is_first_page": form.filters().before_seq is None,
+    }
+    return render_page(request, "audit/list.html", context, partial_template_name="audit/_journal.html")

@@ -1,8 +1,94 @@
+"""Pages of the shell (the overview, placeholders for sections still being built) and the page helpers
+every app's views use."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django_htmx.middleware import HtmxDetails
+
+from sauro.accounts.models import User
+from sauro.org.selectors import person_memberships
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request of a ``login_required`` view: ``user`` is a real ``User`` (for the type checker)."""
+
+    user: User
+
+
+def is_partial_request(request: HttpRequest) -> bool:
+    """True for an htmx request that wants a fragment: not boosted (a boosted link wants the whole page)
+    and not a history restore (htmx rebuilds the whole page from it)."""
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)
+    return htmx is not None and bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render_page(
+    request: HttpRequest,
+    template_name: str,
+    context: Mapping[str, Any],
+    *,
+    partial_template_name: str | None = None,
+) -> HttpResponse:
+    """Render a page, or only its partial for a non-boosted htmx request (the idea of NetBox's
+    ``utilities/htmx.py::htmx_partial``).
+
+    ``Vary: HX-Request`` keeps a browser from showing a cached fragment as the whole page on "Back".
+    """
+    name = partial_template_name if partial_template_name and is_partial_request(request) else template_name
+    response = render(request, name, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "common/home.html")
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    memberships = person_memberships(user=request.user, person=request.user)
+    return render(request, "common/home.html", {"memberships": memberships})
+
+
+# The sections of the navigation that later releases build; each shows the same placeholder page.
+SECTIONS: dict[str, tuple[Promise, Promise]] = {
+    "tasks": (
+        _("Nhiệm vụ"),
+        _(
+            "Giao nhiệm vụ bảo đảm “6 rõ”, theo dõi tiến độ, khó khăn, vướng mắc và sản phẩm của từng nhiệm vụ "
+            "đến khi hoàn thành."
+        ),
+    ),
+    "directives": (
+        _("Văn bản"),
+        _(
+            "Đăng ký văn bản chỉ đạo (nghị quyết, kết luận, chỉ thị, chương trình, kế hoạch…) và cụ thể hóa "
+            "thành nhiệm vụ cho từng cơ quan, đơn vị."
+        ),
+    ),
+    "programs": (
+        _("Chương trình công tác"),
+        _("Chương trình công tác năm, quý của từng cơ quan, đơn vị; nhập và xuất tệp Excel."),
+    ),
+    "reports": (
+        _("Báo cáo"),
+        _("Chế độ báo cáo định kỳ, theo dõi thời hạn gửi báo cáo và báo cáo sơ kết quý xuất ra tệp Word, Excel."),
+    ),
+}
+
+
+@login_required
+def section_placeholder(request: AuthenticatedRequest, section: str) -> HttpResponse:
+    if section not in SECTIONS:
+        raise Http404
+    title, description = SECTIONS[section]
+    return render(
+        request,
+        "common/placeholder.html",
+        {"section_title": title, "section_description": description, "nav_section": section},
+    )

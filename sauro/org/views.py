@@ -1,17 +1,177 @@
+"""Pages of the organisation: the unit tree, a unit, a person.
+
+Every read goes through ``org.selectors`` (or, for people, the ``org.access`` gate), so another unit's data
+is a 404 here exactly as in the API.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
+from sauro.accounts.models import User
+from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.org import selectors
+from sauro.org.access import people_visible_to
+from sauro.org.choices import Role, UnitKind
+from sauro.org.models import Membership, Unit
+
+ERR_PERSON_NOT_FOUND = "Không tìm thấy người này."
+
+# A flat list at least this long (the 40 communes and wards) is shown in two columns on wide screens.
+COLUMNS_FROM = 10
+FORMER_GROUP_LABEL = _("Đơn vị đã sáp nhập, giải thể")
+KIND_ORDER = {kind.value: i for i, kind in enumerate(UnitKind)}
+# Members are listed as an official expects: leaders first, then the rest in the order of the roles.
+ROLE_ORDER = {role.value: i for i, role in enumerate(Role)}
+
+
+def fold(text: str) -> str:
+    """Lower-case text without Vietnamese diacritics, as the search box of the tree compares it."""
+    decomposed = unicodedata.normalize("NFD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.replace("đ", "d").replace("Đ", "d").lower().split())
+
+
+@dataclass
+class TreeGroup:
+    """Children of one tree item shown together, under a heading when they are grouped by kind."""
+
+    label: str
+    items: list[TreeItem]
+    columns: bool = False
+
+
+@dataclass
+class TreeItem:
+    """A unit as the tree page shows it."""
+
+    unit: Unit
+    member_count: int
+    successor: Unit | None
+    expanded: bool
+    search_text: str
+    groups: list[TreeGroup] = field(default_factory=list)
+    show_kind: bool = True
+
+    @property
+    def is_former(self) -> bool:
+        return self.unit.valid_to is not None
+
+
+def _tree_items(
+    nodes: Iterable[selectors.TreeNode], by_id: dict[int, Unit], *, top: bool, show_kind: bool = True
+) -> list[TreeItem]:
+    return [
+        TreeItem(
+            unit=node.unit,
+            member_count=node.member_count,
+            successor=by_id.get(node.unit.successor_id) if node.unit.successor_id else None,
+            expanded=top,
+            search_text=fold(" ".join(filter(None, [node.unit.name, node.unit.short_name, node.unit.code]))),
+            groups=_tree_groups(node.children, by_id),
+            show_kind=show_kind,
+        )
+        for node in nodes
+    ]
+
+
+def _tree_groups(children: list[selectors.TreeNode], by_id: dict[int, Unit]) -> list[TreeGroup]:
+    """Children grouped by kind (agencies, Party committees, wards, communes …) when they are of several
+    kinds, and former units apart at the end; a single kind stays one group without a heading."""
+    if not children:
+        return []
+    active = [c for c in children if c.unit.valid_to is None]
+    former = [c for c in children if c.unit.valid_to is not None]
+    kinds = sorted({c.unit.kind for c in active}, key=lambda k: KIND_ORDER.get(k, len(KIND_ORDER)))
+    groups: list[TreeGroup] = []
+    if len(kinds) == 1 and not former:
+        items = _tree_items(active, by_id, top=False)
+        groups.append(TreeGroup(label="", items=items))
+    else:
+        labels = dict(UnitKind.choices)
+        for kind in kinds:
+            members = [c for c in active if c.unit.kind == kind]
+            items = _tree_items(members, by_id, top=False, show_kind=False)
+            groups.append(TreeGroup(label=str(labels.get(kind, kind)), items=items))
+    if former:
+        groups.append(TreeGroup(label=str(FORMER_GROUP_LABEL), items=_tree_items(former, by_id, top=False)))
+    for group in groups:
+        group.columns = len(group.items) >= COLUMNS_FROM and not any(i.groups for i in group.items)
+    return groups
+
+
+def _by_role(memberships: Iterable[Membership]) -> list[Membership]:
+    return sorted(memberships, key=lambda m: (ROLE_ORDER.get(m.role, len(ROLE_ORDER)), m.person.full_name))
+
+
+def _walk(nodes: Iterable[selectors.TreeNode]) -> Iterable[selectors.TreeNode]:
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
 
 
 @login_required
-def unit_tree_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "org/unit_tree.html", {"roots": selectors.unit_tree(user=request.user)})  # type: ignore[arg-type]
+def unit_tree_view(request: AuthenticatedRequest) -> HttpResponse:
+    include_former = request.GET.get("former") == "1"
+    roots = selectors.unit_tree(user=request.user, include_former=include_former)
+    by_id = {node.unit.pk: node.unit for node in _walk(roots)}
+    context = {
+        "items": _tree_items(roots, by_id, top=True),
+        "unit_count": len(by_id),
+        "include_former": include_former,
+    }
+    return render_page(request, "org/unit_tree.html", context, partial_template_name="org/_unit_tree.html")
 
 
 @login_required
-def unit_detail_view(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = selectors.unit_get(user=request.user, unit_id=unit_id)  # type: ignore[arg-type]
-    members = selectors.unit_members(user=request.user, unit=unit)  # type: ignore[arg-type]
-    return render(request, "org/unit_detail.html", {"unit": unit, "members": members})
+def unit_detail_view(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
+    user = request.user
+    unit = selectors.unit_get(user=user, unit_id=unit_id)
+    # Children, the units merged into this one and the one it was merged into, in one gated query.
+    related_q = Q(parent=unit) | Q(successor=unit)
+    if unit.successor_id:
+        related_q |= Q(pk=unit.successor_id)
+    related = list(selectors.unit_list(user=user, include_former=True).filter(related_q))
+    children = sorted(
+        (u for u in related if u.parent_id == unit.pk),
+        key=lambda u: (u.valid_to is not None, u.sort_order, u.name),
+    )
+    context = {
+        "unit": unit,
+        "ancestors": selectors.unit_ancestors(user=user, unit=unit),
+        "children": children,
+        "predecessors": sorted((u for u in related if u.successor_id == unit.pk), key=lambda u: u.name),
+        "successor": next((u for u in related if u.pk == unit.successor_id), None),
+        "former_names": list(unit.former_names.order_by("-valid_from")),
+        "members": _by_role(selectors.unit_members(user=user, unit=unit)),
+        "former_members": list(selectors.unit_former_members(user=user, unit=unit)),
+        "nav_section": "org",
+    }
+    return render_page(request, "org/unit_detail.html", context)
+
+
+def _person_get(*, user: User, person_id: int) -> User:
+    """One person the user may see (deactivated accounts included, for history), or 404."""
+    person = people_visible_to(user).filter(pk=person_id).first()
+    if person is None:
+        raise Http404(ERR_PERSON_NOT_FOUND)
+    return person
+
+
+@login_required
+def person_detail_view(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
+    person = _person_get(user=request.user, person_id=person_id)
+    context = {
+        "person": person,
+        "memberships": list(selectors.person_memberships(user=request.user, person=person)),
+        "is_self": person.pk == request.user.pk,
+        "nav_section": "org",
+    }
+    return render_page(request, "org/person_detail.html", context)

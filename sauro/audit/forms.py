@@ -1,0 +1,141 @@
+"""The journal page's filter form and the Vietnamese names of actions and object types."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.apps import apps
+from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from sauro.audit.selectors import AuditFilters
+
+# Business actions written by the services. Add an entry here with each new action; an action missing here is
+# still shown, as "<verb> <object>" when it follows the admin's "<model>.create|update|delete" pattern, else as
+# its raw code.
+ACTION_LABELS: dict[str, Any] = {
+    "unit.create": _("Tạo đơn vị"),
+    "unit.rename": _("Đổi tên đơn vị"),
+    "unit.merge": _("Sáp nhập đơn vị"),
+    "unit.move": _("Chuyển đơn vị sang đơn vị cấp trên khác"),
+    "membership.create": _("Phân công vai trò"),
+    "membership.end": _("Kết thúc vai trò"),
+    "membership.transfer": _("Chuyển vai trò sang đơn vị kế thừa"),
+    "user.create": _("Tạo người dùng"),
+    "user.update": _("Cập nhật người dùng"),
+    "api_token.create": _("Cấp mã truy cập API"),
+    "api_token.revoke": _("Thu hồi mã truy cập API"),
+}
+VERB_LABELS: dict[str, Any] = {
+    "create": _("Tạo"),
+    "update": _("Sửa"),
+    "delete": _("Xóa"),
+}
+# Apps whose models appear in the journal; the journal itself is not an object of the journal.
+JOURNALED_APP_EXCLUDE = frozenset({"audit"})
+
+ERR_DATE_RANGE = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
+
+
+@cache
+def _journaled_models() -> dict[str, type[models.Model]]:
+    """Our own models by ``app_label.model_name`` (the journal's ``object_type``)."""
+    return {
+        model._meta.label_lower: model
+        for model in apps.get_models()
+        if model.__module__.startswith("sauro.") and model._meta.app_label not in JOURNALED_APP_EXCLUDE
+    }
+
+
+def journaled_model(object_type: str) -> type[models.Model] | None:
+    return _journaled_models().get(object_type)
+
+
+def object_type_label(object_type: str) -> str:
+    model = journaled_model(object_type)
+    return str(capfirst(model._meta.verbose_name)) if model is not None else object_type
+
+
+def action_label(action: str) -> str:
+    """The Vietnamese name of an action code; the code itself when it is unknown."""
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    model_name, _sep, verb = action.rpartition(".")
+    if verb in VERB_LABELS:
+        for model in _journaled_models().values():
+            if model._meta.model_name == model_name:
+                return f"{VERB_LABELS[verb]} {model._meta.verbose_name}"
+    return action
+
+
+def action_choices() -> list[tuple[str, str]]:
+    codes = set(ACTION_LABELS)
+    for model in _journaled_models().values():
+        codes.update(f"{model._meta.model_name}.{verb}" for verb in VERB_LABELS)
+    return sorted(((code, action_label(code)) for code in codes), key=lambda c: c[1].lower())
+
+
+def object_type_choices() -> list[tuple[str, str]]:
+    return sorted(((t, object_type_label(t)) for t in _journaled_models()), key=lambda c: c[1].lower())
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it submits ISO dates whatever the display language."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class AuditFilterForm(forms.Form):
+    """The journal's filters, read from the query string (a GET form: a filtered view is a shareable URL)."""
+
+    actor = forms.CharField(label=_("Người thực hiện"), required=False, max_length=150)
+    action = forms.ChoiceField(label=_("Hành động"), required=False)
+    object_type = forms.ChoiceField(label=_("Loại đối tượng"), required=False)
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
+    q = forms.CharField(label=_("Nội dung"), required=False, max_length=200)
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everything = ("", str(_("Tất cả")))
+        self.fields["action"].choices = [everything, *action_choices()]  # type: ignore[attr-defined]
+        self.fields["object_type"].choices = [everything, *object_type_choices()]  # type: ignore[attr-defined]
+        self.fields["q"].widget.attrs["placeholder"] = _("Tìm trong tóm tắt, tên đối tượng")
+        self.fields["actor"].widget.attrs["placeholder"] = _("Họ và tên")
+        for name, field in self.fields.items():
+            if name in self.errors:
+                field.widget.attrs["aria-invalid"] = "true"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", ERR_DATE_RANGE)
+        return data
+
+    def filters(self) -> AuditFilters:
+        """The filters from the fields that are valid; an invalid field filters nothing (its error is shown)."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        data = self.cleaned_data
+        return AuditFilters(
+            actor=(data.get("actor") or "").strip(),
+            action=data.get("action") or "",
+            object_type=data.get("object_type") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            text=(data.get("q") or "").strip(),
+            before_seq=data.get("before"),
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        f = self.filters()
+        return any([f.actor, f.action, f.object_type, f.date_from, f.date_to, f.text])
