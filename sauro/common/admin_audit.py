@@ -16,7 +16,7 @@ def _snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     return {name: getattr(obj, name, None) for name in fields}
 
 
-class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedModelAdmin(admin.ModelAdmin):
     """A ModelAdmin whose saves and deletes write an audit entry in the same transaction."""
 
     audit_fields: list[str] = []

@@ -14,9 +14,9 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    membership = primary_membership(user=user)  # type: ignore[arg-type]
+    membership = primary_membership(user=user)
     return {
         "shell_membership": membership,
-        "shell_can_read_audit": can_read_audit(user),  # type: ignore[arg-type]
-        "shell_is_admin": is_admin(user),  # type: ignore[arg-type]
+        "shell_can_read_audit": can_read_audit(user),
+        "shell_is_admin": is_admin(user),
     }

@@ -25,7 +25,12 @@ class Unit(models.Model):
     short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
     kind = models.CharField(_("loại"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("đơn vị cấp trên")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("đơn vị cấp trên"),
     )
     path = models.CharField(_("đường dẫn cây"), max_length=255, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(_("cấp trong cây"), default=0, editable=False)

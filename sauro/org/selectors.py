@@ -15,6 +15,7 @@ from sauro.org.choices import Role
 from sauro.org.models import Membership, Unit, UnitName
 
 ERR_UNIT_NOT_FOUND = "Không tìm thấy đơn vị."
+ERR_PERSON_NOT_FOUND = "Không tìm thấy người này."
 
 
 def unit_list(*, user: User, include_former: bool = False, kind: str | None = None) -> QuerySet[Unit]:
@@ -45,7 +46,7 @@ def unit_tree(*, user: User, include_former: bool = False) -> list[TreeNode]:
             member_count=Count("memberships__person", filter=active, distinct=True)
         )
     )
-    nodes = {u.pk: TreeNode(unit=u, member_count=u.member_count, children=[]) for u in units}  # type: ignore[attr-defined]
+    nodes = {u.pk: TreeNode(unit=u, member_count=u.member_count, children=[]) for u in units}
     roots: list[TreeNode] = []
     for u in units:
         node = nodes[u.pk]
@@ -69,6 +70,36 @@ def unit_ancestors(*, user: User, unit: Unit) -> list[Unit]:
     ids = unit.ancestor_ids
     found = {u.pk: u for u in units_visible_to(user).filter(pk__in=ids)}
     return [found[i] for i in ids if i in found]
+
+
+@dataclass
+class UnitRelatives:
+    """The units around one unit that its page shows: children, units merged into it, its successor."""
+
+    children: list[Unit]
+    predecessors: list[Unit]
+    successor: Unit | None
+
+
+def unit_relatives(*, user: User, unit: Unit) -> UnitRelatives:
+    """Children (former ones last), predecessors and successor of an already visible unit, in one gated query."""
+    related_q = Q(parent=unit) | Q(successor=unit)
+    if unit.successor_id:
+        related_q |= Q(pk=unit.successor_id)
+    related = list(unit_list(user=user, include_former=True).filter(related_q))
+    return UnitRelatives(
+        children=sorted(
+            (u for u in related if u.parent_id == unit.pk),
+            key=lambda u: (u.valid_to is not None, u.sort_order, u.name),
+        ),
+        predecessors=sorted((u for u in related if u.successor_id == unit.pk), key=lambda u: u.name),
+        successor=next((u for u in related if u.pk == unit.successor_id), None),
+    )
+
+
+def unit_former_names(*, unit: Unit) -> list[UnitName]:
+    """Former names of an already visible unit, newest first."""
+    return list(UnitName.objects.filter(unit=unit).order_by("-valid_from"))
 
 
 def unit_members(*, user: User, unit: Unit, on_date: datetime.date | None = None) -> QuerySet[Membership]:
@@ -96,6 +127,14 @@ def unit_name_on(*, unit: Unit, day: datetime.date) -> str:
     """The name the unit carried on ``day`` (history shows the name at the time)."""
     former = UnitName.objects.filter(unit=unit, valid_from__lte=day, valid_to__gte=day).first()
     return former.name if former else unit.name
+
+
+def person_get(*, user: User, person_id: int) -> User:
+    """One person the user may see (deactivated accounts included, for history), or 404."""
+    person = people_visible_to(user).filter(pk=person_id).first()
+    if person is None:
+        raise Http404(ERR_PERSON_NOT_FOUND)
+    return person
 
 
 def people_list(*, user: User, unit_id: int | None = None) -> QuerySet[User]:

@@ -88,9 +88,7 @@ def unit_create(
     # The path holds the unit's own id, known only after the insert.
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     Unit.objects.filter(pk=unit.pk).update(path=unit.path)
-    audit_record(
-        acting_user=acting_user, action="unit.create", obj=unit, unit_id=unit.pk, after=_unit_snapshot(unit)
-    )
+    audit_record(acting_user=acting_user, action="unit.create", obj=unit, unit_id=unit.pk, after=_unit_snapshot(unit))
     return unit
 
 
@@ -285,5 +283,3 @@ def membership_end(*, acting_user: User | None, membership: Membership, valid_to
         after=_membership_snapshot(m),
     )
     return m
-
-

@@ -11,18 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from sauro.accounts.models import User
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.org import selectors
-from sauro.org.access import people_visible_to
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Membership, Unit
-
-ERR_PERSON_NOT_FOUND = "Không tìm thấy người này."
 
 # A flat list at least this long (the 40 communes and wards) is shown in two columns on wide screens.
 COLUMNS_FROM = 10
@@ -134,22 +129,14 @@ def unit_tree_view(request: AuthenticatedRequest) -> HttpResponse:
 def unit_detail_view(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     user = request.user
     unit = selectors.unit_get(user=user, unit_id=unit_id)
-    # Children, the units merged into this one and the one it was merged into, in one gated query.
-    related_q = Q(parent=unit) | Q(successor=unit)
-    if unit.successor_id:
-        related_q |= Q(pk=unit.successor_id)
-    related = list(selectors.unit_list(user=user, include_former=True).filter(related_q))
-    children = sorted(
-        (u for u in related if u.parent_id == unit.pk),
-        key=lambda u: (u.valid_to is not None, u.sort_order, u.name),
-    )
+    relatives = selectors.unit_relatives(user=user, unit=unit)
     context = {
         "unit": unit,
         "ancestors": selectors.unit_ancestors(user=user, unit=unit),
-        "children": children,
-        "predecessors": sorted((u for u in related if u.successor_id == unit.pk), key=lambda u: u.name),
-        "successor": next((u for u in related if u.pk == unit.successor_id), None),
-        "former_names": list(unit.former_names.order_by("-valid_from")),
+        "children": relatives.children,
+        "predecessors": relatives.predecessors,
+        "successor": relatives.successor,
+        "former_names": selectors.unit_former_names(unit=unit),
         "members": _by_role(selectors.unit_members(user=user, unit=unit)),
         "former_members": list(selectors.unit_former_members(user=user, unit=unit)),
         "nav_section": "org",
@@ -157,17 +144,9 @@ def unit_detail_view(request: AuthenticatedRequest, unit_id: int) -> HttpRespons
     return render_page(request, "org/unit_detail.html", context)
 
 
-def _person_get(*, user: User, person_id: int) -> User:
-    """One person the user may see (deactivated accounts included, for history), or 404."""
-    person = people_visible_to(user).filter(pk=person_id).first()
-    if person is None:
-        raise Http404(ERR_PERSON_NOT_FOUND)
-    return person
-
-
 @login_required
 def person_detail_view(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
-    person = _person_get(user=request.user, person_id=person_id)
+    person = selectors.person_get(user=request.user, person_id=person_id)
     context = {
         "person": person,
         "memberships": list(selectors.person_memberships(user=request.user, person=person)),

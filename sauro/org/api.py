@@ -1,0 +1,125 @@
+"""API of the organisation: units and people, always through the visibility gate (``org.selectors``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from sauro.accounts.models import User
+from sauro.common import clock
+from sauro.common.api import ApiId, auth_user, cursor_param, error_responses, keyset_paginate, limit_param
+from sauro.org import selectors
+from sauro.org.access import units_visible_to
+from sauro.org.choices import Role, UnitKind
+from sauro.org.models import Membership, Unit
+
+router = Router(tags=["Tổ chức"])
+
+# The order in which a person's roles are ranked to pick the one shown (as ``selectors.primary_membership``).
+ROLE_PRIORITY = (Role.ADMIN, Role.LEADER, Role.MONITOR, Role.INSPECTOR, Role.UNIT_HEAD, Role.OFFICER)
+PEOPLE_ORDER = ("full_name", "username")  # username is unique, so the order is total (keyset pagination)
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    short_name: str
+    kind: UnitKind = Field(description="Loại đơn vị.")
+    parent_id: int | None = Field(description="Đơn vị cấp trên (null với đơn vị gốc).")
+    depth: int = Field(description="Cấp trong cây (0 là gốc).")
+    valid_from: datetime.date = Field(description="Hiệu lực từ ngày.")
+    valid_to: datetime.date | None = Field(description="Hiệu lực đến ngày (null nếu còn hoạt động).")
+    successor_id: int | None = Field(description="Đơn vị kế thừa, nếu đơn vị đã sáp nhập, chia tách hay giải thể.")
+
+
+class PersonOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    role: Role | None = Field(
+        description="Vai trò tại đơn vị đã lọc (unit_id); nếu không lọc, vai trò chính của người đó "
+        "trong các đơn vị bạn được xem. Null nếu không có vai trò nào đang hiệu lực."
+    )
+    unit_id: int | None = Field(description="Đơn vị nơi người đó giữ vai trò trên.")
+
+
+class PeoplePage(Schema):
+    items: list[PersonOut]
+    next_cursor: str | None = Field(description="Truyền vào tham số cursor để lấy trang sau; null ở trang cuối.")
+
+
+@router.get(
+    "/units",
+    response={200: list[UnitOut], **error_responses(401, 422)},
+    summary="Danh sách đơn vị",
+    description=(
+        "Mọi đơn vị bạn được xem, theo thứ tự cây (đơn vị cấp trên đứng trước các đơn vị trực thuộc). "
+        "Cả thành phố chỉ khoảng 250 đơn vị nên danh sách trả về đầy đủ trong một lần, không phân trang; "
+        "thứ tự ổn định giữa các lần gọi."
+    ),
+)
+def unit_list(
+    request: HttpRequest,
+    kind: UnitKind | None = None,
+    include_former: bool = False,
+) -> QuerySet[Unit]:
+    return selectors.unit_list(user=auth_user(request), include_former=include_former, kind=kind)
+
+
+@router.get(
+    "/units/{unit_id}",
+    response={200: UnitOut, **error_responses(401, 404, 422)},
+    summary="Một đơn vị",
+    description="Đơn vị ngoài phạm vi bạn được xem trả về 404, như đơn vị không tồn tại.",
+)
+def unit_detail(request: HttpRequest, unit_id: ApiId) -> Unit:
+    return selectors.unit_get(user=auth_user(request), unit_id=unit_id)
+
+
+def _with_role(people: QuerySet[User], *, user: User, unit_id: int | None) -> QuerySet[User]:
+    """Annotate each person's role (and its unit) in the same query: the highest-ranked active membership."""
+    rank = Case(
+        *[When(role=role, then=Value(i)) for i, role in enumerate(ROLE_PRIORITY)],
+        default=Value(len(ROLE_PRIORITY)),
+        output_field=IntegerField(),
+    )
+    memberships = Membership.objects.active_on(clock.today()).filter(person=OuterRef("pk"))
+    if unit_id is not None:
+        memberships = memberships.filter(unit_id=unit_id)
+    else:
+        # A role held in a unit the caller may not see is not theirs to learn.
+        memberships = memberships.filter(unit__in=units_visible_to(user))
+    best = memberships.annotate(rank=rank).order_by("rank", "unit__depth", "unit__path")
+    return people.annotate(
+        role=Subquery(best.values("role")[:1]),
+        unit_id=Subquery(best.values("unit_id")[:1]),
+    )
+
+
+@router.get(
+    "/people",
+    response={200: PeoplePage, **error_responses(401, 404, 422)},
+    summary="Danh sách người",
+    description=(
+        "Những người bạn được xem; với unit_id, những người đang giữ vai trò tại đơn vị đó "
+        "(đơn vị ngoài phạm vi bạn được xem trả về 404). Sắp theo họ tên; phân trang bằng con trỏ: "
+        "gọi lại với cursor = next_cursor cho đến khi next_cursor là null."
+    ),
+)
+def people_list(
+    request: HttpRequest,
+    unit_id: ApiId | None = None,
+    cursor: str | None = cursor_param(),
+    limit: int = limit_param(),
+) -> PeoplePage:
+    user = auth_user(request)
+    people = _with_role(selectors.people_list(user=user, unit_id=unit_id), user=user, unit_id=unit_id)
+    page = keyset_paginate(people, keys=PEOPLE_ORDER, cursor=cursor, limit=limit)
+    return PeoplePage(
+        items=[PersonOut.model_validate(person, from_attributes=True) for person in page.items],
+        next_cursor=page.next_cursor,
+    )
