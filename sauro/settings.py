@@ -220,4 +220,4 @@ LOGGING = {
 }
 
 # Product settings.
-SAURO_API_TOKEN_PREFIX = "sr_"
+SAURO_API_TOKEN_PREFIX = "sr_"  # noqa: S105 — a public marker, not a secret

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -23,7 +24,7 @@ def test_services_write_a_chained_journal(org):
     entries = list(AuditEntry.objects.order_by("seq"))
     assert len(entries) > 10
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
-    for previous, entry in zip(entries, entries[1:], strict=False):
+    for previous, entry in itertools.pairwise(entries):
         assert entry.prev_hash == previous.hash
     assert "toàn vẹn" in _verify_output()
 

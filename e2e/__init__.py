@@ -1,0 +1,1 @@
+"""Browser journeys in real Chromium (Playwright), against pytest-django's live server."""

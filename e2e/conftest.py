@@ -1,0 +1,119 @@
+"""Fixtures for the browser journeys: one Chromium per test module, a fresh context and page per test.
+
+The browser is Debian's Chromium at /usr/bin/chromium; Playwright never downloads one. Without it the journeys
+are skipped, except under ``CI=true`` where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
+
+from sauro.demo.loader import LoadResult, load_demo
+
+CHROMIUM = Path(os.environ.get("SAURO_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+TIMEOUT_MS = 15_000
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    # Module scope, not session: while Playwright's sync API is up, this thread has a running asyncio loop,
+    # which would break later tests that call asyncio.run() or async_to_sync (pytest-django runs the
+    # transactional browser tests before the tests without a database).
+    if not CHROMIUM.exists():
+        reason = f"Chromium not found at {CHROMIUM} (install it with: apt-get install -y chromium)"
+        if in_ci():
+            pytest.fail(f"{reason}; under CI=true the browser journeys must run", pytrace=False)
+        pytest.skip(reason)
+    # Playwright's sync API runs an event loop in this thread; Django would then refuse the tests' own
+    # database calls as "async unsafe". Allow them while the browser is up, and restore afterwards.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings: Settings) -> None:
+    # As in tests/conftest.py: pages render without collectstatic; the live server serves static files from
+    # the finders. Password hashing stays the real one (argon2): the journeys log in through the real form.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> LoadResult:
+    """The Huế demo, loaded for the live server (committed: the server thread must see it)."""
+    return load_demo()
+
+
+@dataclass
+class BrowserLog:
+    """What the page reported besides its content: console errors, uncaught exceptions, failed requests."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed_responses: list[str] = field(default_factory=list)
+
+    def csp_violations(self) -> list[str]:
+        return [m for m in self.console_errors if "content security policy" in m.lower()]
+
+
+@pytest.fixture
+def browser_log() -> BrowserLog:
+    return BrowserLog()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: LiveServer, browser_log: BrowserLog) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    context.set_default_timeout(TIMEOUT_MS)
+    new_page = context.new_page()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            browser_log.console_errors.append(message.text)
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400 and "/static/" in response.url:
+            browser_log.failed_responses.append(f"{response.status} {response.url}")
+
+    new_page.on("console", on_console)
+    new_page.on("pageerror", lambda error: browser_log.page_errors.append(str(error)))
+    new_page.on("response", on_response)
+    try:
+        yield new_page
+    finally:
+        context.close()
