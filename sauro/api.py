@@ -2,6 +2,46 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from sauro.accounts.api import router as accounts_router
+from sauro.common.api import (
+    JsonParser,
+    LocalSwagger,
+    SauroNinjaAPI,
+    SessionAuth,
+    TokenAuth,
+    install_error_handlers,
+)
+from sauro.org.api import router as org_router
 
-api = NinjaAPI(title="Sáu Rõ API", version="1", urls_namespace="api")
+DESCRIPTION = """
+API của hệ thống Sáu Rõ.
+
+**Xác thực.** Mỗi lời gọi cần một trong hai cách:
+- mã truy cập API trong tiêu đề `Authorization: Bearer <mã>` (lấy mã bằng `POST /api/v1/auth/token`;
+  mỗi mã thuộc một người, thu hồi được, hệ thống chỉ lưu bản băm);
+- phiên đăng nhập của trình duyệt; khi đó các yêu cầu thay đổi dữ liệu (POST, PUT, PATCH, DELETE) phải kèm
+  tiêu đề `X-CSRFToken`.
+
+**Nội dung yêu cầu** là JSON, gửi kèm tiêu đề `Content-Type: application/json`.
+
+**Lỗi.** Mọi lỗi trả về JSON `{"code", "message", "fields"}` với mã trạng thái 4xx: `code` ổn định cho chương
+trình, `message` bằng tiếng Việt, `fields` là thông báo theo từng trường. Dữ liệu ngoài phạm vi bạn được xem
+trả về 404 như dữ liệu không tồn tại.
+
+**Phân trang.** Danh sách lớn được phân trang bằng con trỏ: gọi lại với `cursor` = `next_cursor` của trang
+trước cho đến khi `next_cursor` là null.
+"""
+
+api = SauroNinjaAPI(
+    title="Sáu Rõ API",
+    version="1",
+    description=DESCRIPTION.strip(),
+    urls_namespace="api",
+    # Token first: an integration's call never depends on, or is confused by, a browser session.
+    auth=[TokenAuth(), SessionAuth()],
+    docs=LocalSwagger(),
+    parser=JsonParser(),
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", org_router)

@@ -1,0 +1,198 @@
+"""API of accounts: API tokens (issue, list, revoke) and the caller's own profile."""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+from axes.helpers import get_cool_off
+from django.contrib.auth import authenticate
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Router, Schema, Status
+
+from sauro.accounts.models import ApiToken, User
+from sauro.accounts.services import api_token_create, api_token_revoke
+from sauro.common.api import (
+    NO_NUL_PATTERN,
+    ApiError,
+    ApiId,
+    auth_user,
+    error_responses,
+    request_token_digest,
+)
+from sauro.common.errors import ServiceError
+from sauro.org import selectors as org_selectors
+from sauro.org.choices import Role
+from sauro.org.models import Membership
+
+router = Router(tags=["Xác thực và tài khoản"])
+
+ERR_INVALID_CREDENTIALS = _("Tên đăng nhập hoặc mật khẩu không đúng.")
+ERR_LOCKED_OUT = _(
+    "Đăng nhập sai quá nhiều lần nên tài khoản hoặc địa chỉ này tạm thời bị khóa. Hãy thử lại sau {minutes} phút."
+)
+ERR_LOCKED_OUT_NO_COOLOFF = _(
+    "Đăng nhập sai quá nhiều lần nên tài khoản hoặc địa chỉ này bị khóa. Hãy liên hệ quản trị viên."
+)
+ERR_NO_TOKEN_IN_USE = _(
+    "Yêu cầu này không dùng mã truy cập API nên không có mã nào để thu hồi. "
+    "Để thu hồi một mã cụ thể, dùng POST /api/v1/auth/tokens/{id}/revoke."
+)
+
+
+# --- schemas ----------------------------------------------------------------------------------------------------
+
+
+class TokenIssueIn(Schema):
+    username: str = Field(min_length=1, max_length=150, pattern=NO_NUL_PATTERN, description="Tên đăng nhập.")
+    password: str = Field(min_length=1, max_length=1024, pattern=NO_NUL_PATTERN, description="Mật khẩu.")
+    name: str = Field(
+        "", max_length=100, pattern=NO_NUL_PATTERN, description="Tên gợi nhớ của mã, ví dụ tên hệ thống tích hợp."
+    )
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="Phần đầu của mã, để nhận ra mã; không đủ để dùng.")
+    created_at: datetime.datetime
+    last_used_at: datetime.datetime | None
+    revoked_at: datetime.datetime | None
+    is_active: bool
+
+
+class TokenIssuedOut(TokenOut):
+    token: str = Field(description="Mã truy cập. Chỉ hiện một lần: hệ thống chỉ lưu bản băm của mã.")
+
+
+class MembershipOut(Schema):
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    role: Role
+    position: str = Field(description="Chức vụ (có thể rỗng).")
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    email: str
+    roles: list[MembershipOut] = Field(description="Các vai trò đang hiệu lực, theo thứ tự cây đơn vị.")
+    primary_unit: MembershipOut | None = Field(description="Vai trò chính: vai trò cao nhất ở đơn vị cấp cao nhất.")
+
+
+# --- reads of the caller's own tokens ---------------------------------------------------------------------------
+
+
+def _own_tokens(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def _membership_out(membership: Membership) -> MembershipOut:
+    return MembershipOut(
+        unit_id=membership.unit.pk,
+        unit_code=membership.unit.code,
+        unit_name=membership.unit.name,
+        role=Role(membership.role),
+        position=membership.position,
+    )
+
+
+# --- operations -------------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={201: TokenIssuedOut, **error_responses(400, 401, 422, 429)},
+    summary="Cấp mã truy cập API",
+    description=(
+        "Đổi tên đăng nhập và mật khẩu lấy một mã truy cập, dùng trong tiêu đề "
+        "`Authorization: Bearer <mã>`. Đăng nhập sai nhiều lần sẽ bị khóa tạm thời (429)."
+    ),
+)
+def token_issue(request: HttpRequest, payload: TokenIssueIn) -> Status[TokenIssuedOut]:
+    # Through django.contrib.auth with the request, so django-axes counts failures and refuses locked-out logins.
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        # We answer with our JSON error; left set, AxesMiddleware would replace it with its HTML lockout page.
+        request.axes_locked_out = False  # type: ignore[attr-defined]
+        cool_off = get_cool_off(request)
+        if cool_off is None:
+            raise ApiError(str(ERR_LOCKED_OUT_NO_COOLOFF), status=429, code="locked_out")
+        seconds = max(1, math.ceil(cool_off.total_seconds()))
+        message = str(ERR_LOCKED_OUT).format(minutes=math.ceil(seconds / 60))
+        raise ApiError(message, status=429, code="locked_out", headers={"Retry-After": str(seconds)})
+    if not isinstance(user, User):
+        raise ApiError(
+            str(ERR_INVALID_CREDENTIALS),
+            status=401,
+            code="invalid_credentials",
+            headers={"WWW-Authenticate": 'Bearer realm="api"'},
+        )
+    token, secret = api_token_create(acting_user=user, user=user, name=payload.name)
+    issued = TokenOut.model_validate(token, from_attributes=True)
+    return Status(201, TokenIssuedOut(**issued.model_dump(), token=secret))
+
+
+@router.delete(
+    "/auth/token",
+    response={204: None, **error_responses(400, 401, 403)},
+    summary="Thu hồi mã đang dùng",
+    description="Thu hồi chính mã truy cập dùng cho lời gọi này; các lời gọi sau bằng mã đó nhận 401.",
+)
+def token_revoke_current(request: HttpRequest) -> Status[None]:
+    user = auth_user(request)
+    digest = request_token_digest(request)
+    token = _own_tokens(user).filter(digest=digest).first() if digest else None
+    if token is None:
+        raise ServiceError(str(ERR_NO_TOKEN_IN_USE), code="no_token_in_use")
+    api_token_revoke(acting_user=user, token=token)
+    return Status(204, None)
+
+
+@router.get(
+    "/auth/tokens",
+    response={200: list[TokenOut], **error_responses(401)},
+    summary="Các mã truy cập của tôi",
+    description="Mọi mã của bạn, mới nhất trước, kể cả mã đã thu hồi; không bao giờ có phần bí mật của mã.",
+)
+def token_list(request: HttpRequest) -> QuerySet[ApiToken]:
+    return _own_tokens(auth_user(request))
+
+
+@router.post(
+    "/auth/tokens/{token_id}/revoke",
+    response={200: TokenOut, **error_responses(401, 403, 404, 422)},
+    summary="Thu hồi một mã của tôi",
+    description="Thu hồi một mã của chính bạn (thu hồi lại mã đã thu hồi không có tác dụng). Mã của người khác: 404.",
+)
+def token_revoke(request: HttpRequest, token_id: ApiId) -> ApiToken:
+    user = auth_user(request)
+    token = _own_tokens(user).filter(pk=token_id).first()
+    if token is None:
+        raise Http404
+    return api_token_revoke(acting_user=user, token=token)
+
+
+@router.get(
+    "/me",
+    response={200: MeOut, **error_responses(401)},
+    summary="Thông tin của tôi",
+    description="Người đang gọi API, các vai trò đang hiệu lực và vai trò chính.",
+)
+def me(request: HttpRequest) -> MeOut:
+    user = auth_user(request)
+    memberships = org_selectors.person_memberships(user=user, person=user)
+    primary = org_selectors.primary_membership(user=user)
+    return MeOut(
+        id=user.pk,
+        username=user.username,
+        full_name=user.full_name,
+        email=user.email,
+        roles=[_membership_out(m) for m in memberships],
+        primary_unit=_membership_out(primary) if primary else None,
+    )
