@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 
 from sauro.accounts.models import ApiToken, User
+from sauro.accounts.selectors import api_token_list
 from sauro.accounts.services import api_token_create, api_token_revoke
 from sauro.common.api import (
     NO_NUL_PATTERN,
@@ -84,13 +85,6 @@ class MeOut(Schema):
     primary_unit: MembershipOut | None = Field(description="Vai trò chính: vai trò cao nhất ở đơn vị cấp cao nhất.")
 
 
-# --- reads of the caller's own tokens ---------------------------------------------------------------------------
-
-
-def _own_tokens(user: User) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
-
-
 def _membership_out(membership: Membership) -> MembershipOut:
     return MembershipOut(
         unit_id=membership.unit.pk,
@@ -147,7 +141,7 @@ def token_issue(request: HttpRequest, payload: TokenIssueIn) -> Status[TokenIssu
 def token_revoke_current(request: HttpRequest) -> Status[None]:
     user = auth_user(request)
     digest = request_token_digest(request)
-    token = _own_tokens(user).filter(digest=digest).first() if digest else None
+    token = api_token_list(user=user).filter(digest=digest).first() if digest else None
     if token is None:
         raise ServiceError(str(ERR_NO_TOKEN_IN_USE), code="no_token_in_use")
     api_token_revoke(acting_user=user, token=token)
@@ -161,7 +155,7 @@ def token_revoke_current(request: HttpRequest) -> Status[None]:
     description="Mọi mã của bạn, mới nhất trước, kể cả mã đã thu hồi; không bao giờ có phần bí mật của mã.",
 )
 def token_list(request: HttpRequest) -> QuerySet[ApiToken]:
-    return _own_tokens(auth_user(request))
+    return api_token_list(user=auth_user(request))
 
 
 @router.post(
@@ -172,7 +166,7 @@ def token_list(request: HttpRequest) -> QuerySet[ApiToken]:
 )
 def token_revoke(request: HttpRequest, token_id: ApiId) -> ApiToken:
     user = auth_user(request)
-    token = _own_tokens(user).filter(pk=token_id).first()
+    token = api_token_list(user=user).filter(pk=token_id).first()
     if token is None:
         raise Http404
     return api_token_revoke(acting_user=user, token=token)

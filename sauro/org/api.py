@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from sauro.accounts.models import User
-from sauro.common import clock
 from sauro.common.api import ApiId, auth_user, cursor_param, error_responses, keyset_paginate, limit_param
 from sauro.org import selectors
-from sauro.org.access import units_visible_to
 from sauro.org.choices import Role, UnitKind
-from sauro.org.models import Membership, Unit
+from sauro.org.models import Unit
 
 router = Router(tags=["Tổ chức"])
 
 # The order in which a person's roles are ranked to pick the one shown (as ``selectors.primary_membership``).
-ROLE_PRIORITY = (Role.ADMIN, Role.LEADER, Role.MONITOR, Role.INSPECTOR, Role.UNIT_HEAD, Role.OFFICER)
 PEOPLE_ORDER = ("full_name", "username")  # username is unique, so the order is total (keyset pagination)
 
 
@@ -45,6 +42,17 @@ class PersonOut(Schema):
         "trong các đơn vị bạn được xem. Null nếu không có vai trò nào đang hiệu lực."
     )
     unit_id: int | None = Field(description="Đơn vị nơi người đó giữ vai trò trên.")
+
+    @classmethod
+    def from_person(cls, person: User) -> PersonOut:
+        """From a person annotated by ``org.selectors.people_list`` (``role``, ``role_unit_id``)."""
+        return cls(
+            id=person.pk,
+            username=person.username,
+            full_name=person.full_name,
+            role=getattr(person, "role", None),
+            unit_id=getattr(person, "role_unit_id", None),
+        )
 
 
 class PeoplePage(Schema):
@@ -80,26 +88,6 @@ def unit_detail(request: HttpRequest, unit_id: ApiId) -> Unit:
     return selectors.unit_get(user=auth_user(request), unit_id=unit_id)
 
 
-def _with_role(people: QuerySet[User], *, user: User, unit_id: int | None) -> QuerySet[User]:
-    """Annotate each person's role (and its unit) in the same query: the highest-ranked active membership."""
-    rank = Case(
-        *[When(role=role, then=Value(i)) for i, role in enumerate(ROLE_PRIORITY)],
-        default=Value(len(ROLE_PRIORITY)),
-        output_field=IntegerField(),
-    )
-    memberships = Membership.objects.active_on(clock.today()).filter(person=OuterRef("pk"))
-    if unit_id is not None:
-        memberships = memberships.filter(unit_id=unit_id)
-    else:
-        # A role held in a unit the caller may not see is not theirs to learn.
-        memberships = memberships.filter(unit__in=units_visible_to(user))
-    best = memberships.annotate(rank=rank).order_by("rank", "unit__depth", "unit__path")
-    return people.annotate(
-        role=Subquery(best.values("role")[:1]),
-        unit_id=Subquery(best.values("unit_id")[:1]),
-    )
-
-
 @router.get(
     "/people",
     response={200: PeoplePage, **error_responses(401, 404, 422)},
@@ -117,9 +105,9 @@ def people_list(
     limit: int = limit_param(),
 ) -> PeoplePage:
     user = auth_user(request)
-    people = _with_role(selectors.people_list(user=user, unit_id=unit_id), user=user, unit_id=unit_id)
+    people = selectors.people_list(user=user, unit_id=unit_id)
     page = keyset_paginate(people, keys=PEOPLE_ORDER, cursor=cursor, limit=limit)
     return PeoplePage(
-        items=[PersonOut.model_validate(person, from_attributes=True) for person in page.items],
+        items=[PersonOut.from_person(person) for person in page.items],
         next_cursor=page.next_cursor,
     )

@@ -26,3 +26,5 @@ class Role(models.TextChoices):
 COMMITTEE_WIDE_ROLES = frozenset({Role.LEADER, Role.MONITOR, Role.INSPECTOR, Role.ADMIN})
 # Roles that may read the audit journal.
 AUDIT_READER_ROLES = frozenset({Role.INSPECTOR, Role.ADMIN})
+# The order in which a person's roles rank, highest first: the role shown in the header and in lists.
+ROLE_PRIORITY = (Role.ADMIN, Role.LEADER, Role.MONITOR, Role.INSPECTOR, Role.UNIT_HEAD, Role.OFFICER)

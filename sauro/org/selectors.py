@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.org.access import people_visible_to, units_visible_to, user_scope
-from sauro.org.choices import Role
+from sauro.org.choices import ROLE_PRIORITY, Role
 from sauro.org.models import Membership, Unit, UnitName
 
 ERR_UNIT_NOT_FOUND = "Không tìm thấy đơn vị."
@@ -138,7 +138,11 @@ def person_get(*, user: User, person_id: int) -> User:
 
 
 def people_list(*, user: User, unit_id: int | None = None) -> QuerySet[User]:
-    """Visible people; with ``unit_id``, those holding an active role in that (visible) unit."""
+    """Visible people; with ``unit_id``, those holding an active role in that (visible) unit.
+
+    Each person is annotated, in the same query, with ``role`` and ``role_unit_id``: their highest-ranked
+    active role (in ``unit_id`` when given), only among units the caller may see.
+    """
     qs = people_visible_to(user).filter(is_active=True)
     if unit_id is not None:
         unit_get(user=user, unit_id=unit_id)
@@ -147,7 +151,22 @@ def people_list(*, user: User, unit_id: int | None = None) -> QuerySet[User]:
             pk__in=Membership.objects.active_on(today).filter(unit_id=unit_id).values("person_id"),
             is_active=True,
         )
-    return qs.order_by("full_name", "username")
+    rank = Case(
+        *[When(role=role, then=Value(i)) for i, role in enumerate(ROLE_PRIORITY)],
+        default=Value(len(ROLE_PRIORITY)),
+        output_field=IntegerField(),
+    )
+    memberships = Membership.objects.active_on(clock.today()).filter(person=OuterRef("pk"))
+    if unit_id is not None:
+        memberships = memberships.filter(unit_id=unit_id)
+    else:
+        # A role held in a unit the caller may not see is not theirs to learn.
+        memberships = memberships.filter(unit__in=units_visible_to(user))
+    best = memberships.annotate(rank=rank).order_by("rank", "unit__depth", "unit__path")
+    return qs.annotate(
+        role=Subquery(best.values("role")[:1]),
+        role_unit_id=Subquery(best.values("unit_id")[:1]),
+    ).order_by("full_name", "username")
 
 
 def person_memberships(*, user: User, person: User, on_date: datetime.date | None = None) -> QuerySet[Membership]:
@@ -162,13 +181,12 @@ def person_memberships(*, user: User, person: User, on_date: datetime.date | Non
 
 def primary_membership(*, user: User) -> Membership | None:
     """The membership shown in the header: the highest role in the highest unit."""
-    priority = [Role.ADMIN, Role.LEADER, Role.MONITOR, Role.INSPECTOR, Role.UNIT_HEAD, Role.OFFICER]
     memberships = list(
         Membership.objects.active_on(clock.today()).filter(person=user).select_related("unit").order_by("unit__depth")
     )
     if not memberships:
         return None
-    memberships.sort(key=lambda m: (priority.index(Role(m.role)), m.unit.depth))
+    memberships.sort(key=lambda m: (ROLE_PRIORITY.index(Role(m.role)), m.unit.depth))
     return memberships[0]
 
 
