@@ -11,7 +11,9 @@ from sauro.common.api import (
     TokenAuth,
     install_error_handlers,
 )
+from sauro.directives.api import router as directives_router
 from sauro.org.api import router as org_router
+from sauro.tasks.api import router as tasks_router
 
 DESCRIPTION = """
 API của hệ thống Sáu Rõ.
@@ -45,3 +47,5 @@ api = SauroNinjaAPI(
 install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", org_router)
+api.add_router("", directives_router)
+api.add_router("", tasks_router)

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "sauro.org",
     "sauro.audit",
     "sauro.workdays",
+    "sauro.directives",
+    "sauro.tasks",
     "sauro.demo",
 ]
 

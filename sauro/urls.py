@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("sauro.accounts.urls")),
     path("to-chuc/", include("sauro.org.urls")),
     path("nhat-ky/", include("sauro.audit.urls")),
+    path("van-ban/", include("sauro.directives.urls")),
+    path("nhiem-vu/", include("sauro.tasks.urls")),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

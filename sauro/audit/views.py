@@ -24,6 +24,8 @@ from sauro.common.views import AuthenticatedRequest, render_page
 OBJECT_PAGES = {
     "org.unit": ("org:unit_detail", "unit_id"),
     "accounts.user": ("org:person_detail", "person_id"),
+    "directives.directive": ("directives:detail", "directive_id"),
+    "tasks.task": ("tasks:detail", "task_id"),
 }
 
 

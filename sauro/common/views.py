@@ -57,20 +57,6 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 
 # The sections of the navigation that later releases build; each shows the same placeholder page.
 SECTIONS: dict[str, tuple[Promise, Promise]] = {
-    "tasks": (
-        _("Nhiệm vụ"),
-        _(
-            "Giao nhiệm vụ bảo đảm “6 rõ”, theo dõi tiến độ, khó khăn, vướng mắc và sản phẩm của từng nhiệm vụ "
-            "đến khi hoàn thành."
-        ),
-    ),
-    "directives": (
-        _("Văn bản"),
-        _(
-            "Đăng ký văn bản chỉ đạo (nghị quyết, kết luận, chỉ thị, chương trình, kế hoạch…) và cụ thể hóa "
-            "thành nhiệm vụ cho từng cơ quan, đơn vị."
-        ),
-    ),
     "programs": (
         _("Chương trình công tác"),
         _("Chương trình công tác năm, quý của từng cơ quan, đơn vị; nhập và xuất tệp Excel."),

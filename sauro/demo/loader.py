@@ -555,6 +555,12 @@ def load_demo(progress: Callable[[str], None] | None = None) -> LoadResult:
             return LoadResult(created=False, seconds=time.monotonic() - started)
         builder = _Builder(say)
         builder.build()
+        # The directive tree, then the 2026 tasks that point into it (each idempotent, through the services).
+        from sauro.directives.demo import load_demo_directives
+        from sauro.tasks.demo import load_demo_tasks
+
+        load_demo_directives()
+        load_demo_tasks(progress=say)
         say(f"Đang đặt mật khẩu chung cho {builder.result.people} tài khoản mẫu…")
     builder.result.seconds = time.monotonic() - started
     return builder.result

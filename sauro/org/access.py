@@ -32,6 +32,10 @@ class Scope:
     # Units visible by themselves (the chain above the user's units).
     extra_unit_ids: frozenset[int] = field(default_factory=frozenset)
     unit_ids: frozenset[int] = frozenset()
+    # Root paths of the committees the user sees whole (committee-wide roles).
+    committee_paths: tuple[str, ...] = ()
+    # Paths of the units the user holds a unit-scoped role in (unit head, officer).
+    unit_paths: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -58,15 +62,17 @@ def user_scope(user: User) -> Scope:
         .only("role", "unit__id", "unit__path")
     )
     roles = frozenset(m.role for m in memberships)
-    subtree: set[str] = set()
+    committees: set[str] = set()
+    own_units: set[str] = set()
     extra: set[int] = set()
     for m in memberships:
         if m.role in COMMITTEE_WIDE_ROLES:
             root_id = m.unit.path.strip("/").split("/")[0]
-            subtree.add(f"/{root_id}/")
+            committees.add(f"/{root_id}/")
         else:
-            subtree.add(m.unit.path)
+            own_units.add(m.unit.path)
             extra.update(m.unit.ancestor_ids)
+    subtree = committees | own_units
     # Drop paths already covered by a shorter one, to keep the query small.
     paths = sorted(subtree, key=len)
     kept: list[str] = []
@@ -78,6 +84,8 @@ def user_scope(user: User) -> Scope:
         subtree_paths=tuple(kept),
         extra_unit_ids=frozenset(extra),
         unit_ids=frozenset(m.unit_id for m in memberships),
+        committee_paths=tuple(sorted(committees)),
+        unit_paths=tuple(sorted(own_units)),
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope

@@ -65,6 +65,17 @@ class Unit(models.Model):
     def is_active_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
 
+    def governs(self, other: Unit) -> bool:
+        """True when this unit is ``other`` or above it in the tree — the test for an authority or a decider.
+
+        A standing body (Thường trực, Ban Thường vụ) acts for its committee, so it governs everything under the
+        committee although it sits beside the agencies in the tree.
+        """
+        base = self.path
+        if self.kind == UnitKind.STANDING and self.parent_id is not None:
+            base = base[: base.rstrip("/").rfind("/") + 1]
+        return other.path.startswith(base)
+
     @property
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]

@@ -6,7 +6,6 @@ is a 404 here exactly as in the API.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -14,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from sauro.common.text import fold
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.org import selectors
 from sauro.org.choices import Role, UnitKind
@@ -25,13 +25,6 @@ FORMER_GROUP_LABEL = _("Đơn vị đã sáp nhập, giải thể")
 KIND_ORDER = {kind.value: i for i, kind in enumerate(UnitKind)}
 # Members are listed as an official expects: leaders first, then the rest in the order of the roles.
 ROLE_ORDER = {role.value: i for i, role in enumerate(Role)}
-
-
-def fold(text: str) -> str:
-    """Lower-case text without Vietnamese diacritics, as the search box of the tree compares it."""
-    decomposed = unicodedata.normalize("NFD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.replace("đ", "d").replace("Đ", "d").lower().split())
 
 
 @dataclass

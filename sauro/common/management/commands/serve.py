@@ -124,6 +124,8 @@ class Command(BaseCommand):
                 self._setup()
             except KeyboardInterrupt:
                 raise CommandError("Đã hủy khi đang chuẩn bị.", returncode=130) from None
+        # The worker runs the daily jobs (recurring tasks) from a self-renewing chain; start it once.
+        call_command("tasks", "schedule", verbosity=0)
         connections.close_all()
 
         self._stop_signal: int | None = None

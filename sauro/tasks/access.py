@@ -1,0 +1,93 @@
+"""The visibility gate for tasks (ARCHITECTURE rule 2) and who may act on a task.
+
+Visibility:
+- committee-wide roles (leader, monitor, inspector, admin) see every task of their committee;
+- a unit head or officer sees tasks whose lead, coordinating or authority unit is in their subtree, and the
+  drafts of their own units;
+- anyone sees the issued tasks they are named on (responsible person, officer, supervising leader) and
+  the drafts they created;
+- a task classified *mật* is visible only to the people named on it, its creator and the people cleared for it.
+Everything else is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from sauro.accounts.models import User
+from sauro.org.access import user_scope
+from sauro.org.choices import Role
+from sauro.org.models import Membership, Unit
+from sauro.tasks.choices import Classification, TaskState
+from sauro.tasks.models import Task
+
+
+def _in_paths(field: str, paths: tuple[str, ...]) -> Q:
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(**{f"{field}__path__startswith": p})
+    return q
+
+
+def _exists(qs: QuerySet[Any]) -> Q:
+    # Exists() combines with Q objects; wrapping keeps the type checker's Q arithmetic simple.
+    return Q(Exists(qs))
+
+
+def tasks_visible_to(user: User) -> QuerySet[Task]:
+    if not user.is_authenticated or not user.is_active:
+        return Task.objects.none()
+    scope = user_scope(user)
+    named = Q(responsible_person=user) | Q(supervising_leader=user)
+    named |= _exists(Task.officers.through.objects.filter(task_id=OuterRef("pk"), user_id=user.pk))
+    # A draft is the drafting unit's working copy: the people it names see it once it is issued.
+    named = (named & ~Q(state=TaskState.DRAFT)) | Q(created_by=user)
+    unit_paths = scope.unit_paths
+    wide = _in_paths("owner_unit", scope.committee_paths)
+    issued = ~Q(state=TaskState.DRAFT)
+    by_unit = issued & (
+        _in_paths("lead_unit", unit_paths)
+        | _in_paths("authority_unit", unit_paths)
+        | Exists(
+            Task.coordinating_units.through.objects.filter(task_id=OuterRef("pk")).filter(_in_paths("unit", unit_paths))
+        )
+    )
+    own_drafts = Q(state=TaskState.DRAFT, owner_unit_id__in=sorted(scope.unit_ids))
+    visible = wide | by_unit | own_drafts | named
+    secret_ok = named | _exists(Task.cleared_people.through.objects.filter(task_id=OuterRef("pk"), user_id=user.pk))
+    return Task.objects.filter(visible).filter(Q(classification=Classification.NORMAL) | secret_ok)
+
+
+def _active_roles_in(user: User, unit: Unit | None, day: datetime.date, roles: tuple[str, ...]) -> bool:
+    if unit is None or not user.is_active:
+        return False
+    return Membership.objects.active_on(day).filter(person=user, unit=unit, role__in=roles).exists()
+
+
+def acts_for_authority(user: User, task: Task, day: datetime.date) -> bool:
+    """A leader (or the head) of the authority unit acts for it: e.g. a member of "Thường trực Thành ủy"."""
+    return _active_roles_in(user, task.authority_unit, day, (Role.LEADER, Role.UNIT_HEAD))
+
+
+def heads_lead_unit(user: User, task: Task, day: datetime.date) -> bool:
+    return _active_roles_in(user, task.lead_unit, day, (Role.UNIT_HEAD, Role.LEADER))
+
+
+def may_draft_for(user: User, owner_unit: Unit, day: datetime.date) -> bool:
+    """Monitors and leaders draft the committee's tasks; a unit head drafts tasks (sub-tasks) of their unit."""
+    scope = user_scope(user)
+    if scope.has_role(Role.MONITOR, Role.LEADER) and any(owner_unit.path.startswith(p) for p in scope.subtree_paths):
+        return True
+    return _active_roles_in(user, owner_unit, day, (Role.UNIT_HEAD,))
+
+
+def works_on(user: User, task: Task, day: datetime.date) -> bool:
+    """The responsible person, an assigned officer, or the head of the lead unit."""
+    if task.responsible_person_id == user.pk:
+        return True
+    if task.pk is not None and task.officers.filter(pk=user.pk).exists():
+        return True
+    return heads_lead_unit(user, task, day)

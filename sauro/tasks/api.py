@@ -1,0 +1,949 @@
+"""API of tasks: draft, edit, issue, the lifecycle of PRODUCT §6, requests to the authority, list and timeline.
+
+Every read goes through ``tasks.selectors`` (a task outside the caller's visibility is a 404 on every endpoint,
+exactly as one that does not exist); every write through ``tasks.services``, which answer a missing right with
+403, a task in the wrong state with 409 and a refused business rule with 422 (ARCHITECTURE rules 1, 2, 7).
+
+An id in the request body that names a unit, person, directive or parent task the caller cannot see (or that does
+not exist) is answered like an id in the path: 404, with ``fields`` naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Annotated, Any, TypeVar
+
+from django.core import signing
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import AfterValidator, BeforeValidator, ModelWrapValidatorHandler, ValidationInfo, model_validator
+
+from sauro.accounts.models import User
+from sauro.common import clock
+from sauro.common.api import (
+    MSG_BAD_CURSOR,
+    NO_NUL_PATTERN,
+    ApiError,
+    ApiId,
+    auth_user,
+    cursor_param,
+    error_responses,
+    limit_param,
+)
+from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
+from sauro.directives.access import directives_visible_to
+from sauro.org.access import people_visible_to, units_visible_to
+from sauro.org.models import Membership, Unit
+from sauro.tasks import access, rules, selectors, services
+from sauro.tasks.choices import (
+    Classification,
+    EventKind,
+    ProductKind,
+    ReportingState,
+    RequestState,
+    ReviewCadence,
+    TaskState,
+)
+from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task, TaskEvent
+
+router = Router(tags=["Nhiệm vụ"])
+
+# --- messages ---------------------------------------------------------------------------------------------------
+
+ERR_NO_DRAFTING_UNIT = _(
+    "Bạn không có quyền soạn nhiệm vụ: chỉ Văn phòng, lãnh đạo và người đứng đầu đơn vị mới được soạn nhiệm vụ."
+)
+ERR_TOP_SECRET = _(
+    "Hệ thống không lưu giữ nhiệm vụ tuyệt mật (Quy chế 08-QC/TW). "
+    "Độ mật chỉ được là “normal” (thường) hoặc “secret” (mật)."
+)
+ERR_NOT_NULL = _("Trường này không được để trống (null).")
+ERR_NOT_AN_OBJECT = _("Nội dung yêu cầu phải là một đối tượng JSON.")
+ERR_DATE_FORMAT = _("Phải là một ngày, dạng YYYY-MM-DD.")
+ERR_DATE_RANGE = _("Ngày phải trong khoảng từ 01/01/2000 đến 31/12/2099.")
+ERR_UNIT_NOT_FOUND = _("Không tìm thấy đơn vị đã chọn.")
+ERR_PERSON_NOT_FOUND = _("Không tìm thấy người đã chọn.")
+ERR_DIRECTIVE_NOT_FOUND = _("Không tìm thấy văn bản chỉ đạo đã chọn.")
+ERR_PARENT_NOT_FOUND = _("Không tìm thấy nhiệm vụ cha.")
+
+# --- limits -----------------------------------------------------------------------------------------------------
+
+MAX_TITLE = 300  # Task.title
+MAX_TEXT = 20_000
+MAX_SHORT_TEXT = 5_000
+MAX_REF = 300  # Submission.ref
+MAX_QUERY = 200
+MAX_IDS = 100
+MAX_VERSION = 2**31 - 1
+MIN_DATE = datetime.date(2000, 1, 1)
+MAX_DATE = datetime.date(2099, 12, 31)
+
+# What ``str.strip()`` removes: the services strip text before checking it is not empty, so a required text must
+# hold at least one character outside this set. Spelled out (not ``\s``) because pydantic's regex engine and
+# Python's disagree on ``\s`` (U+001C–U+001F), and the schema must promise exactly what the services accept.
+# Written with escapes that Python's ``re``, pydantic's regex engine and JSON Schema validators all read alike.
+_STRIPPED = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NON_BLANK_PATTERN = rf"^[^\x00]*[^\x00{_STRIPPED}][^\x00]*$"
+# Due dates go through the working-day calendar; the schema says which years are accepted.
+DATE_PATTERN = r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_only(value: Any) -> Any:
+    """Dates are written YYYY-MM-DD: pydantic alone would also read a number ("0") as a Unix timestamp."""
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError(str(ERR_DATE_FORMAT))
+    return value
+
+
+def _in_range(day: datetime.date) -> datetime.date:
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise ValueError(str(ERR_DATE_RANGE))
+    return day
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_only)]
+TaskDate = Annotated[
+    datetime.date,
+    BeforeValidator(_iso_only),
+    AfterValidator(_in_range),
+    Field(json_schema_extra={"pattern": DATE_PATTERN}, description="Ngày dạng YYYY-MM-DD, từ năm 2000 đến 2099."),
+]
+Title = Annotated[
+    str, Field(min_length=1, max_length=MAX_TITLE, pattern=NON_BLANK_PATTERN, description="Tên nhiệm vụ.")
+]
+Text = Annotated[str, Field(max_length=MAX_TEXT, pattern=NO_NUL_PATTERN)]
+ShortText = Annotated[str, Field(max_length=MAX_SHORT_TEXT, pattern=NO_NUL_PATTERN)]
+Reason = Annotated[
+    str, Field(min_length=1, max_length=MAX_SHORT_TEXT, pattern=NON_BLANK_PATTERN, description="Lý do (bắt buộc).")
+]
+IdList = Annotated[list[ApiId], Field(max_length=MAX_IDS)]
+Version = Annotated[int, Field(ge=1, le=MAX_VERSION)]
+# The classification is checked by the operation, to answer tuyệt mật with its own message; the schema lists the
+# two values kept.
+ClassificationIn = Annotated[str, Field(json_schema_extra={"enum": list(Classification.values)}, description="Độ mật.")]
+
+
+def _not_null(schema: dict[str, Any]) -> None:
+    """Document a field that may be left out as never null: drop ``null`` from its ``anyOf`` and the default."""
+    schema.pop("default", None)
+    members = [member for member in schema.pop("anyOf", []) if member != {"type": "null"}]
+    if len(members) == 1:
+        schema.update({key: value for key, value in members[0].items() if key not in schema})
+    elif members:  # pragma: no cover - every such field has one type
+        schema["anyOf"] = members
+
+
+def _optional(description: str) -> Any:
+    """A field that may be left out but, when given, may not be null (the schema does not offer null)."""
+    return Field(None, description=description, json_schema_extra=_not_null)
+
+
+# --- schemas: input ---------------------------------------------------------------------------------------------
+
+
+class ObjectIn(Schema):
+    """A request body: a JSON object and nothing else.
+
+    ninja's ``Schema`` reads fields from the attributes of any object, so without this a JSON string body such as
+    ``"abc"`` would be read as ``{"title": "Abc"}`` (``str.title``), and an empty object for the optional bodies.
+    """
+
+    # Replaces ninja's validator of the same name, which wraps the input to read attributes.
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo) -> Any:
+        if not isinstance(values, dict):
+            raise ValueError(str(ERR_NOT_AN_OBJECT))
+        return handler(values)
+
+
+class TaskFieldsIn(ObjectIn):
+    # The docstring of an input schema is its description in the API docs: Vietnamese.
+    """Các trường của dự thảo; trường nào cũng có thể bỏ qua. Id là của đơn vị, người, văn bản bạn được xem."""
+
+    content: Text | None = Field(None, description="Nội dung công việc cụ thể (rõ việc).")
+    directive_id: ApiId | None = Field(None, description="Văn bản chỉ đạo là nguồn của nhiệm vụ.")
+    source_paragraph: ShortText | None = Field(None, description="Đoạn, điểm trong văn bản chỉ đạo.")
+    lead_unit_id: ApiId | None = Field(None, description="Đơn vị chủ trì (rõ trách nhiệm).")
+    coordinating_unit_ids: IdList | None = _optional("Các đơn vị phối hợp.")
+    responsible_person_id: ApiId | None = Field(None, description="Người chịu trách nhiệm chính (rõ người).")
+    supervising_leader_id: ApiId | None = Field(None, description="Lãnh đạo phụ trách.")
+    officer_ids: IdList | None = _optional("Cán bộ thực hiện.")
+    due_date: TaskDate | None = Field(None, description="Thời hạn hoàn thành (rõ thời gian).")
+    is_ongoing: bool | None = _optional("Nhiệm vụ thường xuyên (khi đó cần chu kỳ rà soát).")
+    review_cadence: ReviewCadence | None = Field(None, description="Chu kỳ rà soát của nhiệm vụ thường xuyên.")
+    product_kind: ProductKind | None = Field(None, description="Loại sản phẩm (rõ sản phẩm).")
+    product_description: Text | None = Field(None, description="Mô tả sản phẩm cần đạt.")
+    authority_unit_id: ApiId | None = Field(None, description="Cấp có thẩm quyền nghiệm thu sản phẩm (rõ thẩm quyền).")
+    classification: ClassificationIn | None = _optional(
+        "Độ mật: normal (thường) hoặc secret (mật). Hệ thống không lưu nhiệm vụ tuyệt mật."
+    )
+    cleared_person_ids: IdList | None = _optional("Những người được xem nhiệm vụ mật.")
+
+
+class TaskCreateIn(TaskFieldsIn):
+    title: Title
+    parent_id: ApiId | None = Field(
+        None, description="Nhiệm vụ cha (đang thực hiện); nhiệm vụ con thuộc đơn vị chủ trì của nhiệm vụ cha."
+    )
+
+
+class TaskPatchIn(TaskFieldsIn):
+    """Chỉ các trường gửi lên thay đổi; null xóa giá trị của trường được phép để trống."""
+
+    version: Version | None = Field(
+        None, description="Phiên bản đã đọc; nếu nhiệm vụ đã được sửa sau đó thì 409 (stale_version)."
+    )
+    title: Title | None = _optional("Tên nhiệm vụ.")
+
+
+class IssueIn(ObjectIn):
+    version: Version | None = Field(None, description="Phiên bản đã đọc; khác phiên bản hiện tại thì 409.")
+
+
+class AcceptIn(ObjectIn):
+    officer_ids: IdList = Field(default_factory=list, description="Cán bộ của đơn vị chủ trì được phân công.")
+
+
+class SubmitIn(ObjectIn):
+    product_note: Annotated[
+        str, Field(min_length=1, max_length=MAX_TEXT, pattern=NON_BLANK_PATTERN, description="Mô tả sản phẩm đã gửi.")
+    ]
+    product_ref: Annotated[str, Field(max_length=MAX_REF, pattern=NO_NUL_PATTERN)] = Field(
+        "", description="Số, ký hiệu hoặc đường dẫn của sản phẩm."
+    )
+
+
+class ApproveIn(ObjectIn):
+    note: ShortText = Field("", description="Ý kiến của cấp có thẩm quyền.")
+
+
+class ReasonIn(ObjectIn):
+    reason: Reason
+
+
+class ExtensionRequestIn(ObjectIn):
+    new_due_date: TaskDate = Field(description="Thời hạn đề nghị, sau thời hạn hiện tại.")
+    reason: Reason
+
+
+class ReassignmentRequestIn(ObjectIn):
+    proposed_unit_id: ApiId = Field(description="Đơn vị đề nghị chủ trì thay.")
+    reason: Reason
+
+
+class DecideIn(ObjectIn):
+    approve: bool = Field(description="true: đồng ý; false: không đồng ý.")
+    note: ShortText = Field("", description="Ý kiến.")
+
+
+# --- schemas: output --------------------------------------------------------------------------------------------
+
+
+class SixClearsOut(Schema):
+    person: bool = Field(description="Rõ người.")
+    task: bool = Field(description="Rõ việc.")
+    time: bool = Field(description="Rõ thời gian.")
+    responsibility: bool = Field(description="Rõ trách nhiệm.")
+    product: bool = Field(description="Rõ sản phẩm.")
+    authority: bool = Field(description="Rõ thẩm quyền.")
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    content: str
+    state: TaskState = Field(description="Trạng thái xử lý.")
+    state_label: str
+    reporting_state: ReportingState | None = Field(
+        description="Tình trạng theo bốn trạng thái báo cáo (hoặc thường xuyên) tại ngày as_of (mặc định hôm nay); "
+        "null với dự thảo và nhiệm vụ đã dừng."
+    )
+    due_date: datetime.date | None = Field(description="Thời hạn đang có hiệu lực.")
+    original_due_date: datetime.date | None = Field(description="Thời hạn khi giao (gia hạn không đổi giá trị này).")
+    deadline: datetime.date | None = Field(
+        description="Hạn cuối tính theo ngày làm việc: thời hạn rơi vào ngày nghỉ thì chuyển sang ngày làm việc "
+        "kế tiếp."
+    )
+    is_ongoing: bool
+    review_cadence: ReviewCadence
+    issued_on: datetime.date | None
+    accepted_on: datetime.date | None
+    submitted_on: datetime.date | None
+    completed_on: datetime.date | None = Field(description="Ngày gửi sản phẩm được chấp nhận (không phải ngày duyệt).")
+    cancelled_on: datetime.date | None
+    cancel_reason: str
+    owner_unit_id: int = Field(description="Đơn vị giao (soạn) nhiệm vụ.")
+    lead_unit_id: int | None
+    coordinating_unit_ids: list[int]
+    responsible_person_id: int | None
+    supervising_leader_id: int | None
+    officer_ids: list[int]
+    authority_unit_id: int | None
+    directive_id: int | None
+    source_paragraph: str
+    parent_id: int | None
+    product_kind: ProductKind | None
+    product_description: str
+    progress: int = Field(description="Tiến độ, phần trăm.")
+    bounce_count: int = Field(description="Số lần trả lại hoặc đề nghị chuyển đơn vị chủ trì.")
+    buck_passing_suspect: bool = Field(description="Bị đẩy qua lại từ 3 lần trở lên (nghi đùn đẩy).")
+    extension_count: int = Field(description="Số lần được gia hạn.")
+    classification: Classification
+    version: int = Field(description="Phiên bản; gửi lại khi sửa (PATCH) để tránh ghi đè thay đổi của người khác.")
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @classmethod
+    def fields_of(cls, task: Task, coordinating_unit_ids: list[int], officer_ids: list[int]) -> dict[str, Any]:
+        return {
+            "id": task.pk,
+            "title": task.title,
+            "content": task.content,
+            "state": task.state,
+            "state_label": str(TaskState(task.state).label),
+            "reporting_state": getattr(task, "reporting_state", None),
+            "due_date": task.due_date,
+            "original_due_date": task.original_due_date,
+            "deadline": task.deadline,
+            "is_ongoing": task.is_ongoing,
+            "review_cadence": task.review_cadence,
+            "issued_on": task.issued_on,
+            "accepted_on": task.accepted_on,
+            "submitted_on": task.submitted_on,
+            "completed_on": task.completed_on,
+            "cancelled_on": task.cancelled_on,
+            "cancel_reason": task.cancel_reason,
+            "owner_unit_id": task.owner_unit_id,
+            "lead_unit_id": task.lead_unit_id,
+            "coordinating_unit_ids": coordinating_unit_ids,
+            "responsible_person_id": task.responsible_person_id,
+            "supervising_leader_id": task.supervising_leader_id,
+            "officer_ids": officer_ids,
+            "authority_unit_id": task.authority_unit_id,
+            "directive_id": task.directive_id,
+            "source_paragraph": task.source_paragraph,
+            "parent_id": task.parent_id,
+            "product_kind": task.product_kind or None,
+            "product_description": task.product_description,
+            "progress": task.progress,
+            "bounce_count": task.bounce_count,
+            "buck_passing_suspect": task.is_buck_passing_suspect,
+            "extension_count": task.extension_count,
+            "classification": task.classification,
+            "version": task.version,
+            "created_at": task.created_at,
+            "updated_at": task.updated_at,
+        }
+
+    @classmethod
+    def from_prefetched(cls, task: Task) -> TaskOut:
+        """From a task whose coordinating units and officers were prefetched (the list: no query per row)."""
+        coordinating = sorted(unit.pk for unit in task.coordinating_units.all())
+        officers = sorted(person.pk for person in task.officers.all())
+        return cls.model_validate(cls.fields_of(task, coordinating, officers))
+
+
+class TaskDetailOut(TaskOut):
+    six_clears: SixClearsOut = Field(description="Nhiệm vụ đã rõ từng điểm trong “6 rõ” hay chưa.")
+    six_clears_missing: dict[str, str] = Field(
+        description="Điểm chưa rõ → thông báo bằng tiếng Việt (khóa: person, task, time, responsibility, product, "
+        "authority). Rỗng khi đủ 6 rõ."
+    )
+    warnings: list[str] = Field(description="Cảnh báo không chặn việc giao, ví dụ nội dung chung chung.")
+
+    @classmethod
+    def from_task(cls, task: Task) -> TaskDetailOut:
+        coordinating = sorted(task.coordinating_units.values_list("pk", flat=True))
+        officers = sorted(task.officers.values_list("pk", flat=True))
+        # An issued task is judged as of the day it was issued; a draft as if it were issued today.
+        day = task.issued_on or clock.today()
+        clears = rules.six_clears(task, issue_date=day, coordinating_unit_ids=set(coordinating))
+        return cls.model_validate(
+            {
+                **cls.fields_of(task, coordinating, officers),
+                "six_clears": clears.as_booleans(),
+                "six_clears_missing": dict(clears.missing),
+                "warnings": list(clears.warnings),
+            }
+        )
+
+
+class TaskPageOut(Schema):
+    items: list[TaskOut]
+    next_cursor: str | None = Field(description="Truyền vào tham số cursor để lấy trang sau; null ở trang cuối.")
+
+
+class EventOut(Schema):
+    id: int
+    kind: EventKind
+    kind_label: str
+    actor_id: int | None
+    actor_name: str
+    at: datetime.datetime
+    from_state: TaskState | None
+    to_state: TaskState | None
+    note: str
+    data: dict[str, Any]
+
+    @classmethod
+    def from_event(cls, event: TaskEvent) -> EventOut:
+        return cls(
+            id=event.pk,
+            kind=EventKind(event.kind),
+            kind_label=str(event.get_kind_display()),
+            actor_id=event.actor_id,
+            actor_name=event.actor_name,
+            at=event.at,
+            from_state=TaskState(event.from_state) if event.from_state else None,
+            to_state=TaskState(event.to_state) if event.to_state else None,
+            note=event.note,
+            data=dict(event.data or {}),
+        )
+
+
+class ExtensionRequestOut(Schema):
+    id: int
+    task_id: int
+    requested_by_id: int
+    requested_at: datetime.datetime
+    current_due_date: datetime.date
+    new_due_date: datetime.date
+    reason: str
+    state: RequestState
+    decided_by_id: int | None
+    decided_on: datetime.date | None
+    decision_note: str
+
+    @classmethod
+    def from_request(cls, r: ExtensionRequest) -> ExtensionRequestOut:
+        return cls(
+            id=r.pk,
+            task_id=r.task_id,
+            requested_by_id=r.requested_by_id,
+            requested_at=r.requested_at,
+            current_due_date=r.current_due_date,
+            new_due_date=r.new_due_date,
+            reason=r.reason,
+            state=RequestState(r.state),
+            decided_by_id=r.decided_by_id,
+            decided_on=r.decided_on,
+            decision_note=r.decision_note,
+        )
+
+
+class ReassignmentRequestOut(Schema):
+    id: int
+    task_id: int
+    requested_by_id: int
+    requested_at: datetime.datetime
+    from_unit_id: int
+    proposed_unit_id: int
+    reason: str
+    state: RequestState
+    decided_by_id: int | None
+    decided_on: datetime.date | None
+    decision_note: str
+
+    @classmethod
+    def from_request(cls, r: ReassignmentRequest) -> ReassignmentRequestOut:
+        return cls(
+            id=r.pk,
+            task_id=r.task_id,
+            requested_by_id=r.requested_by_id,
+            requested_at=r.requested_at,
+            from_unit_id=r.from_unit_id,
+            proposed_unit_id=r.proposed_unit_id,
+            reason=r.reason,
+            state=RequestState(r.state),
+            decided_by_id=r.decided_by_id,
+            decided_on=r.decided_on,
+            decision_note=r.decision_note,
+        )
+
+
+# --- helpers ----------------------------------------------------------------------------------------------------
+
+# API field → the services' field (relations are given as ids in both).
+_TO_SERVICE = {
+    "lead_unit_id": "lead_unit",
+    "authority_unit_id": "authority_unit",
+    "coordinating_unit_ids": "coordinating_units",
+    "responsible_person_id": "responsible_person",
+    "supervising_leader_id": "supervising_leader",
+    "officer_ids": "officers",
+    "cleared_person_ids": "cleared_people",
+    "directive_id": "directive",
+}
+_TO_API = {**{service: api for api, service in _TO_SERVICE.items()}, "parent": "parent_id"}
+# Fields that have no empty value: null is refused by PATCH (and means "not given" on POST).
+_NOT_NULL = {"title", "is_ongoing", "classification", "coordinating_unit_ids", "officer_ids", "cleared_person_ids"}
+_UNIT_FIELDS = ("lead_unit_id", "authority_unit_id", "coordinating_unit_ids")
+_PERSON_FIELDS = ("responsible_person_id", "supervising_leader_id", "officer_ids", "cleared_person_ids")
+
+
+def _ids(value: Any) -> list[int]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _service_fields(data: Mapping[str, Any], *, patch: bool) -> dict[str, Any]:
+    """The API's fields as ``task_create``/``task_update`` take them; 422 for a null or a tuyệt mật value."""
+    nulls = {name: str(ERR_NOT_NULL) for name in _NOT_NULL if name in data and data[name] is None}
+    if nulls and patch:
+        raise ValidationFailed(str(ERR_NOT_NULL), fields=nulls)
+    fields: dict[str, Any] = {}
+    for name, value in data.items():
+        if name in nulls:
+            continue
+        if name == "classification" and value not in Classification.values:
+            raise ValidationFailed(str(ERR_TOP_SECRET), fields={"classification": str(ERR_TOP_SECRET)})
+        if isinstance(value, ProductKind | ReviewCadence):
+            value = value.value
+        fields[_TO_SERVICE.get(name, name)] = value
+    return fields
+
+
+def _check_references(user: User, data: Mapping[str, Any]) -> None:
+    """404 when an id in the body names a unit, person or directive the caller cannot see (or none at all)."""
+    missing: dict[str, str] = {}
+    unit_ids = {i for name in _UNIT_FIELDS for i in _ids(data.get(name))}
+    if unit_ids:
+        seen = set(units_visible_to(user).filter(pk__in=unit_ids).values_list("pk", flat=True))
+        for name in _UNIT_FIELDS:
+            if not set(_ids(data.get(name))) <= seen:
+                missing[name] = str(ERR_UNIT_NOT_FOUND)
+    person_ids = {i for name in _PERSON_FIELDS for i in _ids(data.get(name))}
+    if person_ids:
+        seen = set(people_visible_to(user).filter(pk__in=person_ids, is_active=True).values_list("pk", flat=True))
+        for name in _PERSON_FIELDS:
+            if not set(_ids(data.get(name))) <= seen:
+                missing[name] = str(ERR_PERSON_NOT_FOUND)
+    directive_id = data.get("directive_id")
+    if directive_id is not None and not directives_visible_to(user).filter(pk=directive_id).exists():
+        missing["directive_id"] = str(ERR_DIRECTIVE_NOT_FOUND)
+    if missing:
+        raise ApiError(next(iter(missing.values())), status=404, code="not_found", fields=missing)
+
+
+@contextmanager
+def _api_field_names() -> Iterator[None]:
+    """Name the fields of a service's refusal as the API does (``lead_unit`` → ``lead_unit_id``)."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        fields = {_TO_API.get(name, name): message for name, message in exc.fields.items()}
+        raise ValidationFailed(exc.message, code=exc.code, fields=fields) from exc
+
+
+def _drafting_unit(user: User) -> Unit:
+    """The caller's first active unit they may draft for (Văn phòng for a monitor, their unit for a leader).
+
+    "First" in the order the memberships were granted, so the answer is stable from call to call.
+    """
+    today = clock.today()
+    memberships = (
+        Membership.objects.active_on(today)
+        .filter(person=user, unit__valid_to__isnull=True)
+        .select_related("unit")
+        .order_by("id")
+    )
+    for membership in memberships:
+        if access.may_draft_for(user, membership.unit, today):
+            return membership.unit
+    raise PermissionDeniedError(str(ERR_NO_DRAFTING_UNIT))
+
+
+def _parent(user: User, parent_id: int) -> Task:
+    try:
+        parent = selectors.task_get(user=user, task_id=parent_id)
+    except Http404:
+        raise ApiError(
+            str(ERR_PARENT_NOT_FOUND), status=404, code="not_found", fields={"parent_id": str(ERR_PARENT_NOT_FOUND)}
+        ) from None
+    if parent.state not in {TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.RETURNED}:
+        message = services.ERR_PARENT_NOT_OPEN
+        raise Conflict(message, code="wrong_state", fields={"parent_id": message})
+    return parent
+
+
+def _detail(user: User, task_id: int) -> TaskDetailOut:
+    return TaskDetailOut.from_task(selectors.task_get(user=user, task_id=task_id))
+
+
+R = TypeVar("R", ExtensionRequest, ReassignmentRequest)
+
+
+def _visible_request(user: User, model: type[R], request_id: int) -> R:
+    """A request whose task the caller can see; 404 otherwise (as for one that does not exist)."""
+    row = model.objects.filter(pk=request_id).first()
+    if row is None:
+        raise Http404
+    selectors.task_get(user=user, task_id=row.task_id)
+    return row
+
+
+# --- keyset pages over (due date, id), tasks without a due date last -------------------------------------------
+
+_CURSOR_SALT = "sauro.tasks.api.cursor"
+
+
+def _cursor_encode(task: Task) -> str:
+    due = task.due_date.isoformat() if task.due_date else None
+    return signing.dumps([due, task.pk], salt=_CURSOR_SALT, compress=True)
+
+
+def _cursor_decode(cursor: str) -> tuple[datetime.date | None, int]:
+    bad = ValidationFailed(str(MSG_BAD_CURSOR), fields={"cursor": str(MSG_BAD_CURSOR)})
+    try:
+        due, pk = signing.loads(cursor, salt=_CURSOR_SALT)
+        day = datetime.date.fromisoformat(due) if due is not None else None
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise bad from exc
+    if not isinstance(pk, int) or isinstance(pk, bool):
+        raise bad
+    return day, pk
+
+
+def _page(tasks: QuerySet[Task], *, cursor: str | None, limit: int) -> tuple[list[Task], str | None]:
+    """One page ordered by (due date, id) with undated tasks last: a total order, so no row repeats or is skipped."""
+    ordered = tasks.order_by(F("due_date").asc(nulls_last=True), "id")
+    if cursor:
+        day, pk = _cursor_decode(cursor)
+        if day is None:
+            ordered = ordered.filter(due_date__isnull=True, id__gt=pk)
+        else:
+            ordered = ordered.filter(Q(due_date__gt=day) | Q(due_date=day, id__gt=pk) | Q(due_date__isnull=True))
+    ordered = ordered.prefetch_related(
+        Prefetch("coordinating_units", queryset=Unit.objects.only("id")),
+        Prefetch("officers", queryset=User.objects.only("id")),
+    )
+    rows = list(ordered[: limit + 1])
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, _cursor_encode(rows[-1])
+
+
+# --- reads ------------------------------------------------------------------------------------------------------
+
+STATE_PARAM = Query(None, description="Trạng thái xử lý (lặp lại tham số để chọn nhiều).")
+REPORTING_STATE_PARAM = Query(None, description="Tình trạng báo cáo tại ngày as_of (lặp lại để chọn nhiều).")
+Q_PARAM = Query(None, max_length=MAX_QUERY, pattern=NO_NUL_PATTERN, description="Từ khóa, có dấu hay không dấu.")
+
+
+@router.get(
+    "/tasks",
+    response={200: TaskPageOut, **error_responses(401, 422)},
+    summary="Danh sách nhiệm vụ",
+    description=(
+        "Nhiệm vụ bạn được xem, theo thời hạn rồi theo id; nhiệm vụ chưa có thời hạn đứng cuối. unit_id lấy đơn vị "
+        "chủ trì và mọi đơn vị trực thuộc; lead_unit_id đúng đơn vị đó. reporting_state tính tại ngày as_of (mặc "
+        "định hôm nay). Phân trang bằng con trỏ: gọi lại với cursor = next_cursor cho đến khi next_cursor là null."
+    ),
+)
+def task_list(
+    request: HttpRequest,
+    q: str | None = Q_PARAM,
+    lead_unit_id: ApiId | None = None,
+    unit_id: ApiId | None = None,
+    state: list[TaskState] | None = STATE_PARAM,
+    reporting_state: list[ReportingState] | None = REPORTING_STATE_PARAM,
+    due_after: IsoDate | None = None,
+    due_before: IsoDate | None = None,
+    directive_id: ApiId | None = None,
+    responsible_person_id: ApiId | None = None,
+    officer_id: ApiId | None = None,
+    parent_id: ApiId | None = None,
+    as_of: IsoDate | None = None,
+    cursor: str | None = cursor_param(),
+    limit: int = limit_param(),
+) -> TaskPageOut:
+    filters = selectors.TaskFilters(
+        q=q or "",
+        unit_id=unit_id,
+        lead_unit_id=lead_unit_id,
+        states=[s.value for s in state or []],
+        reporting_states=[s.value for s in reporting_state or []],
+        due_after=due_after,
+        due_before=due_before,
+        directive_id=directive_id,
+        responsible_person_id=responsible_person_id,
+        officer_id=officer_id,
+        parent_id=parent_id,
+        as_of=as_of,
+    )
+    rows, next_cursor = _page(selectors.task_list(user=auth_user(request), filters=filters), cursor=cursor, limit=limit)
+    return TaskPageOut(items=[TaskOut.from_prefetched(task) for task in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/tasks/{task_id}",
+    response={200: TaskDetailOut, **error_responses(401, 404, 422)},
+    summary="Một nhiệm vụ",
+    description="Đầy đủ thông tin và bảng kiểm “6 rõ”. Nhiệm vụ ngoài phạm vi bạn được xem trả về 404.",
+)
+def task_detail(request: HttpRequest, task_id: ApiId) -> TaskDetailOut:
+    return _detail(auth_user(request), task_id)
+
+
+@router.get(
+    "/tasks/{task_id}/events",
+    response={200: list[EventOut], **error_responses(401, 404, 422)},
+    summary="Diễn biến của nhiệm vụ",
+    description="Mọi bước của nhiệm vụ, cũ nhất trước: ai, lúc nào, làm gì, vì sao.",
+)
+def task_events(request: HttpRequest, task_id: ApiId) -> list[EventOut]:
+    task = selectors.task_get(user=auth_user(request), task_id=task_id)
+    return [EventOut.from_event(event) for event in selectors.task_timeline(task=task)]
+
+
+@router.get(
+    "/tasks/{task_id}/extension-requests",
+    response={200: list[ExtensionRequestOut], **error_responses(401, 404, 422)},
+    summary="Các đề nghị gia hạn của nhiệm vụ",
+    description="Mới nhất trước.",
+)
+def task_extension_requests(request: HttpRequest, task_id: ApiId) -> list[ExtensionRequestOut]:
+    task = selectors.task_get(user=auth_user(request), task_id=task_id)
+    rows = ExtensionRequest.objects.filter(task=task).order_by("-requested_at", "-id")
+    return [ExtensionRequestOut.from_request(r) for r in rows]
+
+
+@router.get(
+    "/tasks/{task_id}/reassignment-requests",
+    response={200: list[ReassignmentRequestOut], **error_responses(401, 404, 422)},
+    summary="Các đề nghị điều chỉnh đơn vị chủ trì của nhiệm vụ",
+    description="Mới nhất trước.",
+)
+def task_reassignment_requests(request: HttpRequest, task_id: ApiId) -> list[ReassignmentRequestOut]:
+    task = selectors.task_get(user=auth_user(request), task_id=task_id)
+    rows = ReassignmentRequest.objects.filter(task=task).order_by("-requested_at", "-id")
+    return [ReassignmentRequestOut.from_request(r) for r in rows]
+
+
+# --- drafting ---------------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/tasks",
+    response={201: TaskDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Soạn nhiệm vụ (dự thảo)",
+    description=(
+        "Lưu một dự thảo; ngoài title, mọi trường có thể bỏ trống và bảng kiểm six_clears cho biết điểm nào chưa rõ. "
+        "Đơn vị giao: với nhiệm vụ con là đơn vị chủ trì của nhiệm vụ cha (nhiệm vụ cha phải đang thực hiện, nếu "
+        "không thì 409); nếu không, đơn vị đầu tiên của bạn được soạn nhiệm vụ (Văn phòng, Thường trực, đơn vị bạn "
+        "đứng đầu); không có thì 403. Id của đơn vị, người, văn bản hay nhiệm vụ cha mà bạn không được xem trả về "
+        "404, fields nêu trường đó. classification ngoài normal, secret (ví dụ tuyệt mật) bị từ chối với 422."
+    ),
+)
+def task_create(request: HttpRequest, payload: TaskCreateIn) -> Status[TaskDetailOut]:
+    user = auth_user(request)
+    data = payload.model_dump(exclude_unset=True)
+    parent_id = data.pop("parent_id", None)
+    fields = _service_fields(data, patch=False)
+    parent = _parent(user, parent_id) if parent_id is not None else None
+    owner = parent.lead_unit if parent is not None and parent.lead_unit is not None else _drafting_unit(user)
+    if not access.may_draft_for(user, owner, clock.today()):
+        raise PermissionDeniedError(services.ERR_NO_DRAFT_RIGHT)
+    _check_references(user, data)
+    with _api_field_names():
+        task = services.task_create(acting_user=user, owner_unit=owner, parent=parent, fields=fields)
+    return Status(201, _detail(user, task.pk))
+
+
+@router.patch(
+    "/tasks/{task_id}",
+    response={200: TaskDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Sửa dự thảo",
+    description=(
+        "Chỉ các trường gửi lên thay đổi; null xóa giá trị của trường được phép trống. Chỉ sửa được dự thảo (409 "
+        "với nhiệm vụ đã giao, code not_a_draft). version (nếu gửi) là phiên bản bạn đã đọc: người khác đã sửa sau "
+        "đó thì 409 (code stale_version) và không gì bị ghi."
+    ),
+)
+def task_update(request: HttpRequest, task_id: ApiId, payload: TaskPatchIn) -> TaskDetailOut:
+    user = auth_user(request)
+    task = selectors.task_get(user=user, task_id=task_id)
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("version", None)
+    fields = _service_fields(data, patch=True)
+    # The service checks these again under the row lock; checking first answers 409/403 before a 404 on the body.
+    if version is not None and version != task.version:
+        raise Conflict(services.ERR_STALE, code="stale_version")
+    if task.state != TaskState.DRAFT:
+        raise Conflict(services.ERR_NOT_A_DRAFT, code="not_a_draft")
+    if not access.may_draft_for(user, task.owner_unit, clock.today()) and task.created_by_id != user.pk:
+        raise PermissionDeniedError(services.ERR_NO_DRAFT_RIGHT)
+    _check_references(user, data)
+    with _api_field_names():
+        services.task_update(acting_user=user, task=task, changes=fields, expected_version=version)
+    return _detail(user, task.pk)
+
+
+@router.post(
+    "/tasks/{task_id}/issue",
+    response={200: TaskDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Giao nhiệm vụ",
+    description=(
+        "Chỉ giao được khi đủ “6 rõ”; nếu chưa, 422 với code six_clears_incomplete và fields nêu từng điểm chưa rõ "
+        "(person, task, time, responsibility, product, authority). Nội dung yêu cầu không bắt buộc."
+    ),
+)
+def task_issue(request: HttpRequest, task_id: ApiId, payload: IssueIn | None = None) -> TaskDetailOut:
+    user = auth_user(request)
+    task = selectors.task_get(user=user, task_id=task_id)
+    version = payload.version if payload is not None else None
+    services.task_issue(acting_user=user, task=task, expected_version=version)
+    return _detail(user, task.pk)
+
+
+# --- the lifecycle ----------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/tasks/{task_id}/accept",
+    response={200: TaskDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Tiếp nhận, phân công",
+    description="Lãnh đạo đơn vị chủ trì tiếp nhận nhiệm vụ đã giao và (tùy chọn) phân công cán bộ của đơn vị.",
+)
+def task_accept(request: HttpRequest, task_id: ApiId, payload: AcceptIn | None = None) -> TaskDetailOut:
+    user = auth_user(request)
+    task = selectors.task_get(user=user, task_id=task_id)
+    officer_ids = payload.officer_ids if payload is not None else []
+    with _api_field_names():
+        services.task_accept(acting_user=user, task=task, officer_ids=officer_ids)
+    return _detail(user, task.pk)
+
+
+@router.post(
+    "/tasks/{task_id}/submit",
+    response={200: TaskDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Gửi sản phẩm",
+    description=(
+        "Người chịu trách nhiệm, cán bộ được phân công hoặc lãnh đạo đơn vị chủ trì gửi sản phẩm cho cấp có thẩm "
+        "quyền. Nếu được chấp nhận, ngày gửi là ngày hoàn thành."
+    ),
+)
+def task_submit(request: HttpRequest, task_id: ApiId, payload: SubmitIn) -> TaskDetailOut:
+    user = auth_user(request)
+    task = selectors.task_get(user=user, task_id=task_id)
+    services.task_submit(
+        acting_user=user, task=task, product_note=payload.product_note, product_ref=payload.product_ref
+    )
+    return _detail(user, task.pk)
+
+
+@router.post(
+    "/tasks/{task_id}/approve",
+    response={200: TaskDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Duyệt sản phẩm",
+    description="Lãnh đạo của cấp có thẩm quyền chấp nhận sản phẩm: nhiệm vụ hoàn thành. Nội dung không bắt buộc.",
+)
+def task_approve(request: HttpRequest, task_id: ApiId, payload: ApproveIn | None = None) -> TaskDetailOut:
+    user = auth_user(request)
+    task = selectors.task_get(user=user, task_id=task_id)
+    services.task_approve(acting_user=user, task=task, note=payload.note if payload is not None else "")
+    return _detail(user, task.pk)
+
+
+@router.post(
+    "/tasks/{task_id}/return",
+    response={200: TaskDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Trả lại sản phẩm",
+    description="Cấp có thẩm quyền trả lại sản phẩm, nêu lý do; nhiệm vụ chưa hoàn thành cho đến khi gửi lại.",
+)
+def task_return(request: HttpRequest, task_id: ApiId, payload: ReasonIn) -> TaskDetailOut:
+    user = auth_user(request)
+    task = selectors.task_get(user=user, task_id=task_id)
+    services.task_return(acting_user=user, task=task, reason=payload.reason)
+    return _detail(user, task.pk)
+
+
+@router.post(
+    "/tasks/{task_id}/cancel",
+    response={200: TaskDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Dừng nhiệm vụ",
+    description="Cấp có thẩm quyền dừng nhiệm vụ đang thực hiện, nêu lý do.",
+)
+def task_cancel(request: HttpRequest, task_id: ApiId, payload: ReasonIn) -> TaskDetailOut:
+    user = auth_user(request)
+    task = selectors.task_get(user=user, task_id=task_id)
+    services.task_cancel(acting_user=user, task=task, reason=payload.reason)
+    return _detail(user, task.pk)
+
+
+# --- requests to the authority ----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/tasks/{task_id}/extension-requests",
+    response={201: ExtensionRequestOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Đề nghị gia hạn",
+    description="Thời hạn đề nghị phải sau thời hạn hiện tại; mỗi lúc chỉ một đề nghị chờ quyết định (409).",
+)
+def extension_request_create(
+    request: HttpRequest, task_id: ApiId, payload: ExtensionRequestIn
+) -> Status[ExtensionRequestOut]:
+    user = auth_user(request)
+    task = selectors.task_get(user=user, task_id=task_id)
+    created = services.extension_request_create(
+        acting_user=user, task=task, new_due_date=payload.new_due_date, reason=payload.reason
+    )
+    return Status(201, ExtensionRequestOut.from_request(created))
+
+
+@router.post(
+    "/extension-requests/{request_id}/decide",
+    response={200: ExtensionRequestOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Quyết định gia hạn",
+    description="Cấp có thẩm quyền đồng ý (thời hạn mới có hiệu lực, thời hạn ban đầu được giữ) hoặc không.",
+)
+def extension_request_decide(request: HttpRequest, request_id: ApiId, payload: DecideIn) -> ExtensionRequestOut:
+    user = auth_user(request)
+    row = _visible_request(user, ExtensionRequest, request_id)
+    decided = services.extension_request_decide(
+        acting_user=user, request=row, approve=payload.approve, note=payload.note
+    )
+    return ExtensionRequestOut.from_request(decided)
+
+
+@router.post(
+    "/tasks/{task_id}/reassignment-requests",
+    response={201: ReassignmentRequestOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Đề nghị điều chỉnh đơn vị chủ trì",
+    description="Lãnh đạo đơn vị chủ trì đề nghị giao nhiệm vụ cho đơn vị khác; được tính là một lần đẩy qua lại.",
+)
+def reassignment_request_create(
+    request: HttpRequest, task_id: ApiId, payload: ReassignmentRequestIn
+) -> Status[ReassignmentRequestOut]:
+    user = auth_user(request)
+    task = selectors.task_get(user=user, task_id=task_id)
+    created = services.reassignment_request_create(
+        acting_user=user, task=task, proposed_unit_id=payload.proposed_unit_id, reason=payload.reason
+    )
+    return Status(201, ReassignmentRequestOut.from_request(created))
+
+
+@router.post(
+    "/reassignment-requests/{request_id}/decide",
+    response={200: ReassignmentRequestOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Quyết định điều chỉnh đơn vị chủ trì",
+    description="Nếu đồng ý, đơn vị được đề nghị trở thành đơn vị chủ trì và nhiệm vụ được giao lại cho đơn vị đó.",
+)
+def reassignment_request_decide(request: HttpRequest, request_id: ApiId, payload: DecideIn) -> ReassignmentRequestOut:
+    user = auth_user(request)
+    row = _visible_request(user, ReassignmentRequest, request_id)
+    decided = services.reassignment_request_decide(
+        acting_user=user, request=row, approve=payload.approve, note=payload.note
+    )
+    return ReassignmentRequestOut.from_request(decided)

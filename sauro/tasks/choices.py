@@ -1,0 +1,95 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TaskState(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    ISSUED = "issued", _("Đã giao")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    SUBMITTED = "submitted", _("Chờ thẩm quyền duyệt")
+    RETURNED = "returned", _("Bị trả lại")
+    DONE = "done", _("Hoàn thành")
+    CANCELLED = "cancelled", _("Dừng thực hiện")
+
+
+# States in which a task is under way (counted as "chưa hoàn thành").
+OPEN_STATES = (TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.SUBMITTED, TaskState.RETURNED)
+
+
+class ReportingState(models.TextChoices):
+    """The Government Office's four states for a period, plus ongoing tasks counted apart (PRODUCT §6)."""
+
+    DONE_ON_TIME = "done_on_time", _("Hoàn thành đúng hạn")
+    DONE_LATE = "done_late", _("Hoàn thành quá hạn")
+    OPEN_ON_TIME = "open_on_time", _("Chưa hoàn thành – trong hạn")
+    OPEN_OVERDUE = "open_overdue", _("Chưa hoàn thành – quá hạn")
+    ONGOING = "ongoing", _("Thường xuyên")
+
+
+class ProductKind(models.TextChoices):
+    REPORT = "report", _("Báo cáo")
+    SCHEME = "scheme", _("Đề án")
+    PLAN = "plan", _("Kế hoạch")
+    SUBMISSION = "submission", _("Tờ trình")
+    DRAFT_DOCUMENT = "draft_document", _("Dự thảo văn bản")
+    DECISION = "decision", _("Quyết định")
+    CONFERENCE = "conference", _("Hội nghị được tổ chức")
+    DATA = "data", _("Số liệu")
+    OTHER = "other", _("Khác")
+
+
+class Classification(models.TextChoices):
+    """Tuyệt mật is refused by design (Quy chế 08-QC/TW): it is not a choice here."""
+
+    NORMAL = "normal", _("Thường")
+    SECRET = "secret", _("Mật")
+
+
+class Recurrence(models.TextChoices):
+    NONE = "", _("Không lặp lại")
+    MONTHLY = "monthly", _("Hằng tháng")
+    QUARTERLY = "quarterly", _("Hằng quý")
+    YEARLY = "yearly", _("Hằng năm")
+
+
+class ReviewCadence(models.TextChoices):
+    """How often an ongoing (thường xuyên) task is reviewed."""
+
+    NONE = "", _("Không")
+    MONTHLY = "monthly", _("Hằng tháng")
+    QUARTERLY = "quarterly", _("Hằng quý")
+    HALF_YEARLY = "half_yearly", _("6 tháng")
+    YEARLY = "yearly", _("Hằng năm")
+
+
+class RequestState(models.TextChoices):
+    PENDING = "pending", _("Chờ quyết định")
+    APPROVED = "approved", _("Đồng ý")
+    REJECTED = "rejected", _("Không đồng ý")
+
+
+class SubmissionOutcome(models.TextChoices):
+    PENDING = "pending", _("Chờ duyệt")
+    APPROVED = "approved", _("Được duyệt")
+    RETURNED = "returned", _("Bị trả lại")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Tạo dự thảo")
+    EDITED = "edited", _("Sửa dự thảo")
+    ISSUED = "issued", _("Giao nhiệm vụ")
+    ACCEPTED = "accepted", _("Tiếp nhận, phân công")
+    SUBMITTED = "submitted", _("Gửi sản phẩm")
+    APPROVED = "approved", _("Duyệt sản phẩm")
+    RETURNED = "returned", _("Trả lại")
+    CANCELLED = "cancelled", _("Dừng thực hiện")
+    EXTENSION_REQUESTED = "extension_requested", _("Đề nghị gia hạn")
+    EXTENSION_DECIDED = "extension_decided", _("Quyết định gia hạn")
+    REASSIGNMENT_REQUESTED = "reassignment_requested", _("Đề nghị điều chỉnh đơn vị chủ trì")
+    REASSIGNMENT_DECIDED = "reassignment_decided", _("Quyết định điều chỉnh đơn vị chủ trì")
+    UNIT_SUCCEEDED = "unit_succeeded", _("Chuyển sang đơn vị kế thừa")
+    GENERATED = "generated", _("Tạo theo định kỳ")
+
+
+# A task bounced between units this many times is flagged as possible đùn đẩy (PRODUCT §6).
+BUCK_PASSING_THRESHOLD = 3

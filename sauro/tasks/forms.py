@@ -1,0 +1,709 @@
+"""Forms of the task pages: the list's filters, the draft form grouped by the six clears, and the small action
+forms of a task's page.
+
+Every choice a form offers comes through a visibility gate (``org.access``, ``directives.access``,
+``tasks.selectors``): a form never offers, nor accepts, a unit, person or directive the user may not see.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from sauro.accounts.models import User
+from sauro.common import clock
+from sauro.common.errors import ServiceError
+from sauro.directives.access import directives_visible_to
+from sauro.directives.models import Directive
+from sauro.org.access import people_visible_to
+from sauro.org.choices import Role, UnitKind
+from sauro.org.models import Membership, Unit
+from sauro.org.selectors import unit_list
+from sauro.tasks.choices import (
+    OPEN_STATES,
+    Classification,
+    ProductKind,
+    ReportingState,
+    ReviewCadence,
+    TaskState,
+)
+from sauro.tasks.models import Task
+from sauro.tasks.selectors import TaskFilters, task_list
+
+EVERYTHING = _("Tất cả")
+NONE_CHOSEN = _("— Chưa chọn —")
+OPEN_FILTER = "open"
+ERR_DATE_RANGE = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
+ERR_CURSOR = _("Đường dẫn phân trang không hợp lệ; đang hiển thị trang đầu.")
+ERR_LEAD_IS_COORDINATOR = _("Đơn vị chủ trì không được đồng thời là đơn vị phối hợp.")
+ERR_PICK_LEAD_FIRST = _("Hãy chọn đơn vị chủ trì trước, rồi chọn người trong đơn vị đó.")
+ERR_PERSON_CHOICE = _("Người được chọn không giữ vai trò tại đơn vị chủ trì (hoặc đơn vị trực thuộc).")
+ERR_AUTHORITY_CHOICE = _("Cấp có thẩm quyền phải là đơn vị chủ trì hoặc cấp trên của đơn vị chủ trì.")
+
+# Roles that do not make someone a worker of a unit (PRODUCT §2): they oversee, they do not carry tasks.
+NON_WORKER_ROLES = (Role.ADMIN, Role.INSPECTOR)
+# The list's sort orders: (label, model field, descending). Ties are broken by id in the same direction.
+SORTS: dict[str, tuple[Any, str, bool]] = {
+    "due": (_("Hạn gần trước"), "due_date", False),
+    "-due": (_("Hạn xa trước"), "due_date", True),
+    "-issued": (_("Mới giao trước"), "issued_on", True),
+    "-updated": (_("Mới cập nhật trước"), "updated_at", True),
+    "title": (_("Tên (A – Z)"), "title", False),
+}
+DEFAULT_SORT = "due"
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it submits ISO dates whatever the display language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def mark_invalid(form: forms.Form) -> None:
+    """``aria-invalid`` on the fields with errors, for screen readers and the red border."""
+    for name, field in form.fields.items():
+        if name in form.errors:
+            field.widget.attrs["aria-invalid"] = "true"
+
+
+def add_service_errors(form: forms.Form, error: ServiceError, names: dict[str, str] | None = None) -> None:
+    """Show a service's refusal next to the fields it names (service name → form name), else above the form."""
+    placed = False
+    for name, message in error.fields.items():
+        field = (names or {}).get(name, name)
+        if field in form.fields:
+            form.add_error(field, message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+    mark_invalid(form)
+
+
+# --- choices through the gates -------------------------------------------------------------------------------
+
+
+def active_units(user: User) -> QuerySet[Unit]:
+    """Active units the user may see, in tree order."""
+    return unit_list(user=user)
+
+
+def unit_subtree(user: User, unit: Unit) -> QuerySet[Unit]:
+    return active_units(user).filter(path__startswith=unit.path)
+
+
+def authority_candidates(user: User, lead: Unit | None) -> list[Unit]:
+    """Visible active units that govern ``lead`` (``Unit.governs``): the lead unit, the units above it and the
+    standing bodies of those committees. Without a lead unit, the committees and their standing bodies."""
+    units = active_units(user)
+    if lead is None:
+        return list(units.filter(kind__in=[UnitKind.COMMITTEE, UnitKind.STANDING]))
+    chain = [*lead.ancestor_ids, lead.pk]
+    near = units.filter(Q(pk__in=chain) | Q(kind=UnitKind.STANDING, parent_id__in=chain))
+    return [u for u in near if u.governs(lead)]
+
+
+@dataclass(frozen=True)
+class PersonChoice:
+    person: User
+    position: str
+    unit_name: str
+
+    @property
+    def label(self) -> str:
+        detail = ", ".join(filter(None, [self.position, self.unit_name]))
+        return f"{self.person.get_full_name()} — {detail}" if detail else self.person.get_full_name()
+
+
+def unit_people(user: User, unit: Unit | None, *, heads_only: bool = False) -> list[PersonChoice]:
+    """Active people holding a working role today in ``unit`` or below it, whom the user may see; one entry per
+    person (their role in the highest unit), heads first, in one query."""
+    if unit is None:
+        return []
+    memberships = (
+        Membership.objects.active_on(clock.today())
+        .filter(unit__path__startswith=unit.path, unit__valid_to__isnull=True, person__is_active=True)
+        .exclude(role__in=NON_WORKER_ROLES)
+        .filter(person__in=people_visible_to(user))
+        .select_related("person", "unit")
+        .order_by("unit__depth", "unit__path", "role", "person__full_name")
+    )
+    if heads_only:
+        memberships = memberships.filter(unit=unit, role__in=[Role.LEADER, Role.UNIT_HEAD])
+    rank = {Role.LEADER: 0, Role.UNIT_HEAD: 1, Role.MONITOR: 2, Role.OFFICER: 3}
+    seen: dict[int, tuple[int, int, PersonChoice]] = {}
+    for order, m in enumerate(memberships):
+        if m.person_id not in seen:
+            choice = PersonChoice(person=m.person, position=m.position, unit_name=m.unit.name)
+            seen[m.person_id] = (rank.get(Role(m.role), 9), order, choice)
+    return [c for _r, _o, c in sorted(seen.values(), key=lambda x: (x[0], x[1]))]
+
+
+def leader_choices(user: User) -> list[PersonChoice]:
+    """People who may supervise a task: those holding a leader's role in a unit the user sees."""
+    memberships = (
+        Membership.objects.active_on(clock.today())
+        .filter(role=Role.LEADER, person__is_active=True, unit__valid_to__isnull=True)
+        .filter(unit__in=active_units(user))
+        .select_related("person", "unit")
+        .order_by("unit__depth", "unit__path", "person__full_name")
+    )
+    seen: dict[int, PersonChoice] = {}
+    for m in memberships:
+        seen.setdefault(m.person_id, PersonChoice(person=m.person, position=m.position, unit_name=""))
+    return list(seen.values())
+
+
+def _indented(unit: Unit, base_depth: int = 0) -> str:
+    return "\u00a0\u00a0\u00a0" * max(unit.depth - base_depth, 0) + unit.name
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """Units shown indented by their depth in the tree, so the select reads like the organisation chart."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return _indented(obj)
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _indented(obj)
+
+
+class DirectiveChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        summary = obj.summary if len(obj.summary) <= 80 else obj.summary[:79] + "…"
+        return f"{obj.get_kind_display()} {obj.symbol} ({obj.issued_on:%d/%m/%Y}) — {summary}"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person picked from a prepared list of ``PersonChoice`` (labels with position and unit)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=User.objects.none(), **kwargs)
+        self.labels: dict[int, str] = {}
+
+    def set_people(self, people: Iterable[PersonChoice]) -> None:
+        people = list(people)
+        self.labels = {p.person.pk: p.label for p in people}
+        self.queryset = User.objects.filter(pk__in=list(self.labels))
+        # Keep the prepared order (heads first) instead of the queryset's.
+        self.choices = [("", self.empty_label or ""), *((p.person.pk, p.label) for p in people)]
+
+    def to_python(self, value: Any) -> User | None:
+        if value in self.empty_values:
+            return None
+        try:
+            key = int(value)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from exc
+        if key not in self.labels:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(key)
+
+
+# --- the list's filters --------------------------------------------------------------------------------------
+
+
+def encode_cursor(value: Any, pk: int) -> str:
+    if isinstance(value, datetime.datetime | datetime.date):
+        value = value.isoformat()
+    raw = json.dumps([value, pk], ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+    """The (value, id) of the last row shown; ``ValueError`` if it was not made by ``encode_cursor``."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, pk = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError) as exc:
+        raise ValueError(cursor) from exc
+    if not isinstance(pk, int) or isinstance(pk, bool) or pk < 1:
+        raise ValueError(cursor)
+    field = SORTS.get(sort, SORTS[DEFAULT_SORT])[1]
+    if value is None:
+        return None, pk
+    if not isinstance(value, str):
+        raise ValueError(cursor)
+    if field in {"due_date", "issued_on"}:
+        return datetime.date.fromisoformat(value), pk
+    if field == "updated_at":
+        return datetime.datetime.fromisoformat(value), pk
+    return value, pk
+
+
+class TaskFilterForm(forms.Form):
+    """The list's filters, read from the query string: a filtered list is a link one can send to a colleague."""
+
+    q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=200)
+    unit = UnitChoiceField(
+        label=_("Đơn vị chủ trì"), queryset=Unit.objects.none(), required=False, empty_label=str(EVERYTHING)
+    )
+    state = forms.ChoiceField(label=_("Trạng thái"), required=False)
+    reporting = forms.ChoiceField(label=_("Tình hình thực hiện"), required=False)
+    due_from = forms.DateField(label=_("Thời hạn từ ngày"), required=False, widget=DateInput())
+    due_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
+    directive = DirectiveChoiceField(
+        label=_("Văn bản chỉ đạo"), queryset=Directive.objects.none(), required=False, empty_label=str(EVERYTHING)
+    )
+    person = PersonChoiceField(label=_("Người chịu trách nhiệm"), required=False, empty_label=str(EVERYTHING))
+    sort = forms.ChoiceField(label=_("Sắp xếp"), required=False)
+    after = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["unit"].queryset = active_units(user)  # type: ignore[attr-defined]
+        self.fields["state"].choices = [  # type: ignore[attr-defined]
+            ("", str(EVERYTHING)),
+            (OPEN_FILTER, str(_("Chưa hoàn thành (đang mở)"))),
+            *TaskState.choices,
+        ]
+        self.fields["reporting"].choices = [("", str(EVERYTHING)), *ReportingState.choices]  # type: ignore[attr-defined]
+        self.fields["directive"].queryset = (  # type: ignore[attr-defined]
+            directives_visible_to(user).order_by("-issued_on", "-id")
+        )
+        responsible = task_list(user=user).order_by().values("responsible_person_id")
+        people = people_visible_to(user).filter(pk__in=responsible).order_by("full_name", "username")
+        choices = [PersonChoice(person=p, position="", unit_name="") for p in people]
+        cast(PersonChoiceField, self.fields["person"]).set_people(choices)
+        self.fields["sort"].choices = [(k, str(v[0])) for k, v in SORTS.items()]  # type: ignore[attr-defined]
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": _("Tên, nội dung nhiệm vụ… có thể gõ không dấu"), "type": "search"}
+        )
+        mark_invalid(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("due_from"), data.get("due_to")
+        if start and end and end < start:
+            self.add_error("due_to", ERR_DATE_RANGE)
+        after = data.get("after") or ""
+        if after:
+            try:
+                data["cursor"] = decode_cursor(after, data.get("sort") or DEFAULT_SORT)
+            except ValueError:
+                self.add_error("after", ERR_CURSOR)
+        return data
+
+    def _data(self) -> dict[str, Any]:
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return self.cleaned_data
+
+    def filters(self, *, with_reporting: bool = True) -> TaskFilters:
+        """The filters from the fields that are valid; an invalid field filters nothing (its error is shown)."""
+        data = self._data()
+        state = data.get("state") or ""
+        reporting = data.get("reporting") or ""
+        unit, directive, person = data.get("unit"), data.get("directive"), data.get("person")
+        return TaskFilters(
+            q=(data.get("q") or "").strip(),
+            unit_id=unit.pk if unit else None,
+            states=[str(s) for s in OPEN_STATES] if state == OPEN_FILTER else ([state] if state else []),
+            reporting_states=[reporting] if reporting and with_reporting else [],
+            due_after=data.get("due_from"),
+            due_before=data.get("due_to"),
+            directive_id=directive.pk if directive else None,
+            responsible_person_id=person.pk if person else None,
+        )
+
+    @property
+    def sort_key(self) -> str:
+        return str(self._data().get("sort") or DEFAULT_SORT)
+
+    @property
+    def cursor(self) -> tuple[Any, int] | None:
+        cursor: tuple[Any, int] | None = self._data().get("cursor")
+        return cursor
+
+    @property
+    def is_filtered(self) -> bool:
+        f = self.filters()
+        return any([f.q, f.unit_id, f.states, f.reporting_states, f.due_after, f.due_before, f.directive_id]) or bool(
+            f.responsible_person_id
+        )
+
+
+# --- the draft form ------------------------------------------------------------------------------------------
+
+# Service field names → the form's, for errors a service names.
+SERVICE_FIELDS = {"parent": "__all__"}
+# The groups of the form, in the order an official fills them in; each is one of the six clears.
+FORM_GROUPS: list[tuple[str, Any, tuple[str, ...]]] = [
+    ("task", _("Rõ việc"), ("title", "content", "directive", "source_paragraph")),
+    ("responsibility", _("Rõ trách nhiệm"), ("lead_unit", "coordinating_units", "supervising_leader")),
+    ("person", _("Rõ người"), ("responsible_person",)),
+    ("time", _("Rõ thời gian"), ("due_date", "is_ongoing", "review_cadence")),
+    ("product", _("Rõ sản phẩm"), ("product_kind", "product_description")),
+    ("authority", _("Rõ thẩm quyền"), ("authority_unit",)),
+]
+
+
+def _posted_id(data: Any, name: str) -> int | None:
+    raw = str(data.get(name) or "").strip() if data is not None else ""
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+class TaskForm(forms.Form):
+    """A draft task: every field but the title may be left empty (the six-clear checklist names the gaps).
+
+    The responsible person is chosen among the people of the lead unit, the authority among the units that govern
+    it; both lists follow the lead unit (posted, or the draft's) and are reloaded by htmx when it changes.
+    """
+
+    title = forms.CharField(
+        label=_("Tên nhiệm vụ"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "textarea--short"}),
+        help_text=_("Bắt đầu bằng động từ chỉ việc cụ thể, ví dụ: “Xây dựng đề án…”, “Tổ chức hội nghị…”."),
+    )
+    content = forms.CharField(
+        label=_("Nội dung công việc"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Nêu rõ phải làm gì, làm đến đâu; tránh các cụm chung chung như “tăng cường”, “quan tâm”."),
+    )
+    directive = DirectiveChoiceField(
+        label=_("Văn bản chỉ đạo (nguồn)"),
+        queryset=Directive.objects.none(),
+        required=False,
+        empty_label=str(NONE_CHOSEN),
+    )
+    source_paragraph = forms.CharField(
+        label=_("Đoạn, điểm trong văn bản"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "textarea--short"}),
+        help_text=_("Chép đoạn, điểm của văn bản mà nhiệm vụ cụ thể hóa, ví dụ: “Mục 2, điểm 2.3: …”."),
+    )
+    lead_unit = UnitChoiceField(
+        label=_("Đơn vị chủ trì"), queryset=Unit.objects.none(), required=False, empty_label=str(NONE_CHOSEN)
+    )
+    coordinating_units = UnitMultipleChoiceField(
+        label=_("Đơn vị phối hợp"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Giữ phím Ctrl và bấm để chọn nhiều đơn vị."),
+    )
+    supervising_leader = PersonChoiceField(label=_("Lãnh đạo phụ trách"), required=False, empty_label=str(NONE_CHOSEN))
+    responsible_person = PersonChoiceField(
+        label=_("Người chịu trách nhiệm chính"),
+        required=False,
+        error_messages={"invalid_choice": ERR_PERSON_CHOICE},
+        empty_label=str(NONE_CHOSEN),
+        help_text=_("Người đang giữ vai trò tại đơn vị chủ trì hoặc đơn vị trực thuộc."),
+    )
+    due_date = forms.DateField(label=_("Thời hạn hoàn thành"), required=False, widget=DateInput())
+    is_ongoing = forms.BooleanField(
+        label=_("Nhiệm vụ thường xuyên (không có thời hạn cụ thể)"),
+        required=False,
+        help_text=_("Nhiệm vụ thường xuyên phải có chu kỳ rà soát."),
+    )
+    review_cadence = forms.ChoiceField(label=_("Chu kỳ rà soát"), required=False, choices=ReviewCadence.choices)
+    product_kind = forms.ChoiceField(label=_("Loại sản phẩm"), required=False)
+    product_description = forms.CharField(
+        label=_("Mô tả sản phẩm cần đạt"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "textarea--short"}),
+    )
+    authority_unit = UnitChoiceField(
+        label=_("Cấp có thẩm quyền nghiệm thu sản phẩm"),
+        queryset=Unit.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": ERR_AUTHORITY_CHOICE},
+        empty_label=str(NONE_CHOSEN),
+        help_text=_("Đơn vị chủ trì hoặc cấp trên của đơn vị chủ trì."),
+    )
+    classification = forms.ChoiceField(label=_("Độ mật"), choices=Classification.choices)
+    weight = forms.DecimalField(
+        label=_("Trọng số trong nhiệm vụ cha"), required=False, min_value=0, max_digits=6, decimal_places=2
+    )
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, user: User, instance: Task | None = None, parent: Task | None = None, **kwargs: Any
+    ) -> None:
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = initial_from_task(instance)
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.instance = instance
+        self.parent = parent if parent is not None else (instance.parent if instance is not None else None)
+        units = active_units(user)
+        if self.parent is not None and self.parent.lead_unit is not None:
+            lead_units = units.filter(path__startswith=self.parent.lead_unit.path)
+        else:
+            lead_units = units
+        self.fields["lead_unit"].queryset = self._with_current(lead_units, "lead_unit_id")  # type: ignore[attr-defined]
+        self.fields["coordinating_units"].queryset = units  # type: ignore[attr-defined]
+        self.fields["directive"].queryset = (  # type: ignore[attr-defined]
+            directives_visible_to(user).order_by("-issued_on", "-id")
+        )
+        self.fields["product_kind"].choices = [("", str(NONE_CHOSEN)), *ProductKind.choices]  # type: ignore[attr-defined]
+        self.lead = self._lead_unit(lead_units)
+        self._set_people()
+        authorities = authority_candidates(user, self.lead)
+        current_authority = instance.authority_unit if instance is not None else None
+        if current_authority is not None and current_authority not in authorities:
+            authorities.append(current_authority)
+        self.fields["authority_unit"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[u.pk for u in authorities]
+        ).order_by("path")
+        if self.parent is None:
+            del self.fields["weight"]
+        if self.lead is None:
+            self.fields["responsible_person"].help_text = ERR_PICK_LEAD_FIRST
+        # When the lead unit changes, htmx reloads the people and authorities that fit it (tasks:lead_options).
+        self.fields["lead_unit"].widget.attrs.update(
+            {
+                "hx-get": reverse("tasks:lead_options"),
+                "hx-trigger": "change",
+                "hx-include": "[name='responsible_person'],[name='authority_unit']",
+                "hx-vals": json.dumps(
+                    {"parent": self.parent.pk if self.parent else "", "task": instance.pk if instance else ""}
+                ),
+                "hx-swap": "none",
+                # One request at a time with the live checklist (queued, none dropped).
+                "hx-sync": "closest form:queue all",
+                "aria-controls": "field-responsible_person field-authority_unit",
+            }
+        )
+        mark_invalid(self)
+
+    def _with_current(self, units: QuerySet[Unit], attr: str) -> QuerySet[Unit]:
+        current = getattr(self.instance, attr, None) if self.instance is not None else None
+        return (units | Unit.objects.filter(pk=current)).distinct() if current else units
+
+    def _lead_unit(self, lead_units: QuerySet[Unit]) -> Unit | None:
+        """The lead unit the dependent lists follow: the posted one if valid, else the initial (the draft's)."""
+        if self.is_bound:
+            pk = _posted_id(self.data, self.add_prefix("lead_unit"))
+        else:
+            initial = self.initial.get("lead_unit")
+            pk = initial.pk if isinstance(initial, Unit) else initial
+        if pk is None:
+            return None
+        found: Unit | None = self.fields["lead_unit"].queryset.filter(pk=pk).first()  # type: ignore[attr-defined]
+        return found
+
+    def _set_people(self) -> None:
+        people = unit_people(self.user, self.lead)
+        leaders = leader_choices(self.user)
+        if self.parent is not None and self.parent.lead_unit is not None:
+            # A sub-task is supervised inside the unit that splits it: its heads come first.
+            known = {c.person.pk for c in leaders}
+            heads = unit_people(self.user, self.parent.lead_unit, heads_only=True)
+            heads = [p for p in heads if p.person.pk not in known]
+            leaders = [*heads, *leaders]
+        if self.instance is not None:
+            for attr, chosen in (("responsible_person", people), ("supervising_leader", leaders)):
+                current = getattr(self.instance, attr)
+                if current is not None and current.pk not in {c.person.pk for c in chosen}:
+                    chosen.append(PersonChoice(person=current, position="", unit_name=""))
+        cast(PersonChoiceField, self.fields["responsible_person"]).set_people(people)
+        cast(PersonChoiceField, self.fields["supervising_leader"]).set_people(leaders)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lead = data.get("lead_unit")
+        if lead is not None and lead in (data.get("coordinating_units") or []):
+            self.add_error("coordinating_units", ERR_LEAD_IS_COORDINATOR)
+        if data.get("is_ongoing"):
+            data["due_date"] = None
+        return data
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        mark_invalid(self)
+
+    def groups(self) -> list[tuple[str, Any, list[forms.BoundField]]]:
+        return [(name, title, [self[f] for f in fields if f in self.fields]) for name, title, fields in FORM_GROUPS]
+
+    def service_fields(self) -> dict[str, Any]:
+        """The mapping ``task_create`` takes: every field, relations as ids."""
+        return self._as_service({name: self.cleaned_data.get(name) for name in self._service_names()})
+
+    def changes(self) -> dict[str, Any]:
+        """Only what the person changed, for ``task_update`` (the journal then names exactly those fields)."""
+        names = [n for n in self._service_names() if n in self.changed_data]
+        if "is_ongoing" in names and "due_date" not in names:
+            names.append("due_date")
+        return self._as_service({name: self.cleaned_data.get(name) for name in names})
+
+    def _service_names(self) -> list[str]:
+        return [n for n in self.fields if n != "version"]
+
+    @staticmethod
+    def _as_service(values: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, value in values.items():
+            if name == "coordinating_units":
+                out[name] = [u.pk for u in value or []]
+            elif name == "weight" and value is None:
+                continue
+            elif hasattr(value, "pk"):
+                out[name] = value.pk
+            elif value is None and name in {"content", "source_paragraph", "product_description"}:
+                out[name] = ""
+            else:
+                out[name] = value
+        return out
+
+    def unsaved_task(self, owner_unit: Unit) -> tuple[Task, set[int]]:
+        """A ``Task`` built from the valid fields, never saved, for the live six-clear check; and the
+        coordinating unit ids (the many-to-many cannot be set on an unsaved task)."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        data = self.cleaned_data
+        task = Task(
+            owner_unit=owner_unit,
+            parent=self.parent,
+            title=data.get("title") or "",
+            content=data.get("content") or "",
+            lead_unit=data.get("lead_unit"),
+            responsible_person=data.get("responsible_person"),
+            supervising_leader=data.get("supervising_leader"),
+            due_date=data.get("due_date"),
+            is_ongoing=bool(data.get("is_ongoing")),
+            review_cadence=data.get("review_cadence") or "",
+            product_kind=data.get("product_kind") or "",
+            product_description=data.get("product_description") or "",
+            authority_unit=data.get("authority_unit"),
+        )
+        return task, {u.pk for u in data.get("coordinating_units") or []}
+
+
+def initial_from_task(task: Task) -> dict[str, Any]:
+    return {
+        "title": task.title,
+        "content": task.content,
+        "directive": task.directive_id,
+        "source_paragraph": task.source_paragraph,
+        "lead_unit": task.lead_unit_id,
+        "coordinating_units": [u.pk for u in task.coordinating_units.all()] if task.pk else [],
+        "supervising_leader": task.supervising_leader_id,
+        "responsible_person": task.responsible_person_id,
+        "due_date": task.due_date,
+        "is_ongoing": task.is_ongoing,
+        "review_cadence": task.review_cadence,
+        "product_kind": task.product_kind,
+        "product_description": task.product_description,
+        "authority_unit": task.authority_unit_id,
+        "classification": task.classification,
+        "weight": task.weight,
+        "version": task.version,
+    }
+
+
+# --- actions on a task's page -------------------------------------------------------------------------------
+
+
+class IssueForm(forms.Form):
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class AcceptForm(forms.Form):
+    officers = forms.ModelMultipleChoiceField(
+        label=_("Phân công cán bộ thực hiện"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Có thể để trống và phân công sau; người chịu trách nhiệm chính đã được ghi trên nhiệm vụ."),
+    )
+
+    def __init__(self, *args: Any, user: User, task: Task, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = [p for p in unit_people(user, task.lead_unit) if p.person.pk != task.responsible_person_id]
+        field = cast(forms.ModelMultipleChoiceField, self.fields["officers"])
+        field.queryset = User.objects.filter(pk__in=[p.person.pk for p in people])
+        field.choices = [(p.person.pk, p.label) for p in people]
+
+
+class SubmitForm(forms.Form):
+    product_note = forms.CharField(
+        label=_("Sản phẩm đã hoàn thành"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Mô tả ngắn sản phẩm gửi cấp có thẩm quyền."),
+    )
+    product_ref = forms.CharField(
+        label=_("Số, ký hiệu hoặc đường dẫn sản phẩm"),
+        max_length=300,
+        required=False,
+        help_text=_("Ví dụ: Báo cáo số 125-BC/BTCTU; có thể để trống."),
+    )
+
+
+class ApproveForm(forms.Form):
+    note = forms.CharField(
+        label=_("Ý kiến (nếu có)"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtensionRequestForm(forms.Form):
+    new_due_date = forms.DateField(label=_("Thời hạn đề nghị"), widget=DateInput())
+    reason = forms.CharField(label=_("Lý do gia hạn"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReassignmentRequestForm(forms.Form):
+    proposed_unit = UnitChoiceField(
+        label=_("Đơn vị đề nghị chủ trì"), queryset=Unit.objects.none(), empty_label=str(NONE_CHOSEN)
+    )
+    reason = forms.CharField(
+        label=_("Lý do đề nghị điều chỉnh"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, user: User, task: Task, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposed_unit"].queryset = reassignment_candidates(task)  # type: ignore[attr-defined]
+
+
+def reassignment_candidates(task: Task) -> QuerySet[Unit]:
+    """The units the task could be handed to: active units the task's authority governs, but its lead unit.
+
+    Not only the units the requester sees: a unit head sees no sibling agency, yet a sibling is the usual
+    proposal; the authority, who sees them all, decides."""
+    authority = task.authority_unit
+    if authority is None:
+        return Unit.objects.none()
+    root = "/" + authority.path.strip("/").split("/")[0] + "/"
+    candidates = Unit.objects.filter(valid_to__isnull=True, path__startswith=root).exclude(pk=task.lead_unit_id or 0)
+    ids = [u.pk for u in candidates.only("id", "path", "kind", "parent_id") if authority.governs(u)]
+    return Unit.objects.filter(pk__in=ids).order_by("path")
+
+
+class DecisionForm(forms.Form):
+    """The authority's decision on a request: two submit buttons, "Đồng ý" and "Không đồng ý"."""
+
+    decision = forms.TypedChoiceField(
+        choices=[("1", _("Đồng ý")), ("0", _("Không đồng ý"))], coerce=lambda v: v == "1", widget=forms.HiddenInput
+    )
+    note = forms.CharField(
+        label=_("Ý kiến (nếu có)"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+# Service field names → the action forms' fields.
+ACTION_SERVICE_FIELDS = {"officer_ids": "officers", "proposed_unit_id": "proposed_unit"}

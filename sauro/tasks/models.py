@@ -1,0 +1,309 @@
+"""Tasks (nhiệm vụ) clear on six points, their events, submissions and requests to the authority."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sauro.tasks.choices import (
+    BUCK_PASSING_THRESHOLD,
+    Classification,
+    EventKind,
+    ProductKind,
+    Recurrence,
+    RequestState,
+    ReviewCadence,
+    SubmissionOutcome,
+    TaskState,
+)
+
+if TYPE_CHECKING:
+    from sauro.accounts.models import User
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Task(models.Model):
+    """A task assigned to one lead unit, clear on six points before it may be issued (PRODUCT §5).
+
+    A draft may have gaps; ``tasks.rules.six_clears`` names each one. ``due_date`` is the due date in force;
+    ``original_due_date`` the one it was issued with (extensions keep it). ``completed_on`` is the date the
+    accepted product was *submitted*, not the date it was approved. ``owner_unit`` is the unit that drafted the
+    task (Văn phòng for the committee's tasks, the lead unit of the parent for a sub-task). A recurring task is
+    a template (``recurrence`` set) whose instances point back to it with one ``period_key`` each.
+    """
+
+    # rõ việc
+    title = models.CharField(_("tên nhiệm vụ"), max_length=300)
+    content = models.TextField(_("nội dung"), blank=True)
+    # source
+    directive = models.ForeignKey(
+        "directives.Directive",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("văn bản chỉ đạo"),
+    )
+    source_paragraph = models.TextField(_("đoạn, điểm trong văn bản"), blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="subtasks", verbose_name=_("nhiệm vụ cha")
+    )
+    weight = models.DecimalField(
+        _("trọng số"), max_digits=6, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(0)]
+    )
+    owner_unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="owned_tasks", verbose_name=_("đơn vị giao")
+    )
+    # rõ trách nhiệm
+    lead_unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_tasks",
+        verbose_name=_("đơn vị chủ trì"),
+    )
+    coordinating_units = models.ManyToManyField(
+        "org.Unit", blank=True, related_name="coordinated_tasks", verbose_name=_("đơn vị phối hợp")
+    )
+    supervising_leader = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervised_tasks",
+        verbose_name=_("lãnh đạo phụ trách"),
+    )
+    # rõ người
+    responsible_person = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_tasks",
+        verbose_name=_("người chịu trách nhiệm chính"),
+    )
+    officers: models.ManyToManyField[User, Any] = models.ManyToManyField(
+        USER, blank=True, related_name="assigned_tasks", verbose_name=_("cán bộ thực hiện")
+    )
+    # rõ thời gian
+    due_date = models.DateField(_("thời hạn"), null=True, blank=True)
+    original_due_date = models.DateField(_("thời hạn ban đầu"), null=True, blank=True)
+    # The due date as the Civil Code counts it (Art. 148(5)): a due date on a day off ends on the next working
+    # day. Kept by the services beside due_date so reporting states stay plain SQL comparisons.
+    deadline = models.DateField(_("hạn cuối tính theo ngày làm việc"), null=True, blank=True, editable=False)
+    original_deadline = models.DateField(_("hạn cuối ban đầu"), null=True, blank=True, editable=False)
+    is_ongoing = models.BooleanField(_("thường xuyên"), default=False)
+    review_cadence = models.CharField(
+        _("chu kỳ rà soát"), max_length=16, choices=ReviewCadence.choices, default=ReviewCadence.NONE, blank=True
+    )
+    recurrence = models.CharField(
+        _("lặp lại"), max_length=16, choices=Recurrence.choices, default=Recurrence.NONE, blank=True
+    )
+    recurrence_day = models.PositiveSmallIntegerField(
+        _("ngày đến hạn trong kỳ"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    recurrence_month = models.PositiveSmallIntegerField(
+        _("tháng đến hạn trong kỳ"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("Với nhiệm vụ hằng quý: tháng thứ mấy của quý (1–3); hằng năm: tháng (1–12)."),
+    )
+    recurrence_template = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instances",
+        verbose_name=_("nhiệm vụ định kỳ gốc"),
+    )
+    period_key = models.CharField(_("kỳ"), max_length=16, blank=True)
+    # rõ sản phẩm
+    product_kind = models.CharField(_("loại sản phẩm"), max_length=20, choices=ProductKind.choices, blank=True)
+    product_description = models.TextField(_("mô tả sản phẩm"), blank=True)
+    # rõ thẩm quyền
+    authority_unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="authorised_tasks",
+        verbose_name=_("cấp có thẩm quyền"),
+    )
+    classification = models.CharField(
+        _("độ mật"), max_length=10, choices=Classification.choices, default=Classification.NORMAL
+    )
+    cleared_people: models.ManyToManyField[User, Any] = models.ManyToManyField(
+        USER, blank=True, related_name="cleared_tasks", verbose_name=_("người được xem (nhiệm vụ mật)")
+    )
+    # lifecycle
+    state = models.CharField(_("trạng thái"), max_length=16, choices=TaskState.choices, default=TaskState.DRAFT)
+    issued_on = models.DateField(_("ngày giao"), null=True, blank=True)
+    accepted_on = models.DateField(_("ngày tiếp nhận"), null=True, blank=True)
+    submitted_on = models.DateField(_("ngày gửi sản phẩm"), null=True, blank=True)
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    cancelled_on = models.DateField(_("ngày dừng"), null=True, blank=True)
+    cancel_reason = models.TextField(_("lý do dừng"), blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("tiến độ (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    bounce_count = models.PositiveSmallIntegerField(_("số lần đẩy qua lại"), default=0)
+    extension_count = models.PositiveSmallIntegerField(_("số lần gia hạn"), default=0)
+    # bookkeeping
+    search_text = models.TextField(_("văn bản tìm kiếm"), blank=True, editable=False)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("người tạo"))
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(fields=["lead_unit", "state", "due_date"], name="task_lead_state_due"),
+            models.Index(fields=["state", "due_date"], name="task_state_due"),
+            models.Index(fields=["state", "deadline"], name="task_state_deadline"),
+            models.Index(fields=["due_date", "id"], name="task_due_id"),
+            models.Index(fields=["directive", "state"], name="task_directive_state"),
+            models.Index(fields=["responsible_person", "state"], name="task_person_state"),
+            models.Index(fields=["owner_unit", "state"], name="task_owner_state"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recurrence_template", "period_key"],
+                condition=Q(recurrence_template__isnull=False),
+                name="task_one_instance_per_period",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_buck_passing_suspect(self) -> bool:
+        return self.bounce_count >= BUCK_PASSING_THRESHOLD
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in {TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.SUBMITTED, TaskState.RETURNED}
+
+
+class TaskEvent(models.Model):
+    """One step in a task's life, shown on its timeline: who, when, what, why."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events", verbose_name=_("nhiệm vụ"))
+    kind = models.CharField(_("loại sự kiện"), max_length=32, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người thực hiện")
+    )
+    actor_name = models.CharField(_("tên người thực hiện"), max_length=150, blank=True)
+    at = models.DateTimeField(_("thời điểm"))
+    from_state = models.CharField(_("từ trạng thái"), max_length=16, choices=TaskState.choices, blank=True)
+    to_state = models.CharField(_("sang trạng thái"), max_length=16, choices=TaskState.choices, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("sự kiện nhiệm vụ")
+        verbose_name_plural = _("sự kiện nhiệm vụ")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["task", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.task_id}"
+
+
+class Submission(models.Model):
+    """A product submitted for a task, and what the authority decided about it."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("nhiệm vụ"))
+    submitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("người gửi"))
+    submitted_on = models.DateField(_("ngày gửi"))
+    note = models.TextField(_("mô tả sản phẩm đã gửi"))
+    ref = models.CharField(_("số, ký hiệu hoặc đường dẫn sản phẩm"), max_length=300, blank=True)
+    outcome = models.CharField(
+        _("kết quả"), max_length=10, choices=SubmissionOutcome.choices, default=SubmissionOutcome.PENDING
+    )
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người duyệt")
+    )
+    decided_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến"), blank=True)
+
+    class Meta:
+        verbose_name = _("sản phẩm đã gửi")
+        verbose_name_plural = _("sản phẩm đã gửi")
+        ordering = ["-submitted_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} — {self.submitted_on:%d/%m/%Y}"
+
+
+class ExtensionRequest(models.Model):
+    """A request to move a task's due date (gia hạn), decided by the authority."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="extension_requests", verbose_name=_("nhiệm vụ")
+    )
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("người đề nghị"))
+    requested_at = models.DateTimeField(_("đề nghị lúc"))
+    current_due_date = models.DateField(_("thời hạn hiện tại"))
+    new_due_date = models.DateField(_("thời hạn đề nghị"))
+    new_deadline = models.DateField(_("hạn cuối mới"), null=True, blank=True, editable=False)
+    reason = models.TextField(_("lý do"))
+    state = models.CharField(_("trạng thái"), max_length=10, choices=RequestState.choices, default=RequestState.PENDING)
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người quyết định")
+    )
+    decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến"), blank=True)
+
+    class Meta:
+        verbose_name = _("đề nghị gia hạn")
+        verbose_name_plural = _("đề nghị gia hạn")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["task", "state", "decided_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.current_due_date} → {self.new_due_date}"
+
+
+class ReassignmentRequest(models.Model):
+    """A lead unit's request to hand the task to another lead unit, decided by the authority."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="reassignment_requests", verbose_name=_("nhiệm vụ")
+    )
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("người đề nghị"))
+    requested_at = models.DateTimeField(_("đề nghị lúc"))
+    from_unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị chủ trì hiện tại")
+    )
+    proposed_unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị đề nghị chủ trì")
+    )
+    reason = models.TextField(_("lý do"))
+    state = models.CharField(_("trạng thái"), max_length=10, choices=RequestState.choices, default=RequestState.PENDING)
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người quyết định")
+    )
+    decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến"), blank=True)
+
+    class Meta:
+        verbose_name = _("đề nghị điều chỉnh đơn vị chủ trì")
+        verbose_name_plural = _("đề nghị điều chỉnh đơn vị chủ trì")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.from_unit_id} → {self.proposed_unit_id}"

@@ -1,0 +1,705 @@
+"""Every write to tasks: drafting, issuing, the lifecycle of PRODUCT §6, and requests to the authority.
+
+Each transition locks the task row (``select_for_update``), checks the state it expects, writes a timeline
+event and an audit entry in the same transaction. A transition that finds the task already moved on raises
+``Conflict`` (409): of two people acting at once, exactly one wins.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+
+from sauro.accounts.models import User
+from sauro.audit.services import audit_record
+from sauro.common import clock
+from sauro.common.calendar import deadline_on_or_after
+from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
+from sauro.common.text import fold
+from sauro.org.access import people_visible_to, units_visible_to
+from sauro.org.models import Membership, Unit
+from sauro.org.restructuring import Succession
+from sauro.tasks import access
+from sauro.tasks.choices import (
+    OPEN_STATES,
+    Classification,
+    EventKind,
+    ProductKind,
+    Recurrence,
+    RequestState,
+    ReviewCadence,
+    SubmissionOutcome,
+    TaskState,
+)
+from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Submission, Task, TaskEvent
+from sauro.tasks.rules import six_clears
+
+ERR_NO_DRAFT_RIGHT = "Bạn không có quyền soạn nhiệm vụ cho đơn vị này."
+ERR_NOT_A_DRAFT = "Chỉ sửa được nhiệm vụ ở trạng thái dự thảo."
+ERR_STALE = (
+    "Nhiệm vụ đã được người khác cập nhật trong lúc bạn sửa. Hãy tải lại để xem thay đổi; "
+    "nội dung bạn nhập vẫn còn trong biểu mẫu."
+)
+ERR_WRONG_STATE = "Không thể {action}: nhiệm vụ đang ở trạng thái “{state}”."
+ERR_TITLE_REQUIRED = "Tên nhiệm vụ không được để trống."
+ERR_UNIT_UNKNOWN = "Không tìm thấy đơn vị đã chọn."
+ERR_UNIT_INACTIVE = "Đơn vị “{name}” không còn hoạt động."
+ERR_PERSON_UNKNOWN = "Không tìm thấy người đã chọn."
+ERR_UNKNOWN_FIELD = "Trường không được phép sửa: {name}."
+ERR_SIX_CLEARS = "Nhiệm vụ chưa bảo đảm “6 rõ”, chưa thể giao."
+ERR_NOT_LEAD_HEAD = "Chỉ lãnh đạo đơn vị chủ trì mới được tiếp nhận và phân công nhiệm vụ."
+ERR_OFFICER_NOT_IN_LEAD = "Cán bộ “{name}” không thuộc đơn vị chủ trì."
+ERR_NOT_WORKER = "Chỉ người chịu trách nhiệm, cán bộ được phân công hoặc lãnh đạo đơn vị chủ trì mới được làm việc này."
+ERR_NOT_AUTHORITY = "Chỉ lãnh đạo của cấp có thẩm quyền mới được quyết định việc này."
+ERR_PERSON_REQUIRED = "Hãy chọn người chịu trách nhiệm chính trong đơn vị chủ trì."
+ERR_PRODUCT_NOTE_REQUIRED = "Hãy mô tả sản phẩm đã hoàn thành."
+ERR_REASON_REQUIRED = "Hãy nêu lý do."
+ERR_NEW_DUE_NOT_LATER = "Thời hạn đề nghị phải sau thời hạn hiện tại ({due:%d/%m/%Y})."
+ERR_NO_DUE_DATE = "Nhiệm vụ không có thời hạn cụ thể để gia hạn."
+ERR_PENDING_EXISTS = "Đã có một đề nghị đang chờ quyết định."
+ERR_REQUEST_DECIDED = "Đề nghị này đã được quyết định."
+ERR_PROPOSED_SAME_UNIT = "Đơn vị đề nghị chủ trì phải khác đơn vị chủ trì hiện tại."
+ERR_PARENT_NOT_OPEN = "Chỉ tạo được nhiệm vụ con cho nhiệm vụ đang thực hiện."
+ERR_SECRET_NEEDS_PEOPLE = "Nhiệm vụ mật phải có người chịu trách nhiệm hoặc danh sách người được xem."  # noqa: S105
+ERR_WEIGHT_NEGATIVE = "Trọng số không được âm."
+
+ACTION_LABELS = {
+    "issue": "giao nhiệm vụ",
+    "accept": "tiếp nhận",
+    "submit": "gửi sản phẩm",
+    "approve": "duyệt sản phẩm",
+    "return": "trả lại",
+    "cancel": "dừng nhiệm vụ",
+    "extension": "đề nghị gia hạn",
+    "reassignment": "đề nghị điều chỉnh đơn vị chủ trì",
+}
+
+# Fields a draft may set or change, with how each is given (unit/person ids are resolved and gated).
+SCALAR_FIELDS = {
+    "title",
+    "content",
+    "source_paragraph",
+    "due_date",
+    "is_ongoing",
+    "review_cadence",
+    "recurrence",
+    "recurrence_day",
+    "recurrence_month",
+    "product_kind",
+    "product_description",
+    "classification",
+    "weight",
+}
+UNIT_FIELDS = {"lead_unit", "authority_unit"}
+PERSON_FIELDS = {"responsible_person", "supervising_leader"}
+DIRECTIVE_FIELDS = {"directive"}
+M2M_FIELDS = {"coordinating_units", "officers", "cleared_people"}
+EDITABLE_FIELDS = SCALAR_FIELDS | UNIT_FIELDS | PERSON_FIELDS | DIRECTIVE_FIELDS | M2M_FIELDS
+
+
+# --- helpers --------------------------------------------------------------------------------------------
+
+
+def task_snapshot(task: Task) -> dict[str, Any]:
+    return {
+        "title": task.title,
+        "state": task.state,
+        "lead_unit_id": task.lead_unit_id,
+        "responsible_person_id": task.responsible_person_id,
+        "due_date": task.due_date,
+        "authority_unit_id": task.authority_unit_id,
+        "product_kind": task.product_kind,
+        "version": task.version,
+    }
+
+
+def _search_text(task: Task) -> str:
+    return fold(" ".join(filter(None, [task.title, task.content, task.source_paragraph, task.product_description])))
+
+
+def _lock(task: Task | int, *, expected_version: int | None = None) -> Task:
+    pk = task.pk if isinstance(task, Task) else task
+    locked = Task.objects.select_for_update(of=("self",)).select_related("lead_unit", "authority_unit").get(pk=pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(ERR_STALE, code="stale_version")
+    return locked
+
+
+def _expect_state(task: Task, action: str, states: Iterable[str]) -> None:
+    if task.state not in set(states):
+        raise Conflict(
+            ERR_WRONG_STATE.format(action=ACTION_LABELS[action], state=TaskState(task.state).label),
+            code="wrong_state",
+        )
+
+
+def _sync_derived(task: Task) -> None:
+    """Keep the stored derived fields (folded search text, calendar deadline) in step with the task."""
+    task.search_text = _search_text(task)
+    task.deadline = deadline_on_or_after(task.due_date) if task.due_date else None
+
+
+def _bump(task: Task, fields: list[str]) -> None:
+    task.version += 1
+    _sync_derived(task)
+    task.save(update_fields=[*fields, "version", "search_text", "deadline", "updated_at"])
+
+
+def _record(
+    task: Task,
+    *,
+    kind: str,
+    actor: User | None,
+    from_state: str = "",
+    note: str = "",
+    data: Mapping[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+) -> TaskEvent:
+    event = TaskEvent.objects.create(
+        task=task,
+        kind=kind,
+        actor=actor,
+        actor_name=actor.get_full_name() if actor else "Hệ thống",
+        at=clock.now(),
+        from_state=from_state,
+        to_state=task.state if from_state and from_state != task.state else "",
+        note=note,
+        data=dict(data or {}),
+    )
+    audit_record(
+        acting_user=actor,
+        action=f"task.{kind}",
+        obj=task,
+        unit_id=task.lead_unit_id or task.owner_unit_id,
+        summary=note[:500],
+        before=before,
+        after=task_snapshot(task),
+    )
+    return event
+
+
+def _resolve_unit(user: User, unit_id: int | None, field: str) -> Unit | None:
+    if unit_id is None:
+        return None
+    unit = units_visible_to(user).filter(pk=unit_id).first()
+    if unit is None:
+        raise ValidationFailed(ERR_UNIT_UNKNOWN, fields={field: ERR_UNIT_UNKNOWN})
+    return unit
+
+
+def _resolve_person(user: User, person_id: int | None, field: str) -> User | None:
+    if person_id is None:
+        return None
+    person = people_visible_to(user).filter(pk=person_id, is_active=True).first()
+    if person is None:
+        raise ValidationFailed(ERR_PERSON_UNKNOWN, fields={field: ERR_PERSON_UNKNOWN})
+    return person
+
+
+def _apply_changes(task: Task, changes: Mapping[str, Any], *, acting_user: User) -> dict[str, list[int]]:
+    """Set the draft fields in ``changes`` (ids for relations) on ``task``; return the many-to-many ids to set."""
+    m2m: dict[str, list[int]] = {}
+    for name, value in changes.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValidationFailed(
+                ERR_UNKNOWN_FIELD.format(name=name), fields={name: ERR_UNKNOWN_FIELD.format(name=name)}
+            )
+        if name in SCALAR_FIELDS:
+            if name in {"title", "content", "source_paragraph", "product_description"}:
+                value = (value or "").strip()
+            if name in {"product_kind", "review_cadence", "recurrence"} and value is None:
+                value = ""
+            if name == "is_ongoing":
+                value = bool(value)
+            setattr(task, name, value)
+        elif name in UNIT_FIELDS:
+            unit = _resolve_unit(acting_user, value, name)
+            if unit is not None and unit.valid_to is not None:
+                msg = ERR_UNIT_INACTIVE.format(name=unit.name)
+                raise ValidationFailed(msg, fields={name: msg})
+            setattr(task, name, unit)
+        elif name in PERSON_FIELDS:
+            setattr(task, name, _resolve_person(acting_user, value, name))
+        elif name in DIRECTIVE_FIELDS:
+            task.directive_id = _resolve_directive(acting_user, value)
+        else:
+            ids = sorted(set(value or []))
+            if name == "coordinating_units":
+                found = set(
+                    units_visible_to(acting_user).filter(pk__in=ids, valid_to__isnull=True).values_list("pk", flat=True)
+                )
+            else:
+                found = set(
+                    people_visible_to(acting_user).filter(pk__in=ids, is_active=True).values_list("pk", flat=True)
+                )
+            if found != set(ids):
+                msg = ERR_UNIT_UNKNOWN if name == "coordinating_units" else ERR_PERSON_UNKNOWN
+                raise ValidationFailed(msg, fields={name: msg})
+            m2m[name] = ids
+    if not task.title.strip():
+        raise ValidationFailed(ERR_TITLE_REQUIRED, fields={"title": ERR_TITLE_REQUIRED})
+    if task.weight is not None and task.weight < 0:
+        raise ValidationFailed(ERR_WEIGHT_NEGATIVE, fields={"weight": ERR_WEIGHT_NEGATIVE})
+    if task.product_kind and task.product_kind not in ProductKind.values:
+        raise ValidationFailed("Loại sản phẩm không hợp lệ.", fields={"product_kind": "Loại sản phẩm không hợp lệ."})
+    if task.classification not in Classification.values:
+        raise ValidationFailed("Độ mật không hợp lệ.", fields={"classification": "Độ mật không hợp lệ."})
+    if task.review_cadence not in ReviewCadence.values or task.recurrence not in Recurrence.values:
+        raise ValidationFailed("Chu kỳ không hợp lệ.", fields={"recurrence": "Chu kỳ không hợp lệ."})
+    return m2m
+
+
+def _resolve_directive(user: User, directive_id: int | None) -> int | None:
+    if directive_id is None:
+        return None
+    from sauro.directives.access import directives_visible_to
+
+    if not directives_visible_to(user).filter(pk=directive_id).exists():
+        msg = "Không tìm thấy văn bản chỉ đạo đã chọn."
+        raise ValidationFailed(msg, fields={"directive": msg})
+    return directive_id
+
+
+def _set_m2m(task: Task, m2m: Mapping[str, list[int]]) -> None:
+    for name, ids in m2m.items():
+        getattr(task, name).set(ids)
+
+
+# --- drafting -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_create(
+    *,
+    acting_user: User,
+    owner_unit: Unit,
+    parent: Task | None = None,
+    fields: Mapping[str, Any],
+    recurrence_template: Task | None = None,
+    period_key: str = "",
+) -> Task:
+    """Save a new draft. Any field but ``title`` may be missing; the six-clear checklist names the gaps.
+
+    ``recurrence_template`` and ``period_key`` are set by the system only (``tasks.recurrence``) for the instance of
+    a recurring task: written with the row, so a second instance for the same period fails on the unique constraint.
+    """
+    today = clock.today()
+    if parent is not None:
+        parent = _lock(parent)
+        if parent.state not in {TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.RETURNED}:
+            raise ValidationFailed(ERR_PARENT_NOT_OPEN, fields={"parent": ERR_PARENT_NOT_OPEN})
+        owner_unit = parent.lead_unit or owner_unit
+    if not access.may_draft_for(acting_user, owner_unit, today):
+        raise PermissionDeniedError(ERR_NO_DRAFT_RIGHT)
+    task = Task(owner_unit=owner_unit, parent=parent, created_by=acting_user, title="")
+    if parent is not None:
+        task.directive_id = parent.directive_id
+        task.authority_unit = parent.lead_unit
+    m2m = _apply_changes(task, fields, acting_user=acting_user)
+    task.recurrence_template = recurrence_template
+    task.period_key = period_key if recurrence_template is not None else ""
+    _sync_derived(task)
+    task.save()
+    _set_m2m(task, m2m)
+    kind = EventKind.GENERATED if recurrence_template is not None else EventKind.CREATED
+    _record(task, kind=kind, actor=acting_user, data={"period_key": period_key} if recurrence_template else None)
+    return task
+
+
+@transaction.atomic
+def task_update(
+    *, acting_user: User, task: Task, changes: Mapping[str, Any], expected_version: int | None = None
+) -> Task:
+    """Edit a draft. A stale ``expected_version`` is a 409 and changes nothing."""
+    task = _lock(task, expected_version=expected_version)
+    if task.state != TaskState.DRAFT:
+        raise Conflict(ERR_NOT_A_DRAFT, code="not_a_draft")
+    if not access.may_draft_for(acting_user, task.owner_unit, clock.today()) and task.created_by_id != acting_user.pk:
+        raise PermissionDeniedError(ERR_NO_DRAFT_RIGHT)
+    before = task_snapshot(task)
+    m2m = _apply_changes(task, changes, acting_user=acting_user)
+    task.version += 1
+    _sync_derived(task)
+    task.save()
+    _set_m2m(task, m2m)
+    _record(task, kind=EventKind.EDITED, actor=acting_user, before=before, data={"fields": sorted(changes)})
+    return task
+
+
+@transaction.atomic
+def task_issue(*, acting_user: User, task: Task, expected_version: int | None = None) -> Task:
+    """Issue a draft (giao nhiệm vụ): refused, naming each gap, while any of the six clears is missing."""
+    task = _lock(task, expected_version=expected_version)
+    _expect_state(task, "issue", [TaskState.DRAFT])
+    today = clock.today()
+    if not access.may_draft_for(acting_user, task.owner_unit, today) and task.created_by_id != acting_user.pk:
+        raise PermissionDeniedError(ERR_NO_DRAFT_RIGHT)
+    clears = six_clears(task, issue_date=today)
+    if not clears.complete:
+        raise ValidationFailed(ERR_SIX_CLEARS, code="six_clears_incomplete", fields=dict(clears.missing))
+    if task.classification == Classification.SECRET and task.responsible_person_id is None:
+        raise ValidationFailed(ERR_SECRET_NEEDS_PEOPLE)
+    before = task_snapshot(task)
+    task.state = TaskState.ISSUED
+    task.issued_on = today
+    task.original_due_date = task.due_date
+    task.original_deadline = deadline_on_or_after(task.due_date) if task.due_date else None
+    _bump(task, ["state", "issued_on", "original_due_date", "original_deadline"])
+    _record(task, kind=EventKind.ISSUED, actor=acting_user, from_state=TaskState.DRAFT, before=before)
+    return task
+
+
+# --- the lifecycle --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_accept(
+    *, acting_user: User, task: Task, officer_ids: Iterable[int] = (), responsible_person_id: int | None = None
+) -> Task:
+    """The lead unit's head receives the task and assigns officers of the unit (subtree).
+
+    After a reassignment the task has no responsible person: the new lead unit names one here.
+    """
+    task = _lock(task)
+    _expect_state(task, "accept", [TaskState.ISSUED])
+    today = clock.today()
+    if not access.heads_lead_unit(acting_user, task, today):
+        raise PermissionDeniedError(ERR_NOT_LEAD_HEAD)
+    lead_path = task.lead_unit.path if task.lead_unit else "/-/"  # an issued task has one (six clears)
+    ids = sorted(set(officer_ids))
+    if responsible_person_id is None and task.responsible_person_id is None:
+        raise ValidationFailed(ERR_PERSON_REQUIRED, fields={"responsible_person_id": ERR_PERSON_REQUIRED})
+    ids_to_check = [*ids, responsible_person_id] if responsible_person_id is not None else ids
+    members = set(
+        Membership.objects.active_on(today)
+        .filter(person_id__in=ids_to_check, unit__path__startswith=lead_path, person__is_active=True)
+        .values_list("person_id", flat=True)
+    )
+    for pid in ids_to_check:
+        if pid not in members:
+            person = User.objects.filter(pk=pid).first()
+            msg = ERR_OFFICER_NOT_IN_LEAD.format(name=person.get_full_name() if person else pid)
+            raise ValidationFailed(msg, fields={"officer_ids": msg})
+    before = task_snapshot(task)
+    task.state = TaskState.IN_PROGRESS
+    task.accepted_on = today
+    if responsible_person_id is not None:
+        task.responsible_person_id = responsible_person_id
+    _bump(task, ["state", "accepted_on", "responsible_person"])
+    if ids:
+        task.officers.add(*ids)
+    _record(
+        task,
+        kind=EventKind.ACCEPTED,
+        actor=acting_user,
+        from_state=TaskState.ISSUED,
+        before=before,
+        data={"officer_ids": ids},
+    )
+    return task
+
+
+@transaction.atomic
+def task_submit(*, acting_user: User, task: Task, product_note: str, product_ref: str = "") -> Submission:
+    """Submit the product. Its date becomes the completion date if the authority accepts it."""
+    task = _lock(task)
+    _expect_state(task, "submit", [TaskState.IN_PROGRESS, TaskState.RETURNED])
+    today = clock.today()
+    if not access.works_on(acting_user, task, today):
+        raise PermissionDeniedError(ERR_NOT_WORKER)
+    product_note = product_note.strip()
+    if not product_note:
+        raise ValidationFailed(ERR_PRODUCT_NOTE_REQUIRED, fields={"product_note": ERR_PRODUCT_NOTE_REQUIRED})
+    before = task_snapshot(task)
+    from_state = task.state
+    submission = Submission.objects.create(
+        task=task, submitted_by=acting_user, submitted_on=today, note=product_note, ref=product_ref.strip()[:300]
+    )
+    task.state = TaskState.SUBMITTED
+    task.submitted_on = today
+    _bump(task, ["state", "submitted_on"])
+    _record(
+        task,
+        kind=EventKind.SUBMITTED,
+        actor=acting_user,
+        from_state=from_state,
+        note=product_note,
+        before=before,
+        data={"submission_id": submission.pk, "ref": submission.ref},
+    )
+    return submission
+
+
+def _pending_submission(task: Task) -> Submission:
+    submission = task.submissions.select_for_update().filter(outcome=SubmissionOutcome.PENDING).order_by("-id").first()
+    if submission is None:  # pragma: no cover - a submitted task always has one
+        raise Conflict(ERR_WRONG_STATE.format(action=ACTION_LABELS["approve"], state=TaskState(task.state).label))
+    return submission
+
+
+@transaction.atomic
+def task_approve(*, acting_user: User, task: Task, note: str = "") -> Task:
+    """The authority accepts the product: the task is done, completed on the product's submission date."""
+    task = _lock(task)
+    _expect_state(task, "approve", [TaskState.SUBMITTED])
+    if not access.acts_for_authority(acting_user, task, clock.today()):
+        raise PermissionDeniedError(ERR_NOT_AUTHORITY)
+    submission = _pending_submission(task)
+    submission.outcome = SubmissionOutcome.APPROVED
+    submission.decided_by = acting_user
+    submission.decided_at = clock.now()
+    submission.decision_note = note.strip()
+    submission.save(update_fields=["outcome", "decided_by", "decided_at", "decision_note"])
+    before = task_snapshot(task)
+    task.state = TaskState.DONE
+    task.completed_on = submission.submitted_on
+    task.progress = 100
+    _bump(task, ["state", "completed_on", "progress"])
+    _record(task, kind=EventKind.APPROVED, actor=acting_user, from_state=TaskState.SUBMITTED, note=note, before=before)
+    return task
+
+
+@transaction.atomic
+def task_return(*, acting_user: User, task: Task, reason: str) -> Task:
+    """The authority sends the product back: not completed until resubmitted and accepted."""
+    task = _lock(task)
+    _expect_state(task, "return", [TaskState.SUBMITTED])
+    if not access.acts_for_authority(acting_user, task, clock.today()):
+        raise PermissionDeniedError(ERR_NOT_AUTHORITY)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(ERR_REASON_REQUIRED, fields={"reason": ERR_REASON_REQUIRED})
+    submission = _pending_submission(task)
+    submission.outcome = SubmissionOutcome.RETURNED
+    submission.decided_by = acting_user
+    submission.decided_at = clock.now()
+    submission.decision_note = reason
+    submission.save(update_fields=["outcome", "decided_by", "decided_at", "decision_note"])
+    before = task_snapshot(task)
+    task.state = TaskState.RETURNED
+    task.submitted_on = None
+    task.bounce_count += 1
+    _bump(task, ["state", "submitted_on", "bounce_count"])
+    _record(
+        task, kind=EventKind.RETURNED, actor=acting_user, from_state=TaskState.SUBMITTED, note=reason, before=before
+    )
+    return task
+
+
+@transaction.atomic
+def task_cancel(*, acting_user: User, task: Task, reason: str) -> Task:
+    """The authority stops the task, with a reason."""
+    task = _lock(task)
+    _expect_state(task, "cancel", OPEN_STATES)
+    if not access.acts_for_authority(acting_user, task, clock.today()):
+        raise PermissionDeniedError(ERR_NOT_AUTHORITY)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(ERR_REASON_REQUIRED, fields={"reason": ERR_REASON_REQUIRED})
+    before = task_snapshot(task)
+    from_state = task.state
+    task.state = TaskState.CANCELLED
+    task.cancelled_on = clock.today()
+    task.cancel_reason = reason
+    _bump(task, ["state", "cancelled_on", "cancel_reason"])
+    ExtensionRequest.objects.filter(task=task, state=RequestState.PENDING).update(
+        state=RequestState.REJECTED, decided_by=acting_user, decided_on=clock.today(), decision_note=reason
+    )
+    ReassignmentRequest.objects.filter(task=task, state=RequestState.PENDING).update(
+        state=RequestState.REJECTED, decided_by=acting_user, decided_on=clock.today(), decision_note=reason
+    )
+    _record(task, kind=EventKind.CANCELLED, actor=acting_user, from_state=from_state, note=reason, before=before)
+    return task
+
+
+# --- requests to the authority --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def extension_request_create(
+    *, acting_user: User, task: Task, new_due_date: datetime.date, reason: str
+) -> ExtensionRequest:
+    task = _lock(task)
+    _expect_state(task, "extension", [TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.RETURNED])
+    if not access.works_on(acting_user, task, clock.today()):
+        raise PermissionDeniedError(ERR_NOT_WORKER)
+    if task.due_date is None:
+        raise ValidationFailed(ERR_NO_DUE_DATE)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(ERR_REASON_REQUIRED, fields={"reason": ERR_REASON_REQUIRED})
+    if new_due_date <= task.due_date:
+        msg = ERR_NEW_DUE_NOT_LATER.format(due=task.due_date)
+        raise ValidationFailed(msg, fields={"new_due_date": msg})
+    if task.extension_requests.filter(state=RequestState.PENDING).exists():
+        raise Conflict(ERR_PENDING_EXISTS, code="request_pending")
+    request = ExtensionRequest.objects.create(
+        task=task,
+        requested_by=acting_user,
+        requested_at=clock.now(),
+        current_due_date=task.due_date,
+        new_due_date=new_due_date,
+        reason=reason,
+    )
+    _record(
+        task,
+        kind=EventKind.EXTENSION_REQUESTED,
+        actor=acting_user,
+        note=reason,
+        data={"request_id": request.pk, "new_due_date": new_due_date.isoformat()},
+    )
+    return request
+
+
+@transaction.atomic
+def extension_request_decide(
+    *, acting_user: User, request: ExtensionRequest, approve: bool, note: str = ""
+) -> ExtensionRequest:
+    """The authority grants or refuses an extension. The original due date is kept on the task."""
+    task = _lock(request.task_id)
+    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    if request.state != RequestState.PENDING:
+        raise Conflict(ERR_REQUEST_DECIDED, code="request_decided")
+    if not access.acts_for_authority(acting_user, task, clock.today()):
+        raise PermissionDeniedError(ERR_NOT_AUTHORITY)
+    request.state = RequestState.APPROVED if approve else RequestState.REJECTED
+    request.decided_by = acting_user
+    request.decided_on = clock.today()
+    request.decision_note = note.strip()
+    request.new_deadline = deadline_on_or_after(request.new_due_date) if approve else None
+    request.save(update_fields=["state", "decided_by", "decided_on", "decision_note", "new_deadline"])
+    before = task_snapshot(task)
+    if approve:
+        task.due_date = request.new_due_date
+        task.extension_count += 1
+        _bump(task, ["due_date", "extension_count"])
+    _record(
+        task,
+        kind=EventKind.EXTENSION_DECIDED,
+        actor=acting_user,
+        note=note,
+        before=before,
+        data={"request_id": request.pk, "approved": approve, "new_due_date": request.new_due_date.isoformat()},
+    )
+    return request
+
+
+@transaction.atomic
+def reassignment_request_create(
+    *, acting_user: User, task: Task, proposed_unit_id: int, reason: str
+) -> ReassignmentRequest:
+    """The lead unit asks the authority to hand the task to another unit (counted as a bounce)."""
+    task = _lock(task)
+    _expect_state(task, "reassignment", [TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.RETURNED])
+    if not access.heads_lead_unit(acting_user, task, clock.today()):
+        raise PermissionDeniedError(ERR_NOT_LEAD_HEAD)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(ERR_REASON_REQUIRED, fields={"reason": ERR_REASON_REQUIRED})
+    proposed = Unit.objects.filter(pk=proposed_unit_id, valid_to__isnull=True).first()
+    if proposed is None:
+        raise ValidationFailed(ERR_UNIT_UNKNOWN, fields={"proposed_unit_id": ERR_UNIT_UNKNOWN})
+    if task.lead_unit is None or proposed.pk == task.lead_unit.pk:
+        raise ValidationFailed(ERR_PROPOSED_SAME_UNIT, fields={"proposed_unit_id": ERR_PROPOSED_SAME_UNIT})
+    if task.reassignment_requests.filter(state=RequestState.PENDING).exists():
+        raise Conflict(ERR_PENDING_EXISTS, code="request_pending")
+    request = ReassignmentRequest.objects.create(
+        task=task,
+        requested_by=acting_user,
+        requested_at=clock.now(),
+        from_unit=task.lead_unit,
+        proposed_unit=proposed,
+        reason=reason,
+    )
+    before = task_snapshot(task)
+    task.bounce_count += 1
+    _bump(task, ["bounce_count"])
+    _record(
+        task,
+        kind=EventKind.REASSIGNMENT_REQUESTED,
+        actor=acting_user,
+        note=reason,
+        before=before,
+        data={"request_id": request.pk, "proposed_unit_id": proposed.pk},
+    )
+    return request
+
+
+@transaction.atomic
+def reassignment_request_decide(
+    *, acting_user: User, request: ReassignmentRequest, approve: bool, note: str = ""
+) -> ReassignmentRequest:
+    """On approval the proposed unit becomes the lead unit and the task is issued to it afresh."""
+    task = _lock(request.task_id)
+    request = ReassignmentRequest.objects.select_for_update().select_related("proposed_unit").get(pk=request.pk)
+    if request.state != RequestState.PENDING:
+        raise Conflict(ERR_REQUEST_DECIDED, code="request_decided")
+    if not access.acts_for_authority(acting_user, task, clock.today()):
+        raise PermissionDeniedError(ERR_NOT_AUTHORITY)
+    request.state = RequestState.APPROVED if approve else RequestState.REJECTED
+    request.decided_by = acting_user
+    request.decided_on = clock.today()
+    request.decision_note = note.strip()
+    request.save(update_fields=["state", "decided_by", "decided_on", "decision_note"])
+    before = task_snapshot(task)
+    from_state = task.state
+    if approve:
+        task.lead_unit = request.proposed_unit
+        task.state = TaskState.ISSUED
+        task.responsible_person = None
+        task.coordinating_units.remove(request.proposed_unit)
+        task.officers.clear()
+        _bump(task, ["lead_unit", "state", "responsible_person"])
+    _record(
+        task,
+        kind=EventKind.REASSIGNMENT_DECIDED,
+        actor=acting_user,
+        from_state=from_state,
+        note=note,
+        before=before,
+        data={"request_id": request.pk, "approved": approve},
+    )
+    return request
+
+
+# --- restructuring --------------------------------------------------------------------------------------
+
+
+def tasks_move_to_successor(succession: Succession) -> int:
+    """Registered with org.restructuring: open tasks and drafts of a merged unit go to its successor."""
+    old, new = succession.predecessor, succession.successor
+    moved = 0
+    live = [*OPEN_STATES, TaskState.DRAFT]
+    for task in Task.objects.select_for_update().filter(lead_unit=old, state__in=live):
+        before = task_snapshot(task)
+        task.lead_unit = new
+        task.coordinating_units.remove(new)
+        _bump(task, ["lead_unit"])
+        _record(
+            task,
+            kind=EventKind.UNIT_SUCCEEDED,
+            actor=succession.acting_user,
+            note=f"“{old.name}” sáp nhập vào “{new.name}”",
+            before=before,
+        )
+        moved += 1
+    for task in Task.objects.select_for_update().filter(authority_unit=old, state__in=live):
+        before = task_snapshot(task)
+        task.authority_unit = new
+        _bump(task, ["authority_unit"])
+        _record(task, kind=EventKind.UNIT_SUCCEEDED, actor=succession.acting_user, before=before)
+        moved += 1
+    for task in Task.objects.select_for_update().filter(owner_unit=old, state__in=live):
+        task.owner_unit = new
+        _bump(task, ["owner_unit"])
+        moved += 1
+    through = Task.coordinating_units.through
+    for row in through.objects.filter(unit=old, task__state__in=live).select_related("task"):
+        if row.task.lead_unit_id != new.pk:
+            through.objects.get_or_create(task_id=row.task_id, unit=new)
+        row.delete()
+        moved += 1
+    return moved
