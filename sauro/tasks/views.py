@@ -30,6 +30,8 @@ from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import Conflict, ServiceError, ValidationFailed
 from sauro.common.views import AuthenticatedRequest, render_page
+from sauro.directives.models import Directive
+from sauro.directives.panels import DetailPanel
 from sauro.org.access import people_visible_to, units_visible_to
 from sauro.org.choices import ROLE_PRIORITY, Role
 from sauro.org.models import Unit
@@ -925,10 +927,8 @@ def six_clears_check_view(request: AuthenticatedRequest) -> HttpResponse:
 # --- the panel on a directive's page ------------------------------------------------------------------------
 
 
-def directive_tasks_panel(request: AuthenticatedRequest, directive: Any) -> Any:
+def directive_tasks_panel(request: AuthenticatedRequest, directive: Directive) -> DetailPanel:
     """The tasks given from a directive, for ``directives.panels`` (registered by the tasks app)."""
-    from sauro.directives.panels import DetailPanel
-
     user = request.user
     tasks = selectors.task_list(
         user=user, filters=selectors.TaskFilters(directive_id=directive.pk, top_level_only=True)

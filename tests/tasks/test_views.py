@@ -693,3 +693,37 @@ def test_every_task_page_renders_without_inline_code(
     page(client_for(org.monitor).post(reverse("tasks:check"), form_data(org)))
     page(client_for(org.monitor).post(reverse("tasks:issue", args=[draft.pk]), {}), 422)
     assert ReportingState.OPEN_ON_TIME  # the enum the badges name
+
+
+# --- the directive's page ------------------------------------------------------------------------------------
+
+
+def test_directive_page_lists_its_tasks_and_offers_a_new_one(
+    org: Org, make_draft: MakeDraft, today: Clock, client_for: ClientFor
+) -> None:
+    from sauro.directives.panels import TASKS_PANEL, register_detail_panel, unregister_detail_panel
+    from sauro.directives.services import DirectiveInput, directive_create, term_create
+
+    term_create(acting_user=None, committee=org.city, name="Nhiệm kỳ 2025 – 2030", starts_on=datetime.date(2025, 10, 1))
+    directive = directive_create(
+        acting_user=org.monitor,
+        data=DirectiveInput(
+            kind="KL",
+            issuer_code="TU",
+            issuing_unit_id=org.city.pk,
+            issued_on=datetime.date(2026, 1, 9),
+            summary="Kết luận hội nghị giao ban các cơ quan Đảng quý IV năm 2025",
+        ),
+    )
+    task = issued(org, make_draft, title="Nhiệm vụ từ kết luận", directive=directive.pk)
+    register_detail_panel(TASKS_PANEL, views.directive_tasks_panel)
+    try:
+        markup = get(client_for(org.monitor), reverse("directives:detail", args=[directive.pk]))
+    finally:
+        unregister_detail_panel(TASKS_PANEL)
+    assert "Nhiệm vụ từ kết luận" in markup and reverse("tasks:detail", args=[task.pk]) in markup
+    create = reverse("tasks:create") + f"?directive={directive.pk}"
+    assert create in markup
+    # The link prefills the directive as the source.
+    form = get(client_for(org.monitor), create)
+    assert re.search(rf'<option value="{directive.pk}" selected>', form)
