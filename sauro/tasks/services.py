@@ -599,8 +599,10 @@ def reassignment_request_create(
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(ERR_REASON_REQUIRED, fields={"reason": ERR_REASON_REQUIRED})
+    # Only units under the task's authority may be proposed (the same choices the page offers); any other id
+    # is "not found", so the request cannot be used to probe which units exist.
     proposed = Unit.objects.filter(pk=proposed_unit_id, valid_to__isnull=True).first()
-    if proposed is None:
+    if proposed is None or task.authority_unit is None or not task.authority_unit.governs(proposed):
         raise ValidationFailed(ERR_UNIT_UNKNOWN, fields={"proposed_unit_id": ERR_UNIT_UNKNOWN})
     if task.lead_unit is None or proposed.pk == task.lead_unit.pk:
         raise ValidationFailed(ERR_PROPOSED_SAME_UNIT, fields={"proposed_unit_id": ERR_PROPOSED_SAME_UNIT})

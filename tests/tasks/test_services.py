@@ -226,6 +226,16 @@ def test_extension_keeps_the_original_due_date(org, make_draft):
         extension_request_decide(acting_user=org.leader, request=request, approve=False)
 
 
+def test_reassignment_proposes_only_units_under_the_authority(org, make_draft):
+    task = make_draft(authority_unit=org.btc.pk, coordinating_units=[])
+    task_issue(acting_user=org.monitor, task=task)
+    for outside in (org.office.pk, org.phuxuan.pk, 999_999):
+        with pytest.raises(ValidationFailed) as exc:
+            reassignment_request_create(acting_user=org.btc_head, task=task, proposed_unit_id=outside, reason="Lý do")
+        assert "proposed_unit_id" in exc.value.fields
+    reassignment_request_create(acting_user=org.btc_head, task=task, proposed_unit_id=org.btc_dept.pk, reason="Lý do")
+
+
 def test_reassignment_moves_the_task_and_counts_bounces(org, make_draft):
     task = make_draft()
     task_issue(acting_user=org.monitor, task=task)
