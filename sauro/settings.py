@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "sauro.workdays",
     "sauro.directives",
     "sauro.tasks",
+    "sauro.notifications",
+    "sauro.monitoring",
     "sauro.demo",
 ]
 
@@ -211,8 +213,21 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sauro@localhost")
+# E-mail: with EMAIL_HOST set, mail goes out by SMTP; otherwise it is printed by the worker (the demo).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+EMAIL_TIMEOUT = 30
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sáu Rõ <sauro@localhost>")
+# The address links in e-mails point to (no request there to take it from).
+SAURO_BASE_URL = os.environ.get("SAURO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,
@@ -223,4 +238,15 @@ LOGGING = {
 }
 
 # Product settings.
+# Run the whole product as if today were this day (YYYY-MM-DD), e.g. a demo at a chosen date; empty: the real day.
+SAURO_TODAY = os.environ.get("SAURO_TODAY", "")
+# Monitoring thresholds (PRODUCT §7), in working days.
+SAURO_REMINDER_DAYS_BEFORE = [
+    int(d) for d in os.environ.get("SAURO_REMINDER_DAYS_BEFORE", "7,3,1").split(",") if d.strip().isdigit()
+]
+SAURO_NO_UPDATE_DAYS = int(os.environ.get("SAURO_NO_UPDATE_DAYS", "10"))
+SAURO_STUCK_DAYS = int(os.environ.get("SAURO_STUCK_DAYS", "15"))
+SAURO_OBSTACLE_RESPONSE_DAYS = int(os.environ.get("SAURO_OBSTACLE_RESPONSE_DAYS", "5"))
+SAURO_UPDATE_WINDOW_DAYS = int(os.environ.get("SAURO_UPDATE_WINDOW_DAYS", "2"))
+SAURO_UPDATE_WINDOW_URGENT_DAYS = int(os.environ.get("SAURO_UPDATE_WINDOW_URGENT_DAYS", "0"))
 SAURO_API_TOKEN_PREFIX = "sr_"  # noqa: S105 — a public marker, not a secret

@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
 
 from sauro.accounts.models import User
 from sauro.audit.hashing import GENESIS_HASH, entry_hash
 from sauro.audit.models import AuditEntry, AuditHead
+from sauro.common import clock
 from sauro.common.request_context import current_request_id
 
 
@@ -46,7 +46,7 @@ def audit_record(
     head, _ = AuditHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
     head = AuditHead.objects.select_for_update().get(pk=1)
     seq = head.last_seq + 1
-    at = timezone.now()
+    at = clock.now()
     actor_id = acting_user.pk if acting_user is not None else None
     actor_name = acting_user.get_full_name() if acting_user is not None else "Hệ thống"
     request_id = current_request_id()

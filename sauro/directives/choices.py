@@ -32,3 +32,12 @@ class DirectiveKind(models.TextChoices):
 DIRECTIVE_EDITOR_ROLES = frozenset({Role.MONITOR, Role.LEADER})
 # Who declares the terms of a committee (configuration, like the working-day calendar).
 TERM_MANAGER_ROLES = frozenset({Role.MONITOR, Role.ADMIN})
+
+
+class Urgency(models.TextChoices):
+    """Độ khẩn marked on a document (Hướng dẫn 36-HD/VPTW): an urgent directive's tasks are updated the same day."""
+
+    NORMAL = "normal", _("Thường")
+    URGENT = "urgent", _("Khẩn")
+    VERY_URGENT = "very_urgent", _("Thượng khẩn")
+    FLASH = "flash", _("Hỏa tốc")

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from sauro.directives.choices import DirectiveKind
+from sauro.directives.choices import DirectiveKind, Urgency
 from sauro.directives.numbering import MAX_NUMBER, format_number_symbol, format_symbol
 from sauro.org.models import Unit
 
@@ -71,6 +71,7 @@ class Directive(models.Model):
     place = models.CharField(_("địa danh"), max_length=100, default=DEFAULT_PLACE)
     signer = models.CharField(_("người ký"), max_length=255, blank=True, help_text=_("Họ tên và chức vụ."))
     summary = models.CharField(_("trích yếu"), max_length=1000)
+    urgency = models.CharField(_("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL)
     full_text = models.TextField(_("toàn văn"), blank=True)
     parent = models.ForeignKey(
         "self",

@@ -89,6 +89,36 @@ class EventKind(models.TextChoices):
     REASSIGNMENT_DECIDED = "reassignment_decided", _("Quyết định điều chỉnh đơn vị chủ trì")
     UNIT_SUCCEEDED = "unit_succeeded", _("Chuyển sang đơn vị kế thừa")
     GENERATED = "generated", _("Tạo theo định kỳ")
+    PROGRESS = "progress", _("Cập nhật tiến độ")
+    OBSTACLE_RAISED = "obstacle_raised", _("Báo cáo khó khăn, vướng mắc")
+    OBSTACLE_ANSWERED = "obstacle_answered", _("Trả lời khó khăn, vướng mắc")
+    OBSTACLE_ESCALATED = "obstacle_escalated", _("Chuyển khó khăn, vướng mắc lên cấp trên")
+    CONFIDENCE_RATED = "confidence_rated", _("Đánh giá khả năng hoàn thành")
+    ESCALATED = "escalated", _("Báo cáo cấp trên: nhiệm vụ chậm chuyển bước")
+
+
+# Events by which the people working on a task report on it: each counts as an update (PRODUCT §7).
+UPDATE_EVENT_KINDS = frozenset({EventKind.ACCEPTED, EventKind.PROGRESS, EventKind.SUBMITTED, EventKind.OBSTACLE_RAISED})
+
+
+class Confidence(models.TextChoices):
+    """Delivery confidence as rated by the monitoring office (PRODUCT §6): will the task be delivered?"""
+
+    GREEN = "green", _("Xanh")
+    GREEN_AMBER = "green_amber", _("Xanh - vàng")
+    AMBER = "amber", _("Vàng")
+    AMBER_RED = "amber_red", _("Vàng - đỏ")
+    RED = "red", _("Đỏ")
+
+
+# From most to least confident: a move towards the start is an improvement.
+CONFIDENCE_ORDER = (Confidence.GREEN, Confidence.GREEN_AMBER, Confidence.AMBER, Confidence.AMBER_RED, Confidence.RED)
+
+
+class Trend(models.TextChoices):
+    IMPROVING = "improving", _("Cải thiện")
+    STABLE = "stable", _("Không đổi")
+    WORSENING = "worsening", _("Xấu đi")
 
 
 # A task bounced between units this many times is flagged as possible đùn đẩy (PRODUCT §6).

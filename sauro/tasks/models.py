@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from sauro.tasks.choices import (
     BUCK_PASSING_THRESHOLD,
     Classification,
+    Confidence,
     EventKind,
     ProductKind,
     Recurrence,
@@ -21,6 +22,7 @@ from sauro.tasks.choices import (
     ReviewCadence,
     SubmissionOutcome,
     TaskState,
+    Trend,
 )
 
 if TYPE_CHECKING:
@@ -157,6 +159,14 @@ class Task(models.Model):
     )
     bounce_count = models.PositiveSmallIntegerField(_("số lần đẩy qua lại"), default=0)
     extension_count = models.PositiveSmallIntegerField(_("số lần gia hạn"), default=0)
+    # monitoring (kept by the services so lists and reminders stay plain SQL filters)
+    state_since = models.DateField(_("ở trạng thái hiện tại từ ngày"), null=True, blank=True, editable=False)
+    last_update_on = models.DateField(_("cập nhật gần nhất"), null=True, blank=True, editable=False)
+    confidence = models.CharField(
+        _("khả năng hoàn thành"), max_length=12, choices=Confidence.choices, blank=True, editable=False
+    )
+    confidence_trend = models.CharField(_("xu hướng"), max_length=10, choices=Trend.choices, blank=True, editable=False)
+    confidence_on = models.DateField(_("ngày đánh giá"), null=True, blank=True, editable=False)
     # bookkeeping
     search_text = models.TextField(_("văn bản tìm kiếm"), blank=True, editable=False)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("người tạo"))
@@ -176,6 +186,8 @@ class Task(models.Model):
             models.Index(fields=["directive", "state"], name="task_directive_state"),
             models.Index(fields=["responsible_person", "state"], name="task_person_state"),
             models.Index(fields=["owner_unit", "state"], name="task_owner_state"),
+            models.Index(fields=["state", "state_since"], name="task_state_since"),
+            models.Index(fields=["state", "last_update_on"], name="task_state_last_update"),
         ]
         constraints = [
             models.UniqueConstraint(

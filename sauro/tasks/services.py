@@ -36,6 +36,7 @@ from sauro.tasks.choices import (
 )
 from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Submission, Task, TaskEvent
 from sauro.tasks.rules import six_clears
+from sauro.tasks.signals import task_event_recorded
 
 ERR_NO_DRAFT_RIGHT = "Bạn không có quyền soạn nhiệm vụ cho đơn vị này."
 ERR_NOT_A_DRAFT = "Chỉ sửa được nhiệm vụ ở trạng thái dự thảo."
@@ -145,7 +146,11 @@ def _sync_derived(task: Task) -> None:
 def _bump(task: Task, fields: list[str]) -> None:
     task.version += 1
     _sync_derived(task)
-    task.save(update_fields=[*fields, "version", "search_text", "deadline", "updated_at"])
+    extra = ["version", "search_text", "deadline", "updated_at"]
+    if "state" in fields:
+        task.state_since = clock.today()
+        extra.append("state_since")
+    task.save(update_fields=[*fields, *extra])
 
 
 def _record(
@@ -178,7 +183,15 @@ def _record(
         before=before,
         after=task_snapshot(task),
     )
+    task_event_recorded.send(sender=Task, task=task, event=event)
     return event
+
+
+# The building blocks other apps' services use to write on a task the same way (monitoring: progress updates,
+# obstacles, confidence ratings): lock the row, save with a new version, record the event and its audit entry.
+task_lock = _lock
+task_save = _bump
+task_record_event = _record
 
 
 def _resolve_unit(user: User, unit_id: int | None, field: str) -> Unit | None:
@@ -301,6 +314,7 @@ def task_create(
     m2m = _apply_changes(task, fields, acting_user=acting_user)
     task.recurrence_template = recurrence_template
     task.period_key = period_key if recurrence_template is not None else ""
+    task.state_since = today
     _sync_derived(task)
     task.save()
     _set_m2m(task, m2m)

@@ -1,0 +1,70 @@
+"""The visibility gate for obstacles and who may act in monitoring.
+
+An obstacle is visible to whoever sees its task (``tasks_visible_to``) and to the people of the units it is
+addressed to (the body asked and any unit it climbed to), who must be able to read what they are asked to decide.
+Everything else is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from sauro.accounts.models import User
+from sauro.monitoring.models import Obstacle
+from sauro.org.access import user_scope
+from sauro.org.choices import Role
+from sauro.org.models import Membership, Unit
+from sauro.tasks.access import tasks_visible_to
+from sauro.tasks.models import Task
+
+ANSWER_ROLES = (Role.LEADER, Role.UNIT_HEAD)
+
+
+def obstacles_visible_to(user: User) -> QuerySet[Obstacle]:
+    if not user.is_authenticated or not user.is_active:
+        return Obstacle.objects.none()
+    scope = user_scope(user)
+    addressed = Q(pk__in=[])
+    for path in scope.unit_paths + scope.committee_paths:
+        addressed |= Q(waiting_on__path__startswith=path) | Q(decider_unit__path__startswith=path)
+    return Obstacle.objects.filter(Q(task__in=tasks_visible_to(user)) | addressed)
+
+
+def decider_choices(task: Task) -> QuerySet[Unit]:
+    """The bodies an obstacle on ``task`` may be addressed to: active units at or above the lead unit (a standing
+    body counts for its committee)."""
+    lead = task.lead_unit
+    if lead is None:
+        return Unit.objects.none()
+    ancestors = [*lead.ancestor_ids, lead.pk]
+    candidates = Unit.objects.filter(valid_to__isnull=True).filter(
+        Q(pk__in=ancestors) | Q(kind="standing", parent_id__in=ancestors)
+    )
+    ok = [u.pk for u in candidates if u.governs(lead)]
+    return Unit.objects.filter(pk__in=ok).order_by("depth", "sort_order", "name")
+
+
+def may_answer(user: User, obstacle: Obstacle, day: datetime.date) -> bool:
+    """A leader or head of a unit that governs the body asked (the body itself, a level above, the standing body),
+    or — once it has climbed to the monitoring office — a monitor of that office, who records the answer given."""
+    if not user.is_active or not obstacle.is_open:
+        return False
+    memberships = Membership.objects.active_on(day).filter(person=user).select_related("unit")
+    for m in memberships:
+        if m.role in ANSWER_ROLES and m.unit.governs(obstacle.decider_unit):
+            return True
+        if m.role in ANSWER_ROLES and m.unit_id == obstacle.waiting_on_id:
+            return True
+        if m.role == Role.MONITOR and m.unit_id == obstacle.waiting_on_id:
+            return True
+    return False
+
+
+def may_rate_confidence(user: User, task: Task) -> bool:
+    """The monitoring office (monitor role) of the task's committee rates delivery confidence."""
+    scope = user_scope(user)
+    if not scope.has_role(Role.MONITOR):
+        return False
+    return any(task.owner_unit.path.startswith(p) for p in scope.committee_paths)

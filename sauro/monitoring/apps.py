@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    name = "sauro.monitoring"
+    label = "monitoring"
+    verbose_name = _("Theo dõi, đôn đốc")
+
+    def ready(self) -> None:
+        from sauro.monitoring import handlers
+        from sauro.tasks.signals import task_event_recorded
+
+        task_event_recorded.connect(handlers.on_task_event, dispatch_uid="monitoring.on_task_event")

@@ -1,0 +1,196 @@
+"""What follows from a task's timeline event (``tasks.signals.task_event_recorded``), in the same transaction:
+
+- the update bookkeeping: an update by the people working on the task stamps ``last_update_on`` and fulfils what
+  the lead unit owed; an event that asks the unit to report opens an expected update (update discipline);
+- the in-app notifications (and their e-mail copies, sent after commit) to the people the event concerns.
+Reminders and escalations of stuck tasks are notified by the reminder pass itself (``monitoring.reminders``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from sauro.common import clock
+from sauro.monitoring import recipients
+from sauro.monitoring.choices import ExpectationReason
+from sauro.monitoring.models import Obstacle
+from sauro.monitoring.services import (
+    update_expectation_open,
+    update_expectations_drop,
+    update_expectations_fulfil,
+)
+from sauro.notifications.choices import NotificationKind
+from sauro.notifications.services import notify
+from sauro.tasks.choices import UPDATE_EVENT_KINDS, Confidence, EventKind, TaskState
+from sauro.tasks.models import Task, TaskEvent
+
+OPENS_EXPECTATION = {
+    EventKind.ISSUED: ExpectationReason.ISSUED,
+    EventKind.RETURNED: ExpectationReason.RETURNED,
+    EventKind.OBSTACLE_ANSWERED: ExpectationReason.OBSTACLE_ANSWERED,
+}
+
+
+def task_url(task: Task, anchor: str = "") -> str:
+    url = reverse("tasks:detail", args=[task.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def on_task_event(sender: Any, *, task: Task, event: TaskEvent, **kwargs: Any) -> None:
+    _bookkeeping(task, event)
+    _notify(task, event)
+
+
+def _bookkeeping(task: Task, event: TaskEvent) -> None:
+    day = clock.today()
+    if event.kind in UPDATE_EVENT_KINDS:
+        Task.objects.filter(pk=task.pk).update(last_update_on=day)
+        task.last_update_on = day
+        update_expectations_fulfil(task=task, day=day)
+    reason = OPENS_EXPECTATION.get(EventKind(event.kind))
+    if event.kind == EventKind.REASSIGNMENT_DECIDED and event.data.get("approved"):
+        reason = ExpectationReason.ISSUED  # issued afresh to the new lead unit
+        update_expectations_drop(task=task)
+    if reason is not None:
+        update_expectation_open(task=task, reason=reason, day=day)
+    if event.kind in {EventKind.CANCELLED, EventKind.APPROVED}:
+        update_expectations_drop(task=task)
+
+
+def _notify(task: Task, event: TaskEvent) -> None:
+    day = clock.today()
+    kind = event.kind
+    actor = event.actor
+    title = task.title
+    who = event.actor_name or "Hệ thống"
+    if kind == EventKind.ISSUED:
+        notify(
+            recipients=recipients.unit_heads(task.lead_unit_id, day) | recipients.workers(task),
+            kind=NotificationKind.TASK_ISSUED,
+            title=f"Nhiệm vụ mới: {title}",
+            body=_due_line(task),
+            url=task_url(task),
+            task_id=task.pk,
+            actor=actor,
+        )
+    elif kind == EventKind.ACCEPTED:
+        notify(
+            recipients=recipients.workers(task),
+            kind=NotificationKind.TASK_ACCEPTED,
+            title=f"Bạn được phân công thực hiện: {title}",
+            body=_due_line(task),
+            url=task_url(task),
+            task_id=task.pk,
+            actor=actor,
+        )
+    elif kind == EventKind.SUBMITTED:
+        notify(
+            recipients=recipients.authority_people(task, day),
+            kind=NotificationKind.TASK_SUBMITTED,
+            title=f"Sản phẩm chờ duyệt: {title}",
+            body=f"{who} đã gửi sản phẩm: {event.note}",
+            url=task_url(task, "thao-tac"),
+            task_id=task.pk,
+            actor=actor,
+        )
+    elif kind in {EventKind.APPROVED, EventKind.RETURNED, EventKind.CANCELLED}:
+        n_kind, head = {
+            EventKind.APPROVED: (NotificationKind.TASK_APPROVED, "Sản phẩm đã được duyệt"),
+            EventKind.RETURNED: (NotificationKind.TASK_RETURNED, "Sản phẩm bị trả lại"),
+            EventKind.CANCELLED: (NotificationKind.TASK_CANCELLED, "Nhiệm vụ dừng thực hiện"),
+        }[EventKind(kind)]
+        notify(
+            recipients=recipients.workers(task) | recipients.unit_heads(task.lead_unit_id, day),
+            kind=n_kind,
+            title=f"{head}: {title}",
+            body=f"{who}: {event.note}" if event.note else who,
+            url=task_url(task),
+            task_id=task.pk,
+            actor=actor,
+        )
+    elif kind in {EventKind.EXTENSION_REQUESTED, EventKind.REASSIGNMENT_REQUESTED}:
+        what = "gia hạn" if kind == EventKind.EXTENSION_REQUESTED else "điều chỉnh đơn vị chủ trì"
+        notify(
+            recipients=recipients.authority_people(task, day),
+            kind=NotificationKind.REQUEST_NEW,
+            title=f"Đề nghị {what} chờ quyết định: {title}",
+            body=f"{who}: {event.note}",
+            url=task_url(task, "thao-tac"),
+            task_id=task.pk,
+            actor=actor,
+        )
+    elif kind in {EventKind.EXTENSION_DECIDED, EventKind.REASSIGNMENT_DECIDED}:
+        what = "gia hạn" if kind == EventKind.EXTENSION_DECIDED else "điều chỉnh đơn vị chủ trì"
+        verdict = "được đồng ý" if event.data.get("approved") else "không được đồng ý"
+        people = recipients.workers(task) | recipients.unit_heads(task.lead_unit_id, day)
+        if kind == EventKind.REASSIGNMENT_DECIDED and event.data.get("approved"):
+            people |= recipients.unit_heads(task.lead_unit_id, day)
+        notify(
+            recipients=people,
+            kind=NotificationKind.REQUEST_DECIDED,
+            title=f"Đề nghị {what} {verdict}: {title}",
+            body=f"{who}: {event.note}" if event.note else who,
+            url=task_url(task),
+            task_id=task.pk,
+            actor=actor,
+        )
+    elif kind in {EventKind.OBSTACLE_RAISED, EventKind.OBSTACLE_ANSWERED, EventKind.OBSTACLE_ESCALATED}:
+        _notify_obstacle(task, event)
+    elif kind == EventKind.CONFIDENCE_RATED:
+        level = Confidence(event.data["level"]).label
+        notify(
+            recipients=recipients.workers(task) | recipients.unit_heads(task.lead_unit_id, day),
+            kind=NotificationKind.CONFIDENCE,
+            title=f"Khả năng hoàn thành được đánh giá mức “{level}”: {title}",
+            body=event.note,
+            url=task_url(task),
+            task_id=task.pk,
+            actor=actor,
+        )
+
+
+def _notify_obstacle(task: Task, event: TaskEvent) -> None:
+    day = clock.today()
+    obstacle = Obstacle.objects.select_related("waiting_on", "raised_by").get(pk=event.data["obstacle_id"])
+    anchor = f"vuong-mac-{obstacle.pk}"
+    if event.kind == EventKind.OBSTACLE_RAISED:
+        notify(
+            recipients=recipients.answerers(obstacle.waiting_on, day),
+            kind=NotificationKind.OBSTACLE_RAISED,
+            title=f"Khó khăn, vướng mắc cần cho ý kiến: {task.title}",
+            body=f"{obstacle.description}\n\nĐề xuất: {obstacle.proposal}\n\nHạn trả lời: "
+            f"{obstacle.response_due_on:%d/%m/%Y}",
+            url=task_url(task, anchor),
+            task_id=task.pk,
+            actor=event.actor,
+        )
+    elif event.kind == EventKind.OBSTACLE_ANSWERED:
+        notify(
+            recipients={obstacle.raised_by_id} | recipients.workers(task),
+            kind=NotificationKind.OBSTACLE_ANSWERED,
+            title=f"Khó khăn, vướng mắc đã được trả lời: {task.title}",
+            body=f"{event.actor_name}: {obstacle.answer}",
+            url=task_url(task, anchor),
+            task_id=task.pk,
+            actor=event.actor,
+        )
+    else:
+        notify(
+            recipients=recipients.answerers(obstacle.waiting_on, day) | {obstacle.raised_by_id},
+            kind=NotificationKind.OBSTACLE_ESCALATED,
+            title=f"Khó khăn, vướng mắc quá hạn trả lời, chuyển đến {obstacle.waiting_on.name}: {task.title}",
+            body=f"{obstacle.description}\n\nĐề xuất: {obstacle.proposal}\n\nHạn trả lời mới: "
+            f"{obstacle.response_due_on:%d/%m/%Y}",
+            url=task_url(task, anchor),
+            task_id=task.pk,
+        )
+
+
+def _due_line(task: Task) -> str:
+    if task.state == TaskState.DRAFT:
+        return ""
+    if task.due_date:
+        return f"Thời hạn: {task.due_date:%d/%m/%Y}. Đơn vị chủ trì: {task.lead_unit.name if task.lead_unit else '—'}."
+    return "Nhiệm vụ thường xuyên."

@@ -1,0 +1,13 @@
+"""Background work of notifications, run by the django-tasks database worker: the e-mail copies."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from sauro.notifications import emails
+
+
+@task()
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Send the immediate e-mail copy of these notifications (those still pending); returns how many were sent."""
+    return emails.send_immediate(notification_ids)

@@ -1,0 +1,114 @@
+"""Every write to notifications: sending one (in-app, and by e-mail after commit), reading, preferences.
+
+``notify`` is called by other apps' services inside their transaction: the notification rows commit or roll back
+with the business change that caused them, and the immediate e-mails are queued for the background worker only
+once the transaction has committed (ARCHITECTURE rule 1), so a rolled-back change never mails anyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from sauro.accounts.models import User
+from sauro.audit.services import audit_record
+from sauro.common import clock
+from sauro.common.errors import ValidationFailed
+from sauro.notifications.choices import EmailMode, EmailState
+from sauro.notifications.models import Notification, NotificationPreference
+
+ERR_BAD_MODE = "Lựa chọn nhận thư không hợp lệ."
+
+
+def email_modes(user_ids: Iterable[int]) -> dict[int, str]:
+    """Each person's e-mail mode (the default for those who never chose)."""
+    ids = list(user_ids)
+    chosen = dict(NotificationPreference.objects.filter(user_id__in=ids).values_list("user_id", "email_mode"))
+    return {pk: chosen.get(pk, EmailMode.IMMEDIATE) for pk in ids}
+
+
+def notify(
+    *,
+    recipients: Iterable[User | int | None],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    task_id: int | None = None,
+    actor: User | None = None,
+) -> list[Notification]:
+    """Notify each active recipient once (the actor is left out: nobody is told what they just did)."""
+    ids = {r.pk if isinstance(r, User) else r for r in recipients if r is not None}
+    if actor is not None:
+        ids.discard(actor.pk)
+    if not ids:
+        return []
+    people = dict(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", "email"))
+    modes = email_modes(people)
+    now = clock.now()
+    rows = []
+    for pk in sorted(people):
+        wants_mail = bool(people[pk]) and modes[pk] != EmailMode.NONE
+        rows.append(
+            Notification(
+                recipient_id=pk,
+                kind=kind,
+                title=title[:300],
+                body=body,
+                url=url[:300],
+                task_id=task_id,
+                created_at=now,
+                email_state=EmailState.PENDING if wants_mail else EmailState.NOT_NEEDED,
+            )
+        )
+    created = Notification.objects.bulk_create(rows)
+    # PostgreSQL and SQLite (3.35+) return the new ids from a bulk insert.
+    immediate = [n.pk for n in created if n.email_state == EmailState.PENDING and modes[n.recipient_id] == "immediate"]
+    if immediate:
+        transaction.on_commit(lambda: _queue_emails(immediate))
+    return created
+
+
+def _queue_emails(ids: list[int]) -> None:
+    from sauro.notifications.jobs import send_notification_emails
+
+    send_notification_emails.enqueue(notification_ids=ids)
+
+
+def notification_mark_read(*, acting_user: User, notification: Notification) -> Notification:
+    """Mark one of the user's own notifications read (idempotent)."""
+    if notification.recipient_id != acting_user.pk:  # pragma: no cover - the selectors only hand out one's own
+        raise ValidationFailed("Không tìm thấy thông báo.")
+    if notification.read_at is None:
+        notification.read_at = clock.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+    return notification
+
+
+def notifications_mark_all_read(*, acting_user: User) -> int:
+    return unread_of(acting_user).update(read_at=clock.now())
+
+
+def unread_of(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
+
+@transaction.atomic
+def notification_preference_set(*, acting_user: User, email_mode: str) -> NotificationPreference:
+    if email_mode not in EmailMode.values:
+        raise ValidationFailed(ERR_BAD_MODE, fields={"email_mode": ERR_BAD_MODE})
+    pref, _created = NotificationPreference.objects.select_for_update().get_or_create(user=acting_user)
+    before = {"email_mode": pref.email_mode} if not _created else None
+    pref.email_mode = email_mode
+    pref.save(update_fields=["email_mode", "updated_at"])
+    audit_record(
+        acting_user=acting_user,
+        action="notification.preference",
+        obj=pref,
+        summary=f"Nhận thư điện tử: {EmailMode(email_mode).label}",
+        before=before,
+        after={"email_mode": email_mode},
+    )
+    return pref
