@@ -9,6 +9,9 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from sauro.monitoring import handlers
+        from sauro.monitoring.services import monitoring_move_to_successor
+        from sauro.org.restructuring import register_succession_handler
         from sauro.tasks.signals import task_event_recorded
 
         task_event_recorded.connect(handlers.on_task_event, dispatch_uid="monitoring.on_task_event")
+        register_succession_handler("monitoring", monitoring_move_to_successor)

@@ -14,8 +14,10 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from sauro.accounts.models import User
+from sauro.audit.services import audit_record
 from sauro.common import clock
 from sauro.common.calendar import add_working_days, deadline_on_or_after
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
@@ -31,6 +33,7 @@ from sauro.monitoring.models import (
     ReminderLog,
     UpdateExpectation,
 )
+from sauro.org.restructuring import Succession
 from sauro.tasks import access as task_access
 from sauro.tasks.choices import CONFIDENCE_ORDER, Confidence, EventKind, TaskState, Trend
 from sauro.tasks.models import Task
@@ -361,3 +364,35 @@ def update_expectations_fulfil(*, task: Task, day: datetime.date) -> int:
 def update_expectations_drop(*, task: Task) -> int:
     """A task that stopped or finished owes nothing more."""
     return UpdateExpectation.objects.filter(task=task, fulfilled_on__isnull=True).delete()[0]
+
+
+# --- restructuring --------------------------------------------------------------------------------------
+
+
+def monitoring_move_to_successor(succession: Succession) -> int:
+    """Registered with org.restructuring: open obstacles addressed to, or raised by, a merged unit, and the updates
+    it still owes, go to its successor (answered obstacles keep the unit of their time)."""
+    old, new = succession.predecessor, succession.successor
+    moved = 0
+    for obstacle in (
+        Obstacle.objects.select_for_update()
+        .filter(state=ObstacleState.OPEN)
+        .filter(Q(decider_unit=old) | Q(waiting_on=old) | Q(lead_unit=old))
+    ):
+        before = {"decider_unit_id": obstacle.decider_unit_id, "waiting_on_id": obstacle.waiting_on_id}
+        for name in ("decider_unit", "waiting_on", "lead_unit"):
+            if getattr(obstacle, f"{name}_id") == old.pk:
+                setattr(obstacle, name, new)
+        obstacle.save(update_fields=["decider_unit", "waiting_on", "lead_unit"])
+        audit_record(
+            acting_user=succession.acting_user,
+            action="obstacle.unit_succeeded",
+            obj=obstacle,
+            unit_id=new.pk,
+            summary=f"“{old.name}” sáp nhập vào “{new.name}”",
+            before=before,
+            after={"decider_unit_id": obstacle.decider_unit_id, "waiting_on_id": obstacle.waiting_on_id},
+        )
+        moved += 1
+    moved += UpdateExpectation.objects.filter(unit=old, fulfilled_on__isnull=True).update(unit=new)
+    return moved
