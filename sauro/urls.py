@@ -10,6 +10,8 @@ urlpatterns = [
     path("nhat-ky/", include("sauro.audit.urls")),
     path("van-ban/", include("sauro.directives.urls")),
     path("nhiem-vu/", include("sauro.tasks.urls")),
+    path("", include("sauro.monitoring.urls")),
+    path("thong-bao/", include("sauro.notifications.urls")),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

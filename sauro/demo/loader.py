@@ -561,6 +561,10 @@ def load_demo(progress: Callable[[str], None] | None = None) -> LoadResult:
 
         load_demo_directives()
         load_demo_tasks(progress=say)
+        # Progress, obstacles and confidence on the tasks left open (and the obstacle journey's task).
+        from sauro.monitoring.demo import load_demo_monitoring
+
+        load_demo_monitoring(progress=say)
         say(f"Đang đặt mật khẩu chung cho {builder.result.people} tài khoản mẫu…")
     builder.result.seconds = time.monotonic() - started
     return builder.result

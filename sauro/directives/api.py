@@ -20,7 +20,7 @@ from pydantic import BeforeValidator
 from sauro.common.api import NO_NUL_PATTERN, ApiId, auth_user, cursor_param, error_responses, limit_param
 from sauro.common.errors import ValidationFailed
 from sauro.directives import selectors, services
-from sauro.directives.choices import DirectiveKind
+from sauro.directives.choices import DirectiveKind, Urgency
 from sauro.directives.models import DEFAULT_PLACE, Directive, DirectiveAttachment
 from sauro.directives.numbering import ISSUER_CODE_INPUT_PATTERN, MAX_NUMBER
 from sauro.directives.services import DirectiveInput
@@ -49,6 +49,10 @@ def _iso_date_only(value: object) -> object:
 
 IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_only)]
 
+_URGENCY_DESCRIPTION = (
+    "Độ khẩn: normal (Thường), urgent (Khẩn), very_urgent (Thượng khẩn), flash (Hỏa tốc). Nhiệm vụ từ văn bản khẩn "
+    "phải được cập nhật ngay trong ngày làm việc."
+)
 _ISSUER_DESCRIPTION = "Ký hiệu cơ quan ban hành, phần sau dấu gạch chéo: TU, BTVTU, VPTU… (chữ thường được viết hoa)."
 
 
@@ -98,6 +102,8 @@ class DirectiveOut(Schema):
     place: str = Field(description="Địa danh.")
     signer: str = Field(description="Người ký: họ tên và chức vụ (có thể rỗng).")
     summary: str = Field(description="Trích yếu.")
+    urgency: Urgency = Field(description=_URGENCY_DESCRIPTION)
+    urgency_label: str = Field(description="Tên độ khẩn: Thường, Khẩn, Thượng khẩn, Hỏa tốc.")
     parent_id: int | None = Field(description="Văn bản cấp trên mà văn bản này cụ thể hóa (null nếu không có).")
     version: int = Field(description="Phiên bản; gửi lại khi sửa (PATCH) để tránh ghi đè thay đổi của người khác.")
     created_at: datetime.datetime
@@ -121,6 +127,8 @@ class DirectiveOut(Schema):
             "place": d.place,
             "signer": d.signer,
             "summary": d.summary,
+            "urgency": Urgency(d.urgency),
+            "urgency_label": str(d.get_urgency_display()),
             "parent_id": d.parent_id,
             "version": d.version,
             "created_at": d.created_at,
@@ -156,6 +164,7 @@ class DirectiveIn(Schema):
     issuing_unit_id: ApiId = Field(description="Cơ quan ban hành (trong phạm vi bạn được xem).")
     issued_on: IsoDate = Field(description="Ngày ban hành (không sau hôm nay).")
     summary: str = Field(min_length=1, max_length=MAX_SUMMARY, pattern=NO_NUL_PATTERN, description="Trích yếu.")
+    urgency: Urgency = Field(Urgency.NORMAL, description=_URGENCY_DESCRIPTION)
     place: str = Field(DEFAULT_PLACE, min_length=1, max_length=MAX_PLACE, pattern=NO_NUL_PATTERN)
     signer: str = Field("", max_length=MAX_SIGNER, pattern=NO_NUL_PATTERN, description="Họ tên và chức vụ.")
     full_text: str = Field("", max_length=MAX_FULL_TEXT, pattern=NO_NUL_PATTERN, description="Toàn văn.")
@@ -172,6 +181,7 @@ class DirectivePatchIn(Schema):
     issuing_unit_id: ApiId | None = None
     issued_on: IsoDate | None = None
     summary: str | None = Field(None, min_length=1, max_length=MAX_SUMMARY, pattern=NO_NUL_PATTERN)
+    urgency: Urgency | None = Field(None, description=_URGENCY_DESCRIPTION)
     place: str | None = Field(None, min_length=1, max_length=MAX_PLACE, pattern=NO_NUL_PATTERN)
     signer: str | None = Field(None, max_length=MAX_SIGNER, pattern=NO_NUL_PATTERN)
     full_text: str | None = Field(None, max_length=MAX_FULL_TEXT, pattern=NO_NUL_PATTERN)

@@ -3,7 +3,8 @@
 The tree follows PRODUCT §4: the Resolution of the XVII City Party Congress (2 – 4 October 2025) → the City
 Committee's Action Program implementing it → agency plans; and the notice of conclusions of the January 2026
 conference of the city's Party agencies, whose text (``demo_data/seed-hue-conclusion-2026-01.txt``) is the origin
-of the product. Numbers, dates after the Congress and the texts of the programs and plans are invented for the demo.
+of the product; and a flood-response letter marked Hỏa tốc (độ khẩn), the one urgent directive of the demo. Numbers,
+dates after the Congress and the texts of the programs, plans and the letter are invented for the demo.
 
 ``load_demo_directives`` is idempotent and writes through the services (so the journal records it, attributed to
 the office's demo account when it exists). It needs the demo organisation (``sauro.demo.loader.load_demo``).
@@ -19,7 +20,7 @@ from django.db import transaction
 
 from sauro.accounts.models import User
 from sauro.directives.access import can_register_directives
-from sauro.directives.choices import DirectiveKind
+from sauro.directives.choices import DirectiveKind, Urgency
 from sauro.directives.models import Directive, Term
 from sauro.directives.services import DirectiveInput, directive_create, term_create
 from sauro.org.models import Unit
@@ -48,6 +49,20 @@ class DemoDirective:
     signer: str
     full_text: str = ""
     parent: str = ""
+    urgency: str = Urgency.NORMAL
+
+
+FLOOD_TEXT = (
+    "Trước diễn biến mưa lớn kéo dài, lũ trên các sông lên nhanh, nguy cơ ngập sâu, sạt lở đất tại nhiều địa bàn, "
+    "Ban Thường vụ Thành ủy yêu cầu các cấp ủy, tổ chức đảng, cơ quan, đơn vị:\n\n"
+    "1. Tập trung lãnh đạo, chỉ đạo triển khai ngay các biện pháp ứng phó theo phương châm “bốn tại chỗ”; "
+    "chủ động sơ tán người dân ra khỏi vùng nguy hiểm, tuyệt đối không để xảy ra thiệt hại về người do chủ quan.\n\n"
+    "2. Bí thư các đảng ủy xã, phường trực tiếp chỉ đạo, có mặt tại địa bàn xung yếu; bảo đảm lương thực, nước "
+    "uống, thuốc men cho các hộ bị cô lập.\n\n"
+    "3. Sau khi nước rút, khẩn trương khắc phục hậu quả, vệ sinh môi trường, ổn định đời sống Nhân dân; báo cáo "
+    "tình hình thiệt hại về Thường trực Thành ủy (qua Văn phòng Thành ủy) trước 16 giờ hằng ngày.\n\n"
+    "(Dữ liệu mẫu: nội dung được soạn cho bản trình diễn.)"
+)
 
 
 def _plan_text(agency: str, focus: str) -> str:
@@ -85,6 +100,18 @@ def demo_directives() -> list[DemoDirective]:
             summary="Nghị quyết Đại hội đại biểu Đảng bộ thành phố Huế lần thứ XVII, nhiệm kỳ 2025 – 2030",
             signer="T/M Đoàn Chủ tịch Đại hội",
             full_text=RESOLUTION_FILE.read_text(encoding="utf-8").strip(),
+        ),
+        DemoDirective(
+            key="flood",
+            kind=DirectiveKind.CV,
+            number=35,
+            issuer_code="TU",
+            unit_code="TU",
+            issued_on=datetime.date(2025, 10, 27),
+            summary="Về việc tập trung lãnh đạo, chỉ đạo ứng phó và khắc phục hậu quả mưa lũ",
+            signer="T/M Ban Thường vụ Thành ủy, Phó Bí thư Thường trực Thành ủy",
+            full_text=FLOOD_TEXT,
+            urgency=Urgency.FLASH,
         ),
         DemoDirective(
             key="program",
@@ -218,6 +245,7 @@ def load_demo_directives() -> DemoDirectivesResult:
                     signer=spec.signer,
                     full_text=spec.full_text,
                     parent_id=parent.pk if parent is not None else None,
+                    urgency=spec.urgency,
                 ),
             )
             result.created += 1

@@ -13,7 +13,7 @@ from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import ValidationFailed
 from sauro.directives import selectors
-from sauro.directives.choices import DirectiveKind
+from sauro.directives.choices import DirectiveKind, Urgency
 from sauro.directives.models import DEFAULT_PLACE, Directive
 from sauro.directives.numbering import MAX_NUMBER
 from sauro.directives.services import DirectiveInput
@@ -137,6 +137,14 @@ class DirectiveForm(forms.Form):
     )
     proposed = forms.IntegerField(required=False, widget=forms.HiddenInput)
     place = forms.CharField(label=_("Địa danh"), max_length=100, initial=DEFAULT_PLACE)
+    urgency = forms.ChoiceField(
+        label=_("Độ khẩn"),
+        choices=Urgency.choices,
+        initial=Urgency.NORMAL,
+        # A browser always sends the selected level; a post without it keeps the current one (Thường when new).
+        required=False,
+        help_text=_("Nhiệm vụ từ văn bản khẩn, thượng khẩn, hỏa tốc phải được cập nhật ngay trong ngày làm việc."),
+    )
     signer = forms.CharField(
         label=_("Người ký"), max_length=255, required=False, help_text=_("Họ tên và chức vụ người ký.")
     )
@@ -164,6 +172,7 @@ class DirectiveForm(forms.Form):
                 "issued_on": instance.issued_on,
                 "number": instance.number,
                 "place": instance.place,
+                "urgency": instance.urgency,
                 "signer": instance.signer,
                 "summary": instance.summary,
                 "parent": instance.parent_id,
@@ -195,6 +204,7 @@ class DirectiveForm(forms.Form):
             summary=data["summary"],
             number=data.get("number"),
             place=data["place"],
+            urgency=data.get("urgency") or (self.instance.urgency if self.instance is not None else Urgency.NORMAL),
             signer=data.get("signer") or "",
             full_text=data.get("full_text") or "",
             parent_id=parent.pk if parent is not None else None,

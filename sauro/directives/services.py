@@ -24,6 +24,7 @@ from sauro.audit.services import audit_record
 from sauro.common import clock
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
 from sauro.directives.access import can_manage_terms, can_register_directives, directives_visible_to
+from sauro.directives.choices import Urgency
 from sauro.directives.models import DEFAULT_PLACE, Directive, DirectiveAttachment, Term
 from sauro.directives.numbering import SymbolError, check_number, kind_from_code, next_number, normalize_issuer_code
 from sauro.directives.search import search_text
@@ -41,6 +42,7 @@ ERR_NO_RIGHT = _("Chỉ Văn phòng (theo dõi, tổng hợp) và lãnh đạo m
 ERR_NO_TERM_RIGHT = _("Chỉ Văn phòng và quản trị hệ thống mới được khai báo nhiệm kỳ.")
 ERR_SUMMARY_REQUIRED = _("Trích yếu không được để trống.")
 ERR_PLACE_REQUIRED = _("Địa danh không được để trống.")
+ERR_URGENCY = _("Độ khẩn phải là một trong: {choices}.")
 ERR_UNIT_UNKNOWN = _("Không tìm thấy cơ quan ban hành trong phạm vi bạn được xem.")
 ERR_UNIT_INACTIVE = _("“{name}” không hoạt động vào ngày {day}.")
 ERR_FUTURE_DATE = _("Ngày ban hành không được sau ngày hôm nay ({today}).")
@@ -80,6 +82,7 @@ class DirectiveInput:
     signer: str = ""
     full_text: str = ""
     parent_id: int | None = None
+    urgency: str = Urgency.NORMAL.value
 
     @classmethod
     def from_directive(cls, directive: Directive, **changes: Any) -> DirectiveInput:
@@ -95,6 +98,7 @@ class DirectiveInput:
             "signer": directive.signer,
             "full_text": directive.full_text,
             "parent_id": directive.parent_id,
+            "urgency": directive.urgency,
         }
         return cls(**{**current, **changes})
 
@@ -119,6 +123,7 @@ def _snapshot(d: Directive) -> dict[str, object]:
         "place": d.place,
         "signer": d.signer,
         "summary": d.summary,
+        "urgency": d.urgency,
         "full_text": d.full_text,
         "parent_id": d.parent_id,
         "version": d.version,
@@ -214,6 +219,9 @@ def _apply(acting_user: User | None, directive: Directive, data: DirectiveInput)
     place = " ".join(data.place.split())
     if not place:
         raise _refuse("place", str(ERR_PLACE_REQUIRED))
+    if data.urgency not in Urgency.values:
+        labels = ", ".join(f"{value} ({label})" for value, label in Urgency.choices)
+        raise _refuse("urgency", str(ERR_URGENCY).format(choices=labels))
     today = clock.today()
     if data.issued_on > today:
         raise _refuse("issued_on", str(ERR_FUTURE_DATE).format(today=f"{today:%d/%m/%Y}"))
@@ -227,6 +235,7 @@ def _apply(acting_user: User | None, directive: Directive, data: DirectiveInput)
     directive.term = term
     directive.issued_on = data.issued_on
     directive.summary = summary
+    directive.urgency = Urgency(data.urgency).value
     directive.place = place
     directive.signer = " ".join(data.signer.split())
     directive.full_text = data.full_text.replace("\r\n", "\n").strip()

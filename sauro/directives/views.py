@@ -27,7 +27,7 @@ from sauro.common.errors import Conflict, ServiceError, ValidationFailed
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.directives import selectors, services
 from sauro.directives.access import can_register_directives
-from sauro.directives.choices import DirectiveKind
+from sauro.directives.choices import DirectiveKind, Urgency
 from sauro.directives.forms import SERVICE_FIELDS, AttachmentForm, DirectiveFilterForm, DirectiveForm
 from sauro.directives.models import Directive
 from sauro.directives.numbering import ISSUER_CODE_RE
@@ -234,6 +234,8 @@ def _shown(name: str, value: Any) -> str:
         return "—"
     if name == "kind":
         return str(DirectiveKind(value).label)
+    if name == "urgency":
+        return str(Urgency(value).label)
     if name == "number":
         return f"{value:02d}"
     if isinstance(value, datetime.date):

@@ -27,8 +27,17 @@ def obstacles_visible_to(user: User) -> QuerySet[Obstacle]:
         return Obstacle.objects.none()
     scope = user_scope(user)
     addressed = Q(pk__in=[])
-    for path in scope.unit_paths + scope.committee_paths:
+    # A unit head or officer: obstacles addressed to their unit or a unit below it.
+    for path in scope.unit_paths:
         addressed |= Q(waiting_on__path__startswith=path) | Q(decider_unit__path__startswith=path)
+    # A committee-wide role: only what is addressed to their own unit (the monitoring office, the standing body)
+    # or, for the standing body, to the committee it acts for — not every obstacle of the committee, which would
+    # show those of secret tasks to every monitor and inspector.
+    own = sorted(scope.unit_ids)
+    units = Unit.objects.filter(
+        Q(pk__in=own) | Q(pk__in=Unit.objects.filter(pk__in=own, kind="standing").values("parent_id"))
+    )
+    addressed |= Q(waiting_on__in=units.values("pk")) | Q(decider_unit__in=units.values("pk"))
     return Obstacle.objects.filter(Q(task__in=tasks_visible_to(user)) | addressed)
 
 

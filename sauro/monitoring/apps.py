@@ -14,4 +14,8 @@ class MonitoringConfig(AppConfig):
         from sauro.tasks.signals import task_event_recorded
 
         task_event_recorded.connect(handlers.on_task_event, dispatch_uid="monitoring.on_task_event")
+
+        from sauro.monitoring import views
+
+        views.register()  # its actions and sections on the task page
         register_succession_handler("monitoring", monitoring_move_to_successor)

@@ -78,5 +78,17 @@ def authority_people(task: Task, day: datetime.date) -> set[int]:
 
 
 def answerers(unit: Unit, day: datetime.date) -> set[int]:
-    """Who is asked to answer an obstacle waiting on ``unit``: its heads and leaders, or the monitors of an office."""
-    return unit_heads(unit.pk, day) or monitors(unit, day)
+    """Who is asked to answer an obstacle waiting on ``unit``: its heads and leaders, or the monitors of an office.
+
+    A committee (cấp ủy) has no members of its own in the tree: its leaders sit in its standing body, so an obstacle
+    that climbed to the committee is put to them.
+    """
+    people = unit_heads(unit.pk, day) or monitors(unit, day)
+    if not people and unit.kind == UnitKind.COMMITTEE:
+        standing = Unit.objects.filter(parent=unit, kind=UnitKind.STANDING, valid_to__isnull=True)
+        people = set(
+            Membership.objects.active_on(day)
+            .filter(unit__in=standing, role__in=HEAD_ROLES, person__is_active=True)
+            .values_list("person_id", flat=True)
+        )
+    return people

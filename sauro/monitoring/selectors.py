@@ -11,7 +11,7 @@ from django.http import Http404
 from sauro.accounts.models import User
 from sauro.monitoring.access import obstacles_visible_to
 from sauro.monitoring.choices import ObstacleState
-from sauro.monitoring.models import ConfidenceRating, Obstacle, ProgressUpdate
+from sauro.monitoring.models import ConfidenceRating, Obstacle, ProgressAttachment, ProgressUpdate
 from sauro.org.models import Unit
 from sauro.tasks.models import Task
 
@@ -78,3 +78,35 @@ def obstacle_get(*, user: User, obstacle_id: int) -> Obstacle:
     if obstacle is None:
         raise Http404(ERR_OBSTACLE_NOT_FOUND)
     return obstacle
+
+
+# --- pages (task page sections, attachments, the obstacles page) -------------------------------------------------
+
+
+ERR_ATTACHMENT_NOT_FOUND = "Không tìm thấy tệp đính kèm."
+
+
+def progress_attachment_get(*, user: User, attachment_id: int) -> ProgressAttachment:
+    """A file of a progress update, to whoever sees its task; 404 for anyone else."""
+    from sauro.tasks.access import tasks_visible_to
+
+    attachment = (
+        ProgressAttachment.objects.filter(pk=attachment_id, update__task__in=tasks_visible_to(user))
+        .select_related("update")
+        .first()
+    )
+    if attachment is None:
+        raise Http404(ERR_ATTACHMENT_NOT_FOUND)
+    return attachment
+
+
+def obstacle_counts(*, qs: QuerySet[Obstacle], as_of: datetime.date) -> dict[str, int]:
+    """How many of ``qs`` (already gated) are open, open past their response date, and answered: one query."""
+    from django.db.models import Count, Q
+
+    row = qs.order_by().aggregate(
+        open=Count("id", filter=Q(state=ObstacleState.OPEN)),
+        overdue=Count("id", filter=Q(state=ObstacleState.OPEN, response_due_on__lt=as_of)),
+        answered=Count("id", filter=Q(state=ObstacleState.ANSWERED)),
+    )
+    return {key: int(value or 0) for key, value in row.items()}

@@ -119,6 +119,8 @@ def progress_update_create(
     if len(files) > MAX_FILES:
         raise ValidationFailed(ERR_TOO_MANY_FILES, fields={"files": ERR_TOO_MANY_FILES})
     checked = [(upload, check_upload(upload)) for upload in files]
+    if task.lead_unit_id is None:  # pragma: no cover - a task under way has a lead unit (six clears)
+        raise Conflict(ERR_NOT_UNDER_WAY, code="wrong_state")
     update = ProgressUpdate.objects.create(
         task=task,
         author=acting_user,
@@ -249,8 +251,13 @@ def obstacle_escalate(*, obstacle_id: int, as_of: datetime.date) -> Obstacle | N
     """Move an obstacle unanswered past its response date one level up (then to the monitoring office), with a
     new response date. Returns the obstacle if it moved; ``None`` when there is nothing to do — already answered,
     not yet due, already at the top, or already moved today by another run (the row lock and the reminder log
-    make a second, concurrent run a no-op)."""
-    locked = Obstacle.objects.select_for_update(of=("self",)).select_related("decider_unit__parent", "task")
+    make a second, concurrent run a no-op). Locks the task before the obstacle, in the same order as
+    ``obstacle_answer``, so an answer given while the pass runs waits instead of deadlocking."""
+    task_id = Obstacle.objects.filter(pk=obstacle_id).values_list("task_id", flat=True).first()
+    if task_id is None:
+        return None
+    task = task_lock(task_id)
+    locked = Obstacle.objects.select_for_update(of=("self",)).select_related("decider_unit__parent")
     obstacle = locked.get(pk=obstacle_id)
     if obstacle.state != ObstacleState.OPEN or as_of <= obstacle.response_due_on:
         return None
@@ -269,7 +276,6 @@ def obstacle_escalate(*, obstacle_id: int, as_of: datetime.date) -> Obstacle | N
     except IntegrityError:
         return None
     level, unit = target
-    task = task_lock(obstacle.task_id)
     obstacle.escalation_level = level
     obstacle.waiting_on = unit
     obstacle.escalated_on = as_of

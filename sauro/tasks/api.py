@@ -42,12 +42,14 @@ from sauro.org.models import Membership, Unit
 from sauro.tasks import access, rules, selectors, services
 from sauro.tasks.choices import (
     Classification,
+    Confidence,
     EventKind,
     ProductKind,
     ReportingState,
     RequestState,
     ReviewCadence,
     TaskState,
+    Trend,
 )
 from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task, TaskEvent
 
@@ -297,6 +299,14 @@ class TaskOut(Schema):
     bounce_count: int = Field(description="Số lần trả lại hoặc đề nghị chuyển đơn vị chủ trì.")
     buck_passing_suspect: bool = Field(description="Bị đẩy qua lại từ 3 lần trở lên (nghi đùn đẩy).")
     extension_count: int = Field(description="Số lần được gia hạn.")
+    confidence: Confidence | None = Field(
+        description="Khả năng hoàn thành do Văn phòng đánh giá (xanh … đỏ); null khi chưa được đánh giá."
+    )
+    confidence_label: str | None = Field(description="Tên mức đánh giá khả năng hoàn thành, bằng tiếng Việt.")
+    confidence_trend: Trend | None = Field(description="Xu hướng so với lần đánh giá trước; null khi chưa đánh giá.")
+    last_update_on: datetime.date | None = Field(
+        description="Ngày những người thực hiện cập nhật nhiệm vụ gần nhất (tiếp nhận, tiến độ, khó khăn, sản phẩm)."
+    )
     classification: Classification
     version: int = Field(description="Phiên bản; gửi lại khi sửa (PATCH) để tránh ghi đè thay đổi của người khác.")
     created_at: datetime.datetime
@@ -338,6 +348,10 @@ class TaskOut(Schema):
             "bounce_count": task.bounce_count,
             "buck_passing_suspect": task.is_buck_passing_suspect,
             "extension_count": task.extension_count,
+            "confidence": task.confidence or None,
+            "confidence_label": str(Confidence(task.confidence).label) if task.confidence else None,
+            "confidence_trend": task.confidence_trend or None,
+            "last_update_on": task.last_update_on,
             "classification": task.classification,
             "version": task.version,
             "created_at": task.created_at,

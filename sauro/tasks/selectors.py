@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
@@ -39,6 +40,9 @@ from sauro.org.models import Unit
 from sauro.tasks.access import tasks_visible_to
 from sauro.tasks.choices import ReportingState, RequestState, TaskState
 from sauro.tasks.models import ExtensionRequest, Task, TaskEvent
+
+if TYPE_CHECKING:
+    from sauro.directives.models import Directive
 
 ERR_TASK_NOT_FOUND = "Không tìm thấy nhiệm vụ."
 
@@ -174,32 +178,68 @@ def task_subtasks(*, user: User, task: Task) -> QuerySet[Task]:
     )
 
 
-def task_rollup_progress(*, task: Task) -> int:
-    """Weighted progress of a task over its sub-tasks (recursively); a leaf's own progress otherwise.
+MAX_ROLLUP_DEPTH = 12  # levels of sub-tasks followed (the tree is far shallower)
+_ROLLUP_FIELDS = ("id", "weight", "progress", "state")
 
-    One query per level of depth, whatever the number of sub-tasks.
+
+def _rollup(top: list[tuple[int, Decimal, int, str]]) -> int:
+    """Weighted average of ``top`` rows (id, weight, progress, state), each replaced by the roll-up of its own
+    sub-tasks when it has any; cancelled sub-tasks are left out and a done leaf counts 100.
+
+    The sub-task tree is read one query per level of depth, whatever the number of tasks.
     """
-    level = list(
-        Task.objects.filter(parent=task).exclude(state=TaskState.CANCELLED).values_list("id", "weight", "progress")
-    )
+    rows: dict[int, tuple[Decimal, int, str]] = {pk: (w, p, st) for pk, w, p, st in top}
+    children: dict[int, list[int]] = {}
+    frontier = list(rows)
+    for _depth in range(MAX_ROLLUP_DEPTH):
+        if not frontier:
+            break
+        level = (
+            Task.objects.filter(parent_id__in=frontier)
+            .exclude(state=TaskState.CANCELLED)
+            .values_list("parent_id", *_ROLLUP_FIELDS)
+        )
+        frontier = []
+        for parent_id, pk, w, p, st in level:
+            if pk in rows:  # pragma: no cover - a cycle; the tree forbids it
+                continue
+            rows[pk] = (w, p, st)
+            children.setdefault(parent_id, []).append(pk)
+            frontier.append(pk)
+
+    def value(pk: int) -> float:
+        kids = children.get(pk)
+        if not kids:
+            _weight, progress, state = rows[pk]
+            return 100.0 if state == TaskState.DONE else float(progress)
+        return average(kids)
+
+    def average(ids: list[int]) -> float:
+        total_weight = sum(float(rows[i][0]) for i in ids)
+        if not total_weight:
+            return 0.0
+        return sum(float(rows[i][0]) * value(i) for i in ids) / total_weight
+
+    return round(average([row[0] for row in top]))
+
+
+def task_rollup_progress(*, task: Task) -> int:
+    """Weighted progress of a task over its sub-tasks (recursively); a leaf's own progress otherwise."""
+    level = list(Task.objects.filter(parent=task).exclude(state=TaskState.CANCELLED).values_list(*_ROLLUP_FIELDS))
     if not level:
         return 100 if task.state == TaskState.DONE else task.progress
-    return _weighted(level)
+    return _rollup(level)
 
 
-def _weighted(rows: list[tuple[int, Decimal, int]]) -> int:
-    """Weighted average of (id, weight, progress) rows, each replaced by its own sub-tasks' average if any."""
-    children = Task.objects.filter(parent_id__in=[r[0] for r in rows]).exclude(state=TaskState.CANCELLED)
-    by_parent: dict[int, list[tuple[int, Decimal, int]]] = {}
-    for child_id, parent_id, weight, progress in children.values_list("id", "parent_id", "weight", "progress"):
-        by_parent.setdefault(parent_id, []).append((child_id, weight, progress))
-    total_weight = 0.0
-    total = 0.0
-    for row_id, weight, progress in rows:
-        value = _weighted(by_parent[row_id]) if row_id in by_parent else progress
-        total_weight += float(weight)
-        total += float(weight) * value
-    return round(total / total_weight) if total_weight else 0
+def directive_rollup_progress(*, directive: Directive | int) -> int | None:
+    """Weighted progress of a directive's issued top-level tasks, each counted as its sub-tasks' roll-up
+    (cancelled tasks left out, a done leaf counts 100). ``None`` without any."""
+    top = list(
+        Task.objects.filter(directive=directive, parent__isnull=True)
+        .exclude(state__in=[TaskState.DRAFT, TaskState.CANCELLED])
+        .values_list(*_ROLLUP_FIELDS)
+    )
+    return _rollup(top) if top else None
 
 
 def task_counts(*, user: User, filters: TaskFilters | None = None) -> dict[str, int]:

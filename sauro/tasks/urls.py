@@ -43,4 +43,21 @@ urlpatterns = [
         {"action": "decide_reassignment"},
         name="decide_reassignment",
     ),
+    # Monitoring's actions on the task page (registered by the monitoring app: a 404 without it).
+    path("<int:task_id>/cap-nhat-tien-do/", views.task_action_view, {"action": "progress"}, name="progress"),
+    path(
+        "<int:task_id>/bao-cao-vuong-mac/", views.task_action_view, {"action": "raise_obstacle"}, name="raise_obstacle"
+    ),
+    path(
+        "<int:task_id>/tra-loi-vuong-mac/",
+        views.task_action_view,
+        {"action": "answer_obstacle"},
+        name="answer_obstacle",
+    ),
+    path(
+        "<int:task_id>/danh-gia-kha-nang/",
+        views.task_action_view,
+        {"action": "rate_confidence"},
+        name="rate_confidence",
+    ),
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -37,7 +37,7 @@ from sauro.org.choices import ROLE_PRIORITY, Role
 from sauro.org.models import Unit
 from sauro.org.selectors import person_memberships
 from sauro.tasks import access, selectors, services
-from sauro.tasks.choices import OPEN_STATES, EventKind, ReportingState, RequestState, TaskState
+from sauro.tasks.choices import OPEN_STATES, Confidence, EventKind, ReportingState, RequestState, TaskState, Trend
 from sauro.tasks.exports import EXPORT_CHUNK_SIZE, export_queryset, tasks_to_xlsx
 from sauro.tasks.forms import (
     ACTION_SERVICE_FIELDS,
@@ -271,7 +271,12 @@ class Button:
 
 @dataclass(frozen=True)
 class ActionSpec:
-    """One action of a task's page: its small form, what it calls, and how it is shown."""
+    """One action of a task's page: its small form, what it calls, and how it is shown.
+
+    The form posts to the URL named ``tasks:<name>`` (a route to ``task_action_view`` in ``tasks.urls``).
+    ``multipart``: the form carries files (``request.FILES`` is bound to it). ``detail_template``: shown above the
+    form with ``r`` bound to the panel's ``detail`` (what the action is about, e.g. the obstacle to answer).
+    """
 
     name: str
     title: Promise
@@ -281,6 +286,10 @@ class ActionSpec:
     summary: Promise | str = ""
     danger: bool = False
     expanded: bool = False
+    multipart: bool = False
+    detail_template: str = ""
+    fields_template: str = ""  # lays the form's fields out instead of one under another
+    service_fields: Mapping[str, str] | None = None  # service field name → form field name
 
 
 def _issue(user: User, task: Task, data: dict[str, Any]) -> str:
@@ -477,7 +486,9 @@ class ActionPanel:
     form: forms.Form
     prefix: str
     failure: Failure | None = None
-    detail: Any = None  # the pending request a decision is about
+    detail: Any = None  # the pending request a decision is about, the obstacle an answer is about
+    anchor: str = ""  # the panel's element id when one action is offered several times (one per obstacle)
+    title: Promise | str = ""  # instead of the action's title
 
     @property
     def expanded(self) -> bool:
@@ -486,6 +497,60 @@ class ActionPanel:
     @property
     def url_name(self) -> str:
         return f"tasks:{self.spec.name}"
+
+    @property
+    def element_id(self) -> str:
+        return self.anchor or f"thao-tac-{self.prefix}"
+
+    @property
+    def heading(self) -> Promise | str:
+        return self.title or self.spec.title
+
+
+# --- what other apps add to a task's page -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskPageSection:
+    """A template included on a task's page (after its facts), with ``panel`` bound to ``context`` inside it."""
+
+    template_name: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TaskPageExtras:
+    """What an extension shows on a task's page: its action panels (in "Việc bạn có thể làm") and sections."""
+
+    panels: list[ActionPanel] = field(default_factory=list)
+    sections: list[TaskPageSection] = field(default_factory=list)
+
+
+# (user, task, failure) -> extras. The provider decides which of its actions the user is offered (it is also handed
+# a refused action of its own, to show again with the bound form) and gates its own reads.
+TaskPageProvider = Callable[[User, Task, Failure | None], TaskPageExtras]
+
+_page_providers: dict[str, TaskPageProvider] = {}
+
+
+def register_task_page_extension(name: str, provider: TaskPageProvider, actions: Iterable[ActionSpec] = ()) -> None:
+    """Add (or, under the same name, replace) an extension of the task page and the actions it posts to.
+
+    Each action needs a route ``tasks:<action name>`` to ``task_action_view``; the services it calls refuse
+    whoever may not act (a forged post is refused exactly as for the task's own actions).
+    """
+    _page_providers[name] = provider
+    for spec in actions:
+        ACTIONS[spec.name] = spec
+
+
+def _page_extras(user: User, task: Task, failure: Failure | None) -> TaskPageExtras:
+    extras = TaskPageExtras()
+    for provider in _page_providers.values():
+        more = provider(user, task, failure)
+        extras.panels += more.panels
+        extras.sections += more.sections
+    return extras
 
 
 @dataclass
@@ -552,10 +617,17 @@ def _timeline(user: User, task: Task) -> list[TimelineRow]:
     events = list(selectors.task_timeline(task=task))
     officer_ids = {i for e in events if e.kind == EventKind.ACCEPTED for i in e.data.get("officer_ids", [])}
     unit_ids = {e.data.get("proposed_unit_id") for e in events if e.kind == EventKind.REASSIGNMENT_REQUESTED}
+    # The bodies an obstacle on this task was addressed to are named to whoever reads the task (as its obstacle
+    # section does): the body asked may sit outside the units the reader sees.
+    asked = {e.data.get("decider_unit_id") for e in events if e.kind == EventKind.OBSTACLE_RAISED}
+    asked |= {e.data.get("unit_id") for e in events if e.kind in {EventKind.OBSTACLE_ESCALATED, EventKind.ESCALATED}}
+    asked.discard(None)
     names = (
         dict(people_visible_to(user).filter(pk__in=officer_ids).values_list("pk", "full_name")) if officer_ids else {}
     )
     units = dict(units_visible_to(user).filter(pk__in=unit_ids).values_list("pk", "name")) if unit_ids else {}
+    if asked:
+        units.update(Unit.objects.filter(pk__in=asked).values_list("pk", "name"))
     states = dict(TaskState.choices)
     rows = []
     for e in events:
@@ -575,6 +647,8 @@ def _timeline(user: User, task: Task) -> list[TimelineRow]:
             detail = _("Đề nghị chuyển cho %(unit)s") % {"unit": units[e.data["proposed_unit_id"]]}
         elif e.kind == EventKind.REASSIGNMENT_DECIDED and "approved" in e.data:
             detail = _("Đồng ý điều chỉnh") if e.data["approved"] else _("Không đồng ý điều chỉnh")
+        else:
+            detail = _monitoring_detail(e, units)
         rows.append(
             TimelineRow(
                 event=e,
@@ -585,6 +659,33 @@ def _timeline(user: User, task: Task) -> list[TimelineRow]:
             )
         )
     return rows
+
+
+def _percent(value: Any) -> str:
+    return f"{value}%" if isinstance(value, int) and not isinstance(value, bool) else ""
+
+
+def _monitoring_detail(e: TaskEvent, units: Mapping[Any, str]) -> str:
+    """The one line a monitoring event adds on the timeline (what changed), from the event's data."""
+    data = e.data or {}
+    if e.kind == EventKind.PROGRESS:
+        before, after = _percent(data.get("previous_percent")), _percent(data.get("percent"))
+        if before and after and before != after:
+            return _("Tiến độ %(before)s → %(after)s") % {"before": before, "after": after}
+        return _("Tiến độ %(after)s") % {"after": after} if after else ""
+    if e.kind == EventKind.OBSTACLE_RAISED and data.get("decider_unit_id") in units:
+        return _("Đề nghị %(unit)s cho ý kiến") % {"unit": units[data["decider_unit_id"]]}
+    if e.kind in {EventKind.OBSTACLE_ESCALATED, EventKind.ESCALATED} and data.get("unit_id") in units:
+        name = units[data["unit_id"]]
+        return "" if name in (e.note or "") else _("Chuyển đến %(unit)s") % {"unit": name}
+    if e.kind == EventKind.CONFIDENCE_RATED and data.get("level") in Confidence.values:
+        level = str(Confidence(data["level"]).label)
+        previous = str(Confidence(data["previous"]).label) if data.get("previous") in Confidence.values else ""
+        trend = str(Trend(data["trend"]).label) if data.get("trend") in Trend.values else ""
+        text = f"{previous} → {level}" if previous and previous != level else level
+        text = _("Khả năng hoàn thành: %(level)s") % {"level": text}
+        return f"{text} ({trend.lower()})" if trend else text
+    return ""
 
 
 def _render_detail(request: AuthenticatedRequest, task: Task, failure: Failure | None = None) -> HttpResponse:
@@ -606,8 +707,6 @@ def _render_detail(request: AuthenticatedRequest, task: Task, failure: Failure |
         pending_reassignment=pending_reassignment,
     )
     names = list(permissions.actions)
-    if failure is not None and failure.action not in names:
-        names.insert(0, failure.action)  # keep the refused form and its input even if no longer offered
     details = {"decide_extension": pending_extension, "decide_reassignment": pending_reassignment}
     panels = []
     for name in names:
@@ -619,6 +718,13 @@ def _render_detail(request: AuthenticatedRequest, task: Task, failure: Failure |
             form.prefix = name
         mine = failure if failure is not None and failure.action == name else None
         panels.append(ActionPanel(spec=spec, form=form, prefix=name, failure=mine, detail=details.get(name)))
+    extras = _page_extras(user, task, failure)
+    panels += extras.panels
+    panels.sort(key=lambda p: p.spec.danger)  # stopping the task comes last
+    if failure is not None and not any(p.failure is failure for p in panels):
+        # Keep the refused form and its input even if the action is no longer offered.
+        spec = ACTIONS[failure.action]
+        panels.insert(0, ActionPanel(spec=spec, form=failure.form, prefix=failure.action, failure=failure))
     clears = six_clears(task, issue_date=task.issued_on or today, coordinating_unit_ids={u.pk for u in coordinating})
     subtasks = list(selectors.task_subtasks(user=user, task=task))
     context = {
@@ -634,6 +740,7 @@ def _render_detail(request: AuthenticatedRequest, task: Task, failure: Failure |
         "extension_requests": extension_requests,
         "reassignment_requests": reassignment_requests,
         "panels": panels,
+        "sections": extras.sections,
         "permissions": permissions,
         "failure": failure,
         "nav_section": NAV_SECTION,
@@ -656,7 +763,9 @@ def _failure(action: str, form: forms.Form, exc: ServiceError) -> Failure:
     if exc.code == "six_clears_incomplete":
         failure.gaps = [(CLEAR_LABELS.get(name, name), msg) for name, msg in exc.fields.items()]
     else:
-        add_service_errors(form, exc, ACTION_SERVICE_FIELDS)
+        spec = ACTIONS.get(action)
+        names = spec.service_fields if spec is not None and spec.service_fields is not None else ACTION_SERVICE_FIELDS
+        add_service_errors(form, exc, dict(names))
     return failure
 
 
@@ -671,6 +780,8 @@ def task_action_view(request: AuthenticatedRequest, task_id: int, action: str) -
     spec = ACTIONS[action]
     form = spec.form(request.POST, user, task)
     form.prefix = action
+    if spec.multipart:
+        form.files = request.FILES  # bound before validation: the factories take the posted data only
     if form.is_valid():
         try:
             message = spec.perform(user, task, form.cleaned_data)
@@ -935,5 +1046,9 @@ def directive_tasks_panel(request: AuthenticatedRequest, directive: Directive) -
     )
     return DetailPanel(
         "tasks/_directive_tasks.html",
-        {"tasks": list(_ordered(tasks, "due")[:PAGE_SIZE]), "can_create": drafting_unit(user) is not None},
+        {
+            "tasks": list(_ordered(tasks, "due")[:PAGE_SIZE]),
+            "can_create": drafting_unit(user) is not None,
+            "rollup": selectors.directive_rollup_progress(directive=directive),
+        },
     )

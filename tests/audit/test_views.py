@@ -172,7 +172,7 @@ def test_query_count_is_bounded(
 ) -> None:
     client = client_for(org.inspector)
     client.get(URL)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         page(client)
 
 

@@ -22,9 +22,10 @@ FORBIDDEN = {
     ("datetime", "today"),
     ("datetime", "utcnow"),
     ("timezone", "now"),
-    ("timezone", "localdate"),
     ("time", "time"),
 }
+# These read the real time only when called without a moment to convert.
+FORBIDDEN_WITHOUT_ARGUMENT = {("timezone", "localdate"), ("timezone", "localtime")}
 ALLOWED = {
     ("common/clock.py", "timezone.now"),
     ("common/clock.py", "timezone.localdate"),
@@ -38,7 +39,8 @@ def _calls_to_real_time(path: Path) -> list[str]:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             owner = node.func.value
             name = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else ""
-            if (name, node.func.attr) in FORBIDDEN:
+            key = (name, node.func.attr)
+            if key in FORBIDDEN or (key in FORBIDDEN_WITHOUT_ARGUMENT and not node.args and not node.keywords):
                 found.append(f"{name}.{node.func.attr}")
     return found
 
@@ -59,8 +61,9 @@ def test_the_scanner_finds_a_direct_call(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text(
         "import datetime\nfrom django.utils import timezone\nx = datetime.date.today()\ny = timezone.now()\n"
+        "z = timezone.localdate()\nconverted = timezone.localdate(y)\n"
     )
-    assert _calls_to_real_time(sample) == ["date.today", "timezone.now"]
+    assert sorted(_calls_to_real_time(sample)) == ["date.today", "timezone.localdate", "timezone.now"]
 
 
 def test_without_a_fixed_day_the_clock_is_the_real_time(settings: pytest.FixtureRequest) -> None:

@@ -50,6 +50,8 @@ def test_detail_shape(org: Org, make: MakeDirective) -> None:
         "place": "Huế",
         "signer": "Phạm Văn A, Phó Bí thư",
         "summary": "Kết luận hội nghị giao ban các cơ quan Đảng quý IV năm 2025",
+        "urgency": "normal",
+        "urgency_label": "Thường",
         "parent_id": parent.pk,
         "version": 1,
         "full_text": "Đoạn một.\n\nĐoạn hai.",

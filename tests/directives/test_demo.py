@@ -26,6 +26,7 @@ EXPECTED = {
     "Số 01-KH/BTGDVTU",
     "Số 01-KH/VPTU",
     "Số 01-TB/TU",
+    "Số 35-CV/TU",
 }
 
 
@@ -50,9 +51,15 @@ def test_demo_directives_are_a_tree_and_load_once(demo: None) -> None:
     assert not conclusion.full_text.startswith("date")
     assert "phát biểu kết luận hội nghị\n" not in conclusion.full_text
 
+    # The one urgent directive: the flood-response letter, Hỏa tốc; the seed conclusion stays Thường.
+    assert {k: d.urgency for k, d in symbols.items() if d.urgency != "normal"} == {"Số 35-CV/TU": "flash"}
+    flood = symbols["Số 35-CV/TU"]
+    assert (flood.parent, flood.get_urgency_display()) == (None, "Hỏa tốc")
+    assert flood.summary.startswith("Về việc tập trung lãnh đạo, chỉ đạo ứng phó")
+
     again = load_demo_directives()
     assert (again.created, again.term_created) == (0, False)
-    assert Directive.objects.count() == 6
+    assert Directive.objects.count() == 7
     assert audit_verify().ok
 
 
@@ -60,7 +67,7 @@ def test_demo_directives_on_a_smaller_organisation(org: Org) -> None:
     # The test organisation has no Ban Tuyên giáo và Dân vận: its plan is left out, the rest is there.
     result = load_demo_directives()
     assert result.term_created
-    assert result.created == 5
+    assert result.created == 6
     assert "plan-btgdv" not in result.keys
     assert set(Directive.objects.values_list("issuer_code", flat=True)) == {"TU", "BTCTU", "VPTU"}
     assert load_demo_directives().created == 0

@@ -17,7 +17,7 @@ from pytest_django import DjangoAssertNumQueries
 from sauro.accounts.models import User
 from sauro.directives import panels, selectors
 from sauro.directives.models import Directive
-from sauro.directives.panels import TASKS_PANEL, DetailPanel, register_detail_panel, unregister_detail_panel
+from sauro.directives.panels import TASKS_PANEL, DetailPanel, register_detail_panel
 from sauro.directives.services import DirectiveInput, directive_update
 from tests.common.test_security import inline_code
 from tests.conftest import Org
@@ -136,13 +136,13 @@ def test_list_page_query_count_is_pinned(
     client = client_for(org.btc_head)
     make()
     client.get(reverse("directives:list"))
-    # Session, user, scope, the page (one query, units gate as a subquery), the header's membership, and the
-    # session saved again (savepoint, update, release) — the same for 1 or 21 rows.
-    with django_assert_num_queries(8):
+    # Session, user, scope, the page (one query, units gate as a subquery), the header's membership, the
+    # notification bell's count, and the session saved again (savepoint, update, release) — the same for 1 or 21 rows.
+    with django_assert_num_queries(9):
         client.get(reverse("directives:list"))
     for i in range(20):
         make(summary=f"Kết luận {i}")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         page = html(client, reverse("directives:list"))
     assert page.count("-KL/TU</a>") == 21
 
@@ -181,10 +181,11 @@ def test_detail_shows_everything(org: Org, make: MakeDirective, client_for: Clie
 
 
 @pytest.fixture
-def panel_templates(settings: Any) -> Iterator[None]:
+def panel_templates(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEST_TEMPLATES]}]
+    # The registry is process-wide: the test's provider must not outlive it, and the real one comes back.
+    monkeypatch.setattr(panels, "_providers", dict(panels._providers))
     yield
-    unregister_detail_panel(TASKS_PANEL)
 
 
 def test_the_tasks_app_fills_the_tasks_area(
@@ -214,12 +215,13 @@ def test_detail_query_count_is_pinned(
     client = client_for(org.leader)
     client.get(reverse("directives:detail", args=[directive.pk]))
     # Session, user, scope; the directive; one step up the tree per level above it (here one) and the visible
-    # ancestors; children; attachments; the header's membership; the session saved (savepoint, update, release).
-    with django_assert_num_queries(12):
+    # ancestors; children; attachments; the header's membership; the notification bell's count; the session saved
+    # (savepoint, update, release).
+    with django_assert_num_queries(13):
         html(client, reverse("directives:detail", args=[directive.pk]))
     for i in range(5):
         make(kind="KH", summary=f"Kế hoạch {i}", parent_id=directive.pk)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         page = html(client, reverse("directives:detail", args=[directive.pk]))
     assert page.count("Kế hoạch ") >= 5
 

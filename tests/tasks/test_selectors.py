@@ -176,3 +176,36 @@ def test_list_query_count_does_not_grow(org, make_draft, django_assert_max_num_q
         rows = list(task_list(user=org.btc_head))
         _ = [(t.lead_unit.name, t.responsible_person.full_name if t.responsible_person else "") for t in rows]
     assert len(rows) == 12
+
+
+def test_rollup_weighs_sub_tasks_level_by_level_in_one_query_per_level(
+    org, make_draft, today, django_assert_num_queries
+):  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from sauro.tasks.models import Task
+    from sauro.tasks.selectors import task_rollup_progress
+
+    parent = make_draft(title="Cha")
+
+    def child(of, title, progress, weight="1", state=TaskState.IN_PROGRESS):  # type: ignore[no-untyped-def]
+        return Task.objects.create(
+            title=title,
+            parent=of,
+            owner_unit=org.btc,
+            created_by=org.monitor,
+            state=state,
+            progress=progress,
+            weight=Decimal(weight),
+        )
+
+    a = child(parent, "A", 0, weight="2")  # counts as its children's average
+    child(a, "A1", 100, state=TaskState.DONE)
+    child(a, "A2", 50)
+    child(a, "A3", 0, state=TaskState.CANCELLED)  # left out
+    b = child(parent, "B", 10)
+    child(b, "B1", 40)
+    child(parent, "C", 90, state=TaskState.CANCELLED)  # left out
+    # A = (100 + 50) / 2 = 75, B = 40; the parent = (2 × 75 + 1 × 40) / 3 = 63.3 → 63
+    with django_assert_num_queries(3):  # children, grandchildren, and the empty level below
+        assert task_rollup_progress(task=parent) == 63

@@ -37,8 +37,9 @@ ClientFor = Callable[[User], Client]
 MakeDraft = Callable[..., Task]
 D = datetime.timedelta
 # Session, user, scope, the shell; then the page itself: a fixed number whatever the number of tasks.
-LIST_QUERIES = 16
-DETAIL_QUERIES = 24
+LIST_QUERIES = 17  # with the notification bell's count in the shell
+# The task page: 24, the notification bell's count, and monitoring's obstacles and progress updates.
+DETAIL_QUERIES = 28
 
 
 def page(response: Any, status: int = 200) -> str:
@@ -288,11 +289,13 @@ def test_only_the_actions_a_user_may_take_are_shown(
         "de-nghi-dieu-chinh",
     }
     assert action_urls(get(client_for(org.leader), url)) == {"dung"}
-    assert action_urls(get(client_for(org.monitor), url)) == set()
+    # The office rates whether it will be delivered (monitoring).
+    assert action_urls(get(client_for(org.monitor), url)) == {"danh-gia-kha-nang"}
     task_accept(acting_user=org.btc_head, task=draft, officer_ids=[org.btc_officer.pk])
-    # In progress: the assigned officer submits the product, and may ask for more time; not approve.
+    # In progress: the assigned officer submits the product, and may ask for more time; not approve. They report
+    # progress and obstacles (monitoring).
     officer = get(client_for(org.btc_officer), url)
-    assert action_urls(officer) == {"gui-san-pham", "de-nghi-gia-han"}
+    assert action_urls(officer) == {"gui-san-pham", "de-nghi-gia-han", "cap-nhat-tien-do", "bao-cao-vuong-mac"}
     assert "Duyệt sản phẩm" not in officer
     task_submit(acting_user=org.btc_officer, task=draft, product_note="Báo cáo số 15-BC/BTCTU")
     # Submitted: the authority's leader approves or returns.
@@ -701,7 +704,6 @@ def test_every_task_page_renders_without_inline_code(
 def test_directive_page_lists_its_tasks_and_offers_a_new_one(
     org: Org, make_draft: MakeDraft, today: Clock, client_for: ClientFor
 ) -> None:
-    from sauro.directives.panels import TASKS_PANEL, register_detail_panel, unregister_detail_panel
     from sauro.directives.services import DirectiveInput, directive_create, term_create
 
     term_create(acting_user=None, committee=org.city, name="Nhiệm kỳ 2025 – 2030", starts_on=datetime.date(2025, 10, 1))
@@ -716,11 +718,8 @@ def test_directive_page_lists_its_tasks_and_offers_a_new_one(
         ),
     )
     task = issued(org, make_draft, title="Nhiệm vụ từ kết luận", directive=directive.pk)
-    register_detail_panel(TASKS_PANEL, views.directive_tasks_panel)
-    try:
-        markup = get(client_for(org.monitor), reverse("directives:detail", args=[directive.pk]))
-    finally:
-        unregister_detail_panel(TASKS_PANEL)
+    # The tasks app registers its panel on the directive page at start-up (apps.ready).
+    markup = get(client_for(org.monitor), reverse("directives:detail", args=[directive.pk]))
     assert "Nhiệm vụ từ kết luận" in markup and reverse("tasks:detail", args=[task.pk]) in markup
     create = reverse("tasks:create") + f"?directive={directive.pk}"
     assert create in markup

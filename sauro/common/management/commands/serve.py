@@ -124,8 +124,9 @@ class Command(BaseCommand):
                 self._setup()
             except KeyboardInterrupt:
                 raise CommandError("Đã hủy khi đang chuẩn bị.", returncode=130) from None
-        # The worker runs the daily jobs (recurring tasks) from a self-renewing chain; start it once.
+        # The worker runs the daily jobs (recurring tasks, reminders) from self-renewing chains; start them once.
         call_command("tasks", "schedule", verbosity=0)
+        call_command("remind", "--schedule", verbosity=0)
         connections.close_all()
 
         self._stop_signal: int | None = None

@@ -9,21 +9,12 @@ job is queued at most once.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from sauro.common import clock
-
-ERR_BAD_DATE = "Ngày không hợp lệ: “{value}”. Hãy viết theo dạng YYYY-MM-DD, ví dụ 2026-03-01."
-
-
-def _parse_day(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as e:
-        raise CommandError(ERR_BAD_DATE.format(value=value)) from e
+from sauro.common.commands import parse_day
 
 
 class Command(BaseCommand):
@@ -54,7 +45,7 @@ class Command(BaseCommand):
     def _generate(self, as_of_text: str | None, *, verbose: bool) -> None:
         from sauro.tasks.recurrence import run_generation
 
-        as_of = _parse_day(as_of_text) if as_of_text else clock.today()
+        as_of = parse_day(as_of_text) if as_of_text else clock.today()
         result = run_generation(as_of=as_of)
         if not verbose:
             return
