@@ -1,6 +1,7 @@
 """The daily reminder pass (PRODUCT §7): reminders before the due date, on the day and daily when overdue;
-"no update for N working days" nudges; tasks stuck in one state escalated to the lead unit's head, then to the
-monitoring office; unanswered obstacles moved up.
+"no update for N working days" nudges; tasks stuck in a hand-off state (issued and not accepted, returned and not
+reworked, submitted and not decided) escalated to who must act — the lead unit's head, or the authority for a
+product awaiting its decision — then to the monitoring office; unanswered obstacles moved up.
 
 ``run_reminders(as_of=day)`` is one pass for one day; the daily job (``monitoring.jobs``) and ``sauro remind`` run
 it. It sends nothing on a day off.
@@ -39,7 +40,7 @@ from sauro.monitoring.services import obstacle_escalate, update_expectation_open
 from sauro.notifications.choices import NotificationKind
 from sauro.notifications.services import notify
 from sauro.org.models import Unit
-from sauro.tasks.choices import OPEN_STATES, EventKind, TaskState
+from sauro.tasks.choices import EventKind, TaskState
 from sauro.tasks.models import Task
 from sauro.tasks.services import task_lock, task_record_event
 
@@ -51,7 +52,22 @@ DUE_STATES = (TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.RETURNED)
 # Tasks on which the workers are expected to report progress.
 UPDATABLE_STATES = (TaskState.IN_PROGRESS, TaskState.RETURNED)
 CHUNK = 500
-TASK_FIELDS = ("id", "title", "state", "due_date", "deadline", "lead_unit_id", "responsible_person_id", "state_since")
+TASK_FIELDS = (
+    "id",
+    "title",
+    "state",
+    "due_date",
+    "deadline",
+    "lead_unit_id",
+    "responsible_person_id",
+    "state_since",
+    "authority_unit_id",
+    "supervising_leader_id",
+)
+# The states in which a task waits on someone to hand it on: the lead unit to accept it (issued) or to rework it
+# (returned), the authority to decide on the product (submitted). A task in progress is doing its work, however
+# long its due date; its silence is caught by the "no update" nudge and its lateness by the overdue reminders.
+STUCK_STATES = (TaskState.ISSUED, TaskState.RETURNED, TaskState.SUBMITTED)
 
 
 @dataclasses.dataclass
@@ -299,7 +315,7 @@ class _Pass:
         # A log after the day the task entered its state belongs to this stay (none can fall on that day itself).
         escalated = ReminderLog.objects.filter(task_id=OuterRef("pk"), kind=kind, day__gt=OuterRef("state_since"))
         qs = (
-            Task.objects.filter(state__in=OPEN_STATES, state_since__lte=cut)
+            Task.objects.filter(state__in=STUCK_STATES, state_since__lte=cut)
             .exclude(Exists(escalated))
             .only(*TASK_FIELDS)
         )
@@ -312,7 +328,11 @@ class _Pass:
             return locked
 
         def people(task: Task) -> set[int]:
-            return self.office(task.lead_unit_id)[1] if to_office else self.heads(task.lead_unit_id)
+            if to_office:
+                return self.office(task.lead_unit_id)[1]
+            if task.state == TaskState.SUBMITTED:  # the product waits on the authority's decision
+                return recipients.authority_people(task, self.as_of)
+            return self.heads(task.lead_unit_id)
 
         def what(task: Task) -> tuple[int, str]:
             return working_days_between(task.state_since or self.as_of, self.as_of), str(TaskState(task.state).label)
@@ -329,6 +349,8 @@ class _Pass:
             if to_office:
                 office = self.office(task.lead_unit_id)[0]
                 to = office.name if office else "Văn phòng (chưa xác định)"
+            elif task.state == TaskState.SUBMITTED:
+                to = "cấp có thẩm quyền"
             else:
                 to = f"lãnh đạo {task.lead_unit.name}" if task.lead_unit else "lãnh đạo đơn vị chủ trì"
             task_record_event(

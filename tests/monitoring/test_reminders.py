@@ -311,13 +311,23 @@ def test_a_stuck_task_goes_to_the_head_at_m_then_to_the_office_at_2m(org, make_t
     assert "Văn phòng Thành ủy" in TaskEvent.objects.filter(task=task, kind=EventKind.ESCALATED).order_by("-id")[0].note
     assert run(2 * m + 1).total == 0
 
-    # A change of state starts a new stay: escalated again after m working days in the new state.
+    # In progress, the task is doing its work: never "stuck", however long (silence is the nudge's business).
     moved = add_working_days(TODAY, 2 * m + 1)
     today.set(moved)
     task_accept(acting_user=org.btc_head, task=task, responsible_person_id=org.btc_officer.pk)
-    assert run_reminders(as_of=add_working_days(moved, m - 1)).count(K.STUCK_HEAD) == 0
-    assert run_reminders(as_of=add_working_days(moved, m)).count(K.STUCK_HEAD) == 1
-    assert [lg.day for lg in logs(task, K.STUCK_HEAD)] == [add_working_days(TODAY, m), add_working_days(moved, m)]
+    assert run_reminders(as_of=add_working_days(moved, 3 * m)).count(K.STUCK_HEAD) == 0
+
+    # A new hand-off state starts a new stay: a product waiting on the authority's decision is reported, after m
+    # working days, to who decides for the authority (here the supervising leader of the standing body).
+    submitted = add_working_days(moved, 3 * m + 1)
+    today.set(submitted)
+    task_submit(acting_user=org.btc_officer, task=task, product_note="Báo cáo kết quả rà soát")
+    assert run_reminders(as_of=add_working_days(submitted, m - 1)).count(K.STUCK_HEAD) == 0
+    assert run_reminders(as_of=add_working_days(submitted, m)).count(K.STUCK_HEAD) == 1
+    assert [lg.day for lg in logs(task, K.STUCK_HEAD)] == [add_working_days(TODAY, m), add_working_days(submitted, m)]
+    latest = Notification.objects.filter(task=task, kind=NotificationKind.STUCK).order_by("-id").first()
+    assert latest is not None and latest.recipient_id == org.leader.pk
+    assert "cấp có thẩm quyền" in TaskEvent.objects.filter(task=task, kind=EventKind.ESCALATED).order_by("-id")[0].note
 
 
 def test_a_missed_day_is_caught_up(org, make_task, settings) -> None:  # type: ignore[no-untyped-def]
