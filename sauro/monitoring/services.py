@@ -33,6 +33,7 @@ from sauro.monitoring.models import (
     ReminderLog,
     UpdateExpectation,
 )
+from sauro.org.choices import UnitKind
 from sauro.org.restructuring import Succession
 from sauro.tasks import access as task_access
 from sauro.tasks.choices import CONFIDENCE_ORDER, Confidence, EventKind, TaskState, Trend
@@ -235,9 +236,12 @@ def obstacle_answer(*, acting_user: User, obstacle: Obstacle, answer: str) -> Ob
 
 
 def _next_level(obstacle: Obstacle, day: datetime.date) -> tuple[int, Any] | None:
-    """Where an unanswered obstacle goes next: one level above the body asked, then the monitoring office."""
+    """Where an unanswered obstacle goes next: one level above the body asked, then the monitoring office.
+
+    A standing body (Thường trực) already acts for its committee, whose leaders are its own members: there is no
+    level above it to ask, so its unanswered obstacles go straight to the monitoring office."""
     office = recipients.monitoring_office(obstacle.decider_unit, day)
-    if obstacle.escalation_level == EscalationLevel.DECIDER:
+    if obstacle.escalation_level == EscalationLevel.DECIDER and obstacle.decider_unit.kind != UnitKind.STANDING:
         parent = obstacle.decider_unit.parent
         if parent is not None and parent.valid_to is None and parent.pk != (office.pk if office else None):
             return EscalationLevel.ONE_UP, parent

@@ -218,6 +218,14 @@ def test_an_unanswered_obstacle_climbs_one_level_then_to_the_office_once_a_day(o
     assert all(e.actor_id is None for e in events)
 
 
+def test_an_obstacle_put_to_the_standing_body_goes_straight_to_the_office(org: Org, in_progress: MakeTask) -> None:
+    # Thường trực acts for the committee: "one level up" would put it to the same leaders again.
+    obstacle = raise_obstacle(org, in_progress(), decider_unit_id=org.standing.pk)
+    moved = services.obstacle_escalate(obstacle_id=obstacle.pk, as_of=obstacle.response_due_on + D(days=1))
+    assert moved is not None
+    assert (moved.escalation_level, moved.waiting_on_id) == (EscalationLevel.OFFICE, org.office.pk)
+
+
 def test_an_answered_obstacle_does_not_escalate(org: Org, in_progress: MakeTask) -> None:
     obstacle = raise_obstacle(org, in_progress())
     services.obstacle_answer(acting_user=org.btc_head, obstacle=obstacle, answer="Đồng ý")
