@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "sauro.tasks",
     "sauro.notifications",
     "sauro.monitoring",
+    "sauro.programs",
+    "sauro.reports",
+    "sauro.dashboard",
     "sauro.demo",
 ]
 
