@@ -11,10 +11,12 @@ from sauro.common.api import (
     TokenAuth,
     install_error_handlers,
 )
+from sauro.dashboard.api import router as dashboard_router
 from sauro.directives.api import router as directives_router
 from sauro.monitoring.api import router as monitoring_router
 from sauro.notifications.api import router as notifications_router
 from sauro.org.api import router as org_router
+from sauro.programs.api import router as programs_router
 from sauro.tasks.api import router as tasks_router
 
 DESCRIPTION = """
@@ -51,5 +53,7 @@ api.add_router("", accounts_router)
 api.add_router("", org_router)
 api.add_router("", directives_router)
 api.add_router("", tasks_router)
+api.add_router("", programs_router)
 api.add_router("", monitoring_router)
 api.add_router("", notifications_router)
+api.add_router("", dashboard_router)

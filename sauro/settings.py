@@ -252,4 +252,8 @@ SAURO_STUCK_DAYS = int(os.environ.get("SAURO_STUCK_DAYS", "15"))
 SAURO_OBSTACLE_RESPONSE_DAYS = int(os.environ.get("SAURO_OBSTACLE_RESPONSE_DAYS", "5"))
 SAURO_UPDATE_WINDOW_DAYS = int(os.environ.get("SAURO_UPDATE_WINDOW_DAYS", "2"))
 SAURO_UPDATE_WINDOW_URGENT_DAYS = int(os.environ.get("SAURO_UPDATE_WINDOW_URGENT_DAYS", "0"))
+# Reporting regime (PRODUCT §8): working days after the data cut-off within which a report is due; per kind in
+# the second setting (keys: monthly, quarterly, half_year, nine_month, yearly).
+SAURO_REPORT_DUE_WORKING_DAYS = int(os.environ.get("SAURO_REPORT_DUE_WORKING_DAYS", "2"))
+SAURO_REPORT_DUE_WORKING_DAYS_BY_KIND: dict[str, int] = {}
 SAURO_API_TOKEN_PREFIX = "sr_"  # noqa: S105 — a public marker, not a secret

@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 from django_htmx.middleware import HtmxDetails
 
 from sauro.accounts.models import User
@@ -56,16 +55,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 
 
 # The sections of the navigation that later releases build; each shows the same placeholder page.
-SECTIONS: dict[str, tuple[Promise, Promise]] = {
-    "programs": (
-        _("Chương trình công tác"),
-        _("Chương trình công tác năm, quý của từng cơ quan, đơn vị; nhập và xuất tệp Excel."),
-    ),
-    "reports": (
-        _("Báo cáo"),
-        _("Chế độ báo cáo định kỳ, theo dõi thời hạn gửi báo cáo và báo cáo sơ kết quý xuất ra tệp Word, Excel."),
-    ),
-}
+SECTIONS: dict[str, tuple[Promise, Promise]] = {}
 
 
 @login_required

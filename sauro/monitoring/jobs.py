@@ -37,12 +37,14 @@ def run_daily_monitoring(day: str | None = None) -> dict[str, Any]:
     """
     from sauro.monitoring.reminders import run_reminders
     from sauro.notifications.emails import send_daily_digests
+    from sauro.reports.jobs import run_daily_reports
 
     today = clock.today()
     ensure_daily_monitoring(day=today, include_today=False)
     if day and day != today.isoformat():
         logger.info("Chạy bù lượt nhắc việc của ngày %s vào ngày %s.", day, today.isoformat())
     result = run_reminders(as_of=today)
+    reports = run_daily_reports(today)  # report duties of the day and their reminders, before the digests
     digests = send_daily_digests(day=today)
     return {
         "day": today.isoformat(),
@@ -51,6 +53,7 @@ def run_daily_monitoring(day: str | None = None) -> dict[str, Any]:
         "already_sent": result.already_sent,
         "failed": result.failed,
         "digests": digests,
+        "reports": reports,
     }
 
 

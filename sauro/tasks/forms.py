@@ -44,6 +44,9 @@ from sauro.tasks.selectors import TaskFilters, task_list
 EVERYTHING = _("Tất cả")
 NONE_CHOSEN = _("— Chưa chọn —")
 OPEN_FILTER = "open"
+# The reporting filter's value for the four states of tasks with a due date (ongoing ones apart): the tasks a
+# dashboard's "total" counts.
+COUNTED_FILTER = "counted"
 ERR_DATE_RANGE = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
 ERR_CURSOR = _("Đường dẫn phân trang không hợp lệ; đang hiển thị trang đầu.")
 ERR_LEAD_IS_COORDINATOR = _("Đơn vị chủ trì không được đồng thời là đơn vị phối hợp.")
@@ -261,19 +264,33 @@ class TaskFilterForm(forms.Form):
         label=_("Văn bản chỉ đạo"), queryset=Directive.objects.none(), required=False, empty_label=str(EVERYTHING)
     )
     person = PersonChoiceField(label=_("Người chịu trách nhiệm"), required=False, empty_label=str(EVERYTHING))
+    mine = forms.BooleanField(label=_("Chỉ việc của tôi (chịu trách nhiệm hoặc được phân công)"), required=False)
+    as_of = forms.DateField(
+        label=_("Tình hình tính đến ngày"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Để trống: tính đến hôm nay."),
+    )
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False)
+    # Exactly this lead unit (not the units below it): a dashboard's row for a unit's own tasks links here.
+    lead_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, widget=forms.HiddenInput)
     after = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["unit"].queryset = active_units(user)  # type: ignore[attr-defined]
+        self.fields["lead_unit"].queryset = active_units(user)  # type: ignore[attr-defined]
         self.fields["state"].choices = [  # type: ignore[attr-defined]
             ("", str(EVERYTHING)),
             (OPEN_FILTER, str(_("Chưa hoàn thành (đang mở)"))),
             *TaskState.choices,
         ]
-        self.fields["reporting"].choices = [("", str(EVERYTHING)), *ReportingState.choices]  # type: ignore[attr-defined]
+        self.fields["reporting"].choices = [  # type: ignore[attr-defined]
+            ("", str(EVERYTHING)),
+            *ReportingState.choices,
+            (COUNTED_FILTER, str(_("Có thời hạn (cả bốn tình trạng)"))),
+        ]
         self.fields["directive"].queryset = (  # type: ignore[attr-defined]
             directives_visible_to(user).order_by("-issued_on", "-id")
         )
@@ -311,15 +328,23 @@ class TaskFilterForm(forms.Form):
         state = data.get("state") or ""
         reporting = data.get("reporting") or ""
         unit, directive, person = data.get("unit"), data.get("directive"), data.get("person")
+        lead_unit = data.get("lead_unit")
+        if reporting == COUNTED_FILTER:
+            reporting_states = [str(s) for s in ReportingState if s != ReportingState.ONGOING]
+        else:
+            reporting_states = [reporting] if reporting else []
         return TaskFilters(
             q=(data.get("q") or "").strip(),
             unit_id=unit.pk if unit else None,
+            lead_unit_id=lead_unit.pk if lead_unit else None,
             states=[str(s) for s in OPEN_STATES] if state == OPEN_FILTER else ([state] if state else []),
-            reporting_states=[reporting] if reporting and with_reporting else [],
+            reporting_states=reporting_states if with_reporting else [],
             due_after=data.get("due_from"),
             due_before=data.get("due_to"),
             directive_id=directive.pk if directive else None,
             responsible_person_id=person.pk if person else None,
+            officer_id=self.user.pk if data.get("mine") else None,
+            as_of=data.get("as_of"),
         )
 
     @property
@@ -335,7 +360,7 @@ class TaskFilterForm(forms.Form):
     def is_filtered(self) -> bool:
         f = self.filters()
         return any([f.q, f.unit_id, f.states, f.reporting_states, f.due_after, f.due_before, f.directive_id]) or bool(
-            f.responsible_person_id
+            f.responsible_person_id or f.lead_unit_id or f.as_of or f.officer_id
         )
 
 

@@ -1,0 +1,99 @@
+"""The dashboard's picker: unit subtree, period and as-of day, read from the query string (a link one can send)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sauro.accounts.models import User
+from sauro.common import clock
+from sauro.dashboard.periods import CUSTOM, MONTH, QUARTER, YEAR, Period, period_for_picker
+from sauro.org.access import user_scope
+from sauro.org.choices import Role
+from sauro.org.models import Unit
+from sauro.tasks.forms import DateInput, UnitChoiceField, active_units, mark_invalid
+
+ERR_RANGE = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
+ERR_CUSTOM_NEEDS_DATES = _("Chọn “Tùy chọn” thì cần nhập cả ngày bắt đầu và ngày kết thúc.")
+PERIOD_CHOICES = [
+    (MONTH, _("Tháng")),
+    (QUARTER, _("Quý")),
+    (YEAR, _("Năm")),
+    (CUSTOM, _("Tùy chọn (từ ngày – đến ngày)")),
+]
+COMMITTEE_ROLES = (Role.LEADER, Role.MONITOR, Role.INSPECTOR, Role.ADMIN)
+
+
+def _last_id(path: str) -> int:
+    return int(path.strip("/").split("/")[-1])
+
+
+def default_unit_id(user: User) -> int | None:
+    """The user's committee for committee-wide roles (leaders, monitors…), else the user's own unit."""
+    scope = user_scope(user)
+    if scope.committee_paths:
+        return _last_id(min(scope.committee_paths, key=len))
+    if scope.unit_paths:
+        return _last_id(min(scope.unit_paths, key=len))
+    return None
+
+
+class DashboardForm(forms.Form):
+    unit = UnitChoiceField(label=_("Đơn vị (kể cả đơn vị trực thuộc)"), queryset=Unit.objects.none(), required=False)
+    period = forms.ChoiceField(label=_("Kỳ"), choices=PERIOD_CHOICES, required=False)
+    from_ = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput())
+    to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
+    as_of = forms.DateField(
+        label=_("Tính đến ngày"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Để trống: hôm nay (hoặc ngày cuối kỳ nếu kỳ đã qua)."),
+    )
+
+    def __init__(self, data: Any, *, user: User) -> None:
+        super().__init__(data)
+        self.user = user
+        self.fields["unit"].queryset = active_units(user)  # type: ignore[attr-defined]
+        self.fields["unit"].empty_label = None  # type: ignore[attr-defined]
+        mark_invalid(self)
+
+    def add_prefix(self, field_name: str) -> str:
+        # ``from`` is a Python keyword: the field is ``from_``, its query parameter ``from``.
+        return "from" if field_name == "from_" else super().add_prefix(field_name)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("from_"), data.get("to")
+        if data.get("period") == CUSTOM:
+            if not start or not end:
+                self.add_error("to", ERR_CUSTOM_NEEDS_DATES)
+            elif end < start:
+                self.add_error("to", ERR_RANGE)
+        mark_invalid(self)
+        return data
+
+    def _data(self) -> dict[str, Any]:
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return self.cleaned_data
+
+    def chosen_unit(self) -> Unit | None:
+        """The unit picked, else the user's default if visible (the committee, or their own unit)."""
+        unit: Unit | None = self._data().get("unit")
+        if unit is not None:
+            return unit
+        wanted = default_unit_id(self.user)
+        if wanted is None:
+            return None
+        return active_units(self.user).filter(pk=wanted).first()
+
+    def chosen_period(self, today: datetime.date | None = None) -> Period:
+        data = self._data()
+        kind = data.get("period") or QUARTER
+        start, end = data.get("from_"), data.get("to")
+        if kind == CUSTOM and (not start or not end or end < start):
+            kind = QUARTER
+        return period_for_picker(kind, today=today or clock.today(), as_of=data.get("as_of"), start=start, end=end)

@@ -1,0 +1,461 @@
+"""Every figure of the dashboards and reports about tasks: the single source the pages, the API and the quarterly
+report read.
+
+**The tasks of a period.** For a user, a unit (its subtree) and a period ``[start, end]`` seen on a day
+``as_of``, the tasks counted are those that
+- the user may see (``tasks.access.tasks_visible_to``),
+- are led by the unit or a unit below it (``Unit.path`` prefix; every visible task when no unit is given),
+- were issued on or before ``as_of`` and were not cancelled on or before it (drafts never count),
+- and either have their **due date** (the one on the task now, extensions included) in ``[start, end]`` — each
+  is then in exactly one of the four reporting states as of ``as_of`` (PRODUCT §6) — or are ongoing
+  (thường xuyên, ``is_ongoing``, normally without a due date), counted apart as ``ongoing`` whatever the period
+  (an ongoing task is under way in every period once issued).
+
+The reporting state is ``tasks.selectors.reporting_state_expr`` as of ``as_of``: done on/before the deadline in
+force → on time, done after → late, not done by ``as_of`` → overdue when ``as_of`` is past the deadline in
+force on that day, else in time.
+
+**Rates** (percent, one decimal, ``None`` when nothing is counted): ``total`` = the four states (ongoing
+apart); on-time rate = done on time / total; completion rate = (done on time + done late) / total.
+
+**Days late** of an open overdue task: the overdue list is ranked in SQL by the deadline in force on
+``as_of`` (earliest first, i.e. the most days late first); the days late shown are **working days** after that
+deadline up to ``as_of`` (``common.calendar.working_days_between``), computed for the listed rows only.
+
+Every figure is an aggregate in SQL: Python only loops over unit rows (a few hundred at most) and the rows of
+a page.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
+from django.db.models.lookups import StartsWith
+
+from sauro.accounts.models import User
+from sauro.common import calendar
+from sauro.monitoring.access import obstacles_visible_to
+from sauro.monitoring.choices import ObstacleState
+from sauro.monitoring.discipline import UnitDiscipline, update_discipline
+from sauro.org.models import Unit
+from sauro.tasks.access import tasks_visible_to
+from sauro.tasks.choices import ReportingState
+from sauro.tasks.models import Task
+from sauro.tasks.selectors import with_reporting_state
+
+DUE_STATES = (
+    ReportingState.DONE_ON_TIME,
+    ReportingState.DONE_LATE,
+    ReportingState.OPEN_ON_TIME,
+    ReportingState.OPEN_OVERDUE,
+)
+STATE_KEYS = ("done_on_time", "done_late", "open_on_time", "open_overdue", "ongoing")
+
+
+@dataclass
+class TaskStats:
+    """The four-state counts of a period, ongoing tasks apart, and the rates derived from them."""
+
+    total: int
+    done_on_time: int
+    done_late: int
+    open_on_time: int
+    open_overdue: int
+    ongoing: int
+    on_time_rate: float | None
+    completion_rate: float | None
+
+    @classmethod
+    def from_counts(cls, counts: dict[str, Any]) -> TaskStats:
+        c = {key: int(counts.get(key) or 0) for key in STATE_KEYS}
+        total = c["done_on_time"] + c["done_late"] + c["open_on_time"] + c["open_overdue"]
+        return cls(
+            total=total,
+            **c,
+            on_time_rate=rate(c["done_on_time"], total),
+            completion_rate=rate(c["done_on_time"] + c["done_late"], total),
+        )
+
+    @classmethod
+    def empty(cls) -> TaskStats:
+        return cls.from_counts({})
+
+
+def rate(part: int, whole: int) -> float | None:
+    """``part`` / ``whole`` in percent with one decimal; ``None`` when ``whole`` is 0."""
+    return round(part * 100 / whole, 1) if whole else None
+
+
+def _state_counts() -> dict[str, Count]:
+    return {key: Count("id", filter=Q(reporting_state=key), output_field=IntegerField()) for key in STATE_KEYS}
+
+
+def _subtree(qs: QuerySet[Task], unit_id: int | None) -> QuerySet[Task]:
+    """Tasks led by ``unit_id`` or a unit below it; the unit's path is read inside the same query."""
+    if unit_id is None:
+        return qs
+    path = Subquery(Unit.objects.filter(pk=unit_id).values("path")[:1], output_field=CharField())
+    return qs.filter(lead_unit__path__startswith=path)
+
+
+def _period(qs: QuerySet[Task], start: datetime.date, end: datetime.date, as_of: datetime.date) -> QuerySet[Task]:
+    qs = qs.filter(issued_on__isnull=False, issued_on__lte=as_of).filter(
+        Q(due_date__gte=start, due_date__lte=end) | Q(is_ongoing=True)
+    )
+    qs = with_reporting_state(qs, as_of)
+    return qs.filter(reporting_state__isnull=False).order_by()  # type: ignore[misc]  # an annotation
+
+
+def period_tasks(
+    *, user: User, unit_id: int | None, start: datetime.date, end: datetime.date, as_of: datetime.date
+) -> QuerySet[Task]:
+    """The tasks counted for the period (see the module docstring), annotated with ``reporting_state`` and
+    ``deadline_at`` as of ``as_of``. Unordered."""
+    return _period(_subtree(tasks_visible_to(user), unit_id), start, end, as_of)
+
+
+def task_stats(
+    *, user: User, unit_id: int | None, start: datetime.date, end: datetime.date, as_of: datetime.date
+) -> TaskStats:
+    """The counts and rates of the period's tasks: one aggregate query."""
+    qs = period_tasks(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of)
+    return TaskStats.from_counts(qs.aggregate(**_state_counts()))
+
+
+def _child_of(parent_id: int) -> Subquery:
+    """The id of the child of ``parent_id`` whose subtree holds the task's lead unit (NULL when the parent itself
+    leads it, or the lead unit is elsewhere)."""
+    children = (
+        Unit.objects.filter(parent_id=parent_id)
+        .filter(StartsWith(Cast(OuterRef("lead_unit__path"), CharField()), F("path")))
+        .values("pk")[:1]
+    )
+    return Subquery(children, output_field=IntegerField())
+
+
+def _stats_by_child(
+    *, user: User, parent: Unit, start: datetime.date, end: datetime.date, as_of: datetime.date
+) -> dict[int | None, TaskStats]:
+    """Stats per child of ``parent`` (key ``parent.pk`` for the tasks the parent leads itself): one query."""
+    qs = _period(tasks_visible_to(user).filter(lead_unit__path__startswith=parent.path), start, end, as_of)
+    rows = qs.annotate(child_id=_child_of(parent.pk)).values("child_id").annotate(**_state_counts())
+    return {(row["child_id"] or parent.pk): TaskStats.from_counts(dict(row)) for row in rows}
+
+
+def _visible_subtree(user: User, parent: Unit) -> list[Unit]:
+    """The units of ``parent``'s subtree the user may see (a few hundred rows at most): one query."""
+    from sauro.org.access import units_visible_to
+
+    return list(units_visible_to(user).filter(path__startswith=parent.path).order_by("path"))
+
+
+def _children(parent: Unit, units: Iterable[Unit]) -> list[Unit]:
+    """The children of ``parent`` among ``units``: active ones first, then closed ones, in tree order."""
+    children = [u for u in units if u.parent_id == parent.pk]
+    return sorted(children, key=lambda u: (u.valid_to is not None, u.sort_order, u.name, u.pk))
+
+
+def task_stats_by_unit(
+    *, user: User, parent_unit_id: int, start: datetime.date, end: datetime.date, as_of: datetime.date
+) -> list[tuple[Unit, TaskStats]]:
+    """Per visible child unit of ``parent_unit_id`` (active ones always, closed ones when they have tasks), the
+    stats of its subtree's tasks; then the parent itself when it leads tasks of the period. Two queries (the
+    units, one grouped aggregate)."""
+    parent = Unit.objects.filter(pk=parent_unit_id).first()
+    if parent is None:
+        return []
+    by_child = _stats_by_child(user=user, parent=parent, start=start, end=end, as_of=as_of)
+    rows = [
+        (unit, by_child.get(unit.pk) or TaskStats.empty())
+        for unit in _children(parent, _visible_subtree(user, parent))
+        if unit.valid_to is None or unit.pk in by_child
+    ]
+    if parent.pk in by_child:
+        rows.append((parent, by_child[parent.pk]))
+    return rows
+
+
+# --- trends -------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TrendPoint:
+    """One month or quarter of due dates: ``label`` like ``T3/2026`` or ``Q1/2026``."""
+
+    year: int
+    number: int  # month 1–12 or quarter 1–4
+    label: str
+    start: datetime.date
+    end: datetime.date
+    stats: TaskStats
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    nxt = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return nxt - datetime.timedelta(days=1)
+
+
+def _trend(
+    *,
+    user: User,
+    unit_id: int | None,
+    start: datetime.date,
+    end: datetime.date,
+    as_of: datetime.date,
+    quarterly: bool,
+) -> list[TrendPoint]:
+    qs = period_tasks(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of).filter(due_date__isnull=False)
+    rows = (
+        qs.annotate(y=ExtractYear("due_date"), m=ExtractMonth("due_date")).values("y", "m").annotate(**_state_counts())
+    )
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for raw in rows:
+        row: dict[str, Any] = dict(raw)
+        key = (row["y"], (row["m"] - 1) // 3 + 1 if quarterly else row["m"])
+        bucket = counts.setdefault(key, dict.fromkeys(STATE_KEYS, 0))
+        for state in STATE_KEYS:
+            bucket[state] += row[state]
+    points = []
+    year, number = start.year, ((start.month - 1) // 3 + 1 if quarterly else start.month)
+    while True:
+        first_month = (number - 1) * 3 + 1 if quarterly else number
+        p_start = datetime.date(year, first_month, 1)
+        if p_start > end:
+            break
+        p_end = _month_end(year, first_month + 2 if quarterly else first_month)
+        label = f"Q{number}/{year}" if quarterly else f"T{number}/{year}"
+        points.append(
+            TrendPoint(
+                year=year,
+                number=number,
+                label=label,
+                start=max(p_start, start),
+                end=min(p_end, end),
+                stats=TaskStats.from_counts(counts.get((year, number), {})),
+            )
+        )
+        number += 1
+        if number > (4 if quarterly else 12):
+            year, number = year + 1, 1
+    return points
+
+
+def monthly_trend(
+    *, user: User, unit_id: int | None, start: datetime.date, end: datetime.date, as_of: datetime.date
+) -> list[TrendPoint]:
+    """The period's tasks with a due date, per month of due date (every month of the period, empty ones too):
+    one query grouped by year and month."""
+    return _trend(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of, quarterly=False)
+
+
+def quarterly_trend(
+    *, user: User, unit_id: int | None, start: datetime.date, end: datetime.date, as_of: datetime.date
+) -> list[TrendPoint]:
+    """As ``monthly_trend``, per calendar quarter of due date (one query)."""
+    return _trend(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of, quarterly=True)
+
+
+# --- overdue tasks --------------------------------------------------------------------------------------------------
+
+
+def overdue_queryset(*, user: User, unit_id: int | None, as_of: datetime.date) -> QuerySet[Task]:
+    """Every visible task of the subtree open and past its deadline in force on ``as_of`` (whatever its due
+    date), the most days late first."""
+    qs = with_reporting_state(_subtree(tasks_visible_to(user), unit_id), as_of)
+    qs = qs.filter(reporting_state=ReportingState.OPEN_OVERDUE)  # type: ignore[misc]  # an annotation
+    return qs.select_related("lead_unit", "responsible_person").order_by("deadline_at", "due_date", "id")  # type: ignore[misc]  # an annotation
+
+
+def overdue_tasks(*, user: User, unit_id: int | None, as_of: datetime.date, limit: int = 20) -> list[Task]:
+    """The first ``limit`` of ``overdue_queryset``, each with ``days_late`` (working days after the deadline in
+    force up to ``as_of``). One query (plus the calendar's version check)."""
+    tasks = list(overdue_queryset(user=user, unit_id=unit_id, as_of=as_of)[:limit])
+    cal = calendar.current_calendar()
+    for task in tasks:
+        task.days_late = cal.working_days_between(task.deadline_at, as_of)  # type: ignore[attr-defined]
+    return tasks
+
+
+# --- the league table -------------------------------------------------------------------------------------------
+
+# Late or missing periodic reports per unit: filled by the reports app, which registers a provider
+# ``(unit_ids, start, end, as_of) -> {unit_id: count}`` at start-up. Without one, every unit counts 0.
+ReportCounter = Callable[[list[int], datetime.date, datetime.date, datetime.date], dict[int, int]]
+_report_counters: list[ReportCounter] = []
+
+
+def register_report_counter(counter: ReportCounter) -> None:
+    """Plug a source of late/missing report counts into the league table (the reports app calls this)."""
+    if counter not in _report_counters:
+        _report_counters.append(counter)
+
+
+def late_reports(unit_ids: list[int], start: datetime.date, end: datetime.date, as_of: datetime.date) -> dict[int, int]:
+    """Late or missing reports of each unit (exactly that unit) for the period: the sum of the registered
+    providers; filled by the reports app (0 for every unit until it registers)."""
+    total: dict[int, int] = dict.fromkeys(unit_ids, 0)
+    for counter in _report_counters:
+        for unit_id, n in counter(unit_ids, start, end, as_of).items():
+            if unit_id in total:
+                total[unit_id] += n
+    return total
+
+
+@dataclass
+class LeagueRow:
+    """One unit of the league table (its whole subtree counted) for a period and the previous one."""
+
+    unit: Unit
+    stats: TaskStats
+    previous: TaskStats
+    late_reports: int
+    updates_expected: int
+    updates_late: int
+    update_on_time_rate: float | None  # percent of the decided updates made on time
+    obstacles: int  # obstacles answered in the period or still open on as_of
+    obstacle_response_days: float | None  # average working days from raised to answered (to as_of when open)
+    is_parent: bool = False  # the parent unit's own tasks (not its children's)
+    rank: int = 0
+    descendant_ids: list[int] = field(default_factory=list)
+
+    @property
+    def trend(self) -> float | None:
+        """On-time rate now minus the previous period's, in points; ``None`` when either is unknown."""
+        if self.stats.on_time_rate is None or self.previous.on_time_rate is None:
+            return None
+        return round(self.stats.on_time_rate - self.previous.on_time_rate, 1)
+
+    @property
+    def trend_size(self) -> float | None:
+        """The trend without its sign (the page says "up" or "down" in words)."""
+        return None if self.trend is None else abs(self.trend)
+
+    @property
+    def trend_direction(self) -> str:
+        """``up``, ``down``, ``flat`` or ``none`` (no comparison possible)."""
+        t = self.trend
+        if t is None:
+            return "none"
+        return "up" if t > 0 else "down" if t < 0 else "flat"
+
+
+def _owner(path: str, parent: Unit, children: dict[str, int]) -> int | None:
+    """The child (by path prefix) holding ``path``; the parent's id for the parent itself."""
+    if path == parent.path:
+        return parent.pk
+    rest = path[len(parent.path) :]
+    head = rest.split("/", 1)[0]
+    return children.get(f"{parent.path}{head}/")
+
+
+def league_table(
+    *,
+    user: User,
+    parent_unit_id: int,
+    start: datetime.date,
+    end: datetime.date,
+    as_of: datetime.date,
+    previous_start: datetime.date,
+    previous_end: datetime.date,
+) -> list[LeagueRow]:
+    """The child units of ``parent_unit_id`` ranked by on-time rate (best first; units with nothing due last),
+    then fewer overdue tasks. Per unit (its subtree):
+    - the period's stats and the previous period's (as of ``previous_end``, or ``as_of`` if earlier): the trend is
+      the difference of on-time rates in points;
+    - late/missing reports (``late_reports``: filled by the reports app);
+    - update discipline: updates owed with a due date in the period (``monitoring.discipline``), late ones and
+      the on-time share of the decided ones;
+    - obstacle response time: average working days from raised to answered, over the visible obstacles of the
+      subtree answered in the period or still open on ``as_of`` (counted to ``as_of``).
+    A handful of queries whatever the number of tasks: units, two grouped task aggregates, the subtree ids,
+    discipline, obstacles.
+    """
+    parent = Unit.objects.filter(pk=parent_unit_id).first()
+    if parent is None:
+        return []
+    current = _stats_by_child(user=user, parent=parent, start=start, end=end, as_of=as_of)
+    previous = _stats_by_child(
+        user=user, parent=parent, start=previous_start, end=previous_end, as_of=min(previous_end, as_of)
+    )
+    subtree = _visible_subtree(user, parent)
+    units = [u for u in _children(parent, subtree) if u.valid_to is None or u.pk in current]
+    with_parent = parent.pk in current
+    by_path = {u.path: u.pk for u in units}
+    # Every visible unit of the subtree (≤ a few hundred rows) mapped to its child: for discipline and reports.
+    owner_of = {u.pk: _owner(u.path, parent, by_path) for u in subtree}
+    descendants: dict[int, list[int]] = {}
+    for pk, owner in owner_of.items():
+        if owner is not None:
+            descendants.setdefault(owner, []).append(pk)
+    unit_ids = [pk for pk, owner in owner_of.items() if owner is not None]
+    discipline: dict[int, list[UnitDiscipline]] = {}
+    for d in update_discipline(unit_ids=unit_ids, start=start, end=end, as_of=as_of):
+        if d.expected:
+            discipline.setdefault(owner_of[d.unit_id] or 0, []).append(d)
+    reports: dict[int, int] = {}
+    for unit_id, n in late_reports(unit_ids, start, end, as_of).items():
+        key = owner_of[unit_id] or 0
+        reports[key] = reports.get(key, 0) + n
+    obstacle_days: dict[int, list[int]] = {}
+    obstacles = (
+        obstacles_visible_to(user)
+        .filter(lead_unit__path__startswith=parent.path, raised_on__lte=as_of)
+        .filter(
+            Q(state=ObstacleState.ANSWERED, answered_on__gte=start, answered_on__lte=min(end, as_of))
+            | Q(state=ObstacleState.OPEN)
+            | Q(state=ObstacleState.ANSWERED, answered_on__gt=as_of)
+        )
+        .order_by()
+        .values_list("lead_unit_id", "raised_on", "answered_on")
+    )
+    cal = calendar.current_calendar()
+    for lead_id, raised, answered in obstacles:
+        owner = owner_of.get(lead_id)
+        if owner is None:
+            continue
+        until = answered if answered is not None and answered <= as_of else as_of
+        obstacle_days.setdefault(owner, []).append(max(cal.working_days_between(raised, until), 0))
+
+    def row(unit: Unit, is_parent: bool = False) -> LeagueRow:
+        owed = discipline.get(unit.pk, [])
+        on_time = sum(d.on_time for d in owed)
+        late = sum(d.late for d in owed)
+        days = obstacle_days.get(unit.pk, [])
+        return LeagueRow(
+            unit=unit,
+            stats=current.get(unit.pk) or TaskStats.empty(),
+            previous=previous.get(unit.pk) or TaskStats.empty(),
+            late_reports=reports.get(unit.pk, 0),
+            updates_expected=sum(d.expected for d in owed),
+            updates_late=late,
+            update_on_time_rate=rate(on_time, on_time + late),
+            obstacles=len(days),
+            obstacle_response_days=round(sum(days) / len(days), 1) if days else None,
+            is_parent=is_parent,
+            descendant_ids=sorted(descendants.get(unit.pk, [])),
+        )
+
+    rows = [row(u) for u in units]
+    rows.sort(
+        key=lambda r: (
+            r.stats.on_time_rate is None,
+            -(r.stats.on_time_rate or 0),
+            r.stats.open_overdue,
+            r.unit.sort_order,
+            r.unit.name,
+        )
+    )
+    for i, r in enumerate(rows, start=1):
+        r.rank = i
+    if with_parent:
+        rows.append(row(parent, is_parent=True))
+    return rows
+
+
+def unit_ids_of(rows: Iterable[LeagueRow]) -> list[int]:
+    return [r.unit.pk for r in rows]

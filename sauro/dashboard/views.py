@@ -1,0 +1,211 @@
+"""The dashboards: a leader's (or a unit head's) view of a unit subtree for a period, and an officer's summary of
+their own tasks. Every figure comes from ``dashboard.stats`` and links to the task list showing exactly the tasks
+behind it."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from sauro.common import calendar, clock
+from sauro.common.views import AuthenticatedRequest, render_page
+from sauro.dashboard import stats
+from sauro.dashboard.charts import Chart, bar_chart
+from sauro.dashboard.forms import DashboardForm
+from sauro.dashboard.periods import Period, shifted
+from sauro.monitoring.selectors import ObstacleFilters, obstacle_list
+from sauro.org.models import Unit
+from sauro.tasks.choices import OPEN_STATES, ReportingState
+from sauro.tasks.forms import COUNTED_FILTER
+from sauro.tasks.selectors import TaskFilters, task_counts, task_list
+
+NAV_SECTION = "dashboard"
+OVERDUE_LIMIT = 20
+OBSTACLE_LIMIT = 10
+NEXT_DEADLINES_LIMIT = 10
+MONTHS_SHOWN = 12
+QUARTERS_SHOWN = 8
+CARD_KEYS = ("done_on_time", "done_late", "open_on_time", "open_overdue")
+
+
+def task_list_url(**params: Any) -> str:
+    """The task list filtered by ``params`` (``None`` values left out)."""
+    query = {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in params.items() if v is not None}
+    return f"{reverse('tasks:list')}?{urlencode(query)}"
+
+
+def drill_url(
+    key: str, *, period: Period, unit_id: int | None = None, lead_unit_id: int | None = None, due: bool = True
+) -> str:
+    """The tasks behind one figure: ``key`` a reporting state, ``total`` (the four states) or ``ongoing``."""
+    reporting = COUNTED_FILTER if key == "total" else key
+    dated = key != ReportingState.ONGOING and due
+    return task_list_url(
+        unit=unit_id,
+        lead_unit=lead_unit_id,
+        reporting=reporting,
+        due_from=period.start if dated else None,
+        due_to=period.end if dated else None,
+        as_of=period.as_of,
+    )
+
+
+@dataclass
+class Card:
+    key: str
+    label: str
+    count: int
+    url: str
+
+
+def stat_cards(figures: stats.TaskStats, links: dict[str, str]) -> list[Card]:
+    labels = dict(ReportingState.choices)
+    cards = [Card("total", "Tổng số có thời hạn", figures.total, links["total"])]
+    cards += [Card(k, str(labels[k]), getattr(figures, k), links[k]) for k in CARD_KEYS]
+    cards.append(Card("ongoing", str(labels["ongoing"]), figures.ongoing, links["ongoing"]))
+    return cards
+
+
+@dataclass
+class LeagueLine:
+    row: stats.LeagueRow
+    links: dict[str, str]
+
+
+def _chart_window(period: Period, months: int) -> tuple[datetime.date, datetime.date]:
+    """``months`` whole months ending with the period's last month."""
+    end = period.end
+    year, month = end.year, end.month - months + 1
+    while month < 1:
+        year, month = year - 1, month + 12
+    return datetime.date(year, month, 1), end
+
+
+@login_required
+@require_GET
+def overview_view(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    today = clock.today()
+    form = DashboardForm(request.GET, user=user)
+    unit = form.chosen_unit()
+    period = form.chosen_period(today)
+    context: dict[str, Any] = {"form": form, "unit": unit, "period": period, "nav_section": NAV_SECTION}
+    if unit is None:
+        return render_page(request, "dashboard/overview.html", context)
+    span = {"start": period.start, "end": period.end, "as_of": period.as_of}
+    figures = stats.task_stats(user=user, unit_id=unit.pk, **span)
+    links = {k: drill_url(k, period=period, unit_id=unit.pk) for k in ("total", *CARD_KEYS, "ongoing")}
+    overdue = stats.overdue_tasks(user=user, unit_id=unit.pk, as_of=period.as_of, limit=OVERDUE_LIMIT)
+    obstacles = list(obstacle_list(user=user, filters=ObstacleFilters(unit_id=unit.pk))[:OBSTACLE_LIMIT])
+    cal = calendar.current_calendar()
+    for obstacle in obstacles:
+        obstacle.age_days = cal.working_days_between(obstacle.raised_on, today)  # type: ignore[attr-defined]
+    league = stats.league_table(
+        user=user,
+        parent_unit_id=unit.pk,
+        previous_start=period.previous_start,
+        previous_end=period.previous_end,
+        **span,
+    )
+    lines = []
+    for row in league:
+        where: dict[str, int | None] = (
+            {"lead_unit_id": unit.pk, "unit_id": None}
+            if row.is_parent
+            else {"lead_unit_id": None, "unit_id": row.unit.pk}
+        )
+        row_links = {
+            k: drill_url(k, period=period, unit_id=where["unit_id"], lead_unit_id=where["lead_unit_id"])
+            for k in ("total", *CARD_KEYS, "ongoing")
+        }
+        lines.append(LeagueLine(row=row, links=row_links))
+    month_start, month_end = _chart_window(period, MONTHS_SHOWN)
+    quarter_start, quarter_end = _chart_window(period, QUARTERS_SHOWN * 3)
+    quarter_start = quarter_start.replace(month=(quarter_start.month - 1) // 3 * 3 + 1)
+    months = stats.monthly_trend(user=user, unit_id=unit.pk, start=month_start, end=month_end, as_of=period.as_of)
+    quarters = stats.quarterly_trend(
+        user=user, unit_id=unit.pk, start=quarter_start, end=quarter_end, as_of=period.as_of
+    )
+    context.update(
+        {
+            "stats": figures,
+            "cards": stat_cards(figures, links),
+            "overdue": overdue,
+            "overdue_all_url": task_list_url(unit=unit.pk, reporting="open_overdue", as_of=period.as_of),
+            "obstacles": obstacles,
+            "obstacles_url": f"{reverse('monitoring:obstacles')}?{urlencode({'state': 'open', 'unit': unit.pk})}",
+            "league": lines,
+            "monthly": _chart("monthly", "Theo tháng có thời hạn", months, period, unit),
+            "quarterly": _chart("quarterly", "Theo quý có thời hạn", quarters, period, unit),
+            "previous_url": _shift_url(form, unit, period, -1, today),
+            "next_url": _shift_url(form, unit, period, 1, today),
+        }
+    )
+    return render_page(request, "dashboard/overview.html", context)
+
+
+def _chart(key: str, title: str, points: list[stats.TrendPoint], period: Period, unit: Unit) -> Chart:
+    return bar_chart(
+        key,
+        title,
+        [
+            (
+                p.label,
+                p.stats,
+                drill_url(
+                    "total",
+                    period=Period(period.kind, p.start, p.end, period.as_of, p.start, p.end),
+                    unit_id=unit.pk,
+                ),
+            )
+            for p in points
+        ],
+    )
+
+
+def _shift_url(form: DashboardForm, unit: Unit, period: Period, step: int, today: datetime.date) -> str | None:
+    other = shifted(period, step, today=today)
+    if other is None:
+        return None
+    query = {"unit": unit.pk, "period": other.kind, "as_of": other.as_of.isoformat()}
+    return f"{reverse('dashboard:overview')}?{urlencode(query)}"
+
+
+@login_required
+@require_GET
+def mine_view(request: AuthenticatedRequest) -> HttpResponse:
+    """An officer's summary: their tasks (responsible or assigned) by reporting state today, and the next
+    deadlines of the open ones."""
+    user = request.user
+    mine = TaskFilters(officer_id=user.pk)
+    counts = task_counts(user=user, filters=mine)
+    labels = dict(ReportingState.choices)
+    cards = [
+        Card(k, str(labels[k]), counts.get(k, 0), task_list_url(mine="on", reporting=k))
+        for k in (*CARD_KEYS, "ongoing")
+    ]
+    upcoming = list(
+        task_list(user=user, filters=TaskFilters(officer_id=user.pk, states=[str(s) for s in OPEN_STATES]))
+        .filter(due_date__isnull=False)
+        .order_by("deadline", "id")[:NEXT_DEADLINES_LIMIT]
+    )
+    today = clock.today()
+    cal = calendar.current_calendar()
+    for task in upcoming:
+        task.days_left = cal.working_days_between(today, task.deadline_at)  # type: ignore[attr-defined]
+        task.days_over = -task.days_left  # type: ignore[attr-defined]
+    context = {
+        "cards": cards,
+        "upcoming": upcoming,
+        "all_url": task_list_url(mine="on", state="open"),
+        "nav_section": NAV_SECTION,
+    }
+    return render(request, "dashboard/mine.html", context)

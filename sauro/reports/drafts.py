@@ -1,0 +1,42 @@
+"""The draft a unit starts its periodic report from: the period's figures from the dashboard (``task_stats``),
+written out as text the unit head edits before sending."""
+
+from __future__ import annotations
+
+import datetime
+
+from sauro.accounts.models import User
+from sauro.common import clock
+from sauro.dashboard.stats import task_stats
+from sauro.reports.models import ReportDuty
+from sauro.reports.quarterly import fmt_day, fmt_rate
+
+
+def duty_draft_text(*, user: User, duty: ReportDuty, as_of: datetime.date | None = None) -> str:
+    """The draft of ``duty``'s report as seen by ``user``: figures of the unit's subtree over the cut-off window,
+    as of the cut-off end (or today while the period runs)."""
+    day = as_of or min(clock.today(), duty.cutoff_end)
+    s = task_stats(user=user, unit_id=duty.unit_id, start=duty.cutoff_start, end=duty.cutoff_end, as_of=day)
+    return "\n".join(
+        [
+            f"{str(duty).upper()}",
+            f"{duty.unit.name} (số liệu từ ngày {fmt_day(duty.cutoff_start)} đến ngày {fmt_day(duty.cutoff_end)}, "
+            f"tính đến ngày {fmt_day(day)})",
+            "",
+            "I. KẾT QUẢ THỰC HIỆN",
+            f"Tổng số nhiệm vụ có thời hạn trong kỳ: {s.total}; trong đó hoàn thành đúng hạn: {s.done_on_time}; "
+            f"hoàn thành quá hạn: {s.done_late}; chưa hoàn thành – trong hạn: {s.open_on_time}; "
+            f"chưa hoàn thành – quá hạn: {s.open_overdue}. Nhiệm vụ thường xuyên: {s.ongoing}.",
+            f"Tỷ lệ hoàn thành đúng hạn: {fmt_rate(s.on_time_rate)}%; "
+            f"tỷ lệ hoàn thành: {fmt_rate(s.completion_rate)}%.",
+            "",
+            "II. HẠN CHẾ, KHÓ KHĂN, VƯỚNG MẮC",
+            "…",
+            "",
+            "III. NHIỆM VỤ TRỌNG TÂM KỲ TỚI",
+            "…",
+            "",
+            "IV. KIẾN NGHỊ, ĐỀ XUẤT",
+            "…",
+        ]
+    )

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sauro.directives.uploads import ACCEPT_ATTRIBUTE
+from sauro.org.models import Unit
+from sauro.reports.choices import ReportKind
+
+
+class SubmitForm(forms.Form):
+    text = forms.CharField(
+        label=_("Nội dung báo cáo"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_("Dự thảo đã điền sẵn số liệu của kỳ; sửa, bổ sung rồi gửi. Có thể gửi tệp thay cho nội dung."),
+    )
+    file = forms.FileField(
+        label=_("Hoặc tải lên tệp báo cáo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=300)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class DutyFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại báo cáo"), required=False, choices=[("", _("Tất cả")), *ReportKind.choices])
+    year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
+
+
+class QuarterlyForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), empty_label=None)
+    quarter = forms.ChoiceField(label=_("Quý"))
+    format = forms.ChoiceField(
+        label=_("Tệp"), choices=[("docx", _("Báo cáo (.docx)")), ("xlsx", _("Phụ lục (.xlsx)"))], initial="docx"
+    )
+
+    def __init__(self, *args: Any, units: Any, quarters: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["quarter"].choices = quarters  # type: ignore[attr-defined]

@@ -1,0 +1,694 @@
+"""The quarterly review report (báo cáo sơ kết quý, PRODUCT §8): a ``.docx`` in the Party document format and an
+``.xlsx`` appendix, generated for a person to edit.
+
+**Every figure comes from ``sauro.dashboard.stats``** (report = dashboard): the four-state counts and rates are
+``task_stats`` / ``task_stats_by_unit`` for the unit's subtree over the quarter's data cut-off window
+(``regime.period(QUARTERLY, …)``: 15th of the month before the quarter → 14th of its last month), as of the
+``as_of`` day — by default the cut-off end, or today when the quarter has not ended yet. The lists are
+``period_tasks`` of the same window (done on time → highlights; open overdue → shortcomings) and of the next
+quarter's window (key tasks), so the number of rows listed equals the matching count.
+
+Visibility: the report is built for a ``user`` and contains only what that user may see (the selectors' gate).
+The ``sauro report quarterly`` command runs as the system: it builds the report with the visibility of a leader
+of the unit's committee (``system_reporter``), i.e. the committee-wide view a Ban Thường vụ member has; tasks
+classified *mật* appear only if that person is named on them.
+
+Layout (Hướng dẫn 36-HD/VPTW): A4, margins top 20, bottom 20, left 30, right 15 mm, Times New Roman 14; a header
+table with the issuing body (its superior's name, then its own in bold caps, an asterisk, ``Số …-BC/<code>``) on
+the left and "ĐẢNG CỘNG SẢN VIỆT NAM" (bold, underlined) with the place and date in italics on the right; the
+title "BÁO CÁO" and its summary line centred in bold; sections I–IV; "Nơi nhận:" at the end.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from sauro.accounts.models import User
+from sauro.common import calendar, clock
+from sauro.common.excel import safe_cell, sheet_title
+from sauro.dashboard.stats import TaskStats, period_tasks, task_stats, task_stats_by_unit
+from sauro.monitoring.access import obstacles_visible_to
+from sauro.monitoring.choices import ObstacleState
+from sauro.monitoring.models import Obstacle
+from sauro.org.choices import Role
+from sauro.org.models import Membership, Unit
+from sauro.reports.regime import ROMAN, ReportPeriod, next_quarter, quarter_period
+from sauro.tasks.choices import ReportingState, SubmissionOutcome
+from sauro.tasks.models import Submission, Task
+
+FONT = "Times New Roman"
+BODY_PT = 14
+TABLE_PT = 12
+PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
+DEFAULT_PLACE = "Huế"
+HEADINGS = (
+    "I. KẾT QUẢ THỰC HIỆN",
+    "II. HẠN CHẾ, KHÓ KHĂN, VƯỚNG MẮC",
+    "III. NHIỆM VỤ TRỌNG TÂM QUÝ TỚI",
+    "IV. KIẾN NGHỊ, ĐỀ XUẤT",
+)
+SUMMARY_HEADERS = (
+    "STT",
+    "Đơn vị",
+    "Tổng số nhiệm vụ",
+    "Hoàn thành đúng hạn",
+    "Hoàn thành quá hạn",
+    "Chưa hoàn thành – trong hạn",
+    "Chưa hoàn thành – quá hạn",
+    "Thường xuyên",
+    "Tỷ lệ đúng hạn (%)",
+    "Tỷ lệ hoàn thành (%)",
+)
+# How many rows each list shows in the .docx (the .xlsx has them all).
+DOCX_LIST_LIMIT = 30
+
+ERR_NO_REPORTER = "Cấp ủy của đơn vị “{unit}” chưa có lãnh đạo đang giữ chức vụ: không lập được báo cáo thay hệ thống."
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    stats: TaskStats
+    is_self: bool = False
+
+
+@dataclass
+class ObstacleRow:
+    task_title: str
+    lead_unit: str
+    description: str
+    proposal: str
+    decider: str
+    raised_on: datetime.date
+    state: str
+    answer: str
+
+
+@dataclass
+class QuarterlyData:
+    unit: Unit
+    period: ReportPeriod
+    next_period: ReportPeriod
+    as_of: datetime.date
+    issued_on: datetime.date
+    stats: TaskStats
+    by_unit: list[UnitRow]
+    done_on_time: list[Task]
+    overdue: list[Task]
+    next_tasks: list[Task]
+    obstacles: list[ObstacleRow]
+    open_proposals: list[ObstacleRow] = field(default_factory=list)
+
+
+# --- figures ---------------------------------------------------------------------------------------------------------
+
+
+def fmt_rate(value: float | None) -> str:
+    """``85,7`` (Vietnamese decimal comma); ``–`` when there is nothing to rate."""
+    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def fmt_day(day: datetime.date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def place_date(place: str, day: datetime.date) -> str:
+    """``Huế, ngày 05 tháng 02 năm 2026``: days below 10 and months below 3 with a leading zero (36-HD/VPTW)."""
+    d = f"{day.day:02d}" if day.day < 10 else str(day.day)
+    m = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {d} tháng {m} năm {day.year}"
+
+
+def committee_of(unit: Unit) -> Unit:
+    root_id = int(unit.path.strip("/").split("/")[0])
+    return unit if root_id == unit.pk else Unit.objects.get(pk=root_id)
+
+
+def place_of(unit: Unit) -> str:
+    """The place written before the date: the committee's locality ("Thành ủy Huế" → "Huế")."""
+    name = committee_of(unit).name
+    for prefix in ("Thành ủy ", "Tỉnh ủy ", "Huyện ủy ", "Quận ủy ", "Thị ủy ", "Đảng ủy "):
+        if name.startswith(prefix):
+            return name[len(prefix) :].strip() or DEFAULT_PLACE
+    return DEFAULT_PLACE
+
+
+def system_reporter(unit: Unit) -> User:
+    """Whom the command reports as: the first active leader of the unit's committee (the committee-wide view of a
+    Ban Thường vụ member), else its first active monitor. ``LookupError`` when it has neither."""
+    committee = committee_of(unit)
+    today = clock.today()
+    for role in (Role.LEADER, Role.MONITOR):
+        m = (
+            Membership.objects.active_on(today)
+            .filter(
+                role=role, unit__path__startswith=committee.path, person__is_active=True, unit__valid_to__isnull=True
+            )
+            .select_related("person")
+            .order_by("id")
+            .first()
+        )
+        if m is not None:
+            return m.person
+    raise LookupError(ERR_NO_REPORTER.format(unit=unit.name))
+
+
+def _approved_products() -> Prefetch:
+    return Prefetch(
+        "submissions",
+        queryset=Submission.objects.filter(outcome=SubmissionOutcome.APPROVED).order_by("-submitted_on", "-id"),
+        to_attr="approved_products",
+    )
+
+
+def collect(*, user: User, unit: Unit, quarter: str, as_of: datetime.date | None = None) -> QuarterlyData:
+    """Everything the report shows, read through the dashboard's statistics and the selectors' gates."""
+    p = quarter_period(quarter)
+    nxt = next_quarter(p)
+    day = as_of or min(clock.today(), p.cutoff_end)
+    window = {"user": user, "start": p.cutoff_start, "end": p.cutoff_end, "as_of": day}
+    stats = task_stats(unit_id=unit.pk, **window)  # type: ignore[arg-type]
+    by_unit = [
+        UnitRow(u, s, is_self=u.pk == unit.pk)
+        for u, s in task_stats_by_unit(parent_unit_id=unit.pk, **window)  # type: ignore[arg-type]
+    ]
+    tasks = period_tasks(unit_id=unit.pk, **window).select_related("lead_unit")  # type: ignore[arg-type]
+    done = list(
+        tasks.filter(reporting_state=ReportingState.DONE_ON_TIME)  # type: ignore[misc]  # an annotation
+        .prefetch_related(_approved_products())
+        .order_by("completed_on", "id")
+    )
+    overdue_qs = tasks.filter(reporting_state=ReportingState.OPEN_OVERDUE)  # type: ignore[misc]  # an annotation
+    overdue = list(overdue_qs.order_by("deadline_at", "due_date", "id"))  # type: ignore[misc]  # an annotation
+    for t in overdue:
+        t.days_late = calendar.working_days_between(t.deadline_at, day)  # type: ignore[attr-defined]
+    next_tasks = list(
+        period_tasks(user=user, unit_id=unit.pk, start=nxt.cutoff_start, end=nxt.cutoff_end, as_of=day)
+        .filter(reporting_state__in=[ReportingState.OPEN_ON_TIME, ReportingState.OPEN_OVERDUE])  # type: ignore[misc]
+        .select_related("lead_unit")
+        .order_by("due_date", "id")
+    )
+    obstacle_qs = (
+        obstacles_visible_to(user)
+        .filter(lead_unit__path__startswith=unit.path, raised_on__lte=day)
+        .filter(Q(raised_on__gte=p.cutoff_start) | Q(state=ObstacleState.OPEN))
+        .select_related("task", "lead_unit", "decider_unit")
+        .order_by("raised_on", "id")
+    )
+    obstacles = [_obstacle_row(o, day) for o in obstacle_qs]
+    return QuarterlyData(
+        unit=unit,
+        period=p,
+        next_period=nxt,
+        as_of=day,
+        issued_on=clock.today(),
+        stats=stats,
+        by_unit=by_unit,
+        done_on_time=done,
+        overdue=overdue,
+        next_tasks=next_tasks,
+        obstacles=obstacles,
+        open_proposals=[o for o in obstacles if o.state == ObstacleState.OPEN],
+    )
+
+
+def _obstacle_row(o: Obstacle, day: datetime.date) -> ObstacleRow:
+    answered = o.state == ObstacleState.ANSWERED and o.answered_on is not None and o.answered_on <= day
+    return ObstacleRow(
+        task_title=o.task.title,
+        lead_unit=o.lead_unit.name if o.lead_unit else "",
+        description=o.description,
+        proposal=o.proposal,
+        decider=o.decider_unit.name if o.decider_unit else "",
+        raised_on=o.raised_on,
+        state=ObstacleState.ANSWERED if answered else ObstacleState.OPEN,
+        answer=o.answer if answered else "",
+    )
+
+
+def product_of(task: Task) -> str:
+    """The product of a task done: its accepted submission (note and reference), else the expected product."""
+    approved = getattr(task, "approved_products", None)
+    if approved:
+        s = approved[0]
+        return f"{s.note} ({s.ref})" if s.ref else s.note
+    return task.product_description
+
+
+def clause(text: str) -> str:
+    """Free text as a clause inside a sentence: trimmed, without its own final punctuation."""
+    return " ".join(text.split()).rstrip(" .;,")
+
+
+def late_text(days: int) -> str:
+    """``chậm 3 ngày làm việc``; ``đã quá hạn`` when no working day has passed since (a weekend)."""
+    return f"chậm {days} ngày làm việc" if days > 0 else "đã quá hạn"
+
+
+def title_line(data: QuarterlyData) -> str:
+    p, n = data.period, data.next_period
+    return (
+        f"Sơ kết công tác quý {ROMAN[p.number]} năm {p.year} và nhiệm vụ trọng tâm quý {ROMAN[n.number]} năm {n.year}"
+    )
+
+
+def stat_values(s: TaskStats) -> list[object]:
+    return [s.total, s.done_on_time, s.done_late, s.open_on_time, s.open_overdue, s.ongoing]
+
+
+# --- .docx -----------------------------------------------------------------------------------------------------------
+
+
+def _set_fonts(element_rpr_parent: object, size: float) -> None:
+    """Times New Roman for every script range (ascii, hAnsi, eastAsia, cs) of a run or style."""
+    rpr = element_rpr_parent.get_or_add_rPr()  # type: ignore[attr-defined]
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        if fonts.get(qn(attr)) is not None:
+            del fonts.attrib[qn(attr)]
+
+
+def _run(
+    paragraph: Paragraph,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    size: float = BODY_PT,
+) -> Run:
+    run = paragraph.add_run(text)
+    run.font.name = FONT
+    run.font.size = Pt(size)
+    run.bold = bold
+    run.italic = italic
+    run.underline = underline
+    _set_fonts(run._element, size)
+    return run
+
+
+def _para(
+    container: DocxDocument | _Cell,
+    text: str = "",
+    *,
+    align: WD_ALIGN_PARAGRAPH | None = WD_ALIGN_PARAGRAPH.JUSTIFY,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    size: float = BODY_PT,
+    indent: bool = True,
+) -> Paragraph:
+    paragraph = container.add_paragraph()
+    paragraph.alignment = align
+    fmt = paragraph.paragraph_format
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(6 if size == BODY_PT else 0)
+    if indent and align == WD_ALIGN_PARAGRAPH.JUSTIFY:
+        fmt.first_line_indent = Mm(12.7)
+    if text:
+        _run(paragraph, text, bold=bold, italic=italic, underline=underline, size=size)
+    return paragraph
+
+
+def _cell_text(
+    cell: _Cell,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    size: float = TABLE_PT,
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
+    first: bool = False,
+) -> Paragraph:
+    paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(0)
+    _run(paragraph, text, bold=bold, italic=italic, underline=underline, size=size)
+    return paragraph
+
+
+def _table_borders(table: object) -> None:
+    """Thin single borders on every cell of a data table (the default table style has none)."""
+    tbl_pr = table._tbl.tblPr  # type: ignore[attr-defined]
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), "4")
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def _setup(document: DocxDocument) -> None:
+    section = document.sections[0]
+    section.page_width = Mm(PAGE_WIDTH_MM)
+    section.page_height = Mm(PAGE_HEIGHT_MM)
+    section.top_margin = Mm(MARGINS_MM["top"])
+    section.bottom_margin = Mm(MARGINS_MM["bottom"])
+    section.left_margin = Mm(MARGINS_MM["left"])
+    section.right_margin = Mm(MARGINS_MM["right"])
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(BODY_PT)
+    _set_fonts(normal.element, BODY_PT)
+    core = document.core_properties
+    core.author = "Sáu Rõ"
+    core.language = "vi-VN"
+
+
+def _header(document: DocxDocument, data: QuarterlyData) -> None:
+    unit = data.unit
+    table = document.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    left, right = table.rows[0].cells
+    left.width, right.width = Mm(75), Mm(90)
+    parent = unit.parent if unit.parent_id else None
+    first = True
+    if parent is not None and parent.kind != "standing":
+        _cell_text(left, parent.name.upper(), size=BODY_PT, first=True)
+        first = False
+    _cell_text(left, unit.name.upper(), bold=True, size=BODY_PT, first=first)
+    _cell_text(left, "*", size=BODY_PT)
+    _cell_text(left, f"Số       -BC/{unit.code}", size=BODY_PT)
+    _cell_text(right, PARTY, bold=True, underline=True, size=15, first=True)
+    _cell_text(right, "", size=BODY_PT)
+    _cell_text(
+        right, place_date(place_of(unit), data.issued_on), italic=True, size=BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT
+    )
+
+
+def _data_table(
+    document: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[object]], bold_rows: Sequence[int] = ()
+) -> None:
+    table = document.add_table(rows=1, cols=len(headers))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _table_borders(table)
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+        _cell_text(cell, header, bold=True, first=True)
+    for index, values in enumerate(rows):
+        cells = table.add_row().cells
+        for col, (cell, value) in enumerate(zip(cells, values, strict=True)):
+            align = WD_ALIGN_PARAGRAPH.LEFT if col == 1 else WD_ALIGN_PARAGRAPH.CENTER
+            _cell_text(cell, str(value), bold=index in bold_rows, align=align, first=True)
+
+
+def summary_rows(data: QuarterlyData) -> list[list[object]]:
+    """One row per child unit (and the unit's own tasks), then the unit's whole subtree as "Tổng cộng"."""
+    rows: list[list[object]] = []
+    for i, row in enumerate(data.by_unit, start=1):
+        name = f"{row.unit.name} (nhiệm vụ trực tiếp)" if row.is_self else row.unit.name
+        s = row.stats
+        rows.append([i, name, *stat_values(s), fmt_rate(s.on_time_rate), fmt_rate(s.completion_rate)])
+    s = data.stats
+    rows.append(
+        ["", f"Tổng cộng: {data.unit.name}", *stat_values(s), fmt_rate(s.on_time_rate), fmt_rate(s.completion_rate)]
+    )
+    return rows
+
+
+def render_docx(data: QuarterlyData) -> bytes:
+    document = Document()
+    _setup(document)
+    _header(document, data)
+    p, s = data.period, data.stats
+    _para(document, "", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(document, "BÁO CÁO", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=15)
+    _para(document, title_line(data), align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+    _para(document, "-----", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(
+        document,
+        f"Thực hiện chế độ thông tin, báo cáo, {data.unit.name} báo cáo sơ kết công tác quý {ROMAN[p.number]} năm "
+        f"{p.year} (số liệu từ ngày {fmt_day(p.cutoff_start)} đến ngày {fmt_day(p.cutoff_end)}, tính đến ngày "
+        f"{fmt_day(data.as_of)}) như sau:",
+    )
+
+    # I. Results
+    _para(document, HEADINGS[0], bold=True, indent=True)
+    _para(
+        document,
+        f"1. Tổng số nhiệm vụ có thời hạn trong kỳ: {s.total} nhiệm vụ; trong đó:",
+    )
+    lines = [
+        f"- Hoàn thành đúng hạn: {s.done_on_time} nhiệm vụ;",
+        f"- Hoàn thành quá hạn: {s.done_late} nhiệm vụ;",
+        f"- Chưa hoàn thành – trong hạn: {s.open_on_time} nhiệm vụ;",
+        f"- Chưa hoàn thành – quá hạn: {s.open_overdue} nhiệm vụ.",
+        f"Ngoài ra có {s.ongoing} nhiệm vụ thường xuyên (theo dõi riêng).",
+        f"2. Tỷ lệ hoàn thành đúng hạn: {fmt_rate(s.on_time_rate)}%; tỷ lệ hoàn thành: {fmt_rate(s.completion_rate)}%.",
+        "3. Kết quả theo từng cơ quan, đơn vị (chi tiết tại Phụ lục kèm theo):",
+    ]
+    for line in lines:
+        _para(document, line)
+    _data_table(document, SUMMARY_HEADERS, summary_rows(data), bold_rows=[len(data.by_unit)])
+    _para(document, "")
+    _para(document, f"4. Một số kết quả nổi bật (nhiệm vụ hoàn thành đúng hạn, {len(data.done_on_time)} nhiệm vụ):")
+    if not data.done_on_time:
+        _para(document, "- Chưa có nhiệm vụ hoàn thành đúng hạn trong kỳ.")
+    for t in data.done_on_time[:DOCX_LIST_LIMIT]:
+        lead = t.lead_unit.name if t.lead_unit else ""
+        when = f", hoàn thành ngày {fmt_day(t.completed_on)}" if t.completed_on else ""
+        _para(document, f"- {t.title} ({lead}{when}). Sản phẩm: {product_of(t)}.")
+    if len(data.done_on_time) > DOCX_LIST_LIMIT:
+        _para(document, f"- … và {len(data.done_on_time) - DOCX_LIST_LIMIT} nhiệm vụ khác (xem Phụ lục).")
+
+    # II. Shortcomings
+    _para(document, HEADINGS[1], bold=True)
+    _para(document, f"1. Nhiệm vụ chưa hoàn thành, đã quá hạn: {len(data.overdue)} nhiệm vụ.")
+    for t in data.overdue[:DOCX_LIST_LIMIT]:
+        lead = t.lead_unit.name if t.lead_unit else ""
+        _para(
+            document,
+            f"- {t.title} ({lead}; hạn {fmt_day(t.deadline_at)}, {late_text(t.days_late)}; "  # type: ignore[attr-defined]
+            f"tiến độ {t.progress}%).",
+        )
+    if len(data.overdue) > DOCX_LIST_LIMIT:
+        _para(document, f"- … và {len(data.overdue) - DOCX_LIST_LIMIT} nhiệm vụ khác (xem Phụ lục).")
+    _para(document, f"2. Khó khăn, vướng mắc được báo cáo: {len(data.obstacles)} trường hợp.")
+    for o in data.obstacles[:DOCX_LIST_LIMIT]:
+        status = f"đã trả lời: {o.answer}" if o.state == ObstacleState.ANSWERED else "chưa được trả lời"
+        _para(
+            document,
+            f"- {o.task_title} ({o.lead_unit}): {clause(o.description)}. Đề xuất: {clause(o.proposal)} ({status}).",
+        )
+
+    # III. Next quarter
+    n = data.next_period
+    _para(document, HEADINGS[2], bold=True)
+    _para(
+        document,
+        f"Các nhiệm vụ có thời hạn trong quý {ROMAN[n.number]} năm {n.year} (từ ngày {fmt_day(n.cutoff_start)} "
+        f"đến ngày {fmt_day(n.cutoff_end)}): {len(data.next_tasks)} nhiệm vụ.",
+    )
+    for t in data.next_tasks[:DOCX_LIST_LIMIT]:
+        lead = t.lead_unit.name if t.lead_unit else ""
+        due = fmt_day(t.due_date) if t.due_date else ""
+        _para(document, f"- {t.title} ({lead}; hạn {due}; sản phẩm: {t.product_description}).")
+    if data.overdue:
+        _para(document, f"- Tập trung hoàn thành dứt điểm {len(data.overdue)} nhiệm vụ đã quá hạn nêu tại mục II.")
+
+    # IV. Recommendations
+    _para(document, HEADINGS[3], bold=True)
+    if not data.open_proposals:
+        _para(document, "Không có kiến nghị, đề xuất đang chờ trả lời.")
+    for o in data.open_proposals:
+        to = f"gửi {o.decider}; " if o.decider else ""
+        _para(document, f"- {clause(o.proposal)} ({to}nhiệm vụ “{o.task_title}” của {o.lead_unit}).")
+
+    # Closing: recipients left, signature right.
+    _para(document, "")
+    closing = document.add_table(rows=1, cols=2)
+    left, right = closing.rows[0].cells
+    _cell_text(left, "Nơi nhận:", bold=True, italic=True, size=TABLE_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
+    for line in ("- Thường trực Thành ủy (để báo cáo),", "- Các cơ quan, đơn vị liên quan,", "- Lưu."):
+        _cell_text(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _cell_text(right, f"T/M {data.unit.name.upper()}", bold=True, size=BODY_PT, first=True)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# --- .xlsx -------------------------------------------------------------------------------------------------------
+
+_HEADER_FONT = Font(name=FONT, bold=True, size=12)
+_BODY_FONT = Font(name=FONT, size=12)
+_TITLE_FONT = Font(name=FONT, bold=True, size=14)
+_FILL = PatternFill(fill_type="solid", start_color="FFD9E1F2", end_color="FFD9E1F2")
+_THIN = Side(style="thin", color="FFA6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def _sheet(
+    wb: Workbook,
+    title: str,
+    caption: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+) -> None:
+    ws = wb.create_sheet(sheet_title(title))
+    ws.cell(row=1, column=1, value=safe_cell(caption)).font = _TITLE_FONT
+    for col, header in enumerate(headers, start=1):
+        cell = ws.cell(row=3, column=col, value=safe_cell(header))
+        cell.font, cell.fill, cell.border = _HEADER_FONT, _FILL, _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(col)].width = widths[col - 1] if col - 1 < len(widths) else 14
+    for r, values in enumerate(rows, start=4):
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=col, value=safe_cell(value))
+            cell.font, cell.border = _BODY_FONT, _BORDER
+            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
+            if isinstance(value, datetime.date):
+                cell.number_format = "DD/MM/YYYY"
+    ws.freeze_panes = "A4"
+
+
+def _rate_number(value: float | None) -> float | str:
+    return "" if value is None else value
+
+
+def render_xlsx(data: QuarterlyData) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.title = f"Phụ lục báo cáo sơ kết {data.period.label.lower()}"
+    wb.properties.creator = "Sáu Rõ"
+    p = data.period
+    caption = f"{data.unit.name} — {p.label} (số liệu từ {fmt_day(p.cutoff_start)} đến {fmt_day(p.cutoff_end)})"
+    by_unit = [
+        [
+            i,
+            (f"{r.unit.name} (nhiệm vụ trực tiếp)" if r.is_self else r.unit.name),
+            *stat_values(r.stats),
+            _rate_number(r.stats.on_time_rate),
+            _rate_number(r.stats.completion_rate),
+        ]
+        for i, r in enumerate(data.by_unit, start=1)
+    ]
+    s = data.stats
+    by_unit.append(
+        [
+            "",
+            f"Tổng cộng: {data.unit.name}",
+            *stat_values(s),
+            _rate_number(s.on_time_rate),
+            _rate_number(s.completion_rate),
+        ]
+    )
+    _sheet(
+        wb,
+        "Tổng hợp theo đơn vị",
+        f"Phụ lục 1. Kết quả thực hiện nhiệm vụ theo đơn vị — {caption}",
+        SUMMARY_HEADERS,
+        by_unit,
+        [6, 44, 12, 12, 12, 14, 14, 12, 12, 12],
+    )
+    _sheet(
+        wb,
+        "Hoàn thành đúng hạn",
+        f"Phụ lục 2. Nhiệm vụ hoàn thành đúng hạn — {caption}",
+        ("STT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Ngày hoàn thành", "Sản phẩm"),
+        [
+            [i, t.title, t.lead_unit.name if t.lead_unit else "", t.due_date, t.completed_on, product_of(t)]
+            for i, t in enumerate(data.done_on_time, start=1)
+        ],
+        [6, 50, 30, 12, 14, 50],
+    )
+    _sheet(
+        wb,
+        "Quá hạn",
+        f"Phụ lục 3. Nhiệm vụ chưa hoàn thành, quá hạn — {caption}",
+        ("STT", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn đang áp dụng", "Số ngày làm việc chậm", "Tiến độ (%)"),
+        [
+            [i, t.title, t.lead_unit.name if t.lead_unit else "", t.deadline_at, t.days_late, t.progress]  # type: ignore[attr-defined]
+            for i, t in enumerate(data.overdue, start=1)
+        ],
+        [6, 50, 30, 14, 14, 10],
+    )
+    _sheet(
+        wb,
+        "Khó khăn, vướng mắc",
+        f"Phụ lục 4. Khó khăn, vướng mắc và đề xuất — {caption}",
+        (
+            "STT",
+            "Nhiệm vụ",
+            "Đơn vị",
+            "Khó khăn, vướng mắc",
+            "Đề xuất",
+            "Cơ quan cho ý kiến",
+            "Ngày báo cáo",
+            "Tình trạng",
+            "Ý kiến trả lời",
+        ),
+        [
+            [
+                i,
+                o.task_title,
+                o.lead_unit,
+                o.description,
+                o.proposal,
+                o.decider,
+                o.raised_on,
+                str(ObstacleState(o.state).label),
+                o.answer,
+            ]
+            for i, o in enumerate(data.obstacles, start=1)
+        ],
+        [6, 36, 24, 40, 40, 24, 12, 14, 36],
+    )
+    n = data.next_period
+    _sheet(
+        wb,
+        "Nhiệm vụ quý tới",
+        f"Phụ lục 5. Nhiệm vụ có thời hạn trong {n.label.lower()} — {data.unit.name}",
+        ("STT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Sản phẩm"),
+        [
+            [i, t.title, t.lead_unit.name if t.lead_unit else "", t.due_date, t.product_description]
+            for i, t in enumerate(data.next_tasks, start=1)
+        ],
+        [6, 50, 30, 12, 50],
+    )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def build_quarterly_report(
+    *, user: User, unit: Unit, quarter: str, as_of: datetime.date | None = None
+) -> tuple[bytes, bytes]:
+    """The quarterly review report of ``unit`` (its subtree) for ``quarter`` (``"2026Q1"``) as seen by ``user``:
+    ``(docx_bytes, xlsx_bytes)``. ``RegimeError`` (Vietnamese) for a bad quarter."""
+    data = collect(user=user, unit=unit, quarter=quarter, as_of=as_of)
+    return render_docx(data), render_xlsx(data)
+
+
+def report_filename(unit: Unit, quarter: str, extension: str) -> str:
+    year, number = quarter_period(quarter).year, quarter_period(quarter).number
+    return f"bao-cao-so-ket-quy-{number}-{year}-{unit.code.lower()}.{extension}"

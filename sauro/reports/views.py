@@ -1,0 +1,186 @@
+"""Pages of the reporting regime ("Báo cáo"): the duties of the user's units with their timeliness, one duty with
+the form to send its report, the file download, and the quarterly review report download (.docx / .xlsx).
+
+Reads through ``reports.selectors`` (another unit's duty is a 404); writes through ``reports.services``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sauro.common import clock
+from sauro.common.errors import ServiceError
+from sauro.common.views import AuthenticatedRequest, render_page
+from sauro.reports import selectors, services
+from sauro.reports.choices import ReportKind, Timeliness
+from sauro.reports.drafts import duty_draft_text
+from sauro.reports.forms import DutyFilterForm, QuarterlyForm, SubmitForm
+from sauro.reports.quarterly import build_quarterly_report, report_filename
+from sauro.reports.regime import ReportPeriod, period, period_containing
+
+NAV_SECTION = "reports"
+PAGE_SIZE = 50
+QUARTERS_OFFERED = 8
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Card:
+    key: str
+    label: str
+    count: int
+
+
+def quarter_choices() -> list[tuple[str, str]]:
+    """The quarter containing today and the ones before it, newest first."""
+    today = clock.today()
+    current = period_containing(ReportKind.QUARTERLY, today)
+    year, number = (current.year, current.number) if current else (today.year, (today.month - 1) // 3 + 1)
+    choices: list[tuple[str, str]] = []
+    for _i in range(QUARTERS_OFFERED):
+        p: ReportPeriod = period(ReportKind.QUARTERLY, year, number)
+        choices.append((p.key, p.label))
+        year, number = (year - 1, 4) if number == 1 else (year, number - 1)
+    return choices
+
+
+def _quarterly_form(request: AuthenticatedRequest, data: object = None) -> QuarterlyForm:
+    units = selectors.units_reported_by(request.user).filter(valid_to__isnull=True).order_by("path")
+    return QuarterlyForm(data, units=units, quarters=quarter_choices())
+
+
+@login_required
+@require_GET
+def duty_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The duties of the user's units (newest due first) with their timeliness today, and the quarterly report."""
+    user = request.user
+    today = clock.today()
+    form = DutyFilterForm(request.GET or None)
+    filters = selectors.DutyFilters()
+    if form.is_bound and form.is_valid():
+        filters = selectors.DutyFilters(kind=form.cleaned_data["kind"] or "", year=form.cleaned_data["year"])
+    duties = selectors.duty_list(user=user, as_of=today, filters=filters)
+    counts = dict.fromkeys(Timeliness.values, 0)
+    for row in duties.order_by().values("timeliness").annotate(n=Count("id")):  # type: ignore[misc]  # annotation
+        counts[row["timeliness"]] = row["n"]
+    cards = [Card(t.value, str(t.label), counts[t.value]) for t in Timeliness]
+    page = Paginator(duties, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "cards": cards,
+        "page": page,
+        "duties": page.object_list,
+        "today": today,
+        "quarterly_form": _quarterly_form(request),
+        "nav_section": NAV_SECTION,
+    }
+    return render_page(request, "reports/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def duty_detail_view(request: AuthenticatedRequest, duty_id: int) -> HttpResponse:
+    """One duty: its period, due day and timeliness, what was sent, and — for the unit head — the form to send."""
+    user = request.user
+    today = clock.today()
+    duty = selectors.duty_get(user=user, duty_id=duty_id, as_of=today)
+    may_submit = services.heads_unit(user, duty.unit, today)
+    status = 200
+    if request.method == "POST":
+        if not may_submit:
+            raise Http404
+        form = SubmitForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.report_submit(
+                    acting_user=user,
+                    duty=duty,
+                    text=form.cleaned_data["text"],
+                    upload=form.cleaned_data["file"],
+                    note=form.cleaned_data["note"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ServiceError as e:
+                form.add_error(None, e.message)
+                for name, message in e.fields.items():
+                    if name in form.fields and message != e.message:
+                        form.add_error(name, message)
+                status = e.status
+            else:
+                messages.success(request, _("Đã gửi %(report)s.") % {"report": duty})
+                return redirect("reports:duty", duty_id=duty.pk)
+        else:
+            status = 422
+    else:
+        form = SubmitForm(initial={"text": duty_draft_text(user=user, duty=duty), "version": duty.version})
+    context = {
+        "duty": duty,
+        "submissions": selectors.duty_submissions(duty=duty),
+        "form": form if may_submit else None,
+        "nav_section": NAV_SECTION,
+    }
+    response = render_page(request, "reports/detail.html", context)
+    response.status_code = status
+    return response
+
+
+@login_required
+@require_GET
+def submission_file_view(request: AuthenticatedRequest, submission_id: int) -> FileResponse:
+    submission = selectors.submission_get(user=request.user, submission_id=submission_id)
+    if not submission.file:
+        raise Http404
+    try:
+        handle = submission.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404(_("Không tìm thấy tệp báo cáo.")) from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=submission.original_name, content_type=submission.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def quarterly_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The quarterly review report of a visible unit as a download; the list page with the error otherwise."""
+    form = _quarterly_form(request, request.GET)
+    if not form.is_valid():
+        if "unit" in form.errors and request.GET.get("unit", "").isdigit():
+            raise Http404  # a unit the user may not see is indistinguishable from none
+        today = clock.today()
+        duties = selectors.duty_list(user=request.user, as_of=today)
+        page = Paginator(duties, PAGE_SIZE).get_page(1)
+        context = {
+            "form": DutyFilterForm(),
+            "cards": [],
+            "page": page,
+            "duties": page.object_list,
+            "today": today,
+            "quarterly_form": form,
+            "nav_section": NAV_SECTION,
+        }
+        response = render_page(request, "reports/list.html", context)
+        response.status_code = 400
+        return response
+    unit, quarter, fmt = form.cleaned_data["unit"], form.cleaned_data["quarter"], form.cleaned_data["format"]
+    docx_bytes, xlsx_bytes = build_quarterly_report(user=request.user, unit=unit, quarter=quarter)
+    body, content_type = (docx_bytes, DOCX_TYPE) if fmt == "docx" else (xlsx_bytes, XLSX_TYPE)
+    response = HttpResponse(body, content_type=content_type)
+    filename = report_filename(unit, quarter, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,222 @@
+"""The figures of ``dashboard.stats`` against the hand-counted world of ``conftest.py``."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sauro.dashboard import stats
+from sauro.dashboard.stats import TaskStats
+from sauro.monitoring.choices import ExpectationReason
+from sauro.monitoring.models import UpdateExpectation
+
+from .conftest import AS_OF, END, PREV_END, PREV_START, START
+
+D = datetime.date
+
+
+def ids(qs) -> set[int]:  # type: ignore[no-untyped-def]
+    return set(qs.values_list("pk", flat=True))
+
+
+def test_period_membership(world) -> None:  # type: ignore[no-untyped-def]
+    qs = stats.period_tasks(user=world.org.leader, unit_id=None, start=START, end=END, as_of=AS_OF)
+    # Not F (cancelled), G (draft), I (due after the period), P1/P2 (previous period).
+    assert ids(qs) == world.ids("A", "B", "C", "D", "E", "H", "J")
+    states = dict(qs.values_list("title", "reporting_state"))
+    assert {t[:1]: s for t, s in states.items()} == {
+        "A": "done_on_time",
+        "B": "done_late",
+        "C": "open_on_time",
+        "D": "open_overdue",
+        "E": "ongoing",
+        "H": "open_overdue",
+        "J": "open_on_time",  # extended from 9/3 to 25/3 on 11/3
+    }
+
+
+def test_city_figures(world) -> None:  # type: ignore[no-untyped-def]
+    got = stats.task_stats(user=world.org.leader, unit_id=world.org.city.pk, start=START, end=END, as_of=AS_OF)
+    assert got == TaskStats(
+        total=6,
+        done_on_time=1,
+        done_late=1,
+        open_on_time=2,
+        open_overdue=2,
+        ongoing=1,
+        on_time_rate=16.7,
+        completion_rate=33.3,
+    )
+
+
+def test_subtree_and_past_as_of(world) -> None:  # type: ignore[no-untyped-def]
+    org = world.org
+    btc = stats.task_stats(user=org.leader, unit_id=org.btc.pk, start=START, end=END, as_of=AS_OF)
+    assert (btc.total, btc.done_on_time, btc.done_late, btc.ongoing, btc.on_time_rate) == (2, 1, 1, 1, 50.0)
+    # Seen on 9/3: nothing done yet, nothing past due (D is due 6/3 — an An Cựu task), J still due 9/3.
+    early = stats.task_stats(user=org.leader, unit_id=None, start=START, end=END, as_of=D(2026, 3, 9))
+    assert (early.done_on_time, early.done_late, early.open_on_time, early.open_overdue) == (0, 0, 5, 1)
+    # On 10/3, J is past its original due date (the extension was only decided on 11/3); H is due 16/3.
+    on_10 = stats.task_stats(user=org.leader, unit_id=org.phuxuan.pk, start=START, end=END, as_of=D(2026, 3, 10))
+    assert (on_10.open_overdue, on_10.open_on_time) == (1, 1)
+    assert (
+        stats.period_tasks(user=org.leader, unit_id=org.phuxuan.pk, start=START, end=END, as_of=D(2026, 3, 10))
+        .get(reporting_state="open_overdue")
+        .pk
+        == world.tasks["J"].pk
+    )
+    # Before the issue date nothing counts; the previous quarter holds P1 on time and P2 late.
+    assert stats.task_stats(user=org.leader, unit_id=None, start=START, end=END, as_of=D(2026, 3, 1)).total == 0
+    prev = stats.task_stats(user=org.leader, unit_id=None, start=PREV_START, end=PREV_END, as_of=PREV_END)
+    assert (prev.total, prev.done_on_time, prev.done_late, prev.on_time_rate, prev.completion_rate) == (
+        2,
+        1,
+        1,
+        50.0,
+        100.0,
+    )
+
+
+def test_empty_period_has_no_rates(world) -> None:  # type: ignore[no-untyped-def]
+    got = stats.task_stats(user=world.org.leader, unit_id=None, start=D(2027, 1, 1), end=D(2027, 3, 31), as_of=AS_OF)
+    assert got.total == 0 and got.on_time_rate is None and got.completion_rate is None
+    assert got.ongoing == 1  # an ongoing task is under way in every period once issued
+
+
+def test_visibility_a_ward_head_sees_only_their_ward(world) -> None:  # type: ignore[no-untyped-def]
+    org = world.org
+    mine = stats.task_stats(user=org.ancuu_head, unit_id=None, start=START, end=END, as_of=AS_OF)
+    assert (mine.total, mine.open_on_time, mine.open_overdue) == (2, 1, 1)
+    # Asking for the whole city still counts only what they may see.
+    city = stats.task_stats(user=org.ancuu_head, unit_id=org.city.pk, start=START, end=END, as_of=AS_OF)
+    assert city == mine
+    other = stats.task_stats(user=org.ancuu_head, unit_id=org.phuxuan.pk, start=START, end=END, as_of=AS_OF)
+    assert other.total == 0
+
+
+def test_by_unit_groups_sub_units_under_their_child(world) -> None:  # type: ignore[no-untyped-def]
+    org = world.org
+    with CaptureQueriesContext(connection) as ctx:
+        rows = stats.task_stats_by_unit(user=org.leader, parent_unit_id=org.city.pk, start=START, end=END, as_of=AS_OF)
+    assert len(ctx.captured_queries) <= 4  # the parent, the user's scope, the units, one grouped aggregate
+    got = {u.code: (s.done_on_time, s.done_late, s.open_on_time, s.open_overdue, s.ongoing) for u, s in rows}
+    assert got == {
+        "TTTU": (0, 0, 0, 0, 0),
+        "VPTU": (0, 0, 0, 0, 0),
+        "BTCTU": (1, 1, 0, 0, 1),  # B is led by Phòng TCCB, under Ban Tổ chức
+        "UBKTTU": (0, 0, 0, 0, 0),
+        "P-PHUXUAN": (0, 0, 1, 1, 0),
+        "P-ANCUU": (0, 0, 1, 1, 0),
+    }
+    below = stats.task_stats_by_unit(user=org.leader, parent_unit_id=org.btc.pk, start=START, end=END, as_of=AS_OF)
+    assert [(u.code, s.done_on_time, s.done_late, s.ongoing) for u, s in below] == [
+        ("BTCTU-TCCB", 0, 1, 0),
+        ("BTCTU", 1, 0, 1),  # the parent's own tasks come last
+    ]
+
+
+def test_trends_by_month_and_quarter(world) -> None:  # type: ignore[no-untyped-def]
+    org = world.org
+    months = stats.monthly_trend(user=org.leader, unit_id=None, start=PREV_START, end=END, as_of=AS_OF)
+    assert [p.label for p in months] == ["T10/2025", "T11/2025", "T12/2025", "T1/2026", "T2/2026", "T3/2026"]
+    assert [p.stats.total for p in months] == [0, 0, 2, 0, 0, 6]
+    assert months[2].stats.on_time_rate == 50.0
+    assert months[5].stats.ongoing == 0  # ongoing tasks have no month
+    quarters = stats.quarterly_trend(user=org.leader, unit_id=None, start=PREV_START, end=D(2026, 6, 30), as_of=AS_OF)
+    assert [(p.label, p.stats.total) for p in quarters] == [("Q4/2025", 2), ("Q1/2026", 6), ("Q2/2026", 1)]
+    assert quarters[2].start == D(2026, 4, 1) and quarters[2].end == D(2026, 6, 30)
+
+
+def test_overdue_ranked_by_days_late(world) -> None:  # type: ignore[no-untyped-def]
+    rows = stats.overdue_tasks(user=world.org.leader, unit_id=None, as_of=AS_OF, limit=20)
+    # D due Friday 6/3: 10 working days to Friday 20/3; H due Monday 16/3: 4.
+    assert [(t.title[:1], t.days_late) for t in rows] == [("D", 10), ("H", 4)]  # type: ignore[attr-defined]
+    assert stats.overdue_tasks(user=world.org.ancuu_head, unit_id=None, as_of=AS_OF, limit=20)[0].pk == (
+        world.tasks["D"].pk
+    )
+
+
+def _owe(task, unit, due: D, fulfilled: D | None) -> None:  # type: ignore[no-untyped-def]
+    UpdateExpectation.objects.create(
+        task=task, unit=unit, reason=ExpectationReason.ISSUED, opened_on=due, due_on=due, fulfilled_on=fulfilled
+    )
+
+
+def test_league_table(world) -> None:  # type: ignore[no-untyped-def]
+    from sauro.monitoring.models import Obstacle
+
+    org, t = world.org, world.tasks
+    UpdateExpectation.objects.all().delete()  # only the hand-made rows below
+    _owe(t["A"], org.btc, D(2026, 3, 3), D(2026, 3, 3))  # on time
+    _owe(t["B"], org.btc_dept, D(2026, 3, 3), D(2026, 3, 5))  # late, in the sub-unit
+    _owe(t["B"], org.btc_dept, D(2026, 3, 25), None)  # pending
+    _owe(t["D"], org.ancuu, D(2026, 3, 4), None)  # not made: late
+    _owe(t["D"], org.ancuu, D(2025, 12, 1), None)  # due before the period: not counted
+    # Obstacles: An Cựu raised one on Mon 9/3 answered Thu 12/3 (3 working days); one still open since Mon 16/3
+    # (4 working days to Fri 20/3). Ban Tổ chức's was answered in the previous period: not counted.
+    common = {"raised_by": org.ancuu_head, "description": "Vướng mặt bằng", "proposal": "Đề nghị cho ý kiến"}
+    stamp = datetime.datetime(2026, 3, 9, 9, tzinfo=datetime.UTC)
+
+    def obstacle(task, unit, raised: D, answered: D | None) -> None:  # type: ignore[no-untyped-def]
+        Obstacle.objects.create(
+            task=task,
+            lead_unit=unit,
+            raised_at=stamp,
+            raised_on=raised,
+            decider_unit=org.standing,
+            waiting_on=org.standing,
+            response_due_on=raised + datetime.timedelta(days=7),
+            state="answered" if answered else "open",
+            answer="Đồng ý" if answered else "",
+            answered_on=answered,
+            **common,
+        )
+
+    obstacle(t["D"], org.ancuu, D(2026, 3, 9), D(2026, 3, 12))
+    obstacle(t["C"], org.ancuu, D(2026, 3, 16), None)
+    obstacle(t["P1"], org.btc, D(2025, 11, 10), D(2025, 11, 12))
+
+    calls = []
+
+    def reports(unit_ids, start, end, as_of):  # type: ignore[no-untyped-def]
+        calls.append((start, end, as_of))
+        return {org.phuxuan.pk: 2}
+
+    stats.register_report_counter(reports)
+    try:
+        with CaptureQueriesContext(connection) as ctx:
+            rows = stats.league_table(
+                user=org.leader,
+                parent_unit_id=org.city.pk,
+                start=START,
+                end=END,
+                as_of=AS_OF,
+                previous_start=PREV_START,
+                previous_end=PREV_END,
+            )
+    finally:
+        stats._report_counters.remove(reports)
+    # parent, scope, 2 grouped task aggregates, units, discipline, reports provider, calendar, obstacles
+    assert len(ctx.captured_queries) <= 9
+    assert calls == [(START, END, AS_OF)]
+    by = {r.unit.code: r for r in rows}
+    # Ranked by on-time rate (units with nothing due last), then fewer overdue, then the tree order.
+    assert [r.unit.code for r in rows] == ["BTCTU", "P-ANCUU", "P-PHUXUAN", "TTTU", "VPTU", "UBKTTU"]
+    assert [r.rank for r in rows] == list(range(1, len(rows) + 1))
+    btc, ancuu, phuxuan = by["BTCTU"], by["P-ANCUU"], by["P-PHUXUAN"]
+    assert (btc.stats.on_time_rate, btc.previous.on_time_rate, btc.trend, btc.trend_direction) == (
+        50.0,
+        100.0,
+        -50.0,
+        "down",
+    )
+    assert (ancuu.stats.on_time_rate, ancuu.previous.on_time_rate, ancuu.trend_direction) == (0.0, 0.0, "flat")
+    assert (phuxuan.trend, phuxuan.trend_direction) == (None, "none")
+    assert (btc.updates_expected, btc.updates_late, btc.update_on_time_rate) == (3, 1, 50.0)
+    assert (ancuu.updates_expected, ancuu.updates_late, ancuu.update_on_time_rate) == (1, 1, 0.0)
+    assert (ancuu.obstacles, ancuu.obstacle_response_days) == (2, 3.5)
+    assert (btc.obstacles, btc.obstacle_response_days) == (0, None)
+    assert (phuxuan.late_reports, btc.late_reports) == (2, 0)
+    assert set(btc.descendant_ids) == {org.btc.pk, org.btc_dept.pk}

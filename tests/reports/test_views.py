@@ -1,0 +1,137 @@
+"""The "Báo cáo" pages: duties with their timeliness, sending a report, files, and the quarterly report download;
+no inline code (CSP), another unit's duty is a 404."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from sauro.reports.choices import DutyState, ReportKind
+from sauro.reports.models import ReportDuty, ReportRegime
+from sauro.reports.services import ERR_EMPTY, report_submit, reports_generate
+from tests.common.test_security import inline_code
+from tests.reports.conftest import Quarter
+
+D = datetime.date
+
+
+@pytest.fixture
+def duties(org: Any, today: Any) -> dict[str, ReportDuty]:
+    ReportRegime.objects.exclude(kind=ReportKind.QUARTERLY).update(active=False)
+    reports_generate(as_of=D(2026, 3, 2))
+    today.set(D(2026, 3, 18))
+    return {d.unit.code: d for d in ReportDuty.objects.select_related("unit")}
+
+
+def test_list_for_a_leader_shows_every_unit_with_timeliness(org: Any, client_for: Any, duties: Any) -> None:
+    report_submit(acting_user=org.btc_head, duty=duties["BTCTU"], text="Đã gửi")
+    response = client_for(org.leader).get(reverse("reports:list"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert inline_code(page) == []
+    assert "Báo cáo quý I năm 2026" in page
+    for code in ("BTCTU", "P-PHUXUAN", "P-ANCUU", "VPTU"):
+        assert duties[code].unit.name in page
+    assert "Gửi đúng hạn" in page and "Chưa gửi – quá hạn" in page
+    assert "Báo cáo sơ kết quý" in page and 'value="2026Q1"' in page
+    assert 'aria-current="page">Báo cáo</a>' in page
+
+
+def test_a_unit_head_sees_only_their_units_duties(org: Any, client_for: Any, duties: Any) -> None:
+    client = client_for(org.phuxuan_head)
+    page = client.get(reverse("reports:list")).content.decode()
+    assert "Đảng ủy phường Phú Xuân" in page
+    assert org.btc.name not in page.split("duty-list-title")[1]
+    assert client.get(reverse("reports:duty", args=[duties["BTCTU"].pk])).status_code == 404
+    assert client.get(reverse("reports:duty", args=[duties["P-PHUXUAN"].pk])).status_code == 200
+    assert client.post(reverse("reports:duty", args=[duties["BTCTU"].pk]), {"text": "x"}).status_code == 404
+
+
+def test_the_unit_head_sends_the_draft(org: Any, client_for: Any, duties: Any) -> None:
+    client = client_for(org.phuxuan_head)
+    url = reverse("reports:duty", args=[duties["P-PHUXUAN"].pk])
+    page = client.get(url).content.decode()
+    assert inline_code(page) == []
+    assert "BÁO CÁO QUÝ I NĂM 2026" in page and "I. KẾT QUẢ THỰC HIỆN" in page  # the generated draft
+    response = client.post(url, {"text": "   ", "version": duties["P-PHUXUAN"].version})
+    assert response.status_code == 422 and ERR_EMPTY in response.content.decode()
+    response = client.post(url, {"text": "Báo cáo quý I của phường", "version": duties["P-PHUXUAN"].version})
+    assert response.status_code == 302
+    duty = ReportDuty.objects.get(pk=duties["P-PHUXUAN"].pk)
+    assert duty.state == DutyState.SUBMITTED and duty.submitted_on == D(2026, 3, 18)
+    page = client.get(url).content.decode()
+    assert "Gửi quá hạn" in page and "Báo cáo quý I của phường" in page
+    # A stale form (old version) is refused with 409.
+    assert client.post(url, {"text": "Bản sửa", "version": 1}).status_code == 409
+
+
+def test_an_officer_sees_the_duty_but_cannot_send(org: Any, client_for: Any, duties: Any) -> None:
+    client = client_for(org.ancuu_officer)
+    url = reverse("reports:duty", args=[duties["P-ANCUU"].pk])
+    page = client.get(url).content.decode()
+    assert "Đơn vị chưa gửi báo cáo kỳ này." in page and 'enctype="multipart/form-data"' not in page
+    assert client.post(url, {"text": "x"}).status_code == 404
+
+
+def test_file_download_only_for_who_sees_the_duty(
+    org: Any, client_for: Any, duties: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("Báo cáo.pdf", b"%PDF-1.4\n%x\n", content_type="application/pdf")
+    s = report_submit(acting_user=org.ancuu_head, duty=duties["P-ANCUU"], upload=upload)
+    url = reverse("reports:submission_file", args=[s.pk])
+    response = client_for(org.ancuu_officer).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert client_for(org.phuxuan_head).get(url).status_code == 404
+
+
+def test_quarterly_report_downloads(org: Any, client_for: Any, quarter: Quarter) -> None:
+    client = client_for(org.monitor)
+    url = reverse("reports:quarterly")
+    response = client.get(url, {"unit": org.city.pk, "quarter": "2026Q1", "format": "docx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    assert "bao-cao-so-ket-quy-1-2026-tu.docx" in response["Content-Disposition"]
+    doc = Document(io.BytesIO(response.content))
+    assert "II. HẠN CHẾ, KHÓ KHĂN, VƯỚNG MẮC" in [p.text for p in doc.paragraphs]
+    response = client.get(url, {"unit": org.city.pk, "quarter": "2026Q1", "format": "xlsx"})
+    assert response.status_code == 200
+    assert "Tổng hợp theo đơn vị" in load_workbook(io.BytesIO(response.content)).sheetnames
+
+
+def test_quarterly_report_of_an_invisible_unit_is_404_and_a_bad_quarter_400(
+    org: Any, client_for: Any, quarter: Quarter
+) -> None:
+    url = reverse("reports:quarterly")
+    client = client_for(org.phuxuan_head)
+    assert client.get(url, {"unit": org.btc.pk, "quarter": "2026Q1", "format": "docx"}).status_code == 404
+    ok = client.get(url, {"unit": org.phuxuan.pk, "quarter": "2026Q1", "format": "docx"})
+    assert ok.status_code == 200
+    bad = client.get(url, {"unit": org.phuxuan.pk, "quarter": "2026Q9", "format": "docx"})
+    assert bad.status_code == 400
+    page = bad.content.decode()
+    assert "Quý:" in page and inline_code(page) == []
+
+
+def test_list_page_query_count_does_not_grow_with_duties(org: Any, client_for: Any, duties: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(org.leader)
+    client.get(reverse("reports:list"))  # warm the calendar cache and the session
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("reports:list"))
+    ReportRegime.objects.update(active=True)
+    reports_generate(as_of=D(2026, 3, 18))  # many more duties (every kind)
+    assert ReportDuty.objects.count() > 4 * len(duties)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("reports:list"))
+    assert len(many) == len(few)
