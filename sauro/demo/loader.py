@@ -565,6 +565,13 @@ def load_demo(progress: Callable[[str], None] | None = None) -> LoadResult:
         from sauro.monitoring.demo import load_demo_monitoring
 
         load_demo_monitoring(progress=say)
+        from sauro.programs.demo import load_demo_programs
+        from sauro.reports.demo import load_demo_reports
+
+        say("Đang lập chương trình công tác mẫu…")
+        load_demo_programs()
+        say("Đang tạo các kỳ báo cáo và báo cáo đã gửi của các đơn vị…")
+        load_demo_reports()
         say(f"Đang đặt mật khẩu chung cho {builder.result.people} tài khoản mẫu…")
     builder.result.seconds = time.monotonic() - started
     return builder.result
