@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import random
 
+from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.calendar import add_working_days
 from sauro.org.choices import Role
@@ -42,7 +43,7 @@ def load_demo_reports() -> int:
         with clock_at(day):
             reports_generate(as_of=day)
     reports_generate(as_of=today)
-    heads = {}
+    heads: dict[int, User] = {}
     for m in Membership.objects.active_on(today).filter(role=Role.UNIT_HEAD).select_related("person").order_by("id"):
         heads.setdefault(m.unit_id, m.person)
     submitted = 0
