@@ -1,4 +1,8 @@
-"""Statistics over the API: exactly the figures of ``dashboard.stats`` (the dashboard and reports read the same)."""
+"""Statistics over the API: exactly the figures of ``dashboard.stats`` (the dashboard and reports read the same).
+
+"The current quarter" (the default range, and what completes a range given by one bound only) is the reporting
+regime's quarter (``dashboard.periods.bounds``, PRODUCT §8: its data cut-off window, e.g. quarter I = 15/12 of the
+previous year → 14/03), so the default figures are those of that quarter's report and of the dashboard."""
 
 from __future__ import annotations
 
@@ -14,14 +18,21 @@ from sauro.common.errors import ValidationFailed
 from sauro.dashboard import stats
 from sauro.dashboard.periods import QUARTER, bounds
 from sauro.org.access import units_visible_to
+from sauro.reports.regime import RegimeError
 from sauro.tasks.api import IsoDate
 
 router = Router()
 TAG_STATS = "Thống kê"
 ERR_UNIT_NOT_FOUND = _("Không tìm thấy đơn vị.")
 UNIT_PARAM = Query(None, description="Đơn vị (kể cả đơn vị trực thuộc).")
-FROM_PARAM = Query(None, alias="from", description="Ngày đầu kỳ (YYYY-MM-DD). Mặc định: đầu quý hiện tại.")
-TO_PARAM = Query(None, description="Ngày cuối kỳ (YYYY-MM-DD). Mặc định: cuối quý hiện tại.")
+FROM_PARAM = Query(
+    None,
+    alias="from",
+    description="Ngày đầu kỳ (YYYY-MM-DD). Mặc định: đầu quý báo cáo hiện tại (ngày 15 tháng cuối quý trước).",
+)
+TO_PARAM = Query(
+    None, description="Ngày cuối kỳ (YYYY-MM-DD). Mặc định: cuối quý báo cáo hiện tại (ngày 14 tháng cuối quý)."
+)
 AS_OF_PARAM = Query(None, description="Tính đến ngày (YYYY-MM-DD). Mặc định: ngày sớm hơn giữa to và hôm nay.")
 ERR_RANGE = _("Ngày kết thúc (to) phải bằng hoặc sau ngày bắt đầu (from).")
 
@@ -64,9 +75,10 @@ class TaskStatsOut(Schema):
     description=(
         "Số nhiệm vụ theo bốn tình trạng của Văn phòng Chính phủ (và nhiệm vụ thường xuyên tính riêng) cho một kỳ: "
         "các nhiệm vụ bạn được xem, do đơn vị unit_id hoặc đơn vị trực thuộc chủ trì, đã giao đến ngày as_of, có "
-        "thời hạn trong [from, to]; tình trạng tính đến ngày as_of. Mặc định: quý hiện tại, as_of = ngày sớm hơn "
-        "giữa to và hôm nay; chỉ có from (hoặc to): đến cuối (từ đầu) quý chứa ngày đó. Đơn vị ngoài phạm vi bạn được "
-        "xem: 404. from sau to: 422."
+        "thời hạn trong [from, to]; tình trạng tính đến ngày as_of. Mặc định: quý báo cáo hiện tại theo chế độ báo "
+        "cáo (từ ngày 15 tháng cuối quý trước đến ngày 14 tháng cuối quý, ví dụ quý I: 15/12 năm trước – 14/3), "
+        "as_of = ngày sớm hơn giữa to và hôm nay; chỉ có from (hoặc to): đến cuối (từ đầu) quý báo cáo chứa ngày "
+        "đó. Đơn vị ngoài phạm vi bạn được xem: 404. from sau to: 422."
     ),
 )
 def task_stats(
@@ -78,9 +90,12 @@ def task_stats(
 ) -> TaskStatsOut:
     user = auth_user(request)
     today = clock.today()
-    # Without bounds, the current quarter; with one bound only, the quarter it falls in completes it.
-    start = from_ or bounds(QUARTER, to or today)[0]
-    end = to or bounds(QUARTER, from_ or today)[1]
+    # Without bounds, the current regime quarter; with one bound only, the regime quarter it falls in completes it.
+    try:
+        start = from_ or bounds(QUARTER, to or today)[0]
+        end = to or bounds(QUARTER, from_ or today)[1]
+    except RegimeError as error:  # a lone bound in a year the reporting regime does not know
+        raise ValidationFailed(str(error), fields={"to" if to else "from": str(error)}) from error
     if end < start:
         raise ValidationFailed(str(ERR_RANGE), fields={"to": str(ERR_RANGE)})
     if unit_id is not None and not units_visible_to(user).filter(pk=unit_id).exists():

@@ -1,4 +1,5 @@
-"""The dashboard's picker: unit subtree, period and as-of day, read from the query string (a link one can send)."""
+"""The dashboard's picker: unit subtree, period and as-of day, read from the query string (a link one can send).
+A month, quarter or year is the reporting regime's (``dashboard.periods``)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from sauro.accounts.models import User
 from sauro.common import clock
-from sauro.dashboard.periods import CUSTOM, MONTH, QUARTER, YEAR, Period, period_for_picker
+from sauro.dashboard.periods import CUSTOM, FIRST_DAY, LAST_DAY, MONTH, QUARTER, YEAR, Period, period_for_picker
 from sauro.org.access import user_scope
 from sauro.org.choices import Role
 from sauro.org.models import Unit
 from sauro.tasks.forms import DateInput, UnitChoiceField, active_units, mark_invalid
 
 ERR_RANGE = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
+ERR_AS_OF_RANGE = "Ngày tính đến phải từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}."
 ERR_CUSTOM_NEEDS_DATES = _("Chọn “Tùy chọn” thì cần nhập cả ngày bắt đầu và ngày kết thúc.")
 PERIOD_CHOICES = [
     (MONTH, _("Tháng")),
@@ -67,6 +69,10 @@ class DashboardForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("from_"), data.get("to")
+        as_of = data.get("as_of")
+        if as_of is not None and data.get("period") != CUSTOM and not FIRST_DAY <= as_of <= LAST_DAY:
+            # The reporting regime's periods (and the one before) exist only within its years.
+            self.add_error("as_of", ERR_AS_OF_RANGE.format(first=FIRST_DAY, last=LAST_DAY))
         if data.get("period") == CUSTOM:
             if not start or not end:
                 self.add_error("to", ERR_CUSTOM_NEEDS_DATES)

@@ -1,13 +1,24 @@
 """The dashboard's period picker: a month, quarter or year holding the as-of day, or a custom range; and the
-period just before it for the league table's trend. (The reporting regime's periods belong to the reports app.)"""
+period just before it for the league table's trend.
+
+A month, quarter or year is the reporting regime's period (``reports.regime``, PRODUCT §8): its data cut-off
+window, both ends included — a month runs from the 15th of the previous month to the 14th, quarter I from 15/12
+of the previous year to 14/03, a year from 15/12 to 14/12 — and its label (``Quý I năm 2026``). So the dashboard
+for a unit and a quarter shows exactly the figures of that quarter's report. The previous period is the regime
+period before. A custom range is taken as given."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
+from sauro.reports import regime
+from sauro.reports.choices import ReportKind
+
 MONTH, QUARTER, YEAR, CUSTOM = "month", "quarter", "year", "custom"
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+# The days whose period and previous period the regime knows (its years run from 1900 to 9999).
+FIRST_DAY, LAST_DAY = datetime.date(1900, 12, 15), datetime.date(9999, 12, 14)
+REGIME_KINDS = {MONTH: ReportKind.MONTHLY, QUARTER: ReportKind.QUARTERLY, YEAR: ReportKind.YEARLY}
 
 
 @dataclass(frozen=True)
@@ -33,28 +44,27 @@ class Period:
         return self.start <= self.as_of < self.end
 
 
+def regime_window(kind: str, day: datetime.date) -> tuple[datetime.date, datetime.date, str]:
+    """The cut-off window (first day, last day) and label of the reporting regime's month, quarter or year holding
+    ``day``: ``regime.period_containing`` without the submission due day (which needs the holiday calendar). A
+    ``RegimeError`` for a day outside the years the regime knows."""
+    year, month = regime.reporting_month(day)
+    number = {MONTH: month, QUARTER: (month - 1) // 3 + 1}.get(kind, 1)
+    start, end, _key, label = regime.window(REGIME_KINDS[kind], year, number)
+    return start, end, label
+
+
 def label_of(kind: str, start: datetime.date, end: datetime.date) -> str:
-    if kind == MONTH:
-        return f"Tháng {start.month}/{start.year}"
-    if kind == QUARTER:
-        return f"Quý {ROMAN[(start.month - 1) // 3 + 1]}/{start.year}"
-    if kind == YEAR:
-        return f"Năm {start.year}"
+    """The regime's label of the month, quarter or year starting on ``start``; a custom range's dates."""
+    if kind in REGIME_KINDS:
+        return regime_window(kind, start)[2]
     return f"Từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}"
 
 
-def _month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
-
-
 def bounds(kind: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The month, quarter or year holding ``day``."""
-    if kind == MONTH:
-        return day.replace(day=1), _month_end(day.year, day.month)
-    if kind == YEAR:
-        return datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31)
-    first = (day.month - 1) // 3 * 3 + 1
-    return datetime.date(day.year, first, 1), _month_end(day.year, first + 2)
+    """The cut-off window (first and last day) of the regime's month, quarter or year holding ``day``."""
+    start, end, _label = regime_window(kind, day)
+    return start, end
 
 
 def period_for_picker(
@@ -65,15 +75,15 @@ def period_for_picker(
     start: datetime.date | None = None,
     end: datetime.date | None = None,
 ) -> Period:
-    """The period picked: for a month/quarter/year, the one holding the as-of day (default today); for a custom
-    range, ``[start, end]`` seen on ``as_of`` (default the earlier of ``end`` and today). The previous period is
-    the month/quarter/year before, or a range of the same length just before a custom one."""
+    """The period picked: for a month/quarter/year, the regime's one holding the as-of day (default today); for a
+    custom range, ``[start, end]`` seen on ``as_of`` (default the earlier of ``end`` and today). The previous period
+    is the regime's month/quarter/year before, or a range of the same length just before a custom one."""
     if kind == CUSTOM and start is not None and end is not None:
         day = as_of or min(end, today)
         length = end - start
         previous_end = start - datetime.timedelta(days=1)
         return Period(CUSTOM, start, end, day, previous_end - length, previous_end)
-    if kind not in (MONTH, QUARTER, YEAR):
+    if kind not in REGIME_KINDS:
         kind = QUARTER
     day = as_of or today
     p_start, p_end = bounds(kind, day)

@@ -33,12 +33,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 from django.db.models.lookups import StartsWith
 
 from sauro.accounts.models import User
 from sauro.common import calendar
+from sauro.dashboard.periods import MONTH, QUARTER, bounds
 from sauro.monitoring.access import obstacles_visible_to
 from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.discipline import UnitDiscipline, update_discipline
@@ -185,7 +186,8 @@ def task_stats_by_unit(
 
 @dataclass
 class TrendPoint:
-    """One month or quarter of due dates: ``label`` like ``T3/2026`` or ``Q1/2026``."""
+    """One reporting-regime month or quarter of due dates (its cut-off window, clipped to the range asked):
+    ``label`` like ``T3/2026`` (15/2 – 14/3/2026) or ``Q1/2026`` (15/12/2025 – 14/3/2026)."""
 
     year: int
     number: int  # month 1–12 or quarter 1–4
@@ -193,11 +195,6 @@ class TrendPoint:
     start: datetime.date
     end: datetime.date
     stats: TaskStats
-
-
-def _month_end(year: int, month: int) -> datetime.date:
-    nxt = datetime.date(year + month // 12, month % 12 + 1, 1)
-    return nxt - datetime.timedelta(days=1)
 
 
 def _trend(
@@ -210,53 +207,58 @@ def _trend(
     quarterly: bool,
 ) -> list[TrendPoint]:
     qs = period_tasks(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of).filter(due_date__isnull=False)
+    # Grouped by calendar month and by the half of it: from the 15th a due date is in the next regime month.
     rows = (
-        qs.annotate(y=ExtractYear("due_date"), m=ExtractMonth("due_date")).values("y", "m").annotate(**_state_counts())
+        qs.annotate(
+            y=ExtractYear("due_date"),
+            m=ExtractMonth("due_date"),
+            late=Case(When(due_date__day__gte=15, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        )
+        .values("y", "m", "late")
+        .annotate(**_state_counts())
     )
     counts: dict[tuple[int, int], dict[str, int]] = {}
     for raw in rows:
         row: dict[str, Any] = dict(raw)
-        key = (row["y"], (row["m"] - 1) // 3 + 1 if quarterly else row["m"])
+        year, month = row["y"], row["m"]
+        if row["late"]:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        key = (year, (month - 1) // 3 + 1 if quarterly else month)
         bucket = counts.setdefault(key, dict.fromkeys(STATE_KEYS, 0))
         for state in STATE_KEYS:
             bucket[state] += row[state]
     points = []
-    year, number = start.year, ((start.month - 1) // 3 + 1 if quarterly else start.month)
-    while True:
-        first_month = (number - 1) * 3 + 1 if quarterly else number
-        p_start = datetime.date(year, first_month, 1)
-        if p_start > end:
-            break
-        p_end = _month_end(year, first_month + 2 if quarterly else first_month)
-        label = f"Q{number}/{year}" if quarterly else f"T{number}/{year}"
+    day = start
+    while day <= end:
+        p_start, p_end = bounds(QUARTER if quarterly else MONTH, day)
+        # A regime month or quarter ends on the 14th of its (last) month.
+        year, number = p_end.year, (p_end.month - 1) // 3 + 1 if quarterly else p_end.month
         points.append(
             TrendPoint(
                 year=year,
                 number=number,
-                label=label,
+                label=f"Q{number}/{year}" if quarterly else f"T{number}/{year}",
                 start=max(p_start, start),
                 end=min(p_end, end),
                 stats=TaskStats.from_counts(counts.get((year, number), {})),
             )
         )
-        number += 1
-        if number > (4 if quarterly else 12):
-            year, number = year + 1, 1
+        day = p_end + datetime.timedelta(days=1)
     return points
 
 
 def monthly_trend(
     *, user: User, unit_id: int | None, start: datetime.date, end: datetime.date, as_of: datetime.date
 ) -> list[TrendPoint]:
-    """The period's tasks with a due date, per month of due date (every month of the period, empty ones too):
-    one query grouped by year and month."""
+    """The period's tasks with a due date, per reporting-regime month of due date (15th of the previous month → 14th;
+    every month of the period, empty ones too): one query grouped by year, month and half-month."""
     return _trend(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of, quarterly=False)
 
 
 def quarterly_trend(
     *, user: User, unit_id: int | None, start: datetime.date, end: datetime.date, as_of: datetime.date
 ) -> list[TrendPoint]:
-    """As ``monthly_trend``, per calendar quarter of due date (one query)."""
+    """As ``monthly_trend``, per reporting-regime quarter of due date (quarter I: 15/12 → 14/3; one query)."""
     return _trend(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of, quarterly=True)
 
 

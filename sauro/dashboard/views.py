@@ -1,6 +1,7 @@
-"""The dashboards: a leader's (or a unit head's) view of a unit subtree for a period, and an officer's summary of
-their own tasks. Every figure comes from ``dashboard.stats`` and links to the task list showing exactly the tasks
-behind it."""
+"""The dashboards: a leader's (or a unit head's) view of a unit subtree for a period — a reporting-regime month,
+quarter or year (``dashboard.periods``), or a custom range — and an officer's summary of their own tasks. The
+charts are per regime month and quarter too. Every figure comes from ``dashboard.stats`` and links to the task
+list showing exactly the tasks behind it."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.dashboard import stats
 from sauro.dashboard.charts import Chart, bar_chart
 from sauro.dashboard.forms import DashboardForm
-from sauro.dashboard.periods import Period, shifted
+from sauro.dashboard.periods import MONTH, QUARTER, Period, bounds, shifted
 from sauro.monitoring.selectors import ObstacleFilters, obstacle_list
 from sauro.org.models import Unit
 from sauro.tasks.choices import OPEN_STATES, ReportingState
@@ -80,13 +81,12 @@ class LeagueLine:
     links: dict[str, str]
 
 
-def _chart_window(period: Period, months: int) -> tuple[datetime.date, datetime.date]:
-    """``months`` whole months ending with the period's last month."""
-    end = period.end
-    year, month = end.year, end.month - months + 1
-    while month < 1:
-        year, month = year - 1, month + 12
-    return datetime.date(year, month, 1), end
+def _chart_window(period: Period, kind: str, count: int) -> tuple[datetime.date, datetime.date]:
+    """``count`` reporting-regime months or quarters (``kind``) ending with the one holding the period's last day."""
+    start = bounds(kind, period.end)[0]
+    for _ in range(count - 1):
+        start = bounds(kind, start - datetime.timedelta(days=1))[0]
+    return start, period.end
 
 
 @login_required
@@ -127,9 +127,8 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
             for k in ("total", *CARD_KEYS, "ongoing")
         }
         lines.append(LeagueLine(row=row, links=row_links))
-    month_start, month_end = _chart_window(period, MONTHS_SHOWN)
-    quarter_start, quarter_end = _chart_window(period, QUARTERS_SHOWN * 3)
-    quarter_start = quarter_start.replace(month=(quarter_start.month - 1) // 3 * 3 + 1)
+    month_start, month_end = _chart_window(period, MONTH, MONTHS_SHOWN)
+    quarter_start, quarter_end = _chart_window(period, QUARTER, QUARTERS_SHOWN)
     months = stats.monthly_trend(user=user, unit_id=unit.pk, start=month_start, end=month_end, as_of=period.as_of)
     quarters = stats.quarterly_trend(
         user=user, unit_id=unit.pk, start=quarter_start, end=quarter_end, as_of=period.as_of

@@ -118,6 +118,20 @@ def _window(kind: str, year: int, number: int) -> tuple[datetime.date, datetime.
     raise RegimeError(ERR_PERIOD_KEY.format(value=kind))
 
 
+def reporting_month(day: datetime.date) -> tuple[int, int]:
+    """The reporting year and month a day belongs to: they run from the 15th (15 Dec 2025 is in January 2026)."""
+    year, month = day.year, day.month
+    if day.day >= 15:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return year, month
+
+
+def window(kind: str, year: int, number: int = 1) -> tuple[datetime.date, datetime.date, str, str]:
+    """The cut-off window (first day, last day), key and label of a period — ``period`` without the due day, which
+    needs the holiday calendar (and so the database)."""
+    return _window(kind, year, number)
+
+
 def period(kind: str, year: int, number: int = 1, *, due_days: int | None = None) -> ReportPeriod:
     """The period ``number`` (month 1–12, quarter 1–4, else 1) of ``kind`` in ``year``.
 
@@ -139,10 +153,7 @@ def period(kind: str, year: int, number: int = 1, *, due_days: int | None = None
 def period_containing(kind: str, day: datetime.date, *, due_days: int | None = None) -> ReportPeriod | None:
     """The period of ``kind`` whose cut-off window contains ``day``; ``None`` when there is none (a 6-month or
     9-month report covers only part of the year; ad hoc reports have no periods)."""
-    # The reporting year and month run from the 15th: 15 Dec 2025 belongs to January 2026.
-    year, month = day.year, day.month
-    if day.day >= 15:
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    year, month = reporting_month(day)
     if kind == ReportKind.MONTHLY:
         return period(kind, year, month, due_days=due_days)
     if kind == ReportKind.QUARTERLY:

@@ -1,22 +1,23 @@
 """A hand-counted world for the dashboard: tasks in every reporting state across the miniature Huế, built through
 the task services with the controllable clock.
 
-The period is Q1 2026 (1/1 – 31/3), seen on AS_OF = 20/3/2026; the previous period is Q4 2025.
+The period is the reporting regime's quarter I of 2026 (its data cut-off window 15/12/2025 – 14/3/2026, PRODUCT §8),
+seen on AS_OF = Friday 13/3/2026; the previous period is quarter IV of 2025 (15/9 – 14/12/2025).
 
 | task | lead unit | due | what happens | state on AS_OF |
 |---|---|---|---|---|
 | A | Ban Tổ chức | 10/3 | done 10/3 | done_on_time |
 | B | Phòng TCCB (under Ban Tổ chức) | 10/3 | done 12/3 | done_late |
-| C | An Cựu | 31/3 | — | open_on_time |
+| C | An Cựu | 14/3 (the window's last day) | — | open_on_time |
 | D | An Cựu | 6/3 | — | open_overdue |
 | E | Ban Tổ chức | — (ongoing) | — | ongoing |
-| F | Ban Tổ chức | 15/3 | cancelled 5/3 | not counted |
-| G | Ban Tổ chức | 15/3 | draft | not counted |
-| H | Phú Xuân | 16/3 | — | open_overdue |
-| I | Ban Tổ chức | 15/4 | — | outside the period |
-| J | Phú Xuân | 9/3 → 25/3 | extension approved 11/3 | open_on_time |
+| F | Ban Tổ chức | 14/3 | cancelled 5/3 | not counted |
+| G | Ban Tổ chức | 14/3 | draft | not counted |
+| H | Phú Xuân | 12/3 | — | open_overdue |
+| I | Ban Tổ chức | 15/4 | — | outside the period (quarter II) |
+| J | Phú Xuân | 9/3 → 14/3 | extension approved 11/3 | open_on_time |
 | P1 | Ban Tổ chức | 10/12/2025 | done 5/12/2025 | previous period, on time |
-| P2 | An Cựu | 10/12/2025 | done 15/12/2025 | previous period, late |
+| P2 | An Cựu | 10/12/2025 | done 12/12/2025 | previous period, late |
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ from sauro.tasks.services import (
 from tests.tasks.conftest import make_draft, today  # noqa: F401  (fixtures re-exported for this package)
 
 D = datetime.date
-START, END = D(2026, 1, 1), D(2026, 3, 31)
-PREV_START, PREV_END = D(2025, 10, 1), D(2025, 12, 31)
-AS_OF = D(2026, 3, 20)
+START, END = D(2025, 12, 15), D(2026, 3, 14)
+PREV_START, PREV_END = D(2025, 9, 15), D(2025, 12, 14)
+AS_OF = D(2026, 3, 13)
 
 
 @dataclass
@@ -82,7 +83,7 @@ def world(org: Any, make_draft: Callable[..., Task], today: Any) -> World:  # no
     p2 = issue("P2", due_date=D(2025, 12, 10), **_ward(org, org.ancuu, org.ancuu_head))
     finish(p1, org.btc_head, D(2025, 12, 5))
     today.set(D(2025, 11, 3))
-    finish(p2, org.ancuu_head, D(2025, 12, 15))
+    finish(p2, org.ancuu_head, D(2025, 12, 12))
 
     # The period, issued on 2/3/2026.
     day = D(2026, 3, 2)
@@ -95,12 +96,12 @@ def world(org: Any, make_draft: Callable[..., Task], today: Any) -> World:  # no
         responsible_person=org.btc_officer.pk,
         coordinating_units=[],
     )
-    issue("C", due_date=D(2026, 3, 31), **_ward(org, org.ancuu, org.ancuu_head))
+    issue("C", due_date=D(2026, 3, 14), **_ward(org, org.ancuu, org.ancuu_head))
     issue("D", due_date=D(2026, 3, 6), **_ward(org, org.ancuu, org.ancuu_head))
     issue("E", due_date=None, is_ongoing=True, review_cadence="quarterly")
-    f = issue("F", due_date=D(2026, 3, 15))
-    tasks["G"] = make_draft(title="G — nhiệm vụ kiểm thử", due_date=D(2026, 3, 15))
-    issue("H", due_date=D(2026, 3, 16), **_ward(org, org.phuxuan, org.phuxuan_head))
+    f = issue("F", due_date=D(2026, 3, 14))
+    tasks["G"] = make_draft(title="G — nhiệm vụ kiểm thử", due_date=D(2026, 3, 14))
+    issue("H", due_date=D(2026, 3, 12), **_ward(org, org.phuxuan, org.phuxuan_head))
     issue("I", due_date=D(2026, 4, 15))
     j = issue("J", due_date=D(2026, 3, 9), **_ward(org, org.phuxuan, org.phuxuan_head))
     task_accept(acting_user=org.btc_head, task=a)
@@ -112,7 +113,7 @@ def world(org: Any, make_draft: Callable[..., Task], today: Any) -> World:  # no
     task_approve(acting_user=org.leader, task=a)
     today.set(D(2026, 3, 11))
     request = extension_request_create(
-        acting_user=org.phuxuan_head, task=j, new_due_date=D(2026, 3, 25), reason="Chờ ý kiến các ban"
+        acting_user=org.phuxuan_head, task=j, new_due_date=D(2026, 3, 14), reason="Chờ ý kiến các ban"
     )
     extension_request_decide(acting_user=org.leader, request=request, approve=True)
     today.set(D(2026, 3, 12))

@@ -33,7 +33,7 @@ def test_period_membership(world) -> None:  # type: ignore[no-untyped-def]
         "D": "open_overdue",
         "E": "ongoing",
         "H": "open_overdue",
-        "J": "open_on_time",  # extended from 9/3 to 25/3 on 11/3
+        "J": "open_on_time",  # extended from 9/3 to 14/3 on 11/3
     }
 
 
@@ -58,7 +58,7 @@ def test_subtree_and_past_as_of(world) -> None:  # type: ignore[no-untyped-def]
     # Seen on 9/3: nothing done yet, nothing past due (D is due 6/3 — an An Cựu task), J still due 9/3.
     early = stats.task_stats(user=org.leader, unit_id=None, start=START, end=END, as_of=D(2026, 3, 9))
     assert (early.done_on_time, early.done_late, early.open_on_time, early.open_overdue) == (0, 0, 5, 1)
-    # On 10/3, J is past its original due date (the extension was only decided on 11/3); H is due 16/3.
+    # On 10/3, J is past its original due date (the extension was only decided on 11/3); H is due 12/3.
     on_10 = stats.task_stats(user=org.leader, unit_id=org.phuxuan.pk, start=START, end=END, as_of=D(2026, 3, 10))
     assert (on_10.open_overdue, on_10.open_on_time) == (1, 1)
     assert (
@@ -119,20 +119,37 @@ def test_by_unit_groups_sub_units_under_their_child(world) -> None:  # type: ign
 
 def test_trends_by_month_and_quarter(world) -> None:  # type: ignore[no-untyped-def]
     org = world.org
+    # Per reporting-regime month and quarter of due date: T3/2026 is 15/2 – 14/3/2026.
     months = stats.monthly_trend(user=org.leader, unit_id=None, start=PREV_START, end=END, as_of=AS_OF)
     assert [p.label for p in months] == ["T10/2025", "T11/2025", "T12/2025", "T1/2026", "T2/2026", "T3/2026"]
     assert [p.stats.total for p in months] == [0, 0, 2, 0, 0, 6]
+    assert (months[0].start, months[0].end, months[5].start, months[5].end) == (
+        D(2025, 9, 15),
+        D(2025, 10, 14),
+        D(2026, 2, 15),
+        D(2026, 3, 14),
+    )
     assert months[2].stats.on_time_rate == 50.0
     assert months[5].stats.ongoing == 0  # ongoing tasks have no month
-    quarters = stats.quarterly_trend(user=org.leader, unit_id=None, start=PREV_START, end=D(2026, 6, 30), as_of=AS_OF)
+    # I, due on the 15th of April, is in May's window.
+    later = stats.monthly_trend(user=org.leader, unit_id=None, start=D(2026, 3, 15), end=D(2026, 6, 14), as_of=AS_OF)
+    assert [(p.label, p.stats.total) for p in later] == [("T4/2026", 0), ("T5/2026", 1), ("T6/2026", 0)]
+    quarters = stats.quarterly_trend(user=org.leader, unit_id=None, start=PREV_START, end=D(2026, 6, 14), as_of=AS_OF)
     assert [(p.label, p.stats.total) for p in quarters] == [("Q4/2025", 2), ("Q1/2026", 6), ("Q2/2026", 1)]
-    assert quarters[2].start == D(2026, 4, 1) and quarters[2].end == D(2026, 6, 30)
+    assert (quarters[1].start, quarters[1].end) == (START, END)
+    assert quarters[2].start == D(2026, 3, 15) and quarters[2].end == D(2026, 6, 14)
+    # A range not on the windows' edges clips the first and last window.
+    clipped = stats.quarterly_trend(user=org.leader, unit_id=None, start=D(2026, 1, 1), end=D(2026, 3, 31), as_of=AS_OF)
+    assert [(p.label, p.start, p.end) for p in clipped] == [
+        ("Q1/2026", D(2026, 1, 1), D(2026, 3, 14)),
+        ("Q2/2026", D(2026, 3, 15), D(2026, 3, 31)),
+    ]
 
 
 def test_overdue_ranked_by_days_late(world) -> None:  # type: ignore[no-untyped-def]
     rows = stats.overdue_tasks(user=world.org.leader, unit_id=None, as_of=AS_OF, limit=20)
-    # D due Friday 6/3: 10 working days to Friday 20/3; H due Monday 16/3: 4.
-    assert [(t.title[:1], t.days_late) for t in rows] == [("D", 10), ("H", 4)]  # type: ignore[attr-defined]
+    # D due Friday 6/3: 5 working days to Friday 13/3; H due Thursday 12/3: 1.
+    assert [(t.title[:1], t.days_late) for t in rows] == [("D", 5), ("H", 1)]  # type: ignore[attr-defined]
     assert stats.overdue_tasks(user=world.org.ancuu_head, unit_id=None, as_of=AS_OF, limit=20)[0].pk == (
         world.tasks["D"].pk
     )
@@ -151,11 +168,11 @@ def test_league_table(world) -> None:  # type: ignore[no-untyped-def]
     UpdateExpectation.objects.all().delete()  # only the hand-made rows below
     _owe(t["A"], org.btc, D(2026, 3, 3), D(2026, 3, 3))  # on time
     _owe(t["B"], org.btc_dept, D(2026, 3, 3), D(2026, 3, 5))  # late, in the sub-unit
-    _owe(t["B"], org.btc_dept, D(2026, 3, 25), None)  # pending
+    _owe(t["B"], org.btc_dept, D(2026, 3, 14), None)  # pending (due after AS_OF)
     _owe(t["D"], org.ancuu, D(2026, 3, 4), None)  # not made: late
     _owe(t["D"], org.ancuu, D(2025, 12, 1), None)  # due before the period: not counted
-    # Obstacles: An Cựu raised one on Mon 9/3 answered Thu 12/3 (3 working days); one still open since Mon 16/3
-    # (4 working days to Fri 20/3). Ban Tổ chức's was answered in the previous period: not counted.
+    # Obstacles: An Cựu raised one on Mon 9/3 answered Thu 12/3 (3 working days); one still open since Mon 9/3
+    # (4 working days to Fri 13/3). Ban Tổ chức's was answered in the previous period: not counted.
     common = {"raised_by": org.ancuu_head, "description": "Vướng mặt bằng", "proposal": "Đề nghị cho ý kiến"}
     stamp = datetime.datetime(2026, 3, 9, 9, tzinfo=datetime.UTC)
 
@@ -175,7 +192,7 @@ def test_league_table(world) -> None:  # type: ignore[no-untyped-def]
         )
 
     obstacle(t["D"], org.ancuu, D(2026, 3, 9), D(2026, 3, 12))
-    obstacle(t["C"], org.ancuu, D(2026, 3, 16), None)
+    obstacle(t["C"], org.ancuu, D(2026, 3, 9), None)
     obstacle(t["P1"], org.btc, D(2025, 11, 10), D(2025, 11, 12))
 
     calls = []

@@ -61,8 +61,8 @@ def dashboard(client: Any, **params: Any) -> str:
 def test_cards_drill_down_to_exactly_the_counted_tasks(world, client_for) -> None:  # type: ignore[no-untyped-def]
     org = world.org
     client = client_for(org.leader)
-    body = dashboard(client)  # default: the committee, this quarter, as of today (20/3/2026)
-    assert "Quý I/2026" in body and "Thành ủy Huế" in body
+    body = dashboard(client)  # default: the committee, this regime quarter, as of today (13/3/2026)
+    assert "Quý I năm 2026" in body and "Thành ủy Huế" in body
     links = links_of(body)
     assert set(links) == set(FIGURES)
     figures = stats.task_stats(user=org.leader, unit_id=org.city.pk, start=START, end=END, as_of=AS_OF)
@@ -77,15 +77,16 @@ def test_cards_drill_down_to_exactly_the_counted_tasks(world, client_for) -> Non
 def test_league_rows_drill_down_per_child_unit(world, client_for) -> None:  # type: ignore[no-untyped-def]
     org = world.org
     client = client_for(org.leader)
-    body = dashboard(client, unit=org.city.pk, period="quarter", as_of="2026-03-20")
+    body = dashboard(client, unit=org.city.pk, period="quarter", as_of="2026-03-13")
     for unit in (org.btc, org.ancuu, org.phuxuan, org.office):
         links = links_of(body, unit.pk)
         assert set(links) == {"total", "done_on_time", "done_late", "open_on_time", "open_overdue"}
         for key, url in links.items():
             assert listed_ids(client, url) == expected_ids(org.leader, unit.pk, key), (unit.code, key)
-    # Ban Tổ chức's row counts B, led by its department; and the trend against Q4/2025 (100% → 50%).
+    # Ban Tổ chức's row counts B, led by its department; and the trend against quarter IV of 2025 (100% → 50%).
     row = re.search(rf'<tr data-unit="{org.btc.pk}"[^>]*>(.*?)</tr>', body, re.S).group(1)  # type: ignore[union-attr]
     assert "giảm 50.0 điểm" in row or "giảm 50,0 điểm" in row
+    assert "so với Quý IV năm 2025" in body
     assert listed_ids(client, links_of(body, org.btc.pk)["done_late"]) == world.ids("B")
 
 
@@ -120,10 +121,14 @@ def test_custom_range_and_bad_range(world, client_for) -> None:  # type: ignore[
     body = dashboard(client, period="custom", **{"from": "2026-03-01", "to": "2026-03-10"}, as_of="2026-03-20")
     assert "Từ 01/03/2026 đến 10/03/2026" in body
     links = links_of(body)
-    assert listed_ids(client, links["total"]) == world.ids("A", "B", "D")  # J was extended to 25/3
+    assert listed_ids(client, links["total"]) == world.ids("A", "B", "D")  # J was extended to 14/3
     body = dashboard(client, period="custom", **{"from": "2026-03-09", "to": "2026-03-01"})
     assert "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu." in body
-    assert "Quý I/2026" in body  # falls back to the current quarter
+    assert "Quý I năm 2026" in body  # falls back to the current (regime) quarter
+    # An as-of day outside the reporting regime's years is refused; the current quarter is shown.
+    body = dashboard(client, period="quarter", as_of="0935-01-01")
+    assert "Ngày tính đến phải từ 15/12/1900 đến 14/12/9999." in body
+    assert "Quý I năm 2026" in body
 
 
 def _page_queries(client: Any, url: str) -> int:
