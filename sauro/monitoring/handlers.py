@@ -24,7 +24,7 @@ from sauro.monitoring.services import (
 from sauro.notifications.choices import NotificationKind
 from sauro.notifications.services import notify
 from sauro.tasks.choices import UPDATE_EVENT_KINDS, Confidence, EventKind, TaskState
-from sauro.tasks.models import Task, TaskEvent
+from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task, TaskEvent
 
 OPENS_EXPECTATION = {
     EventKind.ISSUED: ExpectationReason.ISSUED,
@@ -125,8 +125,33 @@ def _notify(task: Task, event: TaskEvent) -> None:
         what = "gia hạn" if kind == EventKind.EXTENSION_DECIDED else "điều chỉnh đơn vị chủ trì"
         verdict = "được đồng ý" if event.data.get("approved") else "không được đồng ý"
         people = recipients.workers(task) | recipients.unit_heads(task.lead_unit_id, day)
+        request = (ExtensionRequest if kind == EventKind.EXTENSION_DECIDED else ReassignmentRequest).objects.filter(
+            pk=event.data.get("request_id")
+        )
+        row = request.values("requested_by_id").first()
+        if row is not None:
+            people.add(row["requested_by_id"])  # whoever asked hears the answer, even once the task left their unit
+        if kind == EventKind.REASSIGNMENT_DECIDED:
+            # The unit that asked to hand the task on: no longer the lead unit once approved.
+            from_unit = (
+                ReassignmentRequest.objects.filter(pk=event.data.get("request_id"))
+                .values_list("from_unit_id", flat=True)
+                .first()
+            )
+            people |= recipients.unit_heads(from_unit, day)
         if kind == EventKind.REASSIGNMENT_DECIDED and event.data.get("approved"):
-            people |= recipients.unit_heads(task.lead_unit_id, day)
+            # The new lead unit receives the task as a new one, to accept and assign.
+            new_heads = recipients.unit_heads(task.lead_unit_id, day)
+            notify(
+                recipients=new_heads,
+                kind=NotificationKind.TASK_ISSUED,
+                title=f"Nhiệm vụ được chuyển cho đơn vị chủ trì: {title}",
+                body=_due_line(task),
+                url=task_url(task),
+                task_id=task.pk,
+                actor=actor,
+            )
+            people -= new_heads
         notify(
             recipients=people,
             kind=NotificationKind.REQUEST_DECIDED,

@@ -212,3 +212,20 @@ def test_a_confidence_rating_is_told_to_the_people_working_on_the_task(org: Org,
     services.confidence_rate(acting_user=org.monitor, task=task, level="amber_red")
     assert received(task, NotificationKind.CONFIDENCE) == ids(org.btc_head, org.btc_officer)
     assert "Vàng - đỏ" in Notification.objects.filter(kind=NotificationKind.CONFIDENCE).first().title  # type: ignore[union-attr]
+
+
+def test_an_approved_reassignment_tells_the_unit_that_asked_and_hands_the_task_to_the_new_one(
+    org: Org, in_progress: MakeTask
+) -> None:
+    task = in_progress()
+    request = task_services.reassignment_request_create(
+        acting_user=org.btc_head, task=task, proposed_unit_id=org.phuxuan.pk, reason="Thuộc địa bàn phường"
+    )
+    Notification.objects.all().delete()
+    task_services.reassignment_request_decide(acting_user=org.leader, request=request, approve=True)
+    got = {(n.recipient_id, n.kind) for n in Notification.objects.filter(task=task)}
+    # The asking unit's head hears the answer; the new lead unit's head gets the task as a new one.
+    assert (org.btc_head.pk, NotificationKind.REQUEST_DECIDED) in got
+    assert (org.phuxuan_head.pk, NotificationKind.TASK_ISSUED) in got
+    assert (org.phuxuan_head.pk, NotificationKind.REQUEST_DECIDED) not in got
+    assert all(recipient != org.leader.pk for recipient, _kind in got)
