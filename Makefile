@@ -44,5 +44,13 @@ fmt: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Benchmarks (issue 6) on PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432): seed if
+# needed, time every scenario through the production server against its budget, then the load test.
+bench: install-dev
+	$(BIN)/python -m bench.run --tasks 1000000
+
+bench-quick: install-dev
+	$(BIN)/python -m bench.run --tasks 100000 --database sauro_bench_quick
+
 clean:
 	rm -rf $(VENV) .tools var/static

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "sauro.reports",
     "sauro.dashboard",
     "sauro.demo",
+    "sauro.bench",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +127,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Pages run short indexed queries: PostgreSQL's JIT compiler, which starts on high cost estimates, spends
+    # ~0.5–1 s compiling what then runs in milliseconds (docs/performance.md).
+    # A dashboard groups a few hundred thousand rows: with the default 4 MB they spill to disk as a sort.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c work_mem=32MB"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

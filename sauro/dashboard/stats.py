@@ -33,9 +33,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear
-from django.db.models.lookups import StartsWith
+from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import ExtractMonth, ExtractYear
 
 from sauro.accounts.models import User
 from sauro.common import calendar
@@ -47,7 +46,7 @@ from sauro.org.models import Unit
 from sauro.tasks.access import tasks_visible_to
 from sauro.tasks.choices import ReportingState
 from sauro.tasks.models import Task
-from sauro.tasks.selectors import with_reporting_state
+from sauro.tasks.selectors import reporting_prefilter, with_reporting_state
 
 DUE_STATES = (
     ReportingState.DONE_ON_TIME,
@@ -92,16 +91,26 @@ def rate(part: int, whole: int) -> float | None:
     return round(part * 100 / whole, 1) if whole else None
 
 
-def _state_counts() -> dict[str, Count]:
-    return {key: Count("id", filter=Q(reporting_state=key), output_field=IntegerField()) for key in STATE_KEYS}
+def _counts_by_state(qs: QuerySet[Task], *keys: str) -> dict[tuple[Any, ...], dict[str, int]]:
+    """Counts per reporting state of ``qs`` (from ``_period``), grouped by ``keys``: one grouped query, the
+    state's CASE evaluated once per row. ``{(key values…): {state: n}}``."""
+    rows = qs.values(*keys, "reporting_state").annotate(n=Count("id", output_field=IntegerField()))
+    out: dict[tuple[Any, ...], dict[str, int]] = {}
+    for row in rows:
+        bucket = out.setdefault(tuple(row[k] for k in keys), dict.fromkeys(STATE_KEYS, 0))
+        bucket[row["reporting_state"]] += row["n"]
+    return out
 
 
 def _subtree(qs: QuerySet[Task], unit_id: int | None) -> QuerySet[Task]:
     """Tasks led by ``unit_id`` or a unit below it; the unit's path is read inside the same query."""
     if unit_id is None:
         return qs
+    # The subtree's unit ids (a few hundred at most) read first and given as a list: with the path only known at
+    # run time the planner guesses "one unit" and loops over the units, scanning the period once for each.
     path = Subquery(Unit.objects.filter(pk=unit_id).values("path")[:1], output_field=CharField())
-    return qs.filter(lead_unit__path__startswith=path)
+    ids = list(Unit.objects.filter(path__startswith=path).values_list("pk", flat=True))
+    return qs.filter(lead_unit_id__in=ids)
 
 
 def _period(qs: QuerySet[Task], start: datetime.date, end: datetime.date, as_of: datetime.date) -> QuerySet[Task]:
@@ -125,27 +134,28 @@ def task_stats(
 ) -> TaskStats:
     """The counts and rates of the period's tasks: one aggregate query."""
     qs = period_tasks(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of)
-    return TaskStats.from_counts(qs.aggregate(**_state_counts()))
+    return TaskStats.from_counts(_counts_by_state(qs).get((), {}))
 
 
-def _child_of(parent_id: int) -> Subquery:
-    """The id of the child of ``parent_id`` whose subtree holds the task's lead unit (NULL when the parent itself
-    leads it, or the lead unit is elsewhere)."""
-    children = (
-        Unit.objects.filter(parent_id=parent_id)
-        .filter(StartsWith(Cast(OuterRef("lead_unit__path"), CharField()), F("path")))
-        .values("pk")[:1]
-    )
-    return Subquery(children, output_field=IntegerField())
+def _child_id(path: str, parent: Unit) -> int:
+    """The id of the child of ``parent`` whose subtree holds the unit at ``path`` (paths are made of ids:
+    ``/1/7/23/``), or the parent's own id for the parent itself."""
+    rest = path[len(parent.path) :]
+    return int(rest.split("/", 1)[0]) if rest else parent.pk
 
 
 def _stats_by_child(
     *, user: User, parent: Unit, start: datetime.date, end: datetime.date, as_of: datetime.date
 ) -> dict[int | None, TaskStats]:
-    """Stats per child of ``parent`` (key ``parent.pk`` for the tasks the parent leads itself): one query."""
+    """Stats per child of ``parent`` (key ``parent.pk`` for the tasks the parent leads itself): one query grouped
+    by lead unit (a few hundred rows at most), folded into the children here."""
     qs = _period(tasks_visible_to(user).filter(lead_unit__path__startswith=parent.path), start, end, as_of)
-    rows = qs.annotate(child_id=_child_of(parent.pk)).values("child_id").annotate(**_state_counts())
-    return {(row["child_id"] or parent.pk): TaskStats.from_counts(dict(row)) for row in rows}
+    totals: dict[int, dict[str, int]] = {}
+    for (path,), counts in _counts_by_state(qs, "lead_unit__path").items():
+        bucket = totals.setdefault(_child_id(path, parent), dict.fromkeys(STATE_KEYS, 0))
+        for key in STATE_KEYS:
+            bucket[key] += counts[key]
+    return {child: TaskStats.from_counts(counts) for child, counts in totals.items()}
 
 
 def _visible_subtree(user: User, parent: Unit) -> list[Unit]:
@@ -197,42 +207,48 @@ class TrendPoint:
     stats: TaskStats
 
 
-def _trend(
-    *,
-    user: User,
-    unit_id: int | None,
-    start: datetime.date,
-    end: datetime.date,
-    as_of: datetime.date,
-    quarterly: bool,
-) -> list[TrendPoint]:
+def _regime_month_counts(
+    *, user: User, unit_id: int | None, start: datetime.date, end: datetime.date, as_of: datetime.date
+) -> dict[tuple[int, int], dict[str, int]]:
+    """Counts per reporting state of the period's tasks with a due date, per regime month (year, month) of their
+    due date: one query grouped by calendar month and the half of it (from the 15th a due date belongs to the
+    next regime month)."""
     qs = period_tasks(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of).filter(due_date__isnull=False)
-    # Grouped by calendar month and by the half of it: from the 15th a due date is in the next regime month.
-    rows = (
+    grouped = _counts_by_state(
         qs.annotate(
             y=ExtractYear("due_date"),
             m=ExtractMonth("due_date"),
             late=Case(When(due_date__day__gte=15, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        )
-        .values("y", "m", "late")
-        .annotate(**_state_counts())
+        ),
+        "y",
+        "m",
+        "late",
     )
     counts: dict[tuple[int, int], dict[str, int]] = {}
-    for raw in rows:
-        row: dict[str, Any] = dict(raw)
-        year, month = row["y"], row["m"]
-        if row["late"]:
+    for (year, month, late), by_state in grouped.items():
+        if late:
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        key = (year, (month - 1) // 3 + 1 if quarterly else month)
-        bucket = counts.setdefault(key, dict.fromkeys(STATE_KEYS, 0))
+        bucket = counts.setdefault((year, month), dict.fromkeys(STATE_KEYS, 0))
         for state in STATE_KEYS:
-            bucket[state] += row[state]
+            bucket[state] += by_state[state]
+    return counts
+
+
+def _points(
+    counts: dict[tuple[int, int], dict[str, int]], *, start: datetime.date, end: datetime.date, quarterly: bool
+) -> list[TrendPoint]:
+    """Every regime month or quarter of ``[start, end]`` (empty ones too) with its counts summed from ``counts``."""
     points = []
     day = start
     while day <= end:
         p_start, p_end = bounds(QUARTER if quarterly else MONTH, day)
         # A regime month or quarter ends on the 14th of its (last) month.
         year, number = p_end.year, (p_end.month - 1) // 3 + 1 if quarterly else p_end.month
+        months = [(year, number * 3 - 2), (year, number * 3 - 1), (year, number * 3)] if quarterly else [(year, number)]
+        total = dict.fromkeys(STATE_KEYS, 0)
+        for key in months:
+            for state, n in counts.get(key, {}).items():
+                total[state] += n
         points.append(
             TrendPoint(
                 year=year,
@@ -240,7 +256,7 @@ def _trend(
                 label=f"Q{number}/{year}" if quarterly else f"T{number}/{year}",
                 start=max(p_start, start),
                 end=min(p_end, end),
-                stats=TaskStats.from_counts(counts.get((year, number), {})),
+                stats=TaskStats.from_counts(total),
             )
         )
         day = p_end + datetime.timedelta(days=1)
@@ -252,14 +268,37 @@ def monthly_trend(
 ) -> list[TrendPoint]:
     """The period's tasks with a due date, per reporting-regime month of due date (15th of the previous month → 14th;
     every month of the period, empty ones too): one query grouped by year, month and half-month."""
-    return _trend(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of, quarterly=False)
+    counts = _regime_month_counts(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of)
+    return _points(counts, start=start, end=end, quarterly=False)
 
 
 def quarterly_trend(
     *, user: User, unit_id: int | None, start: datetime.date, end: datetime.date, as_of: datetime.date
 ) -> list[TrendPoint]:
     """As ``monthly_trend``, per reporting-regime quarter of due date (quarter I: 15/12 → 14/3; one query)."""
-    return _trend(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of, quarterly=True)
+    counts = _regime_month_counts(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of)
+    return _points(counts, start=start, end=end, quarterly=True)
+
+
+def trends(
+    *,
+    user: User,
+    unit_id: int | None,
+    month_start: datetime.date,
+    quarter_start: datetime.date,
+    end: datetime.date,
+    as_of: datetime.date,
+) -> tuple[list[TrendPoint], list[TrendPoint]]:
+    """``monthly_trend`` from ``month_start`` and ``quarterly_trend`` from ``quarter_start`` to ``end``, from one
+    query over the wider window (a regime month lies wholly inside one regime quarter, so the monthly counts
+    add up to the quarterly ones). Both windows must start on a regime month's first day, as the charts' do."""
+    counts = _regime_month_counts(
+        user=user, unit_id=unit_id, start=min(month_start, quarter_start), end=end, as_of=as_of
+    )
+    return (
+        _points(counts, start=month_start, end=end, quarterly=False),
+        _points(counts, start=quarter_start, end=end, quarterly=True),
+    )
 
 
 # --- overdue tasks --------------------------------------------------------------------------------------------------
@@ -268,8 +307,8 @@ def quarterly_trend(
 def overdue_queryset(*, user: User, unit_id: int | None, as_of: datetime.date) -> QuerySet[Task]:
     """Every visible task of the subtree open and past its deadline in force on ``as_of`` (whatever its due
     date), the most days late first."""
-    qs = with_reporting_state(_subtree(tasks_visible_to(user), unit_id), as_of)
-    qs = qs.filter(reporting_state=ReportingState.OPEN_OVERDUE)  # type: ignore[misc]  # an annotation
+    qs = _subtree(tasks_visible_to(user), unit_id).filter(reporting_prefilter([ReportingState.OPEN_OVERDUE], as_of))
+    qs = with_reporting_state(qs, as_of).filter(reporting_state=ReportingState.OPEN_OVERDUE)  # type: ignore[misc]  # an annotation
     return qs.select_related("lead_unit", "responsible_person").order_by("deadline_at", "due_date", "id")  # type: ignore[misc]  # an annotation
 
 

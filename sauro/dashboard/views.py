@@ -22,6 +22,7 @@ from sauro.dashboard import stats
 from sauro.dashboard.charts import Chart, bar_chart
 from sauro.dashboard.forms import DashboardForm
 from sauro.dashboard.periods import MONTH, QUARTER, Period, bounds, shifted
+from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.selectors import ObstacleFilters, obstacle_list
 from sauro.org.models import Unit
 from sauro.tasks.choices import OPEN_STATES, ReportingState
@@ -104,7 +105,9 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
     figures = stats.task_stats(user=user, unit_id=unit.pk, **span)
     links = {k: drill_url(k, period=period, unit_id=unit.pk) for k in ("total", *CARD_KEYS, "ongoing")}
     overdue = stats.overdue_tasks(user=user, unit_id=unit.pk, as_of=period.as_of, limit=OVERDUE_LIMIT)
-    obstacles = list(obstacle_list(user=user, filters=ObstacleFilters(unit_id=unit.pk))[:OBSTACLE_LIMIT])
+    obstacles = list(
+        obstacle_list(user=user, filters=ObstacleFilters(unit_id=unit.pk, state=ObstacleState.OPEN))[:OBSTACLE_LIMIT]
+    )
     cal = calendar.current_calendar()
     for obstacle in obstacles:
         obstacle.age_days = cal.working_days_between(obstacle.raised_on, today)  # type: ignore[attr-defined]
@@ -127,11 +130,15 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
             for k in ("total", *CARD_KEYS, "ongoing")
         }
         lines.append(LeagueLine(row=row, links=row_links))
-    month_start, month_end = _chart_window(period, MONTH, MONTHS_SHOWN)
-    quarter_start, quarter_end = _chart_window(period, QUARTER, QUARTERS_SHOWN)
-    months = stats.monthly_trend(user=user, unit_id=unit.pk, start=month_start, end=month_end, as_of=period.as_of)
-    quarters = stats.quarterly_trend(
-        user=user, unit_id=unit.pk, start=quarter_start, end=quarter_end, as_of=period.as_of
+    month_start, _end = _chart_window(period, MONTH, MONTHS_SHOWN)
+    quarter_start, _end = _chart_window(period, QUARTER, QUARTERS_SHOWN)
+    months, quarters = stats.trends(
+        user=user,
+        unit_id=unit.pk,
+        month_start=month_start,
+        quarter_start=quarter_start,
+        end=period.end,
+        as_of=period.as_of,
     )
     context.update(
         {

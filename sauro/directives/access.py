@@ -52,15 +52,27 @@ def visibility_rules() -> dict[str, VisibilityRule]:
     return dict(_rules)
 
 
+def _issued_by_visible_units(user: User) -> Q:
+    units = units_visible_to(user)
+    return Q(issuing_unit__in=units) | Q(issuing_unit__kind=UnitKind.STANDING, issuing_unit__parent__in=units)
+
+
 def directives_visible_to(user: User) -> QuerySet[Directive]:
     """Every directive the user may see; the one gate for pages, API and exports."""
     if not user.is_authenticated or not user.is_active:
         return Directive.objects.none()
-    units = units_visible_to(user)
-    visible = Q(issuing_unit__in=units) | Q(issuing_unit__kind=UnitKind.STANDING, issuing_unit__parent__in=units)
+    visible = _issued_by_visible_units(user)
     for rule in _rules.values():
         visible |= rule(user)
     return Directive.objects.filter(visible)
+
+
+def directives_issued_for(user: User) -> QuerySet[Directive]:
+    """The directives issued by the bodies the user sees: part of ``directives_visible_to`` without the other
+    apps' rules (e.g. a directive seen only through one of its tasks), for lists of choices that must stay cheap."""
+    if not user.is_authenticated or not user.is_active:
+        return Directive.objects.none()
+    return Directive.objects.filter(_issued_by_visible_units(user))
 
 
 def can_register_directives(user: User) -> bool:

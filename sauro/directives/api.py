@@ -114,7 +114,7 @@ class DirectiveOut(Schema):
         return {
             "id": d.pk,
             "kind": DirectiveKind(d.kind),
-            "kind_label": str(d.get_kind_display()),
+            "kind_label": d.kind_label,
             "number": d.number,
             "issuer_code": d.issuer_code,
             "symbol": d.symbol,

@@ -114,7 +114,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 class ParentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         summary = obj.summary if len(obj.summary) <= 90 else obj.summary[:89] + "…"
-        return f"{obj.get_kind_display()} {obj.symbol} ({obj.issued_on:%d/%m/%Y}) — {summary}"
+        return f"{obj.kind_label} {obj.symbol} ({obj.issued_on:%d/%m/%Y}) — {summary}"
 
 
 class DirectiveForm(forms.Form):

@@ -107,7 +107,16 @@ class Directive(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} số {self.symbol}"
+        return f"{self.kind_label} số {self.symbol}"
+
+    @property
+    def kind_label(self) -> str:
+        """ "Kết luận"…: ``get_kind_display`` without its cost (it hashes every choice on each call; lists call
+        this once per row)."""
+        try:
+            return str(DirectiveKind(self.kind).label)
+        except ValueError:
+            return self.kind
 
     @property
     def symbol(self) -> str:

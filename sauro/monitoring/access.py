@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sauro.accounts.models import User
 from sauro.monitoring.models import Obstacle
@@ -38,7 +38,9 @@ def obstacles_visible_to(user: User) -> QuerySet[Obstacle]:
         Q(pk__in=own) | Q(pk__in=Unit.objects.filter(pk__in=own, kind="standing").values("parent_id"))
     )
     addressed |= Q(waiting_on__in=units.values("pk")) | Q(decider_unit__in=units.values("pk"))
-    return Obstacle.objects.filter(Q(task__in=tasks_visible_to(user)) | addressed)
+    # EXISTS per obstacle (an index probe on its task), not IN over every visible task.
+    seen_task = Exists(tasks_visible_to(user).filter(pk=OuterRef("task_id")))
+    return Obstacle.objects.filter(Q(seen_task) | addressed)
 
 
 def decider_choices(task: Task) -> QuerySet[Unit]:

@@ -109,6 +109,8 @@ class Obstacle(models.Model):
         ordering = ["raised_at", "id"]
         indexes = [
             models.Index(fields=["state", "raised_on", "id"], name="obstacle_state_age"),
+            # The league table: obstacles answered in a period.
+            models.Index(fields=["state", "answered_on"], name="obstacle_state_answered"),
             models.Index(fields=["state", "response_due_on"], name="obstacle_state_due"),
             models.Index(fields=["waiting_on", "state"], name="obstacle_waiting_state"),
             models.Index(fields=["task", "state"], name="obstacle_task_state"),

@@ -25,6 +25,7 @@ import datetime
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, Q
 from docx import Document
@@ -118,6 +119,12 @@ class QuarterlyData:
     next_tasks: list[Task]
     obstacles: list[ObstacleRow]
     open_proposals: list[ObstacleRow] = field(default_factory=list)
+    # How many rows each list has in all: more than the list holds when ``collect`` was given a limit.
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, name: str) -> int:
+        """The number of rows of list ``name`` (``"overdue"`` …), however many were read."""
+        return self.counts.get(name, len(getattr(self, name)))
 
 
 # --- figures ---------------------------------------------------------------------------------------------------------
@@ -181,8 +188,21 @@ def _approved_products() -> Prefetch:
     )
 
 
-def collect(*, user: User, unit: Unit, quarter: str, as_of: datetime.date | None = None) -> QuarterlyData:
-    """Everything the report shows, read through the dashboard's statistics and the selectors' gates."""
+def collect(
+    *, user: User, unit: Unit, quarter: str, as_of: datetime.date | None = None, limit: int | None = None
+) -> QuarterlyData:
+    """Everything the report shows, read through the dashboard's statistics and the selectors' gates. With
+    ``limit``, each list holds its first ``limit`` rows only and ``QuarterlyData.count`` tells how many there are
+    (the .docx prints 30 of each; a whole city's quarter has tens of thousands)."""
+    counts: dict[str, int] = {}
+
+    def head(name: str, qs: Any, known: int | None = None) -> list[Any]:
+        if limit is None:
+            return list(qs)
+        rows = list(qs[:limit])
+        counts[name] = len(rows) if len(rows) < limit else (known if known is not None else qs.count())
+        return rows
+
     p = quarter_period(quarter)
     nxt = next_quarter(p)
     day = as_of or min(clock.today(), p.cutoff_end)
@@ -193,20 +213,24 @@ def collect(*, user: User, unit: Unit, quarter: str, as_of: datetime.date | None
         for u, s in task_stats_by_unit(parent_unit_id=unit.pk, **window)  # type: ignore[arg-type]
     ]
     tasks = period_tasks(unit_id=unit.pk, **window).select_related("lead_unit")  # type: ignore[arg-type]
-    done = list(
+    done = head(
+        "done_on_time",
         tasks.filter(reporting_state=ReportingState.DONE_ON_TIME)  # type: ignore[misc]  # an annotation
         .prefetch_related(_approved_products())
-        .order_by("completed_on", "id")
+        .order_by("completed_on", "id"),
+        stats.done_on_time,
     )
     overdue_qs = tasks.filter(reporting_state=ReportingState.OPEN_OVERDUE)  # type: ignore[misc]  # an annotation
-    overdue = list(overdue_qs.order_by("deadline_at", "due_date", "id"))  # type: ignore[misc]  # an annotation
+    overdue = head("overdue", overdue_qs.order_by("deadline_at", "due_date", "id"), stats.open_overdue)  # type: ignore[misc]
+    cal = calendar.current_calendar()  # once: each module-level call checks the override table again
     for t in overdue:
-        t.days_late = calendar.working_days_between(t.deadline_at, day)  # type: ignore[attr-defined]
-    next_tasks = list(
+        t.days_late = cal.working_days_between(t.deadline_at, day)
+    next_tasks = head(
+        "next_tasks",
         period_tasks(user=user, unit_id=unit.pk, start=nxt.cutoff_start, end=nxt.cutoff_end, as_of=day)
         .filter(reporting_state__in=[ReportingState.OPEN_ON_TIME, ReportingState.OPEN_OVERDUE])  # type: ignore[misc]
         .select_related("lead_unit")
-        .order_by("due_date", "id")
+        .order_by("due_date", "id"),
     )
     obstacle_qs = (
         obstacles_visible_to(user)
@@ -215,7 +239,13 @@ def collect(*, user: User, unit: Unit, quarter: str, as_of: datetime.date | None
         .select_related("task", "lead_unit", "decider_unit")
         .order_by("raised_on", "id")
     )
-    obstacles = [_obstacle_row(o, day) for o in obstacle_qs]
+    obstacles = [_obstacle_row(o, day) for o in head("obstacles", obstacle_qs)]
+    if limit is None:
+        open_proposals = [o for o in obstacles if o.state == ObstacleState.OPEN]
+    else:
+        open_proposals = [
+            _obstacle_row(o, day) for o in head("open_proposals", obstacle_qs.filter(state=ObstacleState.OPEN))
+        ]
     return QuarterlyData(
         unit=unit,
         period=p,
@@ -228,7 +258,8 @@ def collect(*, user: User, unit: Unit, quarter: str, as_of: datetime.date | None
         overdue=overdue,
         next_tasks=next_tasks,
         obstacles=obstacles,
-        open_proposals=[o for o in obstacles if o.state == ObstacleState.OPEN],
+        open_proposals=open_proposals,
+        counts=counts,
     )
 
 
@@ -470,19 +501,19 @@ def render_docx(data: QuarterlyData) -> bytes:
         _para(document, line)
     _data_table(document, SUMMARY_HEADERS, summary_rows(data), bold_rows=[len(data.by_unit)])
     _para(document, "")
-    _para(document, f"4. Một số kết quả nổi bật (nhiệm vụ hoàn thành đúng hạn, {len(data.done_on_time)} nhiệm vụ):")
+    _para(document, f"4. Một số kết quả nổi bật (nhiệm vụ hoàn thành đúng hạn, {data.count('done_on_time')} nhiệm vụ):")
     if not data.done_on_time:
         _para(document, "- Chưa có nhiệm vụ hoàn thành đúng hạn trong kỳ.")
     for t in data.done_on_time[:DOCX_LIST_LIMIT]:
         lead = t.lead_unit.name if t.lead_unit else ""
         when = f", hoàn thành ngày {fmt_day(t.completed_on)}" if t.completed_on else ""
         _para(document, f"- {t.title} ({lead}{when}). Sản phẩm: {product_of(t)}.")
-    if len(data.done_on_time) > DOCX_LIST_LIMIT:
-        _para(document, f"- … và {len(data.done_on_time) - DOCX_LIST_LIMIT} nhiệm vụ khác (xem Phụ lục).")
+    if data.count("done_on_time") > DOCX_LIST_LIMIT:
+        _para(document, f"- … và {data.count('done_on_time') - DOCX_LIST_LIMIT} nhiệm vụ khác (xem Phụ lục).")
 
     # II. Shortcomings
     _para(document, HEADINGS[1], bold=True)
-    _para(document, f"1. Nhiệm vụ chưa hoàn thành, đã quá hạn: {len(data.overdue)} nhiệm vụ.")
+    _para(document, f"1. Nhiệm vụ chưa hoàn thành, đã quá hạn: {data.count('overdue')} nhiệm vụ.")
     for t in data.overdue[:DOCX_LIST_LIMIT]:
         lead = t.lead_unit.name if t.lead_unit else ""
         _para(
@@ -490,9 +521,9 @@ def render_docx(data: QuarterlyData) -> bytes:
             f"- {t.title} ({lead}; hạn {fmt_day(t.deadline_at)}, {late_text(t.days_late)}; "  # type: ignore[attr-defined]
             f"tiến độ {t.progress}%).",
         )
-    if len(data.overdue) > DOCX_LIST_LIMIT:
-        _para(document, f"- … và {len(data.overdue) - DOCX_LIST_LIMIT} nhiệm vụ khác (xem Phụ lục).")
-    _para(document, f"2. Khó khăn, vướng mắc được báo cáo: {len(data.obstacles)} trường hợp.")
+    if data.count("overdue") > DOCX_LIST_LIMIT:
+        _para(document, f"- … và {data.count('overdue') - DOCX_LIST_LIMIT} nhiệm vụ khác (xem Phụ lục).")
+    _para(document, f"2. Khó khăn, vướng mắc được báo cáo: {data.count('obstacles')} trường hợp.")
     for o in data.obstacles[:DOCX_LIST_LIMIT]:
         status = f"đã trả lời: {o.answer}" if o.state == ObstacleState.ANSWERED else "chưa được trả lời"
         _para(
@@ -506,22 +537,24 @@ def render_docx(data: QuarterlyData) -> bytes:
     _para(
         document,
         f"Các nhiệm vụ có thời hạn trong quý {ROMAN[n.number]} năm {n.year} (từ ngày {fmt_day(n.cutoff_start)} "
-        f"đến ngày {fmt_day(n.cutoff_end)}): {len(data.next_tasks)} nhiệm vụ.",
+        f"đến ngày {fmt_day(n.cutoff_end)}): {data.count('next_tasks')} nhiệm vụ.",
     )
     for t in data.next_tasks[:DOCX_LIST_LIMIT]:
         lead = t.lead_unit.name if t.lead_unit else ""
         due = fmt_day(t.due_date) if t.due_date else ""
         _para(document, f"- {t.title} ({lead}; hạn {due}; sản phẩm: {t.product_description}).")
     if data.overdue:
-        _para(document, f"- Tập trung hoàn thành dứt điểm {len(data.overdue)} nhiệm vụ đã quá hạn nêu tại mục II.")
+        _para(document, f"- Tập trung hoàn thành dứt điểm {data.count('overdue')} nhiệm vụ đã quá hạn nêu tại mục II.")
 
     # IV. Recommendations
     _para(document, HEADINGS[3], bold=True)
     if not data.open_proposals:
         _para(document, "Không có kiến nghị, đề xuất đang chờ trả lời.")
-    for o in data.open_proposals:
+    for o in data.open_proposals[:DOCX_LIST_LIMIT]:
         to = f"gửi {o.decider}; " if o.decider else ""
         _para(document, f"- {clause(o.proposal)} ({to}nhiệm vụ “{o.task_title}” của {o.lead_unit}).")
+    if data.count("open_proposals") > DOCX_LIST_LIMIT:
+        _para(document, f"- … và {data.count('open_proposals') - DOCX_LIST_LIMIT} kiến nghị khác (xem Phụ lục).")
 
     # Closing: recipients left, signature right.
     _para(document, "")
@@ -687,6 +720,16 @@ def build_quarterly_report(
     ``(docx_bytes, xlsx_bytes)``. ``RegimeError`` (Vietnamese) for a bad quarter."""
     data = collect(user=user, unit=unit, quarter=quarter, as_of=as_of)
     return render_docx(data), render_xlsx(data)
+
+
+def quarterly_docx(*, user: User, unit: Unit, quarter: str, as_of: datetime.date | None = None) -> bytes:
+    """The report alone: reads the first rows of each list it prints, and the counts."""
+    return render_docx(collect(user=user, unit=unit, quarter=quarter, as_of=as_of, limit=DOCX_LIST_LIMIT))
+
+
+def quarterly_xlsx(*, user: User, unit: Unit, quarter: str, as_of: datetime.date | None = None) -> bytes:
+    """The appendix workbook alone: every row."""
+    return render_xlsx(collect(user=user, unit=unit, quarter=quarter, as_of=as_of))
 
 
 def report_filename(unit: Unit, quarter: str, extension: str) -> str:

@@ -24,7 +24,7 @@ from sauro.reports import selectors, services
 from sauro.reports.choices import ReportKind, Timeliness
 from sauro.reports.drafts import duty_draft_text
 from sauro.reports.forms import DutyFilterForm, QuarterlyForm, SubmitForm
-from sauro.reports.quarterly import build_quarterly_report, report_filename
+from sauro.reports.quarterly import quarterly_docx, quarterly_xlsx, report_filename
 from sauro.reports.regime import ReportPeriod, period, period_containing
 
 NAV_SECTION = "reports"
@@ -176,8 +176,10 @@ def quarterly_view(request: AuthenticatedRequest) -> HttpResponse:
         response.status_code = 400
         return response
     unit, quarter, fmt = form.cleaned_data["unit"], form.cleaned_data["quarter"], form.cleaned_data["format"]
-    docx_bytes, xlsx_bytes = build_quarterly_report(user=request.user, unit=unit, quarter=quarter)
-    body, content_type = (docx_bytes, DOCX_TYPE) if fmt == "docx" else (xlsx_bytes, XLSX_TYPE)
+    if fmt == "docx":
+        body, content_type = quarterly_docx(user=request.user, unit=unit, quarter=quarter), DOCX_TYPE
+    else:
+        body, content_type = quarterly_xlsx(user=request.user, unit=unit, quarter=quarter), XLSX_TYPE
     response = HttpResponse(body, content_type=content_type)
     filename = report_filename(unit, quarter, fmt)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

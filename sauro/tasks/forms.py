@@ -24,9 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import ServiceError
-from sauro.directives.access import directives_visible_to
+from sauro.common.widgets import FastSelect
+from sauro.directives.access import directives_issued_for, directives_visible_to
 from sauro.directives.models import Directive
-from sauro.org.access import people_visible_to
+from sauro.org.access import people_visible_to, user_scope
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Membership, Unit
 from sauro.org.selectors import unit_list
@@ -39,7 +40,7 @@ from sauro.tasks.choices import (
     TaskState,
 )
 from sauro.tasks.models import Task
-from sauro.tasks.selectors import TaskFilters, task_list
+from sauro.tasks.selectors import TaskFilters
 
 EVERYTHING = _("Tất cả")
 NONE_CHOSEN = _("— Chưa chọn —")
@@ -136,16 +137,19 @@ def unit_people(user: User, unit: Unit | None, *, heads_only: bool = False) -> l
     person (their role in the highest unit), heads first, in one query."""
     if unit is None:
         return []
+    where = Q(unit=unit, role__in=[Role.LEADER, Role.UNIT_HEAD]) if heads_only else Q(unit__path__startswith=unit.path)
+    return _working_people(user, where)
+
+
+def _working_people(user: User, where: Q) -> list[PersonChoice]:
     memberships = (
         Membership.objects.active_on(clock.today())
-        .filter(unit__path__startswith=unit.path, unit__valid_to__isnull=True, person__is_active=True)
+        .filter(where, unit__valid_to__isnull=True, person__is_active=True)
         .exclude(role__in=NON_WORKER_ROLES)
         .filter(person__in=people_visible_to(user))
         .select_related("person", "unit")
         .order_by("unit__depth", "unit__path", "role", "person__full_name")
     )
-    if heads_only:
-        memberships = memberships.filter(unit=unit, role__in=[Role.LEADER, Role.UNIT_HEAD])
     rank = {Role.LEADER: 0, Role.UNIT_HEAD: 1, Role.MONITOR: 2, Role.OFFICER: 3}
     seen: dict[int, tuple[int, int, PersonChoice]] = {}
     for order, m in enumerate(memberships):
@@ -189,7 +193,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
 class DirectiveChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         summary = obj.summary if len(obj.summary) <= 80 else obj.summary[:79] + "…"
-        return f"{obj.get_kind_display()} {obj.symbol} ({obj.issued_on:%d/%m/%Y}) — {summary}"
+        return f"{obj.kind_label} {obj.symbol} ({obj.issued_on:%d/%m/%Y}) — {summary}"
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -198,11 +202,14 @@ class PersonChoiceField(forms.ModelChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(queryset=User.objects.none(), **kwargs)
         self.labels: dict[int, str] = {}
+        self.accept_any = False
 
-    def set_people(self, people: Iterable[PersonChoice]) -> None:
+    def set_people(self, people: Iterable[PersonChoice], *, accept: QuerySet[User] | None = None) -> None:
+        """Offer ``people`` (in that order); accept only them, or anyone of ``accept`` when given."""
         people = list(people)
         self.labels = {p.person.pk: p.label for p in people}
-        self.queryset = User.objects.filter(pk__in=list(self.labels))
+        self.accept_any = accept is not None
+        self.queryset = accept if accept is not None else User.objects.filter(pk__in=list(self.labels))
         # Keep the prepared order (heads first) instead of the queryset's.
         self.choices = [("", self.empty_label or ""), *((p.person.pk, p.label) for p in people)]
 
@@ -213,7 +220,7 @@ class PersonChoiceField(forms.ModelChoiceField):
             key = int(value)
         except (TypeError, ValueError) as exc:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from exc
-        if key not in self.labels:
+        if key not in self.labels and not self.accept_any:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(key)
 
@@ -249,21 +256,47 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
     return value, pk
 
 
+FILTER_DIRECTIVE_CHOICES = 100
+
+
+def _raw_id(value: Any) -> int | None:
+    """A submitted id before the form cleans it (to prepare the choices); ``None`` when it is not one."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk < 2**63 else None
+
+
 class TaskFilterForm(forms.Form):
     """The list's filters, read from the query string: a filtered list is a link one can send to a colleague."""
 
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=200)
     unit = UnitChoiceField(
-        label=_("Đơn vị chủ trì"), queryset=Unit.objects.none(), required=False, empty_label=str(EVERYTHING)
+        label=_("Đơn vị chủ trì"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=str(EVERYTHING),
+        widget=FastSelect,
     )
     state = forms.ChoiceField(label=_("Trạng thái"), required=False)
     reporting = forms.ChoiceField(label=_("Tình hình thực hiện"), required=False)
     due_from = forms.DateField(label=_("Thời hạn từ ngày"), required=False, widget=DateInput())
     due_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
     directive = DirectiveChoiceField(
-        label=_("Văn bản chỉ đạo"), queryset=Directive.objects.none(), required=False, empty_label=str(EVERYTHING)
+        label=_("Văn bản chỉ đạo"),
+        queryset=Directive.objects.none(),
+        required=False,
+        empty_label=str(EVERYTHING),
+        widget=FastSelect,
     )
-    person = PersonChoiceField(label=_("Người chịu trách nhiệm"), required=False, empty_label=str(EVERYTHING))
+    person = PersonChoiceField(
+        label=_("Người chịu trách nhiệm"),
+        required=False,
+        widget=FastSelect,
+        empty_label=str(EVERYTHING),
+        help_text=_("Danh sách gồm người của đơn vị đang lọc; chọn đơn vị rồi bấm Lọc để chọn người của đơn vị khác."),
+    )
     mine = forms.BooleanField(label=_("Chỉ việc của tôi (chịu trách nhiệm hoặc được phân công)"), required=False)
     as_of = forms.DateField(
         label=_("Tình hình tính đến ngày"),
@@ -291,18 +324,41 @@ class TaskFilterForm(forms.Form):
             *ReportingState.choices,
             (COUNTED_FILTER, str(_("Có thời hạn (cả bốn tình trạng)"))),
         ]
-        self.fields["directive"].queryset = (  # type: ignore[attr-defined]
-            directives_visible_to(user).order_by("-issued_on", "-id")
-        )
-        responsible = task_list(user=user).order_by().values("responsible_person_id")
-        people = people_visible_to(user).filter(pk__in=responsible).order_by("full_name", "username")
-        choices = [PersonChoice(person=p, position="", unit_name="") for p in people]
-        cast(PersonChoiceField, self.fields["person"]).set_people(choices)
+        self._offer_directives(user)
+        self._offer_people(user)
         self.fields["sort"].choices = [(k, str(v[0])) for k, v in SORTS.items()]  # type: ignore[attr-defined]
         self.fields["q"].widget.attrs.update(
             {"placeholder": _("Tên, nội dung nhiệm vụ… có thể gõ không dấu"), "type": "search"}
         )
         mark_invalid(self)
+
+    # Ten years hold thousands of directives and people: the filter offers the most recent directives issued by the
+    # bodies the user sees and the people of the chosen unit (of the user's own units without one), yet accepts
+    # any directive or person the user may see (links carry them) and always lists the chosen one.
+    def _offer_directives(self, user: User) -> None:
+        field = cast(DirectiveChoiceField, self.fields["directive"])
+        visible = directives_visible_to(user)
+        field.queryset = visible
+        offered = list(directives_issued_for(user).order_by("-issued_on", "-id")[:FILTER_DIRECTIVE_CHOICES])
+        chosen = _raw_id(self.data.get("directive"))
+        if chosen is not None and chosen not in {d.pk for d in offered}:
+            offered[:0] = list(visible.filter(pk=chosen))
+        field.choices = [("", field.empty_label or ""), *((d.pk, field.label_from_instance(d)) for d in offered)]
+
+    def _offer_people(self, user: User) -> None:
+        field = cast(PersonChoiceField, self.fields["person"])
+        unit_id = _raw_id(self.data.get("unit"))
+        unit = active_units(user).filter(pk=unit_id).first() if unit_id is not None else None
+        if unit is not None:
+            people = unit_people(user, unit)
+        else:
+            people = _working_people(user, Q(unit_id__in=sorted(user_scope(user).unit_ids)))
+        chosen = _raw_id(self.data.get("person"))
+        if chosen is not None and chosen not in {p.person.pk for p in people}:
+            extra = people_visible_to(user).filter(pk=chosen).first()
+            if extra is not None:
+                people.insert(0, PersonChoice(person=extra, position="", unit_name=""))
+        field.set_people(people, accept=people_visible_to(user))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

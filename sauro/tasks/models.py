@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sauro.tasks.choices import (
     BUCK_PASSING_THRESHOLD,
+    OPEN_STATES,
     Classification,
     Confidence,
     EventKind,
@@ -29,6 +30,22 @@ if TYPE_CHECKING:
     from sauro.accounts.models import User
 
 USER = settings.AUTH_USER_MODEL
+# Columns read by the reporting state (tasks.selectors.reporting_state_expr) and the visibility gate
+# (tasks.access), carried in the due-date index so that period aggregates need not read the table.
+DUE_SCAN_COLUMNS = [
+    "state",
+    "issued_on",
+    "completed_on",
+    "cancelled_on",
+    "deadline",
+    "is_ongoing",
+    "lead_unit",
+    "owner_unit",
+    "classification",
+    "responsible_person",
+    "supervising_leader",
+    "created_by",
+]
 
 
 class Task(models.Model):
@@ -182,12 +199,21 @@ class Task(models.Model):
             models.Index(fields=["lead_unit", "state", "due_date"], name="task_lead_state_due"),
             models.Index(fields=["state", "due_date"], name="task_state_due"),
             models.Index(fields=["state", "deadline"], name="task_state_deadline"),
-            models.Index(fields=["due_date", "id"], name="task_due_id"),
+            # The list's order, and the dashboards' "due in the period" scans: PostgreSQL answers those from the
+            # index alone (the reporting state's and the visibility gate's columns are included).
+            models.Index(fields=["due_date", "id"], include=DUE_SCAN_COLUMNS, name="task_due_covering"),
+            # Open tasks by deadline: the overdue list and the overdue reminders stop after the rows they show.
+            models.Index(
+                fields=["deadline", "due_date", "id"], condition=Q(state__in=OPEN_STATES), name="task_open_deadline"
+            ),
             models.Index(fields=["directive", "state"], name="task_directive_state"),
             models.Index(fields=["responsible_person", "state"], name="task_person_state"),
             models.Index(fields=["owner_unit", "state"], name="task_owner_state"),
             models.Index(fields=["state", "state_since"], name="task_state_since"),
             models.Index(fields=["state", "last_update_on"], name="task_state_last_update"),
+            # "due in the period or ongoing" (dashboards): the ongoing few by an index of their own. PostgreSQL
+            # also has a trigram index on search_text (migration 0003, docs/performance.md).
+            models.Index(fields=["is_ongoing"], condition=Q(is_ongoing=True), name="task_ongoing"),
         ]
         constraints = [
             models.UniqueConstraint(

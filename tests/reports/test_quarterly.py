@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from sauro.dashboard.stats import task_stats, task_stats_by_unit
+from sauro.reports import quarterly
 from sauro.reports.quarterly import HEADINGS, PARTY, build_quarterly_report, fmt_rate
 from tests.reports.conftest import Quarter
 
@@ -232,3 +233,17 @@ def test_command_refuses_bad_input_in_vietnamese(org: Any, tmp_path: Any, args: 
     with pytest.raises(CommandError, match=message):
         call_command("report", "quarterly", *args, "--out", str(tmp_path / "r.docx"))
     assert not (tmp_path / "r.docx").exists()
+
+
+def test_docx_alone_reads_only_what_it_prints_and_says_the_same(
+    org: Any, quarter: Quarter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With one row printed per list, the report read with the limit (the page's .docx) is the report made from
+    # every row (the command's), word for word: the totals and the "… và N khác" lines come from counts.
+    monkeypatch.setattr(quarterly, "DOCX_LIST_LIMIT", 1)
+    limited = quarterly.quarterly_docx(user=org.leader, unit=org.city, quarter="2026Q1")
+    full, _xlsx = build_quarterly_report(user=org.leader, unit=org.city, quarter="2026Q1")
+    limited_text, full_text = texts(Document(io.BytesIO(limited))), texts(Document(io.BytesIO(full)))
+    assert limited_text == full_text
+    assert "1. Nhiệm vụ chưa hoàn thành, đã quá hạn: 2 nhiệm vụ." in limited_text
+    assert "- … và 1 nhiệm vụ khác (xem Phụ lục)." in limited_text

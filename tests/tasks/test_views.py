@@ -37,7 +37,7 @@ ClientFor = Callable[[User], Client]
 MakeDraft = Callable[..., Task]
 D = datetime.timedelta
 # Session, user, scope, the shell; then the page itself: a fixed number whatever the number of tasks.
-LIST_QUERIES = 17  # with the notification bell's count in the shell
+LIST_QUERIES = 18  # with the notification bell's count in the shell and the filtered unit (its people are offered)
 # The task page: 24, the notification bell's count, and monitoring's obstacles and progress updates.
 DETAIL_QUERIES = 28
 

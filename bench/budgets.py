@@ -1,0 +1,25 @@
+"""Every budget of the benchmark in one place: p95 latencies (milliseconds) per scenario, and worker memory.
+
+The same budgets apply to the full run (1,000,000 tasks) and to the quick run (100,000 tasks).
+"""
+
+from __future__ import annotations
+
+# p95 over the warm runs, in milliseconds, per scenario key (see ``bench.scenarios``). A scenario's page and its
+# API call have the same budget.
+P95_BUDGET_MS: dict[str, float] = {
+    "list_unit": 50,  # (1) one unit + state + due range, 50 rows
+    "list_all": 100,  # (2) all units + state + due range (a leader's view)
+    "search": 150,  # (3) diacritics-free text search over all units
+    "unit_counts": 50,  # (4) one unit's four-state counts
+    "city_dashboard": 300,  # (5) all units × state × due month + league table
+    "task_detail": 100,  # task detail
+    "city_report": 10_000,  # the quarterly report of the whole city (.docx)
+}
+
+# Resident memory of each web worker after the timed runs, in MB (VmRSS of /proc/<pid>/status).
+WORKER_RSS_BUDGET_MB = 300.0
+
+# Runs per scenario and kind (at least 30 for the acceptance), and untimed warm-up runs before them.
+DEFAULT_RUNS = 30
+DEFAULT_WARMUP = 3

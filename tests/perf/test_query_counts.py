@@ -1,0 +1,126 @@
+"""Query counts of every list page and list endpoint, pinned: the same for one bundle of rows and for three (see
+``conftest.World``), so an N+1 (a query per row) fails here.
+
+Each page is loaded once before counting (the session, the working-day calendar's cache), then counted with one
+bundle, grown to three bundles and counted again; the response must have grown too, else the rows are not shown
+and the count proves nothing. Pages run as the person who uses them, not as an administrator; the API is called with
+a Bearer token, as an integration does. The counts are the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.perf.conftest import World
+
+# (id, who, url, pinned count). ``{task}``, ``{program}``, ``{directive}``, ``{btc}``, ``{city}`` are the world's focus
+# rows. A full page's shell costs 8: session and user, the visibility scope, the header's membership and the bell's
+# unread count, the session saved (savepoint, update, release).
+PAGES: list[tuple[str, str, str, int]] = [
+    ("home", "btc_head", "/", 9),  # the shell and the person's roles
+    # The shell; the directive and unit filters' choices, the drafting-unit check, the page and the state counts.
+    ("tasks-list", "btc_head", "/nhiem-vu/", 15),
+    ("tasks-list-leader", "leader", "/nhiem-vu/", 14),  # one membership query fewer than a unit head
+    ("tasks-export", "btc_head", "/nhiem-vu/xuat-excel/", 10),  # no header; the form's choices and one query of rows
+    ("task-form", "monitor", "/nhiem-vu/tao-moi/", 15),  # the pickers: units, people, directives, parent tasks
+    ("lead-options", "monitor", "/nhiem-vu/lua-chon-theo-don-vi/?lead_unit={btc}", 14),  # a fragment: no header
+    ("tasks-mine", "btc_officer", "/nhiem-vu/cua-toi/", 13),  # open, finished and draft tasks: one query each
+    ("tasks-inbox-head", "btc_head", "/nhiem-vu/don-vi/", 14),  # three task lists and two request lists
+    ("tasks-inbox-authority", "leader", "/nhiem-vu/don-vi/", 14),
+    # The task's page: its panels, sub-tasks and roll-up, timeline, requests, submissions, obstacles, progress
+    # updates with their files, confidence ratings, and the pickers of the action forms.
+    ("task-detail", "btc_head", "/nhiem-vu/{task}/", 34),
+    ("directives-list", "btc_head", "/van-ban/", 9),
+    ("directive-detail", "leader", "/van-ban/{directive}/", 16),  # with the panel of its tasks and their roll-up
+    ("obstacles-leader", "leader", "/kho-khan-vuong-mac/", 13),  # counts, the page and its count, the calendar
+    ("obstacles-head", "btc_head", "/kho-khan-vuong-mac/?state=", 13),
+    ("notifications", "btc_head", "/thong-bao/", 9),
+    ("programs-list", "btc_head", "/chuong-trinh-cong-tac/", 12),
+    ("program-detail", "btc_head", "/chuong-trinh-cong-tac/{program}/", 11),
+    ("program-export", "btc_head", "/chuong-trinh-cong-tac/{program}/xuat-excel/", 8),
+    # The calendar's version is checked once per quarter offered by the quarterly-report form (9 queries).
+    ("reports-list", "leader", "/bao-cao/", 22),
+    # The same form's 9, and 5 more checks of the calendar (period arithmetic, days late), none per row.
+    # The .docx reads the first 30 rows of each list and its open proposals apart (+ a count per full list).
+    ("quarterly-docx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=docx", 33),
+    ("quarterly-xlsx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=xlsx", 32),
+    ("dashboard", "leader", "/tong-hop/", 29),  # figures, overdue list, obstacles, league table, trends
+    ("dashboard-unit", "btc_head", "/tong-hop/", 29),
+    ("dashboard-mine", "btc_officer", "/tong-hop/cua-toi/", 11),
+    ("audit-journal", "inspector", "/nhat-ky/", 9),  # the first page is full (50 entries) with one bundle already
+    ("unit-tree", "leader", "/to-chuc/", 9),  # the tree with member counts in one query
+    ("unit-detail", "btc_head", "/to-chuc/don-vi/{btc}/", 16),  # ancestors, children, names, members, former members
+]
+
+# An API call costs the token's lookup (with its user) and, for most, the caller's visibility scope.
+ENDPOINTS: list[tuple[str, str, str, int]] = [
+    ("tokens", "btc_head", "/api/v1/auth/tokens", 2),
+    ("me", "btc_head", "/api/v1/me", 4),
+    ("units", "btc_head", "/api/v1/units", 3),
+    ("units-leader", "leader", "/api/v1/units", 3),
+    ("people", "leader", "/api/v1/people", 3),
+    ("people-of-unit", "btc_head", "/api/v1/people?unit_id={btc}", 4),
+    ("directives", "btc_head", "/api/v1/directives", 3),
+    ("tasks", "btc_head", "/api/v1/tasks", 5),  # the page, its coordinating units and officers prefetched
+    ("task-detail", "btc_head", "/api/v1/tasks/{task}", 6),
+    ("task-events", "btc_head", "/api/v1/tasks/{task}/events", 4),
+    ("task-extension-requests", "btc_head", "/api/v1/tasks/{task}/extension-requests", 4),
+    ("task-reassignment-requests", "btc_head", "/api/v1/tasks/{task}/reassignment-requests", 4),
+    ("task-obstacles", "btc_head", "/api/v1/tasks/{task}/obstacles", 5),  # and the calendar's version
+    ("task-progress", "btc_head", "/api/v1/tasks/{task}/progress", 5),  # and the files, prefetched
+    ("task-confidence", "btc_head", "/api/v1/tasks/{task}/confidence", 4),
+    ("obstacles", "leader", "/api/v1/obstacles", 4),
+    ("notifications", "btc_head", "/api/v1/notifications", 2),  # one's own rows: no scope needed
+    ("programs", "btc_head", "/api/v1/programs", 3),
+    ("program-detail", "btc_head", "/api/v1/programs/{program}", 4),
+    ("stats", "leader", "/api/v1/stats/tasks", 3),
+]
+
+# Responses that do not list the world's rows (so cannot grow with them).
+NOT_GROWING = {"/", "/api/v1/me", "/api/v1/stats/tasks", "/api/v1/tasks/{task}"}
+
+
+def _url(world: World, template: str) -> str:
+    assert world.task is not None and world.directive is not None
+    return template.format(
+        task=world.task.pk,
+        program=world.program.pk,
+        directive=world.directive.pk,
+        btc=world.org.btc.pk,
+        city=world.org.city.pk,
+    )
+
+
+def _get(client: Client, url: str) -> tuple[int, int]:
+    """The number of queries of a GET and the length of its response."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries), len(response.content)
+
+
+def _check(world: World, client: Client, template: str, expected: int) -> None:
+    world.grow(1)
+    url = _url(world, template)
+    client.get(url)  # warm: the session, the calendar's cache
+    few, few_size = _get(client, url)
+    world.grow(2)
+    many, many_size = _get(client, url)
+    assert (few, many) == (expected, expected)
+    if template not in NOT_GROWING:
+        assert many_size > few_size, "the response does not show the added rows: the count proves nothing"
+
+
+@pytest.mark.parametrize(("who", "url", "expected"), [p[1:] for p in PAGES], ids=[p[0] for p in PAGES])
+def test_page_query_count_is_pinned(world: World, client_for: Any, who: str, url: str, expected: int) -> None:
+    _check(world, client_for(getattr(world.org, who)), url, expected)
+
+
+@pytest.mark.parametrize(("who", "url", "expected"), [e[1:] for e in ENDPOINTS], ids=[e[0] for e in ENDPOINTS])
+def test_endpoint_query_count_is_pinned(world: World, who: str, url: str, expected: int) -> None:
+    _check(world, world.api_client(getattr(world.org, who)), url, expected)
