@@ -39,7 +39,7 @@ from ninja.params.functions import Query as QueryParam
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from sauro.accounts.models import User
 from sauro.accounts.services import api_token_authenticate, token_digest
@@ -109,7 +109,19 @@ _PYDANTIC_FALLBACK = _("Giá trị không hợp lệ.")
 
 # Database ids are positive 64-bit integers; bounding them keeps absurd numbers a 422, not a database overflow.
 MAX_DB_ID = 2**63 - 1
-ApiId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
+MSG_NOT_WHOLE = _("Phải là một số nguyên.")
+
+
+def _whole_number(value: Any) -> Any:
+    """Refuse "12.0" or "1e3" written in a URL for an id: pydantic would read them as 12 and 1000. (In a JSON
+    body 12.0 is an integer to JSON Schema, and pydantic takes it as 12.)"""
+    if isinstance(value, str) and not value.strip().lstrip("+-").isdigit():
+        raise ValueError(str(MSG_NOT_WHOLE))
+    return value
+
+
+# The bounds first, so that the OpenAPI schema still says "minimum 1" (a validator first hides them).
+ApiId = Annotated[int, Field(ge=1, le=MAX_DB_ID), BeforeValidator(_whole_number)]
 # Text that reaches the database must not contain NUL: PostgreSQL refuses it outright.
 NO_NUL_PATTERN = r"^[^\x00]*$"
 

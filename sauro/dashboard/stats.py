@@ -33,8 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Count, IntegerField, Q, QuerySet
 
 from sauro.accounts.models import User
 from sauro.common import calendar
@@ -42,6 +41,7 @@ from sauro.dashboard.periods import MONTH, QUARTER, bounds
 from sauro.monitoring.access import obstacles_visible_to
 from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.discipline import UnitDiscipline, update_discipline
+from sauro.org.access import unit_paths
 from sauro.org.models import Unit
 from sauro.tasks.access import tasks_visible_to
 from sauro.tasks.choices import ReportingState
@@ -55,6 +55,8 @@ DUE_STATES = (
     ReportingState.OPEN_OVERDUE,
 )
 STATE_KEYS = ("done_on_time", "done_late", "open_on_time", "open_overdue", "ongoing")
+# A regime month runs from the 15th of the previous calendar month to the 14th (PRODUCT §8).
+REGIME_MONTH_FIRST_DAY = 15
 
 
 @dataclass
@@ -102,21 +104,50 @@ def _counts_by_state(qs: QuerySet[Task], *keys: str) -> dict[tuple[Any, ...], di
     return out
 
 
-def _subtree(qs: QuerySet[Task], unit_id: int | None) -> QuerySet[Task]:
-    """Tasks led by ``unit_id`` or a unit below it; the unit's path is read inside the same query."""
+def _period_counts(
+    qs: QuerySet[Task], start: datetime.date, end: datetime.date, as_of: datetime.date, *keys: str
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    """``_counts_by_state`` of ``_period(qs, …)``, as two disjoint grouped queries added up: the tasks due in the
+    period (a range of the due-date index, read without the table) and the ongoing tasks due outside it (their
+    own small index). One query with "due in the period OR ongoing" would read the table row by row."""
+    due = Q(due_date__gte=start, due_date__lte=end)
+    out = _counts_by_state(_period(qs, start, end, as_of, ongoing=False), *keys)
+    ongoing = with_reporting_state(
+        qs.filter(issued_on__isnull=False, issued_on__lte=as_of, is_ongoing=True).exclude(due), as_of
+    ).filter(reporting_state__isnull=False)  # type: ignore[misc]  # an annotation
+    for key, counts in _counts_by_state(ongoing.order_by(), *keys).items():
+        bucket = out.setdefault(key, dict.fromkeys(STATE_KEYS, 0))
+        for state in STATE_KEYS:
+            bucket[state] += counts[state]
+    return out
+
+
+def _subtree(qs: QuerySet[Task], user: User, unit_id: int | None) -> QuerySet[Task]:
+    """Tasks led by ``unit_id`` or a unit below it. The units (a few hundred rows) are read first and the subtree
+    given as a list of ids: with the path only known at run time the planner guesses "one unit" and loops over
+    the units, scanning the period once for each. A subtree holding every unit (the city) filters nothing but the
+    lead unit's presence, so the due-date index alone can answer. The units are read once per request
+    (``org.access.unit_paths``)."""
     if unit_id is None:
         return qs
-    # The subtree's unit ids (a few hundred at most) read first and given as a list: with the path only known at
-    # run time the planner guesses "one unit" and loops over the units, scanning the period once for each.
-    path = Subquery(Unit.objects.filter(pk=unit_id).values("path")[:1], output_field=CharField())
-    ids = list(Unit.objects.filter(path__startswith=path).values_list("pk", flat=True))
+    paths = unit_paths(user)
+    path = paths.get(unit_id)
+    if path is None:
+        return qs.none()
+    ids = [pk for pk, p in paths.items() if p.startswith(path)]
+    if len(ids) == len(paths):
+        return qs.filter(lead_unit__isnull=False)
     return qs.filter(lead_unit_id__in=ids)
 
 
-def _period(qs: QuerySet[Task], start: datetime.date, end: datetime.date, as_of: datetime.date) -> QuerySet[Task]:
-    qs = qs.filter(issued_on__isnull=False, issued_on__lte=as_of).filter(
-        Q(due_date__gte=start, due_date__lte=end) | Q(is_ongoing=True)
-    )
+def _period(
+    qs: QuerySet[Task], start: datetime.date, end: datetime.date, as_of: datetime.date, *, ongoing: bool = True
+) -> QuerySet[Task]:
+    """``ongoing=False``: the tasks due in the period only (then one range of the due-date index, which PostgreSQL
+    reads without the table: "due in the period OR ongoing" needs two indexes and the table)."""
+    qs = qs.filter(issued_on__isnull=False, issued_on__lte=as_of)
+    due = Q(due_date__gte=start, due_date__lte=end)
+    qs = qs.filter(due | Q(is_ongoing=True) if ongoing else due)
     qs = with_reporting_state(qs, as_of)
     return qs.filter(reporting_state__isnull=False).order_by()  # type: ignore[misc]  # an annotation
 
@@ -126,15 +157,15 @@ def period_tasks(
 ) -> QuerySet[Task]:
     """The tasks counted for the period (see the module docstring), annotated with ``reporting_state`` and
     ``deadline_at`` as of ``as_of``. Unordered."""
-    return _period(_subtree(tasks_visible_to(user), unit_id), start, end, as_of)
+    return _period(_subtree(tasks_visible_to(user), user, unit_id), start, end, as_of)
 
 
 def task_stats(
     *, user: User, unit_id: int | None, start: datetime.date, end: datetime.date, as_of: datetime.date
 ) -> TaskStats:
-    """The counts and rates of the period's tasks: one aggregate query."""
-    qs = period_tasks(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of)
-    return TaskStats.from_counts(_counts_by_state(qs).get((), {}))
+    """The counts and rates of the period's tasks: two grouped queries (``_period_counts``)."""
+    qs = _subtree(tasks_visible_to(user), user, unit_id)
+    return TaskStats.from_counts(_period_counts(qs, start, end, as_of).get((), {}))
 
 
 def _child_id(path: str, parent: Unit) -> int:
@@ -149,10 +180,11 @@ def _stats_by_child(
 ) -> dict[int | None, TaskStats]:
     """Stats per child of ``parent`` (key ``parent.pk`` for the tasks the parent leads itself): one query grouped
     by lead unit (a few hundred rows at most), folded into the children here."""
-    qs = _period(tasks_visible_to(user).filter(lead_unit__path__startswith=parent.path), start, end, as_of)
+    paths = unit_paths(user)
+    qs = _subtree(tasks_visible_to(user), user, parent.pk)
     totals: dict[int, dict[str, int]] = {}
-    for (path,), counts in _counts_by_state(qs, "lead_unit__path").items():
-        bucket = totals.setdefault(_child_id(path, parent), dict.fromkeys(STATE_KEYS, 0))
+    for (lead_id,), counts in _period_counts(qs, start, end, as_of, "lead_unit_id").items():
+        bucket = totals.setdefault(_child_id(paths[lead_id], parent), dict.fromkeys(STATE_KEYS, 0))
         for key in STATE_KEYS:
             bucket[key] += counts[key]
     return {child: TaskStats.from_counts(counts) for child, counts in totals.items()}
@@ -211,22 +243,14 @@ def _regime_month_counts(
     *, user: User, unit_id: int | None, start: datetime.date, end: datetime.date, as_of: datetime.date
 ) -> dict[tuple[int, int], dict[str, int]]:
     """Counts per reporting state of the period's tasks with a due date, per regime month (year, month) of their
-    due date: one query grouped by calendar month and the half of it (from the 15th a due date belongs to the
-    next regime month)."""
-    qs = period_tasks(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of).filter(due_date__isnull=False)
-    grouped = _counts_by_state(
-        qs.annotate(
-            y=ExtractYear("due_date"),
-            m=ExtractMonth("due_date"),
-            late=Case(When(due_date__day__gte=15, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        ),
-        "y",
-        "m",
-        "late",
-    )
+    due date: one grouped query."""
+    qs = _period(_subtree(tasks_visible_to(user), user, unit_id), start, end, as_of, ongoing=False)
+    # Grouped by due date (a few hundred days, in the due-date index's order); the regime month of each day is
+    # worked out here: from the 15th a due date belongs to the next regime month.
     counts: dict[tuple[int, int], dict[str, int]] = {}
-    for (year, month, late), by_state in grouped.items():
-        if late:
+    for (due,), by_state in _counts_by_state(qs, "due_date").items():
+        year, month = due.year, due.month
+        if due.day >= REGIME_MONTH_FIRST_DAY:
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         bucket = counts.setdefault((year, month), dict.fromkeys(STATE_KEYS, 0))
         for state in STATE_KEYS:
@@ -307,7 +331,8 @@ def trends(
 def overdue_queryset(*, user: User, unit_id: int | None, as_of: datetime.date) -> QuerySet[Task]:
     """Every visible task of the subtree open and past its deadline in force on ``as_of`` (whatever its due
     date), the most days late first."""
-    qs = _subtree(tasks_visible_to(user), unit_id).filter(reporting_prefilter([ReportingState.OPEN_OVERDUE], as_of))
+    qs = _subtree(tasks_visible_to(user), user, unit_id)
+    qs = qs.filter(reporting_prefilter([ReportingState.OPEN_OVERDUE], as_of))
     qs = with_reporting_state(qs, as_of).filter(reporting_state=ReportingState.OPEN_OVERDUE)  # type: ignore[misc]  # an annotation
     return qs.select_related("lead_unit", "responsible_person").order_by("deadline_at", "due_date", "id")  # type: ignore[misc]  # an annotation
 
@@ -455,12 +480,16 @@ def league_table(
         .values_list("lead_unit_id", "raised_on", "answered_on")
     )
     cal = calendar.current_calendar()
+    spans: dict[tuple[datetime.date, datetime.date], int] = {}  # thousands of obstacles, far fewer date pairs
     for lead_id, raised, answered in obstacles:
         owner = owner_of.get(lead_id)
         if owner is None:
             continue
         until = answered if answered is not None and answered <= as_of else as_of
-        obstacle_days.setdefault(owner, []).append(max(cal.working_days_between(raised, until), 0))
+        days = spans.get((raised, until))
+        if days is None:
+            days = spans[(raised, until)] = max(cal.working_days_between(raised, until), 0)
+        obstacle_days.setdefault(owner, []).append(days)
 
     def row(unit: Unit, is_parent: bool = False) -> LeagueRow:
         owed = discipline.get(unit.pk, [])

@@ -91,6 +91,25 @@ def user_scope(user: User) -> Scope:
     return scope
 
 
+_PATHS_ATTR = "_sauro_unit_paths"
+
+
+def unit_paths(user: User) -> dict[int, str]:
+    """Every unit's materialised path by id (a few hundred rows), read once per request and kept on the user
+    object like the scope: gates and aggregates turn path prefixes into lists of ids with it, which the planner
+    can count, instead of joins on the unit table."""
+    cached: dict[int, str] | None = getattr(user, _PATHS_ATTR, None)
+    if cached is None:
+        cached = dict(Unit.objects.values_list("pk", "path"))
+        setattr(user, _PATHS_ATTR, cached)
+    return cached
+
+
+def ids_under(paths: dict[int, str], prefixes: tuple[str, ...] | list[str]) -> list[int]:
+    """The ids of the units whose path starts with one of ``prefixes``, in id order."""
+    return sorted(pk for pk, path in paths.items() if path.startswith(tuple(prefixes)))
+
+
 def _unit_filter(scope: Scope, prefix: str = "") -> Q:
     q = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
     for p in scope.subtree_paths:

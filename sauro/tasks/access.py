@@ -18,18 +18,11 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sauro.accounts.models import User
-from sauro.org.access import user_scope
+from sauro.org.access import ids_under, unit_paths, user_scope
 from sauro.org.choices import Role
 from sauro.org.models import Membership, Unit
 from sauro.tasks.choices import Classification, TaskState
 from sauro.tasks.models import Task
-
-
-def _in_paths(field: str, paths: tuple[str, ...]) -> Q:
-    q = Q(pk__in=[])
-    for p in paths:
-        q |= Q(**{f"{field}__path__startswith": p})
-    return q
 
 
 def _exists(qs: QuerySet[Any]) -> Q:
@@ -41,23 +34,35 @@ def tasks_visible_to(user: User) -> QuerySet[Task]:
     if not user.is_authenticated or not user.is_active:
         return Task.objects.none()
     scope = user_scope(user)
-    named = Q(responsible_person=user) | Q(supervising_leader=user)
-    named |= _exists(Task.officers.through.objects.filter(task_id=OuterRef("pk"), user_id=user.pk))
-    # A draft is the drafting unit's working copy: the people it names see it once it is issued.
-    named = (named & ~Q(state=TaskState.DRAFT)) | Q(created_by=user)
-    unit_paths = scope.unit_paths
-    wide = _in_paths("owner_unit", scope.committee_paths)
-    issued = ~Q(state=TaskState.DRAFT)
-    by_unit = issued & (
-        _in_paths("lead_unit", unit_paths)
-        | _in_paths("authority_unit", unit_paths)
-        | Exists(
-            Task.coordinating_units.through.objects.filter(task_id=OuterRef("pk")).filter(_in_paths("unit", unit_paths))
+    # Subtrees as lists of unit ids (a few hundred at most): no join on the unit table per task, and a committee
+    # that holds every unit (the usual case) is no condition at all.
+    paths = unit_paths(user)
+    wide_ids = ids_under(paths, scope.committee_paths) if scope.committee_paths else []
+    if wide_ids and len(wide_ids) == len(paths):
+        visible = Q()
+    else:
+        named = Q(responsible_person=user) | Q(supervising_leader=user)
+        named |= _exists(Task.officers.through.objects.filter(task_id=OuterRef("pk"), user_id=user.pk))
+        # A draft is the drafting unit's working copy: the people it names see it once it is issued.
+        named = (named & ~Q(state=TaskState.DRAFT)) | Q(created_by=user)
+        unit_ids = ids_under(paths, scope.unit_paths) if scope.unit_paths else []
+        issued = ~Q(state=TaskState.DRAFT)
+        by_unit = issued & (
+            Q(lead_unit_id__in=unit_ids)
+            | Q(authority_unit_id__in=unit_ids)
+            | _exists(Task.coordinating_units.through.objects.filter(task_id=OuterRef("pk"), unit_id__in=unit_ids))
         )
+        own_drafts = Q(state=TaskState.DRAFT, owner_unit_id__in=sorted(scope.unit_ids))
+        visible = Q(owner_unit_id__in=wide_ids) | by_unit | own_drafts | named
+    named_secret = (Q(responsible_person=user) | Q(supervising_leader=user)) & ~Q(state=TaskState.DRAFT)
+    named_secret |= _exists(Task.officers.through.objects.filter(task_id=OuterRef("pk"), user_id=user.pk)) & ~Q(
+        state=TaskState.DRAFT
     )
-    own_drafts = Q(state=TaskState.DRAFT, owner_unit_id__in=sorted(scope.unit_ids))
-    visible = wide | by_unit | own_drafts | named
-    secret_ok = named | _exists(Task.cleared_people.through.objects.filter(task_id=OuterRef("pk"), user_id=user.pk))
+    secret_ok = (
+        named_secret
+        | Q(created_by=user)
+        | _exists(Task.cleared_people.through.objects.filter(task_id=OuterRef("pk"), user_id=user.pk))
+    )
     return Task.objects.filter(visible).filter(Q(classification=Classification.NORMAL) | secret_ok)
 
 

@@ -138,17 +138,21 @@ def unit_people(user: User, unit: Unit | None, *, heads_only: bool = False) -> l
     if unit is None:
         return []
     where = Q(unit=unit, role__in=[Role.LEADER, Role.UNIT_HEAD]) if heads_only else Q(unit__path__startswith=unit.path)
-    return _working_people(user, where)
+    # The people of a unit inside a subtree the user sees whole are all visible (org.access): no gate to apply.
+    inside = unit.path.startswith(user_scope(user).subtree_paths) if user_scope(user).subtree_paths else False
+    return _working_people(user, where, gated=not inside)
 
 
-def _working_people(user: User, where: Q) -> list[PersonChoice]:
+def _working_people(user: User, where: Q, *, gated: bool = True) -> list[PersonChoice]:
     memberships = (
         Membership.objects.active_on(clock.today())
         .filter(where, unit__valid_to__isnull=True, person__is_active=True)
         .exclude(role__in=NON_WORKER_ROLES)
-        .filter(person__in=people_visible_to(user))
-        .select_related("person", "unit")
-        .order_by("unit__depth", "unit__path", "role", "person__full_name")
+    )
+    if gated:
+        memberships = memberships.filter(person__in=people_visible_to(user))
+    memberships = memberships.select_related("person", "unit").order_by(
+        "unit__depth", "unit__path", "role", "person__full_name"
     )
     rank = {Role.LEADER: 0, Role.UNIT_HEAD: 1, Role.MONITOR: 2, Role.OFFICER: 3}
     seen: dict[int, tuple[int, int, PersonChoice]] = {}
@@ -256,7 +260,9 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
     return value, pk
 
 
-FILTER_DIRECTIVE_CHOICES = 100
+FILTER_DIRECTIVE_CHOICES = 100  # the most recent …
+FILTER_DIRECTIVE_DAYS = 730  # … of the last two years
+DIRECTIVE_LABEL_FIELDS = ("id", "kind", "number", "issuer_code", "issued_on", "summary")
 
 
 def _raw_id(value: Any) -> int | None:
@@ -337,12 +343,14 @@ class TaskFilterForm(forms.Form):
     # any directive or person the user may see (links carry them) and always lists the chosen one.
     def _offer_directives(self, user: User) -> None:
         field = cast(DirectiveChoiceField, self.fields["directive"])
-        visible = directives_visible_to(user)
-        field.queryset = visible
-        offered = list(directives_issued_for(user).order_by("-issued_on", "-id")[:FILTER_DIRECTIVE_CHOICES])
         chosen = _raw_id(self.data.get("directive"))
+        # The gate is built (and checked) only when a directive was submitted.
+        field.queryset = directives_visible_to(user) if self.data.get("directive") else Directive.objects.none()
+        since = clock.today() - datetime.timedelta(days=FILTER_DIRECTIVE_DAYS)
+        recent = directives_issued_for(user).filter(issued_on__gte=since).order_by("-issued_on", "-id")
+        offered = list(recent.only(*DIRECTIVE_LABEL_FIELDS)[:FILTER_DIRECTIVE_CHOICES])
         if chosen is not None and chosen not in {d.pk for d in offered}:
-            offered[:0] = list(visible.filter(pk=chosen))
+            offered[:0] = list(field.queryset.filter(pk=chosen))
         field.choices = [("", field.empty_label or ""), *((d.pk, field.label_from_instance(d)) for d in offered)]
 
     def _offer_people(self, user: User) -> None:
@@ -352,7 +360,8 @@ class TaskFilterForm(forms.Form):
         if unit is not None:
             people = unit_people(user, unit)
         else:
-            people = _working_people(user, Q(unit_id__in=sorted(user_scope(user).unit_ids)))
+            # The user's own units: their members are visible to them.
+            people = _working_people(user, Q(unit_id__in=sorted(user_scope(user).unit_ids)), gated=False)
         chosen = _raw_id(self.data.get("person"))
         if chosen is not None and chosen not in {p.person.pk for p in people}:
             extra = people_visible_to(user).filter(pk=chosen).first()

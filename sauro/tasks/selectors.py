@@ -36,7 +36,7 @@ from django.http import Http404
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.text import fold
-from sauro.org.models import Unit
+from sauro.org.access import ids_under, unit_paths
 from sauro.tasks.access import tasks_visible_to
 from sauro.tasks.choices import OPEN_STATES, ReportingState, RequestState, TaskState
 from sauro.tasks.models import ExtensionRequest, Task, TaskEvent
@@ -47,8 +47,10 @@ if TYPE_CHECKING:
 ERR_TASK_NOT_FOUND = "Không tìm thấy nhiệm vụ."
 
 
-def deadline_in_force(as_of: datetime.date) -> Coalesce | F:
-    """The deadline in force on ``as_of``: today's is the stored one; a past day looks at extension history."""
+def deadline_in_force(as_of: datetime.date) -> Case | F:
+    """The deadline in force on ``as_of``: today's is the stored one; a past day looks at extension history —
+    only for the tasks ever extended (``extension_count`` goes up with each approved extension, in the same
+    transaction): the others' is their original deadline, without a look-up per row."""
     if as_of >= clock.today():
         return F("deadline")
     granted = (
@@ -58,7 +60,11 @@ def deadline_in_force(as_of: datetime.date) -> Coalesce | F:
         .order_by("-decided_on", "-id")
         .values("new_deadline")[:1]
     )
-    return Coalesce(Subquery(granted, output_field=DateField()), F("original_deadline"), output_field=DateField())
+    return Case(
+        When(extension_count=0, then=F("original_deadline")),
+        default=Coalesce(Subquery(granted, output_field=DateField()), F("original_deadline")),
+        output_field=DateField(),
+    )
 
 
 def reporting_state_expr(as_of: datetime.date) -> Case:
@@ -140,8 +146,10 @@ def task_list(*, user: User, filters: TaskFilters | None = None, sort: str = DEF
         for word in fold(f.q).split()[:8]:
             qs = qs.filter(search_text__contains=word)
     if f.unit_id is not None:
-        unit = Unit.objects.filter(pk=f.unit_id).only("path").first()
-        qs = qs.filter(lead_unit__path__startswith=unit.path) if unit else qs.none()
+        # The subtree as a list of unit ids (the units are read once per request): no join on the unit table.
+        paths = unit_paths(user)
+        path = paths.get(f.unit_id)
+        qs = qs.filter(lead_unit_id__in=ids_under(paths, [path])) if path else qs.none()
     if f.lead_unit_id is not None:
         qs = qs.filter(lead_unit_id=f.lead_unit_id)
     if f.states:

@@ -136,13 +136,14 @@ def test_list_page_query_count_is_pinned(
     client = client_for(org.btc_head)
     make()
     client.get(reverse("directives:list"))
-    # Session, user, scope, the page (one query, units gate as a subquery), the header's membership, the
-    # notification bell's count, and the session saved again (savepoint, update, release) — the same for 1 or 21 rows.
-    with django_assert_num_queries(9):
+    # Session, user, scope, every unit's path (the tasks rule of the gate), the page (one query, units gate as a
+    # subquery), the header's membership, the notification bell's count, and the session saved again (savepoint,
+    # update, release) — the same for 1 or 21 rows.
+    with django_assert_num_queries(10):
         client.get(reverse("directives:list"))
     for i in range(20):
         make(summary=f"Kết luận {i}")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         page = html(client, reverse("directives:list"))
     assert page.count("-KL/TU</a>") == 21
 
@@ -214,14 +215,14 @@ def test_detail_query_count_is_pinned(
     directive = make(parent_id=program.pk)
     client = client_for(org.leader)
     client.get(reverse("directives:detail", args=[directive.pk]))
-    # Session, user, scope; the directive; one step up the tree per level above it (here one) and the visible
-    # ancestors; children; attachments; the header's membership; the notification bell's count; the session saved
-    # (savepoint, update, release).
-    with django_assert_num_queries(13):
+    # Session, user, scope, every unit's path; the directive; one step up the tree per level above it (here one)
+    # and the visible ancestors; children; attachments; the header's membership; the notification bell's count;
+    # the session saved (savepoint, update, release).
+    with django_assert_num_queries(14):
         html(client, reverse("directives:detail", args=[directive.pk]))
     for i in range(5):
         make(kind="KH", summary=f"Kế hoạch {i}", parent_id=directive.pk)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         page = html(client, reverse("directives:detail", args=[directive.pk]))
     assert page.count("Kế hoạch ") >= 5
 

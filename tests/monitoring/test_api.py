@@ -250,14 +250,14 @@ def test_the_obstacle_list_runs_a_fixed_number_of_queries(
             services.obstacle_answer(acting_user=org.btc_head, obstacle=obstacle, answer="Đã xử lý")
     client = api_client(org.leader)
     client.get("/api/v1/obstacles")  # the token's last use is written once a minute: not part of the count
-    # The token, the caller's scope, the page, the calendar: whatever the number of obstacles.
-    with django_assert_max_num_queries(4):
+    # The token, the caller's scope, the units' paths (task gate), the page, the calendar: whatever the number.
+    with django_assert_max_num_queries(5):
         response = client.get("/api/v1/obstacles", {"limit": 100})
     assert len(response.json()["items"]) == size
-    with django_assert_max_num_queries(5):  # + the unit of the filter
+    with django_assert_max_num_queries(6):  # + the unit of the filter
         response = client.get("/api/v1/obstacles", {"unit_id": org.btc.pk, "overdue": "true"})
     assert response.status_code == 200
-    with django_assert_max_num_queries(5):  # the token, the scope, the task, the calendar, the obstacles
+    with django_assert_max_num_queries(6):  # the token, the scope, the units' paths, the task, the calendar, the list
         response = client.get(f"/api/v1/tasks/{task.pk}/obstacles")
     assert len(response.json()) == size
 
@@ -396,13 +396,13 @@ def test_the_progress_and_confidence_lists_run_a_fixed_number_of_queries(
         services.progress_update_create(acting_user=author, task=task, done=f"Bước {i}", percent=i)
     client = api_client(org.leader)
     client.get(f"/api/v1/tasks/{task.pk}/progress")
-    # The token, the scope, the task, the updates with their authors, their files.
-    with django_assert_max_num_queries(5):
+    # The token, the scope, the units' paths, the task, the updates with their authors, their files.
+    with django_assert_max_num_queries(6):
         response = client.get(f"/api/v1/tasks/{task.pk}/progress")
     assert len(response.json()["items"]) == size
     for i in range(size):
         services.confidence_rate(acting_user=org.monitor, task=task, level="amber" if i % 2 else "green")
-    with django_assert_max_num_queries(4):  # the token, the scope, the task, the ratings with who rated
+    with django_assert_max_num_queries(5):  # the token, the scope, the units' paths, the task, the ratings
         response = client.get(f"/api/v1/tasks/{task.pk}/confidence")
     assert len(response.json()) == size
 

@@ -43,8 +43,8 @@ InProgress = Callable[..., Task]
 D = datetime.timedelta
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
-# Session, user, scope, unit filter, counts, one page, calendar, the shell: whatever the number of obstacles.
-OBSTACLES_QUERIES = 15
+# Session, user, scope, unit filter, units' paths, counts, one page, calendar, the shell: whatever the number.
+OBSTACLES_QUERIES = 16
 
 DESCRIPTION = "Chưa có hướng dẫn của Trung ương về số lượng cấp phó của các ban sau hợp nhất."
 PROPOSAL = "Đề nghị Thường trực Thành ủy cho phép tạm giữ nguyên số lượng cấp phó hiện có."

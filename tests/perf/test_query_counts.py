@@ -20,25 +20,26 @@ from tests.perf.conftest import World
 
 # (id, who, url, pinned count). ``{task}``, ``{program}``, ``{directive}``, ``{btc}``, ``{city}`` are the world's focus
 # rows. A full page's shell costs 8: session and user, the visibility scope, the header's membership and the bell's
-# unread count, the session saved (savepoint, update, release).
+# unread count, the session saved (savepoint, update, release). Whatever reads tasks also reads every unit's path
+# once (``org.access.unit_paths``: the task gate's subtrees become lists of ids).
 PAGES: list[tuple[str, str, str, int]] = [
     ("home", "btc_head", "/", 9),  # the shell and the person's roles
     # The shell; the directive and unit filters' choices, the drafting-unit check, the page and the state counts.
-    ("tasks-list", "btc_head", "/nhiem-vu/", 15),
-    ("tasks-list-leader", "leader", "/nhiem-vu/", 14),  # one membership query fewer than a unit head
-    ("tasks-export", "btc_head", "/nhiem-vu/xuat-excel/", 10),  # no header; the form's choices and one query of rows
-    ("task-form", "monitor", "/nhiem-vu/tao-moi/", 15),  # the pickers: units, people, directives, parent tasks
-    ("lead-options", "monitor", "/nhiem-vu/lua-chon-theo-don-vi/?lead_unit={btc}", 14),  # a fragment: no header
-    ("tasks-mine", "btc_officer", "/nhiem-vu/cua-toi/", 13),  # open, finished and draft tasks: one query each
-    ("tasks-inbox-head", "btc_head", "/nhiem-vu/don-vi/", 14),  # three task lists and two request lists
-    ("tasks-inbox-authority", "leader", "/nhiem-vu/don-vi/", 14),
+    ("tasks-list", "btc_head", "/nhiem-vu/", 16),
+    ("tasks-list-leader", "leader", "/nhiem-vu/", 15),  # one membership query fewer than a unit head
+    ("tasks-export", "btc_head", "/nhiem-vu/xuat-excel/", 11),  # no header; the form's choices and one query of rows
+    ("task-form", "monitor", "/nhiem-vu/tao-moi/", 16),  # the pickers: units, people, directives, parent tasks
+    ("lead-options", "monitor", "/nhiem-vu/lua-chon-theo-don-vi/?lead_unit={btc}", 15),  # a fragment: no header
+    ("tasks-mine", "btc_officer", "/nhiem-vu/cua-toi/", 14),  # open, finished and draft tasks: one query each
+    ("tasks-inbox-head", "btc_head", "/nhiem-vu/don-vi/", 15),  # three task lists and two request lists
+    ("tasks-inbox-authority", "leader", "/nhiem-vu/don-vi/", 15),
     # The task's page: its panels, sub-tasks and roll-up, timeline, requests, submissions, obstacles, progress
     # updates with their files, confidence ratings, and the pickers of the action forms.
-    ("task-detail", "btc_head", "/nhiem-vu/{task}/", 34),
-    ("directives-list", "btc_head", "/van-ban/", 9),
-    ("directive-detail", "leader", "/van-ban/{directive}/", 16),  # with the panel of its tasks and their roll-up
-    ("obstacles-leader", "leader", "/kho-khan-vuong-mac/", 13),  # counts, the page and its count, the calendar
-    ("obstacles-head", "btc_head", "/kho-khan-vuong-mac/?state=", 13),
+    ("task-detail", "btc_head", "/nhiem-vu/{task}/", 35),
+    ("directives-list", "btc_head", "/van-ban/", 10),
+    ("directive-detail", "leader", "/van-ban/{directive}/", 17),  # with the panel of its tasks and their roll-up
+    ("obstacles-leader", "leader", "/kho-khan-vuong-mac/", 14),  # counts, the page and its count, the calendar
+    ("obstacles-head", "btc_head", "/kho-khan-vuong-mac/?state=", 14),
     ("notifications", "btc_head", "/thong-bao/", 9),
     ("programs-list", "btc_head", "/chuong-trinh-cong-tac/", 12),
     ("program-detail", "btc_head", "/chuong-trinh-cong-tac/{program}/", 11),
@@ -49,9 +50,9 @@ PAGES: list[tuple[str, str, str, int]] = [
     # The .docx reads the first 30 rows of each list and its open proposals apart (+ a count per full list).
     ("quarterly-docx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=docx", 33),
     ("quarterly-xlsx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=xlsx", 32),
-    ("dashboard", "leader", "/tong-hop/", 29),  # figures, overdue list, obstacles, league table, trends
-    ("dashboard-unit", "btc_head", "/tong-hop/", 29),
-    ("dashboard-mine", "btc_officer", "/tong-hop/cua-toi/", 11),
+    ("dashboard", "leader", "/tong-hop/", 30),  # figures, overdue list, obstacles, league table, trends
+    ("dashboard-unit", "btc_head", "/tong-hop/", 30),
+    ("dashboard-mine", "btc_officer", "/tong-hop/cua-toi/", 12),
     ("audit-journal", "inspector", "/nhat-ky/", 9),  # the first page is full (50 entries) with one bundle already
     ("unit-tree", "leader", "/to-chuc/", 9),  # the tree with member counts in one query
     ("unit-detail", "btc_head", "/to-chuc/don-vi/{btc}/", 16),  # ancestors, children, names, members, former members
@@ -65,20 +66,21 @@ ENDPOINTS: list[tuple[str, str, str, int]] = [
     ("units-leader", "leader", "/api/v1/units", 3),
     ("people", "leader", "/api/v1/people", 3),
     ("people-of-unit", "btc_head", "/api/v1/people?unit_id={btc}", 4),
-    ("directives", "btc_head", "/api/v1/directives", 3),
-    ("tasks", "btc_head", "/api/v1/tasks", 5),  # the page, its coordinating units and officers prefetched
-    ("task-detail", "btc_head", "/api/v1/tasks/{task}", 6),
-    ("task-events", "btc_head", "/api/v1/tasks/{task}/events", 4),
-    ("task-extension-requests", "btc_head", "/api/v1/tasks/{task}/extension-requests", 4),
-    ("task-reassignment-requests", "btc_head", "/api/v1/tasks/{task}/reassignment-requests", 4),
-    ("task-obstacles", "btc_head", "/api/v1/tasks/{task}/obstacles", 5),  # and the calendar's version
-    ("task-progress", "btc_head", "/api/v1/tasks/{task}/progress", 5),  # and the files, prefetched
-    ("task-confidence", "btc_head", "/api/v1/tasks/{task}/confidence", 4),
-    ("obstacles", "leader", "/api/v1/obstacles", 4),
+    ("directives", "btc_head", "/api/v1/directives", 4),
+    ("tasks", "btc_head", "/api/v1/tasks", 6),  # the page, its coordinating units and officers prefetched
+    ("task-detail", "btc_head", "/api/v1/tasks/{task}", 7),
+    ("task-events", "btc_head", "/api/v1/tasks/{task}/events", 5),
+    ("task-extension-requests", "btc_head", "/api/v1/tasks/{task}/extension-requests", 5),
+    ("task-reassignment-requests", "btc_head", "/api/v1/tasks/{task}/reassignment-requests", 5),
+    ("task-obstacles", "btc_head", "/api/v1/tasks/{task}/obstacles", 6),  # and the calendar's version
+    ("task-progress", "btc_head", "/api/v1/tasks/{task}/progress", 6),  # and the files, prefetched
+    ("task-confidence", "btc_head", "/api/v1/tasks/{task}/confidence", 5),
+    ("obstacles", "leader", "/api/v1/obstacles", 5),
     ("notifications", "btc_head", "/api/v1/notifications", 2),  # one's own rows: no scope needed
     ("programs", "btc_head", "/api/v1/programs", 3),
     ("program-detail", "btc_head", "/api/v1/programs/{program}", 4),
-    ("stats", "leader", "/api/v1/stats/tasks", 3),
+    # The units' paths, then the tasks due in the period and the ongoing ones apart (two index scans).
+    ("stats", "leader", "/api/v1/stats/tasks", 5),
 ]
 
 # Responses that do not list the world's rows (so cannot grow with them).

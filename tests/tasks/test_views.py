@@ -38,8 +38,9 @@ MakeDraft = Callable[..., Task]
 D = datetime.timedelta
 # Session, user, scope, the shell; then the page itself: a fixed number whatever the number of tasks.
 LIST_QUERIES = 18  # with the notification bell's count in the shell and the filtered unit (its people are offered)
-# The task page: 24, the notification bell's count, and monitoring's obstacles and progress updates.
-DETAIL_QUERIES = 28
+# The task page: 24, the notification bell's count, monitoring's obstacles and progress updates, and every
+# unit's path (the task gate's subtrees as ids).
+DETAIL_QUERIES = 29
 
 
 def page(response: Any, status: int = 200) -> str:
