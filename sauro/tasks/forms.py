@@ -151,8 +151,10 @@ def _working_people(user: User, where: Q, *, gated: bool = True) -> list[PersonC
     )
     if gated:
         memberships = memberships.filter(person__in=people_visible_to(user))
-    memberships = memberships.select_related("person", "unit").order_by(
-        "unit__depth", "unit__path", "role", "person__full_name"
+    memberships = (
+        memberships.select_related("person", "unit")
+        .only("person_id", "unit_id", "role", "position", "person__full_name", "person__username", "unit__name")
+        .order_by("unit__depth", "unit__path", "role", "person__full_name")
     )
     rank = {Role.LEADER: 0, Role.UNIT_HEAD: 1, Role.MONITOR: 2, Role.OFFICER: 3}
     seen: dict[int, tuple[int, int, PersonChoice]] = {}
@@ -318,7 +320,8 @@ class TaskFilterForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["unit"].queryset = active_units(user)  # type: ignore[attr-defined]
+        # Only what the indented label needs: a committee has a few hundred units, rendered on every list page.
+        self.fields["unit"].queryset = active_units(user).only("id", "name", "depth", "path")  # type: ignore[attr-defined]
         self.fields["lead_unit"].queryset = active_units(user)  # type: ignore[attr-defined]
         self.fields["state"].choices = [  # type: ignore[attr-defined]
             ("", str(EVERYTHING)),
