@@ -566,8 +566,11 @@ def build(conn: psycopg.Connection, p: Params) -> list[Probe]:
     for key, title, unit, search, page_extra, api_extra in lists:
         page_floor = floor(
             f"{key}/page",
-            "rows (50) + four-state counts over the same filters (not the filter form's choice lists)",
-            lambda _i, unit=unit, search=search: list_statements(p, unit=unit, search=search, page=True),  # type: ignore[misc]
+            # A text search's page shows its rows at once and loads its counts after (the "counts" probe below).
+            "rows (50)"
+            if search
+            else "rows (50) + four-state counts over the same filters (not the filter form's choice lists)",
+            lambda _i, unit=unit, search=search: list_statements(p, unit=unit, search=search, page=not search),  # type: ignore[misc]
         )
         api_floor = floor(
             f"{key}/api",
@@ -585,6 +588,23 @@ def build(conn: psycopg.Connection, p: Params) -> list[Probe]:
         probes.append(
             Probe(key, "api", title, _fixed(f"/api/v1/tasks?{query(api_params)}"), _api_rows(expected), api_floor)
         )
+        if search:
+            counts_floor = floor(
+                f"{key}/counts",
+                "four-state counts of every match",
+                lambda _i: list_statements(p, unit=False, search=True, page=True)[1:],
+            )
+            probes.append(
+                Probe(
+                    key,
+                    "counts",
+                    title,
+                    _fixed(f"/nhiem-vu/so-luong/?{query(page_params)}"),
+                    _dashboard(_counts(run_floor(conn, counts_floor, 0)[0])),
+                    counts_floor,
+                    note="the search page's count cards, loaded right after its first page (tasks:counts)",
+                )
+            )
 
     focus_like, city_like = p.focus_path + "%", p.city_path + "%"
     unit_counts = floor(

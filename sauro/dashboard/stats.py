@@ -429,6 +429,28 @@ def league_table(
     previous_start: datetime.date,
     previous_end: datetime.date,
 ) -> list[LeagueRow]:
+    """The league table's rows (see ``league_table_and_total``)."""
+    return league_table_and_total(
+        user=user,
+        parent_unit_id=parent_unit_id,
+        start=start,
+        end=end,
+        as_of=as_of,
+        previous_start=previous_start,
+        previous_end=previous_end,
+    )[0]
+
+
+def league_table_and_total(
+    *,
+    user: User,
+    parent_unit_id: int,
+    start: datetime.date,
+    end: datetime.date,
+    as_of: datetime.date,
+    previous_start: datetime.date,
+    previous_end: datetime.date,
+) -> tuple[list[LeagueRow], TaskStats]:
     """The child units of ``parent_unit_id`` ranked by on-time rate (best first; units with nothing due last),
     then fewer overdue tasks. Per unit (its subtree):
     - the period's stats and the previous period's (as of ``previous_end``, or ``as_of`` if earlier): the trend is
@@ -439,11 +461,12 @@ def league_table(
     - obstacle response time: average working days from raised to answered, over the visible obstacles of the
       subtree answered in the period or still open on ``as_of`` (counted to ``as_of``).
     A handful of queries whatever the number of tasks: units, two grouped task aggregates, the subtree ids,
-    discipline, obstacles.
+    discipline, obstacles. The total is ``task_stats`` of the parent for the period: the per-child counts added up
+    (the same tasks, so the dashboard's cards need no query of their own).
     """
     parent = Unit.objects.filter(pk=parent_unit_id).first()
     if parent is None:
-        return []
+        return [], TaskStats.empty()
     current = _stats_by_child(user=user, parent=parent, start=start, end=end, as_of=as_of)
     previous = _stats_by_child(
         user=user, parent=parent, start=previous_start, end=previous_end, as_of=min(previous_end, as_of)
@@ -524,7 +547,11 @@ def league_table(
         r.rank = i
     if with_parent:
         rows.append(row(parent, is_parent=True))
-    return rows
+    total = dict.fromkeys(STATE_KEYS, 0)
+    for child_stats in current.values():
+        for state in STATE_KEYS:
+            total[state] += getattr(child_stats, state)
+    return rows, TaskStats.from_counts(total)
 
 
 def unit_ids_of(rows: Iterable[LeagueRow]) -> list[int]:

@@ -628,7 +628,9 @@ def _cursor_decode(cursor: str) -> tuple[datetime.date | None, int]:
     return day, pk
 
 
-def _page(tasks: QuerySet[Task], *, cursor: str | None, limit: int) -> tuple[list[Task], str | None]:
+def _page(
+    tasks: QuerySet[Task], *, cursor: str | None, limit: int, text_search: bool = False
+) -> tuple[list[Task], str | None]:
     """One page ordered by (due date, id) with undated tasks last: a total order, so no row repeats or is skipped."""
     ordered = tasks.order_by(F("due_date").asc(nulls_last=True), "id")
     if cursor:
@@ -641,7 +643,7 @@ def _page(tasks: QuerySet[Task], *, cursor: str | None, limit: int) -> tuple[lis
         Prefetch("coordinating_units", queryset=Unit.objects.only("id")),
         Prefetch("officers", queryset=User.objects.only("id")),
     )
-    rows = list(ordered[: limit + 1])
+    rows = selectors.first_rows(ordered[: limit + 1], text_search=text_search)
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
@@ -696,7 +698,12 @@ def task_list(
         parent_id=parent_id,
         as_of=as_of,
     )
-    rows, next_cursor = _page(selectors.task_list(user=auth_user(request), filters=filters), cursor=cursor, limit=limit)
+    rows, next_cursor = _page(
+        selectors.task_list(user=auth_user(request), filters=filters),
+        cursor=cursor,
+        limit=limit,
+        text_search=bool(filters.q),
+    )
     return TaskPageOut(items=[TaskOut.from_prefetched(task) for task in rows], next_cursor=next_cursor)
 
 

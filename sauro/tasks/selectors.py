@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.db import OperationalError, connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -32,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from psycopg.errors import QueryCanceled
 
 from sauro.accounts.models import User
 from sauro.common import clock
@@ -281,3 +283,41 @@ def task_counts(*, user: User, filters: TaskFilters | None = None) -> dict[str, 
         if row["reporting_state"] is not None:
             counts[row["reporting_state"]] = row["n"]
     return counts
+
+
+# --- a text search's first page ----------------------------------------------------------------------------------
+
+# How long the trigram index may take to gather a text search's matches before the search walks the due-date
+# index instead (docs/performance.md).
+SEARCH_GATHER_TIMEOUT = "40ms"
+
+
+def _read(qs: QuerySet[Task], *settings: str) -> list[Task]:
+    """``list(qs)`` with ``SET LOCAL`` settings, in a savepoint rolled back after the read (which drops them)."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            for setting in settings:
+                cursor.execute(f"SET LOCAL {setting}")
+        rows = list(qs.all())
+        transaction.set_rollback(True)
+    return rows
+
+
+def first_rows(qs: QuerySet[Task], *, text_search: bool) -> list[Task]:
+    """The rows of ``qs`` (an ordered, sliced page), fetched so that a text search stays fast however many tasks
+    match.
+
+    PostgreSQL underestimates several ANDed ``LIKE '%word%'`` (it multiplies their selectivities), so it always
+    gathers every match through the trigram index and sorts them. That is right for a rare term and slow for a
+    common one (33,000 matches: a quarter of a second), where walking the due-date index in the list's order finds
+    the first page after a few thousand rows. So the ordinary plan gets a short time limit; if it runs out, the
+    search walks the index (bitmap scans off). Both run in a savepoint that drops the settings after the read.
+    """
+    if not text_search or connection.vendor != "postgresql":
+        return list(qs)
+    try:
+        return _read(qs, f"statement_timeout = '{SEARCH_GATHER_TIMEOUT}'")
+    except OperationalError as exc:
+        if not isinstance(exc.__cause__, QueryCanceled):
+            raise
+    return _read(qs, "enable_bitmapscan = off")

@@ -6,6 +6,7 @@ app_name = "tasks"
 urlpatterns = [
     path("", views.task_list_view, name="list"),
     path("xuat-excel/", views.task_export_view, name="export"),
+    path("so-luong/", views.task_counts_view, name="counts"),
     path("cua-toi/", views.my_tasks_view, name="mine"),
     path("don-vi/", views.unit_inbox_view, name="inbox"),
     path("tao-moi/", views.task_create_view, name="create"),

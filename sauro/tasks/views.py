@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -117,12 +118,14 @@ def _after(qs: QuerySet[Task], sort: str, cursor: tuple[Any, int]) -> QuerySet[T
     return qs.filter(beyond)
 
 
-def _page(qs: QuerySet[Task], sort: str, cursor: tuple[Any, int] | None) -> tuple[list[Task], str]:
+def _page(
+    qs: QuerySet[Task], sort: str, cursor: tuple[Any, int] | None, *, text_search: bool = False
+) -> tuple[list[Task], str]:
     """One page of ``qs`` and the cursor of the next page ("" on the last one)."""
     ordered = _ordered(qs, sort)
     if cursor is not None:
         ordered = _after(ordered, sort, cursor)
-    rows = list(ordered[: PAGE_SIZE + 1])
+    rows = selectors.first_rows(ordered[: PAGE_SIZE + 1], text_search=text_search)
     if len(rows) <= PAGE_SIZE:
         return rows, ""
     rows = rows[:PAGE_SIZE]
@@ -150,29 +153,59 @@ def _count_cards(counts: Mapping[str, int], current: str) -> list[CountCard]:
 # --- list, export, "Việc của tôi", the unit's inbox -------------------------------------------------------
 
 
+def _counts_context(user: User, form: TaskFilterForm) -> dict[str, Any]:
+    # The counts ignore the reporting-state filter itself: each links to exactly the tasks it counts.
+    counts = selectors.task_counts(user=user, filters=form.filters(with_reporting=False))
+    current = form.cleaned_data.get("reporting") or ""
+    return {
+        "cards": _count_cards(counts, current),
+        "ongoing": CountCard(
+            "ongoing", str(ReportingState.ONGOING.label), counts.get("ongoing", 0), current == "ongoing"
+        ),
+    }
+
+
+# ``dem=1``: a text search's counts in the page itself (the link offered without JavaScript).
+COUNTS_INLINE_PARAM = "dem"
+
+
 @login_required
 @require_GET
 def task_list_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = TaskFilterForm(request.GET, user=user)
-    rows, next_cursor = _page(selectors.task_list(user=user, filters=form.filters()), form.sort_key, form.cursor)
-    # The counts ignore the reporting-state filter itself: each links to exactly the tasks it counts.
-    counts = selectors.task_counts(user=user, filters=form.filters(with_reporting=False))
-    current = form.cleaned_data.get("reporting") or ""
-    context = {
+    filters = form.filters()
+    rows, next_cursor = _page(
+        selectors.task_list(user=user, filters=filters), form.sort_key, form.cursor, text_search=bool(filters.q)
+    )
+    context: dict[str, Any] = {
         "form": form,
         "tasks": rows,
         "next_cursor": next_cursor,
         "is_first_page": form.cursor is None,
-        "cards": _count_cards(counts, current),
-        "ongoing": CountCard(
-            "ongoing", str(ReportingState.ONGOING.label), counts.get("ongoing", 0), current == "ongoing"
-        ),
         "can_create": drafting_unit(user) is not None,
         "nav_section": NAV_SECTION,
         "tab": "list",
     }
+    if filters.q and request.GET.get(COUNTS_INLINE_PARAM) != "1":
+        # A text search may match tens of thousands of tasks: its first page comes at once, its counts (which read
+        # every match) right after, from tasks:counts with the same query.
+        query = request.GET.urlencode()
+        context["counts_url"] = f"{reverse('tasks:counts')}?{query}"
+        context["counts_inline_url"] = f"{reverse('tasks:list')}?{query}&{COUNTS_INLINE_PARAM}=1"
+    else:
+        context.update(_counts_context(user, form))
     return render_page(request, "tasks/list.html", context, partial_template_name="tasks/_list.html")
+
+
+@login_required
+@require_GET
+def task_counts_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The list's count cards alone, for the filters of the query (loaded after a text search's first page)."""
+    form = TaskFilterForm(request.GET, user=request.user)
+    response = render(request, "tasks/_counts.html", _counts_context(request.user, form))
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -97,9 +97,15 @@ def test_list_keeps_filters_in_the_url_and_counts_link_to_exactly_those_tasks(
     assert '<option value="open" selected>' in markup
     assert row_count(markup) == 2
     assert "Rà soát dự thảo chưa giao" not in markup  # a draft is not open
-    # The counts: one overdue, one on time, for these filters.
-    cards = dict(re.findall(r'task-count--(\w+)[^"]*" href="([^"]+)"', markup))
-    numbers = dict(re.findall(r'task-count--(\w+).*?task-count-number">(\d+)<', markup, re.S))
+    # A text search's counts come right after its first page, from tasks:counts with the same query (and inline
+    # with dem=1, the link offered without JavaScript); one overdue, one on time, for these filters.
+    query = f"?q=ra+soat&unit={org.btc.pk}&state=open"
+    assert f'hx-get="{reverse("tasks:counts")}{query.replace("&", "&amp;")}"' in markup
+    assert "task-count-number" not in markup
+    counts = get(client, reverse("tasks:counts") + query)
+    assert get(client, url + "&dem=1").count("task-count-number") == counts.count("task-count-number") == 5
+    cards = dict(re.findall(r'task-count--(\w+)[^"]*" href="([^"]+)"', counts))
+    numbers = dict(re.findall(r'task-count--(\w+).*?task-count-number">(\d+)<', counts, re.S))
     assert numbers["open_overdue"] == "1" and numbers["open_on_time"] == "1" and numbers["done_on_time"] == "0"
     for key, href in cards.items():
         href = html_lib.unescape(href)
@@ -107,7 +113,7 @@ def test_list_keeps_filters_in_the_url_and_counts_link_to_exactly_those_tasks(
         assert f"reporting={key}" in href
         linked = get(client, href)
         assert row_count(linked) == int(numbers[key]), key
-    overdue = get(client, html_lib.unescape(cards["open_overdue"]))
+    overdue = get(client, html_lib.unescape(cards["open_overdue"]) + "&dem=1")
     assert soon.title in overdue
     assert 'aria-current="true"' in overdue
     # The export keeps the filters too.
