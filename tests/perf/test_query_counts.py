@@ -50,8 +50,8 @@ PAGES: list[tuple[str, str, str, int]] = [
     # The .docx reads the first 30 rows of each list and its open proposals apart (+ a count per full list).
     ("quarterly-docx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=docx", 33),
     ("quarterly-xlsx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=xlsx", 32),
-    ("dashboard", "leader", "/tong-hop/", 30),  # figures, overdue list, obstacles, league table, trends
-    ("dashboard-unit", "btc_head", "/tong-hop/", 30),
+    ("dashboard", "leader", "/tong-hop/", 28),  # figures, overdue list, obstacles, league table, trends
+    ("dashboard-unit", "btc_head", "/tong-hop/", 28),
     ("dashboard-mine", "btc_officer", "/tong-hop/cua-toi/", 12),
     ("audit-journal", "inspector", "/nhat-ky/", 9),  # the first page is full (50 entries) with one bundle already
     ("unit-tree", "leader", "/to-chuc/", 9),  # the tree with member counts in one query
