@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, IntegerField, Q, QuerySet
+from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
 from sauro.accounts.models import User
 from sauro.common import calendar
@@ -43,9 +43,10 @@ from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.discipline import UnitDiscipline, update_discipline
 from sauro.org.access import unit_paths
 from sauro.org.models import Unit
-from sauro.tasks.access import tasks_visible_to
+from sauro.tasks import summary
+from sauro.tasks.access import sees_every_normal_task, tasks_visible_to
 from sauro.tasks.choices import ReportingState
-from sauro.tasks.models import Task
+from sauro.tasks.models import SUMMARISED, UNSUMMARISED, DoneTaskMonth, Task
 from sauro.tasks.selectors import reporting_prefilter, with_reporting_state
 
 DUE_STATES = (
@@ -55,8 +56,6 @@ DUE_STATES = (
     ReportingState.OPEN_OVERDUE,
 )
 STATE_KEYS = ("done_on_time", "done_late", "open_on_time", "open_overdue", "ongoing")
-# A regime month runs from the 15th of the previous calendar month to the 14th (PRODUCT §8).
-REGIME_MONTH_FIRST_DAY = 15
 
 
 @dataclass
@@ -104,22 +103,99 @@ def _counts_by_state(qs: QuerySet[Task], *keys: str) -> dict[tuple[Any, ...], di
     return out
 
 
-def _period_counts(
-    qs: QuerySet[Task], start: datetime.date, end: datetime.date, as_of: datetime.date, *keys: str
-) -> dict[tuple[Any, ...], dict[str, int]]:
-    """``_counts_by_state`` of ``_period(qs, …)``, as two disjoint grouped queries added up: the tasks due in the
-    period (a range of the due-date index, read without the table) and the ongoing tasks due outside it (their
-    own small index). One query with "due in the period OR ongoing" would read the table row by row."""
-    due = Q(due_date__gte=start, due_date__lte=end)
-    out = _counts_by_state(_period(qs, start, end, as_of, ongoing=False), *keys)
-    ongoing = with_reporting_state(
-        qs.filter(issued_on__isnull=False, issued_on__lte=as_of, is_ongoing=True).exclude(due), as_of
-    ).filter(reporting_state__isnull=False)  # type: ignore[misc]  # an annotation
-    for key, counts in _counts_by_state(ongoing.order_by(), *keys).items():
-        bucket = out.setdefault(key, dict.fromkeys(STATE_KEYS, 0))
-        for state in STATE_KEYS:
-            bucket[state] += counts[state]
+def _add(out: dict[Any, dict[str, int]], key: Any, state: str, n: int) -> None:
+    out.setdefault(key, dict.fromkeys(STATE_KEYS, 0))[state] += n
+
+
+# What the dated counts are grouped by: the lead unit's id, the regime month of the due date (as (year, month),
+# the month of its last day), or nothing (key None).
+BY_LEAD, BY_MONTH = "lead", "month"
+
+
+def _dated_counts(
+    *, user: User, unit_id: int | None, start: datetime.date, end: datetime.date, as_of: datetime.date, by: str | None
+) -> dict[Any, dict[str, int]]:
+    """Counts per reporting state of the visible tasks of the subtree due in ``[start, end]``, grouped ``by``: one
+    query.
+
+    For a reader who sees every normal task and a period of whole regime months (every dashboard's and report's),
+    PostgreSQL answers the done tasks of the past from the maintained summary and reads live only the others
+    (``tasks.summary``): a few thousand summary rows instead of every task of two years, the three parts as one
+    ``UNION ALL``. Otherwise one grouped query over the due-date index."""
+    base = _subtree(tasks_visible_to(user), user, unit_id)
+    # The due date's month is worked out here from the day (a few hundred days, in the due-date index's order).
+    keys = {BY_LEAD: ["lead_unit_id"], BY_MONTH: ["due_date"]}.get(by or "", [])
+    parts: list[QuerySet[Any]] = []
+    if summary.available() and summary.whole_months(start, end) and sees_every_normal_task(user):
+        cut = summary.cut_off(as_of)
+        done = DoneTaskMonth.objects.filter(
+            due_month__gte=summary.regime_month(start), due_month__lte=end, done_month__lte=cut
+        )
+        lead_ids = _subtree_ids(user, unit_id)
+        if lead_ids is not None:
+            done = done.filter(lead_unit_id__in=lead_ids) if lead_ids else done.filter(lead_unit_id__gt=0)
+        state = Case(
+            When(is_ongoing=True, then=Value(ReportingState.ONGOING.value)),
+            When(on_time=True, then=Value(ReportingState.DONE_ON_TIME.value)),
+            default=Value(ReportingState.DONE_LATE.value),
+            output_field=CharField(),
+        )
+        group = {BY_LEAD: ["lead_unit_id"], BY_MONTH: ["due_month"]}.get(by or "", [])
+        parts.append(
+            done.annotate(reporting_state=state).values(*group, "reporting_state").annotate(n=Sum("n")).order_by()
+        )
+        live = [base.filter(UNSUMMARISED), base.filter(SUMMARISED, completed_on__gt=cut)]
+    else:
+        live = [base]
+    for qs in live:
+        period = _period(qs, start, end, as_of, ongoing=False)
+        parts.append(period.values(*keys, "reporting_state").annotate(n=Count("id", output_field=IntegerField())))
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    out: dict[Any, dict[str, int]] = {}
+    for row in rows:  # dicts named after the first part's columns: (key, state, n) in that order
+        *key_values, state_value, n = row.values()
+        if by == BY_MONTH:
+            month = summary.regime_month(key_values[0])
+            key: Any = (month.year, month.month)
+        else:
+            key = (key_values[0] or None) if key_values else None
+        _add(out, key, state_value, n)
     return out
+
+
+def _period_counts(
+    *, user: User, unit_id: int | None, start: datetime.date, end: datetime.date, as_of: datetime.date, by: str | None
+) -> dict[Any, dict[str, int]]:
+    """The period's counts (see the module docstring) grouped ``by`` lead unit or not at all: the tasks due in the
+    period (``_dated_counts``) plus the ongoing tasks due outside it (their own small index). One query with "due in
+    the period OR ongoing" would read the table row by row."""
+    out = _dated_counts(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of, by=by)
+    qs = _subtree(tasks_visible_to(user), user, unit_id)
+    ongoing = with_reporting_state(
+        qs.filter(issued_on__isnull=False, issued_on__lte=as_of, is_ongoing=True).exclude(
+            due_date__gte=start, due_date__lte=end
+        ),
+        as_of,
+    ).filter(reporting_state__isnull=False)  # type: ignore[misc]  # an annotation
+    keys = ("lead_unit_id",) if by == BY_LEAD else ()
+    for key_values, counts in _counts_by_state(ongoing.order_by(), *keys).items():
+        for state, n in counts.items():
+            _add(out, key_values[0] if keys else None, state, n)
+    return out
+
+
+def _subtree_ids(user: User, unit_id: int | None) -> list[int] | None:
+    """The lead units of ``unit_id``'s subtree: ``None`` for any task (no unit given), ``[]`` for every unit (a
+    subtree holding them all filters nothing but the lead unit's presence), else their ids (``[-1]`` when the unit
+    is unknown: nothing)."""
+    if unit_id is None:
+        return None
+    paths = unit_paths(user)
+    path = paths.get(unit_id)
+    if path is None:
+        return [-1]
+    ids = [pk for pk, p in paths.items() if p.startswith(path)]
+    return [] if len(ids) == len(paths) else ids
 
 
 def _subtree(qs: QuerySet[Task], user: User, unit_id: int | None) -> QuerySet[Task]:
@@ -128,16 +204,10 @@ def _subtree(qs: QuerySet[Task], user: User, unit_id: int | None) -> QuerySet[Ta
     the units, scanning the period once for each. A subtree holding every unit (the city) filters nothing but the
     lead unit's presence, so the due-date index alone can answer. The units are read once per request
     (``org.access.unit_paths``)."""
-    if unit_id is None:
+    ids = _subtree_ids(user, unit_id)
+    if ids is None:
         return qs
-    paths = unit_paths(user)
-    path = paths.get(unit_id)
-    if path is None:
-        return qs.none()
-    ids = [pk for pk, p in paths.items() if p.startswith(path)]
-    if len(ids) == len(paths):
-        return qs.filter(lead_unit__isnull=False)
-    return qs.filter(lead_unit_id__in=ids)
+    return qs.filter(lead_unit__isnull=False) if not ids else qs.filter(lead_unit_id__in=ids)
 
 
 def _period(
@@ -163,9 +233,9 @@ def period_tasks(
 def task_stats(
     *, user: User, unit_id: int | None, start: datetime.date, end: datetime.date, as_of: datetime.date
 ) -> TaskStats:
-    """The counts and rates of the period's tasks: two grouped queries (``_period_counts``)."""
-    qs = _subtree(tasks_visible_to(user), user, unit_id)
-    return TaskStats.from_counts(_period_counts(qs, start, end, as_of).get((), {}))
+    """The counts and rates of the period's tasks: a few grouped queries (``_period_counts``)."""
+    counts = _period_counts(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of, by=None)
+    return TaskStats.from_counts(counts.get(None, {}))
 
 
 def _child_id(path: str, parent: Unit) -> int:
@@ -181,9 +251,9 @@ def _stats_by_child(
     """Stats per child of ``parent`` (key ``parent.pk`` for the tasks the parent leads itself): one query grouped
     by lead unit (a few hundred rows at most), folded into the children here."""
     paths = unit_paths(user)
-    qs = _subtree(tasks_visible_to(user), user, parent.pk)
     totals: dict[int, dict[str, int]] = {}
-    for (lead_id,), counts in _period_counts(qs, start, end, as_of, "lead_unit_id").items():
+    by_lead = _period_counts(user=user, unit_id=parent.pk, start=start, end=end, as_of=as_of, by=BY_LEAD)
+    for lead_id, counts in by_lead.items():
         bucket = totals.setdefault(_child_id(paths[lead_id], parent), dict.fromkeys(STATE_KEYS, 0))
         for key in STATE_KEYS:
             bucket[key] += counts[key]
@@ -243,19 +313,8 @@ def _regime_month_counts(
     *, user: User, unit_id: int | None, start: datetime.date, end: datetime.date, as_of: datetime.date
 ) -> dict[tuple[int, int], dict[str, int]]:
     """Counts per reporting state of the period's tasks with a due date, per regime month (year, month) of their
-    due date: one grouped query."""
-    qs = _period(_subtree(tasks_visible_to(user), user, unit_id), start, end, as_of, ongoing=False)
-    # Grouped by due date (a few hundred days, in the due-date index's order); the regime month of each day is
-    # worked out here: from the 15th a due date belongs to the next regime month.
-    counts: dict[tuple[int, int], dict[str, int]] = {}
-    for (due,), by_state in _counts_by_state(qs, "due_date").items():
-        year, month = due.year, due.month
-        if due.day >= REGIME_MONTH_FIRST_DAY:
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        bucket = counts.setdefault((year, month), dict.fromkeys(STATE_KEYS, 0))
-        for state in STATE_KEYS:
-            bucket[state] += by_state[state]
-    return counts
+    due date (``_dated_counts``)."""
+    return _dated_counts(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of, by=BY_MONTH)
 
 
 def _points(

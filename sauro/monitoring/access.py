@@ -16,7 +16,7 @@ from sauro.monitoring.models import Obstacle
 from sauro.org.access import user_scope
 from sauro.org.choices import Role
 from sauro.org.models import Membership, Unit
-from sauro.tasks.access import tasks_visible_to
+from sauro.tasks.access import hidden_secret_tasks, sees_every_normal_task, tasks_visible_to
 from sauro.tasks.models import Task
 
 ANSWER_ROLES = (Role.LEADER, Role.UNIT_HEAD)
@@ -38,9 +38,13 @@ def obstacles_visible_to(user: User) -> QuerySet[Obstacle]:
         Q(pk__in=own) | Q(pk__in=Unit.objects.filter(pk__in=own, kind="standing").values("parent_id"))
     )
     addressed |= Q(waiting_on__in=units.values("pk")) | Q(decider_unit__in=units.values("pk"))
-    # EXISTS per obstacle (an index probe on its task), not IN over every visible task.
-    seen_task = Exists(tasks_visible_to(user).filter(pk=OuterRef("task_id")))
-    return Obstacle.objects.filter(Q(seen_task) | addressed)
+    if sees_every_normal_task(user):
+        # Every task but the hidden *mật* ones (a few, hashed once): no look-up of each obstacle's task.
+        seen_task = ~Q(task_id__in=hidden_secret_tasks(user).values("pk"))
+    else:
+        # EXISTS per obstacle (an index probe on its task), not IN over every visible task.
+        seen_task = Q(Exists(tasks_visible_to(user).filter(pk=OuterRef("task_id"))))
+    return Obstacle.objects.filter(seen_task | addressed)
 
 
 def decider_choices(task: Task) -> QuerySet[Unit]:

@@ -30,6 +30,20 @@ def _exists(qs: QuerySet[Any]) -> Q:
     return Q(Exists(qs))
 
 
+def _holds_every_unit(wide_ids: list[int], paths: dict[int, str]) -> bool:
+    return bool(wide_ids) and len(wide_ids) == len(paths)
+
+
+def sees_every_normal_task(user: User) -> bool:
+    """The user's committee holds every unit: every task of normal classification is visible to them (only *mật*
+    tasks are still gated). Such readers may be given counts from ``tasks.summary``."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    scope = user_scope(user)
+    paths = unit_paths(user)
+    return _holds_every_unit(ids_under(paths, scope.committee_paths) if scope.committee_paths else [], paths)
+
+
 def tasks_visible_to(user: User) -> QuerySet[Task]:
     if not user.is_authenticated or not user.is_active:
         return Task.objects.none()
@@ -38,7 +52,7 @@ def tasks_visible_to(user: User) -> QuerySet[Task]:
     # that holds every unit (the usual case) is no condition at all.
     paths = unit_paths(user)
     wide_ids = ids_under(paths, scope.committee_paths) if scope.committee_paths else []
-    if wide_ids and len(wide_ids) == len(paths):
+    if _holds_every_unit(wide_ids, paths):
         visible = Q()
     else:
         named = Q(responsible_person=user) | Q(supervising_leader=user)
@@ -54,16 +68,27 @@ def tasks_visible_to(user: User) -> QuerySet[Task]:
         )
         own_drafts = Q(state=TaskState.DRAFT, owner_unit_id__in=sorted(scope.unit_ids))
         visible = Q(owner_unit_id__in=wide_ids) | by_unit | own_drafts | named
+    return Task.objects.filter(visible).filter(Q(classification=Classification.NORMAL) | _secret_ok(user))
+
+
+def _secret_ok(user: User) -> Q:
+    """A *mật* task the user may see: named on it (once issued), its creator, or cleared for it."""
     named_secret = (Q(responsible_person=user) | Q(supervising_leader=user)) & ~Q(state=TaskState.DRAFT)
     named_secret |= _exists(Task.officers.through.objects.filter(task_id=OuterRef("pk"), user_id=user.pk)) & ~Q(
         state=TaskState.DRAFT
     )
-    secret_ok = (
+    return (
         named_secret
         | Q(created_by=user)
         | _exists(Task.cleared_people.through.objects.filter(task_id=OuterRef("pk"), user_id=user.pk))
     )
-    return Task.objects.filter(visible).filter(Q(classification=Classification.NORMAL) | secret_ok)
+
+
+def hidden_secret_tasks(user: User) -> QuerySet[Task]:
+    """The *mật* tasks the user may not see (their own small index). For a reader who sees every normal task
+    (``sees_every_normal_task``) these are exactly the tasks ``tasks_visible_to`` leaves out, so "not one of these"
+    is their gate without looking at each task."""
+    return Task.objects.filter(~Q(classification=Classification.NORMAL)).exclude(_secret_ok(user))
 
 
 def _active_roles_in(user: User, unit: Unit | None, day: datetime.date, roles: tuple[str, ...]) -> bool:

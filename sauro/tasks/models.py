@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from sauro.tasks.choices import (
@@ -46,6 +46,27 @@ DUE_SCAN_COLUMNS = [
     "supervising_leader",
     "created_by",
 ]
+# ... and what the deadline in force on a past day reads (tasks.selectors.deadline_in_force): the newer indexes
+# carry these too, so the league table's previous period is read without the table as well.
+PAST_DEADLINE_COLUMNS = ["extension_count", "original_deadline"]
+
+# The done tasks counted in ``DoneTaskMonth`` (kept by a PostgreSQL trigger, see ``tasks.summary``): done, normal
+# classification, issued and completed (issued first), with a due date. Their reporting state never changes once
+# their completion day has passed. ``UNSUMMARISED`` is the complement among the tasks that can be counted (issued,
+# with a due date; drafts never count): open, cancelled, *mật* and odd done tasks, read live from their own index.
+SUMMARISED = Q(
+    state=TaskState.DONE,
+    classification=Classification.NORMAL,
+    due_date__isnull=False,
+    completed_on__isnull=False,
+    issued_on__lte=F("completed_on"),
+)
+UNSUMMARISED = (
+    Q(state__in=(*OPEN_STATES, TaskState.CANCELLED))
+    | ~Q(classification=Classification.NORMAL)
+    | Q(completed_on__isnull=True)
+    | Q(issued_on__gt=F("completed_on"))
+)
 
 
 class Task(models.Model):
@@ -213,7 +234,33 @@ class Task(models.Model):
             models.Index(fields=["state", "last_update_on"], name="task_state_last_update"),
             # "due in the period or ongoing" (dashboards): the ongoing few by an index of their own. PostgreSQL
             # also has a trigram index on search_text (migration 0003, docs/performance.md).
-            models.Index(fields=["is_ongoing"], condition=Q(is_ongoing=True), name="task_ongoing"),
+            models.Index(
+                fields=["is_ongoing"],
+                include=["id", *DUE_SCAN_COLUMNS, *PAST_DEADLINE_COLUMNS, "due_date"],
+                condition=Q(is_ongoing=True),
+                name="task_ongoing_covering",
+            ),
+            # The *mật* tasks (a few): who may not see them (``tasks.access.hidden_secret_tasks``).
+            models.Index(
+                fields=["id"],
+                include=["state", "responsible_person", "supervising_leader", "created_by"],
+                condition=~Q(classification=Classification.NORMAL),
+                name="task_not_normal",
+            ),
+            # The dashboards' live part next to ``DoneTaskMonth``: the tasks it does not count, by due date, and
+            # the done tasks completed since its cut-off, by completion day (both read without the table).
+            models.Index(
+                fields=["due_date", "id"],
+                include=[*DUE_SCAN_COLUMNS, *PAST_DEADLINE_COLUMNS],
+                condition=UNSUMMARISED,
+                name="task_unsummarised",
+            ),
+            models.Index(
+                fields=["completed_on", "due_date"],
+                include=["id", *(c for c in DUE_SCAN_COLUMNS if c != "completed_on"), *PAST_DEADLINE_COLUMNS],
+                condition=Q(state=TaskState.DONE),
+                name="task_done_completed",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -234,6 +281,37 @@ class Task(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in {TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.SUBMITTED, TaskState.RETURNED}
+
+
+class DoneTaskMonth(models.Model):
+    """How many done tasks (``SUMMARISED``) a lead unit has per regime month of their due date and of their
+    completion, ongoing or not, on time or not: the dashboards' counts of the past without reading the tasks.
+
+    Kept by the PostgreSQL trigger ``sauro_task_done_month`` (migration ``tasks 0005``) in the transaction that
+    writes the task, whatever writes it (the ORM, ``update()``, SQL); rebuilt by ``tasks.summary.rebuild`` after a
+    bulk load that bypasses triggers. Months are the reporting regime's (15th → 14th), stored as their last day.
+    ``lead_unit_id`` 0 stands for no lead unit. Empty and unused on SQLite (``tasks.summary.available``)."""
+
+    lead_unit_id = models.IntegerField()
+    due_month = models.DateField()
+    done_month = models.DateField()
+    is_ongoing = models.BooleanField()
+    on_time = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("số nhiệm vụ hoàn thành theo tháng")
+        verbose_name_plural = _("số nhiệm vụ hoàn thành theo tháng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["due_month", "lead_unit_id", "done_month", "is_ongoing", "on_time"],
+                include=["n"],  # the dashboards' sums are read from the index alone
+                name="done_task_month_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead_unit_id} {self.due_month} {self.done_month}: {self.n}"
 
 
 class TaskEvent(models.Model):

@@ -1,0 +1,96 @@
+"""The maintained summary of done tasks (``DoneTaskMonth``) and how the dashboards split a count between it and the
+live tables.
+
+A done task (``models.SUMMARISED``) keeps its reporting state once its completion day has passed: done on time
+when completed on or before its deadline, else late (``ongoing`` for an ongoing one), whatever day it is seen
+from later. So for a period whose due dates are whole regime months, seen on a day ``as_of``, the counts of a
+reader who sees every *normal* task (``tasks.access.sees_every_normal_task``) are:
+
+- from the summary: the done tasks completed in a regime month that ended on or before ``as_of``
+  (``cut_off(as_of)``): a few rows per unit and month instead of every task;
+- live, through the visibility gate: the tasks the summary does not count (``models.UNSUMMARISED``: open,
+  cancelled, *mật* and odd done ones, their own partial index) and the done tasks completed after the cut-off
+  (the completion-day index) — their state on ``as_of`` is worked out as for any task.
+
+The two parts are disjoint and together are exactly the tasks the live query counts; ``tests/tasks/test_summary.py``
+compares them on PostgreSQL. The table is kept by a trigger (migration ``tasks 0005``) in the writing
+transaction; a bulk load that bypasses triggers calls ``rebuild``. SQLite (the demo) has no trigger: every count
+is live there (``available``).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+
+from sauro.tasks.models import DoneTaskMonth
+
+# A regime month runs from the 15th of the previous calendar month to the 14th (PRODUCT §8).
+MONTH_LAST_DAY = 14
+
+# The summary recounted from the tasks (the trigger's condition, ``models.SUMMARISED``).
+RECOUNT_SQL = """
+SELECT sauro_regime_month(due_date) AS due_month, coalesce(lead_unit_id, 0) AS lead_unit_id,
+       sauro_regime_month(completed_on) AS done_month, is_ongoing,
+       coalesce(completed_on <= deadline, false) AS on_time, count(*) AS n
+FROM tasks_task
+WHERE state = 'done' AND classification = 'normal' AND due_date IS NOT NULL AND completed_on IS NOT NULL
+    AND issued_on <= completed_on
+GROUP BY 1, 2, 3, 4, 5
+"""
+KEY = "due_month, lead_unit_id, done_month, is_ongoing, on_time"
+
+
+def available() -> bool:
+    """The summary is kept (PostgreSQL's trigger) and may be read."""
+    return connection.vendor == "postgresql"
+
+
+def regime_month(day: datetime.date) -> datetime.date:
+    """The regime month holding ``day``, as its last day (the 14th): 15/3 → 14/4, 14/3 → 14/3."""
+    if day.day > MONTH_LAST_DAY:
+        return (
+            datetime.date(day.year + 1, 1, MONTH_LAST_DAY)
+            if day.month == 12
+            else day.replace(month=day.month + 1, day=MONTH_LAST_DAY)
+        )
+    return day.replace(day=MONTH_LAST_DAY)
+
+
+def cut_off(as_of: datetime.date) -> datetime.date:
+    """The last day of the last regime month that ended on or before ``as_of``."""
+    end = regime_month(as_of)
+    if end == as_of:
+        return end
+    previous = end.replace(day=1) - datetime.timedelta(days=1)
+    return previous.replace(day=MONTH_LAST_DAY)
+
+
+def whole_months(start: datetime.date, end: datetime.date) -> bool:
+    """``[start, end]`` is a run of whole regime months (every regime month, quarter and year is)."""
+    return start.day == MONTH_LAST_DAY + 1 and end.day == MONTH_LAST_DAY and start <= end
+
+
+def rebuild() -> int:
+    """Recount the summary from the tasks (after a bulk load that bypassed the trigger); the number of rows."""
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE tasks_donetaskmonth")
+        cur.execute(f"INSERT INTO tasks_donetaskmonth ({KEY}, n) {RECOUNT_SQL}")
+    return DoneTaskMonth.objects.count()
+
+
+def drift() -> list[tuple[object, ...]]:
+    """Keys whose count in the summary differs from a recount of the tasks: ``(key…, kept, recounted)``. Empty when
+    the summary is right (the tests and ``sauro bench seed`` check it)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""
+            WITH fresh AS ({RECOUNT_SQL}), kept AS (SELECT {KEY}, n FROM tasks_donetaskmonth WHERE n <> 0)
+            SELECT {KEY}, coalesce(kept.n, 0), coalesce(fresh.n, 0)
+            FROM kept FULL JOIN fresh USING ({KEY})
+            WHERE coalesce(kept.n, 0) <> coalesce(fresh.n, 0)
+            ORDER BY 1, 2, 3
+            """  # noqa: S608 — constant SQL
+        )
+        return [tuple(row) for row in cur.fetchall()]
