@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+from typing import Any
 
 wsgi_app = "sauro.wsgi:application"
 bind = [os.environ.get("BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")]
@@ -24,3 +26,15 @@ proc_name = "sauro-web"
 # Gunicorn 27's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl): two instances on
 # one machine (a test run beside `make run`) would fight over it, and nothing here uses it.
 control_socket_disable = True
+
+# Python's cyclic garbage collector, tuned for a web worker: everything loaded at start-up (Django, the models,
+# the URL map, compiled templates) is moved out of its sight, and the youngest generation is collected every
+# 50,000 net allocations instead of 700. A dashboard request otherwise spent ~15 ms of its time in collections
+# that found almost nothing (docs/performance.md). Reference counting still frees almost everything at once.
+GC_THRESHOLDS = (50_000, 20, 50)
+
+
+def post_worker_init(worker: Any) -> None:
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)

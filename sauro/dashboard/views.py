@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_GET
 
 from sauro.common import calendar, clock
@@ -38,10 +38,16 @@ QUARTERS_SHOWN = 8
 CARD_KEYS = ("done_on_time", "done_late", "open_on_time", "open_overdue")
 
 
+# The task list's path per script prefix: the dashboard links to it a few hundred times per page.
+_LIST_PATHS: dict[str, str] = {}
+
+
 def task_list_url(**params: Any) -> str:
     """The task list filtered by ``params`` (``None`` values left out)."""
+    prefix = get_script_prefix()
+    path = _LIST_PATHS.get(prefix) or _LIST_PATHS.setdefault(prefix, reverse("tasks:list"))
     query = {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in params.items() if v is not None}
-    return f"{reverse('tasks:list')}?{urlencode(query)}"
+    return f"{path}?{urlencode(query)}"
 
 
 def drill_url(
