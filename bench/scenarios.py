@@ -495,6 +495,22 @@ def _dashboard(expected: dict[str, int]) -> Check:
     return check
 
 
+def _dashboard_api(expected: dict[str, int]) -> Check:
+    def check(response: Response, _i: int) -> str | None:
+        problem = _ok(response, "application/json")
+        if problem:
+            return problem
+        data = response.json()
+        got = {k: int(data["totals"][k]) for k in expected}
+        if got != expected:
+            return f"figures {got}, floor says {expected}"
+        if not data["units"] or len(data["months"]) != 12 or len(data["quarters"]) != 8:
+            return "no league table or trend in the answer"
+        return None
+
+    return check
+
+
 def _detail_page(response: Response, _i: int) -> str | None:
     problem = _ok(response, "text/html")
     if problem:
@@ -667,11 +683,11 @@ def build(conn: psycopg.Connection, p: Params) -> list[Probe]:
         Probe(
             "city_dashboard",
             "api",
-            "(5) city dashboard (API: totals only)",
-            _fixed(f"/api/v1/stats/tasks?{query({'unit_id': p.city_id})}"),
-            _stats(city_expected),
-            city_counts,
-            note="partial: the API has no per-unit × month or league-table endpoint; this is the city's totals",
+            "(5) city dashboard",
+            _fixed(f"/api/v1/stats/dashboard?{query({'unit_id': p.city_id})}"),
+            _dashboard_api(city_expected),
+            city_dash,
+            note="the same figures as the page: cards, league table with the previous quarter, 12 months, 8 quarters",
         )
     )
 

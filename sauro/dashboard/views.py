@@ -20,8 +20,9 @@ from sauro.common import calendar, clock
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.dashboard import stats
 from sauro.dashboard.charts import Chart, bar_chart
+from sauro.dashboard.figures import dashboard_figures
 from sauro.dashboard.forms import DashboardForm
-from sauro.dashboard.periods import MONTH, QUARTER, Period, bounds, shifted
+from sauro.dashboard.periods import Period, shifted
 from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.selectors import ObstacleFilters, obstacle_list
 from sauro.org.models import Unit
@@ -33,8 +34,6 @@ NAV_SECTION = "dashboard"
 OVERDUE_LIMIT = 20
 OBSTACLE_LIMIT = 10
 NEXT_DEADLINES_LIMIT = 10
-MONTHS_SHOWN = 12
-QUARTERS_SHOWN = 8
 CARD_KEYS = ("done_on_time", "done_late", "open_on_time", "open_overdue")
 
 
@@ -88,14 +87,6 @@ class LeagueLine:
     links: dict[str, str]
 
 
-def _chart_window(period: Period, kind: str, count: int) -> tuple[datetime.date, datetime.date]:
-    """``count`` reporting-regime months or quarters (``kind``) ending with the one holding the period's last day."""
-    start = bounds(kind, period.end)[0]
-    for _ in range(count - 1):
-        start = bounds(kind, start - datetime.timedelta(days=1))[0]
-    return start, period.end
-
-
 @login_required
 @require_GET
 def overview_view(request: AuthenticatedRequest) -> HttpResponse:
@@ -107,7 +98,6 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "unit": unit, "period": period, "nav_section": NAV_SECTION}
     if unit is None:
         return render_page(request, "dashboard/overview.html", context)
-    span = {"start": period.start, "end": period.end, "as_of": period.as_of}
     links = {k: drill_url(k, period=period, unit_id=unit.pk) for k in ("total", *CARD_KEYS, "ongoing")}
     overdue = stats.overdue_tasks(user=user, unit_id=unit.pk, as_of=period.as_of, limit=OVERDUE_LIMIT)
     obstacles = list(
@@ -116,16 +106,9 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
     cal = calendar.current_calendar()
     for obstacle in obstacles:
         obstacle.age_days = cal.working_days_between(obstacle.raised_on, today)  # type: ignore[attr-defined]
-    # The cards' figures are the league's per-child counts added up: the same tasks, one query fewer.
-    league, figures = stats.league_table_and_total(
-        user=user,
-        parent_unit_id=unit.pk,
-        previous_start=period.previous_start,
-        previous_end=period.previous_end,
-        **span,
-    )
+    figures = dashboard_figures(user=user, unit_id=unit.pk, period=period)
     lines = []
-    for row in league:
+    for row in figures.league:
         where: dict[str, int | None] = (
             {"lead_unit_id": unit.pk, "unit_id": None}
             if row.is_parent
@@ -136,27 +119,17 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
             for k in ("total", *CARD_KEYS, "ongoing")
         }
         lines.append(LeagueLine(row=row, links=row_links))
-    month_start, _end = _chart_window(period, MONTH, MONTHS_SHOWN)
-    quarter_start, _end = _chart_window(period, QUARTER, QUARTERS_SHOWN)
-    months, quarters = stats.trends(
-        user=user,
-        unit_id=unit.pk,
-        month_start=month_start,
-        quarter_start=quarter_start,
-        end=period.end,
-        as_of=period.as_of,
-    )
     context.update(
         {
-            "stats": figures,
-            "cards": stat_cards(figures, links),
+            "stats": figures.totals,
+            "cards": stat_cards(figures.totals, links),
             "overdue": overdue,
             "overdue_all_url": task_list_url(unit=unit.pk, reporting="open_overdue", as_of=period.as_of),
             "obstacles": obstacles,
             "obstacles_url": f"{reverse('monitoring:obstacles')}?{urlencode({'state': 'open', 'unit': unit.pk})}",
             "league": lines,
-            "monthly": _chart("monthly", "Theo tháng có thời hạn", months, period, unit),
-            "quarterly": _chart("quarterly", "Theo quý có thời hạn", quarters, period, unit),
+            "monthly": _chart("monthly", "Theo tháng có thời hạn", figures.months, period, unit),
+            "quarterly": _chart("quarterly", "Theo quý có thời hạn", figures.quarters, period, unit),
             "previous_url": _shift_url(form, unit, period, -1, today),
             "next_url": _shift_url(form, unit, period, 1, today),
         }

@@ -5,12 +5,14 @@ quarter I of 2026)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 
 from sauro.dashboard import stats
 
 from .conftest import AS_OF, END, START
 
 URL = "/api/v1/stats/tasks"
+D = datetime.date
 
 
 def test_contract_equals_task_stats(world, client_for) -> None:  # type: ignore[no-untyped-def]
@@ -85,3 +87,57 @@ def test_one_bound_is_completed_by_its_quarter(world, client_for) -> None:  # ty
     far = client.get(URL, {"from": "9999-12-20"})
     assert (far.status_code, far.json()["fields"]) == (422, {"from": "Năm không hợp lệ: 10000."})
     assert client.get(URL, {"to": "0935-01-01"}).status_code == 422
+
+
+DASHBOARD_URL = "/api/v1/stats/dashboard"
+
+
+def test_the_dashboard_api_gives_the_pages_figures(world, client_for) -> None:  # type: ignore[no-untyped-def]
+    org = world.org
+    body = client_for(org.leader).get(DASHBOARD_URL, {"unit_id": org.city.pk, "as_of": "2026-03-13"}).json()
+    assert (body["period"], body["from"], body["to"], body["as_of"]) == (
+        "quarter",
+        "2025-12-15",
+        "2026-03-14",
+        "2026-03-13",
+    )
+    assert (body["previous_from"], body["previous_to"]) == ("2025-09-15", "2025-12-14")
+    figures = stats.task_stats(user=org.leader, unit_id=org.city.pk, start=START, end=END, as_of=AS_OF)
+    assert body["totals"] == dataclasses.asdict(figures)
+    assert (body["totals"]["total"], body["totals"]["open_overdue"]) == (6, 2)
+    league = stats.league_table(
+        user=org.leader,
+        parent_unit_id=org.city.pk,
+        start=START,
+        end=END,
+        as_of=AS_OF,
+        previous_start=D(2025, 9, 15),
+        previous_end=D(2025, 12, 14),
+    )
+    assert [(u["unit_id"], u["rank"], u["stats"]["total"], u["trend"]) for u in body["units"]] == [
+        (r.unit.pk, r.rank, r.stats.total, r.trend) for r in league
+    ]
+    btc = next(u for u in body["units"] if u["unit_id"] == org.btc.pk)
+    # Ban Tổ chức's subtree: A on time, B late (its department); the previous quarter: P1 on time.
+    assert (btc["stats"]["done_on_time"], btc["stats"]["done_late"], btc["previous"]["on_time_rate"]) == (1, 1, 100.0)
+    assert btc["trend"] == -50.0
+    assert len(body["months"]) == 12 and len(body["quarters"]) == 8
+    assert body["quarters"][-1]["label"] == "Q1/2026"
+    assert body["quarters"][-1]["stats"]["total"] == figures.total
+    assert sum(p["stats"]["total"] for p in body["months"][-3:]) == figures.total
+
+
+def test_the_dashboard_api_defaults_and_refusals(world, client_for) -> None:  # type: ignore[no-untyped-def]
+    org = world.org
+    body = client_for(org.leader).get(DASHBOARD_URL).json()
+    # The leader's committee, the regime quarter holding today.
+    assert (body["unit_id"], body["label"], body["as_of"]) == (org.city.pk, "Quý I năm 2026", "2026-03-13")
+    month = client_for(org.leader).get(DASHBOARD_URL, {"period": "month"}).json()
+    assert (month["from"], month["to"]) == ("2026-02-15", "2026-03-14")
+    head = client_for(org.ancuu_head)
+    assert head.get(DASHBOARD_URL).json()["unit_id"] == org.ancuu.pk
+    assert head.get(DASHBOARD_URL, {"unit_id": org.phuxuan.pk}).status_code == 404
+    assert head.get(DASHBOARD_URL, {"period": "week"}).status_code == 422
+    bad = head.get(DASHBOARD_URL, {"as_of": "1800-01-01"})
+    assert bad.status_code == 422
+    assert bad.json()["message"] == "Ngày tính đến phải từ 15/12/1900 đến 14/12/9999."
