@@ -26,7 +26,8 @@ class SecurityHeadersMiddleware:
 
 
 class RequestIdMiddleware:
-    """Give every request an id (or keep the proxy's X-Request-ID) so audit entries can be traced."""
+    """Give every request an id (or keep the proxy's X-Request-ID) so audit entries can be traced, and a memo for
+    values read once per request (``request_context.memo``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -35,9 +36,11 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if incoming and len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
         token = request_context.set_request_id(request_id)
+        memo = request_context.start_memo()
         try:
             response = self.get_response(request)
         finally:
+            request_context.end_memo(memo)
             request_context.reset_request_id(token)
         response.headers["X-Request-ID"] = request_id
         return response

@@ -44,14 +44,13 @@ PAGES: list[tuple[str, str, str, int]] = [
     ("programs-list", "btc_head", "/chuong-trinh-cong-tac/", 12),
     ("program-detail", "btc_head", "/chuong-trinh-cong-tac/{program}/", 11),
     ("program-export", "btc_head", "/chuong-trinh-cong-tac/{program}/xuat-excel/", 8),
-    # The calendar's version is checked once per quarter offered by the quarterly-report form (9 queries).
-    ("reports-list", "leader", "/bao-cao/", 22),
-    # The same form's 9, and 5 more checks of the calendar (period arithmetic, days late), none per row.
+    # The working-day calendar's version is checked once per request (common.calendar, the request's memo).
+    ("reports-list", "leader", "/bao-cao/", 14),
     # The .docx reads the first 30 rows of each list and its open proposals apart (+ a count per full list).
-    ("quarterly-docx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=docx", 33),
-    ("quarterly-xlsx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=xlsx", 32),
-    ("dashboard", "leader", "/tong-hop/", 28),  # figures, overdue list, obstacles, league table, trends
-    ("dashboard-unit", "btc_head", "/tong-hop/", 28),
+    ("quarterly-docx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=docx", 20),
+    ("quarterly-xlsx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=xlsx", 19),
+    ("dashboard", "leader", "/tong-hop/", 26),  # figures, overdue list, obstacles, league table, trends
+    ("dashboard-unit", "btc_head", "/tong-hop/", 26),
     ("dashboard-mine", "btc_officer", "/tong-hop/cua-toi/", 12),
     ("audit-journal", "inspector", "/nhat-ky/", 9),  # the first page is full (50 entries) with one bundle already
     ("unit-tree", "leader", "/to-chuc/", 9),  # the tree with member counts in one query

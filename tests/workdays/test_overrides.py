@@ -10,7 +10,7 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from sauro.audit.models import AuditEntry
-from sauro.common import calendar
+from sauro.common import calendar, request_context
 from sauro.common.calendar import HolidayKind
 from sauro.workdays.models import WorkdayOverride
 
@@ -90,6 +90,26 @@ def test_an_unchanged_table_costs_one_query(django_assert_num_queries: DjangoAss
     snapshot = calendar.current_calendar()
     with django_assert_num_queries(0):
         assert snapshot.add_working_days(D(2026, 2, 10), 10) == D(2026, 3, 3)
+
+
+def test_one_request_reads_the_table_once_and_the_next_sees_a_change(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    day = D(2026, 3, 4)  # a Wednesday
+    token = request_context.start_memo()
+    try:
+        with django_assert_num_queries(1):
+            assert calendar.is_working_day(day)
+            assert calendar.add_working_days(day, 1) == D(2026, 3, 5)
+        WorkdayOverride.objects.create(date=day, is_working_day=False, name="Nghỉ đột xuất", citing_document="Thử")
+        assert calendar.is_working_day(day)  # the request goes on with the calendar it started with
+    finally:
+        request_context.end_memo(token)
+    token = request_context.start_memo()
+    try:
+        assert not calendar.is_working_day(day)  # the next request sees the change
+    finally:
+        request_context.end_memo(token)
 
 
 def test_the_admin_page_edits_the_table_and_journals_it(admin_client: Client) -> None:

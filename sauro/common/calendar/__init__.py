@@ -53,23 +53,33 @@ __all__ = [
 # cache: every call first reads the version (row count and latest ``updated_at``) from the database, so a
 # change made by any process is seen by the next call of every process.
 _cached: tuple[tuple[Any, ...], WorkCalendar] | None = None
+MEMO_KEY = "common.calendar"
 
 
 def current_calendar() -> WorkCalendar:
     """The working-day calendar with the override table as it is now in the database.
 
-    One aggregate query when the table has not changed since the last call in this process; two when it has.
+    One aggregate query when the table has not changed since the last call in this process; two when it has; none
+    for the second and later calls of one request (a request sees one calendar).
     """
     global _cached
     # Imported here so that `common` loads without the app registry (and the pure logic without Django).
     from django.db.models import Count, Max
 
+    from sauro.common.request_context import memo
     from sauro.workdays.models import WorkdayOverride
+
+    request_memo = memo()
+    if request_memo is not None and MEMO_KEY in request_memo:
+        seen: WorkCalendar = request_memo[MEMO_KEY]
+        return seen
 
     state = WorkdayOverride.objects.aggregate(count=Count("pk"), last_change=Max("updated_at"))
     version = (state["count"], state["last_change"])
     cached = _cached
     if cached is not None and cached[0] == version:
+        if request_memo is not None:
+            request_memo[MEMO_KEY] = cached[1]
         return cached[1]
     rows = WorkdayOverride.objects.values_list("date", "is_working_day", "name", "citing_document")
     calendar = WorkCalendar(
@@ -80,6 +90,8 @@ def current_calendar() -> WorkCalendar:
     )
     # Rows read after the version can only be newer than it: at worst the next call rebuilds once more.
     _cached = (version, calendar)
+    if request_memo is not None:
+        request_memo[MEMO_KEY] = calendar
     return calendar
 
 
