@@ -80,6 +80,8 @@ ENDPOINTS: list[tuple[str, str, str, int]] = [
     ("program-detail", "btc_head", "/api/v1/programs/{program}", 4),
     # The units' paths, then the tasks due in the period and the ongoing ones apart (two index scans).
     ("stats", "leader", "/api/v1/stats/tasks", 5),
+    # The page's figures without its lists: units, league (two periods), discipline, reports, obstacles, trends.
+    ("stats-dashboard", "leader", "/api/v1/stats/dashboard", 15),
 ]
 
 # Responses that do not list the world's rows (so cannot grow with them).
