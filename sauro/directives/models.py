@@ -48,6 +48,14 @@ class Term(models.Model):
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
 
+def kind_label(kind: str) -> str:
+    """ "Kết luận" for ``KL``…; the code itself for an unknown kind."""
+    try:
+        return str(DirectiveKind(kind).label)
+    except ValueError:
+        return kind
+
+
 class Directive(models.Model):
     """A directive document of the Party: a resolution, conclusion, program, plan, notice …
 
@@ -113,10 +121,7 @@ class Directive(models.Model):
     def kind_label(self) -> str:
         """ "Kết luận"…: ``get_kind_display`` without its cost (it hashes every choice on each call; lists call
         this once per row)."""
-        try:
-            return str(DirectiveKind(self.kind).label)
-        except ValueError:
-            return self.kind
+        return kind_label(self.kind)
 
     @property
     def symbol(self) -> str:

@@ -7,8 +7,11 @@ import re
 
 from django import forms
 from django.utils.safestring import mark_safe
+from pytest_django import DjangoAssertNumQueries
 
 from sauro.common.widgets import FastSelect, _flat_options
+from sauro.org.models import Unit
+from tests.conftest import Org
 
 CHOICES = [
     ("", "Tất cả"),
@@ -85,3 +88,11 @@ def test_a_label_marked_safe_is_kept_apart_from_the_same_text_unmarked() -> None
     assert "&lt;b&gt;Thành ủy&lt;/b&gt;" in plain
     assert "<b>Thành ủy</b>" in marked
     assert "&lt;b&gt;" in FastSelect(choices=[(1, text)]).render("unit", None)
+
+
+def test_a_model_choice_list_costs_one_query(org: Org, django_assert_num_queries: DjangoAssertNumQueries) -> None:
+    """``list(choices)`` would ask a ModelChoiceIterator its len(): a COUNT before the rows."""
+    field = forms.ModelChoiceField(queryset=Unit.objects.order_by("path"), widget=FastSelect)
+    with django_assert_num_queries(1):
+        markup = field.widget.render("unit", org.btc.pk)
+    assert f'<option value="{org.btc.pk}" selected>Ban Tổ chức Thành ủy</option>' in markup
