@@ -24,19 +24,3 @@ proc_name = "sauro-web"
 # Gunicorn 27's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl): two instances on
 # one machine (a test run beside `make run`) would fight over it, and nothing here uses it.
 control_socket_disable = True
-
-
-def post_worker_init(worker: object) -> None:
-    """Load every page's and endpoint's module, then take what the worker holds at rest out of the cyclic garbage
-    collector's reach (``gc.freeze``).
-
-    Django's models, modules and URL patterns are some 150,000 objects that live as long as the worker, yet every
-    full collection walked them all again: 80–100 ms, several times in a new worker's first few hundred requests,
-    each a request that much slower. Frozen, a full collection walks only what requests left (~6 ms)."""
-    import gc
-
-    from django.urls import get_resolver
-
-    get_resolver().url_patterns  # noqa: B018 — imports the views and API modules of every app
-    gc.collect()
-    gc.freeze()
