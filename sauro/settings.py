@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sauro.common.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "sauro.common.middleware.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -165,9 +166,13 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
 AXES_VERBOSE = False
 
-# Sessions: expire after inactivity and on browser close.
+# Sessions: expire after inactivity and on browser close. The expiry slides with activity: SessionRefreshMiddleware
+# saves the session (moving its expiry SESSION_COOKIE_AGE ahead) when its last save is older than
+# SESSION_REFRESH_SECONDS, instead of writing it on every request (SESSION_SAVE_EVERY_REQUEST). An idle session
+# therefore ends between SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS and SESSION_COOKIE_AGE after the last request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = min(300, SESSION_COOKIE_AGE // 10)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -26,6 +26,10 @@ def _plain_static_storage(settings):  # type: ignore[no-untyped-def]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every request refreshes the session, as the first one after SESSION_REFRESH_SECONDS does in production: the
+    # pinned query counts are those of that request (the most a page costs), whichever request a test counts. The
+    # session tests (tests/common/test_security.py) put the production interval back.
+    settings.SESSION_REFRESH_SECONDS = 0
 
 
 class Org:

@@ -1,4 +1,4 @@
-"""Middleware of our own: security headers and a request id for the audit journal."""
+"""Middleware of our own: security headers, a request id for the audit journal, and the session's sliding expiry."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from sauro.common import request_context
 
@@ -44,3 +45,32 @@ class RequestIdMiddleware:
             request_context.reset_request_id(token)
         response.headers["X-Request-ID"] = request_id
         return response
+
+
+# When SessionRefreshMiddleware last had the session saved (seconds since the epoch).
+SESSION_REFRESHED_KEY = "_sauro_refreshed"
+
+
+class SessionRefreshMiddleware:
+    """Slide an active session's expiry without writing the session on every request.
+
+    ``SESSION_SAVE_EVERY_REQUEST`` wrote the session row (an UPDATE and a commit) on every page just to move its
+    expiry ``SESSION_COOKIE_AGE`` ahead. This marks the session modified, so ``SessionMiddleware`` saves it with a
+    new expiry, only when its last refresh is older than ``SESSION_REFRESH_SECONDS``: an idle session still ends
+    after ``SESSION_COOKIE_AGE`` (minus at most ``SESSION_REFRESH_SECONDS``). Placed after ``SessionMiddleware``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            # Reading loads the session (no query without a cookie); a key the store does not hold (expired,
+            # logged out) leaves no session key behind, so nothing is created for it.
+            last = session.get(SESSION_REFRESHED_KEY)
+            now = int(timezone.now().timestamp())
+            stale = not isinstance(last, int) or not 0 <= now - last < settings.SESSION_REFRESH_SECONDS
+            if session.session_key and stale:
+                session[SESSION_REFRESHED_KEY] = now
+        return self.get_response(request)

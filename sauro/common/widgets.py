@@ -2,24 +2,43 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
+
+# Rendered option lists kept per process: a list of a few hundred units is some 30 kB.
+OPTIONS_MEMO_SIZE = 128
 
 
 class FastSelect(forms.Select):
     """A single ``<select>`` rendered in Python with the markup of Django's template, for long lists (the units of
     a committee, a hundred directives): Django renders one template per option, ~50 µs each, which made a filter
-    form cost more than the query behind the list it filters."""
+    form cost more than the query behind the list it filters.
+
+    The options of a list without groups are also kept, rendered, keyed by the options themselves (values and
+    labels) and the chosen values: a list page draws the same few hundred units on every request. A list that
+    differs in any option (a unit renamed or added, another person's visible units) is another key, so nothing
+    needs invalidating and no markup is ever shared between different lists."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
         chosen = {str(v) for v in self.format_value(value)}
-        body = self._options(self.choices, chosen)
+        # Not list(self.choices): it would ask a ModelChoiceIterator its len(), a COUNT query.
+        choices = list(iter(self.choices))
+        if any(isinstance(label, list | tuple) for _value, label in choices):  # optgroups: not kept
+            body = self._options(choices, chosen)
+        else:
+            # Whether a label was marked safe (drawn unescaped) is part of the key, as its text is.
+            options = tuple(
+                (_key(v), label if isinstance(label, str) else str(label), isinstance(label, SafeData))
+                for v, label in choices
+            )
+            body = _flat_options(options, frozenset(chosen))
         return format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(final), body)
 
     def _options(self, choices: Iterable[Any], chosen: set[str]) -> SafeString:
@@ -30,7 +49,20 @@ class FastSelect(forms.Select):
                     format_html('<optgroup label="{}">{}</optgroup>', option_value, self._options(label, chosen))
                 )
                 continue
-            key = "" if option_value is None else str(option_value)
-            selected = mark_safe(" selected") if key in chosen else ""
-            parts.append(format_html('<option value="{}"{}>{}</option>', key, selected, label))
+            key = _key(option_value)
+            parts.append(_option(key, label, key in chosen))
         return format_html_join("\n", "{}", ((p,) for p in parts))
+
+
+def _key(option_value: Any) -> str:
+    return "" if option_value is None else str(option_value)
+
+
+def _option(key: str, label: Any, selected: bool) -> SafeString:
+    return format_html('<option value="{}"{}>{}</option>', key, mark_safe(" selected") if selected else "", label)
+
+
+@functools.lru_cache(maxsize=OPTIONS_MEMO_SIZE)
+def _flat_options(options: tuple[tuple[str, str, bool], ...], chosen: frozenset[str]) -> SafeString:
+    """The markup of ``options`` (value, label, whether the label is marked safe), ``chosen`` ones selected."""
+    return format_html_join("\n", "{}", ((_option(key, label, key in chosen),) for key, label, _safe in options))

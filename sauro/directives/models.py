@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sauro.directives.choices import DirectiveKind, Urgency
@@ -46,6 +48,20 @@ class Term(models.Model):
 
     def covers(self, day: datetime.date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+def kind_label(kind: str) -> str:
+    """ "Kết luận" for ``KL``…; the code itself for an unknown kind."""
+    return _kind_label(kind, get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _kind_label(kind: str, language: str | None) -> str:
+    # Kept per language: lists show a directive's kind on every row, and a lazy label costs a catalogue lookup.
+    try:
+        return str(DirectiveKind(kind).label)
+    except ValueError:
+        return kind
 
 
 class Directive(models.Model):
@@ -113,10 +129,7 @@ class Directive(models.Model):
     def kind_label(self) -> str:
         """ "Kết luận"…: ``get_kind_display`` without its cost (it hashes every choice on each call; lists call
         this once per row)."""
-        try:
-            return str(DirectiveKind(self.kind).label)
-        except ValueError:
-            return self.kind
+        return kind_label(self.kind)
 
     @property
     def symbol(self) -> str:

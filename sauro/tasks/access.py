@@ -114,6 +114,12 @@ def may_draft_for(user: User, owner_unit: Unit, day: datetime.date) -> bool:
     return _active_roles_in(user, owner_unit, day, (Role.UNIT_HEAD,))
 
 
+def may_draft(user: User) -> bool:
+    """Whether the user drafts tasks in some unit (``views.drafting_unit`` finds one), from their scope alone: a
+    monitor or leader drafts for their committee, a unit head for their unit."""
+    return user_scope(user).has_role(Role.MONITOR, Role.LEADER, Role.UNIT_HEAD)
+
+
 def works_on(user: User, task: Task, day: datetime.date) -> bool:
     """The responsible person, an assigned officer, or the head of the lead unit."""
     if task.responsible_person_id == user.pk:

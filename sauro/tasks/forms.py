@@ -26,7 +26,8 @@ from sauro.common import clock
 from sauro.common.errors import ServiceError
 from sauro.common.widgets import FastSelect
 from sauro.directives.access import directives_issued_for, directives_visible_to
-from sauro.directives.models import Directive
+from sauro.directives.models import Directive, kind_label
+from sauro.directives.numbering import format_symbol
 from sauro.org.access import people_visible_to, user_scope
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Membership, Unit
@@ -122,14 +123,21 @@ def authority_candidates(user: User, lead: Unit | None) -> list[Unit]:
 
 @dataclass(frozen=True)
 class PersonChoice:
-    person: User
-    position: str
-    unit_name: str
+    """A person offered by a picker: their id and the name ``User.get_full_name`` gives, with where they work."""
+
+    person_id: int
+    name: str
+    position: str = ""
+    unit_name: str = ""
+
+    @classmethod
+    def of(cls, person: User) -> PersonChoice:
+        return cls(person_id=person.pk, name=person.get_full_name())
 
     @property
     def label(self) -> str:
         detail = ", ".join(filter(None, [self.position, self.unit_name]))
-        return f"{self.person.get_full_name()} — {detail}" if detail else self.person.get_full_name()
+        return f"{self.name} — {detail}" if detail else self.name
 
 
 def unit_people(user: User, unit: Unit | None, *, heads_only: bool = False) -> list[PersonChoice]:
@@ -137,10 +145,21 @@ def unit_people(user: User, unit: Unit | None, *, heads_only: bool = False) -> l
     person (their role in the highest unit), heads first, in one query."""
     if unit is None:
         return []
-    where = Q(unit=unit, role__in=[Role.LEADER, Role.UNIT_HEAD]) if heads_only else Q(unit__path__startswith=unit.path)
+    if not heads_only:
+        return people_under(user, unit.path)
+    where = Q(unit=unit, role__in=[Role.LEADER, Role.UNIT_HEAD])
+    return _working_people(user, where, gated=not _sees_all_people_under(user, unit.path))
+
+
+def people_under(user: User, path: str) -> list[PersonChoice]:
+    """``unit_people`` of the unit whose materialised path is ``path`` (a unit the user sees)."""
+    return _working_people(user, Q(unit__path__startswith=path), gated=not _sees_all_people_under(user, path))
+
+
+def _sees_all_people_under(user: User, path: str) -> bool:
     # The people of a unit inside a subtree the user sees whole are all visible (org.access): no gate to apply.
-    inside = unit.path.startswith(user_scope(user).subtree_paths) if user_scope(user).subtree_paths else False
-    return _working_people(user, where, gated=not inside)
+    subtrees = user_scope(user).subtree_paths
+    return path.startswith(subtrees) if subtrees else False
 
 
 def _working_people(user: User, where: Q, *, gated: bool = True) -> list[PersonChoice]:
@@ -151,17 +170,16 @@ def _working_people(user: User, where: Q, *, gated: bool = True) -> list[PersonC
     )
     if gated:
         memberships = memberships.filter(person__in=people_visible_to(user))
-    memberships = (
-        memberships.select_related("person", "unit")
-        .only("person_id", "unit_id", "role", "position", "person__full_name", "person__username", "unit__name")
-        .order_by("unit__depth", "unit__path", "role", "person__full_name")
+    # Rows, not model instances: a unit's subtree may hold a hundred people, listed on every filtered list page.
+    rows = memberships.order_by("unit__depth", "unit__path", "role", "person__full_name").values_list(
+        "person_id", "role", "position", "person__full_name", "person__username", "unit__name"
     )
     rank = {Role.LEADER: 0, Role.UNIT_HEAD: 1, Role.MONITOR: 2, Role.OFFICER: 3}
     seen: dict[int, tuple[int, int, PersonChoice]] = {}
-    for order, m in enumerate(memberships):
-        if m.person_id not in seen:
-            choice = PersonChoice(person=m.person, position=m.position, unit_name=m.unit.name)
-            seen[m.person_id] = (rank.get(Role(m.role), 9), order, choice)
+    for order, (person_id, role, position, full_name, username, unit_name) in enumerate(rows):
+        if person_id not in seen:
+            choice = PersonChoice(person_id, full_name or username, position, unit_name)
+            seen[person_id] = (rank.get(Role(role), 9), order, choice)
     return [c for _r, _o, c in sorted(seen.values(), key=lambda x: (x[0], x[1]))]
 
 
@@ -171,17 +189,21 @@ def leader_choices(user: User) -> list[PersonChoice]:
         Membership.objects.active_on(clock.today())
         .filter(role=Role.LEADER, person__is_active=True, unit__valid_to__isnull=True)
         .filter(unit__in=active_units(user))
-        .select_related("person", "unit")
         .order_by("unit__depth", "unit__path", "person__full_name")
+        .values_list("person_id", "position", "person__full_name", "person__username")
     )
     seen: dict[int, PersonChoice] = {}
-    for m in memberships:
-        seen.setdefault(m.person_id, PersonChoice(person=m.person, position=m.position, unit_name=""))
+    for person_id, position, full_name, username in memberships:
+        seen.setdefault(person_id, PersonChoice(person_id, full_name or username, position))
     return list(seen.values())
 
 
 def _indented(unit: Unit, base_depth: int = 0) -> str:
-    return "\u00a0\u00a0\u00a0" * max(unit.depth - base_depth, 0) + unit.name
+    return indented_name(unit.name, unit.depth - base_depth)
+
+
+def indented_name(name: str, depth: int) -> str:
+    return "\u00a0\u00a0\u00a0" * max(depth, 0) + name
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -196,10 +218,15 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
         return _indented(obj)
 
 
+def directive_label(kind: str, number: int, issuer_code: str, issued_on: datetime.date, summary: str) -> str:
+    """ "Kết luận 15-KL/TU (02/03/2026) — summary…", from the columns (``DIRECTIVE_LABEL_FIELDS`` after the id)."""
+    summary = summary if len(summary) <= 80 else summary[:79] + "…"
+    return f"{kind_label(kind)} {format_symbol(number, kind, issuer_code)} ({issued_on:%d/%m/%Y}) — {summary}"
+
+
 class DirectiveChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        summary = obj.summary if len(obj.summary) <= 80 else obj.summary[:79] + "…"
-        return f"{obj.kind_label} {obj.symbol} ({obj.issued_on:%d/%m/%Y}) — {summary}"
+        return directive_label(obj.kind, obj.number, obj.issuer_code, obj.issued_on, obj.summary)
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -213,11 +240,11 @@ class PersonChoiceField(forms.ModelChoiceField):
     def set_people(self, people: Iterable[PersonChoice], *, accept: QuerySet[User] | None = None) -> None:
         """Offer ``people`` (in that order); accept only them, or anyone of ``accept`` when given."""
         people = list(people)
-        self.labels = {p.person.pk: p.label for p in people}
+        self.labels = {p.person_id: p.label for p in people}
         self.accept_any = accept is not None
         self.queryset = accept if accept is not None else User.objects.filter(pk__in=list(self.labels))
         # Keep the prepared order (heads first) instead of the queryset's.
-        self.choices = [("", self.empty_label or ""), *((p.person.pk, p.label) for p in people)]
+        self.choices = [("", self.empty_label or ""), *((p.person_id, p.label) for p in people)]
 
     def to_python(self, value: Any) -> User | None:
         if value in self.empty_values:
@@ -287,8 +314,8 @@ class TaskFilterForm(forms.Form):
         empty_label=str(EVERYTHING),
         widget=FastSelect,
     )
-    state = forms.ChoiceField(label=_("Trạng thái"), required=False)
-    reporting = forms.ChoiceField(label=_("Tình hình thực hiện"), required=False)
+    state = forms.ChoiceField(label=_("Trạng thái"), required=False, widget=FastSelect)
+    reporting = forms.ChoiceField(label=_("Tình hình thực hiện"), required=False, widget=FastSelect)
     due_from = forms.DateField(label=_("Thời hạn từ ngày"), required=False, widget=DateInput())
     due_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
     directive = DirectiveChoiceField(
@@ -312,17 +339,27 @@ class TaskFilterForm(forms.Form):
         widget=DateInput(),
         help_text=_("Để trống: tính đến hôm nay."),
     )
-    sort = forms.ChoiceField(label=_("Sắp xếp"), required=False)
+    sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, widget=FastSelect)
     # Exactly this lead unit (not the units below it): a dashboard's row for a unit's own tasks links here.
     lead_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, widget=forms.HiddenInput)
     after = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, with_choices: bool = True, **kwargs: Any) -> None:
+        """``with_choices=False``: the filters are only read (count cards, export), never drawn, so the unit,
+        directive and person lists are not built; the same gates still decide which values are accepted."""
         super().__init__(*args, **kwargs)
         self.user = user
-        # Only what the indented label needs: a committee has a few hundred units, rendered on every list page.
-        self.fields["unit"].queryset = active_units(user).only("id", "name", "depth", "path")  # type: ignore[attr-defined]
-        self.fields["lead_unit"].queryset = active_units(user)  # type: ignore[attr-defined]
+        units = active_units(user)
+        unit_field = cast(UnitChoiceField, self.fields["unit"])
+        unit_field.queryset = units
+        self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
+        # The units offered (a committee has a few hundred, drawn on every list page) as rows, not model instances:
+        # id, indented name, and the path the people's list follows.
+        offered_units = list(units.values_list("pk", "name", "depth", "path")) if with_choices else []
+        unit_field.choices = [
+            ("", unit_field.empty_label or ""),
+            *((pk, indented_name(name, depth)) for pk, name, depth, _path in offered_units),
+        ]
         self.fields["state"].choices = [  # type: ignore[attr-defined]
             ("", str(EVERYTHING)),
             (OPEN_FILTER, str(_("Chưa hoàn thành (đang mở)"))),
@@ -333,8 +370,8 @@ class TaskFilterForm(forms.Form):
             *ReportingState.choices,
             (COUNTED_FILTER, str(_("Có thời hạn (cả bốn tình trạng)"))),
         ]
-        self._offer_directives(user)
-        self._offer_people(user)
+        self._offer_directives(user, with_choices)
+        self._offer_people(user, {pk: path for pk, _name, _depth, path in offered_units} if with_choices else None)
         self.fields["sort"].choices = [(k, str(v[0])) for k, v in SORTS.items()]  # type: ignore[attr-defined]
         self.fields["q"].widget.attrs.update(
             {"placeholder": _("Tên, nội dung nhiệm vụ… có thể gõ không dấu"), "type": "search"}
@@ -344,32 +381,40 @@ class TaskFilterForm(forms.Form):
     # Ten years hold thousands of directives and people: the filter offers the most recent directives issued by the
     # bodies the user sees and the people of the chosen unit (of the user's own units without one), yet accepts
     # any directive or person the user may see (links carry them) and always lists the chosen one.
-    def _offer_directives(self, user: User) -> None:
+    def _offer_directives(self, user: User, with_choices: bool) -> None:
         field = cast(DirectiveChoiceField, self.fields["directive"])
         chosen = _raw_id(self.data.get("directive"))
         # The gate is built (and checked) only when a directive was submitted.
         field.queryset = directives_visible_to(user) if self.data.get("directive") else Directive.objects.none()
+        if not with_choices:
+            return
         since = clock.today() - datetime.timedelta(days=FILTER_DIRECTIVE_DAYS)
         recent = directives_issued_for(user).filter(issued_on__gte=since).order_by("-issued_on", "-id")
-        offered = list(recent.only(*DIRECTIVE_LABEL_FIELDS)[:FILTER_DIRECTIVE_CHOICES])
-        if chosen is not None and chosen not in {d.pk for d in offered}:
-            offered[:0] = list(field.queryset.filter(pk=chosen))
-        field.choices = [("", field.empty_label or ""), *((d.pk, field.label_from_instance(d)) for d in offered)]
+        # Rows, not model instances: a hundred directives on every list page.
+        rows = recent.values_list(*DIRECTIVE_LABEL_FIELDS)[:FILTER_DIRECTIVE_CHOICES]
+        offered = [(pk, directive_label(*label_fields)) for pk, *label_fields in rows]
+        if chosen is not None and chosen not in {pk for pk, _label in offered}:
+            offered[:0] = [(d.pk, field.label_from_instance(d)) for d in field.queryset.filter(pk=chosen)]
+        field.choices = [("", field.empty_label or ""), *offered]
 
-    def _offer_people(self, user: User) -> None:
+    def _offer_people(self, user: User, unit_paths: dict[int, str] | None) -> None:
+        """``unit_paths``: the path of each unit offered (active and visible), ``None`` without choices."""
         field = cast(PersonChoiceField, self.fields["person"])
+        if unit_paths is None:
+            field.set_people([], accept=people_visible_to(user))
+            return
         unit_id = _raw_id(self.data.get("unit"))
-        unit = active_units(user).filter(pk=unit_id).first() if unit_id is not None else None
-        if unit is not None:
-            people = unit_people(user, unit)
+        path = unit_paths.get(unit_id) if unit_id is not None else None
+        if path is not None:
+            people = people_under(user, path)
         else:
             # The user's own units: their members are visible to them.
             people = _working_people(user, Q(unit_id__in=sorted(user_scope(user).unit_ids)), gated=False)
         chosen = _raw_id(self.data.get("person"))
-        if chosen is not None and chosen not in {p.person.pk for p in people}:
+        if chosen is not None and chosen not in {p.person_id for p in people}:
             extra = people_visible_to(user).filter(pk=chosen).first()
             if extra is not None:
-                people.insert(0, PersonChoice(person=extra, position="", unit_name=""))
+                people.insert(0, PersonChoice.of(extra))
         field.set_people(people, accept=people_visible_to(user))
 
     def clean(self) -> dict[str, Any]:
@@ -602,15 +647,15 @@ class TaskForm(forms.Form):
         leaders = leader_choices(self.user)
         if self.parent is not None and self.parent.lead_unit is not None:
             # A sub-task is supervised inside the unit that splits it: its heads come first.
-            known = {c.person.pk for c in leaders}
+            known = {c.person_id for c in leaders}
             heads = unit_people(self.user, self.parent.lead_unit, heads_only=True)
-            heads = [p for p in heads if p.person.pk not in known]
+            heads = [p for p in heads if p.person_id not in known]
             leaders = [*heads, *leaders]
         if self.instance is not None:
             for attr, chosen in (("responsible_person", people), ("supervising_leader", leaders)):
                 current = getattr(self.instance, attr)
-                if current is not None and current.pk not in {c.person.pk for c in chosen}:
-                    chosen.append(PersonChoice(person=current, position="", unit_name=""))
+                if current is not None and current.pk not in {c.person_id for c in chosen}:
+                    chosen.append(PersonChoice.of(current))
         cast(PersonChoiceField, self.fields["responsible_person"]).set_people(people)
         cast(PersonChoiceField, self.fields["supervising_leader"]).set_people(leaders)
 
@@ -724,10 +769,10 @@ class AcceptForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, task: Task, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = [p for p in unit_people(user, task.lead_unit) if p.person.pk != task.responsible_person_id]
+        people = [p for p in unit_people(user, task.lead_unit) if p.person_id != task.responsible_person_id]
         field = cast(forms.ModelMultipleChoiceField, self.fields["officers"])
-        field.queryset = User.objects.filter(pk__in=[p.person.pk for p in people])
-        field.choices = [(p.person.pk, p.label) for p in people]
+        field.queryset = User.objects.filter(pk__in=[p.person_id for p in people])
+        field.choices = [(p.person_id, p.label) for p in people]
 
 
 class SubmitForm(forms.Form):

@@ -276,7 +276,12 @@ def directive_rollup_progress(*, directive: Directive | int) -> int | None:
 
 def task_counts(*, user: User, filters: TaskFilters | None = None) -> dict[str, int]:
     """How many visible tasks are in each reporting state (one aggregate query)."""
-    qs = task_list(user=user, filters=filters).order_by()
+    return reporting_counts(task_list(user=user, filters=filters))
+
+
+def reporting_counts(tasks: QuerySet[Task]) -> dict[str, int]:
+    """How many of ``tasks`` (a ``task_list``) are in each reporting state (one aggregate query)."""
+    qs = tasks.order_by()
     rows = qs.values("reporting_state").annotate(n=Count("id", output_field=IntegerField()))  # type: ignore[misc]
     counts = {s.value: 0 for s in ReportingState}
     for row in rows:

@@ -76,6 +76,15 @@ REPORTING_CARDS = (
     ReportingState.OPEN_OVERDUE,
 )
 CONFLICT_TITLE = gettext_lazy("Đã có người khác thao tác trên nhiệm vụ này trong lúc bạn đang xem.")
+# The columns a row of the list page shows (tasks/_table.html, tasks/_flags.html) and the sort keys its cursor
+# reads: a task's content and search text, a directive's full text and a person's account stay in the database.
+LIST_ROW_FIELDS = (
+    *("id", "title", "due_date", "is_ongoing", "extension_count", "state", "classification", "bounce_count"),
+    *("confidence", "confidence_trend", "issued_on", "updated_at"),
+    *("directive", "directive__kind", "directive__number", "directive__issuer_code"),
+    *("lead_unit", "lead_unit__name", "responsible_person", "responsible_person__full_name"),
+    "responsible_person__username",
+)
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
@@ -153,9 +162,13 @@ def _count_cards(counts: Mapping[str, int], current: str) -> list[CountCard]:
 # --- list, export, "Việc của tôi", the unit's inbox -------------------------------------------------------
 
 
-def _counts_context(user: User, form: TaskFilterForm) -> dict[str, Any]:
+def _counts_context(user: User, form: TaskFilterForm, tasks: QuerySet[Task] | None = None) -> dict[str, Any]:
+    """The count cards of the form's filters; ``tasks``: the list of those filters when already built."""
     # The counts ignore the reporting-state filter itself: each links to exactly the tasks it counts.
-    counts = selectors.task_counts(user=user, filters=form.filters(with_reporting=False))
+    filters = form.filters(with_reporting=False)
+    if tasks is None or filters != form.filters():
+        tasks = selectors.task_list(user=user, filters=filters)
+    counts = selectors.reporting_counts(tasks)
     current = form.cleaned_data.get("reporting") or ""
     return {
         "cards": _count_cards(counts, current),
@@ -175,15 +188,14 @@ def task_list_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = TaskFilterForm(request.GET, user=user)
     filters = form.filters()
-    rows, next_cursor = _page(
-        selectors.task_list(user=user, filters=filters), form.sort_key, form.cursor, text_search=bool(filters.q)
-    )
+    tasks = selectors.task_list(user=user, filters=filters)
+    rows, next_cursor = _page(tasks.only(*LIST_ROW_FIELDS), form.sort_key, form.cursor, text_search=bool(filters.q))
     context: dict[str, Any] = {
         "form": form,
         "tasks": rows,
         "next_cursor": next_cursor,
         "is_first_page": form.cursor is None,
-        "can_create": drafting_unit(user) is not None,
+        "can_create": access.may_draft(user),
         "nav_section": NAV_SECTION,
         "tab": "list",
     }
@@ -194,7 +206,7 @@ def task_list_view(request: AuthenticatedRequest) -> HttpResponse:
         context["counts_url"] = f"{reverse('tasks:counts')}?{query}"
         context["counts_inline_url"] = f"{reverse('tasks:list')}?{query}&{COUNTS_INLINE_PARAM}=1"
     else:
-        context.update(_counts_context(user, form))
+        context.update(_counts_context(user, form, tasks))
     return render_page(request, "tasks/list.html", context, partial_template_name="tasks/_list.html")
 
 
@@ -202,7 +214,7 @@ def task_list_view(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def task_counts_view(request: AuthenticatedRequest) -> HttpResponse:
     """The list's count cards alone, for the filters of the query (loaded after a text search's first page)."""
-    form = TaskFilterForm(request.GET, user=request.user)
+    form = TaskFilterForm(request.GET, user=request.user, with_choices=False)
     response = render(request, "tasks/_counts.html", _counts_context(request.user, form))
     response["Cache-Control"] = "private, no-store"
     return response
@@ -213,7 +225,7 @@ def task_counts_view(request: AuthenticatedRequest) -> HttpResponse:
 def task_export_view(request: AuthenticatedRequest) -> HttpResponse:
     """The filtered list (every page, in the list's order) as an Excel workbook."""
     user = request.user
-    form = TaskFilterForm(request.GET, user=user)
+    form = TaskFilterForm(request.GET, user=user, with_choices=False)
     tasks = export_queryset(_ordered(selectors.task_list(user=user, filters=form.filters()), form.sort_key))
     content = tasks_to_xlsx(tasks[:EXPORT_LIMIT].iterator(chunk_size=EXPORT_CHUNK_SIZE))
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
@@ -241,7 +253,7 @@ def my_tasks_view(request: AuthenticatedRequest) -> HttpResponse:
         "closed_tasks": list(closed[:MINE_CLOSED_LIMIT]),
         "closed_limit": MINE_CLOSED_LIMIT,
         "drafts": list(drafts[:PAGE_SIZE]),
-        "can_create": drafting_unit(user) is not None,
+        "can_create": access.may_draft(user),
         "nav_section": NAV_SECTION,
         "tab": "mine",
     }
@@ -1081,7 +1093,7 @@ def directive_tasks_panel(request: AuthenticatedRequest, directive: Directive) -
         "tasks/_directive_tasks.html",
         {
             "tasks": list(_ordered(tasks, "due")[:PAGE_SIZE]),
-            "can_create": drafting_unit(user) is not None,
+            "can_create": access.may_draft(user),
             "rollup": selectors.directive_rollup_progress(directive=directive),
         },
     )

@@ -14,8 +14,9 @@ import sauro
 from sauro.common import clock
 
 SOURCE = Path(sauro.__file__).parent
-# Calls that read the real time. Allowed only in the clock itself and in the working-day override table's cache
-# stamp (a technical "changed at" that must be real time so other processes see the change).
+# Calls that read the real time. Allowed only in the clock itself, in the working-day override table's cache
+# stamp (a technical "changed at" that must be real time so other processes see the change) and in the session's
+# refresh stamp (compared with the session store's own expiry, which is real time).
 FORBIDDEN = {
     ("date", "today"),
     ("datetime", "now"),
@@ -30,6 +31,7 @@ ALLOWED = {
     ("common/clock.py", "timezone.now"),
     ("common/clock.py", "timezone.localdate"),
     ("workdays/models.py", "timezone.now"),
+    ("common/middleware.py", "timezone.now"),
 }
 
 

@@ -19,11 +19,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.shortcuts import resolve_url
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from sauro import settings as product_settings
 from tests.conftest import PASSWORD, Org
 
 if TYPE_CHECKING:
@@ -262,21 +265,117 @@ def test_plain_http_by_default(tmp_path: Path) -> None:
 # --- sessions --------------------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def production_refresh(settings: Any) -> None:
+    """The session refresh interval of the product (tests/conftest.py refreshes on every request)."""
+    settings.SESSION_REFRESH_SECONDS = product_settings.SESSION_REFRESH_SECONDS
+
+
 def test_session_settings() -> None:
     assert 0 < settings.SESSION_COOKIE_AGE <= 24 * 3600
     assert settings.SESSION_COOKIE_HTTPONLY is True
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True  # inactivity timeout, not a fixed one
+    # An inactivity timeout, not a fixed one: the expiry slides, refreshed at most every few minutes.
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    assert 0 < product_settings.SESSION_REFRESH_SECONDS <= min(300, settings.SESSION_COOKIE_AGE // 10)
+    middleware = settings.MIDDLEWARE
+    refresh = middleware.index("sauro.common.middleware.SessionRefreshMiddleware")
+    assert refresh == middleware.index("django.contrib.sessions.middleware.SessionMiddleware") + 1
 
 
-def test_session_expiry_slides_with_activity(org: Org) -> None:
+class FakeClock:
+    """``timezone.now()`` (what the session store and SessionRefreshMiddleware read) moved by hand."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = timezone.now()
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+
+    def advance(self, seconds: float) -> None:
+        self.now += datetime.timedelta(seconds=seconds)
+
+
+def _expiry(client: Client) -> datetime.datetime:
+    expire_date: datetime.datetime = Session.objects.get(session_key=client.session.session_key).expire_date
+    return expire_date
+
+
+def _session_writes(queries: list[dict[str, Any]]) -> int:
+    return sum(
+        1 for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT")) and "session" in q["sql"]
+    )
+
+
+@pytest.mark.usefixtures("production_refresh")
+def test_session_expiry_slides_with_activity(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = FakeClock(monkeypatch)
     client = Client()
     client.force_login(org.phuxuan_head)
     assert client.get(reverse("home")).status_code == 200
-    session = Session.objects.get(session_key=client.session.session_key)
-    remaining = session.expire_date - timezone.now()
-    assert datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60) < remaining
-    assert remaining <= datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    age = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert _expiry(client) == clock.now + age
+
+    # An hour later, the next request moves the expiry a full SESSION_COOKIE_AGE ahead of it.
+    clock.advance(3600)
+    assert client.get(reverse("home")).status_code == 200
+    assert _expiry(client) == clock.now + age
+
+
+@pytest.mark.usefixtures("production_refresh")
+def test_session_not_written_on_every_request(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = FakeClock(monkeypatch)
+    client = Client()
+    client.force_login(org.phuxuan_head)
+    client.get(reverse("home"))
+    refreshed = _expiry(client)
+
+    clock.advance(settings.SESSION_REFRESH_SECONDS - 1)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("home")).status_code == 200
+    assert _session_writes(ctx.captured_queries) == 0
+    assert _expiry(client) == refreshed
+
+    clock.advance(1)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("home")).status_code == 200
+    assert _session_writes(ctx.captured_queries) == 1
+    assert _expiry(client) == clock.now + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
+@pytest.mark.usefixtures("production_refresh")
+def test_active_session_lasts_idle_session_expires(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Working steadily for longer than SESSION_COOKIE_AGE keeps one logged in, with few writes; going idle for
+    SESSION_COOKIE_AGE logs one out, and not before SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS."""
+    clock = FakeClock(monkeypatch)
+    client = Client()
+    client.force_login(org.phuxuan_head)
+    home = reverse("home")
+    step = max(settings.SESSION_REFRESH_SECONDS * 2 // 3, 1)
+    requests = settings.SESSION_COOKIE_AGE * 9 // 8 // step
+    writes = 0
+    for _ in range(requests):
+        clock.advance(step)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(home).status_code == 200  # still logged in
+        writes += _session_writes(ctx.captured_queries)
+    assert writes <= requests // 2 + 1
+
+    # The last request may not have refreshed the session: idle for just under the guaranteed minimum, still in.
+    last_request = clock.now
+    clock.advance(settings.SESSION_COOKIE_AGE - settings.SESSION_REFRESH_SECONDS - 1)
+    assert Session.objects.filter(session_key=client.session.session_key, expire_date__gt=clock.now).exists()
+    # Idle for SESSION_COOKIE_AGE after the last request: logged out.
+    clock.now = last_request + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    response = client.get(home)
+    assert response.status_code == 302
+    assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+
+
+def test_no_session_for_anonymous_visitors(db: None) -> None:
+    client = Client()
+    response = client.get(resolve_url(settings.LOGIN_URL))
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not Session.objects.exists()
 
 
 def test_expired_session_no_longer_logs_in(org: Org) -> None:

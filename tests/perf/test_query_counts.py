@@ -24,20 +24,20 @@ from tests.perf.conftest import World
 # once (``org.access.unit_paths``: the task gate's subtrees become lists of ids).
 PAGES: list[tuple[str, str, str, int]] = [
     ("home", "btc_head", "/", 9),  # the shell and the person's roles
-    # The shell; the directive and unit filters' choices, the drafting-unit check, the page and the state counts.
-    ("tasks-list", "btc_head", "/nhiem-vu/", 16),
-    ("tasks-list-leader", "leader", "/nhiem-vu/", 15),  # one membership query fewer than a unit head
-    ("tasks-export", "btc_head", "/nhiem-vu/xuat-excel/", 11),  # no header; the form's choices and one query of rows
+    # The shell; the unit, directive and people filters' choices, the units' paths, the page and the state counts.
+    ("tasks-list", "btc_head", "/nhiem-vu/", 14),
+    ("tasks-list-leader", "leader", "/nhiem-vu/", 14),
+    ("tasks-export", "btc_head", "/nhiem-vu/xuat-excel/", 9),  # no header, no choice lists; one query of rows
     ("task-form", "monitor", "/nhiem-vu/tao-moi/", 16),  # the pickers: units, people, directives, parent tasks
     ("lead-options", "monitor", "/nhiem-vu/lua-chon-theo-don-vi/?lead_unit={btc}", 15),  # a fragment: no header
-    ("tasks-mine", "btc_officer", "/nhiem-vu/cua-toi/", 14),  # open, finished and draft tasks: one query each
+    ("tasks-mine", "btc_officer", "/nhiem-vu/cua-toi/", 12),  # open, finished and draft tasks: one query each
     ("tasks-inbox-head", "btc_head", "/nhiem-vu/don-vi/", 15),  # three task lists and two request lists
     ("tasks-inbox-authority", "leader", "/nhiem-vu/don-vi/", 15),
     # The task's page: its panels, sub-tasks and roll-up, timeline, requests, submissions, obstacles, progress
     # updates with their files, confidence ratings, and the pickers of the action forms.
     ("task-detail", "btc_head", "/nhiem-vu/{task}/", 35),
     ("directives-list", "btc_head", "/van-ban/", 10),
-    ("directive-detail", "leader", "/van-ban/{directive}/", 17),  # with the panel of its tasks and their roll-up
+    ("directive-detail", "leader", "/van-ban/{directive}/", 16),  # with the panel of its tasks and their roll-up
     ("obstacles-leader", "leader", "/kho-khan-vuong-mac/", 14),  # counts, the page and its count, the calendar
     ("obstacles-head", "btc_head", "/kho-khan-vuong-mac/?state=", 14),
     ("notifications", "btc_head", "/thong-bao/", 9),

@@ -1,18 +1,29 @@
 """The list's filter choices at ten-year scale: recent directives and the chosen unit's people are offered, and any
-directive or person the user may see is still accepted (links carry them) and shown as chosen."""
+directive or person the user may see is still accepted (links carry them) and shown as chosen. The unit select is
+drawn from rows and its markup kept per process: it must follow every change of the units and never show a unit to
+someone who does not see it."""
 
 from __future__ import annotations
 
 import datetime
+import html
+import io
 import re
 from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from sauro.accounts.models import User
 from sauro.directives.models import Directive, Term
+from sauro.org.choices import UnitKind
+from sauro.org.models import Unit
+from sauro.org.services import unit_create, unit_move, unit_rename
+from sauro.tasks import forms, views
 from sauro.tasks.models import Task
 from sauro.tasks.services import task_accept, task_issue
 from tests.conftest import Org
@@ -70,3 +81,103 @@ def test_the_chosen_units_people_are_offered_and_anyone_visible_is_accepted(
     markup = get(client, f"{LIST}?person={org.btc_head.pk}")
     assert f'<option value="{org.btc_head.pk}" selected>' in select(markup, "person")
     assert row_count(markup) == 1
+
+
+# --- the unit select, drawn from rows and kept rendered (common.widgets.FastSelect) --------------------------------
+
+
+def offered_units(markup: str) -> dict[str, str]:
+    """The unit select's options: value → label (indentation kept)."""
+    options = re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', select(markup, "unit"))
+    return {value: html.unescape(label) for value, label in options if value}
+
+
+def test_each_person_is_offered_exactly_the_units_they_see(org: Org, client_for: ClientFor) -> None:
+    # The committee's list first, so that its rendered options are kept before a ward head's page is drawn.
+    wide = offered_units(get(client_for(org.monitor), LIST))
+    ward = offered_units(get(client_for(org.phuxuan_head), LIST))
+    again = offered_units(get(client_for(org.monitor), LIST))
+    assert wide == again
+    assert wide[str(org.btc_dept.pk)] == "\u00a0" * 6 + "Phòng Tổ chức cán bộ"  # indented by its depth
+    assert set(wide) == {str(u.pk) for u in Unit.objects.filter(valid_to__isnull=True)}
+    # A ward head sees the committee above it and their ward, never another ward or an agency.
+    assert set(ward) == {str(org.city.pk), str(org.phuxuan.pk)}
+    assert ward[str(org.phuxuan.pk)] == "\u00a0" * 3 + "Đảng ủy phường Phú Xuân"
+
+
+def test_a_unit_renamed_added_moved_or_closed_shows_on_the_next_page(
+    org: Org, client_for: ClientFor, today: Clock
+) -> None:
+    client = client_for(org.monitor)
+    before = offered_units(get(client, LIST))
+    assert before[str(org.btc.pk)].endswith("Ban Tổ chức Thành ủy")
+    unit_rename(acting_user=None, unit=org.btc, new_name="Ban Tổ chức Thành ủy Huế", on_date=TODAY)
+    added = unit_create(
+        acting_user=None, code="P-THUANHOA", name="Đảng ủy phường Thuận Hóa", kind=UnitKind.WARD, parent=org.city,
+        valid_from=org.START,
+    )  # fmt: skip
+    unit_move(acting_user=None, unit=org.btc_dept, new_parent=org.office)
+    Unit.objects.filter(pk=org.ancuu.pk).update(valid_to=TODAY - datetime.timedelta(days=1))
+    after = offered_units(get(client, LIST))
+    assert after[str(org.btc.pk)] == "\u00a0" * 3 + "Ban Tổ chức Thành ủy Huế"
+    assert after[str(added.pk)] == "\u00a0" * 3 + "Đảng ủy phường Thuận Hóa"
+    assert str(org.ancuu.pk) not in after
+    order = list(after)
+    assert order.index(str(org.btc_dept.pk)) == order.index(str(org.office.pk)) + 1  # now under Văn phòng
+
+
+def test_the_counts_and_the_export_accept_only_what_the_list_accepts(
+    org: Org, make_draft: MakeDraft, client_for: ClientFor, today: Clock
+) -> None:
+    """The count cards and the export read the filters without building the choice lists; the same gates decide:
+    a person, unit or directive the reader may not see filters nothing, as on the list page."""
+    ward = make_draft(title="Việc của phường", lead_unit=org.phuxuan.pk, responsible_person=org.phuxuan_head.pk)
+    task_accept(acting_user=org.phuxuan_head, task=task_issue(acting_user=org.monitor, task=ward))
+    agency = directive(org, 7, TODAY - datetime.timedelta(days=10))
+    Directive.objects.filter(pk=agency.pk).update(issuing_unit=org.btc, issuer_code="BTCTU")
+    task_issue(acting_user=org.monitor, task=make_draft(title="Việc của Ban Tổ chức", directive=agency.pk))
+    head = client_for(org.phuxuan_head)
+    counts = reverse("tasks:counts")
+
+    def numbers(markup: str) -> list[str]:
+        return re.findall(r'task-count-number">(\d+)<', markup)
+
+    unfiltered = numbers(get(head, counts))
+    assert unfiltered == ["0", "0", "1", "0", "0"]  # the head sees their ward's task only
+    assert numbers(get(head, f"{counts}?person={org.phuxuan_head.pk}")) == unfiltered
+    foreign = (f"person={org.btc_head.pk}", f"unit={org.btc.pk}", f"directive={agency.pk}", "person=999999")
+    for query in foreign:
+        assert numbers(get(head, f"{counts}?{query}")) == unfiltered, query
+        page = get(head, f"{LIST}?{query}")
+        assert numbers(page) == unfiltered, query
+        assert 'role="alert"' in page  # the list names the filter it refused
+    monitor = client_for(org.monitor)
+    for query in (f"unit={org.phuxuan.pk}", f"person={org.phuxuan_head.pk}", f"directive={agency.pk}"):
+        filtered = numbers(get(monitor, f"{counts}?{query}"))
+        assert filtered == numbers(get(monitor, f"{LIST}?{query}")), query
+        assert filtered != numbers(get(monitor, counts)), query
+    exported = head.get(reverse("tasks:export") + f"?unit={org.btc.pk}")
+    assert exported.status_code == 200
+    rows = load_workbook(io.BytesIO(exported.content)).active.max_row
+    assert rows == load_workbook(io.BytesIO(head.get(reverse("tasks:export")).content)).active.max_row
+
+
+def test_every_sort_order_reads_the_same_queries_and_pages_on(
+    org: Org, make_draft: MakeDraft, client_for: ClientFor, today: Clock
+) -> None:
+    """The list reads only the columns its rows show and its cursor needs (views.LIST_ROW_FIELDS): a column missing
+    there would cost a query per row, or break the next page of one sort order."""
+    for i in range(views.PAGE_SIZE + 3):
+        task_issue(acting_user=org.monitor, task=make_draft(title=f"Nhiệm vụ {i:02d}"))
+    client = client_for(org.monitor)
+    counts = set()
+    for sort in forms.SORTS:
+        with CaptureQueriesContext(connection) as ctx:
+            first = get(client, f"{LIST}?sort={sort}")
+        counts.add(len(ctx.captured_queries))
+        assert row_count(first) == views.PAGE_SIZE
+        after = re.search(r'href="([^"]*after=[^"]*)" hx-get', first)
+        assert after, sort
+        second = get(client, html.unescape(after.group(1)))
+        assert row_count(second) == 3, sort
+    assert len(counts) == 1

@@ -16,7 +16,9 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from sauro.accounts.models import User
-from sauro.tasks import forms, rules, views
+from sauro.org.models import Membership
+from sauro.org.services import membership_end
+from sauro.tasks import access, forms, rules, views
 from sauro.tasks.choices import ProductKind, ReportingState, RequestState, TaskState
 from sauro.tasks.models import Task
 from sauro.tasks.services import (
@@ -37,7 +39,9 @@ ClientFor = Callable[[User], Client]
 MakeDraft = Callable[..., Task]
 D = datetime.timedelta
 # Session, user, scope, the shell; then the page itself: a fixed number whatever the number of tasks.
-LIST_QUERIES = 18  # with the notification bell's count in the shell and the filtered unit (its people are offered)
+# The list filtered by unit and reporting state: the filters' choices (units, directives, the unit's people), the
+# units' paths, the page, the counts (without the reporting filter: a query of their own), the session refreshed.
+LIST_QUERIES = 15
 # The task page: 24, the notification bell's count, monitoring's obstacles and progress updates, and every
 # unit's path (the task gate's subtrees as ids).
 DETAIL_QUERIES = 29
@@ -273,6 +277,31 @@ def test_another_units_task_is_a_404_everywhere(org: Org, make_draft: MakeDraft,
 def test_creating_needs_a_right_to_draft(org: Org, client_for: ClientFor) -> None:
     assert client_for(org.btc_officer).get(reverse("tasks:create")).status_code == 403
     assert "Tạo nhiệm vụ" not in text_of(get(client_for(org.btc_officer), reverse("tasks:list")))
+    assert "Tạo nhiệm vụ" in text_of(get(client_for(org.btc_head), reverse("tasks:list")))
+
+
+def test_the_create_button_follows_the_drafting_unit(org: Org, today: Clock) -> None:
+    """The lists offer "Tạo nhiệm vụ" from the scope alone (access.may_draft): exactly when the create page finds a
+    unit to draft in (views.drafting_unit), for every role, and no longer once the role has ended."""
+    people = [org.leader, org.monitor, org.btc_head, org.btc_officer, org.inspector, org.phuxuan_head]
+    people += [org.ancuu_head, org.ancuu_officer, org.admin]
+
+    def agree() -> dict[str, bool]:
+        found = {}
+        for person in people:
+            fresh = User.objects.get(pk=person.pk)  # the scope is kept on the user object for a request
+            found[person.username] = access.may_draft(fresh)
+            assert found[person.username] == (views.drafting_unit(User.objects.get(pk=person.pk)) is not None)
+        return found
+
+    assert agree() == {
+        "bithu": True, "vanphong": True, "bantochuc": True, "chuyenvien.btc": False, "kiemtra": False,
+        "phuxuan": True, "ancuu": True, "cv.ancuu": False, "admin": False,
+    }  # fmt: skip
+    for membership in Membership.objects.filter(person__in=[org.btc_head, org.monitor]):
+        membership_end(acting_user=None, membership=membership, valid_to=TODAY - D(days=1))
+    found = agree()
+    assert not found["bantochuc"] and not found["vanphong"]
 
 
 # --- a task's page -------------------------------------------------------------------------------------------
