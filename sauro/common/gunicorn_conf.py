@@ -28,13 +28,17 @@ proc_name = "sauro-web"
 control_socket_disable = True
 
 # Python's cyclic garbage collector, tuned for a web worker: everything loaded at start-up (Django, the models,
-# the URL map, compiled templates) is moved out of its sight, and the youngest generation is collected every
-# 50,000 net allocations instead of 700. A dashboard request otherwise spent ~15 ms of its time in collections
+# every view and API module, the URL map: ~150,000 objects, which full collections walked again and again, 30-100
+# ms each in a new worker's first few hundred requests) is moved out of its sight, and the youngest generation is
+# collected every 50,000 net allocations instead of 700: a dashboard request otherwise spent ~15 ms in collections
 # that found almost nothing (docs/performance.md). Reference counting still frees almost everything at once.
 GC_THRESHOLDS = (50_000, 20, 50)
 
 
 def post_worker_init(worker: Any) -> None:
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 — imports every app's views and API before the freeze
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
