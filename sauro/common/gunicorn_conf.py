@@ -27,12 +27,11 @@ proc_name = "sauro-web"
 # one machine (a test run beside `make run`) would fight over it, and nothing here uses it.
 control_socket_disable = True
 
-# Python's cyclic garbage collector, tuned for a web worker: everything loaded at start-up (Django, the models,
-# every view and API module, the URL map: ~150,000 objects, which full collections walked again and again, 30-100
-# ms each in a new worker's first few hundred requests) is moved out of its sight, and the youngest generation is
-# collected every 50,000 net allocations instead of 700: a dashboard request otherwise spent ~15 ms in collections
-# that found almost nothing (docs/performance.md). Reference counting still frees almost everything at once.
-GC_THRESHOLDS = (50_000, 20, 50)
+# Python's cyclic garbage collector, for a web worker: everything loaded at start-up (Django, the models, every
+# view and API module, the URL map: ~150,000 objects) is moved out of its sight. Full collections walked them again
+# and again (30-100 ms each in a new worker's first few hundred requests; ~13 ms of collections per dashboard
+# request, ~3.5 ms frozen). The thresholds stay Python's: with a youngest generation of 50,000, the cyclic garbage
+# of a quarterly report (~9 MB a request) piled up past the 300 MB budget (docs/performance.md).
 
 
 def post_worker_init(worker: Any) -> None:
@@ -41,4 +40,3 @@ def post_worker_init(worker: Any) -> None:
     get_resolver().url_patterns  # noqa: B018 — imports every app's views and API before the freeze
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
