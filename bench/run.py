@@ -179,7 +179,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--database", default="sauro_bench", help="PostgreSQL database (default: sauro_bench)")
     parser.add_argument("--reseed", action="store_true", help="seed again even if the database looks right")
     parser.add_argument("--no-seed", action="store_true", help="use the database as it is")
-    parser.add_argument("--runs", type=int, default=budgets.DEFAULT_RUNS, help="timed runs per scenario and kind")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=None,
+        help=f"timed runs per scenario and kind (default {budgets.DEFAULT_RUNS}; the report and the floors "
+        f"{budgets.FLOOR_RUNS})",
+    )
     parser.add_argument("--warmup", type=int, default=budgets.DEFAULT_WARMUP, help="untimed runs before them")
     parser.add_argument("--json", type=Path, help="where to write the results (default bench/results/latest-N.json)")
     parser.add_argument("--username", default=profile.LEADER_USERNAME, help="non-admin, committee-wide account")
@@ -275,9 +281,10 @@ def main(argv: list[str] | None = None) -> int:
             # timing), then the floors: a floor's full scans would evict the buffers the next probe relies on.
             timed: list[tuple[Probe, list[float], list[str]]] = []
             for probe in probes:
-                print(f"  {probe.name:<22} {args.warmup} + {args.runs} runs…", end="", flush=True)
+                runs = args.runs or budgets.runs_for(probe.scenario)
+                print(f"  {probe.name:<22} {args.warmup} + {runs} runs…", end="", flush=True)
                 settle(conn)
-                seconds, errors = time_probe(api if probe.kind == "api" else browser, probe, args.runs, args.warmup)
+                seconds, errors = time_probe(api if probe.kind == "api" else browser, probe, runs, args.warmup)
                 timed.append((probe, seconds, errors))
                 p50, p95 = ms(percentile(seconds, 50)), ms(percentile(seconds, 95))
                 over = p95 > budgets.P95_BUDGET_MS[probe.scenario]
@@ -289,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             print("\n  the raw-SQL floors …", flush=True)
             for probe, seconds, errors in timed:
                 if probe.floor.key not in floors:
-                    floor_seconds = time_floor(conn, probe.floor, args.runs, args.warmup)
+                    floor_seconds = time_floor(conn, probe.floor, args.runs or budgets.FLOOR_RUNS, args.warmup)
                     floors[probe.floor.key] = FloorResult(
                         key=probe.floor.key,
                         description=probe.floor.description,
@@ -359,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine.as_dict(),
         "server": {"command": server.describe, "workers": args.workers, "today": args.today.isoformat()},
         "params": params.as_dict(),
-        "runs": args.runs,
+        "runs": args.runs
+        or {"default": budgets.DEFAULT_RUNS, **budgets.RUNS_BY_SCENARIO, "floors": budgets.FLOOR_RUNS},
         "warmup": args.warmup,
         "results": [r.as_dict() for r in results],
         "worker_rss_mb": {str(k): round(v, 1) for k, v in rss.items()},
