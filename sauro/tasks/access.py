@@ -30,6 +30,12 @@ def _exists(qs: QuerySet[Any]) -> Q:
     return Q(Exists(qs))
 
 
+def _committee_unit_ids(user: User) -> list[int]:
+    """The units of the committees in which the user holds a committee-wide role."""
+    scope = user_scope(user)
+    return ids_under(unit_paths(user), scope.committee_paths) if scope.committee_paths else []
+
+
 def _holds_every_unit(wide_ids: list[int], paths: dict[int, str]) -> bool:
     return bool(wide_ids) and len(wide_ids) == len(paths)
 
@@ -39,9 +45,7 @@ def sees_every_normal_task(user: User) -> bool:
     tasks are still gated). Such readers may be given counts from ``tasks.summary``."""
     if not user.is_authenticated or not user.is_active:
         return False
-    scope = user_scope(user)
-    paths = unit_paths(user)
-    return _holds_every_unit(ids_under(paths, scope.committee_paths) if scope.committee_paths else [], paths)
+    return _holds_every_unit(_committee_unit_ids(user), unit_paths(user))
 
 
 def tasks_visible_to(user: User) -> QuerySet[Task]:
@@ -51,7 +55,7 @@ def tasks_visible_to(user: User) -> QuerySet[Task]:
     # Subtrees as lists of unit ids (a few hundred at most): no join on the unit table per task, and a committee
     # that holds every unit (the usual case) is no condition at all.
     paths = unit_paths(user)
-    wide_ids = ids_under(paths, scope.committee_paths) if scope.committee_paths else []
+    wide_ids = _committee_unit_ids(user)
     if _holds_every_unit(wide_ids, paths):
         visible = Q()
     else:

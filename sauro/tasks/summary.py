@@ -24,6 +24,7 @@ import datetime
 
 from django.db import connection
 
+from sauro.reports.regime import reporting_month
 from sauro.tasks.models import DoneTaskMonth
 
 # A regime month runs from the 15th of the previous calendar month to the 14th (PRODUCT §8).
@@ -48,14 +49,10 @@ def available() -> bool:
 
 
 def regime_month(day: datetime.date) -> datetime.date:
-    """The regime month holding ``day``, as its last day (the 14th): 15/3 → 14/4, 14/3 → 14/3."""
-    if day.day > MONTH_LAST_DAY:
-        return (
-            datetime.date(day.year + 1, 1, MONTH_LAST_DAY)
-            if day.month == 12
-            else day.replace(month=day.month + 1, day=MONTH_LAST_DAY)
-        )
-    return day.replace(day=MONTH_LAST_DAY)
+    """The regime month holding ``day`` (``reports.regime.reporting_month``), as its last day (the 14th):
+    15/3 → 14/4, 14/3 → 14/3."""
+    year, month = reporting_month(day)
+    return datetime.date(year, month, MONTH_LAST_DAY)
 
 
 def cut_off(as_of: datetime.date) -> datetime.date:
