@@ -628,22 +628,33 @@ def _cursor_decode(cursor: str) -> tuple[datetime.date | None, int]:
     return day, pk
 
 
+def _in_page_order(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """By (due date, id) with undated tasks last: a total order, so no row repeats or is skipped."""
+    return tasks.order_by(F("due_date").asc(nulls_last=True), "id")
+
+
 def _page(
-    tasks: QuerySet[Task], *, cursor: str | None, limit: int, text_search: bool = False
+    tasks: QuerySet[Task], filters: selectors.TaskFilters, *, cursor: str | None, limit: int
 ) -> tuple[list[Task], str | None]:
-    """One page ordered by (due date, id) with undated tasks last: a total order, so no row repeats or is skipped."""
-    ordered = tasks.order_by(F("due_date").asc(nulls_last=True), "id")
+    """One page of ``tasks`` (the list of ``filters``) in ``_in_page_order`` and the next page's cursor."""
+    ordered = _in_page_order(tasks)
     if cursor:
         day, pk = _cursor_decode(cursor)
         if day is None:
             ordered = ordered.filter(due_date__isnull=True, id__gt=pk)
         else:
             ordered = ordered.filter(Q(due_date__gt=day) | Q(due_date=day, id__gt=pk) | Q(due_date__isnull=True))
-    ordered = ordered.prefetch_related(
-        Prefetch("coordinating_units", queryset=Unit.objects.only("id")),
-        Prefetch("officers", queryset=User.objects.only("id")),
+    rows = selectors.page_rows(
+        ordered,
+        limit + 1,
+        shape=lambda rows: _in_page_order(rows).prefetch_related(
+            Prefetch("coordinating_units", queryset=Unit.objects.only("id")),
+            Prefetch("officers", queryset=User.objects.only("id")),
+        ),
+        as_of=filters.as_of,
+        text_search=bool(filters.q),
+        in_due_order=True,
     )
-    rows = selectors.first_rows(ordered[: limit + 1], text_search=text_search)
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
@@ -699,10 +710,7 @@ def task_list(
         as_of=as_of,
     )
     rows, next_cursor = _page(
-        selectors.task_list(user=auth_user(request), filters=filters),
-        cursor=cursor,
-        limit=limit,
-        text_search=bool(filters.q),
+        selectors.task_list(user=auth_user(request), filters=filters), filters, cursor=cursor, limit=limit
     )
     return TaskPageOut(items=[TaskOut.from_prefetched(task) for task in rows], next_cursor=next_cursor)
 

@@ -12,6 +12,7 @@ The deadline is the due date moved to the next working day when it falls on a da
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -165,17 +166,25 @@ def task_list(*, user: User, filters: TaskFilters | None = None, sort: str = DEF
     if f.responsible_person_id is not None:
         qs = qs.filter(responsible_person_id=f.responsible_person_id)
     if f.officer_id is not None:
-        qs = qs.filter(Q(officers=f.officer_id) | Q(responsible_person_id=f.officer_id)).distinct()
+        # A sub-query rather than a join: no duplicate rows, so no DISTINCT (which a page's id sub-query cannot have).
+        assigned = Task.officers.through.objects.filter(user_id=f.officer_id).values("task_id")
+        qs = qs.filter(Q(pk__in=assigned) | Q(responsible_person_id=f.officer_id))
     if f.parent_id is not None:
         qs = qs.filter(parent_id=f.parent_id)
     if f.top_level_only:
         qs = qs.filter(parent__isnull=True)
-    qs = with_reporting_state(qs, f.as_of)
+    qs = listed(qs, f.as_of)
     if f.reporting_states:
         qs = qs.filter(reporting_prefilter(f.reporting_states, f.as_of or clock.today()))
         qs = qs.filter(reporting_state__in=f.reporting_states)  # type: ignore[misc]  # an annotation
     order = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    return qs.select_related("lead_unit", "responsible_person", "directive").order_by(*order)
+    return qs.order_by(*order)
+
+
+def listed(qs: QuerySet[Task], as_of: datetime.date | None = None) -> QuerySet[Task]:
+    """What a list shows of each task besides its own columns: its reporting state on ``as_of`` (today by default),
+    its lead unit, responsible person and directive."""
+    return with_reporting_state(qs, as_of).select_related("lead_unit", "responsible_person", "directive")
 
 
 def task_get(*, user: User, task_id: int, as_of: datetime.date | None = None) -> Task:
@@ -290,11 +299,13 @@ def reporting_counts(tasks: QuerySet[Task]) -> dict[str, int]:
     return counts
 
 
-# --- a text search's first page ----------------------------------------------------------------------------------
+# --- a page of a list -------------------------------------------------------------------------------------------
 
 # How long the trigram index may take to gather a text search's matches before the search walks the due-date
-# index instead (docs/performance.md).
+# index instead, and how long that walk may take before the matches are gathered after all, however long that
+# takes (docs/performance.md).
 SEARCH_GATHER_TIMEOUT = "40ms"
+SEARCH_WALK_TIMEOUT = "500ms"
 
 
 def _read(qs: QuerySet[Task], *settings: str) -> list[Task]:
@@ -308,21 +319,43 @@ def _read(qs: QuerySet[Task], *settings: str) -> list[Task]:
     return rows
 
 
-def first_rows(qs: QuerySet[Task], *, text_search: bool) -> list[Task]:
-    """The rows of ``qs`` (an ordered, sliced page), fetched so that a text search stays fast however many tasks
-    match.
+def page_rows(
+    ordered: QuerySet[Task],
+    limit: int,
+    *,
+    shape: Callable[[QuerySet[Task]], QuerySet[Task]],
+    as_of: datetime.date | None = None,
+    text_search: bool = False,
+    in_due_order: bool = False,
+) -> list[Task]:
+    """The first ``limit`` tasks of ``ordered`` (a ``task_list`` in the page's order, its keyset condition applied),
+    read as ``shape`` says (columns, order, prefetches) with what ``listed`` adds.
 
-    PostgreSQL underestimates several ANDed ``LIKE '%word%'`` (it multiplies their selectivities), so it always
-    gathers every match through the trigram index and sorts them. That is right for a rare term and slow for a
-    common one (33,000 matches: a quarter of a second), where walking the due-date index in the list's order finds
-    the first page after a few thousand rows. So the ordinary plan gets a short time limit; if it runs out, the
-    search walks the index (bitmap scans off). Both run in a savepoint that drops the settings after the read.
+    One statement on two levels: the page's ids are chosen from the tasks alone, then only those rows are joined to
+    their lead unit, person and directive. Joined before the ``LIMIT``, PostgreSQL hashed the whole directive and
+    people tables for fifty rows (a third of a one-unit list's SQL time).
+
+    ``in_due_order``: the page is in the list's default order (due date, id), which the due-date index can walk. A
+    text search in that order needs it: PostgreSQL underestimates several ANDed ``LIKE '%word%'`` (it multiplies
+    their selectivities), so it always gathers every match through the trigram index and sorts them. That is right
+    for a rare term and slow for a common one (33,000 matches: a quarter of a second), where walking the due-date
+    index finds the first page after a few thousand rows. So the ordinary plan gets a short time limit; if it runs
+    out, the search walks the index (bitmap and sequential scans off), which is slow for a rare term: should a rare
+    term's gathering have run out of time (a busy server), the walk's own limit ends it, and the ordinary plan runs
+    without one. Each read runs in a savepoint that drops its settings. In any other order every match has to be
+    gathered anyway.
     """
-    if not text_search or connection.vendor != "postgresql":
-        return list(qs)
-    try:
-        return _read(qs, f"statement_timeout = '{SEARCH_GATHER_TIMEOUT}'")
-    except OperationalError as exc:
-        if not isinstance(exc.__cause__, QueryCanceled):
-            raise
-    return _read(qs, "enable_bitmapscan = off")
+    rows = shape(listed(Task.objects.filter(pk__in=ordered.values("pk")[:limit]), as_of))
+    if not (text_search and in_due_order) or connection.vendor != "postgresql":
+        return list(rows)
+    attempts = (
+        (f"statement_timeout = '{SEARCH_GATHER_TIMEOUT}'",),
+        ("enable_bitmapscan = off", "enable_seqscan = off", f"statement_timeout = '{SEARCH_WALK_TIMEOUT}'"),
+    )
+    for settings in attempts:
+        try:
+            return _read(rows, *settings)
+        except OperationalError as exc:
+            if not isinstance(exc.__cause__, QueryCanceled):
+                raise
+    return list(rows)

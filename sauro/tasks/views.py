@@ -128,13 +128,20 @@ def _after(qs: QuerySet[Task], sort: str, cursor: tuple[Any, int]) -> QuerySet[T
 
 
 def _page(
-    qs: QuerySet[Task], sort: str, cursor: tuple[Any, int] | None, *, text_search: bool = False
+    tasks: QuerySet[Task], filters: selectors.TaskFilters, sort: str, cursor: tuple[Any, int] | None
 ) -> tuple[list[Task], str]:
-    """One page of ``qs`` and the cursor of the next page ("" on the last one)."""
-    ordered = _ordered(qs, sort)
+    """One page of ``tasks`` (the list of ``filters``) and the cursor of the next page ("" on the last one)."""
+    ordered = _ordered(tasks, sort)
     if cursor is not None:
         ordered = _after(ordered, sort, cursor)
-    rows = selectors.first_rows(ordered[: PAGE_SIZE + 1], text_search=text_search)
+    rows = selectors.page_rows(
+        ordered,
+        PAGE_SIZE + 1,
+        shape=lambda rows: _ordered(rows.only(*LIST_ROW_FIELDS), sort),
+        as_of=filters.as_of,
+        text_search=bool(filters.q),
+        in_due_order=sort == DEFAULT_SORT,
+    )
     if len(rows) <= PAGE_SIZE:
         return rows, ""
     rows = rows[:PAGE_SIZE]
@@ -189,7 +196,7 @@ def task_list_view(request: AuthenticatedRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET, user=user)
     filters = form.filters()
     tasks = selectors.task_list(user=user, filters=filters)
-    rows, next_cursor = _page(tasks.only(*LIST_ROW_FIELDS), form.sort_key, form.cursor, text_search=bool(filters.q))
+    rows, next_cursor = _page(tasks, filters, form.sort_key, form.cursor)
     context: dict[str, Any] = {
         "form": form,
         "tasks": rows,

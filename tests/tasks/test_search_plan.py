@@ -1,5 +1,5 @@
 """A text search's first page: the ordinary plan under a time limit, else a walk along the due-date index —
-the same rows either way, and nothing left changed on the connection."""
+the same rows either way, and nothing left changed on the connection. In another order, no walk: one plain read."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from sauro.tasks import selectors
@@ -35,12 +36,19 @@ def tasks(org: Org, make_draft: MakeDraft, today: Clock) -> list[Task]:
     return [task_issue(acting_user=org.monitor, task=make_draft(title=t)) for t in titles]
 
 
+def search_page(qs: QuerySet[Task], *, in_due_order: bool = True) -> list[Task]:
+    return selectors.page_rows(
+        qs, 51, shape=lambda rows: rows.order_by("due_date", "id"), text_search=True, in_due_order=in_due_order
+    )
+
+
 def test_same_rows_as_the_plain_read_and_settings_untouched(org: Org, tasks: list[Task]) -> None:
-    before = (setting("enable_bitmapscan"), setting("statement_timeout"))
-    qs = selectors.task_list(user=org.leader, filters=selectors.TaskFilters(q="chuyen doi so"))[:51]
-    rows = selectors.first_rows(qs, text_search=True)
-    assert [t.pk for t in rows] == [t.pk for t in qs.all()] and len(rows) == 3
-    assert (setting("enable_bitmapscan"), setting("statement_timeout")) == before
+    before = (setting("enable_bitmapscan"), setting("enable_seqscan"), setting("statement_timeout"))
+    qs = selectors.task_list(user=org.leader, filters=selectors.TaskFilters(q="chuyen doi so"))
+    rows = search_page(qs)
+    assert [t.pk for t in rows] == [t.pk for t in qs[:51]] and len(rows) == 3
+    assert [t.reporting_state for t in rows] == [t.reporting_state for t in qs[:51]]
+    assert (setting("enable_bitmapscan"), setting("enable_seqscan"), setting("statement_timeout")) == before
 
 
 def test_a_gather_that_runs_out_of_time_falls_back_to_the_walk(
@@ -57,8 +65,33 @@ def test_a_gather_that_runs_out_of_time_falls_back_to_the_walk(
 
     monkeypatch.setattr(selectors, "_read", spy)
     qs = selectors.task_list(user=org.leader, filters=selectors.TaskFilters(q="chuyen doi so"))
-    slow = qs.annotate(pause=RawSQL("pg_sleep(0.05)", []))[:51]
-    rows = selectors.first_rows(slow, text_search=True)
-    assert sorted(t.pk for t in rows) == sorted(t.pk for t in tasks if "Chuyển" in t.title or "chuyển" in t.title)
-    assert attempts == [("statement_timeout = '1ms'",), ("enable_bitmapscan = off",)]
-    assert setting("enable_bitmapscan") == "on" and setting("statement_timeout") == "0"
+    slow = qs.filter(pk__in=RawSQL("SELECT id FROM tasks_task WHERE pg_sleep(0.05) IS NOT NULL", []))
+    rows = search_page(slow)
+    assert [t.pk for t in rows] == sorted(t.pk for t in tasks if "Chuyển" in t.title or "chuyển" in t.title)
+    walk = ("enable_bitmapscan = off", "enable_seqscan = off", "statement_timeout = '500ms'")
+    assert attempts == [("statement_timeout = '1ms'",), walk]
+    assert setting("enable_bitmapscan") == "on" and setting("enable_seqscan") == "on"
+    assert setting("statement_timeout") == "0"
+
+
+def test_in_another_order_the_matches_are_gathered_at_once(
+    org: Org, tasks: list[Task], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    attempts: list[tuple[str, ...]] = []
+    monkeypatch.setattr(selectors, "_read", lambda qs, *settings: attempts.append(settings) or list(qs))
+    qs = selectors.task_list(user=org.leader, filters=selectors.TaskFilters(q="chuyen doi so"), sort="title")
+    rows = search_page(qs, in_due_order=False)
+    assert len(rows) == 3 and attempts == []
+
+
+def test_a_walk_that_runs_out_of_time_too_ends_in_the_plain_read(
+    org: Org, tasks: list[Task], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both limited attempts are cancelled (a rare term on a busy server): the plain read answers, nothing is lost.
+    monkeypatch.setattr(selectors, "SEARCH_GATHER_TIMEOUT", "1ms")
+    monkeypatch.setattr(selectors, "SEARCH_WALK_TIMEOUT", "1ms")
+    qs = selectors.task_list(user=org.leader, filters=selectors.TaskFilters(q="chuyen doi so"))
+    slow = qs.filter(pk__in=RawSQL("SELECT id FROM tasks_task WHERE pg_sleep(0.01) IS NOT NULL", []))
+    rows = search_page(slow)
+    assert [t.pk for t in rows] == sorted(t.pk for t in tasks if "huyển" in t.title)
+    assert setting("statement_timeout") == "0" and setting("enable_seqscan") == "on"

@@ -68,7 +68,7 @@ def trend_label(trend: str | None) -> str:
 def confidence_badge(level: str | None, trend: str | None = None, long: bool = False) -> SafeString:
     """Delivery confidence as rated by the office: the colour name is the text (never colour alone)."""
     if not level:
-        return format_html("")
+        return SafeString("")
     prefix = _("Khả năng hoàn thành:") + " " if long else ""
     arrow = trend_label(trend)
     trend_html = format_html(' <span class="confidence-trend">{}</span>', arrow) if arrow else ""
