@@ -333,7 +333,7 @@ def page_rows(
 
     One statement on two levels: the page's ids are chosen from the tasks alone, then only those rows are joined to
     their lead unit, person and directive. Joined before the ``LIMIT``, PostgreSQL hashed the whole directive and
-    people tables for fifty rows (a third of a one-unit list's SQL time).
+    people tables for fifty rows (three quarters of a one-unit list's SQL time).
 
     ``in_due_order``: the page is in the list's default order (due date, id), which the due-date index can walk. A
     text search in that order needs it: PostgreSQL underestimates several ANDed ``LIKE '%word%'`` (it multiplies
