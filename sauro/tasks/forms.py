@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import ServiceError
+from sauro.common.versioned import cached_for
 from sauro.common.widgets import FastSelect
 from sauro.directives.access import directives_issued_for, directives_visible_to
 from sauro.directives.models import Directive, kind_label
@@ -303,6 +304,15 @@ def _raw_id(value: Any) -> int | None:
     return pk if 0 < pk < 2**63 else None
 
 
+def _recent_directives(user: User) -> list[tuple[int, str]]:
+    """The directives a filter offers (id, label): the most recent ones issued by the bodies the user sees."""
+    since = clock.today() - datetime.timedelta(days=FILTER_DIRECTIVE_DAYS)
+    recent = directives_issued_for(user).filter(issued_on__gte=since).order_by("-issued_on", "-id")
+    # Rows, not model instances: a hundred directives on every list page.
+    rows = recent.values_list(*DIRECTIVE_LABEL_FIELDS)[:FILTER_DIRECTIVE_CHOICES]
+    return [(pk, directive_label(*label_fields)) for pk, *label_fields in rows]
+
+
 class TaskFilterForm(forms.Form):
     """The list's filters, read from the query string: a filtered list is a link one can send to a colleague."""
 
@@ -355,7 +365,11 @@ class TaskFilterForm(forms.Form):
         self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
         # The units offered (a committee has a few hundred, drawn on every list page) as rows, not model instances:
         # id, indented name, and the path the people's list follows.
-        offered_units = list(units.values_list("pk", "name", "depth", "path")) if with_choices else []
+        offered_units = (
+            cached_for(user, "filter-units", lambda: list(units.values_list("pk", "name", "depth", "path")))
+            if with_choices
+            else []
+        )
         unit_field.choices = [
             ("", unit_field.empty_label or ""),
             *((pk, indented_name(name, depth)) for pk, name, depth, _path in offered_units),
@@ -380,7 +394,8 @@ class TaskFilterForm(forms.Form):
 
     # Ten years hold thousands of directives and people: the filter offers the most recent directives issued by the
     # bodies the user sees and the people of the chosen unit (of the user's own units without one), yet accepts
-    # any directive or person the user may see (links carry them) and always lists the chosen one.
+    # any directive or person the user may see (links carry them) and always lists the chosen one. The lists offered
+    # are kept between requests under the version of their data (sauro.common.versioned).
     def _offer_directives(self, user: User, with_choices: bool) -> None:
         field = cast(DirectiveChoiceField, self.fields["directive"])
         chosen = _raw_id(self.data.get("directive"))
@@ -388,11 +403,7 @@ class TaskFilterForm(forms.Form):
         field.queryset = directives_visible_to(user) if self.data.get("directive") else Directive.objects.none()
         if not with_choices:
             return
-        since = clock.today() - datetime.timedelta(days=FILTER_DIRECTIVE_DAYS)
-        recent = directives_issued_for(user).filter(issued_on__gte=since).order_by("-issued_on", "-id")
-        # Rows, not model instances: a hundred directives on every list page.
-        rows = recent.values_list(*DIRECTIVE_LABEL_FIELDS)[:FILTER_DIRECTIVE_CHOICES]
-        offered = [(pk, directive_label(*label_fields)) for pk, *label_fields in rows]
+        offered = list(cached_for(user, "filter-directives", lambda: _recent_directives(user)))
         if chosen is not None and chosen not in {pk for pk, _label in offered}:
             offered[:0] = [(d.pk, field.label_from_instance(d)) for d in field.queryset.filter(pk=chosen)]
         field.choices = [("", field.empty_label or ""), *offered]
@@ -406,10 +417,11 @@ class TaskFilterForm(forms.Form):
         unit_id = _raw_id(self.data.get("unit"))
         path = unit_paths.get(unit_id) if unit_id is not None else None
         if path is not None:
-            people = people_under(user, path)
+            people = list(cached_for(user, "filter-people", lambda: people_under(user, path), path))
         else:
             # The user's own units: their members are visible to them.
-            people = _working_people(user, Q(unit_id__in=sorted(user_scope(user).unit_ids)), gated=False)
+            own = Q(unit_id__in=sorted(user_scope(user).unit_ids))
+            people = list(cached_for(user, "filter-people", lambda: _working_people(user, own, gated=False)))
         chosen = _raw_id(self.data.get("person"))
         if chosen is not None and chosen not in {p.person_id for p in people}:
             extra = people_visible_to(user).filter(pk=chosen).first()

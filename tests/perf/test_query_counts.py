@@ -1,10 +1,11 @@
 """Query counts of every list page and list endpoint, pinned: the same for one bundle of rows and for three (see
 ``conftest.World``), so an N+1 (a query per row) fails here.
 
-Each page is loaded once before counting (the session, the working-day calendar's cache), then counted with one
-bundle, grown to three bundles and counted again; the response must have grown too, else the rows are not shown
-and the count proves nothing. Pages run as the person who uses them, not as an administrator; the API is called with
-a Bearer token, as an integration does. The counts are the same on SQLite and PostgreSQL.
+Each page is loaded once before counting (the session, the working-day calendar's cache, the kept choice lists), then
+counted with one bundle, grown to three bundles, loaded once more and counted again; the response must have grown
+too, else the rows are not shown and the count proves nothing. Pages run as the person who uses them, not as an
+administrator; the API is called with a Bearer token, as an integration does. The counts are the same on SQLite and
+PostgreSQL, but for the lists kept between requests on PostgreSQL only (``KEPT_CHOICES``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.perf.conftest import World
 
+# On PostgreSQL the filter form's three choice lists (units, directives, people) are kept between requests under the
+# version of their data (common.versioned): one query reads that version instead of three reading the lists.
+KEPT_CHOICES = 2 if connection.vendor == "postgresql" else 0
+
 # (id, who, url, pinned count). ``{task}``, ``{program}``, ``{directive}``, ``{btc}``, ``{city}`` are the world's focus
 # rows. A full page's shell costs 8: session and user, the visibility scope, the header's membership and the bell's
 # unread count, the session saved (savepoint, update, release). Whatever reads tasks also reads every unit's path
@@ -25,8 +30,8 @@ from tests.perf.conftest import World
 PAGES: list[tuple[str, str, str, int]] = [
     ("home", "btc_head", "/", 9),  # the shell and the person's roles
     # The shell; the unit, directive and people filters' choices, the units' paths, the page and the state counts.
-    ("tasks-list", "btc_head", "/nhiem-vu/", 14),
-    ("tasks-list-leader", "leader", "/nhiem-vu/", 14),
+    ("tasks-list", "btc_head", "/nhiem-vu/", 14 - KEPT_CHOICES),
+    ("tasks-list-leader", "leader", "/nhiem-vu/", 14 - KEPT_CHOICES),
     ("tasks-export", "btc_head", "/nhiem-vu/xuat-excel/", 9),  # no header, no choice lists; one query of rows
     ("task-form", "monitor", "/nhiem-vu/tao-moi/", 16),  # the pickers: units, people, directives, parent tasks
     ("lead-options", "monitor", "/nhiem-vu/lua-chon-theo-don-vi/?lead_unit={btc}", 15),  # a fragment: no header
@@ -113,6 +118,7 @@ def _check(world: World, client: Client, template: str, expected: int) -> None:
     client.get(url)  # warm: the session, the calendar's cache
     few, few_size = _get(client, url)
     world.grow(2)
+    client.get(url)  # warm again: the added rows may have superseded kept lists (the filter's choices)
     many, many_size = _get(client, url)
     assert (few, many) == (expected, expected)
     if template not in NOT_GROWING:

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+from django.contrib.auth.models import update_last_login
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -19,10 +21,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from sauro.accounts.models import User
+from sauro.common.models import DataVersion
 from sauro.directives.models import Directive, Term
 from sauro.org.choices import UnitKind
-from sauro.org.models import Unit
-from sauro.org.services import unit_create, unit_move, unit_rename
+from sauro.org.models import Membership, Unit
+from sauro.org.services import membership_end, unit_create, unit_move, unit_rename
 from sauro.tasks import forms, views
 from sauro.tasks.models import Task
 from sauro.tasks.services import task_accept, task_issue
@@ -88,7 +91,12 @@ def test_the_chosen_units_people_are_offered_and_anyone_visible_is_accepted(
 
 def offered_units(markup: str) -> dict[str, str]:
     """The unit select's options: value → label (indentation kept)."""
-    options = re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', select(markup, "unit"))
+    return offered(markup, "unit")
+
+
+def offered(markup: str, name: str) -> dict[str, str]:
+    """A select's options but the empty one: value → label."""
+    options = re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', select(markup, name))
     return {value: html.unescape(label) for value, label in options if value}
 
 
@@ -170,6 +178,7 @@ def test_every_sort_order_reads_the_same_queries_and_pages_on(
     for i in range(views.PAGE_SIZE + 3):
         task_issue(acting_user=org.monitor, task=make_draft(title=f"Nhiệm vụ {i:02d}"))
     client = client_for(org.monitor)
+    get(client, LIST)  # the filter's choice lists kept (common.versioned), as on every page but the first
     counts = set()
     for sort in forms.SORTS:
         with CaptureQueriesContext(connection) as ctx:
@@ -181,3 +190,70 @@ def test_every_sort_order_reads_the_same_queries_and_pages_on(
         second = get(client, html.unescape(after.group(1)))
         assert row_count(second) == 3, sort
     assert len(counts) == 1
+
+
+# --- the choice lists kept between requests (common.versioned) ---------------------------------------------------
+
+
+def test_directives_and_people_changed_by_any_write_show_on_the_next_page(
+    org: Org, client_for: ClientFor, today: Clock
+) -> None:
+    """The lists are kept under a version that triggers move on every write to their tables (PostgreSQL), so a change
+    made outside the services, by a bulk update or by hand in SQL, shows at once, as one made by a service does."""
+    client = client_for(org.monitor)
+    btc_people = f"{LIST}?unit={org.btc.pk}"
+    assert offered(get(client, LIST), "directive") == {}
+    assert offered(get(client, btc_people), "person") == {
+        str(org.btc_head.pk): "Lê Văn Tổ — Ban Tổ chức Thành ủy",
+        str(org.btc_officer.pk): "Phạm Thị Chuyên — Phòng Tổ chức cán bộ",
+    }
+    issued = directive(org, 3, TODAY - datetime.timedelta(days=5))
+    assert offered(get(client, LIST), "directive") == {str(issued.pk): "Kết luận 03-KL/TU (25/02/2026) — Kết luận số 3"}
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE directives_directive SET summary = %s WHERE id = %s", ["Về chuyển đổi số", issued.pk])
+        cursor.execute("UPDATE accounts_user SET full_name = %s WHERE id = %s", ["Lê Văn Tổ Chức", org.btc_head.pk])
+    assert offered(get(client, LIST), "directive")[str(issued.pk)].endswith("— Về chuyển đổi số")
+    assert offered(get(client, btc_people), "person")[str(org.btc_head.pk)] == "Lê Văn Tổ Chức — Ban Tổ chức Thành ủy"
+    User.objects.filter(pk=org.btc_officer.pk).update(is_active=False)
+    assert str(org.btc_officer.pk) not in offered(get(client, btc_people), "person")
+    membership = Membership.objects.get(person=org.btc_head, unit=org.btc)
+    membership_end(acting_user=None, membership=membership, valid_to=TODAY - datetime.timedelta(days=1))
+    assert offered(get(client, btc_people), "person") == {}
+
+
+def test_a_list_drawn_again_reads_its_choices_from_the_cache(org: Org, client_for: ClientFor, today: Clock) -> None:
+    client = client_for(org.monitor)
+    url = f"{LIST}?unit={org.btc.pk}"
+    with CaptureQueriesContext(connection) as first:
+        page = get(client, url)
+    with CaptureQueriesContext(connection) as again:
+        assert offered(get(client, url), "person") == offered(page, "person") != {}
+    if connection.vendor == "postgresql":
+        # The units, the directives and the unit's people are three queries fewer; the version is one.
+        assert len(again.captured_queries) == len(first.captured_queries) - 3
+    else:  # SQLite has no triggers: every page builds its lists
+        assert len(again.captured_queries) == len(first.captured_queries)
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_the_version_moves_on_writes_to_its_tables_and_not_on_logins_or_tasks(
+    org: Org, make_draft: MakeDraft, client_for: ClientFor, today: Clock
+) -> None:
+    def version() -> int:
+        return DataVersion.objects.get(key="choices").version
+
+    before = version()
+    update_last_login(None, org.btc_head)  # what each login writes
+    task_issue(acting_user=org.monitor, task=make_draft(title="Một nhiệm vụ"))
+    assert version() == before
+    statements = [
+        ("UPDATE org_unit SET name = name || '.' WHERE id = %s", org.btc.pk),
+        ("UPDATE org_membership SET position = 'Trưởng ban' WHERE person_id = %s", org.btc_head.pk),
+        ("UPDATE accounts_user SET username = username || '1' WHERE id = %s", org.btc_head.pk),
+        ("DELETE FROM directives_directive WHERE id = %s", directive(org, 4, TODAY).pk),
+    ]
+    for sql, pk in statements:
+        moved_from = version()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [pk])
+        assert version() > moved_from, sql
