@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime
 import functools
+import html
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django import template
 from django.db import models
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -44,16 +44,57 @@ def _choice_label(choices: type[models.TextChoices], value: str, language: str |
         return value
 
 
+def _esc(value: object) -> str:
+    """``django.utils.html.escape`` (the same ``html.escape``) without its check for lazy arguments, which cost more
+    than the escaping in a list's rows."""
+    return html.escape(str(value))
+
+
+def _state(state: str) -> str:
+    return f'<span class="badge task-state task-state--{_esc(state)}">{_esc(_label(TaskState, state))}</span>'
+
+
+def _reporting(rs: str | None) -> str:
+    if not rs:
+        return '<span class="muted">—</span>'
+    return f'<span class="badge task-report task-report--{_esc(rs)}">{_esc(_label(ReportingState, rs))}</span>'
+
+
+def _confidence(level: str | None, trend: str | None = None, long: bool = False) -> str:
+    if not level:
+        return ""
+    prefix = _esc(_("Khả năng hoàn thành:") + " ") if long else ""
+    arrow = trend_label(trend)
+    trend_html = f' <span class="confidence-trend">{_esc(arrow)}</span>' if arrow else ""
+    title = _esc(_("Khả năng hoàn thành (Văn phòng đánh giá)"))
+    label = _esc(_label(Confidence, level))
+    return (
+        f'<span class="badge confidence confidence--{_esc(level)}" title="{title}">{prefix}{label}{trend_html}</span>'
+    )
+
+
+def _flags(task: Task) -> str:
+    bounce = ""
+    if task.is_buck_passing_suspect:
+        n = task.bounce_count
+        title = ngettext("Đã bị đẩy qua lại %(n)s lần", "Đã bị đẩy qua lại %(n)s lần", n) % {"n": n}
+        bounce = (
+            f' <span class="badge task-flag task-flag--bounce" title="{_esc(title)}">{_esc(_("Nghi đùn đẩy"))}</span>'
+        )
+    secret = ""
+    if task.classification == Classification.SECRET:
+        secret = f' <span class="badge task-flag task-flag--secret">{_esc(_("Mật"))}</span>'
+    return bounce + secret
+
+
 @register.simple_tag
 def state_badge(state: str) -> SafeString:
-    return format_html('<span class="badge task-state task-state--{}">{}</span>', state, _label(TaskState, state))
+    return SafeString(_state(state))
 
 
 @register.simple_tag
 def reporting_badge(rs: str | None) -> SafeString:
-    if not rs:
-        return format_html('<span class="muted">—</span>')
-    return format_html('<span class="badge task-report task-report--{}">{}</span>', rs, _label(ReportingState, rs))
+    return SafeString(_reporting(rs))
 
 
 @register.simple_tag
@@ -67,35 +108,13 @@ def trend_label(trend: str | None) -> str:
 @register.simple_tag
 def confidence_badge(level: str | None, trend: str | None = None, long: bool = False) -> SafeString:
     """Delivery confidence as rated by the office: the colour name is the text (never colour alone)."""
-    if not level:
-        return SafeString("")
-    prefix = _("Khả năng hoàn thành:") + " " if long else ""
-    arrow = trend_label(trend)
-    trend_html = format_html(' <span class="confidence-trend">{}</span>', arrow) if arrow else ""
-    return format_html(
-        '<span class="badge confidence confidence--{}" title="{}">{}{}{}</span>',
-        level,
-        _("Khả năng hoàn thành (Văn phòng đánh giá)"),
-        prefix,
-        _label(Confidence, level),
-        trend_html,
-    )
+    return SafeString(_confidence(level, trend, long))
 
 
 @register.simple_tag
 def task_flags(task: Task) -> SafeString:
     """ "Nghi đùn đẩy" for a task passed back and forth, "Mật" for a secret one; each after a space."""
-    bounce: SafeString | str = ""
-    if task.is_buck_passing_suspect:
-        n = task.bounce_count
-        title = ngettext("Đã bị đẩy qua lại %(n)s lần", "Đã bị đẩy qua lại %(n)s lần", n) % {"n": n}
-        bounce = format_html(
-            ' <span class="badge task-flag task-flag--bounce" title="{}">{}</span>', title, _("Nghi đùn đẩy")
-        )
-    secret: SafeString | str = ""
-    if task.classification == Classification.SECRET:
-        secret = format_html(' <span class="badge task-flag task-flag--secret">{}</span>', _("Mật"))
-    return format_html("{}{}", bounce, secret)
+    return SafeString(_flags(task))
 
 
 @register.filter
@@ -104,52 +123,57 @@ def dmy(day: datetime.date | None) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year:04d}" if day else ""
 
 
+# Any id: the detail URL is reversed once per list and the id put in its place for each row.
+_ANY_ID = 987654321
+
+
 @register.simple_tag
 def task_rows(tasks: Iterable[Task]) -> SafeString:
     """The ``<tr>`` of each task of tasks/_table.html, drawn in Python: a list page shows 50 rows, and as template
     code each cost more (its link, badges, flags and dates) than the query that read it. Same markup as the
-    template had (tests/tasks/test_badges.py compares them)."""
-    labels = (_("Nhiệm vụ"), _("Đơn vị chủ trì"), _("Người chịu trách nhiệm"), _("Thời hạn"), _("Trạng thái"))
-    l_task, l_lead, l_person, l_due, l_state = labels
-    l_report = _("Tình hình thực hiện")
-    ongoing, no_due = _("Thường xuyên"), format_html('<span class="muted">{}</span>', _("Chưa có"))
+    template had (tests/tasks/test_badges.py compares them). Every value from the database is escaped here, once."""
+    labels = {
+        "l_task": _("Nhiệm vụ"),
+        "l_lead": _("Đơn vị chủ trì"),
+        "l_person": _("Người chịu trách nhiệm"),
+        "l_due": _("Thời hạn"),
+        "l_state": _("Trạng thái"),
+        "l_report": _("Tình hình thực hiện"),
+    }
+    fixed = {k: _esc(v) for k, v in labels.items()}
+    ongoing, no_due = _esc(_("Thường xuyên")), f'<span class="muted">{_esc(_("Chưa có"))}</span>'
+    url_before, url_after = reverse("tasks:detail", args=[_ANY_ID]).split(str(_ANY_ID))
     rows = []
     for t in tasks:
         if t.is_ongoing:
-            due: SafeString | str = ongoing
+            due = ongoing
         elif t.due_date:
-            due = format_html('<time datetime="{}">{}</time>', t.due_date.isoformat(), dmy(t.due_date))
+            due = f'<time datetime="{t.due_date.isoformat()}">{dmy(t.due_date)}</time>'
         else:
             due = no_due
-        extended: SafeString | str = ""
+        extended = ""
         if t.extension_count:
             n = t.extension_count
             times = ngettext("gia hạn %(n)s lần", "gia hạn %(n)s lần", n) % {"n": n}
-            extended = format_html('<span class="meta">{}</span>', times)
-        directive = format_html('<span class="meta">{}</span>', t.directive) if t.directive_id else ""
+            extended = f'<span class="meta">{_esc(times)}</span>'
+        directive = f'<span class="meta">{_esc(t.directive)}</span>' if t.directive_id else ""
         rows.append(
-            format_html(
-                ROW,
-                l_task=l_task,
-                url=reverse("tasks:detail", args=[t.pk]),
-                title=t.title,
-                flags=task_flags(t),
+            ROW.format(
+                **fixed,
+                url=_esc(f"{url_before}{int(t.pk)}{url_after}"),
+                title=_esc(t.title),
+                flags=_flags(t),
                 directive=directive,
-                l_lead=l_lead,
-                lead=(t.lead_unit.name if t.lead_unit else "") or "—",
-                l_person=l_person,
-                person=(t.responsible_person.get_full_name() if t.responsible_person else "") or "—",
-                l_due=l_due,
+                lead=_esc((t.lead_unit.name if t.lead_unit else "") or "—"),
+                person=_esc((t.responsible_person.get_full_name() if t.responsible_person else "") or "—"),
                 due=due,
                 extended=extended,
-                l_state=l_state,
-                state=state_badge(t.state),
-                l_report=l_report,
-                report=reporting_badge(getattr(t, "reporting_state", None)),
-                confidence=confidence_badge(t.confidence, t.confidence_trend),
+                state=_state(t.state),
+                report=_reporting(getattr(t, "reporting_state", None)),
+                confidence=_confidence(t.confidence, t.confidence_trend),
             )
         )
-    return format_html_join("\n", "{}", ((row,) for row in rows))
+    return SafeString("\n".join(rows))
 
 
 ROW = """        <tr>
