@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import platform
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -63,6 +65,11 @@ class Machine:
     postgresql: str
     tasks: int
     database: str
+    # The machine's speed on two fixed workloads (best of 5, ms; lower is faster), so that figures from different
+    # machines of the same kind can be compared: the same code was measured 2.5 times slower on one than on another.
+    python_reference_ms: float = 0.0
+    sql_reference_ms: float = 0.0
+    shared_buffers: str = "?"
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -70,8 +77,33 @@ class Machine:
     def describe(self) -> str:
         return (
             f"{self.cores} cores ({self.cpu}), {self.ram_mb / 1024:.1f} GB RAM, PostgreSQL {self.postgresql}, "
-            f"Python {self.python}; database {self.database}: {self.tasks:,} tasks"
+            f"Python {self.python}; database {self.database}: {self.tasks:,} tasks\n"
+            f"Speed: reference Python loop {self.python_reference_ms:.0f} ms, "
+            f"reference SQL {self.sql_reference_ms:.0f} ms (best of {REFERENCE_RUNS}, lower is faster); "
+            f"PostgreSQL shared_buffers {self.shared_buffers}"
         )
+
+
+REFERENCE_RUNS = 5
+# Fixed workloads of a few hundred milliseconds: one Python process, one PostgreSQL backend.
+PYTHON_REFERENCE_LOOP = 3_000_000
+SQL_REFERENCE = "SELECT sum(i) FROM generate_series(1, 1000000) AS i"
+
+
+def _best_ms(run: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(REFERENCE_RUNS):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return round(best * 1000, 1)
+
+
+def _python_reference() -> int:
+    total = 0
+    for i in range(PYTHON_REFERENCE_LOOP):
+        total += i
+    return total
 
 
 def _meminfo_mb() -> int:
@@ -106,4 +138,7 @@ def machine(conn: psycopg.Connection, database: str) -> Machine:
         postgresql=str(row[0]) if row else "?",
         tasks=count_tasks(conn),
         database=database,
+        python_reference_ms=_best_ms(_python_reference),
+        sql_reference_ms=_best_ms(lambda: conn.execute(SQL_REFERENCE).fetchone()),
+        shared_buffers=str(buffers[0]) if (buffers := conn.execute("SHOW shared_buffers").fetchone()) else "?",
     )
