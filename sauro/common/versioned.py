@@ -33,6 +33,11 @@ CHOICES = "choices"
 TIMEOUT_SECONDS = 6 * 3600
 
 _ATTR = "_sauro_data_versions"
+# The version a missing row starts from: the clock in microseconds, as migration common.0001 starts and moves it.
+START_SQL = (
+    "INSERT INTO common_dataversion (key, version) "
+    "VALUES (%s, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint) ON CONFLICT DO NOTHING"
+)
 
 
 def data_version(user: User, key: str) -> int | None:
@@ -41,8 +46,17 @@ def data_version(user: User, key: str) -> int | None:
         return None
     versions: dict[str, int | None] = user.__dict__.setdefault(_ATTR, {})
     if key not in versions:
-        versions[key] = DataVersion.objects.filter(key=key).values_list("version", flat=True).first()
+        version = DataVersion.objects.filter(key=key).values_list("version", flat=True).first()
+        versions[key] = version if version is not None else _start(key)
     return versions[key]
+
+
+def _start(key: str) -> int:
+    """The row of ``key`` made again where it is missing (a ``flush`` empties every table), from the clock in
+    microseconds as the triggers move it: never a version a cache may already hold under that key."""
+    with connection.cursor() as cursor:
+        cursor.execute(START_SQL, [key])
+    return DataVersion.objects.values_list("version", flat=True).get(key=key)
 
 
 def cached_for(user: User, name: str, build: Callable[[], T], *parts: Hashable, key: str = CHOICES) -> T:

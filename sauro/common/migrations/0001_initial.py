@@ -4,8 +4,9 @@ from django.db import migrations, models
 # (sauro.common.versioned). These triggers move it in the transaction of every write to the tables those lists are
 # built from. Statement-level: a bulk UPDATE moves it once. PostgreSQL only: SQLite caches nothing.
 #
-# The new version is at least the clock in microseconds, so that it never comes back to a value already used as a
-# key (a database dropped and migrated again, a test's transaction rolled back) while a cache still holds entries.
+# A version starts from the clock in microseconds and each move takes it to at least the clock, so that it never comes
+# back to a value already used as a key (a database dropped and migrated again, a test's transaction rolled back, the
+# table emptied by a flush: sauro.common.versioned starts the row again) while a cache still holds entries.
 # It is written by an UPDATE of the row: a reader sees the new version exactly when it sees the written data.
 CHOICES_TABLES = {
     "org_unit": "INSERT OR UPDATE OR DELETE OR TRUNCATE",
@@ -28,11 +29,12 @@ $$;
 
 
 def create_triggers(apps, schema_editor):
-    apps.get_model("common", "DataVersion").objects.using(schema_editor.connection.alias).get_or_create(
-        key="choices"
-    )
     if schema_editor.connection.vendor != "postgresql":
         return
+    schema_editor.execute(
+        "INSERT INTO common_dataversion (key, version) "
+        "VALUES ('choices', (extract(epoch FROM clock_timestamp()) * 1000000)::bigint) ON CONFLICT DO NOTHING"
+    )
     schema_editor.execute(FUNCTION_SQL)
     for table, events in CHOICES_TABLES.items():
         schema_editor.execute(
