@@ -25,7 +25,7 @@ from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import ServiceError
 from sauro.common.versioned import cached_for
-from sauro.common.widgets import FastSelect
+from sauro.common.widgets import FastSelect, Options
 from sauro.directives.access import directives_issued_for, directives_visible_to
 from sauro.directives.models import Directive, kind_label
 from sauro.directives.numbering import format_symbol
@@ -245,7 +245,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         self.accept_any = accept is not None
         self.queryset = accept if accept is not None else User.objects.filter(pk__in=list(self.labels))
         # Keep the prepared order (heads first) instead of the queryset's.
-        self.choices = [("", self.empty_label or ""), *((p.person_id, p.label) for p in people)]
+        self.choices = Options([("", self.empty_label or ""), *((p.person_id, p.label) for p in people)])
 
     def to_python(self, value: Any) -> User | None:
         if value in self.empty_values:
@@ -370,10 +370,12 @@ class TaskFilterForm(forms.Form):
             if with_choices
             else []
         )
-        unit_field.choices = [
-            ("", unit_field.empty_label or ""),
-            *((pk, indented_name(name, depth)) for pk, name, depth, _path in offered_units),
-        ]
+        unit_field.choices = Options(
+            [
+                ("", unit_field.empty_label or ""),
+                *((pk, indented_name(name, depth)) for pk, name, depth, _path in offered_units),
+            ]
+        )
         self.fields["state"].choices = [  # type: ignore[attr-defined]
             ("", str(EVERYTHING)),
             (OPEN_FILTER, str(_("Chưa hoàn thành (đang mở)"))),
@@ -406,7 +408,7 @@ class TaskFilterForm(forms.Form):
         offered = list(cached_for(user, "filter-directives", lambda: _recent_directives(user)))
         if chosen is not None and chosen not in {pk for pk, _label in offered}:
             offered[:0] = [(d.pk, field.label_from_instance(d)) for d in field.queryset.filter(pk=chosen)]
-        field.choices = [("", field.empty_label or ""), *offered]
+        field.choices = Options([("", field.empty_label or ""), *offered])
 
     def _offer_people(self, user: User, unit_paths: dict[int, str] | None) -> None:
         """``unit_paths``: the path of each unit offered (active and visible), ``None`` without choices."""
