@@ -31,8 +31,11 @@ install-dev: $(UV)
 run: install
 	$(BIN)/sauro serve --setup
 
+# The suite runs on PYTEST_WORKERS processes (pytest-xdist; 0: in this process), each with its own test database.
+PYTEST_WORKERS ?= 2
+
 test: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
