@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum
 
 from sauro.accounts.models import User
 from sauro.common import calendar
@@ -134,15 +134,12 @@ def _dated_counts(
         lead_ids = _subtree_ids(user, unit_id)
         if lead_ids is not None:
             done = done.filter(lead_unit_id__in=lead_ids) if lead_ids else done.filter(lead_unit_id__gt=0)
-        state = Case(
-            When(is_ongoing=True, then=Value(ReportingState.ONGOING.value)),
-            When(on_time=True, then=Value(ReportingState.DONE_ON_TIME.value)),
-            default=Value(ReportingState.DONE_LATE.value),
-            output_field=CharField(),
-        )
         group = {BY_LEAD: ["lead_unit_id"], BY_MONTH: ["due_month"]}.get(by or "", [])
         parts.append(
-            done.annotate(reporting_state=state).values(*group, "reporting_state").annotate(n=Sum("n")).order_by()
+            done.annotate(reporting_state=summary.state_expr())
+            .values(*group, "reporting_state")
+            .annotate(n=Sum("n"))
+            .order_by()
         )
         live = [base.filter(UNSUMMARISED), base.filter(SUMMARISED, completed_on__gt=cut)]
     else:

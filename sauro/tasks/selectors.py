@@ -29,6 +29,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -40,9 +41,10 @@ from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.text import fold
 from sauro.org.access import ids_under, unit_paths
-from sauro.tasks.access import tasks_visible_to
+from sauro.tasks import summary
+from sauro.tasks.access import sees_every_normal_task, tasks_visible_to
 from sauro.tasks.choices import OPEN_STATES, ReportingState, RequestState, TaskState
-from sauro.tasks.models import ExtensionRequest, Task, TaskEvent
+from sauro.tasks.models import SUMMARISED, UNSUMMARISED, DoneTaskMonth, ExtensionRequest, Task, TaskEvent
 
 if TYPE_CHECKING:
     from sauro.directives.models import Directive
@@ -152,7 +154,9 @@ def task_list(*, user: User, filters: TaskFilters | None = None, sort: str = DEF
         # The subtree as a list of unit ids (the units are read once per request): no join on the unit table.
         paths = unit_paths(user)
         path = paths.get(f.unit_id)
-        qs = qs.filter(lead_unit_id__in=ids_under(paths, [path])) if path else qs.none()
+        ids = ids_under(paths, [path]) if path else []
+        # A subtree holding every unit (the committee's own) filters nothing but the lead unit's presence.
+        qs = qs.filter(lead_unit__isnull=False) if len(ids) == len(paths) else qs.filter(lead_unit_id__in=ids)
     if f.lead_unit_id is not None:
         qs = qs.filter(lead_unit_id=f.lead_unit_id)
     if f.states:
@@ -296,6 +300,68 @@ def reporting_counts(tasks: QuerySet[Task]) -> dict[str, int]:
     for row in rows:
         if row["reporting_state"] is not None:
             counts[row["reporting_state"]] = row["n"]
+    return counts
+
+
+def _summary_rows_filter(user: User, f: TaskFilters) -> Q | None:
+    """The condition on the summary's rows (``DoneTaskMonth``) that matches the list of ``f``, or ``None`` when its
+    count cards are better counted live: the list is narrowed by more than a due range of whole regime months and the
+    committee's own subtree (every unit), or the reader does not see every normal task. A unit's subtree is counted
+    live: its tasks are few, and its lead units' index finds them faster than the summary's parts would."""
+    narrowed = (
+        f.q.strip()
+        or f.states
+        or f.reporting_states
+        or f.directive_id is not None
+        or f.responsible_person_id is not None
+        or f.officer_id is not None
+        or f.parent_id is not None
+        or f.top_level_only
+        or f.lead_unit_id is not None
+    )
+    if narrowed or not summary.available():
+        return None
+    # No due range, or one of whole regime months (the summary's rows are by regime month of the due date).
+    start, end = f.due_after, f.due_before
+    if (start is None) != (end is None) or (start and end and not summary.whole_months(start, end)):
+        return None
+    rows = Q(due_month__gte=summary.regime_month(start), due_month__lte=end) if start and end else Q()
+    if f.unit_id is not None:
+        paths = unit_paths(user)
+        path = paths.get(f.unit_id)
+        if path is None or len(ids_under(paths, [path])) != len(paths):
+            return None
+        rows &= Q(lead_unit_id__gt=0)  # every unit: the tasks with a lead unit (0 in the summary: none)
+    return rows if sees_every_normal_task(user) else None
+
+
+def list_counts(*, user: User, filters: TaskFilters, tasks: QuerySet[Task]) -> dict[str, int]:
+    """How many of ``tasks`` (the ``task_list`` of ``filters``, without a reporting-state filter) are in each
+    reporting state: a list's count cards.
+
+    A list of every unit's tasks, narrowed at most by a due range of whole regime months (a leader opening the list:
+    ten years of tasks), seen by a reader who sees every normal task, is counted on PostgreSQL as the dashboards
+    count (``tasks.summary``): the done tasks completed by the last regime month that ended by the day seen come from
+    the maintained summary, the rest live — the tasks the summary does not count, the done tasks completed after that
+    month and, without a due range, the tasks without a due date. One ``UNION ALL``. Any other list is counted live
+    (``reporting_counts``)."""
+    rows = _summary_rows_filter(user, filters)
+    if rows is None:
+        return reporting_counts(tasks)
+    cut = summary.cut_off(filters.as_of or clock.today())
+    done = DoneTaskMonth.objects.filter(rows, done_month__lte=cut)
+    live = [tasks.filter(Q(due_date__isnull=False) & UNSUMMARISED), tasks.filter(SUMMARISED, completed_on__gt=cut)]
+    if filters.due_after is None:
+        live.append(tasks.filter(due_date__isnull=True))
+    first = done.annotate(reporting_state=summary.state_expr()).values("reporting_state").annotate(n=Sum("n"))
+    parts = [
+        qs.order_by().values("reporting_state").annotate(n=Count("id", output_field=IntegerField()))  # type: ignore[misc]
+        for qs in live
+    ]
+    counts = {s.value: 0 for s in ReportingState}
+    for row in first.order_by().union(*parts, all=True):
+        if row["reporting_state"] is not None:
+            counts[row["reporting_state"]] += row["n"]
     return counts
 
 

@@ -23,8 +23,10 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
+from django.db.models import Case, CharField, Value, When
 
 from sauro.reports.regime import reporting_month
+from sauro.tasks.choices import ReportingState
 from sauro.tasks.models import DoneTaskMonth
 
 # A regime month runs from the 15th of the previous calendar month to the 14th (PRODUCT §8).
@@ -67,6 +69,16 @@ def cut_off(as_of: datetime.date) -> datetime.date:
 def whole_months(start: datetime.date, end: datetime.date) -> bool:
     """``[start, end]`` is a run of whole regime months (every regime month, quarter and year is)."""
     return start.day == MONTH_LAST_DAY + 1 and end.day == MONTH_LAST_DAY and start <= end
+
+
+def state_expr() -> Case:
+    """The reporting state of a summary row's tasks: ongoing, done on time or done late."""
+    return Case(
+        When(is_ongoing=True, then=Value(ReportingState.ONGOING.value)),
+        When(on_time=True, then=Value(ReportingState.DONE_ON_TIME.value)),
+        default=Value(ReportingState.DONE_LATE.value),
+        output_field=CharField(),
+    )
 
 
 def rebuild() -> int:

@@ -175,7 +175,7 @@ def _counts_context(user: User, form: TaskFilterForm, tasks: QuerySet[Task] | No
     filters = form.filters(with_reporting=False)
     if tasks is None or filters != form.filters():
         tasks = selectors.task_list(user=user, filters=filters)
-    counts = selectors.reporting_counts(tasks)
+    counts = selectors.list_counts(user=user, filters=filters, tasks=tasks)
     current = form.cleaned_data.get("reporting") or ""
     return {
         "cards": _count_cards(counts, current),

@@ -3,17 +3,20 @@ the tasks, and every figure read through it equals the same figure counted live 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from sauro.dashboard import stats
-from sauro.tasks import summary
-from sauro.tasks.choices import Classification, TaskState
+from sauro.tasks import selectors, summary
+from sauro.tasks.choices import Classification, ReportingState, TaskState
 from sauro.tasks.models import DoneTaskMonth, Task
+from sauro.tasks.selectors import TaskFilters
 
 from .conftest import AS_OF, END, PREV_END, PREV_START, START, World
 
@@ -101,11 +104,9 @@ def figures(world: World, as_of: datetime.date, start: datetime.date, end: datet
     return out
 
 
-@on_postgresql
-def test_figures_read_through_the_summary_equal_the_live_count(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    tasks = world.tasks
-    # More shapes: done on the cut-off day of AS_OF (14/2) and on the day after, a done *mật* task, one done before
-    # it was issued, one done without a lead unit.
+def more_shapes(tasks: dict[str, Task]) -> None:
+    """Done on the cut-off day of AS_OF (14/2) and on the day after, a done *mật* task, one done before it was
+    issued, one done before it was issued and without a lead unit."""
     early = {"state": TaskState.DONE, "issued_on": D(2026, 1, 10)}
     Task.objects.filter(pk=tasks["C"].pk).update(**early, completed_on=D(2026, 2, 14))
     Task.objects.filter(pk=tasks["D"].pk).update(**early, completed_on=D(2026, 2, 15))
@@ -114,6 +115,11 @@ def test_figures_read_through_the_summary_equal_the_live_count(world: World, mon
     )
     Task.objects.filter(pk=tasks["I"].pk).update(state=TaskState.DONE, completed_on=D(2026, 2, 1))
     Task.objects.filter(pk=tasks["J"].pk).update(**early, completed_on=D(2026, 1, 5), lead_unit=None)
+
+
+@on_postgresql
+def test_figures_read_through_the_summary_equal_the_live_count(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    more_shapes(world.tasks)
     cases = [
         (AS_OF, START, END),  # cut-off 14/2: A, B, D done after it
         (D(2026, 3, 14), START, END),  # the quarter's last day: all in the summary
@@ -143,3 +149,69 @@ def test_a_unit_scoped_reader_is_always_counted_live(world: World) -> None:
         got = stats.task_stats(user=world.org.ancuu_head, unit_id=None, start=START, end=END, as_of=AS_OF)
     assert not any("tasks_donetaskmonth" in q["sql"] for q in ctx.captured_queries)
     assert got.total >= 1
+
+
+def list_figures(world: World, filters: TaskFilters) -> tuple[dict[str, int], bool]:
+    """The list's count cards for the leader (committee-wide) and whether they read the summary."""
+    user = world.org.leader
+    tasks = selectors.task_list(user=user, filters=filters)
+    with CaptureQueriesContext(connection) as ctx:
+        counts = selectors.list_counts(user=user, filters=filters, tasks=tasks)
+    return counts, any("tasks_donetaskmonth" in q["sql"] for q in ctx.captured_queries)
+
+
+@on_postgresql
+def test_a_lists_count_cards_read_through_the_summary_equal_the_live_count(world: World) -> None:
+    org, tasks = world.org, world.tasks
+    # The dashboards' shapes, one returned past its deadline and one done without a lead unit (J, done before it was
+    # issued, is not in the summary); the ongoing task E has no due date.
+    more_shapes(tasks)
+    Task.objects.filter(pk=tasks["B"].pk).update(state=TaskState.RETURNED, completed_on=None)  # overdue from 11/3
+    Task.objects.filter(pk=tasks["P1"].pk).update(lead_unit=None)  # done in December, in the summary as unit 0
+    summarised = [
+        TaskFilters(),  # the list as a leader opens it: every task of every year
+        TaskFilters(unit_id=org.city.pk),  # the committee's subtree: every unit, so the tasks with a lead unit
+        TaskFilters(due_after=START, due_before=END),  # a regime quarter
+        TaskFilters(due_after=PREV_START, due_before=END),  # two
+        TaskFilters(unit_id=org.city.pk, due_after=START, due_before=END),
+    ]
+    live = [
+        TaskFilters(unit_id=org.btc.pk),  # a unit's subtree
+        TaskFilters(lead_unit_id=org.ancuu.pk),
+        TaskFilters(due_after=D(2026, 3, 1), due_before=D(2026, 3, 13)),  # a custom range
+        TaskFilters(due_after=START),  # open-ended
+        TaskFilters(q="kiem thu"),
+        TaskFilters(states=[TaskState.DONE]),
+    ]
+    days = [AS_OF, D(2026, 2, 14), D(2026, 2, 15), D(2026, 3, 14), D(2026, 6, 1), PREV_END]
+    seen: set[str] = set()
+    for as_of in days:
+        for base in summarised + live:
+            filters = dataclasses.replace(base, as_of=as_of)
+            counts, read = list_figures(world, filters)
+            assert read == (base in summarised), filters
+            expected = selectors.reporting_counts(selectors.task_list(user=org.leader, filters=filters))
+            assert counts == expected, filters
+            seen |= {state for state, n in counts.items() if n}
+    # The comparison means something: every card counts a task on some day.
+    assert seen == {s.value for s in ReportingState}, seen
+
+
+@on_postgresql
+def test_the_list_page_shows_the_summarys_counts_and_a_unit_head_is_counted_live(world: World, client_for: Any) -> None:
+    leader = client_for(world.org.leader)
+    with CaptureQueriesContext(connection) as ctx:
+        response = leader.get(reverse("tasks:list"))
+    assert any("tasks_donetaskmonth" in q["sql"] for q in ctx.captured_queries)
+    live = selectors.reporting_counts(selectors.task_list(user=world.org.leader, filters=TaskFilters()))
+    shown = {card.key: card.count for card in response.context["cards"]}
+    assert shown == {key: live[key] for key in shown} and sum(shown.values()) >= 4
+    assert response.context["ongoing"].count == live["ongoing"] == 1
+
+    head = world.org.ancuu_head  # sees the tasks of the units they head: never the summary
+    with CaptureQueriesContext(connection) as ctx:
+        counts = selectors.list_counts(
+            user=head, filters=TaskFilters(), tasks=selectors.task_list(user=head, filters=TaskFilters())
+        )
+    assert not any("tasks_donetaskmonth" in q["sql"] for q in ctx.captured_queries)
+    assert sum(counts.values()) >= 1
