@@ -267,17 +267,18 @@ def _base_args(p: Params) -> dict[str, Any]:
 
 
 def list_statements(
-    p: Params, *, unit: bool, search: bool, page: bool, states: Sequence[str] = OPEN_STATES
+    p: Params, *, unit: bool, search: bool, page: bool, states: Sequence[str] = OPEN_STATES, dated: bool = True
 ) -> list[Statement]:
     """The rows of a filtered list (the API's page of 50; the page's too) and, for the page, the four-state
-    counts over the same filters. The filter form's choice lists (units, directives, people) are not in it."""
+    counts over the same filters. The filter form's choice lists (units, directives, people) are not in it.
+    ``dated=False``: no due range nor state (the list as it opens)."""
     where = [visible(p)]
     args = _base_args(p)
     if search:
         for n, word in enumerate(p.search_words):
             where.append(f"t.search_text LIKE %(w{n})s")
             args[f"w{n}"] = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    else:
+    elif dated:
         where += ["t.due_date >= %(due_from)s", "t.due_date <= %(due_to)s"]
         args.update({"due_from": p.due_from, "due_to": p.due_to})
         if states:
@@ -621,6 +622,25 @@ def build(conn: psycopg.Connection, p: Params) -> list[Probe]:
                     note="the search page's count cards, loaded right after its first page (tasks:counts)",
                 )
             )
+
+    first_floor = floor(
+        "list_first/page",
+        "rows (50) + four-state counts of every visible task",
+        lambda _i: list_statements(p, unit=False, search=False, page=True, dated=False),
+    )
+    first = run_floor(conn, first_floor, 0)
+    first_rows, first_counts = _page_rows([int(r[0]) for r in first[0][:LIST_ROWS]]), _dashboard(_counts(first[1]))
+    probes.append(
+        Probe(
+            "list_first",
+            "page",
+            "(2) list as it opens: every task",
+            _fixed("/nhiem-vu/"),
+            lambda response, i: first_rows(response, i) or first_counts(response, i),
+            first_floor,
+            note="the list a leader opens from the menu: no filter, ten years of tasks, their four count cards",
+        )
+    )
 
     focus_like, city_like = p.focus_path + "%", p.city_path + "%"
     unit_counts = floor(
