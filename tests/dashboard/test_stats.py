@@ -11,6 +11,10 @@ from sauro.dashboard import stats
 from sauro.dashboard.stats import TaskStats
 from sauro.monitoring.choices import ExpectationReason
 from sauro.monitoring.models import UpdateExpectation
+from sauro.tasks.access import tasks_visible_to
+from sauro.tasks.choices import ReportingState, TaskState
+from sauro.tasks.models import Task
+from sauro.tasks.selectors import with_reporting_state
 
 from .conftest import AS_OF, END, PREV_END, PREV_START, START
 
@@ -154,6 +158,26 @@ def test_overdue_ranked_by_days_late(world) -> None:  # type: ignore[no-untyped-
     assert stats.overdue_tasks(user=world.org.ancuu_head, unit_id=None, as_of=AS_OF, limit=20)[0].pk == (
         world.tasks["D"].pk
     )
+
+
+def test_overdue_from_today_is_exactly_the_reporting_states_overdue(world, today) -> None:  # type: ignore[no-untyped-def]
+    org, t = world.org, world.tasks
+    # The ongoing task E past a deadline stays "ongoing"; a task returned after it was done is open again.
+    Task.objects.filter(pk=t["E"].pk).update(due_date=D(2026, 3, 2), deadline=D(2026, 3, 2))
+    Task.objects.filter(pk=t["A"].pk).update(state=TaskState.RETURNED, completed_on=None)
+    # Seen on 9/3, a task issued on 10/3 has no reporting state yet, even past its deadline.
+    Task.objects.filter(pk=t["J"].pk).update(issued_on=D(2026, 3, 10), deadline=D(2026, 3, 5))
+    seen = set()
+    for day in (D(2026, 3, 2), D(2026, 3, 9), AS_OF, D(2026, 3, 16), D(2026, 6, 1)):
+        today.set(day)
+        for user in (org.leader, org.ancuu_head, org.btc_head):
+            got = [task.pk for task in stats.overdue_queryset(user=user, unit_id=None, as_of=day)]
+            by_state = with_reporting_state(tasks_visible_to(user), day).filter(
+                reporting_state=ReportingState.OPEN_OVERDUE
+            )
+            assert got == list(by_state.order_by("deadline", "due_date", "id").values_list("pk", flat=True)), day
+            seen |= set(got)
+    assert t["E"].pk not in seen and {t["A"].pk, t["D"].pk, t["H"].pk, t["J"].pk} <= seen
 
 
 def _owe(task, unit, due: D, fulfilled: D | None) -> None:  # type: ignore[no-untyped-def]
