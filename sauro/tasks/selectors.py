@@ -156,7 +156,7 @@ def task_list(*, user: User, filters: TaskFilters | None = None, sort: str = DEF
         path = paths.get(f.unit_id)
         ids = ids_under(paths, [path]) if path else []
         # A subtree holding every unit (the committee's own) filters nothing but the lead unit's presence.
-        qs = qs.filter(lead_unit__isnull=False) if len(ids) == len(paths) else qs.filter(lead_unit_id__in=ids)
+        qs = qs.filter(lead_unit__isnull=False) if path and len(ids) == len(paths) else qs.filter(lead_unit_id__in=ids)
     if f.lead_unit_id is not None:
         qs = qs.filter(lead_unit_id=f.lead_unit_id)
     if f.states:

@@ -13,7 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sauro.dashboard import stats
+from sauro.org.models import Unit
 from sauro.tasks import selectors, summary
+from sauro.tasks.access import tasks_visible_to
 from sauro.tasks.choices import Classification, ReportingState, TaskState
 from sauro.tasks.models import DoneTaskMonth, Task
 from sauro.tasks.selectors import TaskFilters
@@ -195,6 +197,10 @@ def test_a_lists_count_cards_read_through_the_summary_equal_the_live_count(world
             seen |= {state for state, n in counts.items() if n}
     # The comparison means something: every card counts a task on some day.
     assert seen == {s.value for s in ReportingState}, seen
+    # The committee's own subtree is every task led by one of its units (so not P1, without a lead unit).
+    in_city = selectors.task_list(user=org.leader, filters=TaskFilters(unit_id=org.city.pk)).values_list("pk", flat=True)
+    led = tasks_visible_to(org.leader).filter(lead_unit_id__in=Unit.objects.values("pk")).values_list("pk", flat=True)
+    assert set(in_city) == set(led) and tasks["P1"].pk not in set(in_city)
 
 
 @on_postgresql
