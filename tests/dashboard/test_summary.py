@@ -198,7 +198,8 @@ def test_a_lists_count_cards_read_through_the_summary_equal_the_live_count(world
     # The comparison means something: every card counts a task on some day.
     assert seen == {s.value for s in ReportingState}, seen
     # The committee's own subtree is every task led by one of its units (so not P1, without a lead unit).
-    in_city = selectors.task_list(user=org.leader, filters=TaskFilters(unit_id=org.city.pk)).values_list("pk", flat=True)
+    city = TaskFilters(unit_id=org.city.pk)
+    in_city = selectors.task_list(user=org.leader, filters=city).values_list("pk", flat=True)
     led = tasks_visible_to(org.leader).filter(lead_unit_id__in=Unit.objects.values("pk")).values_list("pk", flat=True)
     assert set(in_city) == set(led) and tasks["P1"].pk not in set(in_city)
 
