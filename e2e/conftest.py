@@ -97,7 +97,9 @@ def browser_log() -> BrowserLog:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: LiveServer, browser_log: BrowserLog) -> Iterator[Page]:
+def page(browser: Browser, live_server: LiveServer, browser_log: BrowserLog, transactional_db: None) -> Iterator[Page]:
+    # Set up after the database and so closed before it is flushed: a request the page still had in flight (a count
+    # loaded after its page) would otherwise meet the flush in the live server's thread ("table is locked").
     context = browser.new_context(base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     context.set_default_timeout(TIMEOUT_MS)
     new_page = context.new_page()

@@ -174,4 +174,7 @@ def test_a_task_from_draft_to_done_on_time(page: Page, demo: LoadResult, browser
     counts.get_by_role("link", name=re.compile(r"^1 Hoàn thành đúng hạn")).click()
     expect(page).to_have_url(re.compile(r"reporting=done_on_time"))
     expect(page.get_by_role("link", name=TITLE)).to_be_visible()
+    # The counts, loaded after the page, still count every match and mark the card chosen.
+    chosen = counts.get_by_role("link", name=re.compile(r"^1 Hoàn thành đúng hạn"))
+    expect(chosen).to_have_attribute("aria-current", "true")
     assert_clean(browser_log)
