@@ -36,18 +36,18 @@ from typing import Any
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum
 
 from sauro.accounts.models import User
-from sauro.common import calendar, clock
+from sauro.common import calendar
 from sauro.dashboard.periods import MONTH, QUARTER, bounds
 from sauro.monitoring.access import obstacles_visible_to
 from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.discipline import UnitDiscipline, update_discipline
-from sauro.org.access import unit_paths
+from sauro.org.access import subtree_ids, unit_paths
 from sauro.org.models import Unit
 from sauro.tasks import summary
 from sauro.tasks.access import sees_every_normal_task, tasks_visible_to
-from sauro.tasks.choices import OPEN_STATES, ReportingState
+from sauro.tasks.choices import ReportingState
 from sauro.tasks.models import SUMMARISED, UNSUMMARISED, DoneTaskMonth, Task
-from sauro.tasks.selectors import reporting_prefilter, with_reporting_state
+from sauro.tasks.selectors import led_within, open_overdue_on, reporting_prefilter, with_reporting_state
 
 DUE_STATES = (
     ReportingState.DONE_ON_TIME,
@@ -122,7 +122,7 @@ def _dated_counts(
     PostgreSQL answers the done tasks of the past from the maintained summary and reads live only the others
     (``tasks.summary``): a few thousand summary rows instead of every task of two years, the three parts as one
     ``UNION ALL``. Otherwise one grouped query over the due-date index."""
-    base = _subtree(tasks_visible_to(user), user, unit_id)
+    base = led_within(tasks_visible_to(user), user, unit_id)
     # The due date's month is worked out here from the day (a few hundred days, in the due-date index's order).
     keys = {BY_LEAD: ["lead_unit_id"], BY_MONTH: ["due_date"]}.get(by or "", [])
     parts: list[QuerySet[Any]] = []
@@ -131,7 +131,7 @@ def _dated_counts(
         done = DoneTaskMonth.objects.filter(
             due_month__gte=summary.regime_month(start), due_month__lte=end, done_month__lte=cut
         )
-        lead_ids = _subtree_ids(user, unit_id)
+        lead_ids = subtree_ids(user, unit_id)
         if lead_ids is not None:
             done = done.filter(lead_unit_id__in=lead_ids) if lead_ids else done.filter(lead_unit_id__gt=0)
         group = {BY_LEAD: ["lead_unit_id"], BY_MONTH: ["due_month"]}.get(by or "", [])
@@ -167,7 +167,7 @@ def _period_counts(
     period (``_dated_counts``) plus the ongoing tasks due outside it (their own small index). One query with "due in
     the period OR ongoing" would read the table row by row."""
     out = _dated_counts(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of, by=by)
-    qs = _subtree(tasks_visible_to(user), user, unit_id)
+    qs = led_within(tasks_visible_to(user), user, unit_id)
     ongoing = with_reporting_state(
         qs.filter(issued_on__isnull=False, issued_on__lte=as_of, is_ongoing=True).exclude(
             due_date__gte=start, due_date__lte=end
@@ -179,32 +179,6 @@ def _period_counts(
         for state, n in counts.items():
             _add(out, key_values[0] if keys else None, state, n)
     return out
-
-
-def _subtree_ids(user: User, unit_id: int | None) -> list[int] | None:
-    """The lead units of ``unit_id``'s subtree: ``None`` for any task (no unit given), ``[]`` for every unit (a
-    subtree holding them all filters nothing but the lead unit's presence), else their ids (``[-1]`` when the unit
-    is unknown: nothing)."""
-    if unit_id is None:
-        return None
-    paths = unit_paths(user)
-    path = paths.get(unit_id)
-    if path is None:
-        return [-1]
-    ids = [pk for pk, p in paths.items() if p.startswith(path)]
-    return [] if len(ids) == len(paths) else ids
-
-
-def _subtree(qs: QuerySet[Task], user: User, unit_id: int | None) -> QuerySet[Task]:
-    """Tasks led by ``unit_id`` or a unit below it. The units (a few hundred rows) are read first and the subtree
-    given as a list of ids: with the path only known at run time the planner guesses "one unit" and loops over
-    the units, scanning the period once for each. A subtree holding every unit (the city) filters nothing but the
-    lead unit's presence, so the due-date index alone can answer. The units are read once per request
-    (``org.access.unit_paths``)."""
-    ids = _subtree_ids(user, unit_id)
-    if ids is None:
-        return qs
-    return qs.filter(lead_unit__isnull=False) if not ids else qs.filter(lead_unit_id__in=ids)
 
 
 def _period(
@@ -224,7 +198,7 @@ def period_tasks(
 ) -> QuerySet[Task]:
     """The tasks counted for the period (see the module docstring), annotated with ``reporting_state`` and
     ``deadline_at`` as of ``as_of``. Unordered."""
-    return _period(_subtree(tasks_visible_to(user), user, unit_id), start, end, as_of)
+    return _period(led_within(tasks_visible_to(user), user, unit_id), start, end, as_of)
 
 
 def task_stats(
@@ -257,7 +231,7 @@ def _stats_by_child(
     return {child: TaskStats.from_counts(counts) for child, counts in totals.items()}
 
 
-def _visible_subtree(user: User, parent: Unit) -> list[Unit]:
+def _visibleled_within(user: User, parent: Unit) -> list[Unit]:
     """The units of ``parent``'s subtree the user may see (a few hundred rows at most): one query."""
     from sauro.org.access import units_visible_to
 
@@ -282,7 +256,7 @@ def task_stats_by_unit(
     by_child = _stats_by_child(user=user, parent=parent, start=start, end=end, as_of=as_of)
     rows = [
         (unit, by_child.get(unit.pk) or TaskStats.empty())
-        for unit in _children(parent, _visible_subtree(user, parent))
+        for unit in _children(parent, _visibleled_within(user, parent))
         if unit.valid_to is None or unit.pk in by_child
     ]
     if parent.pk in by_child:
@@ -387,15 +361,10 @@ def trends(
 def overdue_queryset(*, user: User, unit_id: int | None, as_of: datetime.date) -> QuerySet[Task]:
     """Every visible task of the subtree open and past its deadline in force on ``as_of`` (whatever its due
     date), the most days late first."""
-    qs = _subtree(tasks_visible_to(user), user, unit_id)
-    if as_of >= clock.today():
-        # From today on, "open and overdue" is exactly this condition on stored columns (the reporting state's CASE
-        # with the deadline in force being the stored one), which PostgreSQL can estimate. Given the CASE, it guessed
-        # a few rows where there were thousands and, at 100,000 tasks, joined them to every unit in a nested loop
-        # (60 ms) instead of walking the open tasks' deadline index (2 ms).
-        qs = with_reporting_state(
-            qs.filter(state__in=OPEN_STATES, issued_on__lte=as_of, is_ongoing=False, deadline__lt=as_of), as_of
-        )
+    qs = led_within(tasks_visible_to(user), user, unit_id)
+    exact = open_overdue_on(as_of)
+    if exact is not None:
+        qs = with_reporting_state(qs.filter(exact), as_of)
     else:
         qs = qs.filter(reporting_prefilter([ReportingState.OPEN_OVERDUE], as_of))
         qs = with_reporting_state(qs, as_of).filter(reporting_state=ReportingState.OPEN_OVERDUE)  # type: ignore[misc]  # an annotation
@@ -536,7 +505,7 @@ def league_table_and_total(
     previous = _stats_by_child(
         user=user, parent=parent, start=previous_start, end=previous_end, as_of=min(previous_end, as_of)
     )
-    subtree = _visible_subtree(user, parent)
+    subtree = _visibleled_within(user, parent)
     units = [u for u in _children(parent, subtree) if u.valid_to is None or u.pk in current]
     with_parent = parent.pk in current
     by_path = {u.path: u.pk for u in units}

@@ -110,6 +110,20 @@ def ids_under(paths: dict[int, str], prefixes: tuple[str, ...] | list[str]) -> l
     return sorted(pk for pk, path in paths.items() if path.startswith(tuple(prefixes)))
 
 
+def subtree_ids(user: User, unit_id: int | None) -> list[int] | None:
+    """The units of ``unit_id``'s subtree, for a filter on tasks' lead unit: ``None`` when no unit is given (any
+    task), ``[]`` when the subtree holds every unit (it filters nothing but the lead unit's presence, which lets an
+    index answer alone), else their ids (``[-1]`` for an unknown unit: nothing)."""
+    if unit_id is None:
+        return None
+    paths = unit_paths(user)
+    path = paths.get(unit_id)
+    if path is None:
+        return [-1]
+    ids = ids_under(paths, [path])
+    return [] if len(ids) == len(paths) else ids
+
+
 def _unit_filter(scope: Scope, prefix: str = "") -> Q:
     q = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
     for p in scope.subtree_paths:

@@ -14,7 +14,7 @@ from sauro.monitoring.models import UpdateExpectation
 from sauro.tasks.access import tasks_visible_to
 from sauro.tasks.choices import ReportingState, TaskState
 from sauro.tasks.models import Task
-from sauro.tasks.selectors import with_reporting_state
+from sauro.tasks.selectors import TaskFilters, task_list, with_reporting_state
 
 from .conftest import AS_OF, END, PREV_END, PREV_START, START
 
@@ -176,6 +176,8 @@ def test_overdue_from_today_is_exactly_the_reporting_states_overdue(world, today
                 reporting_state=ReportingState.OPEN_OVERDUE
             )
             assert got == list(by_state.order_by("deadline", "due_date", "id").values_list("pk", flat=True)), day
+            listed = task_list(user=user, filters=TaskFilters(reporting_states=[ReportingState.OPEN_OVERDUE]))
+            assert set(listed.values_list("pk", flat=True)) == set(got), day
             seen |= set(got)
     assert t["E"].pk not in seen and {t["A"].pk, t["D"].pk, t["H"].pk, t["J"].pk} <= seen
 
