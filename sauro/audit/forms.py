@@ -11,7 +11,8 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from sauro.audit.selectors import AuditFilters
+from sauro.audit.selectors import AUDIT_ORDER, AuditFilters
+from sauro.common.pagination import BadCursor
 
 # Business actions written by the services. Add an entry here with each new action; an action missing here is
 # still shown, as "<verb> <object>" when it follows the admin's "<model>.create|update|delete" pattern, else as
@@ -100,7 +101,7 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
     q = forms.CharField(label=_("Nội dung"), required=False, max_length=200)
-    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    before = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,6 +113,16 @@ class AuditFilterForm(forms.Form):
         for name, field in self.fields.items():
             if name in self.errors:
                 field.widget.attrs["aria-invalid"] = "true"
+
+    def clean_before(self) -> tuple[Any, ...] | None:
+        """The page's cursor, decoded (``AUDIT_ORDER``); a forged one is an error and the first page is shown."""
+        before = self.cleaned_data.get("before") or ""
+        if not before:
+            return None
+        try:
+            return AUDIT_ORDER.decode(before)
+        except BadCursor as exc:
+            raise forms.ValidationError(exc.message) from exc
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -132,8 +143,15 @@ class AuditFilterForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             text=(data.get("q") or "").strip(),
-            before_seq=data.get("before"),
         )
+
+    @property
+    def position(self) -> tuple[Any, ...] | None:
+        """Where the page starts (the decoded ``before`` cursor), or ``None`` for the first page."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        position: tuple[Any, ...] | None = self.cleaned_data.get("before")
+        return position
 
     @property
     def is_filtered(self) -> bool:

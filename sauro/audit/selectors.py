@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from sauro.accounts.models import User
 from sauro.audit.models import AuditEntry
+from sauro.common.pagination import Key, Keyset
 from sauro.org.access import can_read_audit
 
 ERR_AUDIT_NOT_FOUND = "Không tìm thấy trang."
@@ -21,8 +23,7 @@ PAGE_SIZE = 50
 class AuditFilters:
     """What the journal page filters on; empty values do not filter.
 
-    Days are cut in the configured zone (Asia/Ho_Chi_Minh), both ends included. ``before_seq`` is the
-    keyset cursor: entries strictly older than that sequence number.
+    Days are cut in the configured zone (Asia/Ho_Chi_Minh), both ends included.
     """
 
     actor: str = ""
@@ -31,13 +32,16 @@ class AuditFilters:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     text: str = ""
-    before_seq: int | None = None
+
+
+# Newest first; ``seq`` is unique (gapless), so the order is total.
+AUDIT_ORDER = Keyset("audit", Key("seq", int, descending=True))
 
 
 @dataclass(frozen=True)
 class AuditPage:
     entries: list[AuditEntry]
-    next_before_seq: int | None
+    next_cursor: str | None
 
 
 def _start_of_day(day: datetime.date) -> datetime.datetime:
@@ -63,14 +67,13 @@ def audit_entry_list(*, user: User, filters: AuditFilters) -> QuerySet[AuditEntr
         qs = qs.filter(
             Q(summary__icontains=filters.text) | Q(object_repr__icontains=filters.text) | Q(object_id=filters.text)
         )
-    if filters.before_seq is not None:
-        qs = qs.filter(seq__lt=filters.before_seq)
-    return qs.order_by("-seq")
+    return AUDIT_ORDER.order(qs)
 
 
-def audit_entry_page(*, user: User, filters: AuditFilters, page_size: int = PAGE_SIZE) -> AuditPage:
-    """One page of ``audit_entry_list`` (keyset on ``seq``: no OFFSET, steady on a journal of millions)."""
-    rows = list(audit_entry_list(user=user, filters=filters)[: page_size + 1])
-    has_more = len(rows) > page_size
-    entries = rows[:page_size]
-    return AuditPage(entries=entries, next_before_seq=entries[-1].seq if has_more else None)
+def audit_entry_page(
+    *, user: User, filters: AuditFilters, position: tuple[Any, ...] | None = None, page_size: int = PAGE_SIZE
+) -> AuditPage:
+    """One page of ``audit_entry_list`` after ``position`` (``AUDIT_ORDER``'s decoded cursor; keyset on ``seq``: no
+    OFFSET, steady on a journal of millions)."""
+    page = AUDIT_ORDER.page(audit_entry_list(user=user, filters=filters), position=position, limit=page_size)
+    return AuditPage(entries=page.items, next_cursor=page.next_cursor)

@@ -117,11 +117,11 @@ def _row(entry: AuditEntry) -> JournalRow:
 @login_required
 def audit_list_view(request: AuthenticatedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET)
-    page = audit_entry_page(user=request.user, filters=form.filters())
+    page = audit_entry_page(user=request.user, filters=form.filters(), position=form.position)
     context = {
         "form": form,
         "rows": [_row(e) for e in page.entries],
-        "next_before": page.next_before_seq,
-        "is_first_page": form.filters().before_seq is None,
+        "next_before": page.next_cursor,
+        "is_first_page": form.position is None,
     }
     return render_page(request, "audit/list.html", context, partial_template_name="audit/_journal.html")

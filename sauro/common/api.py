@@ -1,4 +1,4 @@
-"""Pieces shared by every API router: authentication, the error format, and keyset pagination.
+"""Pieces shared by every API router: authentication, the error format, and the paging parameters.
 
 Every error the API answers is JSON ``{"code", "message", "fields"}`` with a 4xx status (ARCHITECTURE rule 7):
 ``code`` is stable for programs, ``message`` is Vietnamese for people, ``fields`` maps a field name to its own
@@ -11,14 +11,11 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, Q, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -43,7 +40,7 @@ from pydantic import BeforeValidator, Field
 
 from sauro.accounts.models import User
 from sauro.accounts.services import api_token_authenticate, token_digest
-from sauro.common.errors import ServiceError, ValidationFailed
+from sauro.common.errors import ServiceError
 
 logger = logging.getLogger("sauro.api")
 
@@ -61,7 +58,6 @@ MSG_BAD_REQUEST = _("Yêu cầu không hợp lệ.")
 MSG_THROTTLED = _("Có quá nhiều yêu cầu. Hãy thử lại sau.")
 MSG_INVALID_INPUT = _("Dữ liệu gửi lên không hợp lệ.")
 MSG_SERVER_ERROR = _("Hệ thống gặp lỗi khi xử lý yêu cầu. Hãy thử lại sau hoặc báo cho quản trị viên.")
-MSG_BAD_CURSOR = _("Con trỏ phân trang không hợp lệ. Hãy tải lại trang đầu của danh sách.")
 MSG_NO_NUL = _("Không được chứa ký tự NUL.")
 MSG_DOCS_UNAVAILABLE = _(
     "Trang tài liệu API chưa được cấu hình (cần thêm “ninja” vào INSTALLED_APPS). "
@@ -364,10 +360,8 @@ def request_token_digest(request: HttpRequest) -> str | None:
     return digest if isinstance(digest, str) else None
 
 
-# --- keyset pagination ------------------------------------------------------------------------------------------
+# --- paging parameters (the paginator itself: common.pagination) ------------------------------------------------------
 
-M = TypeVar("M", bound=Model)
-_CURSOR_SALT = "sauro.api.cursor"
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 
@@ -380,55 +374,6 @@ def cursor_param() -> Any:
 def limit_param(default: int = PAGE_SIZE) -> Any:
     """The ``limit`` query parameter of a keyset-paginated list: ``limit: int = limit_param()``."""
     return QueryParam(default, ge=1, le=MAX_PAGE_SIZE, description="Số mục tối đa của một trang.")
-
-
-@dataclass(frozen=True)
-class KeysetPage(Generic[M]):
-    items: list[M]
-    next_cursor: str | None
-
-
-def _cursor_decode(cursor: str, size: int) -> list[Any]:
-    bad = ValidationFailed(str(MSG_BAD_CURSOR), fields={"cursor": str(MSG_BAD_CURSOR)})
-    try:
-        values = signing.loads(cursor, salt=_CURSOR_SALT)
-    except (signing.BadSignature, ValueError, TypeError) as exc:
-        raise bad from exc
-    if not isinstance(values, list) or len(values) != size:
-        raise bad
-    return values
-
-
-def _after(keys: Sequence[str], values: Sequence[Any]) -> Q:
-    """Rows strictly after ``values`` in the order ``keys``: (k1 > v1) OR (k1 = v1 AND k2 > v2) OR …"""
-    condition = Q(pk__in=[])
-    equal = Q()
-    for key, value in zip(keys, values, strict=True):
-        name = key.removeprefix("-")
-        lookup = "lt" if key.startswith("-") else "gt"
-        condition |= equal & Q(**{f"{name}__{lookup}": value})
-        equal &= Q(**{name: value})
-    return condition
-
-
-def keyset_paginate(queryset: QuerySet[M], *, keys: Sequence[str], cursor: str | None, limit: int) -> KeysetPage[M]:
-    """One page of ``queryset`` ordered by ``keys``, starting after ``cursor``; one query whatever the offset.
-
-    ``keys`` are model fields (``-`` for descending) that are never NULL and together unique, so the order is
-    total and a page never repeats or skips a row, even while rows are added. The cursor holds the last row's key
-    values, signed so that a client cannot forge one (a tampered cursor is a 422).
-    """
-    ordered = queryset.order_by(*keys)
-    if cursor:
-        values = _cursor_decode(cursor, len(keys))
-        ordered = ordered.filter(_after(keys, values))
-    rows = list(ordered[: limit + 1])
-    if len(rows) <= limit:
-        return KeysetPage(items=rows, next_cursor=None)
-    rows = rows[:limit]
-    last = [getattr(rows[-1], key.removeprefix("-")) for key in keys]
-    next_cursor = signing.dumps(last, salt=_CURSOR_SALT, compress=True)
-    return KeysetPage(items=rows, next_cursor=next_cursor)
 
 
 # --- the docs page and routing errors ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import ValidationFailed
+from sauro.common.pagination import BadCursor
 from sauro.directives import selectors
 from sauro.directives.choices import DirectiveKind, Urgency
 from sauro.directives.models import DEFAULT_PLACE, Directive
@@ -67,8 +68,8 @@ class DirectiveFilterForm(forms.Form):
         after: str = self.cleaned_data.get("after") or ""
         if after:
             try:
-                selectors.cursor_decode(after)
-            except ValidationFailed as exc:
+                selectors.DIRECTIVE_ORDER.decode(after)
+            except BadCursor as exc:
                 raise ValidationError(exc.message) from exc
         return after
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core import signing
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import PermissionDeniedError, ValidationFailed
+from sauro.common.pagination import Key, Keyset, Page
 from sauro.directives.access import can_register_directives, directives_visible_to
 from sauro.directives.models import Directive, DirectiveAttachment, Term
 from sauro.directives.numbering import (
@@ -30,7 +30,6 @@ from sauro.org.models import Unit
 
 ERR_DIRECTIVE_NOT_FOUND = _("Không tìm thấy văn bản.")
 ERR_ATTACHMENT_NOT_FOUND = _("Không tìm thấy tệp đính kèm.")
-ERR_BAD_CURSOR = _("Con trỏ phân trang không hợp lệ. Hãy tải lại trang đầu của danh sách.")
 ERR_NO_RIGHT_TO_NUMBER = _("Chỉ người đăng ký văn bản (Văn phòng, lãnh đạo) mới cần lấy số văn bản.")
 ERR_UNIT_UNKNOWN = _("Không tìm thấy cơ quan ban hành trong phạm vi bạn được xem.")
 ERR_NO_TERM = _(
@@ -43,7 +42,10 @@ MAX_PAGE_SIZE = 500
 # Directives nest a few levels (Congress resolution → action program → agency plan → department plan); the walk
 # up the tree stops here whatever the data says.
 MAX_TREE_DEPTH = 12
-_CURSOR_SALT = "sauro.directives.cursor"
+# Newest issued first, then newest registered: a total order (keyset pages).
+DIRECTIVE_ORDER = Keyset(
+    "directives", Key("issued_on", datetime.date, descending=True), Key("id", int, descending=True)
+)
 
 
 @dataclass(frozen=True)
@@ -96,43 +98,15 @@ def directive_list(*, user: User, filters: DirectiveFilters | None = None) -> Qu
         qs = qs.filter(issued_on__lte=f.date_to)
     if f.parent_id is not None:
         qs = qs.filter(parent_id=f.parent_id)
-    return qs.select_related("issuing_unit", "term").order_by("-issued_on", "-id")
-
-
-@dataclass(frozen=True)
-class DirectivePage:
-    items: list[Directive]
-    next_cursor: str | None
-
-
-def cursor_decode(cursor: str) -> tuple[datetime.date, int]:
-    """The (date of issue, id) a cursor points after, or ``ValidationFailed`` (field ``cursor``)."""
-    message = str(ERR_BAD_CURSOR)
-    try:
-        day, pk = signing.loads(cursor, salt=_CURSOR_SALT)
-        return datetime.date.fromisoformat(day), int(pk)
-    except (signing.BadSignature, ValueError, TypeError) as exc:
-        raise ValidationFailed(message, fields={"cursor": message}) from exc
-
-
-def _cursor_encode(directive: Directive) -> str:
-    return signing.dumps([directive.issued_on.isoformat(), directive.pk], salt=_CURSOR_SALT, compress=True)
+    return DIRECTIVE_ORDER.order(qs.select_related("issuing_unit", "term"))
 
 
 def directive_page(
     *, user: User, filters: DirectiveFilters | None = None, cursor: str | None = None, limit: int = PAGE_SIZE
-) -> DirectivePage:
+) -> Page[Directive]:
     """One page of ``directive_list`` after ``cursor`` (keyset on date of issue and id: one query at any depth,
-    no row repeated or skipped while directives are added). The cursor is signed: a forged one is refused."""
-    qs = directive_list(user=user, filters=filters)
-    if cursor:
-        day, pk = cursor_decode(cursor)
-        qs = qs.filter(Q(issued_on__lt=day) | Q(issued_on=day, id__lt=pk))
-    rows = list(qs[: limit + 1])
-    if len(rows) <= limit:
-        return DirectivePage(items=rows, next_cursor=None)
-    rows = rows[:limit]
-    return DirectivePage(items=rows, next_cursor=_cursor_encode(rows[-1]))
+    no row repeated or skipped while directives are added). The cursor is signed: a forged one is ``BadCursor``."""
+    return DIRECTIVE_ORDER.page(directive_list(user=user, filters=filters), cursor=cursor, limit=limit)
 
 
 def directive_get(*, user: User, directive_id: int) -> Directive:

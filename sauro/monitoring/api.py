@@ -13,11 +13,9 @@ is what the client gets, the same as on the pages.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
-from typing import Annotated, Any, TypeVar
+from collections.abc import Iterable
+from typing import Annotated, Any
 
-from django.core import signing
-from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
@@ -26,7 +24,6 @@ from pydantic import BeforeValidator, WithJsonSchema
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.api import (
-    MSG_BAD_CURSOR,
     NO_NUL_PATTERN,
     ApiId,
     auth_user,
@@ -35,7 +32,7 @@ from sauro.common.api import (
     limit_param,
 )
 from sauro.common.calendar import WorkCalendar, current_calendar
-from sauro.common.errors import ValidationFailed
+from sauro.common.pagination import Key, Keyset
 from sauro.monitoring import access, selectors, services
 from sauro.monitoring.choices import EscalationLevel, ObstacleState
 from sauro.monitoring.models import ConfidenceRating, Obstacle, ProgressUpdate
@@ -322,48 +319,18 @@ def _confidence_out(rating: ConfidenceRating) -> ConfidenceOut:
     )
 
 
-# --- keyset pages over (a date or a moment, id) -------------------------------------------------------------------
+# --- keyset pages ---------------------------------------------------------------------------------------------
 
-M = TypeVar("M", bound=Model)
-
-
-def _page(
-    rows: QuerySet[M],
-    *,
-    key: str,
-    parse: Callable[[str], Any],
-    descending: bool,
-    cursor: str | None,
-    limit: int,
-    salt: str,
-) -> tuple[list[M], str | None]:
-    """One page ordered by (``key``, id), both ascending or both descending: a total order, so no row repeats or is
-    skipped. The cursor holds the last row's values, signed (a tampered cursor is a 422)."""
-    sign = "-" if descending else ""
-    ordered = rows.order_by(f"{sign}{key}", f"{sign}id")
-    if cursor:
-        bad = ValidationFailed(str(MSG_BAD_CURSOR), fields={"cursor": str(MSG_BAD_CURSOR)})
-        try:
-            raw, pk = signing.loads(cursor, salt=salt)
-            value = parse(raw)
-        except (signing.BadSignature, ValueError, TypeError) as exc:
-            raise bad from exc
-        if not isinstance(pk, int) or isinstance(pk, bool):
-            raise bad
-        op = "lt" if descending else "gt"
-        ordered = ordered.filter(Q(**{f"{key}__{op}": value}) | Q(**{key: value, f"id__{op}": pk}))
-    page = list(ordered[: limit + 1])
-    if len(page) <= limit:
-        return page, None
-    page = page[:limit]
-    last = page[-1]
-    return page, signing.dumps([getattr(last, key).isoformat(), last.pk], salt=salt, compress=True)
+# Obstacles oldest raised first; progress updates newest first. Both total (id breaks ties).
+_OBSTACLE_ORDER = Keyset("monitoring.api.obstacles", Key("raised_on", datetime.date), Key("id", int))
+_PROGRESS_ORDER = Keyset(
+    "monitoring.api.progress",
+    Key("created_at", datetime.datetime, descending=True),
+    Key("id", int, descending=True),
+)
 
 
 # --- obstacles --------------------------------------------------------------------------------------------------
-
-_OBSTACLE_CURSOR_SALT = "sauro.monitoring.api.obstacles"
-_PROGRESS_CURSOR_SALT = "sauro.monitoring.api.progress"
 
 
 STATE_PARAM = Query(None, description="Trạng thái: open (chờ trả lời) hoặc answered (đã trả lời); bỏ trống là tất cả.")
@@ -401,16 +368,10 @@ def obstacle_list(
         overdue_only=overdue,
         as_of=clock.today(),
     )
-    rows, next_cursor = _page(
-        selectors.obstacle_list(user=auth_user(request), filters=filters),
-        key="raised_on",
-        parse=datetime.date.fromisoformat,
-        descending=False,
-        cursor=cursor,
-        limit=limit,
-        salt=_OBSTACLE_CURSOR_SALT,
+    page = _OBSTACLE_ORDER.page(
+        selectors.obstacle_list(user=auth_user(request), filters=filters), cursor=cursor, limit=limit
     )
-    return ObstaclePageOut(items=_obstacles_out(rows), next_cursor=next_cursor)
+    return ObstaclePageOut(items=_obstacles_out(page.items), next_cursor=page.next_cursor)
 
 
 @router.get(
@@ -499,16 +460,8 @@ def progress_list(
     request: HttpRequest, task_id: ApiId, cursor: str | None = cursor_param(), limit: int = limit_param()
 ) -> ProgressPageOut:
     task = task_selectors.task_get(user=auth_user(request), task_id=task_id)
-    rows, next_cursor = _page(
-        selectors.progress_updates(task=task),
-        key="created_at",
-        parse=datetime.datetime.fromisoformat,
-        descending=True,
-        cursor=cursor,
-        limit=limit,
-        salt=_PROGRESS_CURSOR_SALT,
-    )
-    return ProgressPageOut(items=[_progress_out(u) for u in rows], next_cursor=next_cursor)
+    page = _PROGRESS_ORDER.page(selectors.progress_updates(task=task), cursor=cursor, limit=limit)
+    return ProgressPageOut(items=[_progress_out(u) for u in page.items], next_cursor=page.next_cursor)
 
 
 @router.post(

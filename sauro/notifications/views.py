@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sauro.common.errors import ValidationFailed
+from sauro.common.pagination import BadCursor
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.notifications import selectors, services
 from sauro.notifications.forms import PreferenceForm
@@ -27,7 +28,7 @@ def notification_list_view(request: AuthenticatedRequest) -> HttpResponse:
     bad_cursor = False
     try:
         page = selectors.notification_page(user=request.user, unread_only=unread_only, cursor=cursor)
-    except ValidationFailed:
+    except BadCursor:
         bad_cursor = True
         cursor = None
         page = selectors.notification_page(user=request.user, unread_only=unread_only)

@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from sauro.accounts.models import User
-from sauro.common.api import ApiId, auth_user, cursor_param, error_responses, keyset_paginate, limit_param
+from sauro.common.api import ApiId, auth_user, cursor_param, error_responses, limit_param
+from sauro.common.pagination import Key, Keyset
 from sauro.org import selectors
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Unit
@@ -17,7 +18,8 @@ from sauro.org.models import Unit
 router = Router(tags=["Tổ chức"])
 
 # The order in which a person's roles are ranked to pick the one shown (as ``selectors.primary_membership``).
-PEOPLE_ORDER = ("full_name", "username")  # username is unique, so the order is total (keyset pagination)
+# username is unique, so the order is total (keyset pagination)
+PEOPLE_ORDER = Keyset("org.api.people", Key("full_name", str), Key("username", str))
 
 
 class UnitOut(Schema):
@@ -106,7 +108,7 @@ def people_list(
 ) -> PeoplePage:
     user = auth_user(request)
     people = selectors.people_list(user=user, unit_id=unit_id)
-    page = keyset_paginate(people, keys=PEOPLE_ORDER, cursor=cursor, limit=limit)
+    page = PEOPLE_ORDER.page(people, cursor=cursor, limit=limit)
     return PeoplePage(
         items=[PersonOut.from_person(person) for person in page.items],
         next_cursor=page.next_cursor,

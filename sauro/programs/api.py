@@ -11,11 +11,15 @@ import datetime
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from sauro.common.api import ApiId, auth_user, cursor_param, error_responses, keyset_paginate, limit_param
+from sauro.common.api import ApiId, auth_user, cursor_param, error_responses, limit_param
+from sauro.common.pagination import Key, Keyset
 from sauro.programs import selectors
 from sauro.programs.models import MAX_YEAR, MIN_YEAR, WorkProgram, WorkProgramItem
 
 router = Router(tags=["Chương trình công tác"])
+
+# Newest year first, then newest program: a total order (keyset pagination).
+_PROGRAM_ORDER = Keyset("programs.api", Key("year", int, descending=True), Key("id", int, descending=True))
 
 
 class ProgramOut(Schema):
@@ -112,7 +116,7 @@ def program_list(
     limit: int = limit_param(),
 ) -> ProgramPageOut:
     qs = selectors.program_list(user=auth_user(request), filters=selectors.ProgramFilters(unit_id=unit_id, year=year))
-    page = keyset_paginate(qs, keys=["-year", "-id"], cursor=cursor, limit=limit)
+    page = _PROGRAM_ORDER.page(qs, cursor=cursor, limit=limit)
     return ProgramPageOut(
         items=[
             ProgramOut.from_program(p, item_count=getattr(p, "item_count", 0), task_count=getattr(p, "task_count", 0))

@@ -16,8 +16,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
 
-from django.core import signing
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
@@ -26,7 +25,6 @@ from pydantic import AfterValidator, BeforeValidator, ModelWrapValidatorHandler,
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.api import (
-    MSG_BAD_CURSOR,
     NO_NUL_PATTERN,
     ApiError,
     ApiId,
@@ -36,6 +34,7 @@ from sauro.common.api import (
     limit_param,
 )
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
+from sauro.common.pagination import Key, Keyset
 from sauro.directives.access import directives_visible_to
 from sauro.org.access import people_visible_to, units_visible_to
 from sauro.org.models import Membership, Unit
@@ -608,57 +607,30 @@ def _visible_request(user: User, model: type[R], request_id: int) -> R:
 
 # --- keyset pages over (due date, id), tasks without a due date last -------------------------------------------
 
-_CURSOR_SALT = "sauro.tasks.api.cursor"
-
-
-def _cursor_encode(task: Task) -> str:
-    due = task.due_date.isoformat() if task.due_date else None
-    return signing.dumps([due, task.pk], salt=_CURSOR_SALT, compress=True)
-
-
-def _cursor_decode(cursor: str) -> tuple[datetime.date | None, int]:
-    bad = ValidationFailed(str(MSG_BAD_CURSOR), fields={"cursor": str(MSG_BAD_CURSOR)})
-    try:
-        due, pk = signing.loads(cursor, salt=_CURSOR_SALT)
-        day = datetime.date.fromisoformat(due) if due is not None else None
-    except (signing.BadSignature, ValueError, TypeError) as exc:
-        raise bad from exc
-    if not isinstance(pk, int) or isinstance(pk, bool):
-        raise bad
-    return day, pk
-
-
-def _in_page_order(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    """By (due date, id) with undated tasks last: a total order, so no row repeats or is skipped."""
-    return tasks.order_by(F("due_date").asc(nulls_last=True), "id")
+# By (due date, id) with undated tasks last: a total order, so no row repeats or is skipped.
+_PAGE_ORDER = Keyset("tasks.api", Key("due_date", datetime.date, nullable=True), Key("id", int))
 
 
 def _page(
     tasks: QuerySet[Task], filters: selectors.TaskFilters, *, cursor: str | None, limit: int
 ) -> tuple[list[Task], str | None]:
-    """One page of ``tasks`` (the list of ``filters``) in ``_in_page_order`` and the next page's cursor."""
-    ordered = _in_page_order(tasks)
-    if cursor:
-        day, pk = _cursor_decode(cursor)
-        if day is None:
-            ordered = ordered.filter(due_date__isnull=True, id__gt=pk)
-        else:
-            ordered = ordered.filter(Q(due_date__gt=day) | Q(due_date=day, id__gt=pk) | Q(due_date__isnull=True))
-    rows = selectors.page_rows(
-        ordered,
-        limit + 1,
-        shape=lambda rows: _in_page_order(rows).prefetch_related(
-            Prefetch("coordinating_units", queryset=Unit.objects.only("id")),
-            Prefetch("officers", queryset=User.objects.only("id")),
-        ),
-        as_of=filters.as_of,
-        text_search=bool(filters.q),
-        in_due_order=True,
-    )
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    return rows, _cursor_encode(rows[-1])
+    """One page of ``tasks`` (the list of ``filters``) in ``_PAGE_ORDER`` and the next page's cursor."""
+
+    def fetch(ordered: QuerySet[Task], count: int) -> list[Task]:
+        return selectors.page_rows(
+            ordered,
+            count,
+            shape=lambda rows: _PAGE_ORDER.order(rows).prefetch_related(
+                Prefetch("coordinating_units", queryset=Unit.objects.only("id")),
+                Prefetch("officers", queryset=User.objects.only("id")),
+            ),
+            as_of=filters.as_of,
+            text_search=bool(filters.q),
+            in_due_order=True,
+        )
+
+    page = _PAGE_ORDER.page(tasks, cursor=cursor, limit=limit, fetch=fetch)
+    return page.items, page.next_cursor
 
 
 # --- reads ------------------------------------------------------------------------------------------------------

@@ -7,8 +7,6 @@ Every choice a form offers comes through a visibility gate (``org.access``, ``di
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime
 import json
 from collections.abc import Iterable
@@ -24,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import ServiceError
+from sauro.common.pagination import BadCursor, Key, Keyset, KeyType
 from sauro.common.versioned import cached_for
 from sauro.common.widgets import FastSelect, Options
 from sauro.directives.access import directives_issued_for, directives_visible_to
@@ -262,32 +261,24 @@ class PersonChoiceField(forms.ModelChoiceField):
 # --- the list's filters --------------------------------------------------------------------------------------
 
 
-def encode_cursor(value: Any, pk: int) -> str:
-    if isinstance(value, datetime.datetime | datetime.date):
-        value = value.isoformat()
-    raw = json.dumps([value, pk], ensure_ascii=False).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+# The type of each sort's column, for its cursor; every sort's column may be empty (those tasks come last).
+_SORT_TYPES: dict[str, KeyType] = {
+    "due_date": datetime.date,
+    "issued_on": datetime.date,
+    "updated_at": datetime.datetime,
+    "title": str,
+}
 
 
-def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
-    """The (value, id) of the last row shown; ``ValueError`` if it was not made by ``encode_cursor``."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value, pk = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError) as exc:
-        raise ValueError(cursor) from exc
-    if not isinstance(pk, int) or isinstance(pk, bool) or pk < 1:
-        raise ValueError(cursor)
-    field = SORTS.get(sort, SORTS[DEFAULT_SORT])[1]
-    if value is None:
-        return None, pk
-    if not isinstance(value, str):
-        raise ValueError(cursor)
-    if field in {"due_date", "issued_on"}:
-        return datetime.date.fromisoformat(value), pk
-    if field == "updated_at":
-        return datetime.datetime.fromisoformat(value), pk
-    return value, pk
+def sort_keyset(sort: str) -> Keyset:
+    """The list's order for ``sort``: its column (empty values last), then id, in the same direction."""
+    key = sort if sort in SORTS else DEFAULT_SORT
+    _label, name, desc = SORTS[key]
+    return Keyset(
+        f"tasks.list.{key}",
+        Key(name, _SORT_TYPES[name], descending=desc, nullable=True),
+        Key("id", int, descending=desc),
+    )
 
 
 FILTER_DIRECTIVE_CHOICES = 100  # the most recent …
@@ -439,8 +430,8 @@ class TaskFilterForm(forms.Form):
         after = data.get("after") or ""
         if after:
             try:
-                data["cursor"] = decode_cursor(after, data.get("sort") or DEFAULT_SORT)
-            except ValueError:
+                data["cursor"] = sort_keyset(data.get("sort") or DEFAULT_SORT).decode(after)
+            except BadCursor:
                 self.add_error("after", ERR_CURSOR)
         return data
 
@@ -479,8 +470,9 @@ class TaskFilterForm(forms.Form):
         return str(self._data().get("sort") or DEFAULT_SORT)
 
     @property
-    def cursor(self) -> tuple[Any, int] | None:
-        cursor: tuple[Any, int] | None = self._data().get("cursor")
+    def cursor(self) -> tuple[Any, ...] | None:
+        """The key values of the last row shown (``sort_keyset``), or ``None`` on the first page."""
+        cursor: tuple[Any, ...] | None = self._data().get("cursor")
         return cursor
 
     @property

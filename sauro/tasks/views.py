@@ -18,7 +18,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,7 +43,6 @@ from sauro.tasks.exports import EXPORT_CHUNK_SIZE, export_queryset, tasks_to_xls
 from sauro.tasks.forms import (
     ACTION_SERVICE_FIELDS,
     DEFAULT_SORT,
-    SORTS,
     AcceptForm,
     ApproveForm,
     DecisionForm,
@@ -55,8 +54,8 @@ from sauro.tasks.forms import (
     TaskFilterForm,
     TaskForm,
     add_service_errors,
-    encode_cursor,
     initial_from_task,
+    sort_keyset,
 )
 from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task, TaskEvent
 from sauro.tasks.rules import CLEAR_LABELS, SixClears, six_clears
@@ -111,43 +110,29 @@ def may_edit(user: User, task: Task) -> bool:
 
 def _ordered(qs: QuerySet[Task], sort: str) -> QuerySet[Task]:
     """Tasks in the sort order, empty values (no due date …) last on every database, ties broken by id."""
-    _label, name, desc = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    key = F(name).desc(nulls_last=True) if desc else F(name).asc(nulls_last=True)
-    return qs.order_by(key, "-id" if desc else "id")
-
-
-def _after(qs: QuerySet[Task], sort: str, cursor: tuple[Any, int]) -> QuerySet[Task]:
-    """The rows after ``cursor`` (the last row's sort value and id) in ``_ordered``'s order (keyset paging)."""
-    _label, name, desc = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    value, pk = cursor
-    op = "lt" if desc else "gt"
-    if value is None:  # already among the rows without a value, which come last
-        return qs.filter(**{f"{name}__isnull": True, f"id__{op}": pk})
-    beyond = Q(**{f"{name}__{op}": value}) | Q(**{name: value, f"id__{op}": pk}) | Q(**{f"{name}__isnull": True})
-    return qs.filter(beyond)
+    return sort_keyset(sort).order(qs)
 
 
 def _page(
-    tasks: QuerySet[Task], filters: selectors.TaskFilters, sort: str, cursor: tuple[Any, int] | None
+    tasks: QuerySet[Task], filters: selectors.TaskFilters, sort: str, cursor: tuple[Any, ...] | None
 ) -> tuple[list[Task], str]:
-    """One page of ``tasks`` (the list of ``filters``) and the cursor of the next page ("" on the last one)."""
-    ordered = _ordered(tasks, sort)
-    if cursor is not None:
-        ordered = _after(ordered, sort, cursor)
-    rows = selectors.page_rows(
-        ordered,
-        PAGE_SIZE + 1,
-        shape=lambda rows: _ordered(rows.only(*LIST_ROW_FIELDS), sort),
-        as_of=filters.as_of,
-        text_search=bool(filters.q),
-        in_due_order=sort == DEFAULT_SORT,
-    )
-    if len(rows) <= PAGE_SIZE:
-        return rows, ""
-    rows = rows[:PAGE_SIZE]
-    last = rows[-1]
-    name = SORTS.get(sort, SORTS[DEFAULT_SORT])[1]
-    return rows, encode_cursor(getattr(last, name), last.pk)
+    """One page of ``tasks`` (the list of ``filters``) in ``sort``'s order (``forms.sort_keyset``: empty values
+    last, ties broken by id) after ``cursor`` (the last row's key values), and the next page's cursor ("" on the last
+    one)."""
+    keyset = sort_keyset(sort)
+
+    def fetch(ordered: QuerySet[Task], count: int) -> list[Task]:
+        return selectors.page_rows(
+            ordered,
+            count,
+            shape=lambda rows: _ordered(rows.only(*LIST_ROW_FIELDS), sort),
+            as_of=filters.as_of,
+            text_search=bool(filters.q),
+            in_due_order=sort == DEFAULT_SORT,
+        )
+
+    page = keyset.page(tasks, position=cursor, limit=PAGE_SIZE, fetch=fetch)
+    return page.items, page.next_cursor or ""
 
 
 @dataclass(frozen=True)
