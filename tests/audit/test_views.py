@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 import re
 from collections.abc import Callable
 
@@ -154,15 +155,22 @@ def test_keyset_paging(org: Org, client_for: ClientFor) -> None:
     assert seqs(first) == all_seqs[:PAGE_SIZE]
     assert "Trang sau" in first
     assert "Về trang đầu" not in first
-    assert f"?before={all_seqs[PAGE_SIZE - 1]}" in first
+    next_link = re.search(r'href="/nhat-ky/(\?before=[^"]+)" hx-get="[^"]*" rel="next"', first)
+    assert next_link is not None
 
-    second = page(client, f"?before={all_seqs[PAGE_SIZE - 1]}")
+    second = page(client, html.unescape(next_link.group(1)))
     assert seqs(second) == all_seqs[PAGE_SIZE : 2 * PAGE_SIZE]
     assert "Về trang đầu" in second
+    assert "Trang sau" not in second
+
+    # A forged cursor (a bare sequence number, as the page once wrote) is refused: the first page, with the error.
+    forged = page(client, f"?before={all_seqs[PAGE_SIZE - 1]}")
+    assert seqs(forged) == all_seqs[:PAGE_SIZE]
+    assert "Con trỏ phân trang không hợp lệ" in forged
 
     # The cursor keeps the filters.
     filtered = page(client, "?action=test.fill")
-    next_link = re.search(r'href="(/nhat-ky/\?[^"]*before=\d+[^"]*)"', filtered)
+    next_link = re.search(r'href="(/nhat-ky/\?[^"]*before=[^"]+)" hx-get', filtered)
     assert next_link is not None
     assert "action=test.fill" in next_link.group(1)
 
