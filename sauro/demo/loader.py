@@ -16,7 +16,6 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -24,11 +23,16 @@ from django.db import transaction
 
 from sauro.accounts.models import User
 from sauro.accounts.services import user_create
+from sauro.demo.directives import load_demo_directives
+from sauro.demo.monitoring import load_demo_monitoring
+from sauro.demo.paths import DATA_DIR
+from sauro.demo.programs import load_demo_programs
+from sauro.demo.reports import load_demo_reports
+from sauro.demo.tasks import load_demo_tasks
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Unit
 from sauro.org.services import membership_create, unit_create
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 COMMUNES_FILE = DATA_DIR / "hue-commune-units.json"
 
 DEMO_PASSWORD = "sauro-demo"  # noqa: S105 — the published password of the demo accounts
@@ -556,18 +560,10 @@ def load_demo(progress: Callable[[str], None] | None = None) -> LoadResult:
         builder = _Builder(say)
         builder.build()
         # The directive tree, then the 2026 tasks that point into it (each idempotent, through the services).
-        from sauro.directives.demo import load_demo_directives
-        from sauro.tasks.demo import load_demo_tasks
-
         load_demo_directives()
         load_demo_tasks(progress=say)
         # Progress, obstacles and confidence on the tasks left open (and the obstacle journey's task).
-        from sauro.monitoring.demo import load_demo_monitoring
-
         load_demo_monitoring(progress=say)
-        from sauro.programs.demo import load_demo_programs
-        from sauro.reports.demo import load_demo_reports
-
         say("Đang lập chương trình công tác mẫu…")
         load_demo_programs()
         say("Đang tạo các kỳ báo cáo và báo cáo đã gửi của các đơn vị…")
