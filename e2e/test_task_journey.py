@@ -59,7 +59,7 @@ def choose(select: Locator, text: str) -> None:
 def seed_directive() -> Directive | None:
     """The demo's seed directive (the January 2026 conclusion) when the directives demo is there."""
     try:
-        from sauro.directives.demo import load_demo_directives
+        from sauro.demo.directives import load_demo_directives
     except ImportError:  # pragma: no cover - before the directives demo exists
         return None
     load_demo_directives()

@@ -4,7 +4,9 @@ committees of 1 July 2025, and a few hundred fictional officials holding roles i
 Every row is written through the services (``unit_create``, ``user_create``, ``membership_create``), so the
 audit journal records the demo like any other change. The load is idempotent: if the root unit (code ``TU``)
 exists nothing is written. People are invented: names are drawn from common Vietnamese family, middle and
-given names with a fixed seed, so every load produces the same people.
+given names with a fixed seed, so every load produces the same people. The structure and the name pools are data
+(``data/organisation.json``, ``data/hue-commune-units.json``); this module builds them, then calls the other
+demo loaders (directives, tasks, monitoring, programs, reports) in that order.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -24,11 +25,16 @@ from django.db import transaction
 
 from sauro.accounts.models import User
 from sauro.accounts.services import user_create
+from sauro.demo.directives import load_demo_directives
+from sauro.demo.monitoring import load_demo_monitoring
+from sauro.demo.paths import DATA_DIR
+from sauro.demo.programs import load_demo_programs
+from sauro.demo.reports import load_demo_reports
+from sauro.demo.tasks import load_demo_tasks
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Unit
 from sauro.org.services import membership_create, unit_create
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 COMMUNES_FILE = DATA_DIR / "hue-commune-units.json"
 
 DEMO_PASSWORD = "sauro-demo"  # noqa: S105 — the published password of the demo accounts
@@ -38,66 +44,21 @@ ERR_DEMO_CONFLICT = (
 )
 SEED = 20260107  # the date of the conference whose conclusion the demo is built around
 
-CITY_FROM = datetime.date(2025, 1, 1)  # Huế has been a centrally-run city since 1 January 2025
-MERGER_FROM = datetime.date(2025, 7, 1)  # two-level local government: the 40 commune-level units
+ORGANISATION_FILE = DATA_DIR / "organisation.json"
+_ORG: dict[str, Any] = json.loads(ORGANISATION_FILE.read_text(encoding="utf-8"))
 
-# --- Names ---------------------------------------------------------------------------------------------
-# Weighted roughly as in the population; Tôn Thất / Tôn Nữ are the Nguyễn royal lineage, common in Huế.
-FAMILY_NAMES: tuple[tuple[str, int], ...] = (
-    ("Nguyễn", 30),
-    ("Trần", 11),
-    ("Lê", 10),
-    ("Phạm", 6),
-    ("Hoàng", 5),
-    ("Huỳnh", 3),
-    ("Phan", 5),
-    ("Vũ", 2),
-    ("Võ", 5),
-    ("Đặng", 3),
-    ("Bùi", 3),
-    ("Đỗ", 3),
-    ("Hồ", 4),
-    ("Ngô", 3),
-    ("Dương", 2),
-    ("Lý", 1),
-    ("Trương", 3),
-    ("Đoàn", 2),
-    ("Lương", 1),
-    ("Mai", 1),
-    ("Cao", 1),
-    ("Tôn Thất", 1),
-)
-MALE_MIDDLE = ("Văn", "Văn", "Đức", "Minh", "Hữu", "Quang", "Thanh", "Ngọc", "Công", "Xuân", "Đình", "Anh")
-FEMALE_MIDDLE = ("Thị", "Thị", "Thị", "Ngọc", "Thanh", "Minh", "Thu", "Phương", "Hoài", "Diệu", "Kim")
-MALE_GIVEN = (
-    "An", "Bảo", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hòa", "Hùng", "Huy", "Khánh", "Kiên", "Lâm", "Lộc",
-    "Long", "Nam", "Nghĩa", "Phong", "Phúc", "Quân", "Sơn", "Tài", "Thắng", "Thành", "Thịnh", "Tín", "Trung",
-    "Tuấn", "Việt", "Vinh", "Vũ", "Định", "Hiển", "Nhân", "Quý",
-)  # fmt: skip
-FEMALE_GIVEN = (
-    "Châu", "Diệp", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hương", "Huyền", "Lan", "Linh", "Loan", "Ly", "Mai",
-    "My", "Nga", "Nhung", "Oanh", "Phương", "Quyên", "Thảo", "Thủy", "Trang", "Tuyết", "Uyên", "Vân", "Yến",
-    "Giang", "Ngân",
-)  # fmt: skip
+CITY_FROM = datetime.date.fromisoformat(_ORG["city_from"])  # Huế has been a centrally-run city since 1 January 2025
+MERGER_FROM = datetime.date.fromisoformat(_ORG["merger_from"])  # two-level local government: the 40 communes
+
+# --- Names (``data/organisation.json``) -------------------------------------------------------------------
+_NAMES: dict[str, Any] = _ORG["names"]
+FAMILY_NAMES: tuple[tuple[str, int], ...] = tuple((str(f), int(w)) for f, w in _NAMES["family"])
+MALE_MIDDLE: tuple[str, ...] = tuple(_NAMES["male_middle"])
+FEMALE_MIDDLE: tuple[str, ...] = tuple(_NAMES["female_middle"])
+MALE_GIVEN: tuple[str, ...] = tuple(_NAMES["male_given"])
+FEMALE_GIVEN: tuple[str, ...] = tuple(_NAMES["female_given"])
 # Names of real officials of Huế that a random draw must never produce.
-REAL_NAMES = frozenset(
-    {
-        "Lê Trường Lưu",
-        "Phạm Đức Tiến",
-        "Phan Xuân Toàn",
-        "Nguyễn Thanh Bình",
-        "Hoàng Khánh Hùng",
-        "Hoàng Đăng Khoa",
-        "Nguyễn Thị Châu",
-        "Phan Ngọc Thọ",
-        "Bùi Thanh Hà",
-        "Nguyễn Văn Phương",
-        "Nguyễn Khắc Toàn",
-        "Trương Diên Thống",
-        "Nguyễn Thị Phương Nam",
-        "Hoàng Thị Phương Huệ",
-    }
-)
+REAL_NAMES = frozenset(_NAMES["real_names"])
 
 
 class NameGenerator:
@@ -177,147 +138,32 @@ class AgencySpec:
     extra_role: str | None = None
 
 
-def _ban(suffix: str, name: str, staff: str = "Chuyên viên") -> DepartmentSpec:
-    return DepartmentSpec(suffix, name, head_title="Trưởng ban", staff_title=staff)
+def _department(raw: dict[str, Any]) -> DepartmentSpec:
+    return DepartmentSpec(
+        raw["suffix"],
+        raw["name"],
+        head_title=raw.get("head_title", "Trưởng phòng"),
+        staff_title=raw.get("staff_title", "Chuyên viên"),
+    )
 
 
-def _khoa(suffix: str, name: str) -> DepartmentSpec:
-    return DepartmentSpec(suffix, name, head_title="Trưởng khoa", staff_title="Giảng viên")
+def _agency(raw: dict[str, Any]) -> AgencySpec:
+    return AgencySpec(
+        raw["code"],
+        raw["name"],
+        raw["kind"],
+        raw["head_title"],
+        raw["deputy_title"],
+        tuple(_department(d) for d in raw["departments"]),
+        valid_from=datetime.date.fromisoformat(raw["valid_from"]) if "valid_from" in raw else CITY_FROM,
+        short_name=raw.get("short_name", ""),
+        extra_role=raw.get("extra_role"),
+    )
 
 
-AGENCIES: tuple[AgencySpec, ...] = (
-    AgencySpec(
-        "VPTU",
-        "Văn phòng Thành ủy",
-        UnitKind.AGENCY,
-        "Chánh Văn phòng Thành ủy",
-        "Phó Chánh Văn phòng Thành ủy",
-        (
-            DepartmentSpec("TH", "Phòng Tổng hợp"),
-            DepartmentSpec("HCLT", "Phòng Hành chính – Lưu trữ"),
-            DepartmentSpec("QTTC", "Phòng Quản trị – Tài chính"),
-            DepartmentSpec("CYCNTT", "Phòng Cơ yếu – Công nghệ thông tin"),
-        ),
-        short_name="Văn phòng",
-        extra_role=Role.MONITOR,
-    ),
-    AgencySpec(
-        "BTCTU",
-        "Ban Tổ chức Thành ủy",
-        UnitKind.AGENCY,
-        "Trưởng Ban Tổ chức Thành ủy",
-        "Phó Trưởng Ban Tổ chức Thành ủy",
-        (
-            DepartmentSpec("TCDV", "Phòng Tổ chức – Đảng viên"),
-            DepartmentSpec("CB", "Phòng Cán bộ"),
-            DepartmentSpec("BVCTNB", "Phòng Bảo vệ chính trị nội bộ"),
-        ),
-        short_name="Ban Tổ chức",
-    ),
-    AgencySpec(
-        "UBKTTU",
-        "Ủy ban Kiểm tra Thành ủy",
-        UnitKind.AGENCY,
-        "Chủ nhiệm Ủy ban Kiểm tra Thành ủy",
-        "Phó Chủ nhiệm Ủy ban Kiểm tra Thành ủy",
-        (
-            DepartmentSpec("KTGS1", "Phòng Kiểm tra, giám sát số 1", staff_title="Kiểm tra viên"),
-            DepartmentSpec("KTGS2", "Phòng Kiểm tra, giám sát số 2", staff_title="Kiểm tra viên"),
-            DepartmentSpec("TH", "Phòng Tổng hợp – Tiếp nhận đơn thư"),
-        ),
-        short_name="Ủy ban Kiểm tra",
-        extra_role=Role.INSPECTOR,
-    ),
-    AgencySpec(
-        "BTGDVTU",
-        "Ban Tuyên giáo và Dân vận Thành ủy",
-        UnitKind.AGENCY,
-        "Trưởng Ban Tuyên giáo và Dân vận Thành ủy",
-        "Phó Trưởng Ban Tuyên giáo và Dân vận Thành ủy",
-        (
-            DepartmentSpec("LLLS", "Phòng Lý luận chính trị – Lịch sử Đảng"),
-            DepartmentSpec("TTBC", "Phòng Tuyên truyền – Báo chí, xuất bản"),
-            DepartmentSpec("DV", "Phòng Dân vận"),
-            DepartmentSpec("KGVX", "Phòng Khoa giáo – Văn hóa, văn nghệ"),
-        ),
-        short_name="Ban Tuyên giáo và Dân vận",
-    ),
-    AgencySpec(
-        "BNCTU",
-        "Ban Nội chính Thành ủy",
-        UnitKind.AGENCY,
-        "Trưởng Ban Nội chính Thành ủy",
-        "Phó Trưởng Ban Nội chính Thành ủy",
-        (
-            DepartmentSpec("NC", "Phòng Nội chính"),
-            DepartmentSpec("PCTN", "Phòng Phòng, chống tham nhũng, lãng phí, tiêu cực"),
-            DepartmentSpec("CCTP", "Phòng Cải cách tư pháp – Tiếp công dân"),
-        ),
-        short_name="Ban Nội chính",
-    ),
-    AgencySpec(
-        "TCT",
-        "Trường Chính trị Nguyễn Chí Thanh",
-        UnitKind.AGENCY,
-        "Hiệu trưởng Trường Chính trị Nguyễn Chí Thanh",
-        "Phó Hiệu trưởng Trường Chính trị Nguyễn Chí Thanh",
-        (
-            DepartmentSpec("DTQLKH", "Phòng Đào tạo – Quản lý khoa học"),
-            DepartmentSpec("TCHC", "Phòng Tổ chức – Hành chính"),
-            _khoa("LLCS", "Khoa Lý luận cơ sở"),
-            _khoa("XDD", "Khoa Xây dựng Đảng"),
-        ),
-        short_name="Trường Chính trị",
-    ),
-    AgencySpec(
-        "DUCQD",
-        "Đảng ủy các cơ quan Đảng thành phố",
-        UnitKind.PARTY_COMMITTEE,
-        "Bí thư Đảng ủy các cơ quan Đảng thành phố",
-        "Phó Bí thư Đảng ủy các cơ quan Đảng thành phố",
-        (
-            _ban("XDD", "Ban Xây dựng Đảng"),
-            DepartmentSpec("UBKT", "Ủy ban Kiểm tra Đảng ủy", head_title="Chủ nhiệm Ủy ban Kiểm tra"),
-            DepartmentSpec("VP", "Văn phòng Đảng ủy", head_title="Chánh Văn phòng"),
-        ),
-        short_name="Đảng ủy các cơ quan Đảng",
-    ),
-    AgencySpec(
-        "DUUBND",
-        "Đảng ủy Ủy ban nhân dân thành phố",
-        UnitKind.PARTY_COMMITTEE,
-        "Bí thư Đảng ủy Ủy ban nhân dân thành phố",
-        "Phó Bí thư Đảng ủy Ủy ban nhân dân thành phố",
-        (
-            _ban("XDD", "Ban Xây dựng Đảng"),
-            DepartmentSpec("VP", "Văn phòng Đảng ủy", head_title="Chánh Văn phòng"),
-        ),
-        short_name="Đảng ủy UBND thành phố",
-    ),
-    AgencySpec(
-        "BHUE",
-        "Báo và Phát thanh, Truyền hình Huế",
-        UnitKind.PRESS,
-        "Tổng Biên tập Báo và Phát thanh, Truyền hình Huế",
-        "Phó Tổng Biên tập Báo và Phát thanh, Truyền hình Huế",
-        (
-            _ban("TSCT", "Ban Thời sự – Chính trị", staff="Phóng viên"),
-            _ban("DT", "Ban Báo điện tử", staff="Biên tập viên"),
-            _ban("KTCN", "Ban Kỹ thuật – Công nghệ", staff="Kỹ thuật viên"),
-        ),
-        valid_from=MERGER_FROM,  # formed on 1 July 2025 from Báo Huế ngày nay and the city broadcaster
-        short_name="Báo và PT-TH Huế",
-    ),
-)
-
+AGENCIES: tuple[AgencySpec, ...] = tuple(_agency(a) for a in _ORG["agencies"])
 # The leaders of the Standing Committee beyond the three secretaries (fictional office-holders).
-BTV_MEMBER_TITLES = (
-    "Ủy viên Ban Thường vụ Thành ủy, Phó Chủ tịch Thường trực Ủy ban nhân dân thành phố",
-    "Ủy viên Ban Thường vụ Thành ủy, Chủ tịch Ủy ban Mặt trận Tổ quốc Việt Nam thành phố",
-    "Ủy viên Ban Thường vụ Thành ủy, Chỉ huy trưởng Bộ Chỉ huy Quân sự thành phố",
-    "Ủy viên Ban Thường vụ Thành ủy, Giám đốc Công an thành phố",
-    "Ủy viên Ban Thường vụ Thành ủy, Phó Chủ tịch Hội đồng nhân dân thành phố",
-)
+BTV_MEMBER_TITLES: tuple[str, ...] = tuple(_ORG["btv_member_titles"])
 
 
 @dataclass(frozen=True)
@@ -556,18 +402,10 @@ def load_demo(progress: Callable[[str], None] | None = None) -> LoadResult:
         builder = _Builder(say)
         builder.build()
         # The directive tree, then the 2026 tasks that point into it (each idempotent, through the services).
-        from sauro.directives.demo import load_demo_directives
-        from sauro.tasks.demo import load_demo_tasks
-
         load_demo_directives()
         load_demo_tasks(progress=say)
         # Progress, obstacles and confidence on the tasks left open (and the obstacle journey's task).
-        from sauro.monitoring.demo import load_demo_monitoring
-
         load_demo_monitoring(progress=say)
-        from sauro.programs.demo import load_demo_programs
-        from sauro.reports.demo import load_demo_reports
-
         say("Đang lập chương trình công tác mẫu…")
         load_demo_programs()
         say("Đang tạo các kỳ báo cáo và báo cáo đã gửi của các đơn vị…")

@@ -16,9 +16,9 @@ from pytest_django import DjangoDbBlocker
 from sauro.audit.verify import audit_verify
 from sauro.common import clock
 from sauro.demo.loader import load_demo
+from sauro.demo.monitoring import JOURNEY_OFFICER, JOURNEY_TITLE, journey_task, load_demo_monitoring
 from sauro.monitoring import access
 from sauro.monitoring.choices import ObstacleState
-from sauro.monitoring.demo import JOURNEY_OFFICER, JOURNEY_TITLE, journey_task, load_demo_monitoring
 from sauro.monitoring.models import ConfidenceRating, Obstacle, ProgressUpdate
 from sauro.notifications.models import Notification
 from sauro.tasks.access import works_on

@@ -13,10 +13,10 @@ from pytest_django import DjangoDbBlocker
 from sauro.audit.verify import audit_verify
 from sauro.common import clock
 from sauro.demo.loader import load_demo
-from sauro.programs.demo import load_demo_programs
+from sauro.demo.programs import load_demo_programs
+from sauro.demo.reports import load_demo_reports
 from sauro.programs.models import WorkProgram, WorkProgramItem
 from sauro.reports.choices import DutyState
-from sauro.reports.demo import load_demo_reports
 from sauro.reports.models import ReportDuty, ReportSubmission
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from sauro.audit.verify import audit_verify
+from sauro.demo.directives import CONCLUSION_FILE, conclusion_text, load_demo_directives
 from sauro.demo.loader import load_demo
-from sauro.directives.demo import CONCLUSION_FILE, conclusion_text, load_demo_directives
 from sauro.directives.models import Directive, Term
 from tests.conftest import Org
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import random
 from collections import Counter
 from collections.abc import Iterator
 
@@ -14,15 +13,18 @@ from django.test import override_settings
 from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
+from sauro.accounts.models import User
 from sauro.audit.models import AuditEntry
 from sauro.audit.verify import audit_verify
 from sauro.common import clock
+from sauro.demo.directives import conclusion_text
 from sauro.demo.loader import load_demo
-from sauro.directives.demo import conclusion_text
+from sauro.demo.tasks import AGENCIES, _spec, load_demo_tasks, seed_sentences, tasks_data
+from sauro.demo.timing import clock_at
 from sauro.directives.models import Directive
+from sauro.org.models import Unit
 from sauro.tasks import rules
 from sauro.tasks.choices import EventKind, Recurrence, ReportingState, RequestState, TaskState
-from sauro.tasks.demo import AGENCIES, SEED, SEED_SENTENCES, _Directory, clock_at, demo_specs, load_demo_tasks
 from sauro.tasks.models import ExtensionRequest, Submission, Task, TaskEvent
 from sauro.tasks.selectors import with_reporting_state
 
@@ -132,8 +134,8 @@ class TestDemoTasks:
         assert tasks.count() >= 40
         text = " ".join(conclusion_text().split())
         quoted = set(tasks.values_list("source_paragraph", flat=True))
-        assert quoted <= {*SEED_SENTENCES, ""}
-        assert all(sentence in text for sentence in SEED_SENTENCES)
+        assert quoted <= {*seed_sentences(), ""}
+        assert all(sentence in text for sentence in seed_sentences())
         titles = list(tasks.values_list("title", flat=True))
         assert sum(t.startswith("Cụ thể hóa Nghị quyết Đại hội XVII") for t in titles) == len(AGENCIES)
         assert sum("điểm nóng" in t for t in titles) == 40
@@ -154,23 +156,30 @@ class TestDemoTasks:
         assert not again.created and again.skipped_reason
         assert counts() == before
 
+    def test_the_data_names_only_units_and_people_of_the_demo(self, demo: None, db: None) -> None:
+        units = set(Unit.objects.values_list("code", flat=True))
+        people = set(User.objects.values_list("username", flat=True))
+        for spec in tasks_data().specs:
+            assert {spec.owner, spec.lead, spec.authority, *spec.coordinating, *spec.bounce_to} <= units, spec.key
+            named = {spec.drafter, spec.responsible, spec.acceptor, spec.approver, *spec.officers}
+            assert named | ({spec.supervisor} if spec.supervisor else set()) <= people, spec.key
 
-def test_the_plan_is_deterministic(db: None) -> None:
-    # Without the organisation there is nothing to plan; with it the same seed gives the same tasks.
+
+def test_the_task_data_hangs_together(db: None) -> None:
+    # Without the organisation there is nothing to load.
     assert not load_demo_tasks().created
-
-    class FakeUnit:
-        def __init__(self, code: str, kind: str, sort_order: int) -> None:
-            self.code, self.kind, self.sort_order = code, kind, sort_order
-            self.name = self.short_name = code
-
-    units = {code: FakeUnit(code, "agency", i) for i, code in enumerate(AGENCIES)}
-    units |= {f"P-W{i}": FakeUnit(f"P-W{i}", "ward", 100 + i) for i in range(40)}
-    people = _Directory(units=units, users={})  # type: ignore[arg-type]
-    first = demo_specs(people, random.Random(SEED))
-    second = demo_specs(people, random.Random(SEED))
-    assert first == second
-    assert len({s.key for s in first}) == len(first)
+    data = tasks_data()
+    keys = [spec.key for spec in data.specs]
+    assert len(set(keys)) == len(keys)
+    seen: set[str] = set()
+    for spec in data.specs:
+        assert not spec.parent or spec.parent in seen, spec.key  # a sub-task comes after its parent
+        assert not spec.directive or spec.directive in data.directives, spec.key
+        assert spec.source in {*seed_sentences(), ""}, spec.key
+        seen.add(spec.key)
+    # A misspelt field in the data is refused, not silently dropped.
+    with pytest.raises(ValueError, match="titel"):
+        _spec({"key": "x", "titel": "Nhiệm vụ"}, data.sentences)
 
 
 def test_clock_at_is_undone_even_on_error() -> None:

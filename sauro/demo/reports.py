@@ -9,6 +9,7 @@ import random
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.calendar import add_working_days
+from sauro.demo.timing import clock_at
 from sauro.org.choices import Role
 from sauro.org.models import Membership
 from sauro.reports.choices import DutyState
@@ -33,8 +34,6 @@ def _fifteenths(today: datetime.date, months: int) -> list[datetime.date]:
 
 def load_demo_reports() -> int:
     """Generate the duties of the last months and submit most of them; returns how many were submitted."""
-    from sauro.tasks.demo import clock_at
-
     if ReportDuty.objects.exists():
         return 0
     today = clock.today()
