@@ -60,8 +60,9 @@ class Org:
         self.admin = self.person("admin", "Quản Trị Viên", self.city, Role.ADMIN, is_staff=True)
         # People hold several roles at once, as they do in a real committee (issue 15: with one membership each, a
         # page and an API that chose a different one of them could not disagree in any test).
-        # The head of Ban Tổ chức also follows tasks for the committee in Văn phòng (the issue's example).
-        self.also(self.btc_head, self.office, Role.MONITOR)
+        # (Issue 15's example, a unit head who is also an office monitor, is a person of its own in
+        # tests/tasks/test_drafting_unit.py: making the Ban's head a monitor would make them a committee-wide reader in
+        # every test that describes a unit head.)
         # The Ban's officer is seconded part-time to Văn phòng as an officer (a second department).
         self.also(self.btc_officer, self.office, Role.OFFICER)
         # An Cựu's secretary also sits, as an officer, on an inspection team of Ủy ban Kiểm tra.
