@@ -1,8 +1,8 @@
 """Every service that writes a business row also appends a journal entry (docs/architecture.md: "audit entry in the
 same transaction").
 
-The public functions of every ``sauro/*/services.py`` are wrapped (through the module attribute, which is how the
-services call each other and how this test calls them), and ``post_save``/``post_delete`` of every model is
+The public functions of every ``sauro/*/services.py`` are wrapped (in their module and wherever a module of the
+project imported them by name), and ``post_save``/``post_delete`` of every model is
 watched while a broad scenario runs through the services: the organisation changed (a unit created, renamed,
 moved, merged; memberships opened and ended), a directive registered and edited, a task's whole life (drafted,
 edited, issued, accepted, submitted, returned, submitted again, approved; an extension and a reassignment asked
@@ -31,6 +31,7 @@ import datetime
 import importlib
 import inspect
 import pkgutil
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import wraps
@@ -120,12 +121,21 @@ def service_modules() -> list[Any]:
 @pytest.fixture
 def recorder(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
     rec = Recorder()
+    wrapped: dict[int, Callable[..., Any]] = {}
     for module in service_modules():
         app = module.__name__.split(".")[1]
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if name.startswith("_") or fn.__module__ != module.__name__:
                 continue
-            monkeypatch.setattr(module, name, rec.wrap(f"{app}.{name}", fn))
+            wrapped[id(fn)] = rec.wrap(f"{app}.{name}", fn)
+    # Wherever a service was imported by name (``from sauro.tasks.services import task_create``), the wrapper
+    # replaces it too, so what is seen does not depend on which modules were imported before the test.
+    for module_name, module in list(sys.modules.items()):
+        if module is None or not (module_name == "sauro" or module_name.startswith("sauro.")):
+            continue
+        for name, value in list(vars(module).items()):
+            if inspect.isfunction(value) and id(value) in wrapped:
+                monkeypatch.setattr(module, name, wrapped[id(value)])
 
     def on_save(sender: type[Model], **kwargs: Any) -> None:
         rec.saw(sender, **kwargs)
@@ -293,3 +303,19 @@ def test_the_exclusions_name_real_models() -> None:
     labels = {m._meta.label for m in apps.get_models()}
     assert NOT_BUSINESS - labels <= {"django_tasks_database.DBTaskResult"}, NOT_BUSINESS - labels
     assert all(name.count(".") == 1 for name in NOT_WRITERS)
+
+
+def test_the_demo_loads_through_journalled_services(recorder: Recorder, fixed_clock: None, db: None) -> None:
+    """The Huế demo, loaded through the services (``sauro.demo.loader.load_demo``, as ``sauro serve --setup`` does):
+    every service call it makes through a module attribute is seen, and none wrote without a journal entry."""
+    from sauro.demo.loader import load_demo
+
+    load_demo()
+    writers = [c for c in recorder.finished if c.writes]
+    assert writers, "the demo wrote through the services"
+    # Drafting, the lifecycle, monitoring, programs and reports: the demo's calls are seen wherever it imported them.
+    assert {"tasks.task_create", "tasks.task_issue", "monitoring.obstacle_create", "programs.program_create"} <= {
+        c.name for c in writers
+    }
+    silent = sorted({f"{c.name} wrote {sorted(c.writes)}" for c in writers if c.entries == 0})
+    assert silent == [], "services that wrote business rows without a journal entry:\n" + "\n".join(silent)
