@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -686,9 +685,16 @@ def test_api(world: World) -> None:
     assert outcome.count == 5 * len(API)
 
 
-def test_a_path_parameter_names_a_real_object(world: World) -> None:
-    """The rows' objects are what they claim (else a 404 could pass for a gate)."""
-    assert world.draft.state == "draft" and world.issued.state == "issued"
-    assert world.in_progress.state == "in_progress" and world.submitted.state == "submitted"
-    assert re.fullmatch(r"\d+", str(world.duty.pk))
-    assert isinstance(world.org.btc_officer, User)
+def test_the_objects_are_in_the_state_each_row_needs(world: World) -> None:
+    """The rows' objects are what the rows claim (else a refusal could pass for the gate's)."""
+    org = world.org
+    assert (world.draft.state, world.draft.owner_unit_id) == ("draft", org.office.pk)
+    assert world.issued.state == "issued"
+    assert world.in_progress.state == "in_progress"
+    assert set(world.in_progress.officers.values_list("pk", flat=True)) == {org.btc_officer.pk}
+    assert world.submitted.state == "submitted"
+    assert world.extension.state == world.reassignment.state == "pending"
+    assert world.obstacle.answered_at is None and world.obstacle.decider_unit_id == org.standing.pk
+    assert {world.program.unit_id, world.duty.unit_id} == {org.btc.pk}
+    assert world.notification.recipient_id == world.token.user_id == org.btc_head.pk
+    assert world.in_progress.lead_unit_id == org.btc.pk
