@@ -56,14 +56,10 @@ def choose(select: Locator, text: str) -> None:
     select.select_option(value=value)
 
 
-def seed_directive() -> Directive | None:
-    """The demo's seed directive (the January 2026 conclusion) when the directives demo is there."""
-    try:
-        from sauro.demo.directives import load_demo_directives
-    except ImportError:  # pragma: no cover - before the directives demo exists
-        return None
-    load_demo_directives()
-    return Directive.objects.filter(kind="TB", number=1, issuer_code="TU").first() or Directive.objects.first()
+def seed_directive() -> Directive:
+    """The demo's seed directive (Thông báo kết luận số 1-TB/TU of January 2026), loaded by ``load_demo``: the journey
+    fails if it is missing, rather than drafting a task without its source."""
+    return Directive.objects.get(kind="TB", number=1, issuer_code="TU")
 
 
 def assert_clean(log: BrowserLog) -> None:
@@ -90,9 +86,8 @@ def test_a_task_from_draft_to_done_on_time(page: Page, demo: LoadResult, browser
 
     page.get_by_label("Tên nhiệm vụ").fill(TITLE)
     page.get_by_label("Nội dung công việc").fill(CONTENT)
-    if directive is not None:
-        page.get_by_label("Văn bản chỉ đạo (nguồn)").select_option(value=str(directive.pk))
-        page.get_by_label("Đoạn, điểm trong văn bản").fill("Mục 2: công tác tổ chức, cán bộ quý I năm 2026")
+    page.get_by_label("Văn bản chỉ đạo (nguồn)").select_option(value=str(directive.pk))
+    page.get_by_label("Đoạn, điểm trong văn bản").fill("Mục 2: công tác tổ chức, cán bộ quý I năm 2026")
     choose(page.get_by_label("Đơn vị chủ trì"), LEAD_UNIT)
     # The people of the chosen lead unit are loaded for the responsible person.
     person = page.get_by_label("Người chịu trách nhiệm chính")
@@ -113,6 +108,8 @@ def test_a_task_from_draft_to_done_on_time(page: Page, demo: LoadResult, browser
     expect(page.get_by_text("Đã lưu dự thảo nhiệm vụ.")).to_be_visible()
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
     expect(page.get_by_text(ERR_AUTHORITY_MISSING)).to_be_visible()
+    # The source was kept: the paragraph of the seed directive the task comes from.
+    expect(page.get_by_text("Mục 2: công tác tổ chức, cán bộ quý I năm 2026")).to_be_visible()
 
     # Issuing now is refused, the gap named again.
     page.get_by_role("button", name="Giao nhiệm vụ").click()

@@ -58,9 +58,22 @@ class Org:
         self.ancuu_head = self.person("ancuu", "Đặng Thị An", self.ancuu, Role.UNIT_HEAD)
         self.ancuu_officer = self.person("cv.ancuu", "Bùi Văn Cựu", self.ancuu, Role.OFFICER)
         self.admin = self.person("admin", "Quản Trị Viên", self.city, Role.ADMIN, is_staff=True)
+        # People hold several roles at once, as they do in a real committee (issue 15: with one membership each, a
+        # page and an API that chose a different one of them could not disagree in any test).
+        # (Issue 15's example, a unit head who is also an office monitor, is a person of its own in
+        # tests/tasks/test_drafting_unit.py: making the Ban's head a monitor would make them a committee-wide reader in
+        # every test that describes a unit head.)
+        # The Ban's officer is seconded part-time to Văn phòng as an officer (a second department).
+        self.also(self.btc_officer, self.office, Role.OFFICER)
+        # An Cựu's secretary also sits, as an officer, on an inspection team of Ủy ban Kiểm tra.
+        self.also(self.ancuu_head, self.ubkt, Role.OFFICER)
 
     def unit(self, code: str, name: str, kind: str, parent: Unit) -> Unit:
         return unit_create(acting_user=None, code=code, name=name, kind=kind, parent=parent, valid_from=START)
+
+    def also(self, person: User, unit: Unit, role: str) -> None:
+        """A further membership of an existing person (from the same day as the first)."""
+        membership_create(acting_user=None, person=person, unit=unit, role=role, valid_from=START)
 
     def person(self, username: str, full_name: str, unit: Unit, role: str, is_staff: bool = False) -> User:
         user = user_create(

@@ -58,7 +58,8 @@ EVERYTHING = {"city", "standing", "btc", "btc_dept", "office", "phuxuan", "ancuu
         ("admin", EVERYTHING),
         # Own unit and below, the chain above, and the committee's standing bodies.
         ("btc_head", {"city", "standing", "btc", "btc_dept"}),
-        ("btc_officer", {"city", "standing", "btc", "btc_dept"}),
+        # ... of each of their units: the Ban's officer also works in Văn phòng.
+        ("btc_officer", {"city", "standing", "btc", "btc_dept", "office"}),
         ("phuxuan_head", {"city", "standing", "phuxuan"}),
         ("ancuu_officer", {"city", "standing", "ancuu"}),
     ],

@@ -40,16 +40,22 @@ def test_an_agency_head_sees_the_agency_subtree(org):
 
 
 def test_an_officer_of_a_department_sees_up_the_chain_not_sideways(org):
-    assert codes(org.btc_officer) == {"TU", "BTCTU", "BTCTU-TCCB"}
+    # The Ban's officer also works in Văn phòng: that unit too, but nothing beside either of them.
+    assert codes(org.btc_officer) == {"TU", "BTCTU", "BTCTU-TCCB", "VPTU"}
     assert "phuxuan" not in usernames(org.btc_officer)
+    assert codes(org.ancuu_officer) == {"TU", "P-ANCUU"}
 
 
 def test_an_ended_membership_gives_no_access(org):
-    m = Membership.objects.get(person=org.ancuu_head)
+    m = Membership.objects.get(person=org.ancuu_officer)
     membership_end(acting_user=None, membership=m, valid_to=datetime.date(2025, 8, 1))
-    org.ancuu_head.refresh_from_db()
-    assert codes(org.ancuu_head) == set()
-    assert usernames(org.ancuu_head) == {"ancuu"}
+    org.ancuu_officer.refresh_from_db()
+    assert codes(org.ancuu_officer) == set()
+    assert usernames(org.ancuu_officer) == {"cv.ancuu"}
+    # Ending one of several roles leaves the others: An Cựu's secretary, no longer its head, keeps Ủy ban Kiểm tra.
+    ward = Membership.objects.get(person=org.ancuu_head, unit=org.ancuu)
+    membership_end(acting_user=None, membership=ward, valid_to=datetime.date(2025, 8, 1))
+    assert codes(org.ancuu_head) == {"TU", "UBKTTU"}
 
 
 def test_a_second_role_widens_the_scope(org):

@@ -153,7 +153,7 @@ def test_membership_period_is_checked_and_ending_is_audited(org):
             valid_from=MERGE_DAY,
             valid_to=MERGE_DAY - datetime.timedelta(days=1),
         )
-    m = Membership.objects.get(person=org.btc_officer)
+    m = Membership.objects.get(person=org.btc_officer, unit=org.btc_dept)
     membership_end(acting_user=org.admin, membership=m, valid_to=MERGE_DAY)
     assert not Membership.objects.active_on(MERGE_DAY + datetime.timedelta(days=1)).filter(pk=m.pk).exists()
     assert Membership.objects.active_on(MERGE_DAY).filter(pk=m.pk).exists()

@@ -111,6 +111,7 @@ def test_export_costs_a_fixed_number_of_queries(org, make_draft, django_assert_n
 
 
 def test_the_export_respects_the_visibility_gate(org, tasks) -> None:  # type: ignore[no-untyped-def]
-    # The caller passes what the user may see: another ward's head sees none of these tasks.
-    ws = _sheet(tasks_to_xlsx(export_queryset(task_list(user=org.ancuu_head))))
+    # The caller passes what the user may see: a ward's head sees none of these tasks (Phú Xuân's: An Cựu's head
+    # also sits in Ủy ban Kiểm tra, which coordinates one of them).
+    ws = _sheet(tasks_to_xlsx(export_queryset(task_list(user=org.phuxuan_head))))
     assert ws.max_row == 1

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from sauro.org.choices import Role
 from sauro.tasks.choices import ReportingState, TaskState
 from sauro.tasks.selectors import TaskFilters, task_counts, task_get, task_list
 from sauro.tasks.services import (
@@ -122,10 +123,14 @@ def test_visibility(org, make_draft):
     assert titles(org.leader) == everything
     assert titles(org.inspector) == everything
     assert titles(org.btc_head) == {"Việc Ban Tổ chức"}  # not the drafts of Văn phòng
-    # An officer of a department sees the agency's task once assigned to it.
-    assert titles(org.btc_officer) == set()
-    task_accept(acting_user=org.btc_head, task=btc_task, officer_ids=[org.btc_officer.pk])
-    assert titles(org.btc_officer) == {"Việc Ban Tổ chức"}
+    # An officer of a department sees the agency's task once assigned to it (one who works only there: the
+    # fixture's officer of the department also works in Văn phòng, the drafting and a coordinating unit).
+    dept_officer = org.person("cv2.btc", "Lý Thị Hai", org.btc_dept, Role.OFFICER)
+    assert titles(dept_officer) == set()
+    task_accept(acting_user=org.btc_head, task=btc_task, officer_ids=[dept_officer.pk])
+    assert titles(dept_officer) == {"Việc Ban Tổ chức"}
+    # Văn phòng's officer: its drafts and the tasks it coordinates, not the ward's task.
+    assert titles(org.btc_officer) == {"Việc Ban Tổ chức", "Dự thảo chưa giao"}
     assert titles(org.ancuu_officer) == {"Việc phường An Cựu"}
     assert titles(org.phuxuan_head) == set()
     # A coordinating unit sees the task.

@@ -16,6 +16,7 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from sauro.accounts.models import User
+from sauro.audit.models import AuditEntry
 from sauro.org.models import Membership
 from sauro.org.services import membership_end
 from sauro.tasks import access, forms, rules, views
@@ -258,6 +259,9 @@ def test_unit_inbox_for_heads_and_the_authority(
 
 def test_another_units_task_is_a_404_everywhere(org: Org, make_draft: MakeDraft, client_for: ClientFor) -> None:
     task = in_progress(org, make_draft)
+    before = Task.objects.values().get(pk=task.pk)
+    events_before = list(task.events.values_list("pk", flat=True))
+    journal_before = AuditEntry.objects.count()
     client = client_for(org.phuxuan_head)
     assert client.get(reverse("tasks:detail", args=[task.pk])).status_code == 404
     assert client.get(reverse("tasks:edit", args=[task.pk])).status_code == 404
@@ -269,9 +273,10 @@ def test_another_units_task_is_a_404_everywhere(org: Org, make_draft: MakeDraft,
     assert client.get(reverse("tasks:lead_options") + f"?task={task.pk}").status_code == 404
     assert client.post(reverse("tasks:check"), {"task": task.pk}).status_code == 404
     assert task.title not in get(client, reverse("tasks:list"))
-    Task.objects.filter(pk=task.pk).update(state=TaskState.IN_PROGRESS)
-    task.refresh_from_db()
-    assert task.state == TaskState.IN_PROGRESS  # nothing changed
+    # Nothing of the refused posts was written: the task, its timeline and the journal are as they were.
+    assert Task.objects.values().get(pk=task.pk) == before
+    assert list(task.events.values_list("pk", flat=True)) == events_before
+    assert AuditEntry.objects.count() == journal_before
 
 
 def test_creating_needs_a_right_to_draft(org: Org, client_for: ClientFor) -> None:

@@ -1,0 +1,700 @@
+"""Who may open every page and call every API operation: a matrix generated from the URL conf and the OpenAPI
+document, so a new page or operation without a row fails here ("new endpoint without a row").
+
+Each row gives the expected status for five actors on one object of the miniature Huế (``tests.conftest.Org``):
+
+- ``anon``: nobody logged in — pages redirect to the login page (302), the API answers 401;
+- ``officer``: ``org.btc_officer``, officer of Ban Tổ chức's department (and of Văn phòng), assigned to the Ban's
+  tasks: sees the Ban's work and may do what workers do, nothing more;
+- ``other``: ``org.phuxuan_head``, head of a ward with no part in the Ban's work: another unit's data is a 404, as
+  if it did not exist (PRODUCT §2, docs/architecture.md "Visibility gate");
+- ``inspector``: Ủy ban Kiểm tra, read-only over everything (PRODUCT §2): pages that read are a 200, every write a
+  403 (drafts are not "everything": they belong to the drafting unit until issued);
+- ``right``: the person who may do it (named per row).
+
+Expected statuses are exact for a refusal (302 to the login, 401, 403, 404, 405) and ``OK`` for the gate passed
+(200, 201, 204, 302, or a 400/409/422 of the service's own checks): the matrix checks the gate, not validation.
+Writes are sent with a minimal valid body so that the gate is what decides, and each request runs in a savepoint
+rolled back afterwards, so every row meets the same objects in the same state.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from sauro.accounts.models import ApiToken, User
+from sauro.accounts.services import api_token_create
+from sauro.common import clock
+from sauro.directives.models import Directive, DirectiveAttachment
+from sauro.directives.services import DirectiveInput, directive_attach_file, directive_create, term_create
+from sauro.monitoring.models import Obstacle, ProgressAttachment
+from sauro.monitoring.services import obstacle_create, progress_update_create
+from sauro.notifications.choices import EmailState, NotificationKind
+from sauro.notifications.models import Notification
+from sauro.programs.models import WorkProgram, WorkProgramItem
+from sauro.programs.services import ItemInput, item_create, program_create
+from sauro.reports.choices import ReportKind
+from sauro.reports.models import ReportDuty, ReportRegime, ReportSubmission
+from sauro.reports.services import report_submit, reports_generate
+from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task
+from sauro.tasks.services import (
+    extension_request_create,
+    reassignment_request_create,
+    task_accept,
+    task_issue,
+    task_submit,
+)
+from tests.conftest import PASSWORD, Org
+from tests.tasks.conftest import TODAY, complete_fields
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+OK = "ok"
+PASSED = {200, 201, 204, 302, 400, 409, 422}
+ACTORS = ("anon", "officer", "other", "inspector", "right")
+Expected = int | str
+
+
+# --- the objects every row is about ----------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """One of everything a path parameter names, all of Ban Tổ chức's work (none of Phú Xuân's)."""
+
+    org: Org
+    draft: Task  # drafted by Văn phòng, lead unit Ban Tổ chức
+    issued: Task  # issued to Ban Tổ chức, not yet accepted
+    in_progress: Task  # accepted by the Ban's head, the Ban's officer assigned
+    submitted: Task  # its product awaits Thường trực's decision
+    extension: ExtensionRequest  # pending, on a task in progress
+    reassignment: ReassignmentRequest  # pending, on a task in progress
+    obstacle: Obstacle  # raised by the Ban's head to Thường trực, unanswered
+    progress_file: ProgressAttachment
+    directive: Directive
+    directive_file: DirectiveAttachment
+    program: WorkProgram  # Ban Tổ chức's 2026 program
+    item: WorkProgramItem
+    duty: ReportDuty  # Ban Tổ chức's quarterly report duty
+    report_file: ReportSubmission
+    notification: Notification  # addressed to the Ban's head
+    token: ApiToken  # the Ban's head's
+
+
+def build_world(org: Org) -> World:
+    def draft(**overrides: Any) -> Task:
+        return task_create_for(org, **overrides)
+
+    def issue(**overrides: Any) -> Task:
+        return task_issue(acting_user=org.monitor, task=draft(**overrides))
+
+    def start(**overrides: Any) -> Task:
+        return task_accept(acting_user=org.btc_head, task=issue(**overrides), officer_ids=[org.btc_officer.pk])
+
+    in_progress = start(title="Rà soát quy hoạch cán bộ")
+    submitted_task = start(title="Tổng hợp danh sách cán bộ")
+    task_submit(acting_user=org.btc_officer, task=submitted_task, product_note="Danh sách cán bộ")
+    extension = extension_request_create(
+        acting_user=org.btc_officer,
+        task=start(title="Kiện toàn tổ chức bộ máy"),
+        new_due_date=TODAY + datetime.timedelta(days=60),
+        reason="Chờ hướng dẫn của Trung ương.",
+    )
+    reassignment = reassignment_request_create(
+        acting_user=org.btc_head,
+        task=start(title="Tuyên truyền nghị quyết"),
+        proposed_unit_id=org.office.pk,
+        reason="Thuộc chức năng của Văn phòng.",
+    )
+    obstacle = obstacle_create(
+        acting_user=org.btc_head,
+        task=start(title="Sắp xếp đơn vị hành chính"),
+        description="Chưa có hướng dẫn về tiêu chuẩn mới.",
+        proposal="Đề nghị cho áp dụng tiêu chuẩn hiện hành.",
+        decider_unit_id=org.standing.pk,
+    )
+    update = progress_update_create(
+        acting_user=org.btc_officer,
+        task=in_progress,
+        done="Đã rà soát xong danh sách.",
+        percent=40,
+        files=[SimpleUploadedFile("tien-do.pdf", PDF)],
+    )
+    term_create(acting_user=None, committee=org.city, name="Nhiệm kỳ 2025 – 2030", starts_on=datetime.date(2025, 10, 1))
+    directive = directive_create(
+        acting_user=org.monitor,
+        data=DirectiveInput(
+            kind="KL",
+            issuer_code="TU",
+            issuing_unit_id=org.city.pk,
+            issued_on=datetime.date(2026, 1, 9),
+            summary="Kết luận hội nghị giao ban các cơ quan Đảng",
+        ),
+    )
+    directive_file = directive_attach_file(
+        acting_user=org.monitor, directive=directive, upload=SimpleUploadedFile("kl.pdf", PDF)
+    )
+    program = program_create(acting_user=org.btc_head, unit_id=org.btc.pk, year=2026)
+    item = item_create(
+        acting_user=org.btc_head, program=program, data=ItemInput(key="1", content="Rà soát quy hoạch", month=3)
+    )
+    ReportRegime.objects.exclude(kind=ReportKind.QUARTERLY).update(active=False)
+    reports_generate(as_of=TODAY)
+    duty = ReportDuty.objects.get(unit=org.btc, kind=ReportKind.QUARTERLY, period_key="2026Q1")
+    report_file = report_submit(acting_user=org.btc_head, duty=duty, upload=SimpleUploadedFile("bc.pdf", PDF))
+    duty.refresh_from_db()
+    notification = Notification.objects.create(
+        recipient=org.btc_head,
+        kind=NotificationKind.TASK_ISSUED,
+        title="Nhiệm vụ mới",
+        url=f"/nhiem-vu/{in_progress.pk}/",
+        created_at=clock.now(),
+        email_state=EmailState.NOT_NEEDED,
+    )
+    token, _ = api_token_create(acting_user=org.btc_head, user=org.btc_head, name="Một cửa")
+    return World(
+        org=org,
+        token=token,
+        draft=draft(title="Dự thảo chưa giao"),
+        issued=issue(title="Đã giao, chờ tiếp nhận"),
+        in_progress=Task.objects.get(pk=in_progress.pk),
+        submitted=Task.objects.get(pk=submitted_task.pk),
+        extension=extension,
+        reassignment=reassignment,
+        obstacle=obstacle,
+        progress_file=update.attachments.get(),
+        directive=directive,
+        directive_file=directive_file,
+        program=program,
+        item=item,
+        duty=duty,
+        report_file=report_file,
+        notification=notification,
+    )
+
+
+def task_create_for(org: Org, **overrides: Any) -> Task:
+    from sauro.tasks.services import task_create
+
+    return task_create(acting_user=org.monitor, owner_unit=org.office, fields=complete_fields(org, **overrides))
+
+
+# --- the table -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """The expected status per actor; ``right`` names the Org attribute of the person who may do it."""
+
+    officer: Expected
+    other: Expected
+    inspector: Expected
+    right: str
+    params: Callable[[World], dict[str, Any]] = lambda w: {}
+    body: Callable[[World], Any] = lambda w: None
+    query: Callable[[World], str] = lambda w: ""
+    multipart: bool = False  # an upload: sent as a form with a small PDF
+    anon: Expected | None = None  # default: 302 for a page, 401 for an operation
+    right_status: Expected = OK
+    why: str = ""
+
+
+def task(name: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"task_id": getattr(w, name).pk}
+
+
+def every(status: Expected, right: str = "btc_head", **kw: Any) -> Row:
+    """A page or operation anyone logged in may use: the same status for everyone."""
+    kw.setdefault("right_status", status)
+    return Row(officer=status, other=status, inspector=status, right=right, **kw)
+
+
+# Read of something of Ban Tổ chức: its people and the committee-wide roles see it, the ward's head does not.
+def ban_read(params: Callable[[World], dict[str, Any]], **kw: Any) -> Row:
+    return Row(officer=200, other=404, inspector=200, right="btc_head", params=params, right_status=200, **kw)
+
+
+# A write on something of Ban Tổ chức that the workers may not do: they see it (403), the ward does not (404).
+def ban_write(right: str, params: Callable[[World], dict[str, Any]], **kw: Any) -> Row:
+    return Row(officer=403, other=404, inspector=403, right=right, params=params, **kw)
+
+
+def unit_read(params: Callable[[World], dict[str, Any]], **kw: Any) -> Row:
+    """A read of Ban Tổ chức's own (program, report duty): its department's officer and the ward do not see it."""
+    return Row(officer=404, other=404, inspector=200, right="btc_head", params=params, right_status=200, **kw)
+
+
+def unit_write(params: Callable[[World], dict[str, Any]], **kw: Any) -> Row:
+    """A write on Ban Tổ chức's own program or duty: its head's; the inspector sees it (403)."""
+    return Row(officer=404, other=404, inspector=403, right="btc_head", params=params, **kw)
+
+
+def deadline() -> str:
+    return (TODAY + datetime.timedelta(days=60)).isoformat()
+
+
+# Pages, by URL name (namespace:name) and method.
+PAGES: dict[tuple[str, str], Row] = {
+    ("GET", "home"): every(OK),
+    ("GET", "login"): every(OK, anon=200, why="the login page is public"),
+    ("POST", "logout"): every(302, anon=302, right_status=302),
+    # --- organisation: the tree is the user's visible part; another unit or its people are a 404
+    ("GET", "org:unit_tree"): every(200),
+    ("GET", "org:unit_detail"): ban_read(lambda w: {"unit_id": w.org.btc.pk}),
+    ("GET", "org:person_detail"): ban_read(lambda w: {"person_id": w.org.btc_head.pk}),
+    # --- the journal: the inspection committee's reading (PRODUCT §2) and the administrators'.
+    # (the page says so: everyone else gets a 404)
+    ("GET", "audit:list"): Row(officer=404, other=404, inspector=200, right="admin"),
+    # --- directives: everyone reads them, Văn phòng registers and edits them
+    ("GET", "directives:list"): every(200),
+    ("GET", "directives:create"): Row(officer=403, other=403, inspector=403, right="monitor", right_status=200),
+    ("POST", "directives:create"): Row(officer=403, other=403, inspector=403, right="monitor"),
+    ("GET", "directives:number_field"): Row(officer=403, other=403, inspector=403, right="monitor"),
+    ("GET", "directives:detail"): every(200, params=lambda w: {"directive_id": w.directive.pk}),
+    ("GET", "directives:edit"): Row(
+        officer=403, other=403, inspector=403, right="monitor", params=lambda w: {"directive_id": w.directive.pk}
+    ),
+    ("POST", "directives:edit"): Row(
+        officer=403, other=403, inspector=403, right="monitor", params=lambda w: {"directive_id": w.directive.pk}
+    ),
+    ("POST", "directives:attachment_upload"): Row(
+        officer=403,
+        other=403,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"directive_id": w.directive.pk},
+        multipart=True,
+    ),
+    ("GET", "directives:attachment_download"): every(
+        200, params=lambda w: {"directive_id": w.directive.pk, "attachment_id": w.directive_file.pk}
+    ),
+    ("POST", "directives:attachment_delete"): Row(
+        officer=403,
+        other=403,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"directive_id": w.directive.pk, "attachment_id": w.directive_file.pk},
+    ),
+    # --- task lists: everyone has one (of what they may see)
+    ("GET", "tasks:list"): every(200),
+    ("GET", "tasks:export"): every(200),
+    ("GET", "tasks:counts"): every(200),
+    ("GET", "tasks:mine"): every(200),
+    ("GET", "tasks:inbox"): every(200),
+    # --- drafting: a unit head drafts for their unit, Văn phòng for the committee; officers and inspectors do not
+    ("GET", "tasks:create"): Row(officer=403, other=200, inspector=403, right="monitor"),
+    ("POST", "tasks:create"): Row(officer=403, other=OK, inspector=403, right="monitor", body=lambda w: {"title": ""}),
+    ("POST", "tasks:check"): Row(officer=403, other=OK, inspector=403, right="monitor"),
+    ("GET", "tasks:lead_options"): Row(
+        officer=OK, other=404, inspector=OK, right="monitor", query=lambda w: f"?task={w.draft.pk}", why="a draft"
+    ),
+    # --- a task: its detail is read by whoever sees it
+    ("GET", "tasks:detail"): ban_read(task("in_progress")),
+    # A draft is Văn phòng's until issued: the Ban's officer sees it only as an officer of Văn phòng, and may not
+    # edit it; the committee-wide roles see every task of their committee, drafts included (tasks.access), so the
+    # inspector sees it and may not touch it; the ward does not see it.
+    ("GET", "tasks:edit"): Row(officer=403, other=404, inspector=403, right="monitor", params=task("draft")),
+    ("POST", "tasks:edit"): Row(
+        officer=403, other=404, inspector=403, right="monitor", params=task("draft"), body=lambda w: {"title": ""}
+    ),
+    ("POST", "tasks:issue"): Row(officer=403, other=404, inspector=403, right="monitor", params=task("draft")),
+    # --- the lifecycle, each by its actor (PRODUCT §2, §6)
+    ("POST", "tasks:accept"): ban_write("btc_head", task("issued")),
+    ("POST", "tasks:submit"): Row(
+        officer=OK,
+        other=404,
+        inspector=403,
+        right="btc_officer",
+        params=task("in_progress"),
+        body=lambda w: {"submit-product_note": "Báo cáo"},
+        why="the assigned officer submits the product",
+    ),
+    ("POST", "tasks:approve"): ban_write("leader", task("submitted")),
+    ("POST", "tasks:return"): ban_write("leader", task("submitted"), body=lambda w: {"return-reason": "Chưa đạt"}),
+    ("POST", "tasks:cancel"): ban_write("leader", task("in_progress"), body=lambda w: {"cancel-reason": "Không còn"}),
+    ("POST", "tasks:request_extension"): Row(
+        officer=OK,
+        other=404,
+        inspector=403,
+        right="btc_officer",
+        params=task("in_progress"),
+        body=lambda w: {"request_extension-new_due_date": deadline(), "request_extension-reason": "Chờ ý kiến"},
+    ),
+    ("POST", "tasks:request_reassignment"): ban_write(
+        "btc_head",
+        task("in_progress"),
+        body=lambda w: {
+            "request_reassignment-proposed_unit": w.org.office.pk,
+            "request_reassignment-reason": "Không đúng chức năng",
+        },
+    ),
+    ("POST", "tasks:decide_extension"): ban_write(
+        "leader", lambda w: {"task_id": w.extension.task_id}, body=lambda w: {"decide_extension-decision": "1"}
+    ),
+    ("POST", "tasks:decide_reassignment"): ban_write(
+        "leader",
+        lambda w: {"task_id": w.reassignment.task_id},
+        body=lambda w: {"decide_reassignment-decision": "0"},
+    ),
+    # --- monitoring on the task page: workers report, the body asked answers, Văn phòng rates
+    ("POST", "tasks:progress"): Row(
+        officer=OK,
+        other=404,
+        inspector=403,
+        right="btc_officer",
+        params=task("in_progress"),
+        body=lambda w: {"progress-done": "Đã làm", "progress-percent": "50"},
+    ),
+    ("POST", "tasks:raise_obstacle"): Row(
+        officer=OK,
+        other=404,
+        inspector=403,
+        right="btc_officer",
+        params=task("in_progress"),
+        body=lambda w: {
+            "raise_obstacle-description": "Vướng",
+            "raise_obstacle-proposal": "Đề xuất",
+            "raise_obstacle-decider_unit": w.org.standing.pk,
+        },
+    ),
+    ("POST", "tasks:answer_obstacle"): ban_write(
+        "leader",
+        lambda w: {"task_id": w.obstacle.task_id},
+        body=lambda w: {"answer_obstacle-obstacle": w.obstacle.pk, "answer_obstacle-answer": "Đồng ý"},
+    ),
+    ("POST", "tasks:rate_confidence"): ban_write(
+        "monitor", task("in_progress"), body=lambda w: {"rate_confidence-level": "green"}
+    ),
+    ("GET", "monitoring:obstacles"): every(200),
+    ("GET", "monitoring:progress_attachment"): ban_read(lambda w: {"attachment_id": w.progress_file.pk}),
+    # --- notifications: one's own; another person's notification does not exist for you
+    ("GET", "notifications:list"): every(200),
+    ("GET", "notifications:preferences"): every(200),
+    ("POST", "notifications:read_all"): every(302),
+    ("GET", "notifications:open"): Row(
+        officer=404, other=404, inspector=404, right="btc_head", params=lambda w: {"notification_id": w.notification.pk}
+    ),
+    ("POST", "notifications:read"): Row(
+        officer=404, other=404, inspector=404, right="btc_head", params=lambda w: {"notification_id": w.notification.pk}
+    ),
+    # --- work programs and report duties are the unit's own: read by the members of the unit and the units above
+    # (never the bodies above or beside them: programs.access, reports.selectors) and the committee-wide roles, so
+    # the Ban's officer, who sits in its department, does not see the Ban's own program or duty (a 404); written
+    # by the unit's head (and, for programs, the committee's monitors and leaders).
+    ("GET", "programs:list"): every(200),
+    ("GET", "programs:create"): Row(officer=403, other=200, inspector=403, right="btc_head"),
+    ("GET", "programs:template"): every(200),
+    ("GET", "programs:detail"): unit_read(lambda w: {"program_id": w.program.pk}),
+    ("GET", "programs:export"): unit_read(lambda w: {"program_id": w.program.pk}),
+    ("GET", "programs:edit"): unit_write(lambda w: {"program_id": w.program.pk}),
+    ("POST", "programs:import"): unit_write(
+        lambda w: {"program_id": w.program.pk}, multipart=True, right_status=OK, why="a PDF is no spreadsheet: 422"
+    ),
+    ("GET", "programs:item_create"): unit_write(lambda w: {"program_id": w.program.pk}),
+    ("GET", "programs:item_edit"): unit_write(lambda w: {"program_id": w.program.pk, "item_id": w.item.pk}),
+    ("POST", "programs:item_delete"): unit_write(lambda w: {"program_id": w.program.pk, "item_id": w.item.pk}),
+    ("POST", "programs:item_create_task"): unit_write(lambda w: {"program_id": w.program.pk, "item_id": w.item.pk}),
+    ("POST", "programs:item_link_task"): unit_write(
+        lambda w: {"program_id": w.program.pk, "item_id": w.item.pk}, body=lambda w: {"task": w.in_progress.pk}
+    ),
+    ("GET", "reports:list"): every(200),
+    ("GET", "reports:duty"): unit_read(lambda w: {"duty_id": w.duty.pk}),
+    # The inspector sees the duty: sending its report is forbidden (403), not a duty that does not exist.
+    ("POST", "reports:duty"): unit_write(
+        lambda w: {"duty_id": w.duty.pk}, body=lambda w: {"text": "Báo cáo", "version": w.duty.version}
+    ),
+    ("GET", "reports:submission_file"): unit_read(lambda w: {"submission_id": w.report_file.pk}),
+    ("GET", "reports:quarterly"): unit_read(
+        lambda w: {},
+        query=lambda w: f"?unit={w.org.btc.pk}&quarter=2026Q1&format=docx",
+        why="the Ban's quarterly report",
+    ),
+    # --- dashboards: each their own view of what they see
+    ("GET", "dashboard:overview"): every(200),
+    ("GET", "dashboard:mine"): every(200),
+}
+
+
+def api_ban_write(right: str, params: Callable[[World], dict[str, Any]], body: Any = None, **kw: Any) -> Row:
+    return Row(officer=403, other=404, inspector=403, right=right, params=params, body=lambda w: body or {}, **kw)
+
+
+def api_worker_write(params: Callable[[World], dict[str, Any]], body: Any, **kw: Any) -> Row:
+    """What the assigned officer may do: the inspector sees the task (403), the ward does not (404)."""
+    return Row(officer=OK, other=404, inspector=403, right="btc_officer", params=params, body=lambda w: body, **kw)
+
+
+API: dict[tuple[str, str], Row] = {
+    ("POST", "/api/v1/auth/token"): every(
+        OK, anon=OK, body=lambda w: {"username": "bantochuc", "password": PASSWORD}, why="public: asking for a token"
+    ),
+    ("DELETE", "/api/v1/auth/token"): every(OK),
+    ("GET", "/api/v1/auth/tokens"): every(200),
+    # One's own token: another person's does not exist for you.
+    ("POST", "/api/v1/auth/tokens/{token_id}/revoke"): every(
+        404, params=lambda w: {"token_id": w.token.pk}, right_status=OK
+    ),
+    ("GET", "/api/v1/me"): every(200),
+    ("GET", "/api/v1/units"): every(200),
+    ("GET", "/api/v1/units/{unit_id}"): ban_read(lambda w: {"unit_id": w.org.btc.pk}),
+    ("GET", "/api/v1/people"): every(200),
+    ("GET", "/api/v1/directives"): every(200),
+    ("POST", "/api/v1/directives"): Row(
+        officer=403,
+        other=403,
+        inspector=403,
+        right="monitor",
+        body=lambda w: {
+            "kind": "KL",
+            "issuer_code": "TU",
+            "issuing_unit_id": w.org.city.pk,
+            "issued_on": "2026-01-10",
+            "summary": "Kết luận",
+        },
+    ),
+    ("GET", "/api/v1/directives/next-number"): Row(
+        officer=403, other=403, inspector=403, right="monitor", query=lambda w: "?kind=KL&issuer_code=TU&year=2026"
+    ),
+    ("GET", "/api/v1/directives/{directive_id}"): every(200, params=lambda w: {"directive_id": w.directive.pk}),
+    ("PATCH", "/api/v1/directives/{directive_id}"): Row(
+        officer=403,
+        other=403,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"directive_id": w.directive.pk},
+        body=lambda w: {"version": w.directive.version},
+    ),
+    ("POST", "/api/v1/directives/{directive_id}/attachments"): Row(
+        officer=403,
+        other=403,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"directive_id": w.directive.pk},
+        multipart=True,
+    ),
+    ("DELETE", "/api/v1/directives/{directive_id}/attachments/{attachment_id}"): Row(
+        officer=403,
+        other=403,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"directive_id": w.directive.pk, "attachment_id": w.directive_file.pk},
+    ),
+    ("GET", "/api/v1/tasks"): every(200),
+    ("POST", "/api/v1/tasks"): Row(
+        officer=403, other=OK, inspector=403, right="monitor", body=lambda w: {"title": "x"}
+    ),
+    ("GET", "/api/v1/tasks/{task_id}"): ban_read(task("in_progress")),
+    ("PATCH", "/api/v1/tasks/{task_id}"): Row(
+        officer=403, other=404, inspector=403, right="monitor", params=task("draft"), body=lambda w: {"title": "Mới"}
+    ),
+    ("GET", "/api/v1/tasks/{task_id}/events"): ban_read(task("in_progress")),
+    ("GET", "/api/v1/tasks/{task_id}/extension-requests"): ban_read(task("in_progress")),
+    ("POST", "/api/v1/tasks/{task_id}/extension-requests"): api_worker_write(
+        task("in_progress"), {"new_due_date": deadline(), "reason": "Chờ ý kiến"}
+    ),
+    ("GET", "/api/v1/tasks/{task_id}/reassignment-requests"): ban_read(task("in_progress")),
+    ("POST", "/api/v1/tasks/{task_id}/reassignment-requests"): Row(
+        officer=403,
+        other=404,
+        inspector=403,
+        right="btc_head",
+        params=task("in_progress"),
+        body=lambda w: {"proposed_unit_id": w.org.office.pk, "reason": "Không đúng chức năng"},
+    ),
+    ("POST", "/api/v1/tasks/{task_id}/issue"): Row(
+        officer=403, other=404, inspector=403, right="monitor", params=task("draft"), body=lambda w: {}
+    ),
+    ("POST", "/api/v1/tasks/{task_id}/accept"): api_ban_write("btc_head", task("issued")),
+    ("POST", "/api/v1/tasks/{task_id}/submit"): api_worker_write(task("in_progress"), {"product_note": "Báo cáo"}),
+    ("POST", "/api/v1/tasks/{task_id}/approve"): api_ban_write("leader", task("submitted")),
+    ("POST", "/api/v1/tasks/{task_id}/return"): api_ban_write("leader", task("submitted"), {"reason": "Chưa đạt"}),
+    ("POST", "/api/v1/tasks/{task_id}/cancel"): api_ban_write("leader", task("in_progress"), {"reason": "Không còn"}),
+    ("POST", "/api/v1/extension-requests/{request_id}/decide"): api_ban_write(
+        "leader", lambda w: {"request_id": w.extension.pk}, {"approve": True}
+    ),
+    ("POST", "/api/v1/reassignment-requests/{request_id}/decide"): api_ban_write(
+        "leader", lambda w: {"request_id": w.reassignment.pk}, {"approve": False}
+    ),
+    ("GET", "/api/v1/programs"): every(200),
+    ("GET", "/api/v1/programs/{program_id}"): unit_read(lambda w: {"program_id": w.program.pk}),
+    ("GET", "/api/v1/obstacles"): every(200),
+    ("GET", "/api/v1/obstacles/{obstacle_id}"): ban_read(lambda w: {"obstacle_id": w.obstacle.pk}),
+    ("POST", "/api/v1/obstacles/{obstacle_id}/answer"): api_ban_write(
+        "leader", lambda w: {"obstacle_id": w.obstacle.pk}, {"answer": "Đồng ý"}
+    ),
+    ("GET", "/api/v1/tasks/{task_id}/obstacles"): ban_read(task("in_progress")),
+    ("POST", "/api/v1/tasks/{task_id}/obstacles"): api_worker_write(
+        task("in_progress"), {"description": "Vướng", "proposal": "Đề xuất"}
+    ),
+    ("GET", "/api/v1/tasks/{task_id}/progress"): ban_read(task("in_progress")),
+    ("POST", "/api/v1/tasks/{task_id}/progress"): api_worker_write(
+        task("in_progress"), {"done": "Đã làm", "percent": 50}
+    ),
+    ("GET", "/api/v1/tasks/{task_id}/confidence"): ban_read(task("in_progress")),
+    ("POST", "/api/v1/tasks/{task_id}/confidence"): api_ban_write("monitor", task("in_progress"), {"level": "green"}),
+    ("GET", "/api/v1/notifications"): every(200),
+    ("POST", "/api/v1/notifications/read-all"): every(OK),
+    ("GET", "/api/v1/notifications/preferences"): every(200),
+    ("PUT", "/api/v1/notifications/preferences"): every(OK, body=lambda w: {"email_mode": "off"}),
+    ("POST", "/api/v1/notifications/{notification_id}/read"): Row(
+        officer=404, other=404, inspector=404, right="btc_head", params=lambda w: {"notification_id": w.notification.pk}
+    ),
+    ("GET", "/api/v1/stats/tasks"): every(200),
+    ("GET", "/api/v1/stats/dashboard"): every(200),
+}
+
+
+# --- walking the site ------------------------------------------------------------------------------------------
+
+SKIPPED_PREFIXES = ("quan-tri/", "api/v1/", "static/", "media/")
+
+
+def url_names() -> set[str]:
+    """Every named URL pattern of the site except the admin, static files and the API mount."""
+    found: set[str] = set()
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str, namespace: str) -> None:
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if route.startswith(SKIPPED_PREFIXES):
+                continue
+            if isinstance(p, URLResolver):
+                ns = namespace
+                if p.namespace:
+                    ns = f"{namespace}{p.namespace}:"
+                walk(p.url_patterns, route, ns)
+            else:
+                assert p.name, f"every page has a name: {route}"
+                found.add(namespace + p.name)
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def openapi_operations(client: Client) -> set[tuple[str, str]]:
+    schema = client.get("/api/v1/openapi.json").json()
+    return {(method.upper(), path) for path, item in schema["paths"].items() for method in item}
+
+
+def test_every_page_has_a_row() -> None:
+    names = url_names()
+    rows = {name for _, name in PAGES}
+    assert names - rows == set(), "new page without a row in the permission matrix"
+    assert rows - names == set(), "a row for a page that no longer exists"
+
+
+@pytest.mark.django_db
+def test_every_api_operation_has_a_row() -> None:
+    operations = openapi_operations(Client())
+    assert operations - set(API) == set(), "new API operation without a row in the permission matrix"
+    assert set(API) - operations == set(), "a row for an operation that no longer exists"
+
+
+# --- running the rows ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(org: Org, monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path) -> Iterator[World]:
+    moment = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    yield build_world(org)
+
+
+@dataclass
+class Outcome:
+    mismatches: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+def matches(expected: Expected, status: int) -> bool:
+    return status in PASSED if expected == OK else status == expected
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def actors_of(row: Row, org: Org, anon_default: Expected) -> list[tuple[str, Client, Expected]]:
+    """Fresh clients for each row (logging out, for one, ends the session)."""
+    return [
+        ("anon", Client(), row.anon if row.anon is not None else anon_default),
+        ("officer", logged_in(org.btc_officer), row.officer),
+        ("other", logged_in(org.phuxuan_head), row.other),
+        ("inspector", logged_in(org.inspector), row.inspector),
+        (f"right={row.right}", logged_in(getattr(org, row.right)), row.right_status),
+    ]
+
+
+def send(client: Client, method: str, url: str, body: Any, *, api: bool, multipart: bool = False) -> int:
+    """One request in a savepoint rolled back afterwards: every row meets the same world."""
+    with transaction.atomic():
+        if multipart:
+            response = client.post(url, {**(body or {}), "file": SimpleUploadedFile("tep.pdf", PDF)})
+        elif method == "GET":
+            response = client.get(url)
+        elif api:
+            payload = json.dumps(body if body is not None else {})
+            response = client.generic(method, url, payload, content_type="application/json")
+        else:
+            response = client.post(url, body or {})
+        transaction.set_rollback(True)
+    return response.status_code
+
+
+def test_pages(world: World) -> None:
+    outcome = Outcome()
+    for (method, name), row in PAGES.items():
+        url = reverse(name, kwargs=row.params(world)) + row.query(world)
+        for actor, client, expected in actors_of(row, world.org, 302):
+            status = send(client, method, url, row.body(world), api=False, multipart=row.multipart)
+            outcome.count += 1
+            if not matches(expected, status):
+                outcome.mismatches.append(f"{method} {name} {url} as {actor}: expected {expected}, got {status}")
+    assert outcome.mismatches == [], "\n".join(outcome.mismatches)
+    assert outcome.count == 5 * len(PAGES)
+
+
+def test_api(world: World) -> None:
+    outcome = Outcome()
+    for (method, path), row in API.items():
+        url = path.format(**row.params(world)) + row.query(world)
+        for actor, client, expected in actors_of(row, world.org, 401):
+            status = send(client, method, url, row.body(world), api=True, multipart=row.multipart)
+            outcome.count += 1
+            if not matches(expected, status):
+                outcome.mismatches.append(f"{method} {path} {url} as {actor}: expected {expected}, got {status}")
+    assert outcome.mismatches == [], "\n".join(outcome.mismatches)
+    assert outcome.count == 5 * len(API)
+
+
+def test_the_objects_are_in_the_state_each_row_needs(world: World) -> None:
+    """The rows' objects are what the rows claim (else a refusal could pass for the gate's)."""
+    org = world.org
+    assert (world.draft.state, world.draft.owner_unit_id) == ("draft", org.office.pk)
+    assert world.issued.state == "issued"
+    assert world.in_progress.state == "in_progress"
+    assert set(world.in_progress.officers.values_list("pk", flat=True)) == {org.btc_officer.pk}
+    assert world.submitted.state == "submitted"
+    assert world.extension.state == world.reassignment.state == "pending"
+    assert world.obstacle.answered_at is None and world.obstacle.decider_unit_id == org.standing.pk
+    assert {world.program.unit_id, world.duty.unit_id} == {org.btc.pk}
+    assert world.notification.recipient_id == world.token.user_id == org.btc_head.pk
+    assert world.in_progress.lead_unit_id == org.btc.pk
