@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from sauro.accounts.models import User
+from sauro.audit.access import can_read_audit
 from sauro.audit.models import AuditEntry
-from sauro.org.access import can_read_audit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User as User
 
 ERR_AUDIT_NOT_FOUND = "Không tìm thấy trang."
 PAGE_SIZE = 50
