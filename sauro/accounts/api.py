@@ -1,4 +1,4 @@
-"""API of accounts: API tokens (issue, list, revoke) and the caller's own profile."""
+"""API of accounts: API tokens (issue, list, revoke). The caller's roles (``/me``) are ``org.api.me``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""API of the organisation: units and people, always through the visibility gate (``org.selectors``)."""
+"""API of the organisation: units and people, always through the visibility gate (``org.selectors``), and the
+caller's own roles (``/me``)."""
 
 from __future__ import annotations
 
