@@ -90,3 +90,25 @@ def test_a_run_late_is_for_the_day_it_runs(org, make_task, today, settings, dige
     assert summary["day"] == deadline.isoformat()
     assert ReminderLog.objects.filter(task=task, kind=ReminderKind.DUE_TODAY, day=deadline).count() == 1
     assert digests == [deadline]
+
+
+def test_runs_queued_under_the_old_paths_follow_the_move(db, today) -> None:  # type: ignore[no-untyped-def]
+    """Runs queued by a version that kept the jobs in monitoring and tasks still run, and still count as queued."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("sauro.daily.migrations.0001_daily_jobs_moved")
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    ensure_daily_pass()
+    ensure_recurring_generation()
+    DBTaskResult.objects.filter(task_path="sauro.daily.jobs.run_daily_pass").update(
+        task_path="sauro.monitoring.jobs.run_daily_monitoring"
+    )
+    DBTaskResult.objects.filter(task_path="sauro.daily.jobs.generate_recurring_instances").update(
+        task_path="sauro.tasks.jobs.generate_recurring_instances"
+    )
+    assert daily_pass_jobs(tomorrow) == [] and recurring_generation_jobs(tomorrow) == []
+    migration.follow_the_move(apps, None)
+    assert len(daily_pass_jobs(tomorrow)) == len(recurring_generation_jobs(tomorrow)) == 1
+    assert ensure_daily_pass() == [] and ensure_recurring_generation() == []
