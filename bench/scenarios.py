@@ -72,8 +72,8 @@ def discover(
     """Read the scenarios' parameters. Needs ``django.setup()`` done (the product's own period arithmetic)."""
     from sauro.common.text import fold
     from sauro.dashboard.periods import QUARTER, bounds, period_for_picker
+    from sauro.periods.regime import reporting_month, window
     from sauro.reports.choices import ReportKind
-    from sauro.reports.regime import reporting_month, window
 
     warnings: list[str] = []
     row = conn.execute(

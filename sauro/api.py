@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sauro.accounts.api import router as accounts_router
+from sauro.accounts.auth import TokenAuth
 from sauro.common.api import (
     JsonParser,
     LocalSwagger,
     SauroNinjaAPI,
     SessionAuth,
-    TokenAuth,
     install_error_handlers,
 )
 from sauro.dashboard.api import router as dashboard_router

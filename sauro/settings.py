@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sauro.org",
     "sauro.audit",
     "sauro.workdays",
+    "sauro.periods",
     "sauro.directives",
     "sauro.tasks",
     "sauro.notifications",
@@ -75,6 +76,8 @@ INSTALLED_APPS = [
     "sauro.dashboard",
     "sauro.demo",
     "sauro.bench",
+    "sauro.daily",
+    "sauro.web",
 ]
 
 MIDDLEWARE = [
@@ -107,7 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sauro.common.context_processors.shell",
+                "sauro.web.context_processors.shell",
             ],
         },
     },

@@ -4,7 +4,7 @@ from django.urls import include, path
 from sauro.api import api
 
 urlpatterns = [
-    path("", include("sauro.common.urls")),
+    path("", include("sauro.web.urls")),
     path("", include("sauro.accounts.urls")),
     path("to-chuc/", include("sauro.org.urls")),
     path("nhat-ky/", include("sauro.audit.urls")),

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from sauro.accounts.models import ApiToken, User
-from sauro.common.admin_audit import AuditedModelAdmin
+from sauro.audit.admin_audit import AuditedModelAdmin
 
 
 @admin.register(User)

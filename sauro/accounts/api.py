@@ -1,4 +1,4 @@
-"""API of accounts: API tokens (issue, list, revoke) and the caller's own profile."""
+"""API of accounts: API tokens (issue, list, revoke). The caller's roles (``/me``) are ``org.api.me``."""
 
 from __future__ import annotations
 
@@ -24,9 +24,6 @@ from sauro.common.api import (
     request_token_digest,
 )
 from sauro.common.errors import ServiceError
-from sauro.org import selectors as org_selectors
-from sauro.org.choices import Role
-from sauro.org.models import Membership
 
 router = Router(tags=["Xác thực và tài khoản"])
 
@@ -66,33 +63,6 @@ class TokenOut(Schema):
 
 class TokenIssuedOut(TokenOut):
     token: str = Field(description="Mã truy cập. Chỉ hiện một lần: hệ thống chỉ lưu bản băm của mã.")
-
-
-class MembershipOut(Schema):
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    role: Role
-    position: str = Field(description="Chức vụ (có thể rỗng).")
-
-
-class MeOut(Schema):
-    id: int
-    username: str
-    full_name: str
-    email: str
-    roles: list[MembershipOut] = Field(description="Các vai trò đang hiệu lực, theo thứ tự cây đơn vị.")
-    primary_unit: MembershipOut | None = Field(description="Vai trò chính: vai trò cao nhất ở đơn vị cấp cao nhất.")
-
-
-def _membership_out(membership: Membership) -> MembershipOut:
-    return MembershipOut(
-        unit_id=membership.unit.pk,
-        unit_code=membership.unit.code,
-        unit_name=membership.unit.name,
-        role=Role(membership.role),
-        position=membership.position,
-    )
 
 
 # --- operations -------------------------------------------------------------------------------------------------
@@ -170,23 +140,3 @@ def token_revoke(request: HttpRequest, token_id: ApiId) -> ApiToken:
     if token is None:
         raise Http404
     return api_token_revoke(acting_user=user, token=token)
-
-
-@router.get(
-    "/me",
-    response={200: MeOut, **error_responses(401)},
-    summary="Thông tin của tôi",
-    description="Người đang gọi API, các vai trò đang hiệu lực và vai trò chính.",
-)
-def me(request: HttpRequest) -> MeOut:
-    user = auth_user(request)
-    memberships = org_selectors.person_memberships(user=user, person=user)
-    primary = org_selectors.primary_membership(user=user)
-    return MeOut(
-        id=user.pk,
-        username=user.username,
-        full_name=user.full_name,
-        email=user.email,
-        roles=[_membership_out(m) for m in memberships],
-        primary_unit=_membership_out(primary) if primary else None,
-    )

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from sauro.accounts.models import User
+from sauro.audit.access import can_read_audit
 from sauro.audit.models import AuditEntry
 from sauro.common.pagination import Key, Keyset
-from sauro.org.access import can_read_audit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User as User
 
 ERR_AUDIT_NOT_FOUND = "Không tìm thấy trang."
 PAGE_SIZE = 50

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 
-from sauro.accounts.models import User
 from sauro.audit.hashing import GENESIS_HASH, entry_hash
 from sauro.audit.models import AuditEntry, AuditHead
 from sauro.common import clock
 from sauro.common.request_context import current_request_id
+
+if TYPE_CHECKING:
+    # The configured user model (``accounts.User``) as the type checker resolves it: audit sits below accounts.
+    from django.contrib.auth.models import _User as User
 
 
 def _jsonable(value: Any) -> Any:

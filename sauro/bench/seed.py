@@ -50,7 +50,7 @@ from sauro.notifications.choices import EmailState, NotificationKind
 from sauro.notifications.models import Notification
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Membership, Unit
-from sauro.reports import regime as regime_mod
+from sauro.periods import regime as regime_mod
 from sauro.reports.choices import DutyState, ReportKind
 from sauro.reports.models import ReportDuty, ReportRegime, ReportSubmission
 from sauro.tasks import summary

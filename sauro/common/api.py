@@ -11,9 +11,10 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import (
@@ -34,13 +35,14 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.params.functions import Query as QueryParam
 from ninja.parser import Parser
-from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 from pydantic import BeforeValidator, Field
 
-from sauro.accounts.models import User
-from sauro.accounts.services import api_token_authenticate, token_digest
 from sauro.common.errors import ServiceError
+
+if TYPE_CHECKING:
+    # The configured user model as the type checker resolves it; the kernel imports no app (ARCHITECTURE rule 11).
+    from django.contrib.auth.models import _User as User
 
 logger = logging.getLogger("sauro.api")
 
@@ -321,16 +323,7 @@ class JsonParser(Parser):
 
 # --- authentication ---------------------------------------------------------------------------------------------
 
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>`` with a per-user API token (only its digest is stored)."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_authenticate(token)
-        if user is not None:
-            # Remembered so that "revoke the token I am using" knows which one; never the secret itself.
-            request.api_token_digest = token_digest(token)  # type: ignore[attr-defined]
-        return user
+# The per-user API token (``Authorization: Bearer``) is the accounts app's: ``sauro.accounts.auth.TokenAuth``.
 
 
 class SessionAuth(NinjaSessionAuth):
@@ -349,7 +342,7 @@ class SessionAuth(NinjaSessionAuth):
 def auth_user(request: HttpRequest) -> User:
     """The user the API call is authenticated as (by token or by session)."""
     user = getattr(request, "auth", None)
-    if not isinstance(user, User):  # pragma: no cover - every authenticated operation sets it
+    if not isinstance(user, get_user_model()):  # pragma: no cover - every authenticated operation sets it
         raise ApiError(str(MSG_UNAUTHENTICATED), status=401, code="unauthenticated")
     return user
 

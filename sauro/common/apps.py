@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class CommonConfig(AppConfig):
-    """Shared code (calendar, access scoping, middleware, helpers) and the data versions caches are keyed by."""
+    """The kernel (calendar, clock, errors, API and page helpers, middleware) and the data versions caches are keyed
+    by. It imports no other sauro app (the floors: docs/architecture.md, tests/test_layers.py)."""
 
     name = "sauro.common"
     label = "common"

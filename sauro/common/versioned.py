@@ -17,14 +17,17 @@ has no triggers here, every list is built afresh.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.cache import cache
 from django.db import connection
 
-from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.models import DataVersion
+
+if TYPE_CHECKING:
+    # The configured user model as the type checker resolves it; the kernel imports no app (ARCHITECTURE rule 11).
+    from django.contrib.auth.models import _User as User
 
 T = TypeVar("T")
 

@@ -1,10 +1,10 @@
-"""Pages of the shell (the overview, placeholders for sections still being built) and the page helpers
-every app's views use."""
+"""The page helpers every app's views use, and the placeholder of sections still being built. The overview page
+(``/``) is the web shell's (``sauro.web.views``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,8 +13,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django_htmx.middleware import HtmxDetails
 
-from sauro.accounts.models import User
-from sauro.org.selectors import person_memberships
+if TYPE_CHECKING:
+    # The configured user model as the type checker resolves it; the kernel imports no app (ARCHITECTURE rule 11).
+    from django.contrib.auth.models import _User as User
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -46,12 +47,6 @@ def render_page(
     response = render(request, name, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
-
-
-@login_required
-def home(request: AuthenticatedRequest) -> HttpResponse:
-    memberships = person_memberships(user=request.user, person=request.user)
-    return render(request, "common/home.html", {"memberships": memberships})
 
 
 # The sections of the navigation that later releases build; each shows the same placeholder page.

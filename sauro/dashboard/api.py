@@ -21,7 +21,7 @@ from sauro.dashboard.figures import MONTHS_SHOWN, QUARTERS_SHOWN, dashboard_figu
 from sauro.dashboard.forms import ERR_AS_OF_RANGE, default_unit_id
 from sauro.dashboard.periods import FIRST_DAY, LAST_DAY, QUARTER, bounds, period_for_picker
 from sauro.org.access import units_visible_to
-from sauro.reports.regime import RegimeError
+from sauro.periods.regime import RegimeError
 from sauro.tasks.api import IsoDate
 
 router = Router()

@@ -1,7 +1,7 @@
 """The dashboard's period picker: a month, quarter or year holding the as-of day, or a custom range; and the
 period just before it for the league table's trend.
 
-A month, quarter or year is the reporting regime's period (``reports.regime``, PRODUCT §8): its data cut-off
+A month, quarter or year is the reporting regime's period (``periods.regime``, PRODUCT §8): its data cut-off
 window, both ends included — a month runs from the 15th of the previous month to the 14th, quarter I from 15/12
 of the previous year to 14/03, a year from 15/12 to 14/12 — and its label (``Quý I năm 2026``). So the dashboard
 for a unit and a quarter shows exactly the figures of that quarter's report. The previous period is the regime
@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from sauro.reports import regime
-from sauro.reports.choices import ReportKind
+from sauro.periods import regime
+from sauro.periods.choices import ReportKind
 
 MONTH, QUARTER, YEAR, CUSTOM = "month", "quarter", "year", "custom"
 # The days whose period and previous period the regime knows (its years run from 1900 to 9999).

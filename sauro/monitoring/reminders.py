@@ -3,7 +3,7 @@
 reworked, submitted and not decided) escalated to who must act — the lead unit's head, or the authority for a
 product awaiting its decision — then to the monitoring office; unanswered obstacles moved up.
 
-``run_reminders(as_of=day)`` is one pass for one day; the daily job (``monitoring.jobs``) and ``sauro remind`` run
+``run_reminders(as_of=day)`` is one pass for one day; the daily pass (``daily.jobs``) and ``sauro remind`` run
 it. It sends nothing on a day off.
 
 At most once: every reminder inserts its ``ReminderLog`` row (task, kind, day, subject) in its own transaction,

@@ -8,7 +8,7 @@ rows to ``failed`` and is logged; the notification itself stays in the person's 
 dies between the claim and the send loses that mail (at most once, never twice): the in-app notification is
 still there.
 
-The daily digest sent on ``day`` (by the morning monitoring run) holds all the person's pending notifications
+The daily digest sent on ``day`` (by the daily pass, ``daily.jobs``) holds all the person's pending notifications
 created until then. A person gets at most one digest per day: a run skips whoever already had e-mail sent that day
 (Vietnam time) by a digest — or, rarely, by an immediate mail sent before they switched to the digest; what is
 still pending then goes into the next day's digest.

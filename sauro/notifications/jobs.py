@@ -1,7 +1,7 @@
 """Background work of notifications, run by the django-tasks database worker: the e-mail copies.
 
 ``send_notification_emails`` is queued by ``notify`` once the business transaction has committed (immediate mode).
-The daily digests (``emails.send_daily_digests``) are sent by the daily monitoring run (``monitoring.jobs``), after
+The daily digests (``emails.send_daily_digests``) are sent by the daily pass (``daily.jobs``), after
 that day's reminders, so that the morning digest holds them.
 """
 

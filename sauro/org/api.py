@@ -1,4 +1,5 @@
-"""API of the organisation: units and people, always through the visibility gate (``org.selectors``)."""
+"""API of the organisation: units and people, always through the visibility gate (``org.selectors``), and the
+caller's own roles (``/me``)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,40 @@ from sauro.common.api import ApiId, auth_user, cursor_param, error_responses, li
 from sauro.common.pagination import Key, Keyset
 from sauro.org import selectors
 from sauro.org.choices import Role, UnitKind
-from sauro.org.models import Unit
+from sauro.org.models import Membership, Unit
 
 router = Router(tags=["Tổ chức"])
 
 # The order in which a person's roles are ranked to pick the one shown (as ``selectors.primary_membership``).
 # username is unique, so the order is total (keyset pagination)
 PEOPLE_ORDER = Keyset("org.api.people", Key("full_name", str), Key("username", str))
+
+
+class MembershipOut(Schema):
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    role: Role
+    position: str = Field(description="Chức vụ (có thể rỗng).")
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    email: str
+    roles: list[MembershipOut] = Field(description="Các vai trò đang hiệu lực, theo thứ tự cây đơn vị.")
+    primary_unit: MembershipOut | None = Field(description="Vai trò chính: vai trò cao nhất ở đơn vị cấp cao nhất.")
+
+
+def _membership_out(membership: Membership) -> MembershipOut:
+    return MembershipOut(
+        unit_id=membership.unit.pk,
+        unit_code=membership.unit.code,
+        unit_name=membership.unit.name,
+        role=Role(membership.role),
+        position=membership.position,
+    )
 
 
 class UnitOut(Schema):
@@ -60,6 +88,29 @@ class PersonOut(Schema):
 class PeoplePage(Schema):
     items: list[PersonOut]
     next_cursor: str | None = Field(description="Truyền vào tham số cursor để lấy trang sau; null ở trang cuối.")
+
+
+@router.get(
+    "/me",
+    # Kept under the accounts tag and operation id it was published with (it moved here from accounts.api).
+    tags=["Xác thực và tài khoản"],
+    operation_id="sauro_accounts_api_me",
+    response={200: MeOut, **error_responses(401)},
+    summary="Thông tin của tôi",
+    description="Người đang gọi API, các vai trò đang hiệu lực và vai trò chính.",
+)
+def me(request: HttpRequest) -> MeOut:
+    user = auth_user(request)
+    memberships = selectors.person_memberships(user=user, person=user)
+    primary = selectors.primary_membership(user=user)
+    return MeOut(
+        id=user.pk,
+        username=user.username,
+        full_name=user.full_name,
+        email=user.email,
+        roles=[_membership_out(m) for m in memberships],
+        primary_unit=_membership_out(primary) if primary else None,
+    )
 
 
 @router.get(

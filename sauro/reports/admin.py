@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from sauro.common.admin_audit import AuditedModelAdmin
+from sauro.audit.admin_audit import AuditedModelAdmin
 from sauro.reports.models import ReportRegime
 
 

@@ -1,16 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The kinds belong to the reporting regime's periods (a lower floor); the reports app's models and forms use them.
+from sauro.periods.choices import ReportKind
 
-class ReportKind(models.TextChoices):
-    """Report kinds of the reporting regime (chế độ báo cáo, after Nghị định 09/2019/NĐ-CP; PRODUCT §8)."""
-
-    MONTHLY = "monthly", _("Báo cáo tháng")
-    QUARTERLY = "quarterly", _("Báo cáo quý")
-    HALF_YEAR = "half_year", _("Báo cáo 6 tháng")
-    NINE_MONTH = "nine_month", _("Báo cáo 9 tháng")
-    YEARLY = "yearly", _("Báo cáo năm")
-    AD_HOC = "ad_hoc", _("Báo cáo đột xuất")
+__all__ = ["DutyState", "RegimeScope", "ReportKind", "Timeliness"]
 
 
 class DutyState(models.TextChoices):

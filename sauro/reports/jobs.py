@@ -1,4 +1,4 @@
-"""The reporting regime's part of the daily pass (called from ``monitoring.jobs.run_daily_monitoring``)."""
+"""The reporting regime's part of the daily pass (called from ``daily.jobs.run_daily_pass``)."""
 
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.models import Obstacle
 from sauro.org.choices import Role
 from sauro.org.models import Membership, Unit
-from sauro.reports.regime import ROMAN, ReportPeriod, next_quarter, quarter_period
+from sauro.periods.regime import ROMAN, ReportPeriod, next_quarter, quarter_period
 from sauro.tasks.choices import ReportingState, SubmissionOutcome
 from sauro.tasks.models import Submission, Task
 

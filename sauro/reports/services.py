@@ -18,7 +18,7 @@ from sauro.directives.uploads import check_upload
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Membership, Unit
 from sauro.org.restructuring import Succession
-from sauro.reports import regime as regime_mod
+from sauro.periods import regime as regime_mod
 from sauro.reports.choices import DutyState, RegimeScope, ReportKind
 from sauro.reports.models import ReportDuty, ReportRegime, ReportReminderLog, ReportSubmission
 

@@ -20,12 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sauro.common import clock
 from sauro.common.errors import ServiceError
 from sauro.common.views import AuthenticatedRequest, render_page
+from sauro.periods.regime import ReportPeriod, period, period_containing
 from sauro.reports import selectors, services
 from sauro.reports.choices import ReportKind, Timeliness
 from sauro.reports.drafts import duty_draft_text
 from sauro.reports.forms import DutyFilterForm, QuarterlyForm, SubmitForm
 from sauro.reports.quarterly import quarterly_docx, quarterly_xlsx, report_filename
-from sauro.reports.regime import ReportPeriod, period, period_containing
 
 NAV_SECTION = "reports"
 PAGE_SIZE = 50

@@ -25,7 +25,7 @@ import datetime
 from django.db import connection
 from django.db.models import Case, CharField, Value, When
 
-from sauro.reports.regime import reporting_month
+from sauro.periods.regime import reporting_month
 from sauro.tasks.choices import ReportingState
 from sauro.tasks.models import DoneTaskMonth
 
@@ -51,7 +51,7 @@ def available() -> bool:
 
 
 def regime_month(day: datetime.date) -> datetime.date:
-    """The regime month holding ``day`` (``reports.regime.reporting_month``), as its last day (the 14th):
+    """The regime month holding ``day`` (``periods.regime.reporting_month``), as its last day (the 14th):
     15/3 → 14/4, 14/3 → 14/3."""
     year, month = reporting_month(day)
     return datetime.date(year, month, MONTH_LAST_DAY)

@@ -8,7 +8,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from sauro.common.admin_audit import AuditedModelAdmin
+from sauro.audit.admin_audit import AuditedModelAdmin
 from sauro.workdays.models import WorkdayOverride
 
 WEEKDAY_NAMES = (

@@ -8,3 +8,10 @@ class WorkdaysConfig(AppConfig):
     name = "sauro.workdays"
     label = "workdays"
     verbose_name = _("Lịch làm việc")
+
+    def ready(self) -> None:
+        from sauro.common import calendar
+        from sauro.workdays.selectors import override_rows, override_version
+
+        # The kernel's calendar reads the override table through this hook (it imports no app).
+        calendar.register_override_source(version=override_version, rows=override_rows)

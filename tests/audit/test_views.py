@@ -59,6 +59,19 @@ def test_selector_refuses_non_readers(org: Org) -> None:
     assert audit_entry_list(user=org.inspector, filters=AuditFilters()).exists()
 
 
+def test_without_orgs_rule_nobody_reads_the_journal(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The journal sits below org and asks the rule org registers at start-up; without it, it refuses everyone."""
+    from django.http import Http404
+
+    from sauro.audit import access
+
+    assert access.can_read_audit(org.inspector)  # org's rule, registered by OrgConfig.ready
+    monkeypatch.setattr(access, "_reader_check", None)
+    assert not access.can_read_audit(org.inspector)
+    with pytest.raises(Http404):
+        audit_entry_list(user=org.admin, filters=AuditFilters())
+
+
 def test_inspector_and_admin_read_the_journal(org: Org, client_for: ClientFor) -> None:
     for user in [org.inspector, org.admin]:
         html = page(client_for(user))

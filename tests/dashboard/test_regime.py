@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from sauro.dashboard import stats
 from sauro.dashboard.periods import MONTH, QUARTER, REGIME_KINDS, YEAR, period_for_picker, regime_window, shifted
+from sauro.periods.regime import period_containing, quarter_period
 from sauro.reports import quarterly
-from sauro.reports.regime import period_containing, quarter_period
 
 from .conftest import AS_OF
 from .test_views import listed_ids

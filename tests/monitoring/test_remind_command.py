@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from sauro.common.calendar import add_working_days, is_working_day
+from sauro.daily.jobs import daily_pass_jobs
 from sauro.monitoring.choices import ReminderKind
-from sauro.monitoring.jobs import daily_monitoring_jobs
 from sauro.monitoring.models import ReminderLog
 
 from ..tasks.conftest import TODAY
@@ -65,9 +65,9 @@ def test_schedule_queues_today_and_tomorrow_once(db, today) -> None:  # type: ig
     tomorrow = TODAY + datetime.timedelta(days=1)
     out = remind("--schedule")
     assert f"Đã xếp lịch nhắc việc cho ngày: {TODAY:%d/%m/%Y}, {tomorrow:%d/%m/%Y}." in out
-    assert len(daily_monitoring_jobs(TODAY)) == len(daily_monitoring_jobs(tomorrow)) == 1
+    assert len(daily_pass_jobs(TODAY)) == len(daily_pass_jobs(tomorrow)) == 1
     assert "đã có sẵn" in remind("--schedule")
-    assert len(daily_monitoring_jobs(TODAY)) == len(daily_monitoring_jobs(tomorrow)) == 1
+    assert len(daily_pass_jobs(TODAY)) == len(daily_pass_jobs(tomorrow)) == 1
     assert ReminderLog.objects.count() == 0  # scheduling sends nothing by itself
 
 

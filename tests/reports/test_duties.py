@@ -215,14 +215,14 @@ def test_a_duplicate_pending_duty_is_merged_into_the_successors(
 
 
 def test_the_daily_pass_generates_duties_and_reminds(org: Any, today: Any, settings: Any) -> None:
-    from sauro.monitoring.jobs import run_daily_monitoring
+    from sauro.daily.jobs import run_daily_pass
 
     ReportRegime.objects.exclude(kind=ReportKind.QUARTERLY).update(active=False)
     today.set(D(2026, 3, 17))  # the due day of Q1 2026
-    summary: Any = run_daily_monitoring.call(day="2026-03-17")
+    summary: Any = run_daily_pass.call(day="2026-03-17")
     assert summary["reports"]["duties_created"] == 10  # Q1 (due today) and Q2 (current) for five units
     assert summary["reports"]["reminded"] == 5
-    again: Any = run_daily_monitoring.call(day="2026-03-17")
+    again: Any = run_daily_pass.call(day="2026-03-17")
     assert again["reports"] == {"duties_created": 0, "reminded": 0}
 
 

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from sauro.common import calendar
-from sauro.reports.choices import ReportKind
-from sauro.reports.regime import (
+from sauro.periods.regime import (
     ERR_AD_HOC,
     RegimeError,
     due_date,
@@ -21,6 +20,7 @@ from sauro.reports.regime import (
     period_containing,
     periods_ending_between,
 )
+from sauro.reports.choices import ReportKind
 
 D = datetime.date
 pytestmark = pytest.mark.django_db  # the calendar reads the override table

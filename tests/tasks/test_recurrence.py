@@ -14,9 +14,14 @@ from django_tasks_db.models import DBTaskResult
 
 from sauro.audit.models import AuditEntry
 from sauro.audit.verify import audit_verify
+from sauro.daily.jobs import (
+    GENERATION_RUN_AT,
+    ensure_recurring_generation,
+    generate_recurring_instances,
+    recurring_generation_jobs,
+)
 from sauro.tasks import rules
 from sauro.tasks.choices import EventKind, Recurrence, ReviewCadence, TaskState
-from sauro.tasks.jobs import DAILY_RUN_AT, daily_jobs, ensure_daily_jobs, generate_recurring_instances
 from sauro.tasks.models import Task
 from sauro.tasks.recurrence import (
     GenerationResult,
@@ -296,17 +301,17 @@ def test_the_generate_command(org, make_draft, today) -> None:  # type: ignore[n
 
 
 def test_daily_jobs_are_queued_once_per_day(db, today) -> None:  # type: ignore[no-untyped-def]
-    assert ensure_daily_jobs() == [TODAY, TODAY + datetime.timedelta(days=1)]
-    assert ensure_daily_jobs() == []
-    (tomorrow,) = daily_jobs(TODAY + datetime.timedelta(days=1))
-    assert tomorrow.task_path == "sauro.tasks.jobs.generate_recurring_instances"
+    assert ensure_recurring_generation() == [TODAY, TODAY + datetime.timedelta(days=1)]
+    assert ensure_recurring_generation() == []
+    (tomorrow,) = recurring_generation_jobs(TODAY + datetime.timedelta(days=1))
+    assert tomorrow.task_path == "sauro.daily.jobs.generate_recurring_instances"
     assert tomorrow.args_kwargs == {"args": [], "kwargs": {"day": "2026-03-03"}}
     local = tomorrow.run_after.astimezone(datetime.timezone(datetime.timedelta(hours=7)))
-    assert (local.date(), local.time()) == (D(2026, 3, 3), DAILY_RUN_AT)
+    assert (local.date(), local.time()) == (D(2026, 3, 3), GENERATION_RUN_AT)
     # A failed run does not hold its day: the next call queues it again.
-    (todays,) = daily_jobs(TODAY)
+    (todays,) = recurring_generation_jobs(TODAY)
     DBTaskResult.objects.filter(pk=todays.pk).update(status="FAILED")
-    assert ensure_daily_jobs() == [TODAY]
+    assert ensure_recurring_generation() == [TODAY]
     out = StringIO()
     call_command("tasks", "schedule", stdout=out)
     assert "đã có sẵn" in out.getvalue()
@@ -318,6 +323,6 @@ def test_the_job_generates_and_queues_the_next_day(org, make_draft, today) -> No
     assert summary == {"created": 1, "left_as_draft": 0, "already_there": 0, "failed": 0}
     assert template.instances.count() == 1
     # The next day's run is queued; today's is not queued again by the run itself.
-    assert len(daily_jobs(TODAY + datetime.timedelta(days=1))) == 1
-    assert daily_jobs(TODAY) == []
+    assert len(recurring_generation_jobs(TODAY + datetime.timedelta(days=1))) == 1
+    assert recurring_generation_jobs(TODAY) == []
     assert generate_recurring_instances.call()["created"] == 0

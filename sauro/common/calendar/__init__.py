@@ -11,8 +11,10 @@ Public API (each function consults the override table as it is in the database a
 
 A working day is a Monday to Friday that is not a public holiday of the Labour Code (with its nghỉ bù), unless
 the override table (``sauro.workdays.WorkdayOverride``, edited in the admin with the citing document) says
-otherwise; the override table always wins.  The statutory rules and their default layouts are described in
-:mod:`.statutory`; the lunar calendar behind Tết and Giỗ Tổ in :mod:`.lunar`.
+otherwise; the override table always wins.  The kernel does not import the table's app: ``workdays`` registers
+its table here when Django starts (``register_override_source`` in its ``AppConfig.ready``, ARCHITECTURE rule 11);
+without a registered source the calendar is the statutory one.  The statutory rules and their default layouts are
+described in :mod:`.statutory`; the lunar calendar behind Tết and Giỗ Tổ in :mod:`.lunar`.
 
 Why not the ``holidays`` package (used only by the tests, to cross-check): its Vietnamese calendar is a table
 for 1901–2099 rather than the astronomical rule, it hard-codes its own guesses for how Tết and the second
@@ -27,6 +29,7 @@ methods: each module-level function costs one small query.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from .lunar import LunarDate, lunar_to_solar, solar_to_lunar
@@ -38,6 +41,7 @@ __all__ = [
     "HolidayKind",
     "LunarDate",
     "Override",
+    "OverrideRow",
     "WorkCalendar",
     "add_working_days",
     "current_calendar",
@@ -45,6 +49,7 @@ __all__ = [
     "holidays_between",
     "is_working_day",
     "lunar_to_solar",
+    "register_override_source",
     "solar_to_lunar",
     "working_days_between",
 ]
@@ -55,6 +60,28 @@ __all__ = [
 _cached: tuple[tuple[Any, ...], WorkCalendar] | None = None
 MEMO_KEY = "common.calendar"
 
+# One override row: the day, whether it is a working day, its name and the document it rests on.
+OverrideRow = tuple[datetime.date, bool, str, str]
+
+
+class _OverrideSource:
+    """Where the override table is read from: ``version()`` is cheap and changes whenever the rows change."""
+
+    def __init__(self, version: Callable[[], Hashable], rows: Callable[[], Iterable[OverrideRow]]) -> None:
+        self.version = version
+        self.rows = rows
+
+
+_source: _OverrideSource | None = None
+
+
+def register_override_source(*, version: Callable[[], Hashable], rows: Callable[[], Iterable[OverrideRow]]) -> None:
+    """Make ``rows()`` the override table of the calendar, rebuilt whenever ``version()`` changes (called once,
+    by the ``workdays`` app when Django starts)."""
+    global _source, _cached
+    _source = _OverrideSource(version, rows)
+    _cached = None
+
 
 def current_calendar() -> WorkCalendar:
     """The working-day calendar with the override table as it is now in the database.
@@ -63,25 +90,22 @@ def current_calendar() -> WorkCalendar:
     for the second and later calls of one request (a request sees one calendar).
     """
     global _cached
-    # Imported here so that `common` loads without the app registry (and the pure logic without Django).
-    from django.db.models import Count, Max
-
+    # Imported here so that the pure logic loads without Django.
     from sauro.common.request_context import memo
-    from sauro.workdays.models import WorkdayOverride
 
     request_memo = memo()
     if request_memo is not None and MEMO_KEY in request_memo:
         seen: WorkCalendar = request_memo[MEMO_KEY]
         return seen
 
-    state = WorkdayOverride.objects.aggregate(count=Count("pk"), last_change=Max("updated_at"))
-    version = (state["count"], state["last_change"])
+    source = _source
+    version = (id(source), source.version() if source is not None else None)
     cached = _cached
     if cached is not None and cached[0] == version:
         if request_memo is not None:
             request_memo[MEMO_KEY] = cached[1]
         return cached[1]
-    rows = WorkdayOverride.objects.values_list("date", "is_working_day", "name", "citing_document")
+    rows = source.rows() if source is not None else ()
     calendar = WorkCalendar(
         {
             day: Override(is_working_day=working, name=name, citing_document=citation)

@@ -16,8 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sauro.common.commands import parse_day
 from sauro.org.models import Unit
+from sauro.periods.regime import RegimeError, parse_quarter
 from sauro.reports.quarterly import build_quarterly_report, system_reporter
-from sauro.reports.regime import RegimeError, parse_quarter
 from sauro.reports.services import reports_generate
 
 ERR_UNKNOWN_UNIT = "Không có đơn vị mã “{code}”. Xem mã các đơn vị ở trang Tổ chức."

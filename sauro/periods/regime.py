@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from sauro.common import calendar
-from sauro.reports.choices import ReportKind
+from sauro.periods.choices import ReportKind
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sauro.common import views
+from sauro.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),

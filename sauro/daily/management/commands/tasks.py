@@ -66,9 +66,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.ERROR(f"Nhiệm vụ định kỳ gốc {template_id}: {message}"))
 
     def _schedule(self, *, verbose: bool) -> None:
-        from sauro.tasks.jobs import ensure_daily_jobs
+        from sauro.daily.jobs import ensure_recurring_generation
 
-        queued = ensure_daily_jobs()
+        queued = ensure_recurring_generation()
         if not verbose:
             return
         if queued:

@@ -1,8 +1,9 @@
 """``sauro remind [--as-of YYYY-MM-DD]`` and ``sauro remind --schedule``: the reminder pass by hand or by the worker.
 
 Without ``--schedule`` it runs, now and in this process, the reminder pass for a day (default today) and prints
-what was sent. ``--schedule`` queues the daily monitoring run for the background worker (``sauro db_worker``,
-started by ``sauro serve``): today's run at once and tomorrow's at 06:30; every run then queues the next day's.
+what was sent. ``--schedule`` queues the daily pass (``daily.jobs``: reminders, report duties, digests) for the
+background worker (``sauro db_worker``, started by ``sauro serve``): today's run at once and tomorrow's at 06:30;
+every run then queues the next day's.
 Both are safe to repeat: each reminder is sent at most once a day and a day's run is queued at most once.
 """
 
@@ -67,9 +68,9 @@ class Command(BaseCommand):
             )
 
     def _schedule(self, *, verbose: bool) -> None:
-        from sauro.monitoring.jobs import ensure_daily_monitoring
+        from sauro.daily.jobs import ensure_daily_pass
 
-        queued = ensure_daily_monitoring()
+        queued = ensure_daily_pass()
         if not verbose:
             return
         if queued:

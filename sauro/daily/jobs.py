@@ -1,0 +1,130 @@
+"""The daily work of every app, in one place above the apps; run by the django-tasks database worker
+(``sauro db_worker``, started by ``sauro serve``).
+
+Two self-renewing daily chains (``common.daily.DailyChain``); every run first queues the next day's run, so the
+chain survives a failure:
+
+- ``generate_recurring_instances``, shortly after midnight (Asia/Ho_Chi_Minh), when the new period has begun:
+  the instances of recurring tasks (``tasks.recurrence.run_generation``; never twice for a period);
+- ``run_daily_pass``, at 06:30, before the working day: in this order, the reminder pass of the day
+  (``monitoring.reminders.run_reminders``; nothing on a day off), the report duties of the day and their reminders
+  (``reports.jobs.run_daily_reports``), then the daily e-mail digests of everything notified so far
+  (``notifications.emails.send_daily_digests``).
+
+``sauro tasks schedule`` and ``sauro remind --schedule`` (both run at start-up by ``sauro serve``) start the chains,
+or restart them after the worker was down. Each day's run is queued at most once, and a duplicate run does nothing
+twice: every app's daily function is idempotent (reminders are logged under a unique key, duties are unique per
+period, a recurring task's period gets one instance).
+
+An app's daily work is a plain function of the day in that app; only this module knows the order and the times.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from django_tasks import task
+from django_tasks_db.models import DBTaskResult
+
+from sauro.common import clock
+from sauro.common.daily import DailyChain
+
+logger = logging.getLogger(__name__)
+
+# --- recurring tasks, after midnight ------------------------------------------------------------------------------
+
+# When the next day's run may start, local time: after midnight, when the new period has begun.
+GENERATION_RUN_AT = datetime.time(0, 30)
+# Any constant identifying this chain's lock among the advisory locks of the database ("SAUROGEN").
+_GENERATION_LOCK_KEY = 0x5341_5552_4F47_454E
+
+
+@task()
+def generate_recurring_instances(day: str | None = None) -> dict[str, int]:
+    """Create today's instances of recurring tasks; queue tomorrow's run first so the chain survives a failure.
+
+    ``day`` is the day the run was queued for (its idempotency key); the generation is always for the day it
+    actually runs, ``clock.today()``, so a run delayed by a stopped worker still creates the current period's
+    instances.
+    """
+    from sauro.tasks.recurrence import run_generation
+
+    today = clock.today()
+    ensure_recurring_generation(day=today, include_today=False)
+    result = run_generation(as_of=today)
+    if day and day != today.isoformat():
+        logger.info("Chạy bù lượt tạo nhiệm vụ định kỳ của ngày %s vào ngày %s.", day, today.isoformat())
+    return {
+        "created": len(result.created),
+        "left_as_draft": len(result.left_as_draft),
+        "already_there": result.already_there,
+        "failed": len(result.failed),
+    }
+
+
+GENERATION = DailyChain(job=generate_recurring_instances, run_at=GENERATION_RUN_AT, lock_key=_GENERATION_LOCK_KEY)
+
+
+def recurring_generation_jobs(day: datetime.date) -> list[DBTaskResult]:
+    """Queued, running or finished-successfully generation jobs for ``day`` (failed ones do not count)."""
+    return GENERATION.jobs(day)
+
+
+def ensure_recurring_generation(*, day: datetime.date | None = None, include_today: bool = True) -> list[datetime.date]:
+    """Queue the generation job for ``day`` (default today; to run at once) and for the next day (to run at 00:30
+    local time), each unless already queued. Returns the days queued by this call."""
+    return GENERATION.ensure(day=day, include_today=include_today)
+
+
+# --- the daily pass, before the working day -----------------------------------------------------------------------
+
+# When the next day's run may start, local time: before the working day begins, so reminders arrive first thing.
+PASS_RUN_AT = datetime.time(6, 30)
+# Any constant identifying this chain's lock among the advisory locks of the database ("SAUROREM").
+_PASS_LOCK_KEY = 0x5341_5552_4F52_454D
+
+
+@task()
+def run_daily_pass(day: str | None = None) -> dict[str, Any]:
+    """Queue tomorrow's run first (so the chain survives a failure), then today's reminders, report duties and
+    digests.
+
+    ``day`` is the day the run was queued for (its idempotency key); the pass is always for the day it actually
+    runs, ``clock.today()``.
+    """
+    from sauro.monitoring.reminders import run_reminders
+    from sauro.notifications.emails import send_daily_digests
+    from sauro.reports.jobs import run_daily_reports
+
+    today = clock.today()
+    ensure_daily_pass(day=today, include_today=False)
+    if day and day != today.isoformat():
+        logger.info("Chạy bù lượt nhắc việc của ngày %s vào ngày %s.", day, today.isoformat())
+    result = run_reminders(as_of=today)
+    reports = run_daily_reports(today)  # report duties of the day and their reminders, before the digests
+    digests = send_daily_digests(day=today)
+    return {
+        "day": today.isoformat(),
+        "skipped_day_off": result.skipped_day_off,
+        "sent": dict(result.sent),
+        "already_sent": result.already_sent,
+        "failed": result.failed,
+        "digests": digests,
+        "reports": reports,
+    }
+
+
+DAILY_PASS = DailyChain(job=run_daily_pass, run_at=PASS_RUN_AT, lock_key=_PASS_LOCK_KEY)
+
+
+def daily_pass_jobs(day: datetime.date) -> list[DBTaskResult]:
+    """Queued, running or finished-successfully daily passes for ``day`` (failed ones do not count)."""
+    return DAILY_PASS.jobs(day)
+
+
+def ensure_daily_pass(*, day: datetime.date | None = None, include_today: bool = True) -> list[datetime.date]:
+    """Queue the daily pass for ``day`` (default today; at once) and for the next day (at 06:30 local time), each
+    unless already queued. Returns the days queued by this call."""
+    return DAILY_PASS.ensure(day=day, include_today=include_today)
