@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
@@ -98,7 +99,7 @@ def duty_detail_view(request: AuthenticatedRequest, duty_id: int) -> HttpRespons
     status = 200
     if request.method == "POST":
         if not may_submit:
-            raise Http404
+            raise PermissionDenied  # they see the duty (else duty_get was a 404) but do not head its unit
         form = SubmitForm(request.POST, request.FILES)
         if form.is_valid():
             try:

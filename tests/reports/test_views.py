@@ -77,7 +77,9 @@ def test_an_officer_sees_the_duty_but_cannot_send(org: Any, client_for: Any, dut
     url = reverse("reports:duty", args=[duties["P-ANCUU"].pk])
     page = client.get(url).content.decode()
     assert "Đơn vị chưa gửi báo cáo kỳ này." in page and 'enctype="multipart/form-data"' not in page
-    assert client.post(url, {"text": "x"}).status_code == 404
+    # They see the duty, so the refusal is a 403 (a 404 is for what they cannot see), and nothing is sent.
+    assert client.post(url, {"text": "x"}).status_code == 403
+    assert client.get(url).content.decode().count("Đơn vị chưa gửi báo cáo kỳ này.") == 1
 
 
 def test_file_download_only_for_who_sees_the_duty(
