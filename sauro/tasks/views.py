@@ -34,7 +34,7 @@ from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.directives.models import Directive
 from sauro.directives.panels import DetailPanel
 from sauro.org.access import people_visible_to, units_visible_to
-from sauro.org.choices import ROLE_PRIORITY, Role
+from sauro.org.choices import Role
 from sauro.org.models import Unit
 from sauro.org.selectors import person_memberships
 from sauro.tasks import access, selectors, services
@@ -90,23 +90,9 @@ LIST_ROW_FIELDS = (
 # --- helpers -------------------------------------------------------------------------------------------------
 
 
-def drafting_unit(user: User) -> Unit | None:
-    """The unit in whose name the user drafts a new top-level task: their highest unit where they may draft."""
-    today = clock.today()
-    rank = {role: i for i, role in enumerate(ROLE_PRIORITY)}
-    memberships = sorted(
-        person_memberships(user=user, person=user),
-        key=lambda m: (rank.get(Role(m.role), len(rank)), m.unit.depth, m.unit.path),
-    )
-    for m in memberships:
-        if m.unit.valid_to is None and access.may_draft_for(user, m.unit, today):
-            return m.unit
-    return None
-
-
-def may_edit(user: User, task: Task) -> bool:
-    """As ``services.task_update`` decides: the drafting unit's people, or the draft's author."""
-    return task.created_by_id == user.pk or access.may_draft_for(user, task.owner_unit, clock.today())
+# The drafting unit and the edit right are the access module's (page and API ask the same function).
+drafting_unit = access.drafting_unit
+may_edit = access.may_edit
 
 
 def _ordered(qs: QuerySet[Task], sort: str) -> QuerySet[Task]:
@@ -605,57 +591,6 @@ def _page_extras(user: User, task: Task, failure: Failure | None) -> TaskPageExt
     return extras
 
 
-@dataclass
-class Permissions:
-    """What the user may do with the task, computed once (each check is at most one query)."""
-
-    actions: list[str]
-    can_edit: bool = False
-    can_split: bool = False
-
-
-def _permissions(
-    user: User,
-    task: Task,
-    *,
-    officer_ids: set[int],
-    pending_extension: ExtensionRequest | None,
-    pending_reassignment: ReassignmentRequest | None,
-) -> Permissions:
-    today = clock.today()
-    state = task.state
-    if state == TaskState.DRAFT:
-        editable = may_edit(user, task)
-        return Permissions(actions=["issue"] if editable else [], can_edit=editable)
-    if state not in OPEN_STATES:
-        return Permissions(actions=[])
-    head = access.heads_lead_unit(user, task, today)
-    authority = access.acts_for_authority(user, task, today)
-    works = head or task.responsible_person_id == user.pk or user.pk in officer_ids
-    actions: list[str] = []
-    if state == TaskState.ISSUED and head:
-        actions.append("accept")
-    if state in {TaskState.IN_PROGRESS, TaskState.RETURNED} and works:
-        actions.append("submit")
-    if state == TaskState.SUBMITTED and authority:
-        actions += ["approve", "return"]
-    if authority and pending_extension is not None:
-        actions.append("decide_extension")
-    if authority and pending_reassignment is not None:
-        actions.append("decide_reassignment")
-    requestable = state in {TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.RETURNED}
-    if requestable and works and task.due_date is not None and pending_extension is None:
-        actions.append("request_extension")
-    if requestable and head and pending_reassignment is None:
-        actions.append("request_reassignment")
-    if authority:
-        actions.append("cancel")
-    can_split = state in {TaskState.IN_PROGRESS, TaskState.RETURNED} and (
-        head or (task.lead_unit is not None and access.may_draft_for(user, task.lead_unit, today))
-    )
-    return Permissions(actions=actions, can_split=can_split)
-
-
 @dataclass(frozen=True)
 class TimelineRow:
     event: TaskEvent
@@ -751,12 +686,12 @@ def _render_detail(request: AuthenticatedRequest, task: Task, failure: Failure |
     )
     pending_extension = next((r for r in extension_requests if r.state == RequestState.PENDING), None)
     pending_reassignment = next((r for r in reassignment_requests if r.state == RequestState.PENDING), None)
-    permissions = _permissions(
+    permissions = access.allowed_actions(
         user,
         task,
         officer_ids={o.pk for o in officers},
-        pending_extension=pending_extension,
-        pending_reassignment=pending_reassignment,
+        pending_extension=pending_extension is not None,
+        pending_reassignment=pending_reassignment is not None,
     )
     names = list(permissions.actions)
     details = {"decide_extension": pending_extension, "decide_reassignment": pending_reassignment}
