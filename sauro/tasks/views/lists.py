@@ -1,0 +1,278 @@
+"""The task list (with counts of the four reporting states and an Excel export), "Việc của tôi", the unit's inbox,
+and the panel of tasks on a directive's page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import F, Q, QuerySet
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from sauro.accounts.models import User
+from sauro.common import clock
+from sauro.common.views import AuthenticatedRequest, render_page
+from sauro.directives.models import Directive
+from sauro.directives.panels import DetailPanel
+from sauro.org.choices import Role
+from sauro.org.selectors import person_memberships
+from sauro.tasks import access, selectors
+from sauro.tasks.choices import OPEN_STATES, ReportingState, RequestState, TaskState
+from sauro.tasks.exports import EXPORT_CHUNK_SIZE, export_queryset, tasks_to_xlsx
+from sauro.tasks.forms import (
+    DEFAULT_SORT,
+    SORTS,
+    TaskFilterForm,
+    encode_cursor,
+)
+from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task
+
+NAV_SECTION = "tasks"
+PAGE_SIZE = 50
+# "Việc của tôi" shows the latest finished tasks only; the list page has them all.
+MINE_CLOSED_LIMIT = 20
+# A sheet beyond this many rows is no longer read by anyone; the export says so in its file name.
+EXPORT_LIMIT = 20_000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Where each reporting state's count links, and its colour (a CSS modifier).
+REPORTING_CARDS = (
+    ReportingState.DONE_ON_TIME,
+    ReportingState.DONE_LATE,
+    ReportingState.OPEN_ON_TIME,
+    ReportingState.OPEN_OVERDUE,
+)
+CONFLICT_TITLE = gettext_lazy("Đã có người khác thao tác trên nhiệm vụ này trong lúc bạn đang xem.")
+# The columns a row of the list page shows (tasks/_table.html, tasks/_flags.html) and the sort keys its cursor
+# reads: a task's content and search text, a directive's full text and a person's account stay in the database.
+LIST_ROW_FIELDS = (
+    *("id", "title", "due_date", "is_ongoing", "extension_count", "state", "classification", "bounce_count"),
+    *("confidence", "confidence_trend", "issued_on", "updated_at"),
+    *("directive", "directive__kind", "directive__number", "directive__issuer_code"),
+    *("lead_unit", "lead_unit__name", "responsible_person", "responsible_person__full_name"),
+    "responsible_person__username",
+)
+
+
+def _ordered(qs: QuerySet[Task], sort: str) -> QuerySet[Task]:
+    """Tasks in the sort order, empty values (no due date …) last on every database, ties broken by id."""
+    _label, name, desc = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    key = F(name).desc(nulls_last=True) if desc else F(name).asc(nulls_last=True)
+    return qs.order_by(key, "-id" if desc else "id")
+
+
+def _after(qs: QuerySet[Task], sort: str, cursor: tuple[Any, int]) -> QuerySet[Task]:
+    """The rows after ``cursor`` (the last row's sort value and id) in ``_ordered``'s order (keyset paging)."""
+    _label, name, desc = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    value, pk = cursor
+    op = "lt" if desc else "gt"
+    if value is None:  # already among the rows without a value, which come last
+        return qs.filter(**{f"{name}__isnull": True, f"id__{op}": pk})
+    beyond = Q(**{f"{name}__{op}": value}) | Q(**{name: value, f"id__{op}": pk}) | Q(**{f"{name}__isnull": True})
+    return qs.filter(beyond)
+
+
+def _page(
+    tasks: QuerySet[Task], filters: selectors.TaskFilters, sort: str, cursor: tuple[Any, int] | None
+) -> tuple[list[Task], str]:
+    """One page of ``tasks`` (the list of ``filters``) and the cursor of the next page ("" on the last one)."""
+    ordered = _ordered(tasks, sort)
+    if cursor is not None:
+        ordered = _after(ordered, sort, cursor)
+    rows = selectors.page_rows(
+        ordered,
+        PAGE_SIZE + 1,
+        shape=lambda rows: _ordered(rows.only(*LIST_ROW_FIELDS), sort),
+        as_of=filters.as_of,
+        text_search=bool(filters.q),
+        in_due_order=sort == DEFAULT_SORT,
+    )
+    if len(rows) <= PAGE_SIZE:
+        return rows, ""
+    rows = rows[:PAGE_SIZE]
+    last = rows[-1]
+    name = SORTS.get(sort, SORTS[DEFAULT_SORT])[1]
+    return rows, encode_cursor(getattr(last, name), last.pk)
+
+
+@dataclass(frozen=True)
+class CountCard:
+    key: str
+    label: str
+    count: int
+    active: bool
+
+
+def _count_cards(counts: Mapping[str, int], current: str) -> list[CountCard]:
+    labels = dict(ReportingState.choices)
+    return [
+        CountCard(key=s.value, label=str(labels[s]), count=counts.get(s.value, 0), active=current == s.value)
+        for s in REPORTING_CARDS
+    ]
+
+
+# --- list, export, "Việc của tôi", the unit's inbox -------------------------------------------------------
+
+
+def _counts_context(user: User, form: TaskFilterForm, tasks: QuerySet[Task] | None = None) -> dict[str, Any]:
+    """The count cards of the form's filters; ``tasks``: the list of those filters when already built."""
+    # The counts ignore the reporting-state filter itself: each links to exactly the tasks it counts.
+    filters = form.filters(with_reporting=False)
+    if tasks is None or filters != form.filters():
+        tasks = selectors.task_list(user=user, filters=filters)
+    counts = selectors.list_counts(user=user, filters=filters, tasks=tasks)
+    current = form.cleaned_data.get("reporting") or ""
+    return {
+        "cards": _count_cards(counts, current),
+        "ongoing": CountCard(
+            "ongoing", str(ReportingState.ONGOING.label), counts.get("ongoing", 0), current == "ongoing"
+        ),
+    }
+
+
+# ``dem=1``: a text search's counts in the page itself (the link offered without JavaScript).
+COUNTS_INLINE_PARAM = "dem"
+
+
+@login_required
+@require_GET
+def task_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    form = TaskFilterForm(request.GET, user=user)
+    filters = form.filters()
+    tasks = selectors.task_list(user=user, filters=filters)
+    rows, next_cursor = _page(tasks, filters, form.sort_key, form.cursor)
+    context: dict[str, Any] = {
+        "form": form,
+        "tasks": rows,
+        "next_cursor": next_cursor,
+        "is_first_page": form.cursor is None,
+        "can_create": access.may_draft(user),
+        "nav_section": NAV_SECTION,
+        "tab": "list",
+    }
+    if filters.q and request.GET.get(COUNTS_INLINE_PARAM) != "1":
+        # A text search may match tens of thousands of tasks: its first page comes at once, its counts (which read
+        # every match) right after, from tasks:counts with the same query.
+        query = request.GET.urlencode()
+        context["counts_url"] = f"{reverse('tasks:counts')}?{query}"
+        context["counts_inline_url"] = f"{reverse('tasks:list')}?{query}&{COUNTS_INLINE_PARAM}=1"
+    else:
+        context.update(_counts_context(user, form, tasks))
+    return render_page(request, "tasks/list.html", context, partial_template_name="tasks/_list.html")
+
+
+@login_required
+@require_GET
+def task_counts_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The list's count cards alone, for the filters of the query (loaded after a text search's first page)."""
+    form = TaskFilterForm(request.GET, user=request.user, with_choices=False)
+    response = render(request, "tasks/_counts.html", _counts_context(request.user, form))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def task_export_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The filtered list (every page, in the list's order) as an Excel workbook."""
+    user = request.user
+    form = TaskFilterForm(request.GET, user=user, with_choices=False)
+    tasks = export_queryset(_ordered(selectors.task_list(user=user, filters=form.filters()), form.sort_key))
+    content = tasks_to_xlsx(tasks[:EXPORT_LIMIT].iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    filename = f"nhiem-vu-{clock.today():%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def my_tasks_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The tasks the user carries (responsible person or assigned officer), open ones first; their drafts."""
+    user = request.user
+    mine = selectors.TaskFilters(officer_id=user.pk)
+    open_tasks = selectors.task_list(user=user, filters=dataclasses.replace(mine, states=[*OPEN_STATES]))
+    closed = selectors.task_list(
+        user=user, filters=dataclasses.replace(mine, states=[TaskState.DONE, TaskState.CANCELLED]), sort="-updated"
+    )
+    drafts = selectors.task_list(
+        user=user, filters=selectors.TaskFilters(states=[TaskState.DRAFT]), sort="-updated"
+    ).filter(created_by=user)
+    context = {
+        "open_tasks": list(_ordered(open_tasks, "due")),
+        "closed_tasks": list(closed[:MINE_CLOSED_LIMIT]),
+        "closed_limit": MINE_CLOSED_LIMIT,
+        "drafts": list(drafts[:PAGE_SIZE]),
+        "can_create": access.may_draft(user),
+        "nav_section": NAV_SECTION,
+        "tab": "mine",
+    }
+    return render(request, "tasks/mine.html", context)
+
+
+@login_required
+@require_GET
+def unit_inbox_view(request: AuthenticatedRequest) -> HttpResponse:
+    """What waits for the units the user heads: tasks to accept, returned products, products to approve and
+    requests to decide as the authority."""
+    user = request.user
+    headed = [
+        m.unit
+        for m in person_memberships(user=user, person=user)
+        if m.role in {Role.UNIT_HEAD, Role.LEADER} and m.unit.valid_to is None
+    ]
+    ids = [u.pk for u in headed]
+
+    def in_state(state: str) -> QuerySet[Task]:
+        return _ordered(selectors.task_list(user=user, filters=selectors.TaskFilters(states=[state])), "due")
+
+    visible = access.tasks_visible_to(user).values("pk")
+    pending = {"state": RequestState.PENDING, "task__authority_unit_id__in": ids, "task_id__in": visible}
+    extensions = list(
+        ExtensionRequest.objects.filter(**pending).select_related("task", "requested_by").order_by("requested_at")
+    )
+    reassignments = list(
+        ReassignmentRequest.objects.filter(**pending)
+        .select_related("task", "requested_by", "from_unit", "proposed_unit")
+        .order_by("requested_at")
+    )
+    context = {
+        "units": headed,
+        "to_accept": list(in_state(TaskState.ISSUED).filter(lead_unit_id__in=ids)),
+        "returned": list(in_state(TaskState.RETURNED).filter(lead_unit_id__in=ids)),
+        "to_approve": list(in_state(TaskState.SUBMITTED).filter(authority_unit_id__in=ids)),
+        "extensions": extensions,
+        "reassignments": reassignments,
+        "request_count": len(extensions) + len(reassignments),
+        "nav_section": NAV_SECTION,
+        "tab": "inbox",
+    }
+    return render(request, "tasks/inbox.html", context)
+
+
+# --- the panel on a directive's page ------------------------------------------------------------------------
+
+
+def directive_tasks_panel(request: AuthenticatedRequest, directive: Directive) -> DetailPanel:
+    """The tasks given from a directive, for ``directives.panels`` (registered by the tasks app)."""
+    user = request.user
+    tasks = selectors.task_list(
+        user=user, filters=selectors.TaskFilters(directive_id=directive.pk, top_level_only=True)
+    )
+    return DetailPanel(
+        "tasks/_directive_tasks.html",
+        {
+            "tasks": list(_ordered(tasks, "due")[:PAGE_SIZE]),
+            "can_create": access.may_draft(user),
+            "rollup": selectors.directive_rollup_progress(directive=directive),
+        },
+    )
