@@ -24,7 +24,7 @@ from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFaile
 from sauro.directives.choices import Urgency
 from sauro.directives.uploads import check_upload
 from sauro.monitoring import access, conf, recipients
-from sauro.monitoring.choices import EscalationLevel, ObstacleState, ReminderKind
+from sauro.monitoring.choices import EscalationLevel, ExpectationReason, ObstacleState, ReminderKind
 from sauro.monitoring.models import (
     ConfidenceRating,
     Obstacle,
@@ -36,9 +36,9 @@ from sauro.monitoring.models import (
 from sauro.org.choices import UnitKind
 from sauro.org.restructuring import Succession
 from sauro.tasks import access as task_access
-from sauro.tasks.choices import CONFIDENCE_ORDER, Confidence, EventKind, TaskState, Trend
-from sauro.tasks.models import Task
-from sauro.tasks.services import task_lock, task_record_event, task_save
+from sauro.tasks.choices import CONFIDENCE_ORDER, UPDATE_EVENT_KINDS, Confidence, EventKind, TaskState, Trend
+from sauro.tasks.models import Task, TaskEvent
+from sauro.tasks.services import task_lock, task_mark_updated, task_record_event, task_save
 
 ERR_NOT_WORKER = "Chỉ người chịu trách nhiệm, cán bộ được phân công hoặc lãnh đạo đơn vị chủ trì mới được cập nhật."
 ERR_NOT_UNDER_WAY = "Chỉ cập nhật được nhiệm vụ đang thực hiện (đã tiếp nhận, chưa gửi sản phẩm)."
@@ -365,6 +365,33 @@ def update_expectation_open(*, task: Task, reason: str, day: datetime.date) -> U
     return UpdateExpectation.objects.create(
         task=task, unit_id=task.lead_unit_id, reason=reason, opened_on=day, due_on=due
     )
+
+
+# The events after which the lead unit owes an update, and why.
+OPENS_EXPECTATION = {
+    EventKind.ISSUED: ExpectationReason.ISSUED,
+    EventKind.RETURNED: ExpectationReason.RETURNED,
+    EventKind.OBSTACLE_ANSWERED: ExpectationReason.OBSTACLE_ANSWERED,
+}
+
+
+def update_bookkeeping(*, task: Task, event: TaskEvent) -> None:
+    """What a timeline event changes in the update discipline, inside the event's transaction (called by
+    ``handlers`` for every event): an update by the people working on the task stamps it and fulfils what the lead
+    unit owed; an event that asks the unit to report opens an expected update; a task that finished, stopped or
+    went to another unit owes nothing more (the new lead unit owes one afresh)."""
+    day = clock.today()
+    if event.kind in UPDATE_EVENT_KINDS:
+        task_mark_updated(task=task, day=day)
+        update_expectations_fulfil(task=task, day=day)
+    reason = OPENS_EXPECTATION.get(EventKind(event.kind))
+    if event.kind == EventKind.REASSIGNMENT_DECIDED and event.data.get("approved"):
+        reason = ExpectationReason.ISSUED  # issued afresh to the new lead unit
+        update_expectations_drop(task=task)
+    if reason is not None:
+        update_expectation_open(task=task, reason=reason, day=day)
+    if event.kind in {EventKind.CANCELLED, EventKind.APPROVED}:
+        update_expectations_drop(task=task)
 
 
 def update_expectations_fulfil(*, task: Task, day: datetime.date) -> int:

@@ -187,6 +187,15 @@ def _record(
     return event
 
 
+def task_mark_updated(*, task: Task, day: datetime.date) -> None:
+    """The people working on the task reported on it (accepted, progress, an obstacle, a product) on ``day``:
+    ``last_update_on``, read by the lists and the "no update" reminder. Runs inside the transaction of the event it
+    follows, whose journal entry records the update itself; the stamp does not bump the version (an edit of the
+    draft is not made stale by it)."""
+    Task.objects.filter(pk=task.pk).update(last_update_on=day)
+    task.last_update_on = day
+
+
 # The building blocks other apps' services use to write on a task the same way (monitoring: progress updates,
 # obstacles, confidence ratings): lock the row, save with a new version, record the event and its audit entry.
 task_lock = _lock
