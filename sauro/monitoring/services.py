@@ -38,7 +38,7 @@ from sauro.org.restructuring import Succession
 from sauro.tasks import access as task_access
 from sauro.tasks.choices import CONFIDENCE_ORDER, UPDATE_EVENT_KINDS, Confidence, EventKind, TaskState, Trend
 from sauro.tasks.models import Task, TaskEvent
-from sauro.tasks.services import task_lock, task_mark_updated, task_record_event, task_save
+from sauro.tasks.services import task_lock, task_mark_updated, task_record_event, task_save, task_snapshot
 
 ERR_NOT_WORKER = "Chỉ người chịu trách nhiệm, cán bộ được phân công hoặc lãnh đạo đơn vị chủ trì mới được cập nhật."
 ERR_NOT_UNDER_WAY = "Chỉ cập nhật được nhiệm vụ đang thực hiện (đã tiếp nhận, chưa gửi sản phẩm)."
@@ -65,6 +65,26 @@ UPDATABLE_STATES = (TaskState.IN_PROGRESS, TaskState.RETURNED)
 RATEABLE_STATES = (TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.SUBMITTED, TaskState.RETURNED)
 MAX_INDICATORS = 20
 MAX_FILES = 10
+
+
+# Journal keys of the rows a monitoring write changes, beside the task's snapshot: ``<app>.<model>.<field>``, named
+# on the journal page by the field's Vietnamese label (``audit.views``).
+UPDATE = "monitoring.progressupdate."
+FILE = "monitoring.progressattachment."
+OBSTACLE = "monitoring.obstacle."
+RATING = "monitoring.confidencerating."
+
+
+def _obstacle_state(obstacle: Obstacle) -> dict[str, Any]:
+    """An obstacle as the journal keeps it: where it stands, who must answer now and by when, the answer."""
+    return {
+        f"{OBSTACLE}id": obstacle.pk,
+        f"{OBSTACLE}state": obstacle.state,
+        f"{OBSTACLE}waiting_on": obstacle.waiting_on.name,
+        f"{OBSTACLE}escalation_level": obstacle.escalation_level,
+        f"{OBSTACLE}response_due_on": obstacle.response_due_on,
+        f"{OBSTACLE}answer": obstacle.answer,
+    }
 
 
 def _clean(text: str | None) -> str:
@@ -108,6 +128,7 @@ def progress_update_create(
         raise PermissionDeniedError(ERR_NOT_WORKER)
     if task.state not in UPDATABLE_STATES:
         raise Conflict(ERR_NOT_UNDER_WAY, code="wrong_state")
+    before = {**task_snapshot(task), "progress": task.progress}
     done = _clean(done)
     errors: dict[str, str] = {}
     if not done:
@@ -148,6 +169,16 @@ def progress_update_create(
         actor=acting_user,
         note=done,
         data={"update_id": update.pk, "percent": percent, "previous_percent": before_progress},
+        before=before,
+        after={
+            **task_snapshot(task),
+            "progress": percent,
+            f"{UPDATE}id": update.pk,
+            f"{UPDATE}done": update.done,
+            f"{UPDATE}next_steps": update.next_steps,
+            **({f"{UPDATE}indicators": rows} if rows else {}),
+            **({f"{FILE}original_name": [info.name for _upload, info in checked]} if checked else {}),
+        },
     )
     return update
 
@@ -200,12 +231,21 @@ def obstacle_create(
         waiting_on=decider,
         response_due_on=_response_due(today),
     )
+    snapshot = task_snapshot(task)
     task_record_event(
         task,
         kind=EventKind.OBSTACLE_RAISED,
         actor=acting_user,
         note=description,
         data={"obstacle_id": obstacle.pk, "decider_unit_id": decider.pk, "proposal": proposal[:2000]},
+        before=snapshot,
+        after={
+            **snapshot,
+            f"{OBSTACLE}description": description,
+            f"{OBSTACLE}proposal": proposal,
+            f"{OBSTACLE}decider_unit": decider.name,
+            **_obstacle_state(obstacle),
+        },
     )
     return obstacle
 
@@ -214,7 +254,7 @@ def obstacle_create(
 def obstacle_answer(*, acting_user: User, obstacle: Obstacle, answer: str) -> Obstacle:
     """The body asked (or a level above it) answers; the lead unit then owes an update."""
     task = task_lock(obstacle.task_id)
-    obstacle = Obstacle.objects.select_for_update().select_related("decider_unit").get(pk=obstacle.pk)
+    obstacle = Obstacle.objects.select_for_update().select_related("decider_unit", "waiting_on").get(pk=obstacle.pk)
     if obstacle.state != ObstacleState.OPEN:
         raise Conflict(ERR_ALREADY_ANSWERED, code="obstacle_answered")
     today = clock.today()
@@ -223,6 +263,7 @@ def obstacle_answer(*, acting_user: User, obstacle: Obstacle, answer: str) -> Ob
     answer = _clean(answer)
     if not answer:
         raise ValidationFailed(ERR_ANSWER_REQUIRED, fields={"answer": ERR_ANSWER_REQUIRED})
+    before = {**task_snapshot(task), **_obstacle_state(obstacle)}
     obstacle.state = ObstacleState.ANSWERED
     obstacle.answer = answer
     obstacle.answered_by = acting_user
@@ -230,7 +271,13 @@ def obstacle_answer(*, acting_user: User, obstacle: Obstacle, answer: str) -> Ob
     obstacle.answered_on = today
     obstacle.save(update_fields=["state", "answer", "answered_by", "answered_at", "answered_on"])
     task_record_event(
-        task, kind=EventKind.OBSTACLE_ANSWERED, actor=acting_user, note=answer, data={"obstacle_id": obstacle.pk}
+        task,
+        kind=EventKind.OBSTACLE_ANSWERED,
+        actor=acting_user,
+        note=answer,
+        data={"obstacle_id": obstacle.pk},
+        before=before,
+        after={**task_snapshot(task), **_obstacle_state(obstacle), f"{OBSTACLE}answered_on": today},
     )
     return obstacle
 
@@ -261,7 +308,7 @@ def obstacle_escalate(*, obstacle_id: int, as_of: datetime.date) -> Obstacle | N
     if task_id is None:
         return None
     task = task_lock(task_id)
-    locked = Obstacle.objects.select_for_update(of=("self",)).select_related("decider_unit__parent")
+    locked = Obstacle.objects.select_for_update(of=("self",)).select_related("decider_unit__parent", "waiting_on")
     obstacle = locked.get(pk=obstacle_id)
     if obstacle.state != ObstacleState.OPEN or as_of <= obstacle.response_due_on:
         return None
@@ -280,6 +327,7 @@ def obstacle_escalate(*, obstacle_id: int, as_of: datetime.date) -> Obstacle | N
     except IntegrityError:
         return None
     level, unit = target
+    before = {**task_snapshot(task), **_obstacle_state(obstacle)}
     obstacle.escalation_level = level
     obstacle.waiting_on = unit
     obstacle.escalated_on = as_of
@@ -291,6 +339,8 @@ def obstacle_escalate(*, obstacle_id: int, as_of: datetime.date) -> Obstacle | N
         actor=None,
         note=f"Quá hạn trả lời; chuyển đến {unit.name}.",
         data={"obstacle_id": obstacle.pk, "level": level, "unit_id": unit.pk},
+        before=before,
+        after={**task_snapshot(task), **_obstacle_state(obstacle)},
     )
     return obstacle
 
@@ -321,6 +371,12 @@ def confidence_rate(
     if trend and trend not in Trend.values:
         raise ValidationFailed(ERR_TREND, fields={"trend": ERR_TREND})
     trend = trend or _trend(task.confidence, level)
+    before = {
+        **task_snapshot(task),
+        "confidence": task.confidence,
+        "confidence_trend": task.confidence_trend,
+        "confidence_on": task.confidence_on,
+    }
     rating = ConfidenceRating.objects.create(
         task=task,
         level=level,
@@ -339,6 +395,15 @@ def confidence_rate(
         actor=acting_user,
         note=rating.note,
         data={"rating_id": rating.pk, "level": level, "trend": trend, "previous": previous},
+        before=before,
+        after={
+            **task_snapshot(task),
+            "confidence": level,
+            "confidence_trend": trend,
+            "confidence_on": rating.rated_on,
+            f"{RATING}id": rating.pk,
+            f"{RATING}note": rating.note,
+        },
     )
     return rating
 

@@ -162,7 +162,10 @@ def _record(
     note: str = "",
     data: Mapping[str, Any] | None = None,
     before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> TaskEvent:
+    """The timeline event and its journal entry; ``after`` defaults to the task's snapshot (other apps add the rows
+    they changed, under keys ``<app>.<model>.<field>``, which the journal page names by the field's label)."""
     event = TaskEvent.objects.create(
         task=task,
         kind=kind,
@@ -181,7 +184,7 @@ def _record(
         unit_id=task.lead_unit_id or task.owner_unit_id,
         summary=note[:500],
         before=before,
-        after=task_snapshot(task),
+        after=after if after is not None else task_snapshot(task),
     )
     task_event_recorded.send(sender=Task, task=task, event=event)
     return event
