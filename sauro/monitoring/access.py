@@ -8,6 +8,7 @@ Everything else is a 404.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -16,6 +17,7 @@ from sauro.monitoring.models import Obstacle
 from sauro.org.access import user_scope
 from sauro.org.choices import Role
 from sauro.org.models import Membership, Unit
+from sauro.org.selectors import units_governing
 from sauro.tasks.access import hidden_secret_tasks, sees_every_normal_task, tasks_visible_to
 from sauro.tasks.models import Task
 
@@ -49,32 +51,35 @@ def obstacles_visible_to(user: User) -> QuerySet[Obstacle]:
 
 def decider_choices(task: Task) -> QuerySet[Unit]:
     """The bodies an obstacle on ``task`` may be addressed to: active units at or above the lead unit (a standing
-    body counts for its committee)."""
+    body counts for its committee): ``org.selectors.units_governing``."""
     lead = task.lead_unit
     if lead is None:
         return Unit.objects.none()
-    ancestors = [*lead.ancestor_ids, lead.pk]
-    candidates = Unit.objects.filter(valid_to__isnull=True).filter(
-        Q(pk__in=ancestors) | Q(kind="standing", parent_id__in=ancestors)
-    )
-    ok = [u.pk for u in candidates if u.governs(lead)]
+    ok = [u.pk for u in units_governing(lead)]
     return Unit.objects.filter(pk__in=ok).order_by("depth", "sort_order", "name")
+
+
+def _answers_as(membership: Membership, obstacle: Obstacle) -> bool:
+    if membership.role in ANSWER_ROLES and membership.unit.governs(obstacle.decider_unit):
+        return True
+    if membership.role in ANSWER_ROLES and membership.unit_id == obstacle.waiting_on_id:
+        return True
+    return membership.role == Role.MONITOR and membership.unit_id == obstacle.waiting_on_id
+
+
+def answerable(user: User, obstacles: Iterable[Obstacle], day: datetime.date) -> list[Obstacle]:
+    """The open obstacles among ``obstacles`` that ``user`` may answer (``may_answer``), memberships read once."""
+    candidates = [o for o in obstacles if o.is_open]
+    if not candidates or not user.is_active:
+        return []
+    memberships = list(Membership.objects.active_on(day).filter(person=user).select_related("unit"))
+    return [o for o in candidates if any(_answers_as(m, o) for m in memberships)]
 
 
 def may_answer(user: User, obstacle: Obstacle, day: datetime.date) -> bool:
     """A leader or head of a unit that governs the body asked (the body itself, a level above, the standing body),
     or — once it has climbed to the monitoring office — a monitor of that office, who records the answer given."""
-    if not user.is_active or not obstacle.is_open:
-        return False
-    memberships = Membership.objects.active_on(day).filter(person=user).select_related("unit")
-    for m in memberships:
-        if m.role in ANSWER_ROLES and m.unit.governs(obstacle.decider_unit):
-            return True
-        if m.role in ANSWER_ROLES and m.unit_id == obstacle.waiting_on_id:
-            return True
-        if m.role == Role.MONITOR and m.unit_id == obstacle.waiting_on_id:
-            return True
-    return False
+    return bool(answerable(user, [obstacle], day))
 
 
 def may_rate_confidence(user: User, task: Task) -> bool:

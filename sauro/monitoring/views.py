@@ -32,8 +32,6 @@ from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.forms import AnswerForm, ConfidenceForm, ObstacleFilterForm, ObstacleForm, ProgressUpdateForm
 from sauro.monitoring.models import Obstacle, ProgressAttachment, ProgressUpdate
 from sauro.org.access import user_scope
-from sauro.org.choices import Role
-from sauro.org.models import Membership
 from sauro.tasks import access as task_access
 from sauro.tasks.choices import TaskState
 from sauro.tasks.models import Task
@@ -107,7 +105,7 @@ def _raise_obstacle(user: User, task: Task, data: dict[str, Any]) -> str:
 
 
 def _answer_obstacle(user: User, task: Task, data: dict[str, Any]) -> str:
-    obstacle = Obstacle.objects.filter(task=task, pk=data["obstacle"]).first()
+    obstacle = selectors.task_obstacles(task=task).filter(pk=data["obstacle"]).first()
     if obstacle is None:
         raise Http404(selectors.ERR_OBSTACLE_NOT_FOUND)
     services.obstacle_answer(acting_user=user, obstacle=obstacle, answer=data.get("answer") or "")
@@ -218,23 +216,6 @@ def obstacle_row(obstacle: Obstacle, calendar: WorkCalendar, today: datetime.dat
     )
 
 
-def _answerable(user: User, obstacles: list[Obstacle], day: datetime.date) -> list[Obstacle]:
-    """The open obstacles ``user`` may answer: the rule of ``access.may_answer``, memberships read once."""
-    if not obstacles or not user.is_active:
-        return []
-    memberships = list(Membership.objects.active_on(day).filter(person=user).select_related("unit"))
-    found = []
-    for o in obstacles:
-        for m in memberships:
-            if m.role in access.ANSWER_ROLES and (m.unit.governs(o.decider_unit) or m.unit_id == o.waiting_on_id):
-                found.append(o)
-                break
-            if m.role == Role.MONITOR and m.unit_id == o.waiting_on_id:
-                found.append(o)
-                break
-    return found
-
-
 def _panel(name: str, user: User, task: Task, failure: Failure | None) -> ActionPanel:
     spec = SPECS[name]
     if failure is not None and failure.action == name:
@@ -281,7 +262,7 @@ def task_page(user: User, task: Task, failure: Failure | None) -> TaskPageExtras
     panels: list[ActionPanel] = []
     if task.state in services.UPDATABLE_STATES and task_access.works_on(user, task, today):
         panels += [_panel(PROGRESS, user, task, failure), _panel(RAISE_OBSTACLE, user, task, failure)]
-    for obstacle in _answerable(user, [o for o in obstacles if o.is_open], today):
+    for obstacle in access.answerable(user, obstacles, today):
         panels.append(_answer_panel(rows[obstacle.pk], failure))
     if task.state in services.RATEABLE_STATES and access.may_rate_confidence(user, task):
         panels.append(_panel(RATE_CONFIDENCE, user, task, failure))

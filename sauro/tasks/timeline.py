@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from sauro.accounts.models import User
 from sauro.org.access import people_visible_to, units_visible_to
-from sauro.org.models import Unit
+from sauro.org.selectors import unit_names
 from sauro.tasks import selectors
 from sauro.tasks.choices import Confidence, EventKind, TaskState, Trend
 from sauro.tasks.models import Task, TaskEvent
@@ -42,7 +42,7 @@ def timeline_rows(user: User, task: Task) -> list[TimelineRow]:
     )
     units = dict(units_visible_to(user).filter(pk__in=unit_ids).values_list("pk", "name")) if unit_ids else {}
     if asked:
-        units.update(Unit.objects.filter(pk__in=asked).values_list("pk", "name"))
+        units.update(unit_names(asked))
     states = dict(TaskState.choices)
     rows = []
     for e in events:

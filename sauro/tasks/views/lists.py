@@ -22,10 +22,8 @@ from sauro.common import clock
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.directives.models import Directive
 from sauro.directives.panels import DetailPanel
-from sauro.org.choices import Role
-from sauro.org.selectors import person_memberships
 from sauro.tasks import access, selectors
-from sauro.tasks.choices import OPEN_STATES, ReportingState, RequestState, TaskState
+from sauro.tasks.choices import OPEN_STATES, ReportingState, TaskState
 from sauro.tasks.exports import EXPORT_CHUNK_SIZE, export_queryset, tasks_to_xlsx
 from sauro.tasks.forms import (
     DEFAULT_SORT,
@@ -33,7 +31,7 @@ from sauro.tasks.forms import (
     TaskFilterForm,
     encode_cursor,
 )
-from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task
+from sauro.tasks.models import Task
 
 NAV_SECTION = "tasks"
 PAGE_SIZE = 50
@@ -224,35 +222,15 @@ def my_tasks_view(request: AuthenticatedRequest) -> HttpResponse:
 def unit_inbox_view(request: AuthenticatedRequest) -> HttpResponse:
     """What waits for the units the user heads: tasks to accept, returned products, products to approve and
     requests to decide as the authority."""
-    user = request.user
-    headed = [
-        m.unit
-        for m in person_memberships(user=user, person=user)
-        if m.role in {Role.UNIT_HEAD, Role.LEADER} and m.unit.valid_to is None
-    ]
-    ids = [u.pk for u in headed]
-
-    def in_state(state: str) -> QuerySet[Task]:
-        return _ordered(selectors.task_list(user=user, filters=selectors.TaskFilters(states=[state])), "due")
-
-    visible = access.tasks_visible_to(user).values("pk")
-    pending = {"state": RequestState.PENDING, "task__authority_unit_id__in": ids, "task_id__in": visible}
-    extensions = list(
-        ExtensionRequest.objects.filter(**pending).select_related("task", "requested_by").order_by("requested_at")
-    )
-    reassignments = list(
-        ReassignmentRequest.objects.filter(**pending)
-        .select_related("task", "requested_by", "from_unit", "proposed_unit")
-        .order_by("requested_at")
-    )
+    inbox = selectors.unit_inbox(user=request.user)
     context = {
-        "units": headed,
-        "to_accept": list(in_state(TaskState.ISSUED).filter(lead_unit_id__in=ids)),
-        "returned": list(in_state(TaskState.RETURNED).filter(lead_unit_id__in=ids)),
-        "to_approve": list(in_state(TaskState.SUBMITTED).filter(authority_unit_id__in=ids)),
-        "extensions": extensions,
-        "reassignments": reassignments,
-        "request_count": len(extensions) + len(reassignments),
+        "units": inbox.units,
+        "to_accept": list(_ordered(inbox.to_accept, "due")),
+        "returned": list(_ordered(inbox.returned, "due")),
+        "to_approve": list(_ordered(inbox.to_approve, "due")),
+        "extensions": inbox.extensions,
+        "reassignments": inbox.reassignments,
+        "request_count": len(inbox.extensions) + len(inbox.reassignments),
         "nav_section": NAV_SECTION,
         "tab": "inbox",
     }
