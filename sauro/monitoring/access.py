@@ -13,15 +13,26 @@ from collections.abc import Iterable
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sauro.accounts.models import User
+from sauro.common import clock
+from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.models import Obstacle
 from sauro.org.access import user_scope
 from sauro.org.choices import Role
 from sauro.org.models import Membership, Unit
 from sauro.org.selectors import units_governing
-from sauro.tasks.access import hidden_secret_tasks, sees_every_normal_task, tasks_visible_to
+from sauro.tasks.access import hidden_secret_tasks, sees_every_normal_task, tasks_visible_to, works_on
+from sauro.tasks.choices import TaskState
 from sauro.tasks.models import Task
 
 ANSWER_ROLES = (Role.LEADER, Role.UNIT_HEAD)
+# Progress and obstacles are reported while the lead unit works on the task; confidence is rated while it is open.
+UPDATABLE_STATES = (TaskState.IN_PROGRESS, TaskState.RETURNED)
+RATEABLE_STATES = (TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.SUBMITTED, TaskState.RETURNED)
+# The names of monitoring's actions on a task (routes ``tasks:<name>``, ``allowed_actions`` of the task API).
+PROGRESS = "progress"
+RAISE_OBSTACLE = "raise_obstacle"
+ANSWER_OBSTACLE = "answer_obstacle"
+RATE_CONFIDENCE = "rate_confidence"
 
 
 def obstacles_visible_to(user: User) -> QuerySet[Obstacle]:
@@ -88,3 +99,29 @@ def may_rate_confidence(user: User, task: Task) -> bool:
     if not scope.has_role(Role.MONITOR):
         return False
     return any(task.owner_unit.path.startswith(p) for p in scope.committee_paths)
+
+
+def task_actions(
+    user: User, task: Task, obstacles: Iterable[Obstacle], day: datetime.date
+) -> tuple[list[str], list[Obstacle]]:
+    """Monitoring's actions ``user`` may take on ``task`` (``obstacles``: the task's, read by the caller) and the
+    obstacles they may answer: the rule of the task page's monitoring panels and of the API's ``allowed_actions``."""
+    if task.state == TaskState.DRAFT:
+        return [], []
+    names = []
+    if task.state in UPDATABLE_STATES and works_on(user, task, day):
+        names += [PROGRESS, RAISE_OBSTACLE]
+    to_answer = answerable(user, obstacles, day)
+    if to_answer:
+        names.append(ANSWER_OBSTACLE)
+    if task.state in RATEABLE_STATES and may_rate_confidence(user, task):
+        names.append(RATE_CONFIDENCE)
+    return names, to_answer
+
+
+def allowed_task_actions(user: User, task: Task) -> list[str]:
+    """``task_actions`` with the task's open obstacles read here (registered with ``tasks.access``)."""
+    if task.state == TaskState.DRAFT:
+        return []
+    open_obstacles = Obstacle.objects.filter(task=task, state=ObstacleState.OPEN).select_related("decider_unit")
+    return task_actions(user, task, open_obstacles, clock.today())[0]

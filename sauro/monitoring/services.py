@@ -24,6 +24,7 @@ from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFaile
 from sauro.directives.choices import Urgency
 from sauro.directives.uploads import check_upload
 from sauro.monitoring import access, conf, recipients
+from sauro.monitoring.access import RATEABLE_STATES, UPDATABLE_STATES
 from sauro.monitoring.choices import EscalationLevel, ExpectationReason, ObstacleState, ReminderKind
 from sauro.monitoring.models import (
     ConfidenceRating,
@@ -36,7 +37,7 @@ from sauro.monitoring.models import (
 from sauro.org.choices import UnitKind
 from sauro.org.restructuring import Succession
 from sauro.tasks import access as task_access
-from sauro.tasks.choices import CONFIDENCE_ORDER, UPDATE_EVENT_KINDS, Confidence, EventKind, TaskState, Trend
+from sauro.tasks.choices import CONFIDENCE_ORDER, UPDATE_EVENT_KINDS, Confidence, EventKind, Trend
 from sauro.tasks.models import Task, TaskEvent
 from sauro.tasks.services import task_lock, task_mark_updated, task_record_event, task_save, task_snapshot
 
@@ -61,8 +62,6 @@ ERR_LEVEL = "Mức đánh giá không hợp lệ."
 ERR_TREND = "Xu hướng không hợp lệ."
 ERR_NOT_RATEABLE = "Chỉ đánh giá được nhiệm vụ đang thực hiện."
 
-UPDATABLE_STATES = (TaskState.IN_PROGRESS, TaskState.RETURNED)
-RATEABLE_STATES = (TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.SUBMITTED, TaskState.RETURNED)
 MAX_INDICATORS = 20
 MAX_FILES = 10
 

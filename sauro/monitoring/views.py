@@ -52,10 +52,10 @@ UPDATES_SHOWN = 20
 UPDATES_OPEN = 3  # the others folded under "Xem … lần cập nhật trước"
 RATINGS_SHOWN = 10
 
-PROGRESS = "progress"
-RAISE_OBSTACLE = "raise_obstacle"
-ANSWER_OBSTACLE = "answer_obstacle"
-RATE_CONFIDENCE = "rate_confidence"
+PROGRESS = access.PROGRESS
+RAISE_OBSTACLE = access.RAISE_OBSTACLE
+ANSWER_OBSTACLE = access.ANSWER_OBSTACLE
+RATE_CONFIDENCE = access.RATE_CONFIDENCE
 
 
 # --- the actions on a task's page -----------------------------------------------------------------------------
@@ -259,12 +259,10 @@ def task_page(user: User, task: Task, failure: Failure | None) -> TaskPageExtras
     obstacles = list(selectors.task_obstacles(task=task))
     calendar = current_calendar() if obstacles else None
     rows = {o.pk: obstacle_row(o, calendar, today) for o in obstacles if calendar is not None}
-    panels: list[ActionPanel] = []
-    if task.state in services.UPDATABLE_STATES and task_access.works_on(user, task, today):
-        panels += [_panel(PROGRESS, user, task, failure), _panel(RAISE_OBSTACLE, user, task, failure)]
-    for obstacle in access.answerable(user, obstacles, today):
-        panels.append(_answer_panel(rows[obstacle.pk], failure))
-    if task.state in services.RATEABLE_STATES and access.may_rate_confidence(user, task):
+    names, to_answer = access.task_actions(user, task, obstacles, today)
+    panels = [_panel(name, user, task, failure) for name in names if name in {PROGRESS, RAISE_OBSTACLE}]
+    panels += [_answer_panel(rows[obstacle.pk], failure) for obstacle in to_answer]
+    if RATE_CONFIDENCE in names:
         panels.append(_panel(RATE_CONFIDENCE, user, task, failure))
     updates = [
         UpdateRow(update=u, files=[FileRow(a, human_size(a.size)) for a in u.attachments.all()])
@@ -286,6 +284,7 @@ def task_page(user: User, task: Task, failure: Failure | None) -> TaskPageExtras
 def register() -> None:
     """Add the monitoring actions and sections to the task page (called from ``MonitoringConfig.ready``)."""
     register_task_page_extension("monitoring", task_page, ACTIONS)
+    task_access.register_action_rule("monitoring", access.allowed_task_actions)
 
 
 # --- the files of a progress update ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ Everything else is a 404.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -243,3 +244,20 @@ def allowed_actions(
         head or (task.lead_unit is not None and may_draft_for(user, task.lead_unit, today))
     )
     return TaskActions(actions=tuple(actions), can_split=can_split)
+
+
+# Actions other apps offer on a task (monitoring: progress updates, obstacles, ratings): each registered rule gives
+# the names of its actions the user may take on the task now, as its own page extension decides. Registered from the
+# app's ``ready`` so that tasks does not import them; the API's ``allowed_actions`` adds them to ``TaskActions.names``.
+ActionRule = Callable[[User, Task], list[str]]
+_action_rules: dict[str, ActionRule] = {}
+
+
+def register_action_rule(name: str, rule: ActionRule) -> None:
+    """Add (or, under the same name, replace) another app's rule of the actions it offers on a task."""
+    _action_rules[name] = rule
+
+
+def other_actions(user: User, task: Task) -> list[str]:
+    """The actions other apps offer ``user`` on ``task`` (``register_action_rule``)."""
+    return [name for rule in _action_rules.values() for name in rule(user, task)]

@@ -58,7 +58,8 @@ router = Router(tags=["Nhiệm vụ"])
 
 # --- messages ---------------------------------------------------------------------------------------------------
 
-# The names in a task's ``allowed_actions``: ``access.ACTION_NAMES`` and the two links of the page.
+# The names in a task's ``allowed_actions``: ``access.ACTION_NAMES``, the two links of the page and the actions other
+# apps register (names only: tasks does not import them).
 TaskAction = Literal[
     "issue",
     "accept",
@@ -72,6 +73,11 @@ TaskAction = Literal[
     "cancel",
     "edit",
     "split",
+    # Registered by monitoring (``access.register_action_rule``): progress, obstacles, confidence.
+    "progress",
+    "raise_obstacle",
+    "answer_obstacle",
+    "rate_confidence",
 ]
 ERR_NO_DRAFTING_UNIT = _(
     "Bạn không có quyền soạn nhiệm vụ: chỉ Văn phòng, lãnh đạo và người đứng đầu đơn vị mới được soạn nhiệm vụ."
@@ -393,7 +399,9 @@ class TaskDetailOut(TaskOut):
         description="Những việc bạn được làm với nhiệm vụ lúc này (như các nút trên trang nhiệm vụ): issue (giao), "
         "accept (tiếp nhận), submit (gửi sản phẩm), approve (duyệt), return (trả lại), decide_extension, "
         "decide_reassignment (quyết định đề nghị), request_extension (đề nghị gia hạn), request_reassignment (đề "
-        "nghị điều chỉnh đơn vị chủ trì), cancel (dừng thực hiện), edit (sửa dự thảo), split (giao nhiệm vụ con)."
+        "nghị điều chỉnh đơn vị chủ trì), cancel (dừng thực hiện), edit (sửa dự thảo), split (giao nhiệm vụ con), "
+        "progress (cập nhật tiến độ), raise_obstacle (báo cáo khó khăn, vướng mắc), answer_obstacle (trả lời khó khăn, "
+        "vướng mắc), rate_confidence (đánh giá khả năng hoàn thành)."
     )
 
     @classmethod
@@ -419,7 +427,7 @@ class TaskDetailOut(TaskOut):
                 "six_clears": clears.as_booleans(),
                 "six_clears_missing": dict(clears.missing),
                 "warnings": list(clears.warnings),
-                "allowed_actions": allowed.names,
+                "allowed_actions": [*allowed.names, *access.other_actions(user, task)],
             }
         )
 
