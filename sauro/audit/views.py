@@ -76,6 +76,21 @@ def _show(value: Any, field: models.Field[Any, Any] | None = None) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _label(model: type[models.Model] | None, key: str) -> tuple[str, models.Field[Any, Any] | None]:
+    """The Vietnamese name of a snapshot key and its field: a field of the entry's own model (``progress``), or of
+    another row the same write changed, keyed ``<app>.<model>.<field>`` (``monitoring.obstacle.answer`` →
+    "Khó khăn, vướng mắc: ý kiến trả lời"); the key itself when neither."""
+    field = _model_field(model, key)
+    if field is not None:
+        return str(capfirst(field.verbose_name)), field
+    object_type, dot, name = key.rpartition(".")
+    other = journaled_model(object_type) if dot else None
+    field = _model_field(other, name)
+    if other is None or field is None:
+        return key, None
+    return f"{capfirst(other._meta.verbose_name)}: {field.verbose_name}", field
+
+
 def _changes(object_type: str, before: Any, after: Any) -> list[Change]:
     """Field-by-field before/after, for the usual dict snapshots; anything else as one row."""
     if not isinstance(before, dict | None) or not isinstance(after, dict | None):
@@ -84,10 +99,10 @@ def _changes(object_type: str, before: Any, after: Any) -> list[Change]:
     old, new = before or {}, after or {}
     rows = []
     for key in list(old) + [k for k in new if k not in old]:
-        field = _model_field(model, key)
+        label, field = _label(model, key)
         rows.append(
             Change(
-                field=str(capfirst(field.verbose_name)) if field is not None else key,
+                field=label,
                 before=_show(old.get(key), field) if before is not None else "",
                 after=_show(new.get(key), field) if after is not None else "",
                 changed=before is not None and after is not None and old.get(key) != new.get(key),

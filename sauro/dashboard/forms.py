@@ -16,7 +16,8 @@ from sauro.dashboard.periods import CUSTOM, FIRST_DAY, LAST_DAY, MONTH, QUARTER,
 from sauro.org.access import user_scope
 from sauro.org.choices import Role
 from sauro.org.models import Unit
-from sauro.tasks.forms import DateInput, UnitChoiceField, active_units, mark_invalid
+from sauro.org.pickers import UnitChoiceField, active_units
+from sauro.tasks.forms import DateInput, mark_invalid
 
 ERR_RANGE = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
 ERR_AS_OF_RANGE = "Ngày tính đến phải từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}."

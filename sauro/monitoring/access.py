@@ -8,18 +8,31 @@ Everything else is a 404.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sauro.accounts.models import User
+from sauro.common import clock
+from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.models import Obstacle
 from sauro.org.access import user_scope
 from sauro.org.choices import Role
 from sauro.org.models import Membership, Unit
-from sauro.tasks.access import hidden_secret_tasks, sees_every_normal_task, tasks_visible_to
+from sauro.org.selectors import units_governing
+from sauro.tasks.access import hidden_secret_tasks, sees_every_normal_task, tasks_visible_to, works_on
+from sauro.tasks.choices import TaskState
 from sauro.tasks.models import Task
 
 ANSWER_ROLES = (Role.LEADER, Role.UNIT_HEAD)
+# Progress and obstacles are reported while the lead unit works on the task; confidence is rated while it is open.
+UPDATABLE_STATES = (TaskState.IN_PROGRESS, TaskState.RETURNED)
+RATEABLE_STATES = (TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.SUBMITTED, TaskState.RETURNED)
+# The names of monitoring's actions on a task (routes ``tasks:<name>``, ``allowed_actions`` of the task API).
+PROGRESS = "progress"
+RAISE_OBSTACLE = "raise_obstacle"
+ANSWER_OBSTACLE = "answer_obstacle"
+RATE_CONFIDENCE = "rate_confidence"
 
 
 def obstacles_visible_to(user: User) -> QuerySet[Obstacle]:
@@ -49,32 +62,35 @@ def obstacles_visible_to(user: User) -> QuerySet[Obstacle]:
 
 def decider_choices(task: Task) -> QuerySet[Unit]:
     """The bodies an obstacle on ``task`` may be addressed to: active units at or above the lead unit (a standing
-    body counts for its committee)."""
+    body counts for its committee): ``org.selectors.units_governing``."""
     lead = task.lead_unit
     if lead is None:
         return Unit.objects.none()
-    ancestors = [*lead.ancestor_ids, lead.pk]
-    candidates = Unit.objects.filter(valid_to__isnull=True).filter(
-        Q(pk__in=ancestors) | Q(kind="standing", parent_id__in=ancestors)
-    )
-    ok = [u.pk for u in candidates if u.governs(lead)]
+    ok = [u.pk for u in units_governing(lead)]
     return Unit.objects.filter(pk__in=ok).order_by("depth", "sort_order", "name")
+
+
+def _answers_as(membership: Membership, obstacle: Obstacle) -> bool:
+    if membership.role in ANSWER_ROLES and membership.unit.governs(obstacle.decider_unit):
+        return True
+    if membership.role in ANSWER_ROLES and membership.unit_id == obstacle.waiting_on_id:
+        return True
+    return membership.role == Role.MONITOR and membership.unit_id == obstacle.waiting_on_id
+
+
+def answerable(user: User, obstacles: Iterable[Obstacle], day: datetime.date) -> list[Obstacle]:
+    """The open obstacles among ``obstacles`` that ``user`` may answer (``may_answer``), memberships read once."""
+    candidates = [o for o in obstacles if o.is_open]
+    if not candidates or not user.is_active:
+        return []
+    memberships = list(Membership.objects.active_on(day).filter(person=user).select_related("unit"))
+    return [o for o in candidates if any(_answers_as(m, o) for m in memberships)]
 
 
 def may_answer(user: User, obstacle: Obstacle, day: datetime.date) -> bool:
     """A leader or head of a unit that governs the body asked (the body itself, a level above, the standing body),
     or — once it has climbed to the monitoring office — a monitor of that office, who records the answer given."""
-    if not user.is_active or not obstacle.is_open:
-        return False
-    memberships = Membership.objects.active_on(day).filter(person=user).select_related("unit")
-    for m in memberships:
-        if m.role in ANSWER_ROLES and m.unit.governs(obstacle.decider_unit):
-            return True
-        if m.role in ANSWER_ROLES and m.unit_id == obstacle.waiting_on_id:
-            return True
-        if m.role == Role.MONITOR and m.unit_id == obstacle.waiting_on_id:
-            return True
-    return False
+    return bool(answerable(user, [obstacle], day))
 
 
 def may_rate_confidence(user: User, task: Task) -> bool:
@@ -83,3 +99,29 @@ def may_rate_confidence(user: User, task: Task) -> bool:
     if not scope.has_role(Role.MONITOR):
         return False
     return any(task.owner_unit.path.startswith(p) for p in scope.committee_paths)
+
+
+def task_actions(
+    user: User, task: Task, obstacles: Iterable[Obstacle], day: datetime.date
+) -> tuple[list[str], list[Obstacle]]:
+    """Monitoring's actions ``user`` may take on ``task`` (``obstacles``: the task's, read by the caller) and the
+    obstacles they may answer: the rule of the task page's monitoring panels and of the API's ``allowed_actions``."""
+    if task.state == TaskState.DRAFT:
+        return [], []
+    names = []
+    if task.state in UPDATABLE_STATES and works_on(user, task, day):
+        names += [PROGRESS, RAISE_OBSTACLE]
+    to_answer = answerable(user, obstacles, day)
+    if to_answer:
+        names.append(ANSWER_OBSTACLE)
+    if task.state in RATEABLE_STATES and may_rate_confidence(user, task):
+        names.append(RATE_CONFIDENCE)
+    return names, to_answer
+
+
+def allowed_task_actions(user: User, task: Task) -> list[str]:
+    """``task_actions`` with the task's open obstacles read here (registered with ``tasks.access``)."""
+    if task.state == TaskState.DRAFT:
+        return []
+    open_obstacles = Obstacle.objects.filter(task=task, state=ObstacleState.OPEN).select_related("decider_unit")
+    return task_actions(user, task, open_obstacles, clock.today())[0]

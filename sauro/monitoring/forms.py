@@ -19,8 +19,8 @@ from sauro.directives.uploads import ACCEPT_ATTRIBUTE, MAX_ATTACHMENT_BYTES, hum
 from sauro.monitoring import access, services
 from sauro.monitoring.choices import ObstacleState
 from sauro.org.models import Unit
+from sauro.org.pickers import UnitChoiceField, active_units
 from sauro.tasks.choices import Confidence, Trend
-from sauro.tasks.forms import UnitChoiceField, active_units
 from sauro.tasks.models import Task
 
 INDICATOR_ROWS = 3

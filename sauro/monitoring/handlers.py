@@ -1,7 +1,9 @@
-"""What follows from a task's timeline event (``tasks.signals.task_event_recorded``), in the same transaction:
+"""What follows from a task's timeline event (``tasks.signals.task_event_recorded``), in the same transaction.
+The handlers only call services (writes) and ``recipients`` (reads):
 
-- the update bookkeeping: an update by the people working on the task stamps ``last_update_on`` and fulfils what
-  the lead unit owed; an event that asks the unit to report opens an expected update (update discipline);
+- the update bookkeeping (``services.update_bookkeeping``): an update by the people working on the task stamps
+  ``last_update_on`` (``tasks.services.task_mark_updated``) and fulfils what the lead unit owed; an event that asks
+  the unit to report opens an expected update (update discipline);
 - the in-app notifications (and their e-mail copies, sent after commit) to the people the event concerns.
 Reminders and escalations of stuck tasks are notified by the reminder pass itself (``monitoring.reminders``).
 """
@@ -14,23 +16,11 @@ from django.urls import reverse
 
 from sauro.common import clock
 from sauro.monitoring import recipients
-from sauro.monitoring.choices import ExpectationReason
-from sauro.monitoring.models import Obstacle
-from sauro.monitoring.services import (
-    update_expectation_open,
-    update_expectations_drop,
-    update_expectations_fulfil,
-)
+from sauro.monitoring.services import update_bookkeeping
 from sauro.notifications.choices import NotificationKind
 from sauro.notifications.services import notify
-from sauro.tasks.choices import UPDATE_EVENT_KINDS, Confidence, EventKind, TaskState
+from sauro.tasks.choices import Confidence, EventKind, TaskState
 from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task, TaskEvent
-
-OPENS_EXPECTATION = {
-    EventKind.ISSUED: ExpectationReason.ISSUED,
-    EventKind.RETURNED: ExpectationReason.RETURNED,
-    EventKind.OBSTACLE_ANSWERED: ExpectationReason.OBSTACLE_ANSWERED,
-}
 
 
 def task_url(task: Task, anchor: str = "") -> str:
@@ -39,24 +29,8 @@ def task_url(task: Task, anchor: str = "") -> str:
 
 
 def on_task_event(sender: Any, *, task: Task, event: TaskEvent, **kwargs: Any) -> None:
-    _bookkeeping(task, event)
+    update_bookkeeping(task=task, event=event)
     _notify(task, event)
-
-
-def _bookkeeping(task: Task, event: TaskEvent) -> None:
-    day = clock.today()
-    if event.kind in UPDATE_EVENT_KINDS:
-        Task.objects.filter(pk=task.pk).update(last_update_on=day)
-        task.last_update_on = day
-        update_expectations_fulfil(task=task, day=day)
-    reason = OPENS_EXPECTATION.get(EventKind(event.kind))
-    if event.kind == EventKind.REASSIGNMENT_DECIDED and event.data.get("approved"):
-        reason = ExpectationReason.ISSUED  # issued afresh to the new lead unit
-        update_expectations_drop(task=task)
-    if reason is not None:
-        update_expectation_open(task=task, reason=reason, day=day)
-    if event.kind in {EventKind.CANCELLED, EventKind.APPROVED}:
-        update_expectations_drop(task=task)
 
 
 def _notify(task: Task, event: TaskEvent) -> None:
@@ -125,20 +99,12 @@ def _notify(task: Task, event: TaskEvent) -> None:
         what = "gia hạn" if kind == EventKind.EXTENSION_DECIDED else "điều chỉnh đơn vị chủ trì"
         verdict = "được đồng ý" if event.data.get("approved") else "không được đồng ý"
         people = recipients.workers(task) | recipients.unit_heads(task.lead_unit_id, day)
-        request = (ExtensionRequest if kind == EventKind.EXTENSION_DECIDED else ReassignmentRequest).objects.filter(
-            pk=event.data.get("request_id")
-        )
-        row = request.values("requested_by_id").first()
-        if row is not None:
-            people.add(row["requested_by_id"])  # whoever asked hears the answer, even once the task left their unit
+        model = ExtensionRequest if kind == EventKind.EXTENSION_DECIDED else ReassignmentRequest
+        asked_by = recipients.requester(model, event.data.get("request_id"))
+        if asked_by is not None:
+            people.add(asked_by)  # whoever asked hears the answer, even once the task left their unit
         if kind == EventKind.REASSIGNMENT_DECIDED:
-            # The unit that asked to hand the task on: no longer the lead unit once approved.
-            from_unit = (
-                ReassignmentRequest.objects.filter(pk=event.data.get("request_id"))
-                .values_list("from_unit_id", flat=True)
-                .first()
-            )
-            people |= recipients.unit_heads(from_unit, day)
+            people |= recipients.unit_heads(recipients.reassignment_from_unit(event.data.get("request_id")), day)
         if kind == EventKind.REASSIGNMENT_DECIDED and event.data.get("approved"):
             # The new lead unit receives the task as a new one, to accept and assign.
             new_heads = recipients.unit_heads(task.lead_unit_id, day)
@@ -178,7 +144,7 @@ def _notify(task: Task, event: TaskEvent) -> None:
 
 def _notify_obstacle(task: Task, event: TaskEvent) -> None:
     day = clock.today()
-    obstacle = Obstacle.objects.select_related("waiting_on", "raised_by").get(pk=event.data["obstacle_id"])
+    obstacle = recipients.obstacle_of_event(event.data["obstacle_id"])
     anchor = f"vuong-mac-{obstacle.pk}"
     if event.kind == EventKind.OBSTACLE_RAISED:
         notify(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime
 
+from sauro.monitoring.models import Obstacle
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Membership, Unit
-from sauro.tasks.models import Task
+from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task
 
 HEAD_ROLES = (Role.UNIT_HEAD, Role.LEADER)
 
@@ -92,3 +93,23 @@ def answerers(unit: Unit, day: datetime.date) -> set[int]:
             .values_list("person_id", flat=True)
         )
     return people
+
+
+def requester(request_model: type[ExtensionRequest | ReassignmentRequest], request_id: int | None) -> int | None:
+    """Who asked for an extension or a reassignment (they hear the answer, even once the task left their unit)."""
+    if request_id is None:
+        return None
+    row = request_model.objects.filter(pk=request_id).values("requested_by_id").first()
+    return row["requested_by_id"] if row is not None else None
+
+
+def reassignment_from_unit(request_id: int | None) -> int | None:
+    """The unit that asked to hand the task on (no longer the lead unit once approved)."""
+    if request_id is None:
+        return None
+    return ReassignmentRequest.objects.filter(pk=request_id).values_list("from_unit_id", flat=True).first()
+
+
+def obstacle_of_event(obstacle_id: int) -> Obstacle:
+    """The obstacle a timeline event is about, with the body it waits on and who raised it."""
+    return Obstacle.objects.select_related("waiting_on", "raised_by").get(pk=obstacle_id)

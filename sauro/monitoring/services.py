@@ -24,7 +24,8 @@ from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFaile
 from sauro.directives.choices import Urgency
 from sauro.directives.uploads import check_upload
 from sauro.monitoring import access, conf, recipients
-from sauro.monitoring.choices import EscalationLevel, ObstacleState, ReminderKind
+from sauro.monitoring.access import RATEABLE_STATES, UPDATABLE_STATES
+from sauro.monitoring.choices import EscalationLevel, ExpectationReason, ObstacleState, ReminderKind
 from sauro.monitoring.models import (
     ConfidenceRating,
     Obstacle,
@@ -36,9 +37,9 @@ from sauro.monitoring.models import (
 from sauro.org.choices import UnitKind
 from sauro.org.restructuring import Succession
 from sauro.tasks import access as task_access
-from sauro.tasks.choices import CONFIDENCE_ORDER, Confidence, EventKind, TaskState, Trend
-from sauro.tasks.models import Task
-from sauro.tasks.services import task_lock, task_record_event, task_save
+from sauro.tasks.choices import CONFIDENCE_ORDER, UPDATE_EVENT_KINDS, Confidence, EventKind, Trend
+from sauro.tasks.models import Task, TaskEvent
+from sauro.tasks.services import task_lock, task_mark_updated, task_record_event, task_save, task_snapshot
 
 ERR_NOT_WORKER = "Chỉ người chịu trách nhiệm, cán bộ được phân công hoặc lãnh đạo đơn vị chủ trì mới được cập nhật."
 ERR_NOT_UNDER_WAY = "Chỉ cập nhật được nhiệm vụ đang thực hiện (đã tiếp nhận, chưa gửi sản phẩm)."
@@ -61,10 +62,28 @@ ERR_LEVEL = "Mức đánh giá không hợp lệ."
 ERR_TREND = "Xu hướng không hợp lệ."
 ERR_NOT_RATEABLE = "Chỉ đánh giá được nhiệm vụ đang thực hiện."
 
-UPDATABLE_STATES = (TaskState.IN_PROGRESS, TaskState.RETURNED)
-RATEABLE_STATES = (TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.SUBMITTED, TaskState.RETURNED)
 MAX_INDICATORS = 20
 MAX_FILES = 10
+
+
+# Journal keys of the rows a monitoring write changes, beside the task's snapshot: ``<app>.<model>.<field>``, named
+# on the journal page by the field's Vietnamese label (``audit.views``).
+UPDATE = "monitoring.progressupdate."
+FILE = "monitoring.progressattachment."
+OBSTACLE = "monitoring.obstacle."
+RATING = "monitoring.confidencerating."
+
+
+def _obstacle_state(obstacle: Obstacle) -> dict[str, Any]:
+    """An obstacle as the journal keeps it: where it stands, who must answer now and by when, the answer."""
+    return {
+        f"{OBSTACLE}id": obstacle.pk,
+        f"{OBSTACLE}state": obstacle.state,
+        f"{OBSTACLE}waiting_on": obstacle.waiting_on.name,
+        f"{OBSTACLE}escalation_level": obstacle.escalation_level,
+        f"{OBSTACLE}response_due_on": obstacle.response_due_on,
+        f"{OBSTACLE}answer": obstacle.answer,
+    }
 
 
 def _clean(text: str | None) -> str:
@@ -108,6 +127,7 @@ def progress_update_create(
         raise PermissionDeniedError(ERR_NOT_WORKER)
     if task.state not in UPDATABLE_STATES:
         raise Conflict(ERR_NOT_UNDER_WAY, code="wrong_state")
+    before = {**task_snapshot(task), "progress": task.progress}
     done = _clean(done)
     errors: dict[str, str] = {}
     if not done:
@@ -148,6 +168,16 @@ def progress_update_create(
         actor=acting_user,
         note=done,
         data={"update_id": update.pk, "percent": percent, "previous_percent": before_progress},
+        before=before,
+        after={
+            **task_snapshot(task),
+            "progress": percent,
+            f"{UPDATE}id": update.pk,
+            f"{UPDATE}done": update.done,
+            f"{UPDATE}next_steps": update.next_steps,
+            **({f"{UPDATE}indicators": rows} if rows else {}),
+            **({f"{FILE}original_name": [info.name for _upload, info in checked]} if checked else {}),
+        },
     )
     return update
 
@@ -200,12 +230,21 @@ def obstacle_create(
         waiting_on=decider,
         response_due_on=_response_due(today),
     )
+    snapshot = task_snapshot(task)
     task_record_event(
         task,
         kind=EventKind.OBSTACLE_RAISED,
         actor=acting_user,
         note=description,
         data={"obstacle_id": obstacle.pk, "decider_unit_id": decider.pk, "proposal": proposal[:2000]},
+        before=snapshot,
+        after={
+            **snapshot,
+            f"{OBSTACLE}description": description,
+            f"{OBSTACLE}proposal": proposal,
+            f"{OBSTACLE}decider_unit": decider.name,
+            **_obstacle_state(obstacle),
+        },
     )
     return obstacle
 
@@ -214,7 +253,7 @@ def obstacle_create(
 def obstacle_answer(*, acting_user: User, obstacle: Obstacle, answer: str) -> Obstacle:
     """The body asked (or a level above it) answers; the lead unit then owes an update."""
     task = task_lock(obstacle.task_id)
-    obstacle = Obstacle.objects.select_for_update().select_related("decider_unit").get(pk=obstacle.pk)
+    obstacle = Obstacle.objects.select_for_update().select_related("decider_unit", "waiting_on").get(pk=obstacle.pk)
     if obstacle.state != ObstacleState.OPEN:
         raise Conflict(ERR_ALREADY_ANSWERED, code="obstacle_answered")
     today = clock.today()
@@ -223,6 +262,7 @@ def obstacle_answer(*, acting_user: User, obstacle: Obstacle, answer: str) -> Ob
     answer = _clean(answer)
     if not answer:
         raise ValidationFailed(ERR_ANSWER_REQUIRED, fields={"answer": ERR_ANSWER_REQUIRED})
+    before = {**task_snapshot(task), **_obstacle_state(obstacle)}
     obstacle.state = ObstacleState.ANSWERED
     obstacle.answer = answer
     obstacle.answered_by = acting_user
@@ -230,7 +270,13 @@ def obstacle_answer(*, acting_user: User, obstacle: Obstacle, answer: str) -> Ob
     obstacle.answered_on = today
     obstacle.save(update_fields=["state", "answer", "answered_by", "answered_at", "answered_on"])
     task_record_event(
-        task, kind=EventKind.OBSTACLE_ANSWERED, actor=acting_user, note=answer, data={"obstacle_id": obstacle.pk}
+        task,
+        kind=EventKind.OBSTACLE_ANSWERED,
+        actor=acting_user,
+        note=answer,
+        data={"obstacle_id": obstacle.pk},
+        before=before,
+        after={**task_snapshot(task), **_obstacle_state(obstacle), f"{OBSTACLE}answered_on": today},
     )
     return obstacle
 
@@ -261,7 +307,7 @@ def obstacle_escalate(*, obstacle_id: int, as_of: datetime.date) -> Obstacle | N
     if task_id is None:
         return None
     task = task_lock(task_id)
-    locked = Obstacle.objects.select_for_update(of=("self",)).select_related("decider_unit__parent")
+    locked = Obstacle.objects.select_for_update(of=("self",)).select_related("decider_unit__parent", "waiting_on")
     obstacle = locked.get(pk=obstacle_id)
     if obstacle.state != ObstacleState.OPEN or as_of <= obstacle.response_due_on:
         return None
@@ -280,6 +326,7 @@ def obstacle_escalate(*, obstacle_id: int, as_of: datetime.date) -> Obstacle | N
     except IntegrityError:
         return None
     level, unit = target
+    before = {**task_snapshot(task), **_obstacle_state(obstacle)}
     obstacle.escalation_level = level
     obstacle.waiting_on = unit
     obstacle.escalated_on = as_of
@@ -291,6 +338,8 @@ def obstacle_escalate(*, obstacle_id: int, as_of: datetime.date) -> Obstacle | N
         actor=None,
         note=f"Quá hạn trả lời; chuyển đến {unit.name}.",
         data={"obstacle_id": obstacle.pk, "level": level, "unit_id": unit.pk},
+        before=before,
+        after={**task_snapshot(task), **_obstacle_state(obstacle)},
     )
     return obstacle
 
@@ -321,6 +370,12 @@ def confidence_rate(
     if trend and trend not in Trend.values:
         raise ValidationFailed(ERR_TREND, fields={"trend": ERR_TREND})
     trend = trend or _trend(task.confidence, level)
+    before = {
+        **task_snapshot(task),
+        "confidence": task.confidence,
+        "confidence_trend": task.confidence_trend,
+        "confidence_on": task.confidence_on,
+    }
     rating = ConfidenceRating.objects.create(
         task=task,
         level=level,
@@ -339,6 +394,15 @@ def confidence_rate(
         actor=acting_user,
         note=rating.note,
         data={"rating_id": rating.pk, "level": level, "trend": trend, "previous": previous},
+        before=before,
+        after={
+            **task_snapshot(task),
+            "confidence": level,
+            "confidence_trend": trend,
+            "confidence_on": rating.rated_on,
+            f"{RATING}id": rating.pk,
+            f"{RATING}note": rating.note,
+        },
     )
     return rating
 
@@ -365,6 +429,33 @@ def update_expectation_open(*, task: Task, reason: str, day: datetime.date) -> U
     return UpdateExpectation.objects.create(
         task=task, unit_id=task.lead_unit_id, reason=reason, opened_on=day, due_on=due
     )
+
+
+# The events after which the lead unit owes an update, and why.
+OPENS_EXPECTATION = {
+    EventKind.ISSUED: ExpectationReason.ISSUED,
+    EventKind.RETURNED: ExpectationReason.RETURNED,
+    EventKind.OBSTACLE_ANSWERED: ExpectationReason.OBSTACLE_ANSWERED,
+}
+
+
+def update_bookkeeping(*, task: Task, event: TaskEvent) -> None:
+    """What a timeline event changes in the update discipline, inside the event's transaction (called by
+    ``handlers`` for every event): an update by the people working on the task stamps it and fulfils what the lead
+    unit owed; an event that asks the unit to report opens an expected update; a task that finished, stopped or
+    went to another unit owes nothing more (the new lead unit owes one afresh)."""
+    day = clock.today()
+    if event.kind in UPDATE_EVENT_KINDS:
+        task_mark_updated(task=task, day=day)
+        update_expectations_fulfil(task=task, day=day)
+    reason = OPENS_EXPECTATION.get(EventKind(event.kind))
+    if event.kind == EventKind.REASSIGNMENT_DECIDED and event.data.get("approved"):
+        reason = ExpectationReason.ISSUED  # issued afresh to the new lead unit
+        update_expectations_drop(task=task)
+    if reason is not None:
+        update_expectation_open(task=task, reason=reason, day=day)
+    if event.kind in {EventKind.CANCELLED, EventKind.APPROVED}:
+        update_expectations_drop(task=task)
 
 
 def update_expectations_fulfil(*, task: Task, day: datetime.date) -> int:

@@ -32,8 +32,6 @@ from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.forms import AnswerForm, ConfidenceForm, ObstacleFilterForm, ObstacleForm, ProgressUpdateForm
 from sauro.monitoring.models import Obstacle, ProgressAttachment, ProgressUpdate
 from sauro.org.access import user_scope
-from sauro.org.choices import Role
-from sauro.org.models import Membership
 from sauro.tasks import access as task_access
 from sauro.tasks.choices import TaskState
 from sauro.tasks.models import Task
@@ -54,10 +52,10 @@ UPDATES_SHOWN = 20
 UPDATES_OPEN = 3  # the others folded under "Xem … lần cập nhật trước"
 RATINGS_SHOWN = 10
 
-PROGRESS = "progress"
-RAISE_OBSTACLE = "raise_obstacle"
-ANSWER_OBSTACLE = "answer_obstacle"
-RATE_CONFIDENCE = "rate_confidence"
+PROGRESS = access.PROGRESS
+RAISE_OBSTACLE = access.RAISE_OBSTACLE
+ANSWER_OBSTACLE = access.ANSWER_OBSTACLE
+RATE_CONFIDENCE = access.RATE_CONFIDENCE
 
 
 # --- the actions on a task's page -----------------------------------------------------------------------------
@@ -107,7 +105,7 @@ def _raise_obstacle(user: User, task: Task, data: dict[str, Any]) -> str:
 
 
 def _answer_obstacle(user: User, task: Task, data: dict[str, Any]) -> str:
-    obstacle = Obstacle.objects.filter(task=task, pk=data["obstacle"]).first()
+    obstacle = selectors.task_obstacles(task=task).filter(pk=data["obstacle"]).first()
     if obstacle is None:
         raise Http404(selectors.ERR_OBSTACLE_NOT_FOUND)
     services.obstacle_answer(acting_user=user, obstacle=obstacle, answer=data.get("answer") or "")
@@ -218,23 +216,6 @@ def obstacle_row(obstacle: Obstacle, calendar: WorkCalendar, today: datetime.dat
     )
 
 
-def _answerable(user: User, obstacles: list[Obstacle], day: datetime.date) -> list[Obstacle]:
-    """The open obstacles ``user`` may answer: the rule of ``access.may_answer``, memberships read once."""
-    if not obstacles or not user.is_active:
-        return []
-    memberships = list(Membership.objects.active_on(day).filter(person=user).select_related("unit"))
-    found = []
-    for o in obstacles:
-        for m in memberships:
-            if m.role in access.ANSWER_ROLES and (m.unit.governs(o.decider_unit) or m.unit_id == o.waiting_on_id):
-                found.append(o)
-                break
-            if m.role == Role.MONITOR and m.unit_id == o.waiting_on_id:
-                found.append(o)
-                break
-    return found
-
-
 def _panel(name: str, user: User, task: Task, failure: Failure | None) -> ActionPanel:
     spec = SPECS[name]
     if failure is not None and failure.action == name:
@@ -278,12 +259,10 @@ def task_page(user: User, task: Task, failure: Failure | None) -> TaskPageExtras
     obstacles = list(selectors.task_obstacles(task=task))
     calendar = current_calendar() if obstacles else None
     rows = {o.pk: obstacle_row(o, calendar, today) for o in obstacles if calendar is not None}
-    panels: list[ActionPanel] = []
-    if task.state in services.UPDATABLE_STATES and task_access.works_on(user, task, today):
-        panels += [_panel(PROGRESS, user, task, failure), _panel(RAISE_OBSTACLE, user, task, failure)]
-    for obstacle in _answerable(user, [o for o in obstacles if o.is_open], today):
-        panels.append(_answer_panel(rows[obstacle.pk], failure))
-    if task.state in services.RATEABLE_STATES and access.may_rate_confidence(user, task):
+    names, to_answer = access.task_actions(user, task, obstacles, today)
+    panels = [_panel(name, user, task, failure) for name in names if name in {PROGRESS, RAISE_OBSTACLE}]
+    panels += [_answer_panel(rows[obstacle.pk], failure) for obstacle in to_answer]
+    if RATE_CONFIDENCE in names:
         panels.append(_panel(RATE_CONFIDENCE, user, task, failure))
     updates = [
         UpdateRow(update=u, files=[FileRow(a, human_size(a.size)) for a in u.attachments.all()])
@@ -305,6 +284,7 @@ def task_page(user: User, task: Task, failure: Failure | None) -> TaskPageExtras
 def register() -> None:
     """Add the monitoring actions and sections to the task page (called from ``MonitoringConfig.ready``)."""
     register_task_page_extension("monitoring", task_page, ACTIONS)
+    task_access.register_action_rule("monitoring", access.allowed_task_actions)
 
 
 # --- the files of a progress update ------------------------------------------------------------------------------

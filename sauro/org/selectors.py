@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -11,7 +12,7 @@ from django.http import Http404
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.org.access import people_visible_to, units_visible_to, user_scope
-from sauro.org.choices import ROLE_PRIORITY, Role
+from sauro.org.choices import ROLE_PRIORITY, Role, UnitKind
 from sauro.org.models import Membership, Unit, UnitName
 
 ERR_UNIT_NOT_FOUND = "Không tìm thấy đơn vị."
@@ -192,3 +193,32 @@ def primary_membership(*, user: User) -> Membership | None:
 
 def user_roles(*, user: User) -> frozenset[str]:
     return user_scope(user).roles
+
+
+# --- system look-ups by id (no visibility gate: the caller has already checked what it names) -----------------
+
+
+def units_with_ids(ids: Iterable[int]) -> QuerySet[Unit]:
+    """The units of ``ids``, in tree order (a form's choices prepared elsewhere, the units named on a timeline)."""
+    return Unit.objects.filter(pk__in=list(ids)).order_by("path")
+
+
+def unit_names(ids: Iterable[int]) -> dict[int, str]:
+    """Each unit's current name by id (one query)."""
+    return dict(Unit.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+
+
+def people_with_ids(ids: Iterable[int]) -> QuerySet[User]:
+    """The people of ``ids`` (a picker's accepted values: the ids it offered)."""
+    return User.objects.filter(pk__in=list(ids))
+
+
+def units_governing(lead: Unit, within: QuerySet[Unit] | None = None) -> list[Unit]:
+    """The active units that govern ``lead`` (``Unit.governs``): the lead unit, the units above it and the standing
+    bodies of those committees, in ``within``'s order (default: every active unit, in tree order). One query: the
+    one rule for a task's authority (``tasks.forms``) and the bodies an obstacle is put to
+    (``monitoring.access.decider_choices``)."""
+    units = within if within is not None else Unit.objects.filter(valid_to__isnull=True).order_by("path")
+    chain = [*lead.ancestor_ids, lead.pk]
+    near = units.filter(Q(pk__in=chain) | Q(kind=UnitKind.STANDING, parent_id__in=chain))
+    return [u for u in near if u.governs(lead)]

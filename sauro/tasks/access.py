@@ -13,16 +13,20 @@ Everything else is a 404.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sauro.accounts.models import User
+from sauro.common import clock
 from sauro.org.access import ids_under, unit_paths, user_scope
-from sauro.org.choices import Role
+from sauro.org.choices import ROLE_PRIORITY, Role
 from sauro.org.models import Membership, Unit
-from sauro.tasks.choices import Classification, TaskState
-from sauro.tasks.models import Task
+from sauro.org.selectors import person_memberships
+from sauro.tasks.choices import OPEN_STATES, Classification, RequestState, TaskState
+from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task
 
 
 def _exists(qs: QuerySet[Any]) -> Q:
@@ -119,7 +123,7 @@ def may_draft_for(user: User, owner_unit: Unit, day: datetime.date) -> bool:
 
 
 def may_draft(user: User) -> bool:
-    """Whether the user drafts tasks in some unit (``views.drafting_unit`` finds one), from their scope alone: a
+    """Whether the user drafts tasks in some unit (``drafting_unit`` finds one), from their scope alone: a
     monitor or leader drafts for their committee, a unit head for their unit."""
     return user_scope(user).has_role(Role.MONITOR, Role.LEADER, Role.UNIT_HEAD)
 
@@ -131,3 +135,129 @@ def works_on(user: User, task: Task, day: datetime.date) -> bool:
     if task.pk is not None and task.officers.filter(pk=user.pk).exists():
         return True
     return heads_lead_unit(user, task, day)
+
+
+def drafting_unit(user: User) -> Unit | None:
+    """The unit in whose name the user drafts a new top-level task, for the page and the API alike: among the units
+    they may draft for, the one of their highest role (``ROLE_PRIORITY``: a unit head of an agency who is also a
+    monitor drafts for the office), then the highest unit, then by path."""
+    today = clock.today()
+    rank = {role: i for i, role in enumerate(ROLE_PRIORITY)}
+    memberships = sorted(
+        person_memberships(user=user, person=user),
+        key=lambda m: (rank.get(Role(m.role), len(rank)), m.unit.depth, m.unit.path),
+    )
+    for m in memberships:
+        if m.unit.valid_to is None and may_draft_for(user, m.unit, today):
+            return m.unit
+    return None
+
+
+def may_edit(user: User, task: Task) -> bool:
+    """As ``services.task_update`` decides: the drafting unit's people, or the draft's author."""
+    return task.created_by_id == user.pk or may_draft_for(user, task.owner_unit, clock.today())
+
+
+# The names of a task's own actions, in the order the page offers them. "edit" (the draft form, PATCH over the API)
+# and "split" (a sub-task, POST /tasks with parent_id) are links on the page rather than forms.
+ACTION_NAMES = (
+    *("issue", "accept", "submit", "approve", "return", "decide_extension", "decide_reassignment"),
+    *("request_extension", "request_reassignment", "cancel"),
+)
+
+
+@dataclass(frozen=True)
+class TaskActions:
+    """What the user may do with a task: the actions offered (``ACTION_NAMES``), editing the draft, a sub-task."""
+
+    actions: tuple[str, ...] = ()
+    can_edit: bool = False
+    can_split: bool = False
+
+    @property
+    def names(self) -> list[str]:
+        """Every action the user may take, by name: the page's action forms, then "edit" and "split"."""
+        return [*self.actions, *(["edit"] if self.can_edit else []), *(["split"] if self.can_split else [])]
+
+
+def pending_requests(task: Task) -> tuple[bool, bool]:
+    """Whether the task has an extension request, and a reassignment request, waiting for a decision (one query)."""
+    row = (
+        Task.objects.filter(pk=task.pk)
+        .annotate(
+            pending_extension=Exists(
+                ExtensionRequest.objects.filter(task_id=OuterRef("pk"), state=RequestState.PENDING)
+            ),
+            pending_reassignment=Exists(
+                ReassignmentRequest.objects.filter(task_id=OuterRef("pk"), state=RequestState.PENDING)
+            ),
+        )
+        .values_list("pending_extension", "pending_reassignment")
+        .first()
+    )
+    return (bool(row[0]), bool(row[1])) if row is not None else (False, False)
+
+
+def allowed_actions(
+    user: User,
+    task: Task,
+    *,
+    officer_ids: set[int],
+    pending_extension: bool,
+    pending_reassignment: bool,
+) -> TaskActions:
+    """The one rule of who may do what on a task, asked by the task's page (its buttons) and the API
+    (``allowed_actions`` of ``GET /api/v1/tasks/{id}``). The services decide again when the action is taken.
+
+    ``officer_ids``: the task's assigned officers; ``pending_*``: a request waits for the authority's decision
+    (``pending_requests``). At most three queries (the lead unit's head, the authority, the drafting right).
+    """
+    today = clock.today()
+    state = task.state
+    if state == TaskState.DRAFT:
+        editable = may_edit(user, task)
+        return TaskActions(actions=("issue",) if editable else (), can_edit=editable)
+    if state not in OPEN_STATES:
+        return TaskActions()
+    head = heads_lead_unit(user, task, today)
+    authority = acts_for_authority(user, task, today)
+    works = head or task.responsible_person_id == user.pk or user.pk in officer_ids
+    actions: list[str] = []
+    if state == TaskState.ISSUED and head:
+        actions.append("accept")
+    if state in {TaskState.IN_PROGRESS, TaskState.RETURNED} and works:
+        actions.append("submit")
+    if state == TaskState.SUBMITTED and authority:
+        actions += ["approve", "return"]
+    if authority and pending_extension:
+        actions.append("decide_extension")
+    if authority and pending_reassignment:
+        actions.append("decide_reassignment")
+    requestable = state in {TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.RETURNED}
+    if requestable and works and task.due_date is not None and not pending_extension:
+        actions.append("request_extension")
+    if requestable and head and not pending_reassignment:
+        actions.append("request_reassignment")
+    if authority:
+        actions.append("cancel")
+    can_split = state in {TaskState.IN_PROGRESS, TaskState.RETURNED} and (
+        head or (task.lead_unit is not None and may_draft_for(user, task.lead_unit, today))
+    )
+    return TaskActions(actions=tuple(actions), can_split=can_split)
+
+
+# Actions other apps offer on a task (monitoring: progress updates, obstacles, ratings): each registered rule gives
+# the names of its actions the user may take on the task now, as its own page extension decides. Registered from the
+# app's ``ready`` so that tasks does not import them; the API's ``allowed_actions`` adds them to ``TaskActions.names``.
+ActionRule = Callable[[User, Task], list[str]]
+_action_rules: dict[str, ActionRule] = {}
+
+
+def register_action_rule(name: str, rule: ActionRule) -> None:
+    """Add (or, under the same name, replace) another app's rule of the actions it offers on a task."""
+    _action_rules[name] = rule
+
+
+def other_actions(user: User, task: Task) -> list[str]:
+    """The actions other apps offer ``user`` on ``task`` (``register_action_rule``)."""
+    return [name for rule in _action_rules.values() for name in rule(user, task)]

@@ -14,7 +14,7 @@ import datetime
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
@@ -37,9 +37,10 @@ from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFaile
 from sauro.common.pagination import Key, Keyset
 from sauro.directives.access import directives_visible_to
 from sauro.org.access import people_visible_to, units_visible_to
-from sauro.org.models import Membership, Unit
+from sauro.org.models import Unit
 from sauro.tasks import access, rules, selectors, services
 from sauro.tasks.choices import (
+    OPEN_STATES,
     Classification,
     Confidence,
     EventKind,
@@ -56,6 +57,27 @@ router = Router(tags=["Nhiệm vụ"])
 
 # --- messages ---------------------------------------------------------------------------------------------------
 
+# The names in a task's ``allowed_actions``: ``access.ACTION_NAMES``, the two links of the page and the actions other
+# apps register (names only: tasks does not import them).
+TaskAction = Literal[
+    "issue",
+    "accept",
+    "submit",
+    "approve",
+    "return",
+    "decide_extension",
+    "decide_reassignment",
+    "request_extension",
+    "request_reassignment",
+    "cancel",
+    "edit",
+    "split",
+    # Registered by monitoring (``access.register_action_rule``): progress, obstacles, confidence.
+    "progress",
+    "raise_obstacle",
+    "answer_obstacle",
+    "rate_confidence",
+]
 ERR_NO_DRAFTING_UNIT = _(
     "Bạn không có quyền soạn nhiệm vụ: chỉ Văn phòng, lãnh đạo và người đứng đầu đơn vị mới được soạn nhiệm vụ."
 )
@@ -372,11 +394,29 @@ class TaskDetailOut(TaskOut):
         "authority). Rỗng khi đủ 6 rõ."
     )
     warnings: list[str] = Field(description="Cảnh báo không chặn việc giao, ví dụ nội dung chung chung.")
+    allowed_actions: list[TaskAction] = Field(
+        description="Những việc bạn được làm với nhiệm vụ lúc này (như các nút trên trang nhiệm vụ): issue (giao), "
+        "accept (tiếp nhận), submit (gửi sản phẩm), approve (duyệt), return (trả lại), decide_extension, "
+        "decide_reassignment (quyết định đề nghị), request_extension (đề nghị gia hạn), request_reassignment (đề "
+        "nghị điều chỉnh đơn vị chủ trì), cancel (dừng thực hiện), edit (sửa dự thảo), split (giao nhiệm vụ con), "
+        "progress (cập nhật tiến độ), raise_obstacle (báo cáo khó khăn, vướng mắc), answer_obstacle (trả lời khó khăn, "
+        "vướng mắc), rate_confidence (đánh giá khả năng hoàn thành)."
+    )
 
     @classmethod
-    def from_task(cls, task: Task) -> TaskDetailOut:
+    def from_task(cls, task: Task, user: User) -> TaskDetailOut:
         coordinating = sorted(task.coordinating_units.values_list("pk", flat=True))
         officers = sorted(task.officers.values_list("pk", flat=True))
+        pending_extension, pending_reassignment = (
+            access.pending_requests(task) if task.state in OPEN_STATES else (False, False)
+        )
+        allowed = access.allowed_actions(
+            user,
+            task,
+            officer_ids=set(officers),
+            pending_extension=pending_extension,
+            pending_reassignment=pending_reassignment,
+        )
         # An issued task is judged as of the day it was issued; a draft as if it were issued today.
         day = task.issued_on or clock.today()
         clears = rules.six_clears(task, issue_date=day, coordinating_unit_ids=set(coordinating))
@@ -386,6 +426,7 @@ class TaskDetailOut(TaskOut):
                 "six_clears": clears.as_booleans(),
                 "six_clears_missing": dict(clears.missing),
                 "warnings": list(clears.warnings),
+                "allowed_actions": [*allowed.names, *access.other_actions(user, task)],
             }
         )
 
@@ -559,21 +600,11 @@ def _api_field_names() -> Iterator[None]:
 
 
 def _drafting_unit(user: User) -> Unit:
-    """The caller's first active unit they may draft for (Văn phòng for a monitor, their unit for a leader).
-
-    "First" in the order the memberships were granted, so the answer is stable from call to call.
-    """
-    today = clock.today()
-    memberships = (
-        Membership.objects.active_on(today)
-        .filter(person=user, unit__valid_to__isnull=True)
-        .select_related("unit")
-        .order_by("id")
-    )
-    for membership in memberships:
-        if access.may_draft_for(user, membership.unit, today):
-            return membership.unit
-    raise PermissionDeniedError(str(ERR_NO_DRAFTING_UNIT))
+    """The unit the caller drafts a new top-level task for: the page's rule (``access.drafting_unit``)."""
+    unit = access.drafting_unit(user)
+    if unit is None:
+        raise PermissionDeniedError(str(ERR_NO_DRAFTING_UNIT))
+    return unit
 
 
 def _parent(user: User, parent_id: int) -> Task:
@@ -590,7 +621,7 @@ def _parent(user: User, parent_id: int) -> Task:
 
 
 def _detail(user: User, task_id: int) -> TaskDetailOut:
-    return TaskDetailOut.from_task(selectors.task_get(user=user, task_id=task_id))
+    return TaskDetailOut.from_task(selectors.task_get(user=user, task_id=task_id), user)
 
 
 R = TypeVar("R", ExtensionRequest, ReassignmentRequest)
@@ -742,8 +773,9 @@ def task_reassignment_requests(request: HttpRequest, task_id: ApiId) -> list[Rea
     description=(
         "Lưu một dự thảo; ngoài title, mọi trường có thể bỏ trống và bảng kiểm six_clears cho biết điểm nào chưa rõ. "
         "Đơn vị giao: với nhiệm vụ con là đơn vị chủ trì của nhiệm vụ cha (nhiệm vụ cha phải đang thực hiện, nếu "
-        "không thì 409); nếu không, đơn vị đầu tiên của bạn được soạn nhiệm vụ (Văn phòng, Thường trực, đơn vị bạn "
-        "đứng đầu); không có thì 403. Id của đơn vị, người, văn bản hay nhiệm vụ cha mà bạn không được xem trả về "
+        "không thì 409); nếu không, đơn vị bạn soạn nhiệm vụ trên trang: đơn vị của vai trò cao nhất của bạn "
+        "(Thường trực, Văn phòng, rồi đơn vị bạn đứng đầu); không có thì 403. Id của đơn vị, người, văn bản hay "
+        "nhiệm vụ cha mà bạn không được xem trả về "
         "404, fields nêu trường đó. classification ngoài normal, secret (ví dụ tuyệt mật) bị từ chối với 422."
     ),
 )

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -29,9 +26,22 @@ from sauro.directives.access import directives_issued_for, directives_visible_to
 from sauro.directives.models import Directive, kind_label
 from sauro.directives.numbering import format_symbol
 from sauro.org.access import people_visible_to, user_scope
-from sauro.org.choices import Role, UnitKind
-from sauro.org.models import Membership, Unit
-from sauro.org.selectors import unit_list
+from sauro.org.choices import UnitKind
+from sauro.org.models import Unit
+from sauro.org.pickers import (
+    PersonChoice,
+    PersonChoiceField,
+    UnitChoiceField,
+    UnitMultipleChoiceField,
+    active_units,
+    indented_name,
+    leader_choices,
+    people_under,
+    unit_people,
+    working_people,
+)
+from sauro.org.selectors import people_with_ids, units_governing, units_with_ids
+from sauro.tasks import selectors
 from sauro.tasks.choices import (
     OPEN_STATES,
     Classification,
@@ -56,8 +66,6 @@ ERR_PICK_LEAD_FIRST = _("Hãy chọn đơn vị chủ trì trước, rồi chọ
 ERR_PERSON_CHOICE = _("Người được chọn không giữ vai trò tại đơn vị chủ trì (hoặc đơn vị trực thuộc).")
 ERR_AUTHORITY_CHOICE = _("Cấp có thẩm quyền phải là đơn vị chủ trì hoặc cấp trên của đơn vị chủ trì.")
 
-# Roles that do not make someone a worker of a unit (PRODUCT §2): they oversee, they do not carry tasks.
-NON_WORKER_ROLES = (Role.ADMIN, Role.INSPECTOR)
 # The list's sort orders: (label, model field, descending). Ties are broken by id in the same direction.
 SORTS: dict[str, tuple[Any, str, bool]] = {
     "due": (_("Hạn gần trước"), "due_date", False),
@@ -101,121 +109,13 @@ def add_service_errors(form: forms.Form, error: ServiceError, names: dict[str, s
 # --- choices through the gates -------------------------------------------------------------------------------
 
 
-def active_units(user: User) -> QuerySet[Unit]:
-    """Active units the user may see, in tree order."""
-    return unit_list(user=user)
-
-
-def unit_subtree(user: User, unit: Unit) -> QuerySet[Unit]:
-    return active_units(user).filter(path__startswith=unit.path)
-
-
 def authority_candidates(user: User, lead: Unit | None) -> list[Unit]:
-    """Visible active units that govern ``lead`` (``Unit.governs``): the lead unit, the units above it and the
-    standing bodies of those committees. Without a lead unit, the committees and their standing bodies."""
+    """Visible active units that govern ``lead`` (``org.selectors.units_governing``). Without a lead unit, the
+    committees and their standing bodies."""
     units = active_units(user)
     if lead is None:
         return list(units.filter(kind__in=[UnitKind.COMMITTEE, UnitKind.STANDING]))
-    chain = [*lead.ancestor_ids, lead.pk]
-    near = units.filter(Q(pk__in=chain) | Q(kind=UnitKind.STANDING, parent_id__in=chain))
-    return [u for u in near if u.governs(lead)]
-
-
-@dataclass(frozen=True)
-class PersonChoice:
-    """A person offered by a picker: their id and the name ``User.get_full_name`` gives, with where they work."""
-
-    person_id: int
-    name: str
-    position: str = ""
-    unit_name: str = ""
-
-    @classmethod
-    def of(cls, person: User) -> PersonChoice:
-        return cls(person_id=person.pk, name=person.get_full_name())
-
-    @property
-    def label(self) -> str:
-        detail = ", ".join(filter(None, [self.position, self.unit_name]))
-        return f"{self.name} — {detail}" if detail else self.name
-
-
-def unit_people(user: User, unit: Unit | None, *, heads_only: bool = False) -> list[PersonChoice]:
-    """Active people holding a working role today in ``unit`` or below it, whom the user may see; one entry per
-    person (their role in the highest unit), heads first, in one query."""
-    if unit is None:
-        return []
-    if not heads_only:
-        return people_under(user, unit.path)
-    where = Q(unit=unit, role__in=[Role.LEADER, Role.UNIT_HEAD])
-    return _working_people(user, where, gated=not _sees_all_people_under(user, unit.path))
-
-
-def people_under(user: User, path: str) -> list[PersonChoice]:
-    """``unit_people`` of the unit whose materialised path is ``path`` (a unit the user sees)."""
-    return _working_people(user, Q(unit__path__startswith=path), gated=not _sees_all_people_under(user, path))
-
-
-def _sees_all_people_under(user: User, path: str) -> bool:
-    # The people of a unit inside a subtree the user sees whole are all visible (org.access): no gate to apply.
-    subtrees = user_scope(user).subtree_paths
-    return path.startswith(subtrees) if subtrees else False
-
-
-def _working_people(user: User, where: Q, *, gated: bool = True) -> list[PersonChoice]:
-    memberships = (
-        Membership.objects.active_on(clock.today())
-        .filter(where, unit__valid_to__isnull=True, person__is_active=True)
-        .exclude(role__in=NON_WORKER_ROLES)
-    )
-    if gated:
-        memberships = memberships.filter(person__in=people_visible_to(user))
-    # Rows, not model instances: a unit's subtree may hold a hundred people, listed on every filtered list page.
-    rows = memberships.order_by("unit__depth", "unit__path", "role", "person__full_name").values_list(
-        "person_id", "role", "position", "person__full_name", "person__username", "unit__name"
-    )
-    rank = {Role.LEADER: 0, Role.UNIT_HEAD: 1, Role.MONITOR: 2, Role.OFFICER: 3}
-    seen: dict[int, tuple[int, int, PersonChoice]] = {}
-    for order, (person_id, role, position, full_name, username, unit_name) in enumerate(rows):
-        if person_id not in seen:
-            choice = PersonChoice(person_id, full_name or username, position, unit_name)
-            seen[person_id] = (rank.get(Role(role), 9), order, choice)
-    return [c for _r, _o, c in sorted(seen.values(), key=lambda x: (x[0], x[1]))]
-
-
-def leader_choices(user: User) -> list[PersonChoice]:
-    """People who may supervise a task: those holding a leader's role in a unit the user sees."""
-    memberships = (
-        Membership.objects.active_on(clock.today())
-        .filter(role=Role.LEADER, person__is_active=True, unit__valid_to__isnull=True)
-        .filter(unit__in=active_units(user))
-        .order_by("unit__depth", "unit__path", "person__full_name")
-        .values_list("person_id", "position", "person__full_name", "person__username")
-    )
-    seen: dict[int, PersonChoice] = {}
-    for person_id, position, full_name, username in memberships:
-        seen.setdefault(person_id, PersonChoice(person_id, full_name or username, position))
-    return list(seen.values())
-
-
-def _indented(unit: Unit, base_depth: int = 0) -> str:
-    return indented_name(unit.name, unit.depth - base_depth)
-
-
-def indented_name(name: str, depth: int) -> str:
-    return "\u00a0\u00a0\u00a0" * max(depth, 0) + name
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    """Units shown indented by their depth in the tree, so the select reads like the organisation chart."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return _indented(obj)
-
-
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return _indented(obj)
+    return units_governing(lead, units)
 
 
 def directive_label(kind: str, number: int, issuer_code: str, issued_on: datetime.date, summary: str) -> str:
@@ -227,35 +127,6 @@ def directive_label(kind: str, number: int, issuer_code: str, issued_on: datetim
 class DirectiveChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return directive_label(obj.kind, obj.number, obj.issuer_code, obj.issued_on, obj.summary)
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    """A person picked from a prepared list of ``PersonChoice`` (labels with position and unit)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(queryset=User.objects.none(), **kwargs)
-        self.labels: dict[int, str] = {}
-        self.accept_any = False
-
-    def set_people(self, people: Iterable[PersonChoice], *, accept: QuerySet[User] | None = None) -> None:
-        """Offer ``people`` (in that order); accept only them, or anyone of ``accept`` when given."""
-        people = list(people)
-        self.labels = {p.person_id: p.label for p in people}
-        self.accept_any = accept is not None
-        self.queryset = accept if accept is not None else User.objects.filter(pk__in=list(self.labels))
-        # Keep the prepared order (heads first) instead of the queryset's.
-        self.choices = Options([("", self.empty_label or ""), *((p.person_id, p.label) for p in people)])
-
-    def to_python(self, value: Any) -> User | None:
-        if value in self.empty_values:
-            return None
-        try:
-            key = int(value)
-        except (TypeError, ValueError) as exc:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from exc
-        if key not in self.labels and not self.accept_any:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(key)
 
 
 # --- the list's filters --------------------------------------------------------------------------------------
@@ -414,7 +285,7 @@ class TaskFilterForm(forms.Form):
         else:
             # The user's own units: their members are visible to them.
             own = Q(unit_id__in=sorted(user_scope(user).unit_ids))
-            people = list(cached_for(user, "filter-people", lambda: _working_people(user, own, gated=False)))
+            people = list(cached_for(user, "filter-people", lambda: working_people(user, own, gated=False)))
         chosen = _raw_id(self.data.get("person"))
         if chosen is not None and chosen not in {p.person_id for p in people}:
             extra = people_visible_to(user).filter(pk=chosen).first()
@@ -608,9 +479,7 @@ class TaskForm(forms.Form):
         current_authority = instance.authority_unit if instance is not None else None
         if current_authority is not None and current_authority not in authorities:
             authorities.append(current_authority)
-        self.fields["authority_unit"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[u.pk for u in authorities]
-        ).order_by("path")
+        self.fields["authority_unit"].queryset = units_with_ids(u.pk for u in authorities)  # type: ignore[attr-defined]
         if self.parent is None:
             del self.fields["weight"]
         if self.lead is None:
@@ -634,7 +503,7 @@ class TaskForm(forms.Form):
 
     def _with_current(self, units: QuerySet[Unit], attr: str) -> QuerySet[Unit]:
         current = getattr(self.instance, attr, None) if self.instance is not None else None
-        return (units | Unit.objects.filter(pk=current)).distinct() if current else units
+        return (units | units_with_ids([current])).distinct() if current else units
 
     def _lead_unit(self, lead_units: QuerySet[Unit]) -> Unit | None:
         """The lead unit the dependent lists follow: the posted one if valid, else the initial (the draft's)."""
@@ -777,7 +646,7 @@ class AcceptForm(forms.Form):
         super().__init__(*args, **kwargs)
         people = [p for p in unit_people(user, task.lead_unit) if p.person_id != task.responsible_person_id]
         field = cast(forms.ModelMultipleChoiceField, self.fields["officers"])
-        field.queryset = User.objects.filter(pk__in=[p.person_id for p in people])
+        field.queryset = people_with_ids(p.person_id for p in people)
         field.choices = [(p.person_id, p.label) for p in people]
 
 
@@ -821,21 +690,7 @@ class ReassignmentRequestForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, task: Task, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposed_unit"].queryset = reassignment_candidates(task)  # type: ignore[attr-defined]
-
-
-def reassignment_candidates(task: Task) -> QuerySet[Unit]:
-    """The units the task could be handed to: active units the task's authority governs, but its lead unit.
-
-    Not only the units the requester sees: a unit head sees no sibling agency, yet a sibling is the usual
-    proposal; the authority, who sees them all, decides."""
-    authority = task.authority_unit
-    if authority is None:
-        return Unit.objects.none()
-    root = "/" + authority.path.strip("/").split("/")[0] + "/"
-    candidates = Unit.objects.filter(valid_to__isnull=True, path__startswith=root).exclude(pk=task.lead_unit_id or 0)
-    ids = [u.pk for u in candidates.only("id", "path", "kind", "parent_id") if authority.governs(u)]
-    return Unit.objects.filter(pk__in=ids).order_by("path")
+        self.fields["proposed_unit"].queryset = selectors.reassignment_candidates(task)  # type: ignore[attr-defined]
 
 
 class DecisionForm(forms.Form):

@@ -41,10 +41,21 @@ from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.text import fold
 from sauro.org.access import subtree_ids
+from sauro.org.choices import Role
+from sauro.org.models import Unit
+from sauro.org.selectors import person_memberships
 from sauro.tasks import summary
 from sauro.tasks.access import sees_every_normal_task, tasks_visible_to
 from sauro.tasks.choices import OPEN_STATES, ReportingState, RequestState, TaskState
-from sauro.tasks.models import SUMMARISED, UNSUMMARISED, DoneTaskMonth, ExtensionRequest, Task, TaskEvent
+from sauro.tasks.models import (
+    SUMMARISED,
+    UNSUMMARISED,
+    DoneTaskMonth,
+    ExtensionRequest,
+    ReassignmentRequest,
+    Task,
+    TaskEvent,
+)
 
 if TYPE_CHECKING:
     from sauro.directives.models import Directive
@@ -444,3 +455,62 @@ def page_rows(
             if not isinstance(exc.__cause__, QueryCanceled):
                 raise
     return list(rows)
+
+
+def reassignment_candidates(task: Task) -> QuerySet[Unit]:
+    """The units the task could be handed to: active units the task's authority governs, but its lead unit.
+
+    Not only the units the requester sees: a unit head sees no sibling agency, yet a sibling is the usual
+    proposal; the authority, who sees them all, decides."""
+    authority = task.authority_unit
+    if authority is None:
+        return Unit.objects.none()
+    root = "/" + authority.path.strip("/").split("/")[0] + "/"
+    candidates = Unit.objects.filter(valid_to__isnull=True, path__startswith=root).exclude(pk=task.lead_unit_id or 0)
+    ids = [u.pk for u in candidates.only("id", "path", "kind", "parent_id") if authority.governs(u)]
+    return Unit.objects.filter(pk__in=ids).order_by("path")
+
+
+@dataclass
+class UnitInbox:
+    """What waits for the units a person heads (``unit_inbox``). The task lists are unordered querysets (the page
+    orders them); the pending requests, oldest first, are read."""
+
+    units: list[Unit]
+    to_accept: QuerySet[Task]
+    returned: QuerySet[Task]
+    to_approve: QuerySet[Task]
+    extensions: list[ExtensionRequest]
+    reassignments: list[ReassignmentRequest]
+
+
+def unit_inbox(*, user: User) -> UnitInbox:
+    """The units the user heads (unit head or leader, active units) and what waits for them: tasks issued to them
+    to accept, returned products to rework, products to approve and requests to decide as the authority; only tasks
+    the user sees."""
+    headed = [
+        m.unit
+        for m in person_memberships(user=user, person=user)
+        if m.role in {Role.UNIT_HEAD, Role.LEADER} and m.unit.valid_to is None
+    ]
+    ids = [u.pk for u in headed]
+
+    def in_state(state: str) -> QuerySet[Task]:
+        return task_list(user=user, filters=TaskFilters(states=[state]))
+
+    visible = tasks_visible_to(user).values("pk")
+    pending = {"state": RequestState.PENDING, "task__authority_unit_id__in": ids, "task_id__in": visible}
+    return UnitInbox(
+        units=headed,
+        to_accept=in_state(TaskState.ISSUED).filter(lead_unit_id__in=ids),
+        returned=in_state(TaskState.RETURNED).filter(lead_unit_id__in=ids),
+        to_approve=in_state(TaskState.SUBMITTED).filter(authority_unit_id__in=ids),
+        extensions=list(
+            ExtensionRequest.objects.filter(**pending).select_related("task", "requested_by").order_by("requested_at")
+        ),
+        reassignments=list(
+            ReassignmentRequest.objects.filter(**pending)
+            .select_related("task", "requested_by", "from_unit", "proposed_unit")
+            .order_by("requested_at")
+        ),
+    )

@@ -162,7 +162,10 @@ def _record(
     note: str = "",
     data: Mapping[str, Any] | None = None,
     before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> TaskEvent:
+    """The timeline event and its journal entry; ``after`` defaults to the task's snapshot (other apps add the rows
+    they changed, under keys ``<app>.<model>.<field>``, which the journal page names by the field's label)."""
     event = TaskEvent.objects.create(
         task=task,
         kind=kind,
@@ -181,10 +184,19 @@ def _record(
         unit_id=task.lead_unit_id or task.owner_unit_id,
         summary=note[:500],
         before=before,
-        after=task_snapshot(task),
+        after=after if after is not None else task_snapshot(task),
     )
     task_event_recorded.send(sender=Task, task=task, event=event)
     return event
+
+
+def task_mark_updated(*, task: Task, day: datetime.date) -> None:
+    """The people working on the task reported on it (accepted, progress, an obstacle, a product) on ``day``:
+    ``last_update_on``, read by the lists and the "no update" reminder. Runs inside the transaction of the event it
+    follows, whose journal entry records the update itself; the stamp does not bump the version (an edit of the
+    draft is not made stale by it)."""
+    Task.objects.filter(pk=task.pk).update(last_update_on=day)
+    task.last_update_on = day
 
 
 # The building blocks other apps' services use to write on a task the same way (monitoring: progress updates,

@@ -72,7 +72,9 @@ ENDPOINTS: list[tuple[str, str, str, int]] = [
     ("people-of-unit", "btc_head", "/api/v1/people?unit_id={btc}", 4),
     ("directives", "btc_head", "/api/v1/directives", 4),
     ("tasks", "btc_head", "/api/v1/tasks", 6),  # the page, its coordinating units and officers prefetched
-    ("task-detail", "btc_head", "/api/v1/tasks/{task}", 7),
+    # And its allowed_actions (tasks.access.allowed_actions): pending requests, the lead unit's head, the authority;
+    # monitoring's (monitoring.access.allowed_task_actions): the open obstacles, and who may answer them.
+    ("task-detail", "btc_head", "/api/v1/tasks/{task}", 12),
     ("task-events", "btc_head", "/api/v1/tasks/{task}/events", 5),
     ("task-extension-requests", "btc_head", "/api/v1/tasks/{task}/extension-requests", 5),
     ("task-reassignment-requests", "btc_head", "/api/v1/tasks/{task}/reassignment-requests", 5),

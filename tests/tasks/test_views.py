@@ -154,7 +154,7 @@ def test_list_empty_states(org: Org, make_draft: MakeDraft, client_for: ClientFo
 def test_list_pages_by_keyset_with_tasks_without_a_due_date(
     org: Org, make_draft: MakeDraft, client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(views.lists, "PAGE_SIZE", 3)
     made = []
     for i in range(4):
         made.append(make_draft(title=f"Có hạn {i}", due_date=TODAY + D(days=10 + i % 2)))
