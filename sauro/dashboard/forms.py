@@ -31,18 +31,10 @@ PERIOD_CHOICES = [
 COMMITTEE_ROLES = (Role.LEADER, Role.MONITOR, Role.INSPECTOR, Role.ADMIN)
 
 
-def _last_id(path: str) -> int:
-    return int(path.strip("/").split("/")[-1])
-
-
 def default_unit_id(user: User) -> int | None:
-    """The user's committee for committee-wide roles (leaders, monitors…), else the user's own unit."""
-    scope = user_scope(user)
-    if scope.committee_paths:
-        return _last_id(min(scope.committee_paths, key=len))
-    if scope.unit_paths:
-        return _last_id(min(scope.unit_paths, key=len))
-    return None
+    """The unit a dashboard opens on: the committee for a committee-wide role (leaders, monitors…), else the
+    user's own unit — of their highest role when they hold several (``org.access.membership_rank``)."""
+    return user_scope(user).home_unit_id
 
 
 class DashboardForm(forms.Form):

@@ -18,8 +18,19 @@ from django.db.models import Q, QuerySet
 
 from sauro.accounts.models import User
 from sauro.common import clock
-from sauro.org.choices import AUDIT_READER_ROLES, COMMITTEE_WIDE_ROLES, Role
+from sauro.org.choices import AUDIT_READER_ROLES, COMMITTEE_WIDE_ROLES, ROLE_PRIORITY, Role
 from sauro.org.models import Membership, Unit
+
+
+def membership_rank(membership: Membership) -> tuple[int, int, str]:
+    """The one order of a person's memberships when one of them must stand for the person: their highest role
+    (``ROLE_PRIORITY``), then the highest unit, then the unit's path. It picks the role shown in the header and by
+    ``GET /api/v1/me`` (``selectors.primary_membership``), the unit a dashboard opens on (``home_unit_id``) and the
+    unit a new task is drafted for (``tasks.access.drafting_unit``), so that a unit head of a Ban who is also an
+    officer elsewhere meets the same unit everywhere."""
+    role = Role(membership.role)
+    rank = ROLE_PRIORITY.index(role) if role in ROLE_PRIORITY else len(ROLE_PRIORITY)
+    return (rank, membership.unit.depth, membership.unit.path)
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,9 @@ class Scope:
     committee_paths: tuple[str, ...] = ()
     # Paths of the units the user holds a unit-scoped role in (unit head, officer).
     unit_paths: tuple[str, ...] = ()
+    # The unit a page about "my unit" opens on (``home_unit_id``): the committee of the user's highest role when it
+    # is committee-wide, else the unit of that role (``membership_rank``).
+    home_unit_id: int | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -59,8 +73,14 @@ def user_scope(user: User) -> Scope:
         Membership.objects.active_on(clock.today())
         .filter(person=user, unit__valid_to__isnull=True)
         .select_related("unit")
-        .only("role", "unit__id", "unit__path")
+        .only("role", "unit__id", "unit__path", "unit__depth")
     )
+    home_unit_id: int | None = None
+    if memberships:
+        best = min(memberships, key=membership_rank)
+        home_unit_id = (
+            int(best.unit.path.strip("/").split("/")[0]) if best.role in COMMITTEE_WIDE_ROLES else best.unit_id
+        )
     roles = frozenset(m.role for m in memberships)
     committees: set[str] = set()
     own_units: set[str] = set()
@@ -86,6 +106,7 @@ def user_scope(user: User) -> Scope:
         unit_ids=frozenset(m.unit_id for m in memberships),
         committee_paths=tuple(sorted(committees)),
         unit_paths=tuple(sorted(own_units)),
+        home_unit_id=home_unit_id,
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope

@@ -11,8 +11,8 @@ from django.http import Http404
 
 from sauro.accounts.models import User
 from sauro.common import clock
-from sauro.org.access import people_visible_to, units_visible_to, user_scope
-from sauro.org.choices import ROLE_PRIORITY, Role, UnitKind
+from sauro.org.access import membership_rank, people_visible_to, units_visible_to, user_scope
+from sauro.org.choices import ROLE_PRIORITY, UnitKind
 from sauro.org.models import Membership, Unit, UnitName
 
 ERR_UNIT_NOT_FOUND = "Không tìm thấy đơn vị."
@@ -181,14 +181,13 @@ def person_memberships(*, user: User, person: User, on_date: datetime.date | Non
 
 
 def primary_membership(*, user: User) -> Membership | None:
-    """The membership shown in the header: the highest role in the highest unit."""
+    """The membership shown in the header and by ``GET /api/v1/me``: the first in ``access.membership_rank``."""
     memberships = list(
         Membership.objects.active_on(clock.today()).filter(person=user).select_related("unit").order_by("unit__depth")
     )
     if not memberships:
         return None
-    memberships.sort(key=lambda m: (ROLE_PRIORITY.index(Role(m.role)), m.unit.depth))
-    return memberships[0]
+    return min(memberships, key=membership_rank)
 
 
 def user_roles(*, user: User) -> frozenset[str]:

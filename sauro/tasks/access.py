@@ -21,8 +21,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sauro.accounts.models import User
 from sauro.common import clock
-from sauro.org.access import ids_under, unit_paths, user_scope
-from sauro.org.choices import ROLE_PRIORITY, Role
+from sauro.org.access import ids_under, membership_rank, unit_paths, user_scope
+from sauro.org.choices import Role
 from sauro.org.models import Membership, Unit
 from sauro.org.selectors import person_memberships
 from sauro.tasks.choices import OPEN_STATES, Classification, RequestState, TaskState
@@ -140,13 +140,9 @@ def works_on(user: User, task: Task, day: datetime.date) -> bool:
 def drafting_unit(user: User) -> Unit | None:
     """The unit in whose name the user drafts a new top-level task, for the page and the API alike: among the units
     they may draft for, the one of their highest role (``ROLE_PRIORITY``: a unit head of an agency who is also a
-    monitor drafts for the office), then the highest unit, then by path."""
+    monitor drafts for the office), then the highest unit, then by path (``org.access.membership_rank``)."""
     today = clock.today()
-    rank = {role: i for i, role in enumerate(ROLE_PRIORITY)}
-    memberships = sorted(
-        person_memberships(user=user, person=user),
-        key=lambda m: (rank.get(Role(m.role), len(rank)), m.unit.depth, m.unit.path),
-    )
+    memberships = sorted(person_memberships(user=user, person=user), key=membership_rank)
     for m in memberships:
         if m.unit.valid_to is None and may_draft_for(user, m.unit, today):
             return m.unit

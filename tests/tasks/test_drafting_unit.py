@@ -31,3 +31,20 @@ def test_the_page_and_the_api_draft_in_the_same_unit(org: Org, today: Clock) -> 
 
     owners: dict[str, Any] = dict(Task.objects.values_list("title", "owner_unit__code"))
     assert owners["Từ trang"] == owners["Từ API"], owners
+
+
+def test_one_person_meets_one_unit_in_the_header_the_api_the_dashboard_and_a_new_draft(org: Org, today: Clock) -> None:
+    """An Cựu's head is also an officer of Ủy ban Kiểm tra (a higher unit on the same floor of the tree): their
+    highest role is in An Cựu, so the header, ``/api/v1/me``, the dashboard's default unit and a new draft all
+    take An Cựu (``org.access.membership_rank``), where the dashboard used to open on the shorter path."""
+    client = Client()
+    client.force_login(org.ancuu_head)
+
+    me = client.get("/api/v1/me").json()
+    assert me["primary_unit"]["unit_code"] == "P-ANCUU", me
+    assert "Đảng ủy phường An Cựu" in client.get(reverse("home")).content.decode()
+    dashboard = client.get("/api/v1/stats/dashboard").json()
+    assert dashboard["unit_id"] == org.ancuu.pk, dashboard
+    draft = client.post("/api/v1/tasks", json.dumps({"title": "Bản nháp"}), content_type="application/json")
+    assert draft.status_code == 201, draft.content
+    assert Task.objects.get(title="Bản nháp").owner_unit_id == org.ancuu.pk
