@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -616,12 +616,6 @@ def world(org: Org, monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Pa
     yield build_world(org)
 
 
-@dataclass
-class Outcome:
-    mismatches: list[str] = field(default_factory=list)
-    count: int = 0
-
-
 def matches(expected: Expected, status: int) -> bool:
     return status in PASSED if expected == OK else status == expected
 
@@ -659,30 +653,28 @@ def send(client: Client, method: str, url: str, body: Any, *, api: bool, multipa
     return response.status_code
 
 
-def test_pages(world: World) -> None:
-    outcome = Outcome()
-    for (method, name), row in PAGES.items():
-        url = reverse(name, kwargs=row.params(world)) + row.query(world)
-        for actor, client, expected in actors_of(row, world.org, 302):
-            status = send(client, method, url, row.body(world), api=False, multipart=row.multipart)
-            outcome.count += 1
+def walk(world: World, table: dict[tuple[str, str], Any], url_of: Any, *, api: bool) -> list[str]:
+    """Send every row of ``table`` as each of its five actors; the mismatches, one line each."""
+    mismatches, count = [], 0
+    for (method, name), row in table.items():
+        url = url_of(name, row) + row.query(world)
+        for actor, client, expected in actors_of(row, world.org, 401 if api else 302):
+            status = send(client, method, url, row.body(world), api=api, multipart=row.multipart)
+            count += 1
             if not matches(expected, status):
-                outcome.mismatches.append(f"{method} {name} {url} as {actor}: expected {expected}, got {status}")
-    assert outcome.mismatches == [], "\n".join(outcome.mismatches)
-    assert outcome.count == 5 * len(PAGES)
+                mismatches.append(f"{method} {name} {url} as {actor}: expected {expected}, got {status}")
+    assert count == 5 * len(table)
+    return mismatches
+
+
+def test_pages(world: World) -> None:
+    mismatches = walk(world, PAGES, lambda name, row: reverse(name, kwargs=row.params(world)), api=False)
+    assert mismatches == [], "\n".join(mismatches)
 
 
 def test_api(world: World) -> None:
-    outcome = Outcome()
-    for (method, path), row in API.items():
-        url = path.format(**row.params(world)) + row.query(world)
-        for actor, client, expected in actors_of(row, world.org, 401):
-            status = send(client, method, url, row.body(world), api=True, multipart=row.multipart)
-            outcome.count += 1
-            if not matches(expected, status):
-                outcome.mismatches.append(f"{method} {path} {url} as {actor}: expected {expected}, got {status}")
-    assert outcome.mismatches == [], "\n".join(outcome.mismatches)
-    assert outcome.count == 5 * len(API)
+    mismatches = walk(world, API, lambda path, row: path.format(**row.params(world)), api=True)
+    assert mismatches == [], "\n".join(mismatches)
 
 
 def test_the_objects_are_in_the_state_each_row_needs(world: World) -> None:
