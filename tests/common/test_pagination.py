@@ -294,3 +294,20 @@ def test_the_task_list_keeps_its_index_friendly_condition(sort: str, condition: 
     sql = _sql(keyset.order(Task.objects.all()).filter(keyset.after((None, 42))))
     op = ">" if sort == "due" else "<"
     assert re.search(rf'WHERE \("\w+" IS NULL AND "id" {op} [^()]+?\)', sql), sql
+
+
+def test_the_pager_keeps_the_filters_and_moves_only_the_cursor() -> None:
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    template = Template('{% load pager %}{% pager "/nhiem-vu/" next first_page=False param="after" %}')
+
+    def links(query: str, next_cursor: str) -> list[str]:
+        context = Context({"next": next_cursor})
+        context.request = RequestFactory().get(f"/nhiem-vu/{query}")  # type: ignore[attr-defined]
+        return re.findall(r'href="([^"]*)"', template.render(context))
+
+    # The first page keeps the filter and drops the cursor; the next page replaces it.
+    assert links("?q=so&after=abc", "xyz") == ["/nhiem-vu/?q=so", "/nhiem-vu/?q=so&amp;after=xyz"]
+    # With no filter, the first page is the bare list, not "/nhiem-vu/?".
+    assert links("?after=abc", "") == ["/nhiem-vu/"]

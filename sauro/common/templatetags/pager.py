@@ -24,9 +24,7 @@ def _query(context: template.Context, param: str, value: str | None) -> str:
     params.pop(param, None)
     if value:
         params[param] = value
-    if not params and not current:
-        return ""
-    return f"?{params.urlencode()}"
+    return f"?{params.urlencode()}" if params else ""
 
 
 @register.inclusion_tag("includes/pager.html", takes_context=True)
