@@ -73,6 +73,10 @@ def _show(value: Any, field: models.Field[Any, Any] | None = None) -> str:
             return datetime.date.fromisoformat(value).strftime("%d/%m/%Y") if len(value) == 10 else value
         except ValueError:
             return value
+    if isinstance(value, list):  # file names, indicator rows: one item after the other
+        return "; ".join(_show(item) for item in value) or "—"
+    if isinstance(value, dict):  # an indicator row ({"name", "value", "unit"}): its values as a phrase
+        return " ".join(_show(item) for item in value.values() if item not in (None, "")) or "—"
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -137,3 +137,20 @@ def test_the_journal_page_shows_what_was_written_in_vietnamese(
     assert _row(html, "Khó khăn, vướng mắc: ý kiến trả lời") == ("—", "Đã có ý kiến chỉ đạo")
     assert _row(html, "Khó khăn, vướng mắc: trạng thái") == ("Chờ trả lời", "Đã trả lời")
     assert _row(html, "Khó khăn, vướng mắc: đang chờ ý kiến của") == ("Ban Tổ chức Thành ủy", "Ban Tổ chức Thành ủy")
+
+
+def test_the_journal_page_shows_files_and_indicators_as_text(org: Org, in_progress: MakeTask, client_for: Any) -> None:
+    task = in_progress()
+    services.progress_update_create(
+        acting_user=org.btc_officer,
+        task=task,
+        done="Đã họp triển khai",
+        percent=30,
+        indicators=[
+            {"name": "Số phường", "value": "8", "unit": "phường"},
+            {"name": "Số hộ", "value": "120", "unit": "hộ"},
+        ],
+    )
+    html = client_for(org.inspector).get("/nhat-ky/").content.decode()
+    _before, after = _row(html, "Cập nhật tiến độ: chỉ tiêu, số liệu")
+    assert after == "Số phường 8 phường; Số hộ 120 hộ", after
