@@ -59,6 +59,9 @@ def _model_field(model: type[models.Model] | None, name: str) -> models.Field[An
     return field if isinstance(field, models.Field) else None
 
 
+_PHRASE_ORDER = ("name", "value", "unit")
+
+
 def _show(value: Any, field: models.Field[Any, Any] | None = None) -> str:
     """A snapshot value as an official reads it: choice labels, dates as dd/mm/yyyy, Có/Không."""
     if value is None or value == "":
@@ -76,7 +79,10 @@ def _show(value: Any, field: models.Field[Any, Any] | None = None) -> str:
     if isinstance(value, list):  # file names, indicator rows: one item after the other
         return "; ".join(_show(item) for item in value) or "—"
     if isinstance(value, dict):  # an indicator row ({"name", "value", "unit"}): its values as a phrase
-        return " ".join(_show(item) for item in value.values() if item not in (None, "")) or "—"
+        # PostgreSQL's jsonb keeps keys in its own order (shortest first), so the phrase is ordered here.
+        known = [key for key in _PHRASE_ORDER if key in value]
+        keys = known + sorted(key for key in value if key not in _PHRASE_ORDER)
+        return " ".join(_show(value[key]) for key in keys if value[key] not in (None, "")) or "—"
     return json.dumps(value, ensure_ascii=False)
 
 
