@@ -271,3 +271,11 @@ SAURO_UPDATE_WINDOW_URGENT_DAYS = int(os.environ.get("SAURO_UPDATE_WINDOW_URGENT
 SAURO_REPORT_DUE_WORKING_DAYS = int(os.environ.get("SAURO_REPORT_DUE_WORKING_DAYS", "2"))
 SAURO_REPORT_DUE_WORKING_DAYS_BY_KIND: dict[str, int] = {}
 SAURO_API_TOKEN_PREFIX = "sr_"  # noqa: S105 — a public marker, not a secret
+
+# Audit journal (issue 16): the chain is keyed with a secret kept outside the database — SAURO_AUDIT_KEY, else a
+# key file (created on first use, mode 0600) that backups store apart from the data — and anchored by checkpoints
+# of its head appended to a file outside the database.
+SAURO_AUDIT_KEY_FILE = Path(os.environ.get("SAURO_AUDIT_KEY_FILE", VAR_DIR / "audit_key"))
+SAURO_AUDIT_CHECKPOINT_FILE = Path(os.environ.get("SAURO_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit" / "checkpoints.log"))
+# Backups (issue 16): where the worker's nightly archives go, and how many it keeps.
+SAURO_BACKUP_DIR = Path(os.environ.get("SAURO_BACKUP_DIR", VAR_DIR / "backups"))
