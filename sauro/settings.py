@@ -277,5 +277,10 @@ SAURO_API_TOKEN_PREFIX = "sr_"  # noqa: S105 — a public marker, not a secret
 # of its head appended to a file outside the database.
 SAURO_AUDIT_KEY_FILE = Path(os.environ.get("SAURO_AUDIT_KEY_FILE", VAR_DIR / "audit_key"))
 SAURO_AUDIT_CHECKPOINT_FILE = Path(os.environ.get("SAURO_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit" / "checkpoints.log"))
+# How often the worker writes a checkpoint, and who gets a copy of each by e-mail (comma-separated; none by default).
+SAURO_AUDIT_CHECKPOINT_MINUTES = max(1, int(os.environ.get("SAURO_AUDIT_CHECKPOINT_MINUTES", "60")))
+SAURO_AUDIT_CHECKPOINT_MAILTO = [
+    a.strip() for a in os.environ.get("SAURO_AUDIT_CHECKPOINT_MAILTO", "").split(",") if a.strip()
+]
 # Backups (issue 16): where the worker's nightly archives go, and how many it keeps.
 SAURO_BACKUP_DIR = Path(os.environ.get("SAURO_BACKUP_DIR", VAR_DIR / "backups"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 
 import pytest
 from django.test import Client
@@ -16,6 +17,37 @@ from sauro.org.services import membership_create, unit_create
 PASSWORD = "mat-khau-thu-nghiem"
 START = datetime.date(2025, 7, 1)
 START_NEXT = datetime.date(2025, 10, 1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_key_text(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """One journal key for the session, and the key file and checkpoint file out of var/ for fixtures wider than a
+    test (the demo loaded once per class or module seals its entries before any per-test fixture runs)."""
+    from django.test import override_settings
+
+    from sauro.audit.keys import ENV_NAME, new_key_text
+
+    text = new_key_text()
+    base = tmp_path_factory.mktemp("audit-session")
+    (base / "audit_key").write_text(text)
+    env = os.environ.pop(ENV_NAME, None)
+    with override_settings(
+        SAURO_AUDIT_KEY_FILE=base / "audit_key", SAURO_AUDIT_CHECKPOINT_FILE=base / "checkpoints.log"
+    ):
+        yield text
+    if env is not None:
+        os.environ[ENV_NAME] = env
+
+
+@pytest.fixture(autouse=True)
+def _audit_files(settings, tmp_path_factory, _audit_key_text):  # type: ignore[no-untyped-def]
+    """Each test its own journal key file (holding the session's key) and its own empty checkpoint file."""
+    base = tmp_path_factory.mktemp("audit")
+    (base / "audit_key").write_text(_audit_key_text)
+    settings.SAURO_AUDIT_KEY_FILE = base / "audit_key"
+    settings.SAURO_AUDIT_CHECKPOINT_FILE = base / "audit" / "checkpoints.log"
+    settings.SAURO_AUDIT_CHECKPOINT_MAILTO = []
+    return base
 
 
 @pytest.fixture(autouse=True)

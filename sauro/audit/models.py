@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 class AuditEntry(models.Model):
     """One business event: who, when, what, before/after.
 
-    Each row carries the SHA-256 of its own content and of the previous row (``prev_hash``), and ``seq``
+    Each row carries the HMAC-SHA256, under a key kept outside the database (``audit.keys``), of its own content
+    and of the previous row's hash (``prev_hash``), and ``seq``
     runs without gaps, so editing or deleting any row behind the application's back breaks the chain at
     that row (``sauro audit verify``). Rows are written only by ``audit.services.audit_record`` inside the
     transaction of the business change they describe.
@@ -70,3 +71,44 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_seq} {self.last_hash[:12]}"
+
+
+class AuditCheckpoint(models.Model):
+    """A copy of one line of the checkpoint file (``audit.checkpoints``): the head anchored at a moment.
+
+    The file outside the database is the anchor; these rows let the journal page list the latest checkpoints and
+    let ``verify`` notice a file cut short (a row whose line is no longer in the file).
+    """
+
+    seq = models.PositiveBigIntegerField(_("số thứ tự đầu chuỗi"))
+    hash = models.CharField(_("mã băm đầu chuỗi"), max_length=64)
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    key_id = models.CharField(_("dấu khóa"), max_length=16)
+    mac = models.CharField(_("mã xác thực dòng"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("mốc kiểm nhật ký")
+        verbose_name_plural = _("mốc kiểm nhật ký")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
+
+class AuditVerification(models.Model):
+    """The outcome of one full check of the journal (``sauro audit verify``, or the worker once a day)."""
+
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    ok = models.BooleanField(_("toàn vẹn"))
+    checked = models.PositiveBigIntegerField(_("số mục đã kiểm tra"))
+    checkpoints = models.PositiveIntegerField(_("số mốc kiểm đã đối chiếu"), default=0)
+    bad_seq = models.PositiveBigIntegerField(_("mục hỏng"), null=True, blank=True)
+    problem = models.TextField(_("vấn đề"), blank=True)
+
+    class Meta:
+        verbose_name = _("lần kiểm tra nhật ký")
+        verbose_name_plural = _("các lần kiểm tra nhật ký")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'lỗi'}"

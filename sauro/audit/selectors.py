@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sauro.audit.access import can_read_audit
-from sauro.audit.models import AuditEntry
+from sauro.audit.models import AuditCheckpoint, AuditEntry, AuditVerification
 from sauro.common.pagination import Key, Keyset
 
 if TYPE_CHECKING:
@@ -79,3 +79,21 @@ def audit_entry_page(
     OFFSET, steady on a journal of millions)."""
     page = AUDIT_ORDER.page(audit_entry_list(user=user, filters=filters), position=position, limit=page_size)
     return AuditPage(entries=page.items, next_cursor=page.next_cursor)
+
+
+@dataclass(frozen=True)
+class AnchorStatus:
+    """What the journal page shows about its protection: the latest checkpoints and the last full check."""
+
+    checkpoints: list[AuditCheckpoint]
+    last_verification: AuditVerification | None
+
+
+def audit_anchor_status(*, user: User, limit: int = 5) -> AnchorStatus:
+    """The ``limit`` latest checkpoints (newest first) and the last recorded verification; 404 for non-readers."""
+    if not can_read_audit(user):
+        raise Http404(ERR_AUDIT_NOT_FOUND)
+    return AnchorStatus(
+        checkpoints=list(AuditCheckpoint.objects.order_by("-at", "-pk")[:limit]),
+        last_verification=AuditVerification.objects.order_by("-at", "-pk").first(),
+    )

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 
-from sauro.audit.hashing import GENESIS_HASH, entry_hash
+from sauro.audit.checkpoints import writing_key
+from sauro.audit.hashing import GENESIS_HASH, entry_mac
 from sauro.audit.models import AuditEntry, AuditHead
 from sauro.common import clock
 from sauro.common.request_context import current_request_id
@@ -34,7 +35,7 @@ def audit_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry to the journal, chained to the previous one.
+    """Append one entry to the journal, chained to the previous one and sealed with the journal's key.
 
     Must run inside the caller's transaction (``transaction.atomic``) so the entry commits or rolls back
     with the change it describes.
@@ -46,6 +47,7 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
     # The head row serialises writers: the lock is held until the surrounding transaction ends.
+    key = writing_key()
     head, _ = AuditHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
     head = AuditHead.objects.select_for_update().get(pk=1)
     seq = head.last_seq + 1
@@ -54,7 +56,8 @@ def audit_record(
     actor_name = acting_user.get_full_name() if acting_user is not None else "Hệ thống"
     request_id = current_request_id()
     before_j, after_j = _jsonable(before), _jsonable(after)
-    digest = entry_hash(
+    digest = entry_mac(
+        key,
         seq=seq,
         at=at,
         actor_id=actor_id,

@@ -1,11 +1,26 @@
-"""Checking the audit journal's hash chain."""
+"""Checking the audit journal: its keyed hash chain and every checkpoint written outside the database."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sauro.audit.hashing import GENESIS_HASH, entry_hash
-from sauro.audit.models import AuditEntry, AuditHead
+from django.utils import timezone
+
+from sauro.audit.chain import walk_chain
+from sauro.audit.checkpoints import CheckpointError, checkpoint_path, read_checkpoints
+from sauro.audit.keys import AuditKeyError, audit_key
+from sauro.audit.models import AuditCheckpoint, AuditHead, AuditVerification
+
+ERR_FILE = "tệp mốc kiểm {path}: {problem}"
+ERR_ROW_NOT_IN_FILE = (
+    "mốc kiểm mục số {seq} ghi lúc {at:%d/%m/%Y %H:%M} UTC không còn trong tệp {path} (tệp bị cắt, xóa hoặc thay)"
+)
+ERR_ANCHORS_DISAGREE = "hai mốc kiểm ghi hai mã băm khác nhau cho mục số {seq} (chuỗi bị tính lại)"
+ERR_TAIL = "thiếu các mục cuối (đến số {seq})"
+ERR_BEHIND = (
+    "đầu chuỗi (mục số {head}) lùi sau mốc kiểm cuối (mục số {seq}, ghi lúc {at:%d/%m/%Y %H:%M} UTC): "
+    "các mục cuối bị xóa"
+)
 
 
 @dataclass(frozen=True)
@@ -14,52 +29,61 @@ class VerifyResult:
     checked: int
     bad_seq: int | None = None
     problem: str = ""
+    checkpoints: int = 0
 
 
-def audit_verify(*, batch_size: int = 5000) -> VerifyResult:
-    """Walk the journal in order and report the first entry that breaks the chain.
+def audit_verify(*, batch_size: int = 5000, record: bool = False) -> VerifyResult:
+    """Check the whole journal; with ``record``, keep the outcome (shown to inspectors on the journal page).
 
-    Detects: a row whose content no longer matches its hash (edited), a gap in ``seq`` or a ``prev_hash``
-    that does not match the row before (deleted or inserted), and missing rows at the end (the head row
-    records the last sequence number and hash).
+    Fails, naming the first problem, when: there is no key or it is not the one the journal was sealed with; an
+    entry was edited, inserted or deleted, even if its hash was recomputed without the key; the checkpoint file
+    was edited or cut short; an entry a checkpoint anchored is gone or changed; the head is behind the last
+    checkpoint (the tail deleted and the head rolled back, or the journal emptied).
     """
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
-    checked = 0
-    last_seq = 0
-    qs = AuditEntry.objects.order_by("seq")
-    while True:
-        batch = list(qs.filter(seq__gt=last_seq)[:batch_size])
-        if not batch:
-            break
-        for e in batch:
-            if e.seq != expected_seq:
-                return VerifyResult(False, checked, expected_seq, f"thiếu mục số {expected_seq} (mục bị xóa)")
-            if e.prev_hash != expected_prev:
-                return VerifyResult(False, checked, e.seq, "mã băm trước không khớp (chuỗi bị cắt hoặc chèn)")
-            digest = entry_hash(
-                seq=e.seq,
-                at=e.at,
-                actor_id=e.actor_id,
-                actor_name=e.actor_name,
-                action=e.action,
-                object_type=e.object_type,
-                object_id=e.object_id,
-                object_repr=e.object_repr,
-                unit_id_snapshot=e.unit_id_snapshot,
-                summary=e.summary,
-                before=e.before,
-                after=e.after,
-                request_id=e.request_id,
-                prev_hash=e.prev_hash,
-            )
-            if digest != e.hash:
-                return VerifyResult(False, checked, e.seq, "nội dung không khớp mã băm (mục bị sửa)")
-            expected_prev = e.hash
-            expected_seq += 1
-            checked += 1
-            last_seq = e.seq
+    result = _verify(batch_size)
+    if record:
+        AuditVerification.objects.create(
+            at=timezone.now(),
+            ok=result.ok,
+            checked=result.checked,
+            checkpoints=result.checkpoints,
+            bad_seq=result.bad_seq,
+            problem=result.problem,
+        )
+    return result
+
+
+def _verify(batch_size: int) -> VerifyResult:
+    try:
+        key = audit_key()
+    except AuditKeyError as error:
+        return VerifyResult(False, 0, None, str(error))
+    path = checkpoint_path()
+    try:
+        checkpoints = read_checkpoints(key, path)
+    except CheckpointError as error:
+        return VerifyResult(False, 0, None, ERR_FILE.format(path=path, problem=error))
+    in_file = {c.mac for c in checkpoints}
+    for row in AuditCheckpoint.objects.order_by("at", "pk"):
+        if row.mac not in in_file:
+            return VerifyResult(False, 0, row.seq, ERR_ROW_NOT_IN_FILE.format(seq=row.seq, at=row.at, path=path))
+    anchors: dict[int, str] = {}
+    for c in checkpoints:
+        if anchors.setdefault(c.seq, c.hash) != c.hash:
+            return VerifyResult(False, 0, c.seq, ERR_ANCHORS_DISAGREE.format(seq=c.seq))
+    walk = walk_chain(key, anchors=anchors, batch_size=batch_size)
+    if not walk.ok:
+        return VerifyResult(False, walk.checked, walk.bad_seq, walk.problem, len(checkpoints))
     head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_seq != last_seq or head.last_hash != expected_prev):
-        return VerifyResult(False, checked, last_seq + 1, f"thiếu các mục cuối (đến số {head.last_seq})")
-    return VerifyResult(True, checked)
+    if head is not None and (head.last_seq != walk.last_seq or head.last_hash != walk.last_hash):
+        return VerifyResult(False, walk.checked, walk.last_seq + 1, ERR_TAIL.format(seq=head.last_seq))
+    last = max(checkpoints, key=lambda c: c.seq, default=None)
+    if last is not None and walk.last_seq < last.seq:
+        problem = ERR_BEHIND.format(head=walk.last_seq, seq=last.seq, at=last.at)
+        return VerifyResult(False, walk.checked, walk.last_seq + 1, problem, len(checkpoints))
+    return VerifyResult(True, walk.checked, checkpoints=len(checkpoints))
+
+
+def last_verification() -> AuditVerification | None:
+    """The latest recorded full check of the journal."""
+    return AuditVerification.objects.order_by("-at", "-pk").first()

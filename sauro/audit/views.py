@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from sauro.audit.forms import AuditFilterForm, action_label, journaled_model, object_type_label
 from sauro.audit.models import AuditEntry
-from sauro.audit.selectors import audit_entry_page
-from sauro.common.views import AuthenticatedRequest, render_page
+from sauro.audit.selectors import audit_anchor_status, audit_entry_page
+from sauro.common.views import AuthenticatedRequest, is_partial_request, render_page
 
 # Object types with a page of their own, and the URL name that shows one.
 OBJECT_PAGES = {
@@ -149,4 +149,6 @@ def audit_list_view(request: AuthenticatedRequest) -> HttpResponse:
         "next_before": page.next_cursor,
         "is_first_page": form.position is None,
     }
+    if not is_partial_request(request):  # the whole page: also the checkpoints and the last check of the chain
+        context["anchors"] = audit_anchor_status(user=request.user)
     return render_page(request, "audit/list.html", context, partial_template_name="audit/_journal.html")

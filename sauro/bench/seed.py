@@ -36,7 +36,8 @@ from django.core.management import call_command
 from django.db import connection, models, transaction
 
 from sauro.accounts.models import User
-from sauro.audit.hashing import GENESIS_HASH, entry_hash
+from sauro.audit.checkpoints import writing_key
+from sauro.audit.hashing import GENESIS_HASH, entry_mac
 from sauro.audit.models import AuditEntry, AuditHead
 from sauro.bench import profile
 from sauro.common.calendar import current_calendar
@@ -580,6 +581,7 @@ class Seeder:
             ), {"request_id": ""})  # fmt: skip
             ids = dict.fromkeys(("officer", "coord", "cleared", "event", "update", "obstacle", "note", "exp"), 0)
             prev_hash = GENESIS_HASH
+            key = writing_key()
             seq = 0
             done_tasks = 0
             step = max(1, self.n_tasks // 20)
@@ -786,8 +788,8 @@ class Seeder:
                     at = self.at(issued)
                     actor_name = names[t["creator"]]
                     after = {"state": TaskState.ISSUED.value, "due_date": t["due"].isoformat() if t["due"] else None}
-                    digest = entry_hash(
-                        seq=seq, at=at, actor_id=t["creator"], actor_name=actor_name, action="task.issued",
+                    digest = entry_mac(
+                        key, seq=seq, at=at, actor_id=t["creator"], actor_name=actor_name, action="task.issued",
                         object_type="tasks.task", object_id=str(pk), object_repr=title[:255], unit_id_snapshot=lead,
                         summary="Giao nhiệm vụ", before=None, after=after, request_id="", prev_hash=prev_hash,
                     )  # fmt: skip

@@ -11,6 +11,12 @@ chain survives a failure:
   (``reports.jobs.run_daily_reports``), then the daily e-mail digests of everything notified so far
   (``notifications.emails.send_daily_digests``).
 
+and a self-renewing chain every SAURO_AUDIT_CHECKPOINT_MINUTES (``common.daily.IntervalChain``):
+
+- ``write_audit_checkpoint``: a checkpoint of the audit journal's head appended to the checkpoint file outside the
+  database (``audit.checkpoints.checkpoint_write``), and once a day a full check of the journal whose outcome the
+  journal page shows (``audit.verify.audit_verify``).
+
 ``sauro tasks schedule`` and ``sauro remind --schedule`` (both run at start-up by ``sauro serve``) start the chains,
 or restart them after the worker was down. Each day's run is queued at most once, and a duplicate run does nothing
 twice: every app's daily function is idempotent (reminders are logged under a unique key, duties are unique per
@@ -25,11 +31,13 @@ import datetime
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from sauro.common import clock
-from sauro.common.daily import DailyChain
+from sauro.common.daily import DailyChain, IntervalChain
 
 logger = logging.getLogger(__name__)
 
@@ -128,3 +136,46 @@ def ensure_daily_pass(*, day: datetime.date | None = None, include_today: bool =
     """Queue the daily pass for ``day`` (default today; at once) and for the next day (at 06:30 local time), each
     unless already queued. Returns the days queued by this call."""
     return DAILY_PASS.ensure(day=day, include_today=include_today)
+
+
+# --- the audit journal's checkpoints, every SAURO_AUDIT_CHECKPOINT_MINUTES -----------------------------------------
+
+# Any constant identifying this chain's lock among the advisory locks of the database ("SAUROCKP").
+_CHECKPOINT_LOCK_KEY = 0x5341_5552_4F43_4B50
+# How old the last recorded full check of the journal may be before a checkpoint run makes a new one.
+VERIFY_EVERY = datetime.timedelta(hours=24)
+
+
+@task()
+def write_audit_checkpoint(slot: str | None = None) -> dict[str, Any]:
+    """Queue the next slot's run first (so the chain survives a failure), then append a checkpoint of the journal's
+    head to the checkpoint file; once a day, also check the whole journal and record the outcome.
+
+    A journal that no longer verifies since the previous checkpoint is not anchored: the run fails (the worker logs
+    it) and the next one tries again.
+    """
+    from sauro.audit.checkpoints import checkpoint_write
+    from sauro.audit.verify import audit_verify, last_verification
+
+    ensure_audit_checkpoints(include_current=False)
+    checkpoint = checkpoint_write()
+    result: dict[str, Any] = {"slot": slot, "seq": checkpoint.seq if checkpoint else None}
+    last = last_verification()
+    if last is None or last.at <= timezone.now() - VERIFY_EVERY:
+        verified = audit_verify(record=True)
+        result["verified"] = verified.ok
+        if not verified.ok:
+            logger.error("Nhật ký KHÔNG toàn vẹn: mục số %s — %s", verified.bad_seq, verified.problem)
+    return result
+
+
+AUDIT_CHECKPOINTS = IntervalChain(
+    job=write_audit_checkpoint,
+    minutes=lambda: int(settings.SAURO_AUDIT_CHECKPOINT_MINUTES),
+    lock_key=_CHECKPOINT_LOCK_KEY,
+)
+
+
+def ensure_audit_checkpoints(*, include_current: bool = True) -> list[datetime.datetime]:
+    """Queue the checkpoint job for the current slot (at once) and the next one, each unless already queued."""
+    return AUDIT_CHECKPOINTS.ensure(include_current=include_current)

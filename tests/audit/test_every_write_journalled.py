@@ -12,7 +12,7 @@ or deleted are compared with the journal entries it appended.
 
 Rows that are not business events, and so need no journal entry of their own:
 
-- the journal itself (``AuditEntry``, ``AuditHead``);
+- the journal itself (``AuditEntry``, ``AuditHead``) and its checkpoints and verifications;
 - sessions, and the ``last_used_at`` stamp of an API token (bookkeeping of a login, not a decision);
 - notifications, their e-mail state and the reader's e-mail preference: messages *about* business events, whose
   events are journalled where they happen, and personal settings;
@@ -53,6 +53,8 @@ from tests.tasks.conftest import TODAY, complete_fields
 NOT_BUSINESS = {
     "audit.AuditEntry",
     "audit.AuditHead",
+    "audit.AuditCheckpoint",
+    "audit.AuditVerification",
     "sessions.Session",
     "notifications.Notification",
     "notifications.NotificationPreference",

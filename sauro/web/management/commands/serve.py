@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connections
 
 from sauro.common.errors import ServiceError
+from sauro.daily.jobs import ensure_audit_checkpoints
 from sauro.org.choices import Role
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -127,6 +128,7 @@ class Command(BaseCommand):
         # The worker runs the daily jobs (recurring tasks, reminders) from self-renewing chains; start them once.
         call_command("tasks", "schedule", verbosity=0)
         call_command("remind", "--schedule", verbosity=0)
+        ensure_audit_checkpoints()  # and the audit journal's checkpoints, every SAURO_AUDIT_CHECKPOINT_MINUTES
         connections.close_all()
 
         self._stop_signal: int | None = None

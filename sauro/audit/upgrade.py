@@ -1,0 +1,109 @@
+"""``sauro audit upgrade``: seal a journal written before issue 16 (plain SHA-256) with the journal's key.
+
+Journals written before the key existed carry the unkeyed SHA-256 chain that anyone with the database can
+recompute. The upgrade, run once by the operator after installing this version:
+
+1. refuses when the journal was ever anchored (a checkpoint exists): a keyed journal is never "upgraded" again, so
+   an attacker cannot rewrite a journal with plain hashes and have it laundered;
+2. checks the whole old chain as it stands: plain SHA-256 entries from the first one, then possibly entries already
+   sealed with the key (written by this version before the upgrade was run), every link and hash intact — or it
+   changes nothing and names the first bad entry;
+3. in the same transaction, holding the head's lock, recomputes every entry's hash with the key (HMAC-SHA256) and
+   appends an entry "audit.chain_keyed" recording the old head (sequence and SHA-256 hash) and the key's
+   fingerprint;
+4. then writes the first checkpoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from sauro.audit.chain import ERR_EDITED, ERR_MISSING, ERR_PREV
+from sauro.audit.checkpoints import Checkpoint, anchored, checkpoint_write
+from sauro.audit.hashing import GENESIS_HASH, entry_fields, entry_mac, legacy_entry_hash
+from sauro.audit.keys import audit_key, key_id
+from sauro.audit.models import AuditEntry, AuditHead
+from sauro.audit.services import audit_record
+
+ACTION = "audit.chain_keyed"
+ERR_ANCHORED = (
+    "Nhật ký đã có mốc kiểm, tức là đã được khóa từ trước: không nâng cấp lại. Dùng `sauro audit verify` để kiểm tra."
+)
+ERR_OLD_CHAIN = "Chuỗi cũ không toàn vẹn ở mục số {seq} — {problem}. Không thay đổi gì."
+ERR_OLD_TAIL = "Chuỗi cũ không toàn vẹn: thiếu các mục cuối (đến số {seq}). Không thay đổi gì."
+
+
+class UpgradeError(Exception):
+    """The journal cannot be upgraded; nothing was changed. The message is in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    plain: int  # entries found with the old unkeyed hash
+    resealed: int  # entries whose hash was recomputed with the key
+    checkpoint: Checkpoint | None
+
+
+def audit_upgrade(*, batch_size: int = 2000) -> UpgradeResult:
+    """Check the old chain, re-seal it with the key, journal the change and anchor it (see the module)."""
+    if anchored():
+        raise UpgradeError(ERR_ANCHORED)
+    key = audit_key(create=True)
+    with transaction.atomic():
+        AuditHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
+        head = AuditHead.objects.select_for_update().get(pk=1)
+        plain, resealed, old_hash = _reseal(key, batch_size)
+        if (head.last_seq, head.last_hash) != (resealed, old_hash):
+            raise UpgradeError(ERR_OLD_TAIL.format(seq=head.last_seq))
+        if plain == 0:
+            transaction.set_rollback(True)  # already sealed with the key: nothing to change
+        else:
+            last = AuditEntry.objects.filter(seq=resealed).values_list("hash", flat=True).first() or GENESIS_HASH
+            AuditHead.objects.filter(pk=1).update(last_seq=resealed, last_hash=last)
+            audit_record(
+                acting_user=None,
+                action=ACTION,
+                object_type="audit.auditentry",
+                object_repr="Nhật ký hệ thống",
+                summary=(
+                    f"Khóa chuỗi nhật ký bằng HMAC-SHA256: đã kiểm tra {resealed} mục "
+                    f"({plain} mục mã băm SHA-256 cũ) và tính lại mã băm bằng khóa nhật ký"
+                ),
+                before={"scheme": "sha256", "head_seq": head.last_seq, "head_hash": head.last_hash},
+                after={"scheme": "hmac-sha256", "head_seq": resealed, "head_hash": last, "key_id": key_id(key)},
+            )
+    checkpoint = checkpoint_write() if plain else None
+    return UpgradeResult(plain=plain, resealed=resealed if plain else 0, checkpoint=checkpoint)
+
+
+def _reseal(key: bytes, batch_size: int) -> tuple[int, int, str]:
+    """Check the stored chain (plain entries first, then keyed ones) while recomputing every hash with ``key``.
+
+    Returns (plain entries, entries walked, the stored hash of the last one); raises ``UpgradeError`` (the caller's
+    transaction then rolls back) at the first entry that breaks the stored chain.
+    """
+    old_prev = new_prev = GENESIS_HASH
+    plain = checked = 0
+    in_plain_prefix = True
+    qs = AuditEntry.objects.order_by("seq")
+    while batch := list(qs.filter(seq__gt=checked)[:batch_size]):
+        for e in batch:
+            if e.seq != checked + 1:
+                raise UpgradeError(ERR_OLD_CHAIN.format(seq=checked + 1, problem=ERR_MISSING.format(seq=checked + 1)))
+            if e.prev_hash != old_prev:
+                raise UpgradeError(ERR_OLD_CHAIN.format(seq=e.seq, problem=ERR_PREV))
+            fields = entry_fields(e)
+            if in_plain_prefix and legacy_entry_hash(**fields) == e.hash:
+                plain += 1
+            elif entry_mac(key, **fields) == e.hash:
+                in_plain_prefix = False
+            else:
+                raise UpgradeError(ERR_OLD_CHAIN.format(seq=e.seq, problem=ERR_EDITED))
+            old_prev = e.hash
+            e.prev_hash = new_prev
+            e.hash = new_prev = entry_mac(key, **entry_fields(e))
+            checked = e.seq
+        AuditEntry.objects.bulk_update(batch, ["prev_hash", "hash"])
+    return plain, checked, old_prev
