@@ -73,6 +73,14 @@ def _plain_static_storage(settings: Settings) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _audit_files(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # As in tests/conftest.py: the journal's key file and checkpoint file out of var/ (a fresh key per test).
+    base = tmp_path_factory.mktemp("audit")
+    settings.SAURO_AUDIT_KEY_FILE = base / "audit_key"
+    settings.SAURO_AUDIT_CHECKPOINT_FILE = base / "checkpoints.log"
+
+
 @pytest.fixture
 def demo(transactional_db: None) -> LoadResult:
     """The Huế demo, loaded for the live server (committed: the server thread must see it)."""

@@ -145,17 +145,31 @@ def writing_key() -> bytes:
         return audit_key(create=True)
 
 
-def _open_append(path: Path) -> int:
+def _fsync_dir(path: Path) -> None:
+    dir_fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def open_locked(path: Path) -> int:
+    """Open the checkpoint file for appending (``O_APPEND``, created if needed) and take its exclusive lock: one
+    writer at a time (the worker, an operator's command, a key rotation). Retries when the file was moved away
+    (a key rotation retires it) while waiting for the lock."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    created = not path.exists()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
-    if created:  # make the new directory entry durable too
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+    while True:
+        created = not path.exists()
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        if created:  # make the new directory entry durable too
+            _fsync_dir(path.parent)
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    return fd
+            if os.fstat(fd).st_ino == path.stat().st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)
 
 
 def checkpoint_write() -> Checkpoint | None:
@@ -165,11 +179,10 @@ def checkpoint_write() -> Checkpoint | None:
     Raises ``AuditKeyError`` without a key, ``CheckpointError`` when the file is damaged or the journal does not
     verify since the previous checkpoint.
     """
-    key = audit_key()
     path = checkpoint_path()
-    fd = _open_append(path)
+    fd = open_locked(path)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # one writer at a time (the worker, an operator's command)
+        key = audit_key()  # read under the lock: a key rotation swaps it while holding the lock
         existing = read_checkpoints(key, path)
         head = AuditHead.objects.filter(pk=1).first()
         last = existing[-1] if existing else None

@@ -30,6 +30,7 @@ ACTION_LABELS: dict[str, Any] = {
     "api_token.create": _("Cấp mã truy cập API"),
     "api_token.revoke": _("Thu hồi mã truy cập API"),
     "audit.chain_keyed": _("Khóa chuỗi nhật ký bằng khóa nhật ký"),
+    "audit.key_rotated": _("Đổi khóa nhật ký"),
 }
 VERB_LABELS: dict[str, Any] = {
     "create": _("Tạo"),

@@ -78,6 +78,12 @@ def _read(path: Path) -> bytes:
     return key
 
 
+def forget_cached_key() -> None:
+    """Read the key file again on the next ``audit_key`` (after it was replaced)."""
+    global _cached
+    _cached = None
+
+
 def write_key_file(path: Path, text: str) -> None:
     """Create ``path`` holding ``text``, readable by its owner only; refuses to overwrite an existing file."""
     _checked(text, f"tệp {path}")

@@ -47,9 +47,9 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
     # The head row serialises writers: the lock is held until the surrounding transaction ends.
-    key = writing_key()
     head, _ = AuditHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
     head = AuditHead.objects.select_for_update().get(pk=1)
+    key = writing_key()  # read under the lock: a key rotation swaps it while holding the lock
     seq = head.last_seq + 1
     at = clock.now()
     actor_id = acting_user.pk if acting_user is not None else None

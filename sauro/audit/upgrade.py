@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from sauro.audit.chain import ERR_EDITED, ERR_MISSING, ERR_PREV
+from sauro.audit.chain import ERR_EDITED
 from sauro.audit.checkpoints import Checkpoint, anchored, checkpoint_write
-from sauro.audit.hashing import GENESIS_HASH, entry_fields, entry_mac, legacy_entry_hash
+from sauro.audit.hashing import GENESIS_HASH, ChainedEntry, entry_fields, entry_mac, legacy_entry_hash
 from sauro.audit.keys import audit_key, key_id
 from sauro.audit.models import AuditEntry, AuditHead
+from sauro.audit.reseal import ResealError, reseal_chain
 from sauro.audit.services import audit_record
 
 ACTION = "audit.chain_keyed"
@@ -84,26 +85,22 @@ def _reseal(key: bytes, batch_size: int) -> tuple[int, int, str]:
     Returns (plain entries, entries walked, the stored hash of the last one); raises ``UpgradeError`` (the caller's
     transaction then rolls back) at the first entry that breaks the stored chain.
     """
-    old_prev = new_prev = GENESIS_HASH
-    plain = checked = 0
+    plain = 0
     in_plain_prefix = True
-    qs = AuditEntry.objects.order_by("seq")
-    while batch := list(qs.filter(seq__gt=checked)[:batch_size]):
-        for e in batch:
-            if e.seq != checked + 1:
-                raise UpgradeError(ERR_OLD_CHAIN.format(seq=checked + 1, problem=ERR_MISSING.format(seq=checked + 1)))
-            if e.prev_hash != old_prev:
-                raise UpgradeError(ERR_OLD_CHAIN.format(seq=e.seq, problem=ERR_PREV))
-            fields = entry_fields(e)
-            if in_plain_prefix and legacy_entry_hash(**fields) == e.hash:
-                plain += 1
-            elif entry_mac(key, **fields) == e.hash:
-                in_plain_prefix = False
-            else:
-                raise UpgradeError(ERR_OLD_CHAIN.format(seq=e.seq, problem=ERR_EDITED))
-            old_prev = e.hash
-            e.prev_hash = new_prev
-            e.hash = new_prev = entry_mac(key, **entry_fields(e))
-            checked = e.seq
-        AuditEntry.objects.bulk_update(batch, ["prev_hash", "hash"])
-    return plain, checked, old_prev
+
+    def check(entry: ChainedEntry, stored: str) -> str | None:
+        nonlocal plain, in_plain_prefix
+        fields = entry_fields(entry)
+        if in_plain_prefix and legacy_entry_hash(**fields) == stored:
+            plain += 1
+        elif entry_mac(key, **fields) == stored:
+            in_plain_prefix = False
+        else:
+            return ERR_EDITED
+        return None
+
+    try:
+        walked, last = reseal_chain(key, check, batch_size=batch_size)
+    except ResealError as error:
+        raise UpgradeError(ERR_OLD_CHAIN.format(seq=error.seq, problem=error.problem)) from error
+    return plain, walked, last

@@ -178,7 +178,9 @@ def test_a_checkpoint_is_not_written_over_a_broken_journal(org):
     checkpoint_write()
     _journal_more()
     with connection.cursor() as cur:
-        cur.execute("UPDATE audit_auditentry SET summary = %s WHERE seq = (SELECT MAX(seq) FROM audit_auditentry)", ["x"])
+        cur.execute(
+            "UPDATE audit_auditentry SET summary = %s WHERE seq = (SELECT MAX(seq) FROM audit_auditentry)", ["x"]
+        )
     with pytest.raises(CheckpointError, match="mục bị sửa"):
         checkpoint_write()
     assert len(checkpoint_path().read_text().splitlines()) == 1
@@ -343,3 +345,48 @@ def test_inspectors_see_the_checkpoints_and_the_last_check(org, client_for):
     html = client_for(org.inspector).get("/nhat-ky/").content.decode()
     assert "nhật ký KHÔNG toàn vẹn" in html
     assert "khóa nhật ký không đúng" in html
+
+
+# --- rotating the key ------------------------------------------------------------------------------------------------
+
+
+def test_the_key_is_rotated(org):
+    checkpoint_write()
+    old_text = key_path().read_text()
+    old_file = checkpoint_path().read_text()
+    count = AuditEntry.objects.count()
+    out = io.StringIO()
+    call_command("audit", "rotate-key", stdout=out)
+    assert f"{count} mục được niêm phong lại" in out.getvalue()
+    new_key = audit_key()
+    assert new_key != old_text.strip().encode()
+    assert stat.S_IMODE(os.stat(key_path()).st_mode) == 0o600
+    (retired_key,) = key_path().parent.glob("audit_key.retired-*")
+    assert retired_key.read_text() == old_text
+    (retired_file,) = checkpoint_path().parent.glob("checkpoints.log.retired-*")
+    assert retired_file.read_text() == old_file
+    marker = AuditEntry.objects.order_by("-seq").first()
+    assert marker is not None and marker.action == "audit.key_rotated" and marker.seq == count + 1
+    (checkpoint,) = read_checkpoints(new_key)
+    assert checkpoint.seq == marker.seq
+    assert AuditCheckpoint.objects.get().mac == checkpoint.mac
+    assert audit_verify().ok
+    # The old key no longer verifies the journal.
+    key_path().write_text(old_text)
+    assert not audit_verify().ok
+
+
+def test_a_broken_journal_keeps_its_key(org):
+    with connection.cursor() as cur:
+        cur.execute("UPDATE audit_auditentry SET summary = %s WHERE seq = 3", ["đã bị sửa"])
+    old_text = key_path().read_text()
+    with pytest.raises(CommandError, match="Nhật ký không toàn vẹn, không đổi khóa: mục số 3"):
+        call_command("audit", "rotate-key", stdout=io.StringIO())
+    assert key_path().read_text() == old_text
+    assert list(key_path().parent.iterdir()) == [key_path()]
+
+
+def test_a_key_from_the_environment_is_not_rotated_by_the_command(org, monkeypatch):
+    monkeypatch.setenv("SAURO_AUDIT_KEY", key_path().read_text().strip())
+    with pytest.raises(CommandError, match="biến môi trường SAURO_AUDIT_KEY"):
+        call_command("audit", "rotate-key", stdout=io.StringIO())
