@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sauro.audit.chain import ERR_MISSING, ERR_PREV
 from sauro.audit.hashing import GENESIS_HASH, ChainedEntry, entry_fields, entry_mac
-from sauro.audit.models import AuditEntry
+from sauro.audit.models import AuditEntry, AuditHead
 
 
 class ResealError(Exception):
@@ -20,9 +20,10 @@ class ResealError(Exception):
 
 def reseal_chain(
     new_key: bytes, check: Callable[[ChainedEntry, str], str | None], *, batch_size: int = 2000
-) -> tuple[int, str]:
+) -> tuple[int, str, str]:
     """Walk the stored chain, checking each entry's links and ``check(entry, stored hash)`` (a problem, or None),
-    and rewrite ``prev_hash``/``hash`` with ``new_key``. Returns (entries walked, the stored hash of the last one).
+    and rewrite ``prev_hash``/``hash`` with ``new_key``, then the head. Returns (entries walked, the last one's
+    hash as it was stored, its new hash).
 
     Must run inside a transaction holding the head's lock; raises ``ResealError`` at the first bad entry.
     """
@@ -43,4 +44,5 @@ def reseal_chain(
             e.hash = new_prev = entry_mac(new_key, **entry_fields(e))
             walked = e.seq
         AuditEntry.objects.bulk_update(batch, ["prev_hash", "hash"])
-    return walked, old_prev
+    AuditHead.objects.filter(pk=1).update(last_seq=walked, last_hash=new_prev)
+    return walked, old_prev, new_prev

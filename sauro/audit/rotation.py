@@ -33,7 +33,7 @@ from sauro.audit.keys import (
     new_key_text,
     write_key_file,
 )
-from sauro.audit.models import AuditCheckpoint, AuditEntry, AuditHead
+from sauro.audit.models import AuditCheckpoint, AuditHead
 from sauro.audit.reseal import ResealError, reseal_chain
 from sauro.audit.services import audit_record
 from sauro.audit.verify import audit_verify
@@ -96,11 +96,9 @@ def rotate_key(*, batch_size: int = 2000) -> RotationResult:
             AuditHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
             head = AuditHead.objects.select_for_update().get(pk=1)
             try:
-                resealed, _ = reseal_chain(new_key, check, batch_size=batch_size)
+                resealed, _, last = reseal_chain(new_key, check, batch_size=batch_size)
             except ResealError as error:
                 raise RotationError(ERR_CHANGED.format(seq=error.seq, problem=error.problem)) from error
-            last = AuditEntry.objects.filter(seq=resealed).values_list("hash", flat=True).first() or GENESIS_HASH
-            AuditHead.objects.filter(pk=1).update(last_seq=resealed, last_hash=last)
             AuditCheckpoint.objects.all().delete()
             move(path, retired_key)
             move(pending, path)

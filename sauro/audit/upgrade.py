@@ -24,7 +24,7 @@ from sauro.audit.chain import ERR_EDITED
 from sauro.audit.checkpoints import Checkpoint, anchored, checkpoint_write
 from sauro.audit.hashing import GENESIS_HASH, ChainedEntry, entry_fields, entry_mac, legacy_entry_hash
 from sauro.audit.keys import audit_key, key_id
-from sauro.audit.models import AuditEntry, AuditHead
+from sauro.audit.models import AuditHead
 from sauro.audit.reseal import ResealError, reseal_chain
 from sauro.audit.services import audit_record
 
@@ -55,14 +55,12 @@ def audit_upgrade(*, batch_size: int = 2000) -> UpgradeResult:
     with transaction.atomic():
         AuditHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
         head = AuditHead.objects.select_for_update().get(pk=1)
-        plain, resealed, old_hash = _reseal(key, batch_size)
+        plain, resealed, old_hash, last = _reseal(key, batch_size)
         if (head.last_seq, head.last_hash) != (resealed, old_hash):
             raise UpgradeError(ERR_OLD_TAIL.format(seq=head.last_seq))
         if plain == 0:
             transaction.set_rollback(True)  # already sealed with the key: nothing to change
         else:
-            last = AuditEntry.objects.filter(seq=resealed).values_list("hash", flat=True).first() or GENESIS_HASH
-            AuditHead.objects.filter(pk=1).update(last_seq=resealed, last_hash=last)
             audit_record(
                 acting_user=None,
                 action=ACTION,
@@ -79,11 +77,11 @@ def audit_upgrade(*, batch_size: int = 2000) -> UpgradeResult:
     return UpgradeResult(plain=plain, resealed=resealed if plain else 0, checkpoint=checkpoint)
 
 
-def _reseal(key: bytes, batch_size: int) -> tuple[int, int, str]:
+def _reseal(key: bytes, batch_size: int) -> tuple[int, int, str, str]:
     """Check the stored chain (plain entries first, then keyed ones) while recomputing every hash with ``key``.
 
-    Returns (plain entries, entries walked, the stored hash of the last one); raises ``UpgradeError`` (the caller's
-    transaction then rolls back) at the first entry that breaks the stored chain.
+    Returns (plain entries, entries walked, the last one's stored hash, its new hash); raises ``UpgradeError`` (the
+    caller's transaction then rolls back) at the first entry that breaks the stored chain.
     """
     plain = 0
     in_plain_prefix = True
@@ -100,7 +98,7 @@ def _reseal(key: bytes, batch_size: int) -> tuple[int, int, str]:
         return None
 
     try:
-        walked, last = reseal_chain(key, check, batch_size=batch_size)
+        walked, old_last, new_last = reseal_chain(key, check, batch_size=batch_size)
     except ResealError as error:
         raise UpgradeError(ERR_OLD_CHAIN.format(seq=error.seq, problem=error.problem)) from error
-    return plain, walked, last
+    return plain, walked, old_last, new_last
