@@ -34,9 +34,11 @@ class Command(BaseCommand):
     def _verify(self) -> None:
         result = audit_verify(record=True)
         if not result.ok:
-            where = f"mục số {result.bad_seq} — " if result.bad_seq is not None else ""
+            if result.bad_seq is None:  # the key or the checkpoint file, before any entry
+                raise CommandError(f"Nhật ký KHÔNG toàn vẹn: {result.problem}")
             raise CommandError(
-                f"Nhật ký KHÔNG toàn vẹn: {where}{result.problem} (đã kiểm tra {result.checked} mục hợp lệ trước đó)."
+                f"Nhật ký KHÔNG toàn vẹn: mục số {result.bad_seq} — {result.problem} "
+                f"(đã kiểm tra {result.checked} mục hợp lệ trước đó)."
             )
         anchors = (
             f"{result.checkpoints} mốc kiểm khớp"
