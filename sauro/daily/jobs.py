@@ -1,7 +1,7 @@
 """The daily work of every app, in one place above the apps; run by the django-tasks database worker
 (``sauro db_worker``, started by ``sauro serve``).
 
-Two self-renewing daily chains (``common.daily.DailyChain``); every run first queues the next day's run, so the
+Three self-renewing daily chains (``common.daily.DailyChain``); every run first queues the next day's run, so the
 chain survives a failure:
 
 - ``generate_recurring_instances``, shortly after midnight (Asia/Ho_Chi_Minh), when the new period has begun:
@@ -12,7 +12,8 @@ chain survives a failure:
   (``notifications.emails.send_daily_digests``).
 
 ``sauro tasks schedule`` and ``sauro remind --schedule`` (both run at start-up by ``sauro serve``) start the chains,
-or restart them after the worker was down. Each day's run is queued at most once, and a duplicate run does nothing
+or restart them after the worker was down; ``sauro serve`` starts the backup chain itself (``ensure_nightly_backup``:
+the first backup is the coming night's). Each day's run is queued at most once, and a duplicate run does nothing
 twice: every app's daily function is idempotent (reminders are logged under a unique key, duties are unique per
 period, a recurring task's period gets one instance).
 
@@ -128,3 +129,38 @@ def ensure_daily_pass(*, day: datetime.date | None = None, include_today: bool =
     """Queue the daily pass for ``day`` (default today; at once) and for the next day (at 06:30 local time), each
     unless already queued. Returns the days queued by this call."""
     return DAILY_PASS.ensure(day=day, include_today=include_today)
+
+
+# --- the nightly backup -------------------------------------------------------------------------------------------
+
+# When the next day's run may start, local time: in the quiet of the night, after the day's last writes.
+BACKUP_RUN_AT = datetime.time(2, 0)
+# Any constant identifying this chain's lock among the advisory locks of the database ("SAUROBAK").
+_BACKUP_LOCK_KEY = 0x5341_5552_4F42_414B
+
+
+@task()
+def run_nightly_backup(day: str | None = None) -> dict[str, Any]:
+    """Queue the next night's run first (so the chain survives a failure), then write tonight's archive into
+    ``SAURO_BACKUP_DIR`` and delete the archives beyond the retention."""
+    from sauro.backup.nightly import nightly_backup
+
+    today = clock.today()
+    ensure_nightly_backup(day=today, include_today=False)
+    result = nightly_backup()
+    logger.info("Sao lưu hằng đêm: %s (%s byte).", result["archive"], result["size"])
+    return {"day": today.isoformat(), **result}
+
+
+BACKUP = DailyChain(job=run_nightly_backup, run_at=BACKUP_RUN_AT, lock_key=_BACKUP_LOCK_KEY)
+
+
+def nightly_backup_jobs(day: datetime.date) -> list[DBTaskResult]:
+    """Queued, running or finished-successfully nightly backups for ``day`` (failed ones do not count)."""
+    return BACKUP.jobs(day)
+
+
+def ensure_nightly_backup(*, day: datetime.date | None = None, include_today: bool = False) -> list[datetime.date]:
+    """Queue the nightly backup for the next day at 02:00 local time (and, with ``include_today``, one for ``day``
+    at once), each unless already queued. Returns the days queued by this call."""
+    return BACKUP.ensure(day=day, include_today=include_today)
