@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from sauro.backup import database
 from sauro.backup.archive import create_backup, passphrase_from_env
@@ -49,6 +50,8 @@ class Command(BaseCommand):
             result = create_backup(out, passphrase=passphrase, keys_out=keys_out, progress=self._line)
         except database.DatabaseStepError as e:
             raise CommandError(f"Sao lưu thất bại: {e}") from e
+        except DatabaseError as e:
+            raise CommandError(f"Sao lưu thất bại: lỗi cơ sở dữ liệu ({e}).") from e
         except OSError as e:
             raise CommandError(f"Sao lưu thất bại: không ghi được tệp ({e.strerror or e}).") from e
         self.stdout.write(

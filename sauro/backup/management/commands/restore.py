@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from sauro.backup import database
 from sauro.backup.archive import passphrase_from_env
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from e
         except database.DatabaseStepError as e:
             raise CommandError(f"Khôi phục cơ sở dữ liệu thất bại: {e}") from e
+        except DatabaseError as e:
+            raise CommandError(f"Lỗi cơ sở dữ liệu đích (DATABASE_URL): {e}") from e
         for check in result.checks:
             mark = self.style.SUCCESS("ĐẠT") if check.ok else self.style.ERROR("KHÔNG ĐẠT")
             self.stdout.write(f"  [{mark}] {check.label}: {check.detail}")
