@@ -192,3 +192,17 @@ def test_an_encrypted_archive_opens_only_with_its_passphrase(source: Instance, o
     staging.mkdir()
     staged = read_archive(path, staging, "mật khẩu dài của văn phòng")
     assert staged.manifest["journal_head"]["last_seq"] == journal_length()
+
+
+def test_a_keys_file_of_another_instance_is_refused(archive: Path, settings: Any, tmp_path: Path) -> None:
+    other = tmp_path / "other-keys.json"
+    settings.SAURO_AUDIT_KEY_FILE.write_bytes(b"the key of another instance")
+    call_command("backup", "--out", str(tmp_path / "other.tar.gz"), "--keys-out", str(other), stdout=io.StringIO())
+    target = tmp_path / "target"
+    point_instance_at(settings, target)
+
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(archive), "--keys", str(other), stdout=io.StringIO())
+
+    assert "Tệp khóa không thuộc bản sao lưu này (khóa nhật ký" in str(refused.value)
+    _nothing_written(target)
