@@ -14,6 +14,7 @@ complete, so a file with the final name is always whole.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tarfile
@@ -119,17 +120,18 @@ def create_backup(
     partial = out.with_name(f".{out.name}.partial")
     created_at = timezone.now().isoformat()
     with tempfile.TemporaryDirectory(prefix="sauro-backup-") as tmp:
-        workdir = Path(tmp)
-        tar_path = workdir / "archive.tar.gz" if passphrase else partial
         try:
             keys.write_private(partial, b"")  # the archive holds every record: readable by its owner only
-            manifest = _write_tar(tar_path, workdir, created_at, progress)
-            if passphrase:
-                progress("Mã hóa tệp sao lưu (AES-256-GCM, khóa suy từ SAURO_BACKUP_PASSPHRASE)…")
-                with open(tar_path, "rb") as src, open(partial, "wb") as dst:
-                    crypto.encrypt_stream(src, dst, passphrase)
-            with open(partial, "rb+") as f:
-                os.fsync(f.fileno())
+            with open(partial, "wb") as target:
+                if passphrase:
+                    progress("Mã hóa trong lúc ghi (AES-256-GCM, khóa suy từ SAURO_BACKUP_PASSPHRASE).")
+                    writer = crypto.EncryptingWriter(target, passphrase)
+                    manifest = _write_tar(writer, Path(tmp), created_at, progress)  # type: ignore[arg-type]
+                    writer.close()
+                else:
+                    manifest = _write_tar(target, Path(tmp), created_at, progress)
+                target.flush()
+                os.fsync(target.fileno())
             os.replace(partial, out)
         finally:
             partial.unlink(missing_ok=True)
@@ -138,10 +140,10 @@ def create_backup(
     return BackupResult(out, out.stat().st_size, time.monotonic() - started, bool(passphrase), manifest)
 
 
-def _write_tar(tar_path: Path, workdir: Path, created_at: str, progress: Progress) -> dict[str, Any]:
+def _write_tar(target: IO[bytes], workdir: Path, created_at: str, progress: Progress) -> dict[str, Any]:
     vendor = database.vendor()
     members: dict[str, dict[str, Any]] = {}
-    with tarfile.open(tar_path, "w:gz", compresslevel=6) as tar:
+    with tarfile.open(fileobj=target, mode="w:gz", compresslevel=6) as tar:
 
         def add(name: str, raw: IO[bytes], size: int) -> None:
             reader = _Hashing(raw)
@@ -196,6 +198,4 @@ def _write_tar(tar_path: Path, workdir: Path, created_at: str, progress: Progres
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, body: bytes) -> None:
-    import io
-
     tar.addfile(_tarinfo(name, len(body)), io.BytesIO(body))

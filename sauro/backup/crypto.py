@@ -53,22 +53,49 @@ def _nonce(prefix: bytes, index: int) -> bytes:
     return prefix + struct.pack(">I", index)
 
 
+class EncryptingWriter:
+    """A write-only file object that encrypts what is written to it into ``target``; ``close`` seals the last
+    chunk (the target itself stays open). The plaintext never reaches a disk."""
+
+    def __init__(self, target: BinaryIO, passphrase: str) -> None:
+        self.target = target
+        salt, self.prefix = os.urandom(16), os.urandom(8)
+        self.header = _HEADER.pack(salt, _SCRYPT_LOG2_N, _SCRYPT_R, _SCRYPT_P, self.prefix)
+        self.aead = AESGCM(_key(passphrase, salt, _SCRYPT_LOG2_N, _SCRYPT_R, _SCRYPT_P))
+        self.buffer = bytearray()
+        self.index = 0
+        self.closed = False
+        target.write(MAGIC + self.header)
+
+    def _seal(self, chunk: bytes, *, last: bool) -> None:
+        sealed = self.aead.encrypt(_nonce(self.prefix, self.index), chunk, _aad(self.header, self.index, last))
+        self.target.write(_LENGTH.pack(len(sealed)) + sealed)
+        self.index += 1
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        # A chunk is sealed as "not the last" only once more data is known to follow it.
+        while len(self.buffer) > CHUNK:
+            self._seal(bytes(self.buffer[:CHUNK]), last=False)
+            del self.buffer[:CHUNK]
+        return len(data)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+    def close(self) -> None:
+        if not self.closed:
+            self._seal(bytes(self.buffer), last=True)
+            self.buffer.clear()
+            self.closed = True
+
+
 def encrypt_stream(source: BinaryIO, target: BinaryIO, passphrase: str) -> None:
     """Write ``source`` encrypted to ``target``."""
-    salt, prefix = os.urandom(16), os.urandom(8)
-    header = _HEADER.pack(salt, _SCRYPT_LOG2_N, _SCRYPT_R, _SCRYPT_P, prefix)
-    aead = AESGCM(_key(passphrase, salt, _SCRYPT_LOG2_N, _SCRYPT_R, _SCRYPT_P))
-    target.write(MAGIC + header)
-    index = 0
-    chunk = source.read(CHUNK)
-    while True:
-        following = source.read(CHUNK)
-        last = not following
-        sealed = aead.encrypt(_nonce(prefix, index), chunk, _aad(header, index, last))
-        target.write(_LENGTH.pack(len(sealed)) + sealed)
-        if last:
-            return
-        chunk, index = following, index + 1
+    writer = EncryptingWriter(target, passphrase)
+    while chunk := source.read(CHUNK):
+        writer.write(chunk)
+    writer.close()
 
 
 def decrypt_stream(source: BinaryIO, target: BinaryIO, passphrase: str) -> None:
