@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "sauro.dashboard",
     "sauro.demo",
     "sauro.bench",
+    "sauro.backup",
     "sauro.daily",
     "sauro.web",
 ]
@@ -284,3 +285,6 @@ SAURO_AUDIT_CHECKPOINT_MAILTO = [
 ]
 # Backups (issue 16): where the worker's nightly archives go, and how many it keeps.
 SAURO_BACKUP_DIR = Path(os.environ.get("SAURO_BACKUP_DIR", VAR_DIR / "backups"))
+SAURO_BACKUP_KEEP_DAILY = int(os.environ.get("SAURO_BACKUP_KEEP_DAILY", "7"))
+SAURO_BACKUP_KEEP_WEEKLY = int(os.environ.get("SAURO_BACKUP_KEEP_WEEKLY", "4"))
+SAURO_BACKUP_KEEP_MONTHLY = int(os.environ.get("SAURO_BACKUP_KEEP_MONTHLY", "12"))

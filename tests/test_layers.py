@@ -34,6 +34,7 @@ FLOORS = (
     "reports",
     "demo",
     "bench",
+    "backup",
     "daily",
     "web",
 )

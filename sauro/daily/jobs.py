@@ -1,7 +1,7 @@
 """The daily work of every app, in one place above the apps; run by the django-tasks database worker
 (``sauro db_worker``, started by ``sauro serve``).
 
-Two self-renewing daily chains (``common.daily.DailyChain``); every run first queues the next day's run, so the
+Three self-renewing daily chains (``common.daily.DailyChain``); every run first queues the next day's run, so the
 chain survives a failure:
 
 - ``generate_recurring_instances``, shortly after midnight (Asia/Ho_Chi_Minh), when the new period has begun:
@@ -9,7 +9,9 @@ chain survives a failure:
 - ``run_daily_pass``, at 06:30, before the working day: in this order, the reminder pass of the day
   (``monitoring.reminders.run_reminders``; nothing on a day off), the report duties of the day and their reminders
   (``reports.jobs.run_daily_reports``), then the daily e-mail digests of everything notified so far
-  (``notifications.emails.send_daily_digests``).
+  (``notifications.emails.send_daily_digests``);
+- ``run_nightly_backup``, at 02:00: an archive of the database, the uploaded files and the journal's checkpoints
+  into ``SAURO_BACKUP_DIR``, then the archives beyond the retention deleted (``backup.nightly.nightly_backup``).
 
 and a self-renewing chain every SAURO_AUDIT_CHECKPOINT_MINUTES (``common.daily.IntervalChain``):
 
@@ -18,7 +20,8 @@ and a self-renewing chain every SAURO_AUDIT_CHECKPOINT_MINUTES (``common.daily.I
   journal page shows (``audit.verify.audit_verify``).
 
 ``sauro tasks schedule`` and ``sauro remind --schedule`` (both run at start-up by ``sauro serve``) start the chains,
-or restart them after the worker was down. Each day's run is queued at most once, and a duplicate run does nothing
+or restart them after the worker was down; ``sauro serve`` starts the backup chain itself (``ensure_nightly_backup``:
+the first backup is the coming night's). Each day's run is queued at most once, and a duplicate run does nothing
 twice: every app's daily function is idempotent (reminders are logged under a unique key, duties are unique per
 period, a recurring task's period gets one instance).
 
@@ -179,3 +182,38 @@ AUDIT_CHECKPOINTS = IntervalChain(
 def ensure_audit_checkpoints(*, include_current: bool = True) -> list[datetime.datetime]:
     """Queue the checkpoint job for the current slot (at once) and the next one, each unless already queued."""
     return AUDIT_CHECKPOINTS.ensure(include_current=include_current)
+
+
+# --- the nightly backup -------------------------------------------------------------------------------------------
+
+# When the next day's run may start, local time: in the quiet of the night, after the day's last writes.
+BACKUP_RUN_AT = datetime.time(2, 0)
+# Any constant identifying this chain's lock among the advisory locks of the database ("SAUROBAK").
+_BACKUP_LOCK_KEY = 0x5341_5552_4F42_414B
+
+
+@task()
+def run_nightly_backup(day: str | None = None) -> dict[str, Any]:
+    """Queue the next night's run first (so the chain survives a failure), then write tonight's archive into
+    ``SAURO_BACKUP_DIR`` and delete the archives beyond the retention."""
+    from sauro.backup.nightly import nightly_backup
+
+    today = clock.today()
+    ensure_nightly_backup(day=today, include_today=False)
+    result = nightly_backup()
+    logger.info("Sao lưu hằng đêm: %s (%s byte).", result["archive"], result["size"])
+    return {"day": today.isoformat(), **result}
+
+
+BACKUP = DailyChain(job=run_nightly_backup, run_at=BACKUP_RUN_AT, lock_key=_BACKUP_LOCK_KEY)
+
+
+def nightly_backup_jobs(day: datetime.date) -> list[DBTaskResult]:
+    """Queued, running or finished-successfully nightly backups for ``day`` (failed ones do not count)."""
+    return BACKUP.jobs(day)
+
+
+def ensure_nightly_backup(*, day: datetime.date | None = None, include_today: bool = False) -> list[datetime.date]:
+    """Queue the nightly backup for the next day at 02:00 local time (and, with ``include_today``, one for ``day``
+    at once), each unless already queued. Returns the days queued by this call."""
+    return BACKUP.ensure(day=day, include_today=include_today)

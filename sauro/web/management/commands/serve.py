@@ -26,7 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connections
 
 from sauro.common.errors import ServiceError
-from sauro.daily.jobs import ensure_audit_checkpoints
+from sauro.daily.jobs import ensure_audit_checkpoints, ensure_nightly_backup
 from sauro.org.choices import Role
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -125,10 +125,12 @@ class Command(BaseCommand):
                 self._setup()
             except KeyboardInterrupt:
                 raise CommandError("Đã hủy khi đang chuẩn bị.", returncode=130) from None
-        # The worker runs the daily jobs (recurring tasks, reminders) from self-renewing chains; start them once.
+        # The worker runs the daily jobs (recurring tasks, reminders, the nightly backup) from self-renewing chains;
+        # start them once.
         call_command("tasks", "schedule", verbosity=0)
         call_command("remind", "--schedule", verbosity=0)
         ensure_audit_checkpoints()  # and the audit journal's checkpoints, every SAURO_AUDIT_CHECKPOINT_MINUTES
+        ensure_nightly_backup()  # the first archive is the coming night's (SAURO_BACKUP_DIR)
         connections.close_all()
 
         self._stop_signal: int | None = None
