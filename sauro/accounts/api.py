@@ -29,10 +29,12 @@ router = Router(tags=["Xác thực và tài khoản"])
 
 ERR_INVALID_CREDENTIALS = _("Tên đăng nhập hoặc mật khẩu không đúng.")
 ERR_LOCKED_OUT = _(
-    "Đăng nhập sai quá nhiều lần nên tài khoản hoặc địa chỉ này tạm thời bị khóa. Hãy thử lại sau {minutes} phút."
+    "Đăng nhập sai quá nhiều lần nên tên đăng nhập này (hoặc mọi đăng nhập) từ địa chỉ của bạn tạm thời bị khóa. "
+    "Hãy thử lại sau {minutes} phút."
 )
 ERR_LOCKED_OUT_NO_COOLOFF = _(
-    "Đăng nhập sai quá nhiều lần nên tài khoản hoặc địa chỉ này bị khóa. Hãy liên hệ quản trị viên."
+    "Đăng nhập sai quá nhiều lần nên tên đăng nhập này (hoặc mọi đăng nhập) từ địa chỉ của bạn bị khóa. "
+    "Hãy liên hệ quản trị viên."
 )
 ERR_NO_TOKEN_IN_USE = _(
     "Yêu cầu này không dùng mã truy cập API nên không có mã nào để thu hồi. "
