@@ -278,6 +278,8 @@ SAURO_UPDATE_WINDOW_URGENT_DAYS = int(os.environ.get("SAURO_UPDATE_WINDOW_URGENT
 SAURO_REPORT_DUE_WORKING_DAYS = int(os.environ.get("SAURO_REPORT_DUE_WORKING_DAYS", "2"))
 SAURO_REPORT_DUE_WORKING_DAYS_BY_KIND: dict[str, int] = {}
 SAURO_API_TOKEN_PREFIX = "sr_"  # noqa: S105 — a public marker, not a secret
+# API tokens expire: this many days after their issue at the most (their owner may choose fewer).
+SAURO_API_TOKEN_DAYS = int(os.environ.get("SAURO_API_TOKEN_DAYS", "90"))
 
 # Audit journal (issue 16): the chain is keyed with a secret kept outside the database — SAURO_AUDIT_KEY, else a
 # key file (created on first use, mode 0600) that backups store apart from the data — and anchored by checkpoints

@@ -11,7 +11,11 @@ from sauro.notifications.services import login_lockout_notify
 
 
 def on_login_locked_out(
-    sender: Any, request: HttpRequest | None = None, username: str | None = None, ip_address: str | None = None, **_: Any
+    sender: Any,
+    request: HttpRequest | None = None,
+    username: str | None = None,
+    ip_address: str | None = None,
+    **_: Any,
 ) -> None:
     """axes' ``user_locked_out``: tell the account's owner, once, when wrong passwords lock their name somewhere."""
     if username and lockout_began(request):

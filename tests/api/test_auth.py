@@ -241,7 +241,17 @@ def test_token_list_shows_only_the_callers_tokens_and_no_secrets(org: Org) -> No
     secret = headers["HTTP_AUTHORIZATION"].removeprefix("Bearer ")
     assert secret not in response.content.decode()
     for token in tokens:
-        assert set(token) == {"id", "name", "prefix", "created_at", "last_used_at", "revoked_at", "is_active"}
+        assert set(token) == {
+            "id",
+            "name",
+            "prefix",
+            "scope",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "is_active",
+        }
 
 
 def test_revoke_one_of_my_tokens_but_not_someone_elses(org: Org) -> None:
