@@ -171,6 +171,23 @@ def test_a_token_is_refused_after_its_owner_is_deactivated_and_stays_dead(org: O
     assert AuditEntry.objects.filter(action="api_token.revoke").count() == 2
 
 
+def test_deactivating_in_the_admin_revokes_the_tokens(org: Org) -> None:
+    root = user_create(acting_user=None, username="root", full_name="Quản trị", password=PASSWORD, is_superuser=True)
+    user = org.phuxuan_head
+    token, secret = issue(user)
+    client = Client()
+    client.force_login(root)
+    # The change form with "active" unticked (an unticked box is simply absent from the post).
+    response = client.post(
+        f"/quan-tri/accounts/user/{user.pk}/change/",
+        {"username": user.username, "full_name": user.full_name, "email": "", "phone": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert User.objects.get(pk=user.pk).is_active is False
+    assert not works(secret)
+    assert [e.summary for e in revocations(token)] == [REASON_DEACTIVATED]
+
+
 # --- expiry -----------------------------------------------------------------------------------------------------
 
 
