@@ -42,6 +42,15 @@ def _clean_axes(db: None) -> Iterator[None]:
     reset()
 
 
+@pytest.fixture
+def superuser_client(org: Org) -> Client:
+    """A client logged in to the admin site as a superuser (who may change people and see tokens)."""
+    root = user_create(acting_user=None, username="root", full_name="Quản trị", password=PASSWORD, is_superuser=True)
+    client = Client()
+    client.force_login(root)
+    return client
+
+
 def bearer(secret: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
@@ -107,13 +116,10 @@ def test_a_token_is_refused_after_its_owners_password_changes(org: Org, change: 
     assert revocations(other_token) == []
 
 
-def test_the_admin_setting_a_password_revokes_the_tokens(org: Org) -> None:
-    root = user_create(acting_user=None, username="root", full_name="Quản trị", password=PASSWORD, is_superuser=True)
+def test_the_admin_setting_a_password_revokes_the_tokens(org: Org, superuser_client: Client) -> None:
     user = org.phuxuan_head
     token, secret = issue(user)
-    client = Client()
-    client.force_login(root)
-    response = client.post(
+    response = superuser_client.post(
         f"/quan-tri/accounts/user/{user.pk}/password/",
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
     )
@@ -171,14 +177,11 @@ def test_a_token_is_refused_after_its_owner_is_deactivated_and_stays_dead(org: O
     assert AuditEntry.objects.filter(action="api_token.revoke").count() == 2
 
 
-def test_deactivating_in_the_admin_revokes_the_tokens(org: Org) -> None:
-    root = user_create(acting_user=None, username="root", full_name="Quản trị", password=PASSWORD, is_superuser=True)
+def test_deactivating_in_the_admin_revokes_the_tokens(org: Org, superuser_client: Client) -> None:
     user = org.phuxuan_head
     token, secret = issue(user)
-    client = Client()
-    client.force_login(root)
     # The change form with "active" unticked (an unticked box is simply absent from the post).
-    response = client.post(
+    response = superuser_client.post(
         f"/quan-tri/accounts/user/{user.pk}/change/",
         {"username": user.username, "full_name": user.full_name, "email": "", "phone": ""},
     )
@@ -289,13 +292,10 @@ def test_last_use_is_recorded_and_listed_with_the_expiry(org: Org) -> None:
     assert row["is_active"] is True
 
 
-def test_the_admin_list_shows_last_use_and_expiry(org: Org) -> None:
-    root = user_create(acting_user=None, username="root", full_name="Quản trị", password=PASSWORD, is_superuser=True)
+def test_the_admin_list_shows_last_use_and_expiry(org: Org, superuser_client: Client) -> None:
     _, secret = issue(org.phuxuan_head, name="Một cửa")
     works(secret)
-    client = Client()
-    client.force_login(root)
-    html = client.get("/quan-tri/accounts/apitoken/").content.decode()
+    html = superuser_client.get("/quan-tri/accounts/apitoken/").content.decode()
     for header in ("Dùng lần cuối", "Hết hạn lúc", "Quyền"):
         assert header.lower() in html.lower(), header
     assert "Đọc và ghi" in html
