@@ -161,13 +161,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): lock a username, and separately an address, after repeated failures.
+# Login throttling (django-axes, see sauro/accounts/throttling.py): AXES_FAILURE_LIMIT wrong passwords lock a
+# user name from one address (the pair), SAURO_LOGIN_ADDRESS_FAILURE_LIMIT failures lock an address whatever the
+# names, both for AXES_COOLOFF_HOURS.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "sauro.accounts.throttling.SauroAxesHandler"
+SAURO_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SAURO_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# The client's address: REMOTE_ADDR, or behind PROXY_COUNT trusted reverse proxies the X-Forwarded-For entry the
+# outermost proxy wrote (sauro.accounts.throttling.client_address).
+SAURO_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "sauro.accounts.throttling.client_address"
 AXES_VERBOSE = False
 
 # Sessions: expire after inactivity and on browser close. The expiry slides with activity: SessionRefreshMiddleware
@@ -272,6 +279,8 @@ SAURO_UPDATE_WINDOW_URGENT_DAYS = int(os.environ.get("SAURO_UPDATE_WINDOW_URGENT
 SAURO_REPORT_DUE_WORKING_DAYS = int(os.environ.get("SAURO_REPORT_DUE_WORKING_DAYS", "2"))
 SAURO_REPORT_DUE_WORKING_DAYS_BY_KIND: dict[str, int] = {}
 SAURO_API_TOKEN_PREFIX = "sr_"  # noqa: S105 — a public marker, not a secret
+# API tokens expire: this many days after their issue at the most (their owner may choose fewer).
+SAURO_API_TOKEN_DAYS = int(os.environ.get("SAURO_API_TOKEN_DAYS", "90"))
 
 # Audit journal (issue 16): the chain is keyed with a secret kept outside the database — SAURO_AUDIT_KEY, else a
 # key file (created on first use, mode 0600) that backups store apart from the data — and anchored by checkpoints

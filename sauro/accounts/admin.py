@@ -25,8 +25,8 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are issued and revoked through the API or by their owner; the admin only looks."""
 
-    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("revoked_at",)
+    list_display = ("prefix", "user", "name", "scope", "created_at", "last_used_at", "expires_at", "revoked_at")
+    list_filter = ("scope", "revoked_at")
     search_fields = ("user__username", "prefix", "name")
 
     def has_add_permission(self, request):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from typing import Literal
 
 from axes.helpers import get_cool_off
 from django.contrib.auth import authenticate
@@ -27,12 +28,16 @@ from sauro.common.errors import ServiceError
 
 router = Router(tags=["Xác thực và tài khoản"])
 
+TokenScopeName = Literal["read", "write"]
+
 ERR_INVALID_CREDENTIALS = _("Tên đăng nhập hoặc mật khẩu không đúng.")
 ERR_LOCKED_OUT = _(
-    "Đăng nhập sai quá nhiều lần nên tài khoản hoặc địa chỉ này tạm thời bị khóa. Hãy thử lại sau {minutes} phút."
+    "Đăng nhập sai quá nhiều lần nên tên đăng nhập này (hoặc mọi đăng nhập) từ địa chỉ của bạn tạm thời bị khóa. "
+    "Hãy thử lại sau {minutes} phút."
 )
 ERR_LOCKED_OUT_NO_COOLOFF = _(
-    "Đăng nhập sai quá nhiều lần nên tài khoản hoặc địa chỉ này bị khóa. Hãy liên hệ quản trị viên."
+    "Đăng nhập sai quá nhiều lần nên tên đăng nhập này (hoặc mọi đăng nhập) từ địa chỉ của bạn bị khóa. "
+    "Hãy liên hệ quản trị viên."
 )
 ERR_NO_TOKEN_IN_USE = _(
     "Yêu cầu này không dùng mã truy cập API nên không có mã nào để thu hồi. "
@@ -49,16 +54,33 @@ class TokenIssueIn(Schema):
     name: str = Field(
         "", max_length=100, pattern=NO_NUL_PATTERN, description="Tên gợi nhớ của mã, ví dụ tên hệ thống tích hợp."
     )
+    days: int | None = Field(
+        None,
+        ge=1,
+        le=36500,
+        description=(
+            "Số ngày mã còn dùng được kể từ khi cấp; bỏ trống là thời hạn dài nhất hệ thống cho phép "
+            "(mặc định 90 ngày). Dài hơn thời hạn đó: 422."
+        ),
+    )
+    scope: TokenScopeName = Field(
+        "write",
+        description="Quyền của mã: `write` đọc và ghi; `read` chỉ đọc (chỉ gọi được GET, HEAD, OPTIONS; khác: 403).",
+    )
 
 
 class TokenOut(Schema):
     id: int
     name: str
     prefix: str = Field(description="Phần đầu của mã, để nhận ra mã; không đủ để dùng.")
+    scope: TokenScopeName = Field(description="`read`: chỉ đọc; `write`: đọc và ghi.")
     created_at: datetime.datetime
-    last_used_at: datetime.datetime | None
-    revoked_at: datetime.datetime | None
-    is_active: bool
+    expires_at: datetime.datetime = Field(description="Hết hạn lúc: sau thời điểm này mã không dùng được nữa.")
+    last_used_at: datetime.datetime | None = Field(description="Lần cuối mã được dùng (chính xác đến một phút).")
+    revoked_at: datetime.datetime | None = Field(
+        description="Thu hồi lúc: bởi chủ mã, hoặc tự động khi mật khẩu đổi hay tài khoản ngừng sử dụng."
+    )
+    is_active: bool = Field(description="Mã còn dùng được: chưa thu hồi và chưa hết hạn.")
 
 
 class TokenIssuedOut(TokenOut):
@@ -75,7 +97,10 @@ class TokenIssuedOut(TokenOut):
     summary="Cấp mã truy cập API",
     description=(
         "Đổi tên đăng nhập và mật khẩu lấy một mã truy cập, dùng trong tiêu đề "
-        "`Authorization: Bearer <mã>`. Đăng nhập sai nhiều lần sẽ bị khóa tạm thời (429)."
+        "`Authorization: Bearer <mã>`. Mã hết hạn sau `days` ngày (mặc định và tối đa: thời hạn hệ thống cho "
+        "phép, thường là 90 ngày), và bị thu hồi khi mật khẩu của bạn đổi hoặc tài khoản ngừng sử dụng. "
+        "Mã `read` chỉ đọc. "
+        "Đăng nhập sai nhiều lần sẽ bị khóa tạm thời (429)."
     ),
 )
 def token_issue(request: HttpRequest, payload: TokenIssueIn) -> Status[TokenIssuedOut]:
@@ -97,7 +122,9 @@ def token_issue(request: HttpRequest, payload: TokenIssueIn) -> Status[TokenIssu
             code="invalid_credentials",
             headers={"WWW-Authenticate": 'Bearer realm="api"'},
         )
-    token, secret = api_token_create(acting_user=user, user=user, name=payload.name)
+    token, secret = api_token_create(
+        acting_user=user, user=user, name=payload.name, days=payload.days, scope=payload.scope
+    )
     issued = TokenOut.model_validate(token, from_attributes=True)
     return Status(201, TokenIssuedOut(**issued.model_dump(), token=secret))
 
@@ -122,7 +149,10 @@ def token_revoke_current(request: HttpRequest) -> Status[None]:
     "/auth/tokens",
     response={200: list[TokenOut], **error_responses(401)},
     summary="Các mã truy cập của tôi",
-    description="Mọi mã của bạn, mới nhất trước, kể cả mã đã thu hồi; không bao giờ có phần bí mật của mã.",
+    description=(
+        "Mọi mã của bạn, mới nhất trước, kể cả mã đã thu hồi hay hết hạn, với lần dùng cuối và hạn dùng; "
+        "không bao giờ có phần bí mật của mã."
+    ),
 )
 def token_list(request: HttpRequest) -> QuerySet[ApiToken]:
     return api_token_list(user=auth_user(request))

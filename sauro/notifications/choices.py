@@ -38,3 +38,5 @@ class NotificationKind(models.TextChoices):
     NO_UPDATE = "no_update", _("Lâu chưa cập nhật tiến độ")
     STUCK = "stuck", _("Nhiệm vụ chậm chuyển bước")
     CONFIDENCE = "confidence", _("Đánh giá khả năng hoàn thành")
+    # the person's own account
+    LOGIN_LOCKED = "login_locked", _("Đăng nhập bị tạm khóa")

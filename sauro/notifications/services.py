@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from sauro.accounts.models import User
 from sauro.audit.services import audit_record
 from sauro.common import clock
 from sauro.common.errors import ValidationFailed
-from sauro.notifications.choices import EmailMode, EmailState
+from sauro.notifications.choices import EmailMode, EmailState, NotificationKind
 from sauro.notifications.models import Notification, NotificationPreference
 
 ERR_BAD_MODE = "Lựa chọn nhận thư không hợp lệ."
@@ -69,6 +71,38 @@ def notify(
     if immediate:
         transaction.on_commit(lambda: _queue_emails(immediate))
     return created
+
+
+LOGIN_LOCKED_TITLE = "Tài khoản “{username}” bị tạm khóa đăng nhập từ địa chỉ {address}"
+LOGIN_LOCKED_BODY = (
+    "Lúc {at}, có {limit} lần đăng nhập sai mật khẩu liên tiếp vào tài khoản “{username}” từ địa chỉ {address}, "
+    "nên đăng nhập bằng tài khoản này từ địa chỉ đó bị tạm khóa {minutes} phút. Từ địa chỉ khác bạn vẫn đăng nhập "
+    "được. Nếu không phải bạn nhập sai, có thể ai đó đang dò mật khẩu của bạn: hãy đổi mật khẩu và báo quản trị "
+    "hệ thống."
+)
+
+
+@transaction.atomic
+def login_lockout_notify(*, username: str, address: str) -> list[Notification]:
+    """Tell the owner of ``username`` (if the account exists and is active) that wrong passwords from ``address``
+    locked it there. Names nobody owns notify nobody."""
+    owner = User.objects.filter(username=username, is_active=True).first()
+    if owner is None:
+        return []
+    at = timezone.localtime(clock.now())
+    values = {
+        "username": owner.username,
+        "address": address or "không rõ",
+        "at": at.strftime("%H:%M ngày %d/%m/%Y"),
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": max(1, round(float(settings.AXES_COOLOFF_TIME or 0) * 60)),
+    }
+    return notify(
+        recipients=[owner],
+        kind=NotificationKind.LOGIN_LOCKED,
+        title=LOGIN_LOCKED_TITLE.format(**values),
+        body=LOGIN_LOCKED_BODY.format(**values),
+    )
 
 
 def _queue_emails(ids: list[int]) -> None:

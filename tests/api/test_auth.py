@@ -103,6 +103,18 @@ def test_repeated_failures_lock_out_with_a_json_429(org: Org) -> None:
     assert not ApiToken.objects.exists()
 
 
+def test_one_users_failures_lock_only_that_name_from_that_address(org: Org) -> None:
+    """Issue 16, point 4, on the API: a colleague behind the same address, and the owner from elsewhere, still
+    get their tokens."""
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        issue(client, {"username": "phuxuan", "password": "sai-mat-khau"})
+    assert_error(issue(client, {"username": "phuxuan", "password": PASSWORD}), 429, "locked_out")
+    assert issue(Client(), {"username": "ancuu", "password": PASSWORD}).status_code == 201
+    elsewhere = Client(REMOTE_ADDR="198.51.100.20")
+    assert issue(elsewhere, {"username": "phuxuan", "password": PASSWORD}).status_code == 201
+
+
 @pytest.mark.parametrize(
     ("body", "fields"),
     [
@@ -229,7 +241,17 @@ def test_token_list_shows_only_the_callers_tokens_and_no_secrets(org: Org) -> No
     secret = headers["HTTP_AUTHORIZATION"].removeprefix("Bearer ")
     assert secret not in response.content.decode()
     for token in tokens:
-        assert set(token) == {"id", "name", "prefix", "created_at", "last_used_at", "revoked_at", "is_active"}
+        assert set(token) == {
+            "id",
+            "name",
+            "prefix",
+            "scope",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "is_active",
+        }
 
 
 def test_revoke_one_of_my_tokens_but_not_someone_elses(org: Org) -> None:
