@@ -17,6 +17,8 @@ from typing import Any
 
 from django.conf import settings
 
+from sauro.audit import keys as audit_keys
+
 KEYS_FORMAT = "sauro-keys"
 ERR_KEYS_UNREADABLE = "Không đọc được tệp khóa “{path}”: {problem}"
 ERR_KEYS_FORMAT = "Tệp “{path}” không phải tệp khóa của Sáu Rõ (sauro backup --keys-out)."
@@ -36,10 +38,9 @@ def secret_key_file() -> Path:
 
 def audit_key() -> tuple[str, bytes] | None:
     """``(source, key)`` of the audit key in force: the environment first, then the key file."""
-    from_env = os.environ.get("SAURO_AUDIT_KEY")
-    if from_env:
-        return "env", from_env.encode("utf-8")
-    path = Path(settings.SAURO_AUDIT_KEY_FILE)
+    if audit_keys.key_from_environment():
+        return "env", os.environ[audit_keys.ENV_NAME].strip().encode("utf-8")
+    path = audit_keys.key_path()
     if path.is_file():
         return "file", path.read_bytes()
     return None
@@ -124,8 +125,9 @@ class Keys:
         """Put the keys where this instance reads them; returns what was written, for the operator."""
         written: list[str] = []
         if self.audit is not None:
-            target = Path(settings.SAURO_AUDIT_KEY_FILE)
+            target = audit_keys.key_path()
             write_private(target, self.audit)
+            audit_keys.forget_cached_key()
             written.append(str(target))
         if self.secret is not None:
             target = secret_key_file()

@@ -25,6 +25,7 @@ import psycopg
 import pytest
 from django.db import connection
 
+from sauro.audit.keys import forget_cached_key, new_key_text, write_key_file
 from sauro.audit.models import AuditEntry
 from tests.tasks.conftest import make_draft, today  # noqa: F401  (fixtures re-exported for this package)
 
@@ -140,10 +141,9 @@ def source(transactional_db: None, settings: Any, tmp_path: Path) -> Iterator[In
     settings.SAURO_AUDIT_KEY_FILE = var_dir / "audit_key"
     settings.SAURO_AUDIT_CHECKPOINT_FILE = var_dir / "audit" / "checkpoints.log"
     var_dir.mkdir()
-    # The audit key and a checkpoint, as the keyed, anchored journal (issue 16, point 2) keeps them.
-    (var_dir / "audit_key").write_bytes(os.urandom(32))
-    (var_dir / "audit").mkdir()
-    (var_dir / "audit" / "checkpoints.log").write_text("2026-03-02T09:00:00+07:00 seq=0 hash=0\n")
+    # The audit key, as the keyed journal keeps it (the tests write checkpoints once their data is in).
+    write_key_file(var_dir / "audit_key", new_key_text())
+    forget_cached_key()
     yield Instance(var_dir, connection.settings_dict["NAME"] if connection.vendor == "postgresql" else None)
 
 

@@ -196,7 +196,7 @@ def test_an_encrypted_archive_opens_only_with_its_passphrase(source: Instance, o
 
 def test_a_keys_file_of_another_instance_is_refused(archive: Path, settings: Any, tmp_path: Path) -> None:
     other = tmp_path / "other-keys.json"
-    settings.SAURO_AUDIT_KEY_FILE.write_bytes(b"the key of another instance")
+    settings.SAURO_AUDIT_KEY_FILE.write_bytes(b"the key of another instance, long enough to be a key")
     call_command("backup", "--out", str(tmp_path / "other.tar.gz"), "--keys-out", str(other), stdout=io.StringIO())
     target = tmp_path / "target"
     point_instance_at(settings, target)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from sauro.audit.checkpoints import checkpoint_write
 from sauro.monitoring.services import progress_update_create
 from sauro.tasks.models import Task
 from sauro.tasks.services import task_accept, task_issue
@@ -41,6 +42,7 @@ def test_a_backup_restores_into_a_fresh_instance_with_every_row_file_key_and_a_s
     source: Instance, fresh_target: Instance, org: Org, make_draft: Callable[..., Task], tmp_path: Path
 ) -> None:
     _build_data(org, make_draft)
+    assert checkpoint_write() is not None
     publish(source)
     entries = journal_length()
     counts = source.counts()
@@ -67,7 +69,7 @@ def test_a_backup_restores_into_a_fresh_instance_with_every_row_file_key_and_a_s
     assert f"toàn vẹn: {entries} mục" in restored.stdout
     verified = fresh_target.run("audit", "verify")
     assert verified.returncode == 0, verified.stderr
-    assert f"Nhật ký toàn vẹn: {entries} mục, chuỗi mã băm khớp." in verified.stdout
+    assert f"Nhật ký toàn vẹn: {entries} mục, chuỗi mã băm khớp; 1 mốc kiểm khớp." in verified.stdout
     assert fresh_target.counts() == counts
     assert fresh_target.files() == files
     for name in ("audit_key", "secret_key"):
