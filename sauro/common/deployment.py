@@ -85,7 +85,7 @@ def default_storage(environ: Mapping[str, str], media_root: Path) -> dict[str, A
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
-def replica_database(environ: Mapping[str, str], primary: Mapping[str, Any]) -> dict[str, Any] | None:
+def replica_database(environ: Mapping[str, str], primary: dj_database_url.DBConfig) -> dj_database_url.DBConfig | None:
     """``DATABASES["replica"]`` from ``DATABASE_REPLICA_URL`` (a read-only PostgreSQL standby), or ``None``.
 
     It takes the primary's connection options (``jit=off``, ``work_mem``), and in tests it mirrors the primary
@@ -94,8 +94,8 @@ def replica_database(environ: Mapping[str, str], primary: Mapping[str, Any]) -> 
     url = environ.get("DATABASE_REPLICA_URL", "").strip()
     if not url:
         return None
-    replica: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=primary.get("CONN_MAX_AGE", 0)))
-    if replica["ENGINE"] != "django.db.backends.postgresql" or primary["ENGINE"] != replica["ENGINE"]:
+    replica = dj_database_url.parse(url, conn_max_age=primary.get("CONN_MAX_AGE") or 0)
+    if replica.get("ENGINE") != "django.db.backends.postgresql" or primary.get("ENGINE") != replica.get("ENGINE"):
         raise ConfigurationError("DATABASE_REPLICA_URL needs PostgreSQL for both the primary and the replica")
     replica["OPTIONS"] = {**primary.get("OPTIONS", {}), **replica.get("OPTIONS", {})}
     replica["TEST"] = {"MIRROR": "default"}

@@ -37,10 +37,9 @@ from sauro.org.models import Unit
 from sauro.org.services import unit_create, unit_rename
 from tests.conftest import Org
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="a streaming replica of PostgreSQL (CI runs both)"),
-]
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a streaming replica of PostgreSQL (CI runs both)"
+)
 
 WAIT_SECONDS = 60.0
 
@@ -190,6 +189,8 @@ def _pause_replay() -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.postgres
+@postgres_only
 def test_read_only_pages_read_from_the_replica_and_writes_go_to_the_primary(org: Org, replica: Standby) -> None:
     # A row written on the primary appears on the replica.
     ward = unit_create(
