@@ -12,7 +12,13 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from sauro.common.deployment import REPLICA, cache_settings, default_storage, replica_database
+from sauro.common.deployment import (
+    REPLICA,
+    cache_settings,
+    default_storage,
+    replica_database,
+    secret_key_fallbacks,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -44,6 +50,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Key rotation (docs/operations.md): the former key(s) while the new one reaches every server.
+SECRET_KEY_FALLBACKS = secret_key_fallbacks(os.environ)
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",") if h.strip()

@@ -26,6 +26,12 @@ class ConfigurationError(RuntimeError):
     """An environment that names a feature without what it needs (said at start-up, not at the first upload)."""
 
 
+def secret_key_fallbacks(environ: Mapping[str, str]) -> list[str]:
+    """``SECRET_KEY_FALLBACKS``: former secret keys, separated by spaces or commas, still accepted while a new
+    ``SECRET_KEY`` is rolled out (sessions and signed values made with them stay valid; nothing new is signed)."""
+    return [key for key in environ.get("SECRET_KEY_FALLBACKS", "").replace(",", " ").split() if key]
+
+
 def cache_settings(environ: Mapping[str, str]) -> dict[str, Any]:
     """``CACHES``: Redis at ``REDIS_URL`` (e.g. ``redis://10.0.0.5:6379/0``) when set, else each process's memory.
 

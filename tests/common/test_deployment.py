@@ -15,8 +15,15 @@ from typing import Any
 import pytest
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.test import Client
 
-from sauro.common.deployment import ConfigurationError, cache_settings, default_storage, replica_database
+from sauro.common.deployment import (
+    ConfigurationError,
+    cache_settings,
+    default_storage,
+    replica_database,
+    secret_key_fallbacks,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("SAURO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -120,3 +127,18 @@ def test_replica_settings() -> None:
     assert replica["TEST"] == {"MIRROR": "default"}
     with pytest.raises(ConfigurationError):
         replica_database({"DATABASE_REPLICA_URL": "sqlite:///x.sqlite3"}, primary)
+
+
+def test_a_rotated_secret_key_keeps_sessions_while_the_former_one_is_a_fallback(settings: Any, org: Any) -> None:
+    former = "former-key-" + "x" * 50
+    settings.SECRET_KEY = former
+    during, after = Client(), Client()
+    during.force_login(org.monitor)
+    after.force_login(org.monitor)
+
+    settings.SECRET_KEY = "new-key-" + "y" * 50
+    settings.SECRET_KEY_FALLBACKS = secret_key_fallbacks({"SECRET_KEY_FALLBACKS": f"{former}, older-key"})
+    assert during.get("/").status_code == 200  # still logged in while the former key is a fallback
+
+    settings.SECRET_KEY_FALLBACKS = secret_key_fallbacks({})
+    assert after.get("/").status_code == 302  # without it, sessions made under the former key end
