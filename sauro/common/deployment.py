@@ -104,5 +104,7 @@ def replica_database(environ: Mapping[str, str], primary: dj_database_url.DBConf
     if replica.get("ENGINE") != "django.db.backends.postgresql" or primary.get("ENGINE") != replica.get("ENGINE"):
         raise ConfigurationError("DATABASE_REPLICA_URL needs PostgreSQL for both the primary and the replica")
     replica["OPTIONS"] = {**primary.get("OPTIONS", {}), **replica.get("OPTIONS", {})}
+    # A replica that went away is noticed at the start of the next request (and marked pages fall back).
+    replica["CONN_HEALTH_CHECKS"] = True
     replica["TEST"] = {"MIRROR": "default"}
     return replica

@@ -10,22 +10,26 @@ or HEAD request, reads from the replica through ``ReplicaRouter``. Everything el
   lag: a password just changed, a session just ended, a lock-out just set.
 
 A replica lags the primary by a moment: a marked page may show the state of a few milliseconds (or, if the
-replica falls behind, seconds) ago. Without a replica configured, everything goes to the primary.
+replica falls behind, seconds) ago. Without a replica configured, everything goes to the primary; with one that
+cannot be reached, marked pages read the primary too, and the replica is tried again after ``RETRY_SECONDS``.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
 
 from sauro.common.deployment import REPLICA
 
 F = TypeVar("F", bound=Callable[..., Any])
+logger = logging.getLogger(__name__)
 
 _MARK = "sauro_read_only_page"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
@@ -47,8 +51,25 @@ def read_only_page(view: F) -> F:
     return view
 
 
+RETRY_SECONDS = 30.0
+_unreachable_until = [0.0]  # per process: when to try a replica that could not be reached again
+
+
 def replica_configured() -> bool:
     return REPLICA in connections.settings
+
+
+def replica_available() -> bool:
+    """Whether the replica is configured and answers (a connection is opened, or kept from an earlier request)."""
+    if not replica_configured() or time.monotonic() < _unreachable_until[0]:
+        return False
+    try:
+        connections[REPLICA].ensure_connection()
+    except DatabaseError:
+        logger.warning("The read replica cannot be reached: read-only pages read the primary for %ss", RETRY_SECONDS)
+        _unreachable_until[0] = time.monotonic() + RETRY_SECONDS
+        return False
+    return True
 
 
 class ReplicaRouter:
@@ -95,5 +116,6 @@ class ReplicaReadsMiddleware:
 
     def process_view(self, request: HttpRequest, view_func: Callable[..., Any], *args: Any) -> None:
         reads = _current.get()
-        if reads is not None and request.method in SAFE_METHODS and getattr(view_func, _MARK, False):
-            reads.replica = True
+        if reads is None or request.method not in SAFE_METHODS or not getattr(view_func, _MARK, False):
+            return
+        reads.replica = replica_available()

@@ -125,6 +125,7 @@ def test_replica_settings() -> None:
     assert (replica["HOST"], replica["PORT"], replica["NAME"]) == ("10.0.0.6", 5432, "sauro")
     assert replica["OPTIONS"] == {"options": "-c jit=off -c work_mem=32MB"}
     assert replica["TEST"] == {"MIRROR": "default"}
+    assert replica["CONN_HEALTH_CHECKS"] is True
     with pytest.raises(ConfigurationError):
         replica_database({"DATABASE_REPLICA_URL": "sqlite:///x.sqlite3"}, primary)
 

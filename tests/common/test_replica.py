@@ -20,18 +20,21 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection, connections
-from django.test import Client
+from django.contrib.sessions.models import Session
+from django.db import OperationalError, connection, connections
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sauro.common import replica as replica_module
 from sauro.common.deployment import REPLICA
-from sauro.common.replica import ReplicaRouter, read_only_page
+from sauro.common.replica import ReplicaReadsMiddleware, ReplicaRouter, read_only_page
 from sauro.org.choices import UnitKind
 from sauro.org.models import Unit
 from sauro.org.services import unit_create, unit_rename
@@ -248,49 +251,76 @@ def test_read_only_pages_read_from_the_replica_and_writes_go_to_the_primary(org:
     assert "Đảng ủy phường Vỹ Dạ" in page
 
 
-def test_router_keeps_writes_transactions_and_login_tables_on_the_primary(settings: Any) -> None:
-    """Without a request marked read-only, or once anything was written, every read goes to the primary."""
-    from django.contrib.sessions.models import Session
-    from django.http import HttpResponse
-    from django.test import RequestFactory
+@pytest.fixture
+def replica_alias(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
+    """A ``replica`` alias (never connected: these tests only route), reachable while the list holds True."""
+    reachable = [True]
 
-    from sauro.common.replica import ReplicaReadsMiddleware
+    def ensure_connection() -> None:
+        if not reachable[0]:
+            raise OperationalError("connection refused")
 
-    router = ReplicaRouter()
-    seen: list[tuple[str | None, str | None]] = []
     connections.settings[REPLICA] = {**connections["default"].settings_dict}
+    monkeypatch.setattr(connections[REPLICA], "ensure_connection", ensure_connection)
+    monkeypatch.setattr(replica_module, "_unreachable_until", [0.0])
     try:
-
-        @read_only_page
-        def page(request: Any) -> HttpResponse:
-            seen.append((router.db_for_read(Unit), router.db_for_read(Session)))
-            router.db_for_write(Unit)
-            seen.append((router.db_for_read(Unit), None))
-            return HttpResponse()
-
-        def plain(request: Any) -> HttpResponse:
-            seen.append((router.db_for_read(Unit), None))
-            return HttpResponse()
-
-        # As Django drives it: process_view inside the middleware's __call__, just before the view.
-        def through(method: str, view: Any) -> None:
-            def handler(request: Any) -> HttpResponse:
-                middleware.process_view(request, view, (), {})
-                return view(request)
-
-            middleware = ReplicaReadsMiddleware(handler)
-            middleware(getattr(RequestFactory(), method)("/"))
-
-        through("get", page)
-        through("post", page)
-        through("get", plain)
-        assert router.db_for_read(Unit) is None  # outside any request: the worker, the commands
+        yield reachable
     finally:
+        del connections[REPLICA]
         del connections.settings[REPLICA]
-    assert seen == [
-        (REPLICA, None),  # a read-only page: the replica, but never for the session table
-        (None, None),  # after a write in the same request: the primary
-        (None, None),  # a POST to the same page: the primary
-        (None, None),
-        (None, None),  # a page not marked: the primary
-    ]
+
+
+def _route(method: str, view: Callable[[HttpRequest], HttpResponse]) -> None:
+    """One request through the middleware, as Django drives it (process_view just before the view)."""
+
+    def handler(request: HttpRequest) -> HttpResponse:
+        middleware.process_view(request, view, (), {})
+        return view(request)
+
+    middleware = ReplicaReadsMiddleware(handler)
+    middleware(getattr(RequestFactory(), method)("/"))
+
+
+def test_router_keeps_writes_and_login_tables_on_the_primary(replica_alias: list[bool]) -> None:
+    router = ReplicaRouter()
+    seen: list[tuple[str, str | None]] = []
+
+    @read_only_page
+    def page(request: HttpRequest) -> HttpResponse:
+        seen.append(("unit", router.db_for_read(Unit)))
+        seen.append(("session", router.db_for_read(Session)))
+        seen.append(("write", router.db_for_write(Unit)))
+        seen.append(("unit after the write", router.db_for_read(Unit)))
+        return HttpResponse()
+
+    def plain(request: HttpRequest) -> HttpResponse:
+        seen.append(("unmarked", router.db_for_read(Unit)))
+        return HttpResponse()
+
+    _route("get", page)
+    assert seen == [("unit", REPLICA), ("session", None), ("write", "default"), ("unit after the write", None)]
+    seen.clear()
+    _route("post", page)
+    assert seen[0] == ("unit", None)
+    seen.clear()
+    _route("get", plain)
+    assert seen == [("unmarked", None)]
+    assert router.db_for_read(Unit) is None  # outside any request: the worker, the commands
+
+
+def test_an_unreachable_replica_sends_marked_pages_to_the_primary(replica_alias: list[bool]) -> None:
+    router = ReplicaRouter()
+    seen: list[str | None] = []
+
+    @read_only_page
+    def page(request: HttpRequest) -> HttpResponse:
+        seen.append(router.db_for_read(Unit))
+        return HttpResponse()
+
+    replica_alias[0] = False
+    _route("get", page)
+    replica_alias[0] = True
+    _route("get", page)  # not tried again at once
+    replica_module._unreachable_until[0] = 0.0  # RETRY_SECONDS later
+    _route("get", page)
+    assert seen == [None, None, REPLICA]
