@@ -45,6 +45,7 @@ postgres_only = pytest.mark.skipif(
 )
 
 WAIT_SECONDS = 60.0
+BASEBACKUP_SECONDS = 900.0
 
 
 def _unavailable(why: str) -> None:
@@ -102,7 +103,8 @@ class Standby:
         host, port, user = primary["HOST"] or "127.0.0.1", str(primary["PORT"] or 5432), primary["USER"] or "postgres"
         # -R: standby.signal and primary_conninfo; -c fast: checkpoint now rather than spread over minutes.
         backup = ["-D", str(self.data), "-R", "-X", "stream", "-c", "fast"]
-        self.run("pg_basebackup", "-h", host, "-p", port, "-U", user, *backup)
+        # It copies the whole cluster (other databases too, e.g. a benchmark's): allow for a large one.
+        self.run("pg_basebackup", "-h", host, "-p", port, "-U", user, *backup, timeout=BASEBACKUP_SECONDS)
         # A hot standby needs at least the primary's values of these.
         at_least = {
             name: _primary_value(f"SHOW {name}")
