@@ -12,6 +12,14 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from sauro.common.deployment import (
+    REPLICA,
+    cache_settings,
+    default_storage,
+    replica_database,
+    secret_key_fallbacks,
+)
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("SAURO_VAR_DIR", PROJECT_DIR / "var"))
@@ -42,6 +50,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Key rotation (docs/operations.md): the former key(s) while the new one reaches every server.
+SECRET_KEY_FALLBACKS = secret_key_fallbacks(os.environ)
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",") if h.strip()
@@ -94,6 +104,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Marked read-only pages read from the replica when DATABASE_REPLICA_URL is set (docs/operations.md).
+    "sauro.common.replica.ReplicaReadsMiddleware",
     # Last, as django-axes requires: it turns locked-out logins into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -137,6 +149,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # ~0.5–1 s compiling what then runs in milliseconds (docs/performance.md).
     # A dashboard groups a few hundred thousand rows: with the default 4 MB they spill to disk as a sort.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c work_mem=32MB"
+# A PostgreSQL streaming replica for the reads of read-only pages (sauro.common.replica), when configured.
+_replica = replica_database(os.environ, DATABASES["default"])
+if _replica is not None:
+    DATABASES[REPLICA] = _replica
+DATABASE_ROUTERS = ["sauro.common.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -221,15 +238,19 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files: var/media, or an S3-compatible store shared by every app server (SAURO_STORAGE=s3).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
+    "default": default_storage(os.environ, MEDIA_ROOT),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not env_bool("SAURO_PLAIN_STATIC")
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
+
+# Django's cache: each process's memory, or Redis shared by the app servers (REDIS_URL).
+CACHES = cache_settings(os.environ)
 
 TASKS = {
     "default": {

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from sauro.audit.forms import AuditFilterForm, action_label, journaled_model, object_type_label
 from sauro.audit.models import AuditEntry
 from sauro.audit.selectors import audit_anchor_status, audit_entry_page
+from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, is_partial_request, render_page
 
 # Object types with a page of their own, and the URL name that shows one.
@@ -139,6 +140,7 @@ def _row(entry: AuditEntry) -> JournalRow:
     )
 
 
+@read_only_page
 @login_required
 def audit_list_view(request: AuthenticatedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET)

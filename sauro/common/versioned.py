@@ -20,7 +20,7 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, router
 
 from sauro.common import clock
 from sauro.common.models import DataVersion
@@ -59,7 +59,8 @@ def _start(key: str) -> int:
     microseconds as the triggers move it: never a version a cache may already hold under that key."""
     with connection.cursor() as cursor:
         cursor.execute(START_SQL, [key])
-    return DataVersion.objects.values_list("version", flat=True).get(key=key)
+    # Read back where it was written: on a replica (sauro.common.replica) the row may not have arrived yet.
+    return DataVersion.objects.using(router.db_for_write(DataVersion)).values_list("version", flat=True).get(key=key)
 
 
 def cached_for(user: User, name: str, build: Callable[[], T], *parts: Hashable, key: str = CHOICES) -> T:

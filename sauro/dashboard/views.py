@@ -17,6 +17,7 @@ from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_GET
 
 from sauro.common import calendar, clock
+from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.dashboard import stats
 from sauro.dashboard.charts import Chart, bar_chart
@@ -87,6 +88,7 @@ class LeagueLine:
     links: dict[str, str]
 
 
+@read_only_page
 @login_required
 @require_GET
 def overview_view(request: AuthenticatedRequest) -> HttpResponse:
@@ -164,6 +166,7 @@ def _shift_url(form: DashboardForm, unit: Unit, period: Period, step: int, today
     return f"{reverse('dashboard:overview')}?{urlencode(query)}"
 
 
+@read_only_page
 @login_required
 @require_GET
 def mine_view(request: AuthenticatedRequest) -> HttpResponse:

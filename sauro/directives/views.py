@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sauro.common import clock
 from sauro.common.errors import Conflict, ServiceError, ValidationFailed
+from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.directives import selectors, services
 from sauro.directives.access import can_register_directives
@@ -52,6 +53,7 @@ def _paragraphs(text: str) -> list[str]:
 # --- list ----------------------------------------------------------------------------------------------------
 
 
+@read_only_page
 @login_required
 def directive_list_view(request: AuthenticatedRequest) -> HttpResponse:
     form = DirectiveFilterForm(request.GET)

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.calendar import WorkCalendar, current_calendar
+from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.directives.uploads import human_size
 from sauro.monitoring import access, selectors, services
@@ -319,6 +320,7 @@ class CountCard:
     active: bool
 
 
+@read_only_page
 @login_required
 @require_GET
 def obstacle_list_view(request: AuthenticatedRequest) -> HttpResponse:

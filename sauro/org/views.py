@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from sauro.common.replica import read_only_page
 from sauro.common.text import fold
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.org import selectors
@@ -105,6 +106,7 @@ def _walk(nodes: Iterable[selectors.TreeNode]) -> Iterable[selectors.TreeNode]:
         yield from _walk(node.children)
 
 
+@read_only_page
 @login_required
 def unit_tree_view(request: AuthenticatedRequest) -> HttpResponse:
     include_former = request.GET.get("former") == "1"

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sauro.common import clock
 from sauro.common.errors import Conflict, ServiceError, ValidationFailed
+from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.org.access import units_visible_to
 from sauro.programs import importer, selectors, services
@@ -55,6 +56,7 @@ def _lead_units(request: AuthenticatedRequest) -> Any:
 # --- list and create ----------------------------------------------------------------------------------------------
 
 
+@read_only_page
 @login_required
 def program_list_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
@@ -313,6 +315,7 @@ def template_download_view(request: AuthenticatedRequest) -> HttpResponse:
     return _xlsx_response(importer.template_bytes(user=request.user), importer.TEMPLATE_FILENAME)
 
 
+@read_only_page
 @login_required
 @require_GET
 def program_export_view(request: AuthenticatedRequest, program_id: int) -> HttpResponse:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sauro.common import clock
 from sauro.common.errors import ServiceError
+from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.periods.regime import ReportPeriod, period, period_containing
 from sauro.reports import selectors, services
@@ -60,6 +61,7 @@ def _quarterly_form(request: AuthenticatedRequest, data: object = None) -> Quart
     return QuarterlyForm(data, units=units, quarters=quarter_choices())
 
 
+@read_only_page
 @login_required
 @require_GET
 def duty_list_view(request: AuthenticatedRequest) -> HttpResponse:
@@ -153,6 +155,7 @@ def submission_file_view(request: AuthenticatedRequest, submission_id: int) -> F
     return response
 
 
+@read_only_page
 @login_required
 @require_GET
 def quarterly_view(request: AuthenticatedRequest) -> HttpResponse:

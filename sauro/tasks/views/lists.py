@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from sauro.accounts.models import User
 from sauro.common import clock
+from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.directives.models import Directive
 from sauro.directives.panels import DetailPanel
@@ -124,6 +125,7 @@ def _counts_context(user: User, form: TaskFilterForm, tasks: QuerySet[Task] | No
 COUNTS_INLINE_PARAM = "dem"
 
 
+@read_only_page
 @login_required
 @require_GET
 def task_list_view(request: AuthenticatedRequest) -> HttpResponse:
@@ -152,6 +154,7 @@ def task_list_view(request: AuthenticatedRequest) -> HttpResponse:
     return render_page(request, "tasks/list.html", context, partial_template_name="tasks/_list.html")
 
 
+@read_only_page
 @login_required
 @require_GET
 def task_counts_view(request: AuthenticatedRequest) -> HttpResponse:
@@ -162,6 +165,7 @@ def task_counts_view(request: AuthenticatedRequest) -> HttpResponse:
     return response
 
 
+@read_only_page
 @login_required
 @require_GET
 def task_export_view(request: AuthenticatedRequest) -> HttpResponse:
@@ -177,6 +181,7 @@ def task_export_view(request: AuthenticatedRequest) -> HttpResponse:
     return response
 
 
+@read_only_page
 @login_required
 @require_GET
 def my_tasks_view(request: AuthenticatedRequest) -> HttpResponse:
@@ -202,6 +207,7 @@ def my_tasks_view(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "tasks/mine.html", context)
 
 
+@read_only_page
 @login_required
 @require_GET
 def unit_inbox_view(request: AuthenticatedRequest) -> HttpResponse:
