@@ -29,12 +29,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import timezone
 
 from sauro.audit.chain import walk_chain
 from sauro.audit.hashing import GENESIS_HASH
 from sauro.audit.keys import AuditKeyError, AuditKeyMissingError, audit_key, key_id, key_path
 from sauro.audit.models import AuditCheckpoint, AuditEntry, AuditHead
+from sauro.common import clock
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +199,7 @@ def checkpoint_write() -> Checkpoint | None:
             raise CheckpointError(ERR_BROKEN.format(seq=walk.bad_seq, problem=walk.problem))
         if (walk.last_seq, walk.last_hash) != (head.last_seq, head.last_hash):
             raise CheckpointError(ERR_BROKEN.format(seq=walk.last_seq + 1, problem="đầu chuỗi không khớp mục cuối"))
-        at = timezone.now()  # the real time, even when SAURO_TODAY shifts the product's day
+        at = clock.real_now()  # the real time, even when SAURO_TODAY shifts the product's day
         kid = key_id(key)
         prev = last.mac if last else GENESIS_HASH
         body = _body(head.last_seq, head.last_hash, at, kid, prev)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from sauro.audit.chain import walk_chain
 from sauro.audit.checkpoints import CheckpointError, checkpoint_path, read_checkpoints
 from sauro.audit.keys import AuditKeyError, audit_key
 from sauro.audit.models import AuditCheckpoint, AuditHead, AuditVerification
+from sauro.common import clock
 
 ERR_FILE = "tệp mốc kiểm {path}: {problem}"
 ERR_ROW_NOT_IN_FILE = (
@@ -43,7 +42,7 @@ def audit_verify(*, batch_size: int = 5000, record: bool = False) -> VerifyResul
     result = _verify(batch_size)
     if record:
         AuditVerification.objects.create(
-            at=timezone.now(),
+            at=clock.real_now(),
             ok=result.ok,
             checked=result.checked,
             checkpoints=result.checkpoints,

@@ -28,9 +28,9 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.utils import timezone
 
 from sauro.backup import crypto, database, keys
+from sauro.common import clock
 
 FORMAT = "sauro-backup"
 FORMAT_VERSION = 1
@@ -89,7 +89,7 @@ def _tarinfo(name: str, size: int) -> tarfile.TarInfo:
     info = tarfile.TarInfo(name)
     info.size = size
     info.mode = 0o600
-    info.mtime = int(time.time())
+    info.mtime = int(clock.real_now().timestamp())
     return info
 
 
@@ -118,7 +118,7 @@ def create_backup(
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")
-    created_at = timezone.now().isoformat()
+    created_at = clock.real_now().isoformat()
     with tempfile.TemporaryDirectory(prefix="sauro-backup-") as tmp:
         try:
             keys.write_private(partial, b"")  # the archive holds every record: readable by its owner only

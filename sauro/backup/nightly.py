@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from sauro.backup.archive import create_backup, passphrase_from_env
 from sauro.backup.retention import Retention, archives_to_keep
+from sauro.common import clock
 
 ARCHIVE_NAME = re.compile(r"^sauro-(\d{8}-\d{6})\.tar\.gz(\.enc)?$")
 
@@ -62,7 +63,7 @@ def prune(directory: Path, policy: Retention) -> list[Path]:
 def nightly_backup(*, now: datetime.datetime | None = None) -> dict[str, Any]:
     directory = Path(settings.SAURO_BACKUP_DIR)
     passphrase = passphrase_from_env()
-    out = directory / archive_name(now or timezone.now(), encrypted=bool(passphrase))
+    out = directory / archive_name(now or clock.real_now(), encrypted=bool(passphrase))
     result = create_backup(out, passphrase=passphrase)
     removed = prune(directory, policy_from_settings())
     return {

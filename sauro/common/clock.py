@@ -28,6 +28,12 @@ def now() -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, local.time().replace(tzinfo=None)))
 
 
+def real_now() -> datetime.datetime:
+    """The machine's time, never shifted by ``SAURO_TODAY``: for operations on the installation itself (the
+    journal's checkpoints and checks, backups, the worker's schedule), which happen when they really happen."""
+    return timezone.now()
+
+
 def today() -> datetime.date:
     """Today in the configured zone (Asia/Ho_Chi_Minh): days are cut in Vietnam, not in UTC."""
     return timezone.localdate(now())

@@ -114,7 +114,7 @@ class IntervalChain:
     def ensure(self, *, include_current: bool = True) -> list[datetime.datetime]:
         """Queue the job for the current slot (at once) and the next one (at its beginning), each unless already
         queued. Returns the starts of the slots queued by this call. A run calls it with ``include_current=False``."""
-        current = self.slot_start(timezone.now())  # real time, even when SAURO_TODAY shifts the day
+        current = self.slot_start(clock.real_now())  # real time, even when SAURO_TODAY shifts the day
         following = self.slot_start(current + datetime.timedelta(minutes=max(1, self.minutes())))
         queued: list[datetime.datetime] = []
         with _chain_lock(self.lock_key):

@@ -35,7 +35,6 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
@@ -164,7 +163,7 @@ def write_audit_checkpoint(slot: str | None = None) -> dict[str, Any]:
     checkpoint = checkpoint_write()
     result: dict[str, Any] = {"slot": slot, "seq": checkpoint.seq if checkpoint else None}
     last = last_verification()
-    if last is None or last.at <= timezone.now() - VERIFY_EVERY:
+    if last is None or last.at <= clock.real_now() - VERIFY_EVERY:
         verified = audit_verify(record=True)
         result["verified"] = verified.ok
         if not verified.ok:
