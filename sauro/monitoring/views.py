@@ -25,8 +25,8 @@ from django.views.decorators.http import require_GET
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.calendar import WorkCalendar, current_calendar
+from sauro.common.uploads import human_size
 from sauro.common.views import AuthenticatedRequest, render_page
-from sauro.directives.uploads import human_size
 from sauro.monitoring import access, selectors, services
 from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.forms import AnswerForm, ConfidenceForm, ObstacleFilterForm, ObstacleForm, ProgressUpdateForm
