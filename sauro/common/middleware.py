@@ -56,10 +56,8 @@ class RequestSizeLimitMiddleware:
         if request.path.startswith("/api/"):
             from sauro.common.api import error_response
 
-            return error_response(413, "request_too_large", message, headers={"Connection": "close"})
-        response = HttpResponse(render_to_string("413.html", {"message": message}), status=413)
-        response["Connection"] = "close"
-        return response
+            return error_response(413, "request_too_large", message)
+        return HttpResponse(render_to_string("413.html", {"message": message}), status=413)
 
 
 class RequestIdMiddleware:

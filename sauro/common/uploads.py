@@ -392,6 +392,11 @@ _PDF_ACTIVE = re.compile(
         ]
     )
 )
+# Inside an object stream there are only objects, no binary data: a bare /JS name is already a script's key.
+_PDF_ACTIVE_STRICT = re.compile(
+    b"|".join(_pdf_name(n) for n in ("EmbeddedFiles", "EmbeddedFile", "JavaScript", "RichMedia", "Launch", "JS"))
+)
+_PDF_OVERLAP = 256
 _PDF_ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
 _PDF_STREAM = re.compile(rb">>" + _PDF_SPACE + rb"stream(?:\r\n|\n|\r)")
 _PDF_OBJ = re.compile(rb"\d+\s+\d+\s+obj\b")
@@ -407,8 +412,8 @@ def _unescape(raw: bytes) -> bytes:
     return _PDF_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), raw)
 
 
-def _active_name(data: bytes) -> str | None:
-    match = _PDF_ACTIVE.search(data)
+def _active_name(data: bytes, *, strict: bool = False) -> str | None:
+    match = (_PDF_ACTIVE_STRICT if strict else _PDF_ACTIVE).search(data)
     if match is None:
         return None
     found = _unescape(match.group(0)).decode("latin-1")[1:]
@@ -417,33 +422,62 @@ def _active_name(data: bytes) -> str | None:
     )
 
 
-def _decode(data: bytes, filters: list[str], budget: int) -> bytes:
-    """``data`` through ``filters``; ValueError when it cannot, OverflowError past ``budget`` bytes."""
+def _decode(data: bytes, filters: list[str], budget: int) -> Iterator[bytes]:
+    """``data`` through ``filters``, in chunks of at most ``_CHUNK`` bytes once inflated: ValueError when it cannot
+    be decoded, OverflowError past ``budget`` bytes. The ASCII filters (which only shrink) decode whole; FlateDecode,
+    which may inflate a thousandfold, is streamed."""
     import base64
 
+    if "flate" in filters[:-1]:
+        raise ValueError("a filter after FlateDecode")  # none in practice; not checkable in bounded memory
     for kind in filters:
         if kind == "flate":
             inflater = zlib.decompressobj()
+            produced = 0
+            pending = data
             try:
-                out = inflater.decompress(data, budget + 1)
+                while pending and not inflater.eof:
+                    chunk = inflater.decompress(pending, _CHUNK)
+                    pending = inflater.unconsumed_tail
+                    produced += len(chunk)
+                    if produced > budget:
+                        raise OverflowError
+                    yield chunk
             except zlib.error as exc:
                 raise ValueError(str(exc)) from exc
-            if len(out) > budget or inflater.unconsumed_tail:
-                raise OverflowError
-            data = out
-        elif kind == "hex":
+            if not inflater.eof:
+                raise ValueError("truncated stream")
+            return
+        if kind == "hex":
             text = re.sub(rb"\s", b"", data).split(b">", 1)[0]
             data = bytes.fromhex((text + b"0" * (len(text) % 2)).decode("latin-1"))
         else:
             text = re.sub(rb"\s", b"", data).split(b"~>", 1)[0]
             data = base64.a85decode(text, adobe=False)
-    return data
+    if len(data) > budget:
+        raise OverflowError
+    yield data
+
+
+def _scan_decoded(chunks: Iterator[bytes]) -> tuple[str | None, int]:
+    """The first active name in an object stream's decoded chunks (with an overlap for names split between
+    chunks), and how many bytes were decoded."""
+    tail = b""
+    total = 0
+    for chunk in chunks:
+        total += len(chunk)
+        text = tail + chunk
+        found = _active_name(text, strict=True)
+        if found:
+            return found, total
+        tail = text[-_PDF_OVERLAP:]
+    return None, total
 
 
 def pdf_active_content(file: IO[bytes]) -> tuple[str, str]:
     """("", "") for a clean PDF; else ("active", what it holds) or ("unchecked", why it cannot be checked).
 
-    Reads the whole file (at most the upload cap) and at most ``PDF_MAX_INFLATED_BYTES`` more."""
+    Reads the whole file (at most the upload cap); inflates at most ``PDF_MAX_INFLATED_BYTES``, a chunk at a time."""
     file.seek(0)
     data = file.read()
     found = _active_name(data)
@@ -466,15 +500,14 @@ def pdf_active_content(file: IO[bytes]) -> tuple[str, str]:
         if any(n not in _PDF_FILTERS for n in names) or (predictor and int(predictor.group(1)) > 1):
             return "unchecked", "filter"
         try:
-            decoded = _decode(raw, [_PDF_FILTERS[n] for n in names], budget)
+            found, used = _scan_decoded(_decode(raw, [_PDF_FILTERS[n] for n in names], budget))
         except OverflowError:
             return "unchecked", "too_big"
-        except ValueError:
+        except (ValueError, TypeError):
             return "unchecked", "broken"
-        budget -= len(decoded)
-        found = _active_name(decoded)
         if found:
             return "active", found
+        budget -= used
     return "", ""
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import tracemalloc
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -229,6 +230,31 @@ def test_a_pdf_whose_object_stream_cannot_be_read_is_refused_as_unchecked() -> N
         b"<< /Type /ObjStm /N 1 /First 5 /Filter /FlateDecode /Length 4 >>\nstream\nabcd\nendstream"
     )
     assert "bị hỏng hoặc đã mã hoá" in refusal("hong.pdf", broken).message
+
+
+def test_a_pdf_object_stream_bomb_is_refused_with_flat_memory() -> None:
+    inflated = 65 * 1024 * 1024
+    bomb = files.pdf_bytes(
+        b"<< /Type /ObjStm /N 1 /First 5 /Filter /FlateDecode >>\nstream\n"
+        + zlib.compress(b" " * inflated, 9)
+        + b"\nendstream"
+    )
+    tracemalloc.start()
+    try:
+        refused = refusal("bom.pdf", bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert refused.message.startswith(
+        "Không kiểm tra được tệp PDF “bom.pdf”: các luồng đối tượng nén giải ra quá 64 MB (tệp có thể là “bom nén”)."
+    )
+    assert peak < 8 * 1024 * 1024
+
+
+def test_a_script_split_between_inflated_chunks_is_found() -> None:
+    padding = b" " * (1024 * 1024 - 3)
+    split = files.pdf_bytes(object_stream=b"<< /Title (x)" + padding + b"/JavaScript 7 0 R >>")
+    assert "mã JavaScript" in refusal("chia.pdf", split).message
 
 
 def test_the_word_javascript_in_a_pdfs_text_is_not_active() -> None:
