@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: run test lint fmt typecheck install install-dev e2e bench bench-quick clean help
+.PHONY: run test lint fmt typecheck install install-dev e2e bench bench-quick bench-uploads clean help
 
 help:
 	@echo "make run   — install, migrate, load the Huế demo, start the web server and the worker"
@@ -54,6 +54,10 @@ bench: install-dev
 
 bench-quick: install-dev
 	$(BIN)/python -m bench.run --tasks 100000 --database sauro_bench_quick
+
+# Each hostile upload of issue 16 through the real app (a throw-away SQLite database): status, time, peak memory.
+bench-uploads: install-dev
+	$(BIN)/python -m bench.uploads
 
 clean:
 	rm -rf $(VENV) .tools var/static

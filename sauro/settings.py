@@ -94,6 +94,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "sauro.common.middleware.SecurityHeadersMiddleware",
+    # Before anything reads a body (sessions, CSRF, forms, the API): an oversized body is refused unread (413).
+    "sauro.common.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sauro.common.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -313,6 +315,16 @@ SAURO_AUDIT_CHECKPOINT_MINUTES = max(1, int(os.environ.get("SAURO_AUDIT_CHECKPOI
 SAURO_AUDIT_CHECKPOINT_MAILTO = [
     a.strip() for a in os.environ.get("SAURO_AUDIT_CHECKPOINT_MAILTO", "").split(",") if a.strip()
 ]
+# Uploads (issue 16; the checks themselves: sauro/common/uploads.py). A request body above SAURO_MAX_REQUEST_BYTES is
+# refused unread (RequestSizeLimitMiddleware: a progress update's files together, the largest legitimate body, stay
+# under it); form fields without files are held in memory up to DATA_UPLOAD_MAX_MEMORY_SIZE; an uploaded file above
+# FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary file instead of memory.
+SAURO_MAX_REQUEST_BYTES = int(os.environ.get("SAURO_MAX_REQUEST_MB", "64")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MiB: the largest JSON body or form without files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
 # Backups (issue 16): where the worker's nightly archives go, and how many it keeps.
 SAURO_BACKUP_DIR = Path(os.environ.get("SAURO_BACKUP_DIR", VAR_DIR / "backups"))
 SAURO_BACKUP_KEEP_DAILY = int(os.environ.get("SAURO_BACKUP_KEEP_DAILY", "7"))

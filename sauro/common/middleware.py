@@ -7,9 +7,16 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sauro.common import request_context
+from sauro.common.uploads import human_size
+
+MSG_REQUEST_TOO_LARGE = _(
+    "Dữ liệu gửi lên ({size}) vượt giới hạn {limit} cho mỗi lần gửi. Hãy gửi ít tệp hơn hoặc tệp nhỏ hơn."
+)
 
 
 class SecurityHeadersMiddleware:
@@ -24,6 +31,33 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose body is larger than ``SAURO_MAX_REQUEST_BYTES`` before anything reads it (issue 16).
+
+    Placed before the session, CSRF and the views: Django reads a POST body (and writes its files to disk) as soon
+    as something touches ``request.POST`` — the CSRF check does. The declared ``Content-Length`` is what Django
+    would read (it never reads past it, and reads nothing without it), so checking it refuses the body unread:
+    413, the API's JSON error shape under ``/api/``, a page elsewhere."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.SAURO_MAX_REQUEST_BYTES
+        if length <= limit:
+            return self.get_response(request)
+        message = str(MSG_REQUEST_TOO_LARGE).format(size=human_size(length), limit=human_size(limit))
+        if request.path.startswith("/api/"):
+            from sauro.common.api import error_response
+
+            return error_response(413, "request_too_large", message)
+        return HttpResponse(render_to_string("413.html", {"message": message}), status=413)
 
 
 class RequestIdMiddleware:

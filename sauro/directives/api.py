@@ -19,12 +19,12 @@ from pydantic import BeforeValidator
 
 from sauro.common.api import NO_NUL_PATTERN, ApiId, auth_user, cursor_param, error_responses, limit_param
 from sauro.common.errors import ValidationFailed
+from sauro.common.uploads import MAX_UPLOAD_BYTES, human_size
 from sauro.directives import selectors, services
 from sauro.directives.choices import DirectiveKind, Urgency
 from sauro.directives.models import DEFAULT_PLACE, Directive, DirectiveAttachment
 from sauro.directives.numbering import ISSUER_CODE_INPUT_PATTERN, MAX_NUMBER
 from sauro.directives.services import DirectiveInput
-from sauro.directives.uploads import MAX_ATTACHMENT_BYTES, human_size
 
 router = Router(tags=["Văn bản chỉ đạo"])
 
@@ -332,7 +332,7 @@ def directive_update(request: HttpRequest, directive_id: ApiId, payload: Directi
     response={201: AttachmentOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Đính kèm tệp vào văn bản",
     description=(
-        f"Gửi multipart/form-data với trường file. Tối đa {human_size(MAX_ATTACHMENT_BYTES)} mỗi tệp; nhận PDF, Word "
+        f"Gửi multipart/form-data với trường file. Tối đa {human_size(MAX_UPLOAD_BYTES)} mỗi tệp; nhận PDF, Word "
         "(.doc, .docx), Excel (.xls, .xlsx), OpenDocument (.odt, .ods), ảnh JPG, PNG. Nội dung tệp phải đúng loại "
         "mà phần mở rộng cho biết (tệp đổi tên bị từ chối). Dành cho Văn phòng và lãnh đạo."
     ),

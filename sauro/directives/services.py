@@ -23,18 +23,14 @@ from sauro.accounts.models import User
 from sauro.audit.services import audit_record
 from sauro.common import clock
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
+from sauro.common.uploads import check_upload
 from sauro.directives.access import can_manage_terms, can_register_directives, directives_visible_to
 from sauro.directives.choices import Urgency
 from sauro.directives.models import DEFAULT_PLACE, Directive, DirectiveAttachment, Term
 from sauro.directives.numbering import SymbolError, check_number, kind_from_code, next_number, normalize_issuer_code
 from sauro.directives.search import search_text
 from sauro.directives.selectors import MAX_TREE_DEPTH, term_for_or_fail
-from sauro.directives.uploads import (
-    ERR_FILE_MISSING,
-    ERR_TOO_MANY_FILES,
-    MAX_ATTACHMENTS_PER_DIRECTIVE,
-    check_upload,
-)
+from sauro.directives.uploads import ERR_TOO_MANY_FILES, MAX_ATTACHMENTS_PER_DIRECTIVE
 from sauro.org.access import units_visible_to
 from sauro.org.models import Unit
 
@@ -338,14 +334,13 @@ def directive_update(
 def directive_attach_file(
     *, acting_user: User | None, directive: Directive, upload: UploadedFile | None
 ) -> DirectiveAttachment:
-    """Attach a file (checked by ``uploads.check_upload``: size, extension and actual content)."""
+    """Attach a file (checked by ``common.uploads.check_upload``: size, true type, active content, ZIP bombs), at
+    most ``MAX_ATTACHMENTS_PER_DIRECTIVE`` per directive."""
     _check_right(acting_user)
+    checked = check_upload(upload)  # before the lock: checking a file holds no row
     locked = Directive.objects.select_for_update().get(pk=directive.pk)
     if locked.attachments.count() >= MAX_ATTACHMENTS_PER_DIRECTIVE:
         raise _refuse("file", str(ERR_TOO_MANY_FILES).format(limit=MAX_ATTACHMENTS_PER_DIRECTIVE))
-    if upload is None:
-        raise _refuse("file", str(ERR_FILE_MISSING))
-    checked = check_upload(upload)
     attachment = DirectiveAttachment(
         directive=locked,
         original_name=checked.name,
@@ -354,7 +349,7 @@ def directive_attach_file(
         uploaded_by=acting_user,
     )
     # A random stored name: the user's file name never becomes a path on the server.
-    attachment.file.save(f"{uuid.uuid4().hex}{checked.extension}", upload, save=False)
+    attachment.file.save(f"{uuid.uuid4().hex}{checked.extension}", checked.upload, save=False)
     try:
         attachment.save()
         audit_record(

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sauro.common import clock
 from sauro.common.errors import Conflict, ServiceError, ValidationFailed
 from sauro.common.replica import read_only_page
+from sauro.common.uploads import ACCEPT_ATTRIBUTE, MAX_UPLOAD_BYTES, human_size
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.directives import selectors, services
 from sauro.directives.access import can_register_directives
@@ -34,7 +35,6 @@ from sauro.directives.models import Directive
 from sauro.directives.numbering import ISSUER_CODE_RE
 from sauro.directives.panels import TASKS_PANEL, detail_panels
 from sauro.directives.services import DirectiveInput
-from sauro.directives.uploads import ACCEPT_ATTRIBUTE, MAX_ATTACHMENT_BYTES, human_size
 from sauro.org.access import units_visible_to
 
 NAV_SECTION = "directives"
@@ -97,7 +97,7 @@ def directive_detail_view(request: AuthenticatedRequest, directive_id: int) -> H
         "can_edit": can_register_directives(user),
         "upload_form": AttachmentForm(),
         "accept": ACCEPT_ATTRIBUTE,
-        "max_size": human_size(MAX_ATTACHMENT_BYTES),
+        "max_size": human_size(MAX_UPLOAD_BYTES),
         "nav_section": NAV_SECTION,
     }
     return render_page(request, "directives/detail.html", context)

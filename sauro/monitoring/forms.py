@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from sauro.accounts.models import User
-from sauro.directives.uploads import ACCEPT_ATTRIBUTE, MAX_ATTACHMENT_BYTES, human_size
+from sauro.common.uploads import ACCEPT_ATTRIBUTE, MAX_UPLOAD_BYTES, human_size
 from sauro.monitoring import access, services
 from sauro.monitoring.choices import ObstacleState
 from sauro.org.models import Unit
@@ -80,10 +81,14 @@ class ProgressUpdateForm(forms.Form):
         required=False,
         widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
         help_text=_(
-            "Có thể chọn nhiều tệp (tối đa %(count)s tệp, mỗi tệp không quá %(size)s): PDF, Word, Excel, "
-            "OpenDocument, ảnh JPG, PNG."
+            "Có thể chọn nhiều tệp (tối đa %(count)s tệp, mỗi tệp không quá %(size)s, tổng cộng không quá "
+            "%(total)s): PDF, Word, Excel, OpenDocument, ảnh JPG, PNG."
         )
-        % {"count": services.MAX_FILES, "size": human_size(MAX_ATTACHMENT_BYTES)},
+        % {
+            "count": services.MAX_FILES,
+            "size": human_size(MAX_UPLOAD_BYTES),
+            "total": human_size(settings.SAURO_MAX_REQUEST_BYTES),
+        },
     )
 
     def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:

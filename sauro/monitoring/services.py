@@ -21,8 +21,8 @@ from sauro.audit.services import audit_record
 from sauro.common import clock
 from sauro.common.calendar import add_working_days, deadline_on_or_after
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
+from sauro.common.uploads import check_upload
 from sauro.directives.choices import Urgency
-from sauro.directives.uploads import check_upload
 from sauro.monitoring import access, conf, recipients
 from sauro.monitoring.access import RATEABLE_STATES, UPDATABLE_STATES
 from sauro.monitoring.choices import EscalationLevel, ExpectationReason, ObstacleState, ReminderKind

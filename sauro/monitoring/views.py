@@ -26,8 +26,8 @@ from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.calendar import WorkCalendar, current_calendar
 from sauro.common.replica import read_only_page
+from sauro.common.uploads import human_size
 from sauro.common.views import AuthenticatedRequest, render_page
-from sauro.directives.uploads import human_size
 from sauro.monitoring import access, selectors, services
 from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.forms import AnswerForm, ConfidenceForm, ObstacleFilterForm, ObstacleForm, ProgressUpdateForm

@@ -1,8 +1,10 @@
 """Work programs in and out of Excel: the template to fill in, the all-or-nothing import, and the export.
 
 Import rules (``import_program``):
-- the file must be a real ``.xlsx`` (openpyxl must open it: a renamed Word file or a CSV is refused with a clear
-  message), at most ``MAX_IMPORT_BYTES`` and ``MAX_IMPORT_ROWS`` rows;
+- the file must be a real ``.xlsx`` (checked on its content by ``common.uploads``: a renamed Word file or a CSV is
+  refused with a clear message), at most ``MAX_IMPORT_BYTES``, without macros or embedded programs, and bounded
+  before openpyxl parses it (``common.uploads.check_spreadsheet``: inflated sizes, at most ``MAX_SHEET_ROWS`` rows
+  and ``MAX_SHEET_COLUMNS`` columns, blank rows included); at most ``MAX_IMPORT_ROWS`` rows with data;
 - the first sheet's first row holds the headers of the template (matched without diacritics or case; the columns
   may be in any order, unknown columns are ignored — so an exported program imports back); "STT/Mã mục" and
   "Nội dung công việc" are required columns;
@@ -21,7 +23,6 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,7 @@ from sauro.accounts.models import User
 from sauro.common.errors import ValidationFailed
 from sauro.common.excel import FORMULA_PREFIXES, TEXT_PREFIX, safe_cell, workbook_bytes
 from sauro.common.text import fold
+from sauro.common.uploads import XLSX_KIND, UploadRefused, check_spreadsheet, check_upload, clean_name
 from sauro.org.access import units_visible_to
 from sauro.org.models import Unit
 from sauro.programs.choices import ROMAN_QUARTERS
@@ -44,6 +46,10 @@ from sauro.tasks.choices import ProductKind, TaskState
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 2000
+# A sheet the import reads: at most this many rows (blank ones and the header included) and columns. A work program
+# has a few hundred rows; the caps bound the parse whatever the file declares (issue 16).
+MAX_SHEET_ROWS = 5000
+MAX_SHEET_COLUMNS = 50
 MAX_ERRORS_SHOWN = 200
 CONTENT_MAX = 5000
 
@@ -103,6 +109,9 @@ ERR_TOO_BIG = "Tệp “{name}” vượt quá {limit} MB."
 ERR_FILE_MISSING = "Hãy chọn tệp Excel để nhập."
 ERR_EMPTY_SHEET = "Trang tính đầu tiên không có dữ liệu."
 ERR_HEADERS = "Dòng 1 phải là dòng tiêu đề của mẫu; thiếu cột: {missing}. Hãy tải mẫu nhập Excel và dùng đúng tiêu đề."
+ERR_SHEET_ROWS = (
+    "Trang tính có hơn {limit} dòng (kể cả dòng trống); hãy xoá các dòng trống thừa hoặc chia thành nhiều tệp."
+)
 ERR_TOO_MANY_ROWS = "Tệp có hơn {limit} dòng dữ liệu; hãy chia thành nhiều tệp."
 ERR_NO_ROWS = "Tệp không có dòng dữ liệu nào."
 ROW_KEY_REQUIRED = "Dòng {row}: thiếu STT/mã mục"
@@ -233,25 +242,46 @@ def _active_units(user: User | None) -> list[Unit]:
 # --- import -----------------------------------------------------------------------------------------------------
 
 
+def _refusal(exc: UploadRefused, name: str) -> str:
+    """The importer's words for what the common checks refused: a file that is no workbook, or too big, is said as
+    the import always said it; a bomb, macros or a sheet too large by the check's own message."""
+    if exc.reason == "missing":
+        return ERR_FILE_MISSING
+    if exc.reason in ("type", "empty", "content"):
+        return ERR_NOT_XLSX.format(name=name)
+    if exc.reason == "too_big":
+        return ERR_TOO_BIG.format(name=name, limit=MAX_IMPORT_BYTES // (1024 * 1024))
+    return exc.message
+
+
+def _capped(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows, refused at the ``MAX_SHEET_ROWS`` + 1st (``check_spreadsheet`` already refused such a sheet;
+    this keeps the walk bounded whatever openpyxl would pad)."""
+    for number, values in enumerate(rows, start=1):
+        if number > MAX_SHEET_ROWS:
+            raise ImportFailed([ERR_SHEET_ROWS.format(limit=f"{MAX_SHEET_ROWS:,}".replace(",", "."))])
+        yield values
+
+
 def _open(upload: UploadedFile | None) -> Iterator[tuple[Any, ...]]:
-    if upload is None:
-        raise ImportFailed([ERR_FILE_MISSING])
-    name = upload.name or "tệp"
-    if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
-        raise ImportFailed([ERR_TOO_BIG.format(name=name, limit=MAX_IMPORT_BYTES // (1024 * 1024))])
-    data = upload.read(MAX_IMPORT_BYTES + 1)
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ImportFailed([ERR_TOO_BIG.format(name=name, limit=MAX_IMPORT_BYTES // (1024 * 1024))])
+    """The first sheet's rows (values, at most ``MAX_SHEET_COLUMNS`` wide), once the file passed every check of
+    ``common.uploads`` — its size, its type, its package (bombs, macros) and its sheets' sizes and declared
+    dimensions — so that openpyxl, streaming read-only, parses only bounded XML."""
+    name = clean_name(upload.name or "") if upload is not None else ""
+    try:
+        checked = check_upload(upload, kinds={".xlsx": XLSX_KIND}, max_bytes=MAX_IMPORT_BYTES)
+        data = io.BytesIO(checked.upload.read(MAX_IMPORT_BYTES + 1))
+        check_spreadsheet(data, checked.name, max_rows=MAX_SHEET_ROWS, max_columns=MAX_SHEET_COLUMNS)
+    except UploadRefused as exc:
+        raise ImportFailed([_refusal(exc, name)]) from exc
     try:
         # data_only=False: a formula cell gives its text, which is imported as text — never a computed value.
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        wb = load_workbook(data, read_only=True, data_only=False)
         ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError) as exc:
-        raise ImportFailed([ERR_NOT_XLSX.format(name=name)]) from exc
+        rows = ws.iter_rows(max_row=MAX_SHEET_ROWS + 1, max_col=MAX_SHEET_COLUMNS, values_only=True)
     except Exception as exc:  # openpyxl raises assorted errors on a malformed package
         raise ImportFailed([ERR_NOT_XLSX.format(name=name)]) from exc
-    return rows
+    return _capped(rows)
 
 
 def parse_rows(

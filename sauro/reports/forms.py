@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sauro.directives.uploads import ACCEPT_ATTRIBUTE
+from sauro.common.uploads import ACCEPT_ATTRIBUTE
 from sauro.org.models import Unit
 from sauro.reports.choices import ReportKind
 

@@ -14,7 +14,7 @@ from sauro.accounts.models import User
 from sauro.audit.services import audit_record
 from sauro.common import calendar, clock
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
-from sauro.directives.uploads import check_upload
+from sauro.common.uploads import check_upload
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Membership, Unit
 from sauro.org.restructuring import Succession

@@ -7,6 +7,7 @@ import io
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -17,11 +18,14 @@ from docx import Document
 
 from sauro.accounts.models import User
 from sauro.audit.models import AuditEntry
+from sauro.common import uploads
 from sauro.common.errors import PermissionDeniedError, ValidationFailed
-from sauro.directives import uploads
+from sauro.common.uploads import MAX_UPLOAD_BYTES as MAX_ATTACHMENT_BYTES
+from sauro.common.uploads import clean_name, human_size
 from sauro.directives.models import Directive, DirectiveAttachment
 from sauro.directives.services import directive_attach_file, directive_remove_attachment
-from sauro.directives.uploads import MAX_ATTACHMENT_BYTES, clean_name, human_size
+from tests.common import files
+from tests.common.files import ole2_bytes
 from tests.conftest import Org
 from tests.directives.conftest import MakeDirective, api_client
 
@@ -30,7 +34,7 @@ ClientFor = Callable[[User], Client]
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+OLE2 = ole2_bytes()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 
@@ -303,3 +307,47 @@ def test_attachments_of_another_directive_are_404(org: Org, make: MakeDirective,
         == 404
     )
     assert isinstance(one, Directive)
+
+
+# --- hostile files (issue 16): refused with their message by the API (422, the JSON error shape) and the page ----
+
+HOSTILE = [
+    ("bom.docx", files.deep_member_docx, "thành phần “word/media/image1.png” nén với tỉ lệ bất thường"),
+    ("nhieu.docx", files.total_bomb_docx, "khi giải nén, tệp lên tới 250,8 MB, vượt giới hạn 200 MB"),
+    ("chuoi.xlsx", lambda: files.giant_shared_string(size=64 * 1024 * 1024), "“xl/sharedStrings.xml” nén với tỉ lệ"),
+    ("macro.xlsx", files.xlsx_with_macros, "tệp có macro (“xl/vbaProject.bin”)"),
+    ("cai-dat.docx", files.docx_with_exe, "có nhúng chương trình hoặc đối tượng OLE (“word/embeddings/setup.exe”)"),
+    ("js.pdf", lambda: files.pdf_bytes(files.JS_ACTION, catalog_extra=b"/OpenAction 4 0 R"), "có mã JavaScript"),
+    ("an.pdf", lambda: files.pdf_bytes(object_stream=files.JS_ACTION), "tệp PDF có mã JavaScript"),
+]
+
+
+@pytest.mark.parametrize(("name", "build", "message"), HOSTILE)
+def test_hostile_files_are_refused_by_the_api_and_the_page(
+    org: Org, make: MakeDirective, client_for: ClientFor, media_root: Path, name: str, build: Any, message: str
+) -> None:
+    directive = make()
+    content = build()
+    response = api_client(org.monitor).post(
+        f"/api/v1/directives/{directive.pk}/attachments", {"file": upload(name, content)}
+    )
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert body["message"].startswith(f"Không nhận tệp “{name}”: ") and message in body["message"]
+    assert body["fields"] == {"file": body["message"]}
+    page = client_for(org.monitor).post(
+        reverse("directives:attachment_upload", args=[directive.pk]), {"file": upload(name, content)}, follow=True
+    )
+    assert body["message"] in page.content.decode()
+    assert not DirectiveAttachment.objects.exists()
+    assert not (media_root / "directives").exists() or not any((media_root / "directives").rglob("*.*"))
+
+
+def test_ordinary_office_files_with_a_chart_still_attach(org: Org, make: MakeDirective) -> None:
+    directive = make()
+    response = api_client(org.monitor).post(
+        f"/api/v1/directives/{directive.pk}/attachments",
+        {"file": upload("bieu-do.docx", files.docx_with_chart_workbook())},
+    )
+    assert response.status_code == 201, response.content

@@ -20,7 +20,7 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from sauro.accounts.models import User
-from sauro.directives.uploads import ERR_FILE_CONTENT
+from sauro.common.uploads import ERR_FILE_CONTENT
 from sauro.monitoring import services
 from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.models import Obstacle, ProgressAttachment, ProgressUpdate
@@ -34,6 +34,7 @@ from sauro.monitoring.services import (
 from sauro.tasks.models import Task
 from sauro.tasks.selectors import directive_rollup_progress
 from sauro.tasks.services import task_accept, task_create, task_issue
+from tests.common import files
 from tests.common.test_security import inline_code
 from tests.conftest import Org
 from tests.tasks.conftest import TODAY, Clock, complete_fields
@@ -552,3 +553,27 @@ def test_every_monitoring_page_renders_without_inline_code(
     # The refused forms too.
     page(client_for(org.btc_officer).post(reverse("tasks:raise_obstacle", args=[task.pk]), {}), 422)
     page(client_for(org.monitor).post(reverse("tasks:rate_confidence", args=[task.pk]), {}), 200)
+
+
+def test_an_active_pdf_or_a_zip_bomb_is_refused_on_the_progress_form(
+    org: Org, in_progress: InProgress, today: Clock, client_for: ClientFor
+) -> None:
+    task = in_progress()
+    for name, content, message in (
+        (
+            "to-trinh.pdf",
+            files.pdf_bytes(object_stream=files.JS_ACTION),
+            "Không nhận tệp “to-trinh.pdf”: tệp PDF có mã JavaScript.",
+        ),
+        ("bom.docx", files.deep_member_docx(), "Không nhận tệp “bom.docx”: thành phần “word/media/image1.png” nén"),
+    ):
+        response = client_for(org.btc_officer).post(
+            reverse("tasks:progress", args=[task.pk]),
+            {
+                "progress-done": "Kết quả trong kỳ.",
+                "progress-percent": "30",
+                "progress-attachments": [SimpleUploadedFile("bien-ban.pdf", PDF), SimpleUploadedFile(name, content)],
+            },
+        )
+        assert message in text_of(page(response, 422))
+    assert not ProgressUpdate.objects.exists() and not ProgressAttachment.objects.exists()

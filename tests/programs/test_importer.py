@@ -17,6 +17,7 @@ from sauro.programs.importer import ImportFailed, import_program
 from sauro.programs.models import WorkProgram, WorkProgramItem
 from sauro.programs.services import item_create_task
 from sauro.tasks.choices import ProductKind
+from tests.common import files
 from tests.programs.conftest import XLSX, xlsx_bytes, xlsx_upload
 
 pytestmark = pytest.mark.django_db
@@ -290,3 +291,23 @@ def test_filled_template_imports(org: Any, program: WorkProgram) -> None:
     wb.save(buffer)
     upload = SimpleUploadedFile("mau.xlsx", buffer.getvalue(), content_type=XLSX)
     assert import_program(acting_user=org.btc_head, program=program, upload=upload).created == 1
+
+
+def test_a_sheet_of_blank_rows_is_refused_at_the_cap(
+    org: Any, program: WorkProgram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The scan before parsing refuses it; without the scan, the walk still stops at the importer's cap.
+    bomb = SimpleUploadedFile("trong.xlsx", files.blank_rows_bomb(rows=20_000), content_type=XLSX)
+    with pytest.raises(ImportFailed) as exc:
+        import_program(acting_user=org.btc_head, program=program, upload=bomb)
+    assert exc.value.errors == [
+        "Không nhận tệp “trong.xlsx”: trang tính dài tới dòng 5.001 (kể cả dòng trống), vượt giới hạn 5.000 dòng. "
+        "Hãy xoá các dòng trống thừa hoặc chia thành nhiều tệp."
+    ]
+    monkeypatch.setattr(importer, "check_spreadsheet", lambda *args, **kwargs: None)
+    bomb.seek(0)
+    with pytest.raises(ImportFailed) as exc:
+        import_program(acting_user=org.btc_head, program=program, upload=bomb)
+    assert exc.value.errors == [
+        "Trang tính có hơn 5.000 dòng (kể cả dòng trống); hãy xoá các dòng trống thừa hoặc chia thành nhiều tệp."
+    ]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +20,7 @@ from sauro.programs.models import WorkProgram, WorkProgramItem
 from sauro.programs.services import ItemInput, item_create, item_create_task
 from sauro.tasks.choices import TaskState
 from sauro.tasks.models import Task
+from tests.common import files
 from tests.common.test_security import inline_code
 from tests.programs.conftest import xlsx_upload
 
@@ -253,3 +255,25 @@ def test_detail_query_count_does_not_grow(org: Any, client_for: Any, program: Wo
         item_create_task(acting_user=org.btc_head, item=it)
     assert _count(client, url) == few
     assert few <= 12
+
+
+# --- hostile workbooks (issue 16): refused on the page, 422, before openpyxl parses them -------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: files.blank_rows_bomb(rows=300_000), "trang tính dài tới dòng 5.001 (kể cả dòng trống)"),
+        (files.sparse_rows_xlsx, "trang tính dài tới dòng 30.000.000 (kể cả dòng trống), vượt giới hạn 5.000 dòng"),
+        (lambda: files.giant_shared_string(size=64 * 1024 * 1024), "thành phần “xl/sharedStrings.xml” nén với tỉ lệ"),
+        (files.xlsx_with_macros, "tệp có macro (“xl/vbaProject.bin”)"),
+    ],
+)
+def test_import_page_refuses_hostile_workbooks(
+    org: Any, client_for: Any, program: WorkProgram, build: Callable[[], bytes], message: str
+) -> None:
+    upload = SimpleUploadedFile("bom.xlsx", build(), content_type=files.XLSX_TYPE)
+    text = page(client_for(org.btc_head).post(reverse("programs:import", args=[program.pk]), {"file": upload}), 422)
+    assert "Chưa nhập tệp “bom.xlsx”" in text
+    assert "Không nhận tệp “bom.xlsx”: " in text and message in text
+    assert not WorkProgramItem.objects.exists()

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from sauro.reports.choices import DutyState, ReportKind
 from sauro.reports.models import ReportDuty, ReportRegime
 from sauro.reports.services import ERR_EMPTY, report_submit, reports_generate
+from tests.common import files
 from tests.common.test_security import inline_code
 from tests.reports.conftest import Quarter
 
@@ -137,3 +138,18 @@ def test_list_page_query_count_does_not_grow_with_duties(org: Any, client_for: A
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("reports:list"))
     assert len(many) == len(few)
+
+
+def test_a_report_file_with_a_program_inside_is_refused_on_the_form(
+    org: Any, client_for: Any, duties: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("reports:duty", args=[duties["P-PHUXUAN"].pk])
+    upload = SimpleUploadedFile("bao-cao.docx", files.docx_with_exe())
+    response = client_for(org.phuxuan_head).post(url, {"file": upload, "version": duties["P-PHUXUAN"].version})
+    assert response.status_code == 422
+    assert (
+        "Không nhận tệp “bao-cao.docx”: tệp có nhúng chương trình hoặc đối tượng OLE (“word/embeddings/setup.exe”)"
+        in response.content.decode()
+    )
+    assert ReportDuty.objects.get(pk=duties["P-PHUXUAN"].pk).state == DutyState.PENDING
