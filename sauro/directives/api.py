@@ -8,16 +8,22 @@ looking at the data sent.
 from __future__ import annotations
 
 import datetime
-import re
-from typing import Annotated
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
-from pydantic import BeforeValidator
 
-from sauro.common.api import NO_NUL_PATTERN, ApiId, auth_user, cursor_param, error_responses, limit_param
+from sauro.common.api import (
+    NO_NUL_PATTERN,
+    ApiDate,
+    ApiId,
+    ApiVersion,
+    auth_user,
+    cursor_param,
+    error_responses,
+    limit_param,
+)
 from sauro.common.errors import ValidationFailed
 from sauro.directives import selectors, services
 from sauro.directives.choices import DirectiveKind, Urgency
@@ -35,19 +41,6 @@ MAX_PLACE = 100
 MAX_QUERY = 200
 
 ERR_NOT_NULL = _("Trường này không được để trống (null).")
-ERR_DATE_FORMAT = _("Phải là một ngày, dạng YYYY-MM-DD.")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _iso_date_only(value: object) -> object:
-    """pydantic also reads numbers ("0", 0) as Unix times and full timestamps as dates; the schema says
-    ``format: date``, so only YYYY-MM-DD is a date here."""
-    if isinstance(value, datetime.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
-        return value
-    raise ValueError(str(ERR_DATE_FORMAT))
-
-
-IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_only)]
 
 _URGENCY_DESCRIPTION = (
     "Độ khẩn: normal (Thường), urgent (Khẩn), very_urgent (Thượng khẩn), flash (Hỏa tốc). Nhiệm vụ từ văn bản khẩn "
@@ -162,7 +155,7 @@ class DirectiveIn(Schema):
     )
     issuer_code: str = Field(pattern=ISSUER_CODE_INPUT_PATTERN, description=_ISSUER_DESCRIPTION)
     issuing_unit_id: ApiId = Field(description="Cơ quan ban hành (trong phạm vi bạn được xem).")
-    issued_on: IsoDate = Field(description="Ngày ban hành (không sau hôm nay).")
+    issued_on: ApiDate = Field(description="Ngày ban hành (không sau hôm nay).")
     summary: str = Field(min_length=1, max_length=MAX_SUMMARY, pattern=NO_NUL_PATTERN, description="Trích yếu.")
     urgency: Urgency = Field(Urgency.NORMAL, description=_URGENCY_DESCRIPTION)
     place: str = Field(DEFAULT_PLACE, min_length=1, max_length=MAX_PLACE, pattern=NO_NUL_PATTERN)
@@ -174,12 +167,12 @@ class DirectiveIn(Schema):
 class DirectivePatchIn(Schema):
     """Only the fields sent change; ``version`` is the one the client last read."""
 
-    version: int = Field(ge=1, le=2**31 - 1, description="Phiên bản đã đọc; khác phiên bản hiện tại thì 409.")
+    version: ApiVersion = Field(description="Phiên bản đã đọc; khác phiên bản hiện tại thì 409.")
     kind: DirectiveKind | None = None
     number: int | None = Field(None, ge=1, le=MAX_NUMBER)
     issuer_code: str | None = Field(None, pattern=ISSUER_CODE_INPUT_PATTERN, description=_ISSUER_DESCRIPTION)
     issuing_unit_id: ApiId | None = None
-    issued_on: IsoDate | None = None
+    issued_on: ApiDate | None = None
     summary: str | None = Field(None, min_length=1, max_length=MAX_SUMMARY, pattern=NO_NUL_PATTERN)
     urgency: Urgency | None = Field(None, description=_URGENCY_DESCRIPTION)
     place: str | None = Field(None, min_length=1, max_length=MAX_PLACE, pattern=NO_NUL_PATTERN)
@@ -219,8 +212,8 @@ def directive_list(
     issuer_code: str | None = Query(None, max_length=20, pattern=NO_NUL_PATTERN, description="Ký hiệu cơ quan."),
     issuing_unit_id: ApiId | None = None,
     year: int | None = Query(None, ge=1900, le=2999, description="Năm ban hành."),
-    date_from: IsoDate | None = DATE_FROM_PARAM,
-    date_to: IsoDate | None = DATE_TO_PARAM,
+    date_from: ApiDate | None = DATE_FROM_PARAM,
+    date_to: ApiDate | None = DATE_TO_PARAM,
     parent_id: ApiId | None = PARENT_PARAM,
     cursor: str | None = cursor_param(),
     limit: int = limit_param(selectors.PAGE_SIZE),
@@ -254,7 +247,7 @@ def directive_next_number(
     request: HttpRequest,
     kind: DirectiveKind,
     issuer_code: str = Query(..., pattern=ISSUER_CODE_INPUT_PATTERN, description=_ISSUER_DESCRIPTION),
-    issued_on: IsoDate | None = None,
+    issued_on: ApiDate | None = None,
     issuing_unit_id: ApiId | None = None,
 ) -> NextNumberOut:
     proposal = selectors.directive_number_proposal(
