@@ -63,6 +63,8 @@ def _indicator_value(value: Any) -> Any:
     """A number is kept as it was written (``12``, ``1.5``); true/false, null, lists and objects are refused."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError(str(ERR_INDICATOR_VALUE))
+    if services.not_finite(value):  # NaN, Infinity (which Python's JSON reader takes), 1e999
+        raise ValueError(services.ERR_INDICATOR_NOT_FINITE)
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value)
