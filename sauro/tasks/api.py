@@ -202,10 +202,10 @@ class TaskCreateIn(TaskFieldsIn):
 
 
 class TaskPatchIn(TaskFieldsIn):
-    """Chỉ các trường gửi lên thay đổi; null xóa giá trị của trường được phép để trống."""
+    """Chỉ các trường gửi lên thay đổi; null xóa giá trị của trường được phép để trống. version là bắt buộc."""
 
-    version: ApiVersion | None = Field(
-        None, description="Phiên bản đã đọc; nếu nhiệm vụ đã được sửa sau đó thì 409 (stale_version)."
+    version: ApiVersion = Field(
+        description="Phiên bản đã đọc (bắt buộc); nếu nhiệm vụ đã được sửa sau đó thì 409 (stale_version)."
     )
     title: Title | None = _optional("Tên nhiệm vụ.")
 
@@ -782,18 +782,18 @@ def task_create(request: HttpRequest, payload: TaskCreateIn) -> Status[TaskDetai
     summary="Sửa dự thảo",
     description=(
         "Chỉ các trường gửi lên thay đổi; null xóa giá trị của trường được phép trống. Chỉ sửa được dự thảo (409 "
-        "với nhiệm vụ đã giao, code not_a_draft). version (nếu gửi) là phiên bản bạn đã đọc: người khác đã sửa sau "
-        "đó thì 409 (code stale_version) và không gì bị ghi."
+        "với nhiệm vụ đã giao, code not_a_draft). version (bắt buộc: thiếu thì 422) là phiên bản bạn đã đọc: người "
+        "khác đã sửa sau đó thì 409 (code stale_version) và không gì bị ghi."
     ),
 )
 def task_update(request: HttpRequest, task_id: ApiId, payload: TaskPatchIn) -> TaskDetailOut:
     user = auth_user(request)
     task = selectors.task_get(user=user, task_id=task_id)
     data = payload.model_dump(exclude_unset=True)
-    version = data.pop("version", None)
+    version = data.pop("version")
     fields = _service_fields(data, patch=True)
     # The service checks these again under the row lock; checking first answers 409/403 before a 404 on the body.
-    if version is not None and version != task.version:
+    if version != task.version:
         raise Conflict(services.ERR_STALE, code="stale_version")
     if task.state != TaskState.DRAFT:
         raise Conflict(services.ERR_NOT_A_DRAFT, code="not_a_draft")
