@@ -59,7 +59,7 @@ FILE_PARAM = File(..., description="Tệp đính kèm.")
 # --- schemas ----------------------------------------------------------------------------------------------------
 
 
-class AttachmentOut(Schema):
+class DirectiveAttachmentOut(Schema):
     id: int
     original_name: str = Field(description="Tên tệp khi tải lên.")
     size: int = Field(description="Dung lượng, byte.")
@@ -68,7 +68,7 @@ class AttachmentOut(Schema):
     download_url: str = Field(description="Trang tải tệp (cần phiên đăng nhập của trình duyệt).")
 
     @classmethod
-    def from_attachment(cls, a: DirectiveAttachment) -> AttachmentOut:
+    def from_attachment(cls, a: DirectiveAttachment) -> DirectiveAttachmentOut:
         return cls(
             id=a.pk,
             original_name=a.original_name,
@@ -135,11 +135,11 @@ class DirectiveOut(Schema):
 
 class DirectiveDetailOut(DirectiveOut):
     full_text: str = Field(description="Toàn văn.")
-    attachments: list[AttachmentOut]
+    attachments: list[DirectiveAttachmentOut]
 
     @classmethod
     def from_detail(cls, d: Directive) -> DirectiveDetailOut:
-        attachments = [AttachmentOut.from_attachment(a) for a in selectors.directive_attachments(directive=d)]
+        attachments = [DirectiveAttachmentOut.from_attachment(a) for a in selectors.directive_attachments(directive=d)]
         return cls.model_validate({**cls.fields_of(d), "full_text": d.full_text, "attachments": attachments})
 
 
@@ -322,7 +322,7 @@ def directive_update(request: HttpRequest, directive_id: ApiId, payload: Directi
 
 @router.post(
     "/directives/{directive_id}/attachments",
-    response={201: AttachmentOut, **error_responses(400, 401, 403, 404, 422)},
+    response={201: DirectiveAttachmentOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Đính kèm tệp vào văn bản",
     description=(
         f"Gửi multipart/form-data với trường file. Tối đa {human_size(MAX_ATTACHMENT_BYTES)} mỗi tệp; nhận PDF, Word "
@@ -332,11 +332,11 @@ def directive_update(request: HttpRequest, directive_id: ApiId, payload: Directi
 )
 def directive_attachment_create(
     request: HttpRequest, directive_id: ApiId, file: UploadedFile = FILE_PARAM
-) -> Status[AttachmentOut]:
+) -> Status[DirectiveAttachmentOut]:
     user = auth_user(request)
     directive = selectors.directive_get(user=user, directive_id=directive_id)
     attachment = services.directive_attach_file(acting_user=user, directive=directive, upload=file)
-    return Status(201, AttachmentOut.from_attachment(attachment))
+    return Status(201, DirectiveAttachmentOut.from_attachment(attachment))
 
 
 @router.delete(

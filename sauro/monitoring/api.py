@@ -200,7 +200,7 @@ class IndicatorOut(Schema):
     unit: str
 
 
-class AttachmentOut(Schema):
+class ProgressAttachmentOut(Schema):
     id: int
     name: str
     size: int = Field(description="Dung lượng (byte).")
@@ -217,7 +217,7 @@ class ProgressOut(Schema):
     next_steps: str
     percent: int
     indicators: list[IndicatorOut]
-    attachments: list[AttachmentOut] = Field(description="Tệp đính kèm (gửi qua trang của nhiệm vụ).")
+    attachments: list[ProgressAttachmentOut] = Field(description="Tệp đính kèm (gửi qua trang của nhiệm vụ).")
 
 
 class ProgressPageOut(Schema):
@@ -300,7 +300,7 @@ def _progress_out(update: ProgressUpdate) -> ProgressOut:
         percent=update.percent,
         indicators=[IndicatorOut(**row) for row in update.indicators or []],
         attachments=[
-            AttachmentOut(id=a.pk, name=a.original_name, size=a.size, content_type=a.content_type)
+            ProgressAttachmentOut(id=a.pk, name=a.original_name, size=a.size, content_type=a.content_type)
             for a in update.attachments.all()
         ],
     )
