@@ -165,6 +165,24 @@ ApiDate = Annotated[
 # PositiveIntegerFields, so at most 2**31 - 1.
 MAX_VERSION = 2**31 - 1
 ApiVersion = Annotated[int, Field(ge=1, le=MAX_VERSION)]
+
+
+def _not_null(schema: dict[str, Any]) -> None:
+    """Document a field that may be left out as never null: drop ``null`` from its ``anyOf`` and the default."""
+    schema.pop("default", None)
+    members = [member for member in schema.pop("anyOf", []) if member != {"type": "null"}]
+    if len(members) == 1:
+        schema.update({key: value for key, value in members[0].items() if key not in schema})
+    elif members:  # pragma: no cover - every such field has one type
+        schema["anyOf"] = members
+
+
+def optional_not_null(description: str | None = None, **constraints: Any) -> Any:
+    """A body field a PATCH may leave out but, when given, may not be null: the schema does not offer null (the
+    operation refuses it with 422), so the document promises what the operation accepts."""
+    return Field(None, description=description, json_schema_extra=_not_null, **constraints)
+
+
 # Text that reaches the database must not contain NUL: PostgreSQL refuses it outright.
 NO_NUL_PATTERN = r"^[^\x00]*$"
 

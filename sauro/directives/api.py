@@ -23,6 +23,7 @@ from sauro.common.api import (
     cursor_param,
     error_responses,
     limit_param,
+    optional_not_null,
 )
 from sauro.common.errors import ValidationFailed
 from sauro.directives import selectors, services
@@ -168,16 +169,17 @@ class DirectivePatchIn(Schema):
     """Only the fields sent change; ``version`` is the one the client last read."""
 
     version: ApiVersion = Field(description="Phiên bản đã đọc; khác phiên bản hiện tại thì 409.")
-    kind: DirectiveKind | None = None
-    number: int | None = Field(None, ge=1, le=MAX_NUMBER)
-    issuer_code: str | None = Field(None, pattern=ISSUER_CODE_INPUT_PATTERN, description=_ISSUER_DESCRIPTION)
-    issuing_unit_id: ApiId | None = None
-    issued_on: ApiDate | None = None
-    summary: str | None = Field(None, min_length=1, max_length=MAX_SUMMARY, pattern=NO_NUL_PATTERN)
-    urgency: Urgency | None = Field(None, description=_URGENCY_DESCRIPTION)
-    place: str | None = Field(None, min_length=1, max_length=MAX_PLACE, pattern=NO_NUL_PATTERN)
-    signer: str | None = Field(None, max_length=MAX_SIGNER, pattern=NO_NUL_PATTERN)
-    full_text: str | None = Field(None, max_length=MAX_FULL_TEXT, pattern=NO_NUL_PATTERN)
+    # Every field but parent_id may be left out, never null (422).
+    kind: DirectiveKind | None = optional_not_null()
+    number: int | None = optional_not_null(ge=1, le=MAX_NUMBER)
+    issuer_code: str | None = optional_not_null(_ISSUER_DESCRIPTION, pattern=ISSUER_CODE_INPUT_PATTERN)
+    issuing_unit_id: ApiId | None = optional_not_null()
+    issued_on: ApiDate | None = optional_not_null()
+    summary: str | None = optional_not_null(min_length=1, max_length=MAX_SUMMARY, pattern=NO_NUL_PATTERN)
+    urgency: Urgency | None = optional_not_null(_URGENCY_DESCRIPTION)
+    place: str | None = optional_not_null(min_length=1, max_length=MAX_PLACE, pattern=NO_NUL_PATTERN)
+    signer: str | None = optional_not_null(max_length=MAX_SIGNER, pattern=NO_NUL_PATTERN)
+    full_text: str | None = optional_not_null(max_length=MAX_FULL_TEXT, pattern=NO_NUL_PATTERN)
     parent_id: ApiId | None = Field(None, description="Gửi null để bỏ văn bản cấp trên.")
 
 

@@ -35,6 +35,7 @@ from sauro.common.api import (
     error_responses,
     iso_date_only,
     limit_param,
+    optional_not_null,
 )
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
 from sauro.common.pagination import Key, Keyset
@@ -136,21 +137,6 @@ IdList = Annotated[list[ApiId], Field(max_length=MAX_IDS)]
 ClassificationIn = Annotated[str, Field(json_schema_extra={"enum": list(Classification.values)}, description="Độ mật.")]
 
 
-def _not_null(schema: dict[str, Any]) -> None:
-    """Document a field that may be left out as never null: drop ``null`` from its ``anyOf`` and the default."""
-    schema.pop("default", None)
-    members = [member for member in schema.pop("anyOf", []) if member != {"type": "null"}]
-    if len(members) == 1:
-        schema.update({key: value for key, value in members[0].items() if key not in schema})
-    elif members:  # pragma: no cover - every such field has one type
-        schema["anyOf"] = members
-
-
-def _optional(description: str) -> Any:
-    """A field that may be left out but, when given, may not be null (the schema does not offer null)."""
-    return Field(None, description=description, json_schema_extra=_not_null)
-
-
 # --- schemas: input ---------------------------------------------------------------------------------------------
 
 
@@ -178,20 +164,20 @@ class TaskFieldsIn(ObjectIn):
     directive_id: ApiId | None = Field(None, description="Văn bản chỉ đạo là nguồn của nhiệm vụ.")
     source_paragraph: ShortText | None = Field(None, description="Đoạn, điểm trong văn bản chỉ đạo.")
     lead_unit_id: ApiId | None = Field(None, description="Đơn vị chủ trì (rõ trách nhiệm).")
-    coordinating_unit_ids: IdList | None = _optional("Các đơn vị phối hợp.")
+    coordinating_unit_ids: IdList | None = optional_not_null("Các đơn vị phối hợp.")
     responsible_person_id: ApiId | None = Field(None, description="Người chịu trách nhiệm chính (rõ người).")
     supervising_leader_id: ApiId | None = Field(None, description="Lãnh đạo phụ trách.")
-    officer_ids: IdList | None = _optional("Cán bộ thực hiện.")
+    officer_ids: IdList | None = optional_not_null("Cán bộ thực hiện.")
     due_date: TaskDate | None = Field(None, description="Thời hạn hoàn thành (rõ thời gian).")
-    is_ongoing: bool | None = _optional("Nhiệm vụ thường xuyên (khi đó cần chu kỳ rà soát).")
+    is_ongoing: bool | None = optional_not_null("Nhiệm vụ thường xuyên (khi đó cần chu kỳ rà soát).")
     review_cadence: ReviewCadence | None = Field(None, description="Chu kỳ rà soát của nhiệm vụ thường xuyên.")
     product_kind: ProductKind | None = Field(None, description="Loại sản phẩm (rõ sản phẩm).")
     product_description: Text | None = Field(None, description="Mô tả sản phẩm cần đạt.")
     authority_unit_id: ApiId | None = Field(None, description="Cấp có thẩm quyền nghiệm thu sản phẩm (rõ thẩm quyền).")
-    classification: ClassificationIn | None = _optional(
+    classification: ClassificationIn | None = optional_not_null(
         "Độ mật: normal (thường) hoặc secret (mật). Hệ thống không lưu nhiệm vụ tuyệt mật."
     )
-    cleared_person_ids: IdList | None = _optional("Những người được xem nhiệm vụ mật.")
+    cleared_person_ids: IdList | None = optional_not_null("Những người được xem nhiệm vụ mật.")
 
 
 class TaskCreateIn(TaskFieldsIn):
@@ -207,7 +193,7 @@ class TaskPatchIn(TaskFieldsIn):
     version: ApiVersion = Field(
         description="Phiên bản đã đọc (bắt buộc); nếu nhiệm vụ đã được sửa sau đó thì 409 (stale_version)."
     )
-    title: Title | None = _optional("Tên nhiệm vụ.")
+    title: Title | None = optional_not_null("Tên nhiệm vụ.")
 
 
 class IssueIn(ObjectIn):

@@ -27,3 +27,15 @@ def test_every_patch_requires_the_version() -> None:
         body = _body_schema(operation)
         assert "version" in body.get("required", []), path
         assert body["properties"]["version"]["minimum"] == 1, path
+
+
+def _nullable(prop: dict[str, Any]) -> bool:
+    return prop.get("type") == "null" or any(member.get("type") == "null" for member in prop.get("anyOf", []))
+
+
+def test_a_patch_body_offers_null_only_where_null_clears_a_field() -> None:
+    # PATCH /directives/{id} refuses null for every field but parent_id (422): the document must not offer it
+    # (schemathesis sent {"number": null}, valid for the document, and was refused).
+    directive = _body_schema(SCHEMA["paths"]["/api/v1/directives/{directive_id}"]["patch"])
+    nullable = {name for name, prop in directive["properties"].items() if _nullable(prop)}
+    assert nullable == {"parent_id"}
