@@ -42,7 +42,9 @@ from sauro.monitoring import services as monitoring
 from sauro.tasks import services as tasks
 from tests.api.checks import CHECKS
 from tests.conftest import Org
+from tests.monitoring.test_schemathesis import BUSINESS_RULES as MONITORING_RULES
 from tests.tasks.conftest import TODAY, Clock, complete_fields
+from tests.tasks.test_schemathesis import BUSINESS_RULES as TASK_RULES
 
 API_ROOT = reverse("api:api-root")
 OPENAPI_SCHEMA = json.loads(json.dumps(api.get_openapi_schema(path_prefix=API_ROOT)))
@@ -140,6 +142,11 @@ def test_api_survives_fuzzing(
     # A fresh token per call: some operations revoke the token they are called with.
     _, secret = api_token_create(acting_user=org.btc_head, user=org.btc_head, name="schemathesis")
     excluded = []
+    if (case.operation.method.upper(), case.operation.path) in TASK_RULES | MONITORING_RULES:
+        # With ids mapped onto real rows, a business rule the schema cannot express may refuse valid data with 422
+        # (a new due date not after the current one, a mandatory text left optional in the schema …): the reasons
+        # are given beside each set, in tests/tasks/ and tests/monitoring/test_schemathesis.py.
+        excluded.append(positive_data_acceptance)
     if case.query and "cursor" in case.query:
         # A cursor is opaque: only values the API issued are valid, which a schema cannot express, so a generated
         # one is rightly refused (422) although it matches the schema's "string". Every other check still runs.
