@@ -495,7 +495,12 @@ API: dict[tuple[str, str], Row] = {
     ),
     ("GET", "/api/v1/tasks/{task_id}"): ban_read(task("in_progress")),
     ("PATCH", "/api/v1/tasks/{task_id}"): Row(
-        officer=403, other=404, inspector=403, right="monitor", params=task("draft"), body=lambda w: {"title": "Mới"}
+        officer=403,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=task("draft"),
+        body=lambda w: {"title": "Mới", "version": w.draft.version},
     ),
     ("GET", "/api/v1/tasks/{task_id}/events"): ban_read(task("in_progress")),
     ("GET", "/api/v1/tasks/{task_id}/extension-requests"): ban_read(task("in_progress")),

@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from sauro.audit.selectors import AUDIT_ORDER, AuditFilters
+from sauro.common.fields import DateField
 from sauro.common.pagination import BadCursor
 
 # Business actions written by the services. Add an entry here with each new action; an action missing here is
@@ -100,8 +101,8 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Người thực hiện"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("Hành động"), required=False)
     object_type = forms.ChoiceField(label=_("Loại đối tượng"), required=False)
-    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
+    date_from = DateField(label=_("Từ ngày"), required=False, widget=DateInput())
+    date_to = DateField(label=_("Đến ngày"), required=False, widget=DateInput())
     q = forms.CharField(label=_("Nội dung"), required=False, max_length=200)
     before = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 

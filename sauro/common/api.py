@@ -8,8 +8,10 @@ does the same for what happens before an operation runs (unknown path, wrong met
 
 from __future__ import annotations
 
+import datetime
 import functools
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -36,9 +38,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.params.functions import Query as QueryParam
 from ninja.parser import Parser
 from ninja.security import SessionAuth as NinjaSessionAuth
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from sauro.common.errors import ServiceError
+from sauro.common.inputs import FIRST_DAY, LAST_DAY, MAX_DB_ID, date_in_range, date_range_message
 
 if TYPE_CHECKING:
     # The configured user model as the type checker resolves it; the kernel imports no app (ARCHITECTURE rule 11).
@@ -105,9 +108,11 @@ _PYDANTIC_FALLBACK = _("Giá trị không hợp lệ.")
 
 # --- input types ------------------------------------------------------------------------------------------------
 
-# Database ids are positive 64-bit integers; bounding them keeps absurd numbers a 422, not a database overflow.
-MAX_DB_ID = 2**63 - 1
+# Database ids are positive 64-bit integers (``common.inputs``); bounding them keeps absurd numbers a 422, not a
+# database overflow.
 MSG_NOT_WHOLE = _("Phải là một số nguyên.")
+MSG_DATE_FORMAT = _("Phải là một ngày, dạng YYYY-MM-DD.")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _whole_number(value: Any) -> Any:
@@ -118,8 +123,66 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
+# Every id an operation takes, in its path, its query or its body: the one id type of the API.
 # The bounds first, so that the OpenAPI schema still says "minimum 1" (a validator first hides them).
 ApiId = Annotated[int, Field(ge=1, le=MAX_DB_ID), BeforeValidator(_whole_number)]
+
+
+def iso_date_only(value: Any) -> Any:
+    """Dates are written YYYY-MM-DD: pydantic alone would also read a number ("0", 0) as a Unix time and a full
+    timestamp as a date, where the schema says ``format: date``."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError(str(MSG_DATE_FORMAT))
+    return value
+
+
+def date_between(first: datetime.date, last: datetime.date) -> Callable[[datetime.date], datetime.date]:
+    """The check that a parsed day lies in ``[first, last]``, refused with the Vietnamese message."""
+
+    def check(day: datetime.date) -> datetime.date:
+        if not date_in_range(day, first, last):
+            raise ValueError(date_range_message(first, last))
+        return day
+
+    return check
+
+
+# The years FIRST_DAY..LAST_DAY (1900–2198) as the schema's ``pattern``, so that generated clients and fuzzers know
+# them (``tests/api/test_inputs.py`` holds the two together).
+DATE_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|21[0-8][0-9]|219[0-8])-[0-9]{2}-[0-9]{2}$"
+
+
+# Every date an operation takes: YYYY-MM-DD within the working-day calendar's years (``common.inputs``).
+ApiDate = Annotated[
+    datetime.date,
+    BeforeValidator(iso_date_only),
+    AfterValidator(date_between(FIRST_DAY, LAST_DAY)),
+    Field(json_schema_extra={"pattern": DATE_PATTERN}),
+]
+# The version a client last read of a resource it changes (PATCH, actions): optimistic locking. Versions are
+# PositiveIntegerFields, so at most 2**31 - 1.
+MAX_VERSION = 2**31 - 1
+ApiVersion = Annotated[int, Field(ge=1, le=MAX_VERSION)]
+
+
+def _not_null(schema: dict[str, Any]) -> None:
+    """Document a field that may be left out as never null: drop ``null`` from its ``anyOf`` and the default."""
+    schema.pop("default", None)
+    members = [member for member in schema.pop("anyOf", []) if member != {"type": "null"}]
+    if len(members) == 1:
+        schema.update({key: value for key, value in members[0].items() if key not in schema})
+    elif members:  # pragma: no cover - every such field has one type
+        schema["anyOf"] = members
+
+
+def optional_not_null(description: str | None = None, **constraints: Any) -> Any:
+    """A body field a PATCH may leave out but, when given, may not be null: the schema does not offer null (the
+    operation refuses it with 422), so the document promises what the operation accepts."""
+    return Field(None, description=description, json_schema_extra=_not_null, **constraints)
+
+
 # Text that reaches the database must not contain NUL: PostgreSQL refuses it outright.
 NO_NUL_PATTERN = r"^[^\x00]*$"
 

@@ -13,7 +13,8 @@ from typing import Any
 wsgi_app = "sauro.wsgi:application"
 bind = [os.environ.get("BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")]
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "sync"
+# The sync worker, whose own refusals (414, 431, 400 … before Django sees the request) are JSON like the API's.
+worker_class = "sauro.common.gunicorn_worker.JsonErrorWorker"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # On SIGTERM, requests in flight get this long to finish.
 graceful_timeout = 10

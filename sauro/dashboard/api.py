@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
 from sauro.common import clock
-from sauro.common.api import ApiId, auth_user, error_responses
+from sauro.common.api import ApiDate, ApiId, auth_user, error_responses
 from sauro.common.errors import ValidationFailed
 from sauro.dashboard import stats
 from sauro.dashboard.figures import MONTHS_SHOWN, QUARTERS_SHOWN, dashboard_figures
@@ -22,7 +22,6 @@ from sauro.dashboard.forms import ERR_AS_OF_RANGE, default_unit_id
 from sauro.dashboard.periods import FIRST_DAY, LAST_DAY, QUARTER, bounds, period_for_picker
 from sauro.org.access import units_visible_to
 from sauro.periods.regime import RegimeError
-from sauro.tasks.api import IsoDate
 
 router = Router()
 TAG_STATS = "Thống kê"
@@ -94,9 +93,9 @@ class TaskStatsOut(StatsFigures):
 def task_stats(
     request: HttpRequest,
     unit_id: ApiId | None = UNIT_PARAM,
-    from_: IsoDate | None = FROM_PARAM,
-    to: IsoDate | None = TO_PARAM,
-    as_of: IsoDate | None = AS_OF_PARAM,
+    from_: ApiDate | None = FROM_PARAM,
+    to: ApiDate | None = TO_PARAM,
+    as_of: ApiDate | None = AS_OF_PARAM,
 ) -> TaskStatsOut:
     user = auth_user(request)
     today = clock.today()
@@ -191,7 +190,7 @@ def dashboard(
     request: HttpRequest,
     unit_id: ApiId | None = UNIT_PARAM,
     period: Literal["month", "quarter", "year"] = PERIOD_PARAM,
-    as_of: IsoDate | None = DASHBOARD_AS_OF_PARAM,
+    as_of: ApiDate | None = DASHBOARD_AS_OF_PARAM,
 ) -> DashboardOut:
     user = auth_user(request)
     if as_of is not None and not FIRST_DAY <= as_of <= LAST_DAY:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sauro.accounts.models import User
 from sauro.common import clock
+from sauro.common.fields import DateField
 from sauro.common.widgets import FastSelect
 from sauro.dashboard.periods import CUSTOM, FIRST_DAY, LAST_DAY, MONTH, QUARTER, YEAR, Period, period_for_picker
 from sauro.org.access import user_scope
@@ -42,9 +43,9 @@ class DashboardForm(forms.Form):
         label=_("Đơn vị (kể cả đơn vị trực thuộc)"), queryset=Unit.objects.none(), required=False, widget=FastSelect
     )
     period = forms.ChoiceField(label=_("Kỳ"), choices=PERIOD_CHOICES, required=False)
-    from_ = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput())
-    to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
-    as_of = forms.DateField(
+    from_ = DateField(label=_("Từ ngày"), required=False, widget=DateInput())
+    to = DateField(label=_("Đến ngày"), required=False, widget=DateInput())
+    as_of = DateField(
         label=_("Tính đến ngày"),
         required=False,
         widget=DateInput(),

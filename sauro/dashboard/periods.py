@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from sauro.common import inputs
 from sauro.periods import regime
 from sauro.periods.choices import ReportKind
 
 MONTH, QUARTER, YEAR, CUSTOM = "month", "quarter", "year", "custom"
-# The days whose period and previous period the regime knows (its years run from 1900 to 9999).
-FIRST_DAY, LAST_DAY = datetime.date(1900, 12, 15), datetime.date(9999, 12, 14)
+# The days whose period, previous period and trend (figures.QUARTERS_SHOWN quarters back: two years) the reporting
+# regime knows (its years run from 1900), and whose working days the calendar counts (``common.inputs``).
+FIRST_DAY, LAST_DAY = datetime.date(1902, 12, 15), inputs.LAST_DAY
 REGIME_KINDS = {MONTH: ReportKind.MONTHLY, QUARTER: ReportKind.QUARTERLY, YEAR: ReportKind.YEARLY}
 
 

@@ -8,16 +8,23 @@ looking at the data sent.
 from __future__ import annotations
 
 import datetime
-import re
-from typing import Annotated
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
-from pydantic import BeforeValidator
 
-from sauro.common.api import NO_NUL_PATTERN, ApiId, auth_user, cursor_param, error_responses, limit_param
+from sauro.common.api import (
+    NO_NUL_PATTERN,
+    ApiDate,
+    ApiId,
+    ApiVersion,
+    auth_user,
+    cursor_param,
+    error_responses,
+    limit_param,
+    optional_not_null,
+)
 from sauro.common.errors import ValidationFailed
 from sauro.common.uploads import MAX_UPLOAD_BYTES, human_size
 from sauro.directives import selectors, services
@@ -35,19 +42,6 @@ MAX_PLACE = 100
 MAX_QUERY = 200
 
 ERR_NOT_NULL = _("Trường này không được để trống (null).")
-ERR_DATE_FORMAT = _("Phải là một ngày, dạng YYYY-MM-DD.")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _iso_date_only(value: object) -> object:
-    """pydantic also reads numbers ("0", 0) as Unix times and full timestamps as dates; the schema says
-    ``format: date``, so only YYYY-MM-DD is a date here."""
-    if isinstance(value, datetime.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
-        return value
-    raise ValueError(str(ERR_DATE_FORMAT))
-
-
-IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_only)]
 
 _URGENCY_DESCRIPTION = (
     "Độ khẩn: normal (Thường), urgent (Khẩn), very_urgent (Thượng khẩn), flash (Hỏa tốc). Nhiệm vụ từ văn bản khẩn "
@@ -66,7 +60,7 @@ FILE_PARAM = File(..., description="Tệp đính kèm.")
 # --- schemas ----------------------------------------------------------------------------------------------------
 
 
-class AttachmentOut(Schema):
+class DirectiveAttachmentOut(Schema):
     id: int
     original_name: str = Field(description="Tên tệp khi tải lên.")
     size: int = Field(description="Dung lượng, byte.")
@@ -75,7 +69,7 @@ class AttachmentOut(Schema):
     download_url: str = Field(description="Trang tải tệp (cần phiên đăng nhập của trình duyệt).")
 
     @classmethod
-    def from_attachment(cls, a: DirectiveAttachment) -> AttachmentOut:
+    def from_attachment(cls, a: DirectiveAttachment) -> DirectiveAttachmentOut:
         return cls(
             id=a.pk,
             original_name=a.original_name,
@@ -142,11 +136,11 @@ class DirectiveOut(Schema):
 
 class DirectiveDetailOut(DirectiveOut):
     full_text: str = Field(description="Toàn văn.")
-    attachments: list[AttachmentOut]
+    attachments: list[DirectiveAttachmentOut]
 
     @classmethod
     def from_detail(cls, d: Directive) -> DirectiveDetailOut:
-        attachments = [AttachmentOut.from_attachment(a) for a in selectors.directive_attachments(directive=d)]
+        attachments = [DirectiveAttachmentOut.from_attachment(a) for a in selectors.directive_attachments(directive=d)]
         return cls.model_validate({**cls.fields_of(d), "full_text": d.full_text, "attachments": attachments})
 
 
@@ -162,7 +156,7 @@ class DirectiveIn(Schema):
     )
     issuer_code: str = Field(pattern=ISSUER_CODE_INPUT_PATTERN, description=_ISSUER_DESCRIPTION)
     issuing_unit_id: ApiId = Field(description="Cơ quan ban hành (trong phạm vi bạn được xem).")
-    issued_on: IsoDate = Field(description="Ngày ban hành (không sau hôm nay).")
+    issued_on: ApiDate = Field(description="Ngày ban hành (không sau hôm nay).")
     summary: str = Field(min_length=1, max_length=MAX_SUMMARY, pattern=NO_NUL_PATTERN, description="Trích yếu.")
     urgency: Urgency = Field(Urgency.NORMAL, description=_URGENCY_DESCRIPTION)
     place: str = Field(DEFAULT_PLACE, min_length=1, max_length=MAX_PLACE, pattern=NO_NUL_PATTERN)
@@ -174,17 +168,18 @@ class DirectiveIn(Schema):
 class DirectivePatchIn(Schema):
     """Only the fields sent change; ``version`` is the one the client last read."""
 
-    version: int = Field(ge=1, le=2**31 - 1, description="Phiên bản đã đọc; khác phiên bản hiện tại thì 409.")
-    kind: DirectiveKind | None = None
-    number: int | None = Field(None, ge=1, le=MAX_NUMBER)
-    issuer_code: str | None = Field(None, pattern=ISSUER_CODE_INPUT_PATTERN, description=_ISSUER_DESCRIPTION)
-    issuing_unit_id: ApiId | None = None
-    issued_on: IsoDate | None = None
-    summary: str | None = Field(None, min_length=1, max_length=MAX_SUMMARY, pattern=NO_NUL_PATTERN)
-    urgency: Urgency | None = Field(None, description=_URGENCY_DESCRIPTION)
-    place: str | None = Field(None, min_length=1, max_length=MAX_PLACE, pattern=NO_NUL_PATTERN)
-    signer: str | None = Field(None, max_length=MAX_SIGNER, pattern=NO_NUL_PATTERN)
-    full_text: str | None = Field(None, max_length=MAX_FULL_TEXT, pattern=NO_NUL_PATTERN)
+    version: ApiVersion = Field(description="Phiên bản đã đọc; khác phiên bản hiện tại thì 409.")
+    # Every field but parent_id may be left out, never null (422).
+    kind: DirectiveKind | None = optional_not_null()
+    number: int | None = optional_not_null(ge=1, le=MAX_NUMBER)
+    issuer_code: str | None = optional_not_null(_ISSUER_DESCRIPTION, pattern=ISSUER_CODE_INPUT_PATTERN)
+    issuing_unit_id: ApiId | None = optional_not_null()
+    issued_on: ApiDate | None = optional_not_null()
+    summary: str | None = optional_not_null(min_length=1, max_length=MAX_SUMMARY, pattern=NO_NUL_PATTERN)
+    urgency: Urgency | None = optional_not_null(_URGENCY_DESCRIPTION)
+    place: str | None = optional_not_null(min_length=1, max_length=MAX_PLACE, pattern=NO_NUL_PATTERN)
+    signer: str | None = optional_not_null(max_length=MAX_SIGNER, pattern=NO_NUL_PATTERN)
+    full_text: str | None = optional_not_null(max_length=MAX_FULL_TEXT, pattern=NO_NUL_PATTERN)
     parent_id: ApiId | None = Field(None, description="Gửi null để bỏ văn bản cấp trên.")
 
 
@@ -219,8 +214,8 @@ def directive_list(
     issuer_code: str | None = Query(None, max_length=20, pattern=NO_NUL_PATTERN, description="Ký hiệu cơ quan."),
     issuing_unit_id: ApiId | None = None,
     year: int | None = Query(None, ge=1900, le=2999, description="Năm ban hành."),
-    date_from: IsoDate | None = DATE_FROM_PARAM,
-    date_to: IsoDate | None = DATE_TO_PARAM,
+    date_from: ApiDate | None = DATE_FROM_PARAM,
+    date_to: ApiDate | None = DATE_TO_PARAM,
     parent_id: ApiId | None = PARENT_PARAM,
     cursor: str | None = cursor_param(),
     limit: int = limit_param(selectors.PAGE_SIZE),
@@ -254,7 +249,7 @@ def directive_next_number(
     request: HttpRequest,
     kind: DirectiveKind,
     issuer_code: str = Query(..., pattern=ISSUER_CODE_INPUT_PATTERN, description=_ISSUER_DESCRIPTION),
-    issued_on: IsoDate | None = None,
+    issued_on: ApiDate | None = None,
     issuing_unit_id: ApiId | None = None,
 ) -> NextNumberOut:
     proposal = selectors.directive_number_proposal(
@@ -329,7 +324,7 @@ def directive_update(request: HttpRequest, directive_id: ApiId, payload: Directi
 
 @router.post(
     "/directives/{directive_id}/attachments",
-    response={201: AttachmentOut, **error_responses(400, 401, 403, 404, 422)},
+    response={201: DirectiveAttachmentOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Đính kèm tệp vào văn bản",
     description=(
         f"Gửi multipart/form-data với trường file. Tối đa {human_size(MAX_UPLOAD_BYTES)} mỗi tệp; nhận PDF, Word "
@@ -339,11 +334,11 @@ def directive_update(request: HttpRequest, directive_id: ApiId, payload: Directi
 )
 def directive_attachment_create(
     request: HttpRequest, directive_id: ApiId, file: UploadedFile = FILE_PARAM
-) -> Status[AttachmentOut]:
+) -> Status[DirectiveAttachmentOut]:
     user = auth_user(request)
     directive = selectors.directive_get(user=user, directive_id=directive_id)
     attachment = services.directive_attach_file(acting_user=user, directive=directive, upload=file)
-    return Status(201, AttachmentOut.from_attachment(attachment))
+    return Status(201, DirectiveAttachmentOut.from_attachment(attachment))
 
 
 @router.delete(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import ValidationFailed
+from sauro.common.fields import DateField, IdField, ModelChoiceField
 from sauro.common.pagination import BadCursor
 from sauro.directives import selectors
 from sauro.directives.choices import DirectiveKind, Urgency
@@ -50,9 +51,9 @@ class DirectiveFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại văn bản"), required=False)
     issuer_code = forms.CharField(label=_("Ký hiệu cơ quan"), required=False, max_length=20)
     year = forms.IntegerField(label=_("Năm ban hành"), required=False, min_value=1900, max_value=2999)
-    date_from = forms.DateField(label=_("Ban hành từ ngày"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
-    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    date_from = DateField(label=_("Ban hành từ ngày"), required=False, widget=DateInput())
+    date_to = DateField(label=_("Đến ngày"), required=False, widget=DateInput())
+    parent = IdField(required=False, widget=forms.HiddenInput)
     after = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -107,12 +108,12 @@ class DirectiveFilterForm(forms.Form):
         return any([f.text, f.kind, f.issuer_code, f.year, f.date_from, f.date_to, f.parent_id])
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.code})"
 
 
-class ParentChoiceField(forms.ModelChoiceField):
+class ParentChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         summary = obj.summary if len(obj.summary) <= 90 else obj.summary[:89] + "…"
         return f"{obj.kind_label} {obj.symbol} ({obj.issued_on:%d/%m/%Y}) — {summary}"
@@ -128,7 +129,7 @@ class DirectiveForm(forms.Form):
         max_length=20,
         help_text=_("Phần sau dấu gạch chéo trong số ký hiệu, ví dụ TU trong Số 15-KL/TU."),
     )
-    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DateInput())
+    issued_on = DateField(label=_("Ngày ban hành"), widget=DateInput())
     number = forms.IntegerField(
         label=_("Số"),
         required=False,

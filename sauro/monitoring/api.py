@@ -63,6 +63,8 @@ def _indicator_value(value: Any) -> Any:
     """A number is kept as it was written (``12``, ``1.5``); true/false, null, lists and objects are refused."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError(str(ERR_INDICATOR_VALUE))
+    if services.not_finite(value):  # NaN, Infinity (which Python's JSON reader takes), 1e999
+        raise ValueError(services.ERR_INDICATOR_NOT_FINITE)
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value)
@@ -198,7 +200,7 @@ class IndicatorOut(Schema):
     unit: str
 
 
-class AttachmentOut(Schema):
+class ProgressAttachmentOut(Schema):
     id: int
     name: str
     size: int = Field(description="Dung lượng (byte).")
@@ -215,7 +217,7 @@ class ProgressOut(Schema):
     next_steps: str
     percent: int
     indicators: list[IndicatorOut]
-    attachments: list[AttachmentOut] = Field(description="Tệp đính kèm (gửi qua trang của nhiệm vụ).")
+    attachments: list[ProgressAttachmentOut] = Field(description="Tệp đính kèm (gửi qua trang của nhiệm vụ).")
 
 
 class ProgressPageOut(Schema):
@@ -298,7 +300,7 @@ def _progress_out(update: ProgressUpdate) -> ProgressOut:
         percent=update.percent,
         indicators=[IndicatorOut(**row) for row in update.indicators or []],
         attachments=[
-            AttachmentOut(id=a.pk, name=a.original_name, size=a.size, content_type=a.content_type)
+            ProgressAttachmentOut(id=a.pk, name=a.original_name, size=a.size, content_type=a.content_type)
             for a in update.attachments.all()
         ],
     )

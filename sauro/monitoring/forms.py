@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from sauro.accounts.models import User
+from sauro.common.fields import IdField, ModelChoiceField
 from sauro.common.uploads import ACCEPT_ATTRIBUTE, MAX_UPLOAD_BYTES, human_size
 from sauro.monitoring import access, services
 from sauro.monitoring.choices import ObstacleState
@@ -127,7 +128,7 @@ class ProgressUpdateForm(forms.Form):
         ]
 
 
-class DeciderChoiceField(forms.ModelChoiceField):
+class DeciderChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 
@@ -168,7 +169,7 @@ class ObstacleForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    obstacle = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    obstacle = IdField(widget=forms.HiddenInput)
     answer = forms.CharField(
         label=_("Ý kiến trả lời"),
         max_length=10000,

@@ -8,6 +8,7 @@ audit entry and lets ``monitoring.handlers`` notify people) in the same transact
 from __future__ import annotations
 
 import datetime
+import math
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -47,6 +48,9 @@ ERR_DONE_REQUIRED = "Hãy nêu kết quả đã thực hiện trong kỳ."
 ERR_PERCENT = "Tiến độ phải là số nguyên từ 0 đến 100."
 ERR_INDICATOR = "Mỗi chỉ tiêu cần có tên và giá trị."
 ERR_TOO_MANY_INDICATORS = "Mỗi lần cập nhật có tối đa 20 chỉ tiêu."
+ERR_INDICATOR_NOT_FINITE = (
+    "Giá trị của chỉ tiêu phải là một số hữu hạn hoặc một đoạn chữ (không nhận NaN, Infinity, 1e999)."
+)
 ERR_TOO_MANY_FILES = "Mỗi lần cập nhật có tối đa 10 tệp đính kèm."
 ERR_DESCRIPTION_REQUIRED = "Hãy mô tả khó khăn, vướng mắc."
 ERR_PROPOSAL_REQUIRED = (
@@ -93,9 +97,22 @@ def _clean(text: str | None) -> str:
 # --- progress updates -----------------------------------------------------------------------------------
 
 
+def not_finite(value: Any) -> bool:
+    """Whether an indicator's value is, or reads as, a number that is not finite: NaN, an infinity, or a number too
+    large for a float (``1e999``). Values are stored as text, so a text is refused only when it spells one."""
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return False
+    return isinstance(value, float) and not math.isfinite(value)
+
+
 def _indicators(raw: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
     rows = []
     for item in raw:
+        if not_finite(item.get("value")):
+            raise ValidationFailed(ERR_INDICATOR_NOT_FINITE, fields={"indicators": ERR_INDICATOR_NOT_FINITE})
         name = _clean(str(item.get("name") or ""))
         value = _clean(str(item.get("value") if item.get("value") is not None else ""))
         unit = _clean(str(item.get("unit") or ""))

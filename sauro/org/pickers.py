@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from sauro.accounts.models import User
 from sauro.common import clock
+from sauro.common.fields import ModelChoiceField, ModelMultipleChoiceField
 from sauro.common.widgets import Options
 from sauro.org.access import people_visible_to, user_scope
 from sauro.org.choices import Role
@@ -120,19 +120,19 @@ def indented_name(name: str, depth: int) -> str:
     return "\u00a0\u00a0\u00a0" * max(depth, 0) + name
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(ModelChoiceField):
     """Units shown indented by their depth in the tree, so the select reads like the organisation chart."""
 
     def label_from_instance(self, obj: Any) -> str:
         return _indented(obj)
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UnitMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return _indented(obj)
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(ModelChoiceField):
     """A person picked from a prepared list of ``PersonChoice`` (labels with position and unit)."""
 
     def __init__(self, **kwargs: Any) -> None:

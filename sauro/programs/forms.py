@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sauro.common.errors import ValidationFailed
+from sauro.common.fields import DateField, IdField
 from sauro.org.models import Unit
 from sauro.programs.choices import MONTH_CHOICES, QUARTER_CHOICES, ProgramState
 from sauro.programs.models import KEY_MAX_LENGTH, MAX_YEAR, MIN_YEAR, WorkProgramItem
@@ -97,7 +98,7 @@ class ItemForm(ServiceErrorsMixin, forms.Form):
     product_kind = forms.ChoiceField(
         label=_("Loại sản phẩm"), required=False, choices=[("", "—"), *ProductKind.choices]
     )
-    due_date = forms.DateField(
+    due_date = DateField(
         label=_("Thời hạn"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -145,7 +146,7 @@ class ItemForm(ServiceErrorsMixin, forms.Form):
 
 class LinkTaskForm(forms.Form):
     # Any visible task id is accepted (the service checks it); the page offers the likely ones in a list.
-    task = forms.IntegerField(label=_("Nhiệm vụ"), required=False, min_value=1, max_value=2**31 - 1)
+    task = IdField(label=_("Nhiệm vụ"), required=False)
 
 
 class ImportForm(forms.Form):

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sauro.common.fields import ModelChoiceField
 from sauro.common.uploads import ACCEPT_ATTRIBUTE
 from sauro.org.models import Unit
 from sauro.reports.choices import ReportKind
@@ -32,7 +33,7 @@ class DutyFilterForm(forms.Form):
 
 
 class QuarterlyForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), empty_label=None)
+    unit = ModelChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), empty_label=None)
     quarter = forms.ChoiceField(label=_("Quý"))
     format = forms.ChoiceField(
         label=_("Tệp"), choices=[("docx", _("Báo cáo (.docx)")), ("xlsx", _("Phụ lục (.xlsx)"))], initial="docx"

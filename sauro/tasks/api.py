@@ -11,7 +11,6 @@ not exist) is answered like an id in the path: 404, with ``fields`` naming the f
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Annotated, Any, Literal, TypeVar
@@ -26,12 +25,17 @@ from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.api import (
     NO_NUL_PATTERN,
+    ApiDate,
     ApiError,
     ApiId,
+    ApiVersion,
     auth_user,
     cursor_param,
+    date_between,
     error_responses,
+    iso_date_only,
     limit_param,
+    optional_not_null,
 )
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
 from sauro.common.pagination import Key, Keyset
@@ -87,8 +91,6 @@ ERR_TOP_SECRET = _(
 )
 ERR_NOT_NULL = _("Trường này không được để trống (null).")
 ERR_NOT_AN_OBJECT = _("Nội dung yêu cầu phải là một đối tượng JSON.")
-ERR_DATE_FORMAT = _("Phải là một ngày, dạng YYYY-MM-DD.")
-ERR_DATE_RANGE = _("Ngày phải trong khoảng từ 01/01/2000 đến 31/12/2099.")
 ERR_UNIT_NOT_FOUND = _("Không tìm thấy đơn vị đã chọn.")
 ERR_PERSON_NOT_FOUND = _("Không tìm thấy người đã chọn.")
 ERR_DIRECTIVE_NOT_FOUND = _("Không tìm thấy văn bản chỉ đạo đã chọn.")
@@ -102,7 +104,6 @@ MAX_SHORT_TEXT = 5_000
 MAX_REF = 300  # Submission.ref
 MAX_QUERY = 200
 MAX_IDS = 100
-MAX_VERSION = 2**31 - 1
 MIN_DATE = datetime.date(2000, 1, 1)
 MAX_DATE = datetime.date(2099, 12, 31)
 
@@ -114,29 +115,12 @@ _STRIPPED = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u2
 NON_BLANK_PATTERN = rf"^[^\x00]*[^\x00{_STRIPPED}][^\x00]*$"
 # Due dates go through the working-day calendar; the schema says which years are accepted.
 DATE_PATTERN = r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _iso_only(value: Any) -> Any:
-    """Dates are written YYYY-MM-DD: pydantic alone would also read a number ("0") as a Unix timestamp."""
-    if isinstance(value, datetime.date):
-        return value
-    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
-        raise ValueError(str(ERR_DATE_FORMAT))
-    return value
-
-
-def _in_range(day: datetime.date) -> datetime.date:
-    if not MIN_DATE <= day <= MAX_DATE:
-        raise ValueError(str(ERR_DATE_RANGE))
-    return day
-
-
-IsoDate = Annotated[datetime.date, BeforeValidator(_iso_only)]
 TaskDate = Annotated[
     datetime.date,
-    BeforeValidator(_iso_only),
-    AfterValidator(_in_range),
+    BeforeValidator(iso_date_only),
+    AfterValidator(date_between(MIN_DATE, MAX_DATE)),
     Field(json_schema_extra={"pattern": DATE_PATTERN}, description="Ngày dạng YYYY-MM-DD, từ năm 2000 đến 2099."),
 ]
 Title = Annotated[
@@ -148,25 +132,9 @@ Reason = Annotated[
     str, Field(min_length=1, max_length=MAX_SHORT_TEXT, pattern=NON_BLANK_PATTERN, description="Lý do (bắt buộc).")
 ]
 IdList = Annotated[list[ApiId], Field(max_length=MAX_IDS)]
-Version = Annotated[int, Field(ge=1, le=MAX_VERSION)]
 # The classification is checked by the operation, to answer tuyệt mật with its own message; the schema lists the
 # two values kept.
 ClassificationIn = Annotated[str, Field(json_schema_extra={"enum": list(Classification.values)}, description="Độ mật.")]
-
-
-def _not_null(schema: dict[str, Any]) -> None:
-    """Document a field that may be left out as never null: drop ``null`` from its ``anyOf`` and the default."""
-    schema.pop("default", None)
-    members = [member for member in schema.pop("anyOf", []) if member != {"type": "null"}]
-    if len(members) == 1:
-        schema.update({key: value for key, value in members[0].items() if key not in schema})
-    elif members:  # pragma: no cover - every such field has one type
-        schema["anyOf"] = members
-
-
-def _optional(description: str) -> Any:
-    """A field that may be left out but, when given, may not be null (the schema does not offer null)."""
-    return Field(None, description=description, json_schema_extra=_not_null)
 
 
 # --- schemas: input ---------------------------------------------------------------------------------------------
@@ -196,20 +164,20 @@ class TaskFieldsIn(ObjectIn):
     directive_id: ApiId | None = Field(None, description="Văn bản chỉ đạo là nguồn của nhiệm vụ.")
     source_paragraph: ShortText | None = Field(None, description="Đoạn, điểm trong văn bản chỉ đạo.")
     lead_unit_id: ApiId | None = Field(None, description="Đơn vị chủ trì (rõ trách nhiệm).")
-    coordinating_unit_ids: IdList | None = _optional("Các đơn vị phối hợp.")
+    coordinating_unit_ids: IdList | None = optional_not_null("Các đơn vị phối hợp.")
     responsible_person_id: ApiId | None = Field(None, description="Người chịu trách nhiệm chính (rõ người).")
     supervising_leader_id: ApiId | None = Field(None, description="Lãnh đạo phụ trách.")
-    officer_ids: IdList | None = _optional("Cán bộ thực hiện.")
+    officer_ids: IdList | None = optional_not_null("Cán bộ thực hiện.")
     due_date: TaskDate | None = Field(None, description="Thời hạn hoàn thành (rõ thời gian).")
-    is_ongoing: bool | None = _optional("Nhiệm vụ thường xuyên (khi đó cần chu kỳ rà soát).")
+    is_ongoing: bool | None = optional_not_null("Nhiệm vụ thường xuyên (khi đó cần chu kỳ rà soát).")
     review_cadence: ReviewCadence | None = Field(None, description="Chu kỳ rà soát của nhiệm vụ thường xuyên.")
     product_kind: ProductKind | None = Field(None, description="Loại sản phẩm (rõ sản phẩm).")
     product_description: Text | None = Field(None, description="Mô tả sản phẩm cần đạt.")
     authority_unit_id: ApiId | None = Field(None, description="Cấp có thẩm quyền nghiệm thu sản phẩm (rõ thẩm quyền).")
-    classification: ClassificationIn | None = _optional(
+    classification: ClassificationIn | None = optional_not_null(
         "Độ mật: normal (thường) hoặc secret (mật). Hệ thống không lưu nhiệm vụ tuyệt mật."
     )
-    cleared_person_ids: IdList | None = _optional("Những người được xem nhiệm vụ mật.")
+    cleared_person_ids: IdList | None = optional_not_null("Những người được xem nhiệm vụ mật.")
 
 
 class TaskCreateIn(TaskFieldsIn):
@@ -220,16 +188,16 @@ class TaskCreateIn(TaskFieldsIn):
 
 
 class TaskPatchIn(TaskFieldsIn):
-    """Chỉ các trường gửi lên thay đổi; null xóa giá trị của trường được phép để trống."""
+    """Chỉ các trường gửi lên thay đổi; null xóa giá trị của trường được phép để trống. version là bắt buộc."""
 
-    version: Version | None = Field(
-        None, description="Phiên bản đã đọc; nếu nhiệm vụ đã được sửa sau đó thì 409 (stale_version)."
+    version: ApiVersion = Field(
+        description="Phiên bản đã đọc (bắt buộc); nếu nhiệm vụ đã được sửa sau đó thì 409 (stale_version)."
     )
-    title: Title | None = _optional("Tên nhiệm vụ.")
+    title: Title | None = optional_not_null("Tên nhiệm vụ.")
 
 
 class IssueIn(ObjectIn):
-    version: Version | None = Field(None, description="Phiên bản đã đọc; khác phiên bản hiện tại thì 409.")
+    version: ApiVersion | None = Field(None, description="Phiên bản đã đọc; khác phiên bản hiện tại thì 409.")
 
 
 class AcceptIn(ObjectIn):
@@ -688,13 +656,13 @@ def task_list(
     unit_id: ApiId | None = None,
     state: list[TaskState] | None = STATE_PARAM,
     reporting_state: list[ReportingState] | None = REPORTING_STATE_PARAM,
-    due_after: IsoDate | None = None,
-    due_before: IsoDate | None = None,
+    due_after: ApiDate | None = None,
+    due_before: ApiDate | None = None,
     directive_id: ApiId | None = None,
     responsible_person_id: ApiId | None = None,
     officer_id: ApiId | None = None,
     parent_id: ApiId | None = None,
-    as_of: IsoDate | None = None,
+    as_of: ApiDate | None = None,
     cursor: str | None = cursor_param(),
     limit: int = limit_param(),
 ) -> TaskPageOut:
@@ -800,18 +768,18 @@ def task_create(request: HttpRequest, payload: TaskCreateIn) -> Status[TaskDetai
     summary="Sửa dự thảo",
     description=(
         "Chỉ các trường gửi lên thay đổi; null xóa giá trị của trường được phép trống. Chỉ sửa được dự thảo (409 "
-        "với nhiệm vụ đã giao, code not_a_draft). version (nếu gửi) là phiên bản bạn đã đọc: người khác đã sửa sau "
-        "đó thì 409 (code stale_version) và không gì bị ghi."
+        "với nhiệm vụ đã giao, code not_a_draft). version (bắt buộc: thiếu thì 422) là phiên bản bạn đã đọc: người "
+        "khác đã sửa sau đó thì 409 (code stale_version) và không gì bị ghi."
     ),
 )
 def task_update(request: HttpRequest, task_id: ApiId, payload: TaskPatchIn) -> TaskDetailOut:
     user = auth_user(request)
     task = selectors.task_get(user=user, task_id=task_id)
     data = payload.model_dump(exclude_unset=True)
-    version = data.pop("version", None)
+    version = data.pop("version")
     fields = _service_fields(data, patch=True)
     # The service checks these again under the row lock; checking first answers 409/403 before a 404 on the body.
-    if version is not None and version != task.version:
+    if version != task.version:
         raise Conflict(services.ERR_STALE, code="stale_version")
     if task.state != TaskState.DRAFT:
         raise Conflict(services.ERR_NOT_A_DRAFT, code="not_a_draft")

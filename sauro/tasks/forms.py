@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import ServiceError
+from sauro.common.fields import DateField, ModelChoiceField, ModelMultipleChoiceField
 from sauro.common.pagination import BadCursor, Key, Keyset, KeyType
 from sauro.common.versioned import cached_for
 from sauro.common.widgets import FastSelect, Options
@@ -124,7 +125,7 @@ def directive_label(kind: str, number: int, issuer_code: str, issued_on: datetim
     return f"{kind_label(kind)} {format_symbol(number, kind, issuer_code)} ({issued_on:%d/%m/%Y}) — {summary}"
 
 
-class DirectiveChoiceField(forms.ModelChoiceField):
+class DirectiveChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return directive_label(obj.kind, obj.number, obj.issuer_code, obj.issued_on, obj.summary)
 
@@ -188,8 +189,8 @@ class TaskFilterForm(forms.Form):
     )
     state = forms.ChoiceField(label=_("Trạng thái"), required=False, widget=FastSelect)
     reporting = forms.ChoiceField(label=_("Tình hình thực hiện"), required=False, widget=FastSelect)
-    due_from = forms.DateField(label=_("Thời hạn từ ngày"), required=False, widget=DateInput())
-    due_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
+    due_from = DateField(label=_("Thời hạn từ ngày"), required=False, widget=DateInput())
+    due_to = DateField(label=_("Đến ngày"), required=False, widget=DateInput())
     directive = DirectiveChoiceField(
         label=_("Văn bản chỉ đạo"),
         queryset=Directive.objects.none(),
@@ -205,7 +206,7 @@ class TaskFilterForm(forms.Form):
         help_text=_("Danh sách gồm người của đơn vị đang lọc; chọn đơn vị rồi bấm Lọc để chọn người của đơn vị khác."),
     )
     mine = forms.BooleanField(label=_("Chỉ việc của tôi (chịu trách nhiệm hoặc được phân công)"), required=False)
-    as_of = forms.DateField(
+    as_of = DateField(
         label=_("Tình hình tính đến ngày"),
         required=False,
         widget=DateInput(),
@@ -213,7 +214,7 @@ class TaskFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, widget=FastSelect)
     # Exactly this lead unit (not the units below it): a dashboard's row for a unit's own tasks links here.
-    lead_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, widget=forms.HiddenInput)
+    lead_unit = ModelChoiceField(queryset=Unit.objects.none(), required=False, widget=forms.HiddenInput)
     after = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: User, with_choices: bool = True, **kwargs: Any) -> None:
@@ -425,7 +426,7 @@ class TaskForm(forms.Form):
         empty_label=str(NONE_CHOSEN),
         help_text=_("Người đang giữ vai trò tại đơn vị chủ trì hoặc đơn vị trực thuộc."),
     )
-    due_date = forms.DateField(label=_("Thời hạn hoàn thành"), required=False, widget=DateInput())
+    due_date = DateField(label=_("Thời hạn hoàn thành"), required=False, widget=DateInput())
     is_ongoing = forms.BooleanField(
         label=_("Nhiệm vụ thường xuyên (không có thời hạn cụ thể)"),
         required=False,
@@ -634,7 +635,7 @@ class IssueForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    officers = forms.ModelMultipleChoiceField(
+    officers = ModelMultipleChoiceField(
         label=_("Phân công cán bộ thực hiện"),
         queryset=User.objects.none(),
         required=False,
@@ -676,7 +677,7 @@ class ReasonForm(forms.Form):
 
 
 class ExtensionRequestForm(forms.Form):
-    new_due_date = forms.DateField(label=_("Thời hạn đề nghị"), widget=DateInput())
+    new_due_date = DateField(label=_("Thời hạn đề nghị"), widget=DateInput())
     reason = forms.CharField(label=_("Lý do gia hạn"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 

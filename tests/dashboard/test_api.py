@@ -83,9 +83,12 @@ def test_one_bound_is_completed_by_its_quarter(world, client_for) -> None:  # ty
     assert client.get(URL, {"to": "2025-12-15"}).json()["from"] == "2025-12-15"
     assert client.get(URL, {"to": "2025-12-14"}).json()["from"] == "2025-09-15"
     assert client.get(URL, {"from": "2025-12-14"}).json()["to"] == "2025-12-14"
-    # A lone bound in a year the reporting regime does not know.
+    # A lone bound beyond the calendar's years (common.inputs), or whose quarter the reporting regime does not know.
     far = client.get(URL, {"from": "9999-12-20"})
-    assert (far.status_code, far.json()["fields"]) == (422, {"from": "Năm không hợp lệ: 10000."})
+    assert (far.status_code, far.json()["fields"]) == (
+        422,
+        {"from": "Ngày phải trong khoảng từ 01/01/1900 đến 31/12/2198."},
+    )
     assert client.get(URL, {"to": "0935-01-01"}).status_code == 422
 
 
@@ -140,4 +143,7 @@ def test_the_dashboard_api_defaults_and_refusals(world, client_for) -> None:  # 
     assert head.get(DASHBOARD_URL, {"period": "week"}).status_code == 422
     bad = head.get(DASHBOARD_URL, {"as_of": "1800-01-01"})
     assert bad.status_code == 422
-    assert bad.json()["message"] == "Ngày tính đến phải từ 15/12/1900 đến 14/12/9999."
+    assert bad.json()["fields"] == {"as_of": "Ngày phải trong khoảng từ 01/01/1900 đến 31/12/2198."}
+    # Within the calendar's years, but before the first day whose trend the reporting regime knows.
+    early = head.get(DASHBOARD_URL, {"as_of": "1901-01-01"})
+    assert early.json()["message"] == "Ngày tính đến phải từ 15/12/1902 đến 31/12/2198."

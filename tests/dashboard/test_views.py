@@ -127,9 +127,12 @@ def test_custom_range_and_bad_range(world, client_for) -> None:  # type: ignore[
     body = dashboard(client, period="custom", **{"from": "2026-03-09", "to": "2026-03-01"})
     assert "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu." in body
     assert "Quý I năm 2026" in body  # falls back to the current (regime) quarter
-    # An as-of day outside the reporting regime's years is refused; the current quarter is shown.
+    # An as-of day outside the calendar's years is refused; the current quarter is shown.
     body = dashboard(client, period="quarter", as_of="0935-01-01")
-    assert "Ngày tính đến phải từ 15/12/1900 đến 14/12/9999." in body
+    assert "Ngày phải trong khoảng từ 01/01/1900 đến 31/12/2198." in body
+    # So is one whose trend (two years back) the reporting regime does not know.
+    body = dashboard(client, period="quarter", as_of="1901-06-01")
+    assert "Ngày tính đến phải từ 15/12/1902 đến 31/12/2198." in body
     assert "Quý I năm 2026" in body
 
 

@@ -21,6 +21,7 @@ from schemathesis.checks import positive_data_acceptance
 from sauro.accounts.services import api_token_create
 from sauro.api import api
 from sauro.directives.services import DirectiveInput, directive_create, term_create
+from tests.api.checks import CHECKS
 from tests.conftest import Org
 from tests.directives.conftest import DAY, TERM_START
 
@@ -67,5 +68,5 @@ def test_directive_api_survives_fuzzing(
     if (case.method.upper(), case.path) in BUSINESS_RULES or (case.query and "cursor" in case.query):
         excluded.append(positive_data_acceptance)
     case.call_and_validate(
-        base_url=live_server.url, headers={"Authorization": f"Bearer {secret}"}, excluded_checks=excluded
+        base_url=live_server.url, headers={"Authorization": f"Bearer {secret}"}, checks=CHECKS, excluded_checks=excluded
     )

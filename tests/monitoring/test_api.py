@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
+from sauro.common.errors import ValidationFailed
 from sauro.monitoring import services
 from sauro.monitoring.models import Obstacle, ProgressUpdate
 from sauro.tasks import services as task_services
@@ -347,6 +348,12 @@ def test_an_officer_reports_progress_with_indicators(org: Org, today: Clock, in_
         ({"indicators": [{"name": "Số đơn vị", "value": ""}]}, "indicators"),
         ({"indicators": [{"name": "Cờ", "value": True}]}, "indicators"),
         ({"indicators": [{"name": f"C{i}", "value": i} for i in range(21)]}, "indicators"),
+        # Numbers that are not finite (issue 16): the JSON reader takes NaN, Infinity and 1e999 (as inf).
+        ({"indicators": [{"name": "Tỷ lệ", "value": float("nan")}]}, "indicators"),
+        ({"indicators": [{"name": "Tỷ lệ", "value": float("inf")}]}, "indicators"),
+        ({"indicators": [{"name": "Tỷ lệ", "value": float("-inf")}]}, "indicators"),
+        ({"indicators": [{"name": "Tỷ lệ", "value": "NaN"}]}, "indicators"),
+        ({"indicators": [{"name": "Tỷ lệ", "value": " 1e999 "}]}, "indicators"),
     ],
 )
 def test_a_bad_progress_update_is_422_naming_the_field(
@@ -357,6 +364,36 @@ def test_a_bad_progress_update_is_422_naming_the_field(
     response = post(api_client(org.btc_officer), f"/api/v1/tasks/{task.pk}/progress", body)
     fields = assert_error(response, 422, "validation_error")["fields"]
     assert [name.split(".")[0] for name in fields] == [field]
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_a_huge_number_written_in_the_body_is_refused(org: Org, in_progress: MakeTask) -> None:
+    task = in_progress()
+    raw = '{"done": "Đã làm", "percent": 50, "indicators": [{"name": "Tỷ lệ", "value": 1e999}]}'
+    response = api_client(org.btc_officer).post(
+        f"/api/v1/tasks/{task.pk}/progress", raw, content_type="application/json"
+    )
+    fields = assert_error(response, 422, "validation_error")["fields"]
+    assert fields == {"indicators.0.value": services.ERR_INDICATOR_NOT_FINITE}
+    # Text that is not a number, and finite numbers, are kept as they were written.
+    for value in ("đạt", "1e3", "-0.5"):
+        body = {"done": "Đã làm", "percent": 50, "indicators": [{"name": "Tỷ lệ", "value": value}]}
+        assert post(api_client(org.btc_officer), f"/api/v1/tasks/{task.pk}/progress", body).status_code == 201
+
+
+def test_the_service_refuses_numbers_that_are_not_finite(org: Org, in_progress: MakeTask) -> None:
+    # The page's form sends text: the service is where the rule lives.
+    task = in_progress()
+    for value in ("NaN", "inf", "-Infinity", "1e999"):
+        with pytest.raises(ValidationFailed) as refused:
+            services.progress_update_create(
+                acting_user=org.btc_officer,
+                task=task,
+                done="Đã làm",
+                percent=50,
+                indicators=[{"name": "Tỷ lệ", "value": value, "unit": "%"}],
+            )
+        assert refused.value.fields == {"indicators": services.ERR_INDICATOR_NOT_FINITE}
     assert not ProgressUpdate.objects.exists()
 
 

@@ -33,6 +33,7 @@ from sauro.monitoring.api import TAG_OBSTACLES, TAG_PROGRESS
 from sauro.monitoring.models import Obstacle
 from sauro.tasks import services as task_services
 from sauro.tasks.models import Task
+from tests.api.checks import CHECKS
 from tests.conftest import Org
 from tests.tasks.conftest import TODAY, Clock, complete_fields
 
@@ -144,5 +145,5 @@ def test_monitoring_api_survives_fuzzing(
         # A cursor is opaque: only values the API issued are valid (see tests/api/test_schemathesis.py).
         excluded.append(positive_data_acceptance)
     case.call_and_validate(
-        base_url=live_server.url, headers={"Authorization": f"Bearer {secret}"}, excluded_checks=excluded
+        base_url=live_server.url, headers={"Authorization": f"Bearer {secret}"}, checks=CHECKS, excluded_checks=excluded
     )

@@ -11,6 +11,7 @@ from schemathesis.checks import positive_data_acceptance
 
 from sauro.accounts.services import api_token_create
 from sauro.notifications.services import notify
+from tests.api.checks import CHECKS
 from tests.api.test_schemathesis import OPENAPI_SCHEMA
 from tests.conftest import Org
 
@@ -42,5 +43,5 @@ def test_notification_api_survives_fuzzing(
     _, secret = api_token_create(acting_user=org.btc_head, user=org.btc_head, name="schemathesis")
     excluded = [positive_data_acceptance] if case.query and "cursor" in case.query else []
     case.call_and_validate(
-        base_url=live_server.url, headers={"Authorization": f"Bearer {secret}"}, excluded_checks=excluded
+        base_url=live_server.url, headers={"Authorization": f"Bearer {secret}"}, checks=CHECKS, excluded_checks=excluded
     )

@@ -256,8 +256,10 @@ def test_patch_changes_only_the_fields_given(org: Org, make_draft: MakeDraft) ->
     assert body["version"] == 2
     assert body["title"] == task.title
     assert body["coordinating_unit_ids"] == [org.office.pk]
-    # Without a version the edit is applied to whatever is current; null clears a field that may be empty.
-    body = patch(client, f"/api/v1/tasks/{task.pk}", {"due_date": None, "coordinating_unit_ids": []}).json()
+    # Null clears a field that may be empty.
+    body = patch(
+        client, f"/api/v1/tasks/{task.pk}", {"due_date": None, "coordinating_unit_ids": [], "version": 2}
+    ).json()
     assert body["due_date"] is None
     assert body["coordinating_unit_ids"] == []
     assert body["six_clears"]["time"] is False
@@ -275,23 +277,42 @@ def test_a_stale_patch_is_409_and_changes_nothing(org: Org, make_draft: MakeDraf
     assert task.version == 2
 
 
+def test_a_patch_without_version_is_422_and_changes_nothing(org: Org, make_draft: MakeDraft) -> None:
+    # Issue 16: a PATCH without the version it was based on would overwrite whatever another person saved since.
+    task = make_draft()
+    client = api_client(org.monitor)
+    response = patch(client, f"/api/v1/tasks/{task.pk}", {"title": "Ghi đè"})
+    body = assert_error(response, 422, "validation_error")
+    assert body["fields"] == {"version": "Trường này là bắt buộc."}
+    assert patch(client, f"/api/v1/tasks/{task.pk}", {"title": "Ghi đè", "version": None}).status_code == 422
+    task.refresh_from_db()
+    assert (task.title, task.version) == ("Rà soát, bổ sung quy hoạch cán bộ nhiệm kỳ 2025 – 2030", 1)
+    assert patch(client, f"/api/v1/tasks/{task.pk}", {"title": "Đúng bản", "version": 1}).status_code == 200
+    stale = patch(client, f"/api/v1/tasks/{task.pk}", {"title": "Bản cũ", "version": 1})
+    assert_error(stale, 409, "stale_version")
+
+
 def test_patch_refuses_null_where_a_field_cannot_be_empty(org: Org, make_draft: MakeDraft) -> None:
     task = make_draft()
-    response = patch(api_client(org.monitor), f"/api/v1/tasks/{task.pk}", {"title": None, "is_ongoing": None})
+    response = patch(
+        api_client(org.monitor), f"/api/v1/tasks/{task.pk}", {"title": None, "is_ongoing": None, "version": 1}
+    )
     body = assert_error(response, 422, "validation_error")
     assert set(body["fields"]) == {"title", "is_ongoing"}
-    response = patch(api_client(org.monitor), f"/api/v1/tasks/{task.pk}", {"classification": "top_secret"})
+    response = patch(
+        api_client(org.monitor), f"/api/v1/tasks/{task.pk}", {"classification": "top_secret", "version": 1}
+    )
     assert "tuyệt mật" in assert_error(response, 422, "validation_error")["message"]
 
 
 def test_only_drafts_are_patched_and_only_by_their_drafters(org: Org, make_draft: MakeDraft) -> None:
     task = make_draft()
-    response = patch(api_client(org.btc_head), f"/api/v1/tasks/{task.pk}", {"title": "Khác"})
+    response = patch(api_client(org.btc_head), f"/api/v1/tasks/{task.pk}", {"title": "Khác", "version": 1})
     assert_not_found(response)  # a draft of Văn phòng is not the lead unit's yet
     services.task_issue(acting_user=org.monitor, task=task)
-    response = patch(api_client(org.monitor), f"/api/v1/tasks/{task.pk}", {"title": "Khác"})
+    response = patch(api_client(org.monitor), f"/api/v1/tasks/{task.pk}", {"title": "Khác", "version": 2})
     assert_error(response, 409, "not_a_draft", services.ERR_NOT_A_DRAFT)
-    response = patch(api_client(org.btc_head), f"/api/v1/tasks/{task.pk}", {"title": "Khác"})
+    response = patch(api_client(org.btc_head), f"/api/v1/tasks/{task.pk}", {"title": "Khác", "version": 2})
     assert_error(response, 409, "not_a_draft")
 
 
@@ -524,7 +545,7 @@ def test_another_units_task_is_404_on_every_endpoint(org: Org, make_draft: MakeD
 
     for path in ("", "/events", "/extension-requests", "/reassignment-requests"):
         assert_not_found(outsider.get(f"{url}{path}"))
-    assert_not_found(patch(outsider, url, {"title": "Của tôi"}))
+    assert_not_found(patch(outsider, url, {"title": "Của tôi", "version": before}))
     calls: list[tuple[str, dict[str, Any]]] = [
         (f"{url}/issue", {}),
         (f"{url}/accept", {}),

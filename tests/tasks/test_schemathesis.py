@@ -30,6 +30,7 @@ from sauro.api import api
 from sauro.common.api import MAX_DB_ID
 from sauro.tasks import services
 from sauro.tasks.models import Task
+from tests.api.checks import CHECKS
 from tests.conftest import Org
 
 from .conftest import TODAY, Clock, complete_fields
@@ -153,5 +154,5 @@ def test_task_api_survives_fuzzing(
         # A cursor is opaque: only values the API issued are valid (see tests/api/test_schemathesis.py).
         excluded.append(positive_data_acceptance)
     case.call_and_validate(
-        base_url=live_server.url, headers={"Authorization": f"Bearer {secret}"}, excluded_checks=excluded
+        base_url=live_server.url, headers={"Authorization": f"Bearer {secret}"}, checks=CHECKS, excluded_checks=excluded
     )
