@@ -90,6 +90,10 @@ class Org:
         self.ancuu_head = self.person("ancuu", "Đặng Thị An", self.ancuu, Role.UNIT_HEAD)
         self.ancuu_officer = self.person("cv.ancuu", "Bùi Văn Cựu", self.ancuu, Role.OFFICER)
         self.admin = self.person("admin", "Quản Trị Viên", self.city, Role.ADMIN, is_staff=True)
+        # A task is led and decided only by a unit someone acts for (issue 16): the department's head, Ủy ban Kiểm
+        # tra's chairman. Văn phòng has none (its chief is the monitor): tests give the monitor that role as needed.
+        self.btc_dept_head = self.person("tp.tccb", "Ngô Văn Phòng", self.btc_dept, Role.UNIT_HEAD)
+        self.ubkt_head = self.person("chunhiem.ubkt", "Đỗ Văn Nhiệm", self.ubkt, Role.UNIT_HEAD)
         # People hold several roles at once, as they do in a real committee (issue 15: with one membership each, a
         # page and an API that chose a different one of them could not disagree in any test).
         # (Issue 15's example, a unit head who is also an office monitor, is a person of its own in

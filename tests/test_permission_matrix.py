@@ -113,8 +113,8 @@ def build_world(org: Org) -> World:
     reassignment = reassignment_request_create(
         acting_user=org.btc_head,
         task=start(title="Tuyên truyền nghị quyết"),
-        proposed_unit_id=org.office.pk,
-        reason="Thuộc chức năng của Văn phòng.",
+        proposed_unit_id=org.ubkt.pk,
+        reason="Thuộc chức năng của Ủy ban Kiểm tra.",
     )
     obstacle = obstacle_create(
         acting_user=org.btc_head,
@@ -334,7 +334,7 @@ PAGES: dict[tuple[str, str], Row] = {
         "btc_head",
         task("in_progress"),
         body=lambda w: {
-            "request_reassignment-proposed_unit": w.org.office.pk,
+            "request_reassignment-proposed_unit": w.org.ubkt.pk,
             "request_reassignment-reason": "Không đúng chức năng",
         },
     ),
@@ -514,7 +514,7 @@ API: dict[tuple[str, str], Row] = {
         inspector=403,
         right="btc_head",
         params=task("in_progress"),
-        body=lambda w: {"proposed_unit_id": w.org.office.pk, "reason": "Không đúng chức năng"},
+        body=lambda w: {"proposed_unit_id": w.org.ubkt.pk, "reason": "Không đúng chức năng"},
     ),
     ("POST", "/api/v1/tasks/{task_id}/issue"): Row(
         officer=403, other=404, inspector=403, right="monitor", params=task("draft"), body=lambda w: {}

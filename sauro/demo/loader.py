@@ -392,6 +392,14 @@ class _Builder:
         self.person(f"{spec.slug}.cv2", unit, (Role.OFFICER,), "Chuyên viên Ban Xây dựng Đảng")
 
 
+def load_demo_organisation(progress: Callable[[str], None] | None = None) -> LoadResult:
+    """Only the demo's organisation — units, people and their roles — without its directives, tasks, reports: what a
+    check of a rule over every unit of the demo needs. The caller provides the transaction."""
+    builder = _Builder(progress or (lambda _msg: None))
+    builder.build()
+    return builder.result
+
+
 def load_demo(progress: Callable[[str], None] | None = None) -> LoadResult:
     """Load the Huế demo in one transaction; does nothing if it is already there."""
     say = progress or (lambda _msg: None)

@@ -12,13 +12,15 @@ Every page, API call, export and report takes units and people through ``units_v
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sauro.accounts.models import User
 from sauro.common import clock
-from sauro.org.choices import AUDIT_READER_ROLES, COMMITTEE_WIDE_ROLES, ROLE_PRIORITY, Role
+from sauro.org.choices import AUDIT_READER_ROLES, COMMITTEE_WIDE_ROLES, ROLE_PRIORITY, Role, UnitKind
 from sauro.org.models import Membership, Unit
 
 
@@ -181,3 +183,60 @@ def can_read_audit(user: User) -> bool:
 
 def is_admin(user: User) -> bool:
     return user_scope(user).has_role(Role.ADMIN)
+
+
+# --- who acts for a unit ----------------------------------------------------------------------------------
+
+# The roles whose holders act for their unit: they receive its tasks as lead unit and decide as its authority.
+ACTING_ROLES = (Role.LEADER, Role.UNIT_HEAD)
+# Units that cannot lead a task: a committee as a whole (Thành ủy Huế) gives tasks to its bodies and units, it
+# does not carry one out itself (its standing body or an agency leads instead).
+NON_LEAD_KINDS = frozenset({UnitKind.COMMITTEE})
+
+
+def _active_unit_on(day: datetime.date, prefix: str = "unit__") -> Q:
+    return Q(**{f"{prefix}valid_from__lte": day}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+def _acting(day: datetime.date) -> QuerySet[Membership]:
+    """Memberships of active people holding an acting role (``ACTING_ROLES``) on ``day``, in a unit active then."""
+    return Membership.objects.active_on(day).filter(_active_unit_on(day), role__in=ACTING_ROLES, person__is_active=True)
+
+
+def acting_memberships(units: Iterable[Unit], day: datetime.date) -> QuerySet[Membership]:
+    """The one rule of who acts for a unit on ``day`` — receives its tasks as lead unit, decides as its authority:
+    an active person holding a leading role (``ACTING_ROLES``: leader, unit head) in the unit itself; for a committee
+    (Thành ủy Huế, kind ``committee``) also in its standing bodies (Thường trực, Ban Thường vụ: the Bí thư, the
+    Phó Bí thư and the members of the Ban Thường vụ act for the committee between its sessions). Only units active
+    on ``day`` count. ``tasks.access.heads_lead_unit``/``acts_for_authority`` (and so ``allowed_actions`` and
+    the services) ask it through ``acts_for``; ``acted_for_filter`` is the same rule as a filter on units."""
+    units = list(units)
+    committee_ids = [u.pk for u in units if u.kind == UnitKind.COMMITTEE]
+    where = Q(unit_id__in=[u.pk for u in units])
+    if committee_ids:
+        where |= Q(unit__kind=UnitKind.STANDING, unit__parent_id__in=committee_ids)
+    return _acting(day).filter(where)
+
+
+def acts_for(user: User, unit: Unit | None, day: datetime.date) -> bool:
+    """Whether ``user`` acts for ``unit`` on ``day`` (``acting_memberships``)."""
+    if unit is None or not user.is_authenticated or not user.is_active:
+        return False
+    return acting_memberships([unit], day).filter(person=user).exists()
+
+
+def acted_for_filter(day: datetime.date) -> Q:
+    """A filter on units: those someone acts for on ``day`` (``acting_memberships``), in the query that lists them."""
+    acting = _acting(day)
+    own = Exists(acting.filter(unit_id=OuterRef("pk")))
+    standing = Exists(acting.filter(unit__kind=UnitKind.STANDING, unit__parent_id=OuterRef("pk")))
+    return Q(own) | (Q(kind=UnitKind.COMMITTEE) & Q(standing))
+
+
+def units_acted_for(units: Iterable[Unit], day: datetime.date) -> set[int]:
+    """The ids of those of ``units`` that someone acts for on ``day`` (one query): a unit with nobody
+    (``acting_memberships``) can be neither a task's lead unit nor its authority."""
+    ids = [u.pk for u in units]
+    return set(Unit.objects.filter(acted_for_filter(day), pk__in=ids).values_list("pk", flat=True))

@@ -13,7 +13,7 @@ Everything else is a 404.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +21,19 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sauro.accounts.models import User
 from sauro.common import clock
-from sauro.org.access import ids_under, membership_rank, unit_paths, user_scope
-from sauro.org.choices import Role
+from sauro.org.access import (
+    NON_LEAD_KINDS,
+    acted_for_filter,
+    acts_for,
+    ids_under,
+    membership_rank,
+    unit_paths,
+    units_acted_for,
+    user_scope,
+)
+from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Membership, Unit
-from sauro.org.selectors import person_memberships
+from sauro.org.selectors import person_memberships, units_governing
 from sauro.tasks.choices import OPEN_STATES, Classification, RequestState, TaskState
 from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task
 
@@ -106,12 +115,90 @@ def _active_roles_in(user: User, unit: Unit | None, day: datetime.date, roles: t
 
 
 def acts_for_authority(user: User, task: Task, day: datetime.date) -> bool:
-    """A leader (or the head) of the authority unit acts for it: e.g. a member of "Thường trực Thành ủy"."""
-    return _active_roles_in(user, task.authority_unit, day, (Role.LEADER, Role.UNIT_HEAD))
+    """Whoever acts for the authority unit (``org.access.acts_for``): its leaders or heads, e.g. a member of
+    "Thường trực Thành ủy"; for the committee itself (Thành ủy Huế), the leaders of its standing bodies."""
+    return acts_for(user, task.authority_unit, day)
 
 
 def heads_lead_unit(user: User, task: Task, day: datetime.date) -> bool:
-    return _active_roles_in(user, task.lead_unit, day, (Role.UNIT_HEAD, Role.LEADER))
+    """Whoever acts for the lead unit (``org.access.acts_for``): its heads and deputies."""
+    return acts_for(user, task.lead_unit, day)
+
+
+# --- which units may lead a task or be its authority ----------------------------------------------------------
+
+ERR_LEAD_COMMITTEE = (
+    "“{name}” là cấp ủy, không thể là đơn vị chủ trì; hãy giao cho một cơ quan, đơn vị của cấp ủy (hoặc Thường trực)."
+)
+ERR_LEAD_NOBODY = "Đơn vị “{name}” hiện không có lãnh đạo (cấp trưởng, cấp phó) để tiếp nhận nhiệm vụ."
+ERR_AUTHORITY_OUT_OF_REACH = "Cấp có thẩm quyền phải là đơn vị giao nhiệm vụ (“{owner}”) hoặc cấp trên của đơn vị này."
+ERR_AUTHORITY_NOBODY = "“{name}” hiện không có lãnh đạo để nghiệm thu sản phẩm, quyết định các đề nghị."
+
+
+def lead_gap(lead: Unit, acted_for: Collection[int]) -> str:
+    """Why ``lead`` cannot lead a task ("" when it can): a committee as a whole (``NON_LEAD_KINDS``), or a unit nobody
+    acts for (``acted_for``: the ids ``org.access.units_acted_for`` gives for the day)."""
+    if lead.kind in NON_LEAD_KINDS:
+        return ERR_LEAD_COMMITTEE.format(name=lead.name)
+    if lead.pk not in acted_for:
+        return ERR_LEAD_NOBODY.format(name=lead.name)
+    return ""
+
+
+def authority_gap(authority: Unit, owner_unit: Unit, acted_for: Collection[int]) -> str:
+    """Why ``authority`` cannot decide a task issued by ``owner_unit`` ("" when it can): it must be within the
+    issuer's reach — the issuing unit itself or a unit governing it (``Unit.governs``: a unit above it, a standing
+    body of its committee), never a sibling or a unit below — and somebody must act for it. Being at or above the
+    lead unit is the six clears' other condition (``rules.six_clears``)."""
+    if not authority.governs(owner_unit):
+        return ERR_AUTHORITY_OUT_OF_REACH.format(owner=owner_unit.name)
+    if authority.pk not in acted_for:
+        return ERR_AUTHORITY_NOBODY.format(name=authority.name)
+    return ""
+
+
+def unit_gaps(
+    *,
+    owner_unit: Unit,
+    lead: Unit | None,
+    authority: Unit | None,
+    day: datetime.date,
+    acted_for: Collection[int] | None = None,
+) -> dict[str, str]:
+    """The one rule of which lead unit and authority a task issued by ``owner_unit`` may have on ``day``, by field
+    (``lead_unit``, ``authority_unit``): ``lead_gap`` and ``authority_gap``, with who acts for each unit read for
+    the day unless ``acted_for`` (``org.access.units_acted_for``) is given. The services refuse a draft that sets
+    such a unit (422; the page's form shows it on the field), ``rules.six_clears`` refuses to issue one, and the form
+    offers only units without a gap (``authority_choices``, ``lead_filter``)."""
+    if acted_for is None:
+        acted_for = units_acted_for([u for u in (lead, authority) if u is not None], day)
+    gaps: dict[str, str] = {}
+    if lead is not None and (message := lead_gap(lead, acted_for)):
+        gaps["lead_unit"] = message
+    if authority is not None and (message := authority_gap(authority, owner_unit, acted_for)):
+        gaps["authority_unit"] = message
+    return gaps
+
+
+def lead_filter(day: datetime.date) -> Q:
+    """``lead_gap`` as a filter on units, for the query that lists the choices: someone acts for the unit on
+    ``day`` (``org.access.acted_for_filter``) and it is not a committee as a whole."""
+    return acted_for_filter(day) & ~Q(kind__in=sorted(NON_LEAD_KINDS))
+
+
+def authority_choices(
+    owner_unit: Unit, candidates: QuerySet[Unit], lead: Unit | None, day: datetime.date
+) -> list[Unit]:
+    """The units among ``candidates`` that may decide a task issued by ``owner_unit`` and led by ``lead`` on ``day``
+    (``authority_gap``, and at or above the lead unit: ``org.selectors.units_governing``), in one query. Without a
+    lead unit: the committees and their standing bodies (the form's choices before a lead unit is chosen)."""
+    acted_for = candidates.filter(acted_for_filter(day))
+    if lead is None:
+        units = list(acted_for.filter(kind__in=[UnitKind.COMMITTEE, UnitKind.STANDING]))
+    else:
+        units = units_governing(lead, acted_for)
+    ids = {u.pk for u in units}
+    return [u for u in units if not authority_gap(u, owner_unit, ids)]
 
 
 def may_draft_for(user: User, owner_unit: Unit, day: datetime.date) -> bool:
@@ -147,6 +234,16 @@ def drafting_unit(user: User) -> Unit | None:
         if m.unit.valid_to is None and may_draft_for(user, m.unit, today):
             return m.unit
     return None
+
+
+def draft_owner(user: User, *, instance: Task | None = None, parent: Task | None = None) -> Unit | None:
+    """The unit issuing a draft — its authority must be within this unit's reach (``authority_gap``): the draft's
+    own, a sub-task's parent's lead unit, else the unit the user drafts a new task for (``drafting_unit``)."""
+    if instance is not None:
+        return instance.owner_unit
+    if parent is not None and parent.lead_unit is not None:
+        return parent.lead_unit
+    return drafting_unit(user)
 
 
 def may_edit(user: User, task: Task) -> bool:

@@ -27,7 +27,6 @@ from sauro.directives.access import directives_issued_for, directives_visible_to
 from sauro.directives.models import Directive, kind_label
 from sauro.directives.numbering import format_symbol
 from sauro.org.access import people_visible_to, user_scope
-from sauro.org.choices import UnitKind
 from sauro.org.models import Unit
 from sauro.org.pickers import (
     PersonChoice,
@@ -41,8 +40,9 @@ from sauro.org.pickers import (
     unit_people,
     working_people,
 )
-from sauro.org.selectors import people_with_ids, units_governing, units_with_ids
+from sauro.org.selectors import people_with_ids, units_with_ids
 from sauro.tasks import selectors
+from sauro.tasks.access import authority_choices, draft_owner, lead_filter
 from sauro.tasks.choices import (
     OPEN_STATES,
     Classification,
@@ -110,13 +110,12 @@ def add_service_errors(form: forms.Form, error: ServiceError, names: dict[str, s
 # --- choices through the gates -------------------------------------------------------------------------------
 
 
-def authority_candidates(user: User, lead: Unit | None) -> list[Unit]:
-    """Visible active units that govern ``lead`` (``org.selectors.units_governing``). Without a lead unit, the
-    committees and their standing bodies."""
-    units = active_units(user)
-    if lead is None:
-        return list(units.filter(kind__in=[UnitKind.COMMITTEE, UnitKind.STANDING]))
-    return units_governing(lead, units)
+def authority_candidates(user: User, lead: Unit | None, owner: Unit | None) -> list[Unit]:
+    """Visible active units that may decide a task issued by ``owner`` and led by ``lead``
+    (``access.authority_choices``); without a lead unit, the committees and their standing bodies among them."""
+    if owner is None:
+        return []
+    return authority_choices(owner, active_units(user), lead, clock.today())
 
 
 def directive_label(kind: str, number: int, issuer_code: str, issued_on: datetime.date, summary: str) -> str:
@@ -463,11 +462,15 @@ class TaskForm(forms.Form):
         self.user = user
         self.instance = instance
         self.parent = parent if parent is not None else (instance.parent if instance is not None else None)
+        # The issuing unit: the authority must be within its reach.
+        self.owner = draft_owner(user, instance=instance, parent=self.parent)
         units = active_units(user)
         if self.parent is not None and self.parent.lead_unit is not None:
-            lead_units = units.filter(path__startswith=self.parent.lead_unit.path)
+            units_below = units.filter(path__startswith=self.parent.lead_unit.path)
         else:
-            lead_units = units
+            units_below = units
+        # Only units that may lead a task (``access.lead_filter``): someone to receive it, not a whole committee.
+        lead_units = units_below.filter(lead_filter(clock.today()))
         self.fields["lead_unit"].queryset = self._with_current(lead_units, "lead_unit_id")  # type: ignore[attr-defined]
         self.fields["coordinating_units"].queryset = units  # type: ignore[attr-defined]
         self.fields["directive"].queryset = (  # type: ignore[attr-defined]
@@ -476,7 +479,7 @@ class TaskForm(forms.Form):
         self.fields["product_kind"].choices = [("", str(NONE_CHOSEN)), *ProductKind.choices]  # type: ignore[attr-defined]
         self.lead = self._lead_unit(lead_units)
         self._set_people()
-        authorities = authority_candidates(user, self.lead)
+        authorities = authority_candidates(user, self.lead, self.owner)
         current_authority = instance.authority_unit if instance is not None else None
         if current_authority is not None and current_authority not in authorities:
             authorities.append(current_authority)

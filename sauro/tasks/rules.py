@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sauro.common.text import fold
 from sauro.org.choices import Role
 from sauro.org.models import Membership
+from sauro.tasks.access import unit_gaps
 from sauro.tasks.choices import ReviewCadence
 from sauro.tasks.models import Task
 
@@ -94,6 +95,10 @@ def six_clears(task: Task, *, issue_date: datetime.date, coordinating_unit_ids: 
     ``coordinating_unit_ids`` may be passed for a task not yet saved (the many-to-many is not there yet).
     """
     missing: dict[str, str] = {}
+    # Who may lead and decide (``access.unit_gaps``): a unit nobody acts for on the day, a committee as lead unit, an
+    # authority outside the issuer's reach.
+    lead = task.lead_unit if task.lead_unit is not None and task.lead_unit.is_active_on(issue_date) else None
+    units = unit_gaps(owner_unit=task.owner_unit, lead=lead, authority=task.authority_unit, day=issue_date)
 
     # rõ người
     person = task.responsible_person
@@ -138,6 +143,8 @@ def six_clears(task: Task, *, issue_date: datetime.date, coordinating_unit_ids: 
             )
         if task.lead_unit.pk in coordinating_unit_ids:
             missing["responsibility"] = ERR_LEAD_ALSO_COORDINATOR
+        elif "lead_unit" in units:
+            missing["responsibility"] = units["lead_unit"]
 
     # rõ sản phẩm
     if not task.product_kind:
@@ -148,6 +155,8 @@ def six_clears(task: Task, *, issue_date: datetime.date, coordinating_unit_ids: 
     # rõ thẩm quyền
     if task.authority_unit is None:
         missing["authority"] = ERR_AUTHORITY_MISSING
+    elif "authority_unit" in units:
+        missing["authority"] = units["authority_unit"]
     elif task.lead_unit is not None and not task.authority_unit.governs(task.lead_unit):
         missing["authority"] = ERR_AUTHORITY_BELOW_LEAD
 

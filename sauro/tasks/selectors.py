@@ -45,7 +45,7 @@ from sauro.org.choices import Role
 from sauro.org.models import Unit
 from sauro.org.selectors import person_memberships
 from sauro.tasks import summary
-from sauro.tasks.access import sees_every_normal_task, tasks_visible_to
+from sauro.tasks.access import lead_filter, sees_every_normal_task, tasks_visible_to
 from sauro.tasks.choices import OPEN_STATES, ReportingState, RequestState, TaskState
 from sauro.tasks.models import (
     SUMMARISED,
@@ -458,7 +458,8 @@ def page_rows(
 
 
 def reassignment_candidates(task: Task) -> QuerySet[Unit]:
-    """The units the task could be handed to: active units the task's authority governs, but its lead unit.
+    """The units the task could be handed to: active units the task's authority governs that may lead a task, but
+    its lead unit.
 
     Not only the units the requester sees: a unit head sees no sibling agency, yet a sibling is the usual
     proposal; the authority, who sees them all, decides."""
@@ -467,6 +468,8 @@ def reassignment_candidates(task: Task) -> QuerySet[Unit]:
         return Unit.objects.none()
     root = "/" + authority.path.strip("/").split("/")[0] + "/"
     candidates = Unit.objects.filter(valid_to__isnull=True, path__startswith=root).exclude(pk=task.lead_unit_id or 0)
+    # Only units that may lead a task (``access.lead_filter``): someone there to receive it, not a committee.
+    candidates = candidates.filter(lead_filter(clock.today()))
     ids = [u.pk for u in candidates.only("id", "path", "kind", "parent_id") if authority.governs(u)]
     return Unit.objects.filter(pk__in=ids).order_by("path")
 

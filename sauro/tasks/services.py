@@ -19,7 +19,7 @@ from sauro.common import clock
 from sauro.common.calendar import deadline_on_or_after
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
 from sauro.common.text import fold
-from sauro.org.access import people_visible_to, units_visible_to
+from sauro.org.access import people_visible_to, units_acted_for, units_visible_to
 from sauro.org.models import Membership, Unit
 from sauro.org.restructuring import Succession
 from sauro.tasks import access
@@ -224,8 +224,13 @@ def _resolve_person(user: User, person_id: int | None, field: str) -> User | Non
     return person
 
 
-def _apply_changes(task: Task, changes: Mapping[str, Any], *, acting_user: User) -> dict[str, list[int]]:
-    """Set the draft fields in ``changes`` (ids for relations) on ``task``; return the many-to-many ids to set."""
+def _apply_changes(
+    task: Task, changes: Mapping[str, Any], *, acting_user: User, check_units: bool = True
+) -> dict[str, list[int]]:
+    """Set the draft fields in ``changes`` (ids for relations) on ``task``; return the many-to-many ids to set.
+
+    ``check_units``: refuse a lead unit or authority chosen against ``access.unit_gaps`` (not for a recurring task's
+    instance, which copies its template's: it stays a draft with the gap named by the six clears)."""
     m2m: dict[str, list[int]] = {}
     for name, value in changes.items():
         if name not in EDITABLE_FIELDS:
@@ -266,6 +271,10 @@ def _apply_changes(task: Task, changes: Mapping[str, Any], *, acting_user: User)
             m2m[name] = ids
     if not task.title.strip():
         raise ValidationFailed(ERR_TITLE_REQUIRED, fields={"title": ERR_TITLE_REQUIRED})
+    # A lead unit or authority that nobody could act for, or an authority outside the issuer's reach, is refused
+    # as it is chosen (the six clears check them again on the day the task is issued).
+    if check_units and (gaps := _unit_gaps(task, changes)):
+        raise ValidationFailed(next(iter(gaps.values())), fields=gaps)
     if task.weight is not None and task.weight < 0:
         raise ValidationFailed(ERR_WEIGHT_NEGATIVE, fields={"weight": ERR_WEIGHT_NEGATIVE})
     if task.product_kind and task.product_kind not in ProductKind.values:
@@ -275,6 +284,15 @@ def _apply_changes(task: Task, changes: Mapping[str, Any], *, acting_user: User)
     if task.review_cadence not in ReviewCadence.values or task.recurrence not in Recurrence.values:
         raise ValidationFailed("Chu kỳ không hợp lệ.", fields={"recurrence": "Chu kỳ không hợp lệ."})
     return m2m
+
+
+def _unit_gaps(task: Task, changes: Mapping[str, Any]) -> dict[str, str]:
+    """``access.unit_gaps`` of the lead unit and authority among ``changes``."""
+    lead = task.lead_unit if "lead_unit" in changes else None
+    authority = task.authority_unit if "authority_unit" in changes else None
+    if lead is None and authority is None:
+        return {}
+    return access.unit_gaps(owner_unit=task.owner_unit, lead=lead, authority=authority, day=clock.today())
 
 
 def _resolve_directive(user: User, directive_id: int | None) -> int | None:
@@ -323,7 +341,7 @@ def task_create(
     if parent is not None:
         task.directive_id = parent.directive_id
         task.authority_unit = parent.lead_unit
-    m2m = _apply_changes(task, fields, acting_user=acting_user)
+    m2m = _apply_changes(task, fields, acting_user=acting_user, check_units=recurrence_template is None)
     task.recurrence_template = recurrence_template
     task.period_key = period_key if recurrence_template is not None else ""
     task.state_since = today
@@ -632,6 +650,9 @@ def reassignment_request_create(
         raise ValidationFailed(ERR_UNIT_UNKNOWN, fields={"proposed_unit_id": ERR_UNIT_UNKNOWN})
     if task.lead_unit is None or proposed.pk == task.lead_unit.pk:
         raise ValidationFailed(ERR_PROPOSED_SAME_UNIT, fields={"proposed_unit_id": ERR_PROPOSED_SAME_UNIT})
+    gap = access.lead_gap(proposed, units_acted_for([proposed], clock.today()))
+    if gap:
+        raise ValidationFailed(gap, fields={"proposed_unit_id": gap})
     if task.reassignment_requests.filter(state=RequestState.PENDING).exists():
         raise Conflict(ERR_PENDING_EXISTS, code="request_pending")
     request = ReassignmentRequest.objects.create(

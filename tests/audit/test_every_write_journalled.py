@@ -256,7 +256,7 @@ def run_scenario(org: Org) -> None:
     tasks.task_approve(acting_user=org.leader, task=task)
     moved = started(title="Tuyên truyền nghị quyết")
     reassignment = tasks.reassignment_request_create(
-        acting_user=org.btc_head, task=moved, proposed_unit_id=org.office.pk, reason="Thuộc chức năng Văn phòng"
+        acting_user=org.btc_head, task=moved, proposed_unit_id=org.ubkt.pk, reason="Thuộc chức năng Ủy ban Kiểm tra"
     )
     tasks.reassignment_request_decide(acting_user=org.leader, request=reassignment, approve=True)
     tasks.task_cancel(acting_user=org.leader, task=started(title="Việc không còn cần"), reason="Đã có chủ trương khác")

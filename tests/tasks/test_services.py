@@ -32,7 +32,7 @@ from sauro.tasks.services import (
     task_update,
 )
 
-from .conftest import TODAY
+from .conftest import TODAY, complete_fields
 
 
 def test_a_draft_may_have_gaps_and_names_each(org, today):
@@ -71,8 +71,12 @@ def test_each_hard_rule(org, make_draft, overrides, clear, message):
     assert clears.missing.get(clear) == message
 
 
-def test_lead_unit_may_not_coordinate_and_authority_must_be_above(org, make_draft):
-    task = make_draft(coordinating_units=[org.btc.pk], authority_unit=org.phuxuan.pk)
+def test_lead_unit_may_not_coordinate_and_authority_must_be_above(org, today):
+    # The department's head drafts for the department (the authority is within its reach) a task led by the Ban.
+    fields = complete_fields(
+        org, coordinating_units=[org.btc.pk], authority_unit=org.btc_dept.pk, supervising_leader=None
+    )
+    task = task_create(acting_user=org.btc_dept_head, owner_unit=org.btc_dept, fields=fields)
     clears = rules.six_clears(task, issue_date=TODAY)
     assert clears.missing["responsibility"] == rules.ERR_LEAD_ALSO_COORDINATOR
     assert clears.missing["authority"] == rules.ERR_AUTHORITY_BELOW_LEAD
@@ -226,9 +230,10 @@ def test_extension_keeps_the_original_due_date(org, make_draft):
         extension_request_decide(acting_user=org.leader, request=request, approve=False)
 
 
-def test_reassignment_proposes_only_units_under_the_authority(org, make_draft):
-    task = make_draft(authority_unit=org.btc.pk, coordinating_units=[])
-    task_issue(acting_user=org.monitor, task=task)
+def test_reassignment_proposes_only_units_under_the_authority(org, today):
+    fields = complete_fields(org, authority_unit=org.btc.pk, coordinating_units=[], supervising_leader=None)
+    task = task_create(acting_user=org.btc_head, owner_unit=org.btc, fields=fields)
+    task_issue(acting_user=org.btc_head, task=task)
     for outside in (org.office.pk, org.phuxuan.pk, 999_999):
         with pytest.raises(ValidationFailed) as exc:
             reassignment_request_create(acting_user=org.btc_head, task=task, proposed_unit_id=outside, reason="Lý do")
@@ -239,6 +244,7 @@ def test_reassignment_proposes_only_units_under_the_authority(org, make_draft):
 def test_reassignment_moves_the_task_and_counts_bounces(org, make_draft):
     task = make_draft()
     task_issue(acting_user=org.monitor, task=task)
+    office_head(org)  # Văn phòng needs a head to be handed the task
     request = reassignment_request_create(
         acting_user=org.btc_head, task=task, proposed_unit_id=org.office.pk, reason="Thuộc chức năng Văn phòng"
     )
@@ -261,7 +267,8 @@ def test_reassignment_moves_the_task_and_counts_bounces(org, make_draft):
     assert task.is_buck_passing_suspect
 
 
-def task_submit_and_return(org, task: Task) -> None:
+def office_head(org) -> None:
+    """The office's monitor also heads it as a unit (the test organisation gives Văn phòng no unit head)."""
     from sauro.org.choices import Role
     from sauro.org.models import Membership
     from sauro.org.services import membership_create
@@ -270,6 +277,10 @@ def task_submit_and_return(org, task: Task) -> None:
         membership_create(
             acting_user=None, person=org.monitor, unit=org.office, role=Role.UNIT_HEAD, valid_from=org.START
         )
+
+
+def task_submit_and_return(org, task: Task) -> None:
+    office_head(org)
     if task.state == TaskState.ISSUED:
         with pytest.raises(ValidationFailed):
             task_accept(acting_user=org.monitor, task=task)

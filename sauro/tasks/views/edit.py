@@ -23,7 +23,7 @@ from sauro.common.errors import Conflict, ServiceError, ValidationFailed
 from sauro.common.views import AuthenticatedRequest
 from sauro.org.models import Unit
 from sauro.tasks import access, selectors, services
-from sauro.tasks.access import drafting_unit, may_edit
+from sauro.tasks.access import draft_owner, may_edit
 from sauro.tasks.choices import TaskState
 from sauro.tasks.forms import (
     TaskForm,
@@ -99,7 +99,7 @@ def task_create_view(request: AuthenticatedRequest) -> HttpResponse:
     """A new draft; ``?directive=<id>`` takes the source directive, ``?parent=<id>`` makes it a sub-task."""
     user = request.user
     parent = _parent(request)
-    owner = parent.lead_unit if parent is not None else drafting_unit(user)
+    owner = draft_owner(user, parent=parent)
     if owner is None or not access.may_draft_for(user, owner, clock.today()):
         raise PermissionDenied
     if request.method == "POST":
@@ -242,13 +242,7 @@ def _form_for_fragment(request: AuthenticatedRequest, data: QueryDict) -> tuple[
     if parent_raw.isdigit() and len(parent_raw) < 12:
         parent = selectors.task_get(user=user, task_id=int(parent_raw))
     form = TaskForm(data, user=user, instance=instance, parent=parent)
-    if instance is not None:
-        owner: Unit | None = instance.owner_unit
-    elif parent is not None:
-        owner = parent.lead_unit
-    else:
-        owner = drafting_unit(user)
-    return form, owner
+    return form, form.owner
 
 
 @login_required
