@@ -390,3 +390,30 @@ def test_a_key_from_the_environment_is_not_rotated_by_the_command(org, monkeypat
     monkeypatch.setenv("SAURO_AUDIT_KEY", key_path().read_text().strip())
     with pytest.raises(CommandError, match="biến môi trường SAURO_AUDIT_KEY"):
         call_command("audit", "rotate-key", stdout=io.StringIO())
+
+
+def test_serve_setup_seals_an_old_journal_once(org):
+    """`make run` on an installation from before the key: the journal is sealed, anchored, and verifies."""
+    from sauro.web.management.commands.serve import Command as Serve
+
+    _make_old_installation()
+    out = io.StringIO()
+    Serve(stdout=out, stderr=io.StringIO())._seal_old_journal()
+    assert "Đã khóa nhật ký hệ thống bằng khóa nhật ký" in out.getvalue()
+    assert audit_verify().ok
+    again = io.StringIO()
+    Serve(stdout=again, stderr=io.StringIO())._seal_old_journal()
+    assert again.getvalue() == ""
+    assert AuditEntry.objects.filter(action="audit.chain_keyed").count() == 1
+
+
+def test_serve_setup_leaves_a_damaged_old_journal_as_it_is_and_says_so(org):
+    _make_old_installation()
+    with connection.cursor() as cur:
+        cur.execute("UPDATE audit_auditentry SET summary = %s WHERE seq = 4", ["đã bị sửa"])
+    err = io.StringIO()
+    from sauro.web.management.commands.serve import Command as Serve
+
+    Serve(stdout=io.StringIO(), stderr=err)._seal_old_journal()
+    assert "Chuỗi cũ không toàn vẹn ở mục số 4" in err.getvalue()
+    assert not checkpoint_path().exists()

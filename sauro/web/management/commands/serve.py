@@ -203,9 +203,26 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Dữ liệu mẫu Huế đã có sẵn: giữ nguyên.")
+        self._seal_old_journal()
         self.stdout.write("Thu thập tệp tĩnh (collectstatic)…")
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.flush()
+
+    def _seal_old_journal(self) -> None:
+        """A journal written before the key existed (plain SHA-256) is sealed with the key once, as
+        ``sauro audit upgrade`` does; a damaged one is left as it is and named, and the server still starts."""
+        from sauro.audit.checkpoints import anchored
+        from sauro.audit.upgrade import UpgradeError, audit_upgrade
+
+        if anchored():
+            return
+        try:
+            result = audit_upgrade()
+        except UpgradeError as e:
+            self.stderr.write(f"Nhật ký hệ thống chưa được khóa: {e} Hãy chạy `sauro audit verify`.")
+            return
+        if result.plain:
+            self.stdout.write(f"Đã khóa nhật ký hệ thống bằng khóa nhật ký: {result.resealed} mục.")
 
     # --- children ------------------------------------------------------------------------------------
     def _spawn(self, label: str, argv: list[str]) -> Child:
