@@ -33,14 +33,15 @@ PAGES: list[tuple[str, str, str, int]] = [
     ("tasks-list", "btc_head", "/nhiem-vu/", 14 - KEPT_CHOICES),
     ("tasks-list-leader", "leader", "/nhiem-vu/", 14 - KEPT_CHOICES),
     ("tasks-export", "btc_head", "/nhiem-vu/xuat-excel/", 9),  # no header, no choice lists; one query of rows
-    ("task-form", "monitor", "/nhiem-vu/tao-moi/", 16),  # the pickers: units, people, directives, parent tasks
+    # the pickers: units, people, directives, parent tasks; who acts for which unit (issue 16)
+    ("task-form", "monitor", "/nhiem-vu/tao-moi/", 17),
     ("lead-options", "monitor", "/nhiem-vu/lua-chon-theo-don-vi/?lead_unit={btc}", 15),  # a fragment: no header
     ("tasks-mine", "btc_officer", "/nhiem-vu/cua-toi/", 12),  # open, finished and draft tasks: one query each
     ("tasks-inbox-head", "btc_head", "/nhiem-vu/don-vi/", 15),  # three task lists and two request lists
     ("tasks-inbox-authority", "leader", "/nhiem-vu/don-vi/", 15),
     # The task's page: its panels, sub-tasks and roll-up, timeline, requests, submissions, obstacles, progress
     # updates with their files, confidence ratings, and the pickers of the action forms.
-    ("task-detail", "btc_head", "/nhiem-vu/{task}/", 35),
+    ("task-detail", "btc_head", "/nhiem-vu/{task}/", 36),  # +1 (issue 16): who acts for the lead and the authority
     ("directives-list", "btc_head", "/van-ban/", 10),
     ("directive-detail", "leader", "/van-ban/{directive}/", 16),  # with the panel of its tasks and their roll-up
     ("obstacles-leader", "leader", "/kho-khan-vuong-mac/", 14),  # counts, the page and its count, the calendar
@@ -57,7 +58,8 @@ PAGES: list[tuple[str, str, str, int]] = [
     ("dashboard", "leader", "/tong-hop/", 26),  # figures, overdue list, obstacles, league table, trends
     ("dashboard-unit", "btc_head", "/tong-hop/", 26),
     ("dashboard-mine", "btc_officer", "/tong-hop/cua-toi/", 12),
-    ("audit-journal", "inspector", "/nhat-ky/", 9),  # the first page is full (50 entries) with one bundle already
+    # the first page is full (50 entries) with one bundle already; the latest checkpoints, the last verification
+    ("audit-journal", "inspector", "/nhat-ky/", 11),
     ("unit-tree", "leader", "/to-chuc/", 9),  # the tree with member counts in one query
     ("unit-detail", "btc_head", "/to-chuc/don-vi/{btc}/", 16),  # ancestors, children, names, members, former members
 ]
@@ -74,7 +76,7 @@ ENDPOINTS: list[tuple[str, str, str, int]] = [
     ("tasks", "btc_head", "/api/v1/tasks", 6),  # the page, its coordinating units and officers prefetched
     # And its allowed_actions (tasks.access.allowed_actions): pending requests, the lead unit's head, the authority;
     # monitoring's (monitoring.access.allowed_task_actions): the open obstacles, and who may answer them.
-    ("task-detail", "btc_head", "/api/v1/tasks/{task}", 12),
+    ("task-detail", "btc_head", "/api/v1/tasks/{task}", 13),  # +1 (issue 16): who acts for the units
     ("task-events", "btc_head", "/api/v1/tasks/{task}/events", 5),
     ("task-extension-requests", "btc_head", "/api/v1/tasks/{task}/extension-requests", 5),
     ("task-reassignment-requests", "btc_head", "/api/v1/tasks/{task}/reassignment-requests", 5),
