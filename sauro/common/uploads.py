@@ -269,11 +269,15 @@ def _open_zip(file: IO[bytes], name: str) -> zipfile.ZipFile | None:
     return archive
 
 
+# What reading a damaged, encrypted (RuntimeError) or oddly compressed (NotImplementedError) member raises.
+_UNREADABLE_MEMBER = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error)
+
+
 def _head(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int = 8) -> bytes:
     try:
         with archive.open(info) as member:
             return member.read(size)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
+    except _UNREADABLE_MEMBER:
         return b""
 
 
@@ -282,7 +286,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | Non
     try:
         with archive.open(info) as member:
             return member.read(info.file_size + 1)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
+    except _UNREADABLE_MEMBER:
         return None
 
 
@@ -758,7 +762,7 @@ def check_spreadsheet(file: IO[bytes], name: str, *, max_rows: int, max_columns:
                     carry = text[cut:][-_CARRY_MAX:]
                 if scan is not None and carry:
                     scan.feed(carry)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error) as exc:
+            except _UNREADABLE_MEMBER as exc:
                 raise _refuse("content", ERR_FILE_CONTENT, name=name, label=XLSX_KIND.label, ext=".xlsx") from exc
     file.seek(0)
 
