@@ -9,6 +9,8 @@ the page answers 500. These answer the form's error instead, in Vietnamese:
 - ``ModelChoiceField``, ``ModelMultipleChoiceField``: a pick (or picks) by key, refused before the query when a key
   is out of the database's range. Every picker of the apps derives from these (``org.pickers`` and the apps'
   own choice fields); ``tests/common/test_inputs.py`` finds any form field that does not.
+- ``MultipleFileField``: several files from one ``<input type=file multiple>`` (their content is checked by the
+  service that stores them, through ``common.uploads.check_upload``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 
 from sauro.common.inputs import (
     FIRST_DAY,
@@ -82,3 +85,23 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         if isinstance(value, list | tuple | set | frozenset):
             _check_ids(self, value)
         return super()._check_values(value)  # type: ignore[misc]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one ``<input type=file multiple>``; their content is checked by the service."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        cleaned = []
+        for item in items:
+            if item:
+                cleaned.append(super().clean(item, initial))
+        return cleaned

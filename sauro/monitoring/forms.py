@@ -12,11 +12,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from sauro.accounts.models import User
-from sauro.common.fields import IdField, ModelChoiceField
+from sauro.common.fields import IdField, ModelChoiceField, MultipleFileField, MultipleFileInput
 from sauro.common.uploads import ACCEPT_ATTRIBUTE, MAX_UPLOAD_BYTES, human_size
 from sauro.monitoring import access, services
 from sauro.monitoring.choices import ObstacleState
@@ -32,26 +31,6 @@ ERR_DECIDER_CHOICE = _("Hãy chọn một cấp trong danh sách.")
 
 def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one ``<input type=file multiple>``; their content is checked by the service."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        if not data:
-            return []
-        items = data if isinstance(data, list | tuple) else [data]
-        cleaned = []
-        for item in items:
-            if item:
-                cleaned.append(super().clean(item, initial))
-        return cleaned
 
 
 # --- the actions on a task's page ---------------------------------------------------------------------------
