@@ -144,8 +144,12 @@ def test_a_task_from_draft_to_done_on_time(page: Page, demo: LoadResult, browser
     page.get_by_role("link", name="Việc của tôi").click()
     page.get_by_role("region", name="Đang thực hiện").get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("button", name="Duyệt sản phẩm")).to_have_count(0)
+    # The next step is the progress (issue 17): "Gửi sản phẩm" is folded; at 0% the submission is confirmed.
+    expect(page.get_by_text("Nhiệm vụ đang thực hiện: cập nhật tiến độ.")).to_be_visible()
+    page.locator("summary", has_text="Gửi sản phẩm").click()
     page.get_by_label("Sản phẩm đã hoàn thành").fill("Báo cáo số 15-BC/BTCTU về kết quả rà soát quy hoạch cán bộ")
     page.get_by_label("Số, ký hiệu hoặc đường dẫn sản phẩm").fill("15-BC/BTCTU")
+    page.get_by_label("Tôi xác nhận gửi sản phẩm khi tiến độ mới đạt 0%.").check()
     page.get_by_role("button", name="Gửi sản phẩm").click()
     expect(page.get_by_text("Đã gửi sản phẩm tới cấp có thẩm quyền.")).to_be_visible()
     expect(page.get_by_text("Chờ thẩm quyền duyệt", exact=True).first).to_be_visible()

@@ -47,7 +47,7 @@ from sauro.programs.services import ItemInput, item_create, program_create
 from sauro.reports.choices import ReportKind
 from sauro.reports.models import ReportDuty, ReportRegime, ReportSubmission
 from sauro.reports.services import report_submit, reports_generate
-from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task
+from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, SubmissionFile, Task
 from sauro.tasks.services import (
     extension_request_create,
     reassignment_request_create,
@@ -81,6 +81,7 @@ class World:
     reassignment: ReassignmentRequest  # pending, on a task in progress
     obstacle: Obstacle  # raised by the Ban's head to Thường trực, unanswered
     progress_file: ProgressAttachment
+    submission_file: SubmissionFile  # the file of the submitted task's product
     directive: Directive
     directive_file: DirectiveAttachment
     program: WorkProgram  # Ban Tổ chức's 2026 program
@@ -103,7 +104,12 @@ def build_world(org: Org) -> World:
 
     in_progress = start(title="Rà soát quy hoạch cán bộ")
     submitted_task = start(title="Tổng hợp danh sách cán bộ")
-    task_submit(acting_user=org.btc_officer, task=submitted_task, product_note="Danh sách cán bộ")
+    submission = task_submit(
+        acting_user=org.btc_officer,
+        task=submitted_task,
+        product_note="Danh sách cán bộ",
+        files=[SimpleUploadedFile("danh-sach.pdf", PDF)],
+    )
     extension = extension_request_create(
         acting_user=org.btc_officer,
         task=start(title="Kiện toàn tổ chức bộ máy"),
@@ -173,6 +179,7 @@ def build_world(org: Org) -> World:
         reassignment=reassignment,
         obstacle=obstacle,
         progress_file=update.attachments.get(),
+        submission_file=submission.files.get(),
         directive=directive,
         directive_file=directive_file,
         program=program,
@@ -316,7 +323,7 @@ PAGES: dict[tuple[str, str], Row] = {
         inspector=403,
         right="btc_officer",
         params=task("in_progress"),
-        body=lambda w: {"submit-product_note": "Báo cáo"},
+        body=lambda w: {"submit-product_note": "Báo cáo", "submit-confirm": "on"},  # at 40%: confirmed
         why="the assigned officer submits the product",
     ),
     ("POST", "tasks:approve"): ban_write("leader", task("submitted")),
@@ -377,6 +384,8 @@ PAGES: dict[tuple[str, str], Row] = {
     ),
     ("GET", "monitoring:obstacles"): every(200),
     ("GET", "monitoring:progress_attachment"): ban_read(lambda w: {"attachment_id": w.progress_file.pk}),
+    # A submitted product's file: whoever sees the task (the authority deciding, the Ban, the committee-wide roles).
+    ("GET", "tasks:submission_file"): ban_read(lambda w: {"file_id": w.submission_file.pk}),
     # --- notifications: one's own; another person's notification does not exist for you
     ("GET", "notifications:list"): every(200),
     ("GET", "notifications:preferences"): every(200),

@@ -125,3 +125,12 @@ def allowed_task_actions(user: User, task: Task) -> list[str]:
         return []
     open_obstacles = Obstacle.objects.filter(task=task, state=ObstacleState.OPEN).select_related("decider_unit")
     return task_actions(user, task, open_obstacles, clock.today())[0]
+
+
+def submit_caveats(task: Task) -> list[str]:
+    """Monitoring's reason for confirming a product's submission (``tasks.access.register_submit_caveat``): an
+    obstacle of the task still waiting for an answer (one query)."""
+    count = Obstacle.objects.filter(task_id=task.pk, state=ObstacleState.OPEN).count()
+    if not count:
+        return []
+    return [f"còn {count} khó khăn, vướng mắc chưa được trả lời"]

@@ -19,3 +19,8 @@ class MonitoringConfig(AppConfig):
 
         views.register()  # its actions and sections on the task page
         register_succession_handler("monitoring", monitoring_move_to_successor)
+
+        from sauro.monitoring.access import submit_caveats
+        from sauro.tasks.access import register_submit_caveat
+
+        register_submit_caveat("monitoring", submit_caveats)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from sauro.accounts.models import User
 from sauro.common import clock
@@ -34,8 +35,8 @@ from sauro.org.access import (
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Membership, Unit
 from sauro.org.selectors import person_memberships, units_governing
-from sauro.tasks.choices import OPEN_STATES, Classification, RequestState, TaskState
-from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task
+from sauro.tasks.choices import OPEN_STATES, Classification, RequestState, SubmissionOutcome, TaskState
+from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Submission, Task
 
 
 def _exists(qs: QuerySet[Any]) -> Q:
@@ -354,3 +355,88 @@ def register_action_rule(name: str, rule: ActionRule) -> None:
 def other_actions(user: User, task: Task) -> list[str]:
     """The actions other apps offer ``user`` on ``task`` (``register_action_rule``)."""
     return [name for rule in _action_rules.values() for name in rule(user, task)]
+
+
+# --- submitting a product before the work looks finished ------------------------------------------------------
+
+# Another app's reasons (phrases completing "Tôi xác nhận gửi sản phẩm khi …") why submitting now needs the person's
+# confirmation: monitoring's open obstacles. Registered from the app's ``ready``, as the action rules are.
+SubmitCaveatRule = Callable[[Task], list[str]]
+_submit_caveat_rules: dict[str, SubmitCaveatRule] = {}
+
+
+def register_submit_caveat(name: str, rule: SubmitCaveatRule) -> None:
+    """Add (or, under the same name, replace) another app's reasons why a product's submission needs confirming."""
+    _submit_caveat_rules[name] = rule
+
+
+def submit_caveats(task: Task) -> list[str]:
+    """Why submitting the product of ``task`` now asks the person to confirm (empty: nothing to confirm): the
+    progress is below 100%, or another app's reason (an obstacle still waiting for an answer). The one rule asked
+    by the submit form (its checkbox) and ``services.task_submit`` (which refuses an unconfirmed submission)."""
+    caveats = [f"tiến độ mới đạt {task.progress}%"] if task.progress < 100 else []
+    for rule in _submit_caveat_rules.values():
+        caveats += rule(task)
+    return caveats
+
+
+def submit_confirmation_label(caveats: list[str]) -> str:
+    """The checkbox of the submit form: "Tôi xác nhận gửi sản phẩm khi tiến độ mới đạt 40% và …"."""
+    return "Tôi xác nhận gửi sản phẩm khi " + " và ".join(caveats) + "."
+
+
+# --- the one step this person should take next ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the person should do next on a task, and why it waits: ``action`` is the action the page opens (a name
+    of ``ACTION_NAMES`` or another app's, e.g. ``progress``), "" when it waits on someone else."""
+
+    action: str
+    message: str
+
+
+def _day(moment: datetime.datetime | None) -> str:
+    return f"{timezone.localdate(moment):%d/%m/%Y}" if moment is not None else ""
+
+
+def next_step(
+    user: User, task: Task, *, actions: Collection[str], submissions: list[Submission], officer_ids: Collection[int]
+) -> NextStep | None:
+    """The one step ``user`` should take next on ``task`` and the reason it waits, or None (nothing to say).
+
+    ``actions``: every action the user may take now (``allowed_actions(...).names`` and ``other_actions``);
+    ``submissions``: the task's submissions, newest first (the return's date and reason are read from them);
+    ``officer_ids``: the task's assigned officers (told that a submitted product waits on the authority).
+    Asked by the task's page (the panel it opens, the line above it) and ``GET /api/v1/tasks/{id}``
+    (``next_step``). No query."""
+    state = task.state
+    latest = submissions[0] if submissions else None
+    if "approve" in actions:
+        return NextStep("approve", "Sản phẩm chờ anh/chị duyệt.")
+    if "answer_obstacle" in actions:
+        return NextStep("answer_obstacle", "Khó khăn, vướng mắc chờ anh/chị cho ý kiến trả lời.")
+    if "decide_extension" in actions:
+        return NextStep("decide_extension", "Đề nghị gia hạn chờ anh/chị quyết định.")
+    if "decide_reassignment" in actions:
+        return NextStep("decide_reassignment", "Đề nghị điều chỉnh đơn vị chủ trì chờ anh/chị quyết định.")
+    if "accept" in actions:
+        return NextStep("accept", "Nhiệm vụ đã giao: chờ anh/chị tiếp nhận và phân công cán bộ thực hiện.")
+    if "issue" in actions:
+        return NextStep("issue", "Dự thảo chưa giao: hoàn thiện “6 rõ” rồi giao nhiệm vụ.")
+    if "submit" in actions:
+        if state == TaskState.RETURNED and latest is not None and latest.outcome == SubmissionOutcome.RETURNED:
+            return NextStep(
+                "submit",
+                f"Sản phẩm bị trả lại ngày {_day(latest.decided_at)} — lý do: {latest.decision_note}",
+            )
+        if task.progress < 100 and "progress" in actions:
+            return NextStep("progress", "Nhiệm vụ đang thực hiện: cập nhật tiến độ.")
+        if task.progress < 100:
+            return NextStep("submit", "Nhiệm vụ đang thực hiện: gửi sản phẩm tới cấp có thẩm quyền khi hoàn thành.")
+        return NextStep("submit", "Nhiệm vụ đã đạt 100%: gửi sản phẩm tới cấp có thẩm quyền.")
+    named = task.responsible_person_id == user.pk or user.pk in officer_ids
+    if state == TaskState.SUBMITTED and latest is not None and named:
+        return NextStep("", f"Sản phẩm đã gửi ngày {latest.submitted_on:%d/%m/%Y}, chờ cấp có thẩm quyền duyệt.")
+    return None

@@ -11,15 +11,20 @@ not exist) is answered like an id in the path: 404, with ``fields`` naming the f
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Annotated, Any, Literal, TypeVar
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import AfterValidator, BeforeValidator, ModelWrapValidatorHandler, ValidationInfo, model_validator
+from pydantic import ValidationError as PydanticValidationError
 
 from sauro.accounts.models import User
 from sauro.common import clock
@@ -39,6 +44,7 @@ from sauro.common.api import (
 )
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
 from sauro.common.pagination import Key, Keyset
+from sauro.common.uploads import MAX_UPLOAD_BYTES, human_size
 from sauro.directives.access import directives_visible_to
 from sauro.org.access import people_visible_to, units_visible_to
 from sauro.org.models import Unit
@@ -55,7 +61,7 @@ from sauro.tasks.choices import (
     TaskState,
     Trend,
 )
-from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task, TaskEvent
+from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Submission, SubmissionFile, Task, TaskEvent
 
 router = Router(tags=["Nhiệm vụ"])
 
@@ -211,6 +217,12 @@ class SubmitIn(ObjectIn):
     product_ref: Annotated[str, Field(max_length=MAX_REF, pattern=NO_NUL_PATTERN)] = Field(
         "", description="Số, ký hiệu hoặc đường dẫn của sản phẩm."
     )
+    confirm: bool | None = Field(
+        None,
+        description="Xác nhận gửi khi tiến độ chưa đạt 100% hoặc còn khó khăn, vướng mắc chưa được trả lời: false "
+        "trong trường hợp đó bị từ chối (422, code confirmation_required, fields.confirm nêu lý do); bỏ qua thì "
+        "không hỏi xác nhận.",
+    )
 
 
 class ApproveIn(ObjectIn):
@@ -355,6 +367,62 @@ class TaskOut(Schema):
         return cls.model_validate(cls.fields_of(task, coordinating, officers))
 
 
+class SubmissionFileOut(Schema):
+    id: int
+    name: str = Field(description="Tên tệp khi tải lên.")
+    size: int = Field(description="Dung lượng, byte.")
+    content_type: str = Field(description="Kiểu nội dung do máy chủ xác định từ nội dung tệp.")
+    sha256: str = Field(description="Mã băm SHA-256 của tệp (ghi trong nhật ký).")
+    download_url: str = Field(description="Đường dẫn tải tệp (chỉ người được xem nhiệm vụ mới tải được).")
+
+    @classmethod
+    def from_file(cls, stored: SubmissionFile) -> SubmissionFileOut:
+        return cls(
+            id=stored.pk,
+            name=stored.original_name,
+            size=stored.size,
+            content_type=stored.content_type,
+            sha256=stored.sha256,
+            download_url=reverse("tasks:submission_file", args=[stored.pk]),
+        )
+
+
+class SubmissionOut(Schema):
+    id: int
+    submitted_by_id: int
+    submitted_on: datetime.date
+    note: str = Field(description="Mô tả sản phẩm đã gửi.")
+    ref: str = Field(description="Số, ký hiệu hoặc đường dẫn sản phẩm.")
+    outcome: Literal["pending", "approved", "returned"] = Field(description="Chờ duyệt, đã duyệt, bị trả lại.")
+    decided_by_id: int | None
+    decided_at: datetime.datetime | None
+    decision_note: str = Field(description="Ý kiến khi duyệt, lý do khi trả lại.")
+    files: list[SubmissionFileOut] = Field(description="Các tệp sản phẩm.")
+
+    @classmethod
+    def from_submission(cls, submission: Submission) -> SubmissionOut:
+        return cls(
+            id=submission.pk,
+            submitted_by_id=submission.submitted_by_id,
+            submitted_on=submission.submitted_on,
+            note=submission.note,
+            ref=submission.ref,
+            outcome=submission.outcome,  # type: ignore[arg-type]
+            decided_by_id=submission.decided_by_id,
+            decided_at=submission.decided_at,
+            decision_note=submission.decision_note,
+            files=[SubmissionFileOut.from_file(f) for f in submission.files.all()],
+        )
+
+
+class NextStepOut(Schema):
+    action: str = Field(
+        description="Việc nên làm tiếp (một tên trong allowed_actions, ví dụ progress, submit, approve); rỗng khi "
+        "nhiệm vụ đang chờ người khác."
+    )
+    message: str = Field(description="Vì sao, bằng tiếng Việt (ví dụ “Sản phẩm chờ anh/chị duyệt.”).")
+
+
 class TaskDetailOut(TaskOut):
     six_clears: SixClearsOut = Field(description="Nhiệm vụ đã rõ từng điểm trong “6 rõ” hay chưa.")
     six_clears_missing: dict[str, str] = Field(
@@ -370,6 +438,10 @@ class TaskDetailOut(TaskOut):
         "progress (cập nhật tiến độ), raise_obstacle (báo cáo khó khăn, vướng mắc), answer_obstacle (trả lời khó khăn, "
         "vướng mắc), rate_confidence (đánh giá khả năng hoàn thành)."
     )
+    next_step: NextStepOut | None = Field(
+        description="Việc bạn nên làm tiếp với nhiệm vụ và lý do (như trên trang nhiệm vụ); null khi không có."
+    )
+    submissions: list[SubmissionOut] = Field(description="Các lần gửi sản phẩm, mới nhất trước, kèm tệp.")
 
     @classmethod
     def from_task(cls, task: Task, user: User) -> TaskDetailOut:
@@ -388,13 +460,18 @@ class TaskDetailOut(TaskOut):
         # An issued task is judged as of the day it was issued; a draft as if it were issued today.
         day = task.issued_on or clock.today()
         clears = rules.six_clears(task, issue_date=day, coordinating_unit_ids=set(coordinating))
+        actions = [*allowed.names, *access.other_actions(user, task)]
+        submissions = selectors.task_submissions(task=task) if task.state != TaskState.DRAFT else []
+        step = access.next_step(user, task, actions=actions, submissions=submissions, officer_ids=set(officers))
         return cls.model_validate(
             {
                 **cls.fields_of(task, coordinating, officers),
                 "six_clears": clears.as_booleans(),
                 "six_clears_missing": dict(clears.missing),
                 "warnings": list(clears.warnings),
-                "allowed_actions": [*allowed.names, *access.other_actions(user, task)],
+                "allowed_actions": actions,
+                "next_step": {"action": step.action, "message": step.message} if step is not None else None,
+                "submissions": [SubmissionOut.from_submission(s) for s in submissions],
             }
         )
 
@@ -826,20 +903,77 @@ def task_accept(request: HttpRequest, task_id: ApiId, payload: AcceptIn | None =
     return _detail(user, task.pk)
 
 
+MULTIPART = "multipart/form-data"
+SUBMIT_FILES = "files"
+
+
+def _submit_body_schema() -> dict[str, Any]:
+    """``SubmitIn`` as JSON, or the same fields as multipart form data with the files (``files``, repeated)."""
+    fields = SubmitIn.model_json_schema()
+    form = {
+        "type": "object",
+        "required": fields.get("required", []),
+        "properties": {
+            "product_note": fields["properties"]["product_note"],
+            "product_ref": fields["properties"]["product_ref"],
+            "confirm": {"type": "boolean", "description": fields["properties"]["confirm"].get("description", "")},
+            SUBMIT_FILES: {
+                "type": "array",
+                "items": {"type": "string", "format": "binary"},
+                "description": "Các tệp sản phẩm (lặp lại trường files cho mỗi tệp).",
+            },
+        },
+    }
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": fields}, MULTIPART: {"schema": form}},
+    }
+
+
+def _submit_payload(request: HttpRequest) -> tuple[SubmitIn, list[Any]]:
+    """The submission and its files from a JSON body or a multipart form; a body of any other type is a 400."""
+    try:
+        if request.content_type == MULTIPART:
+            data: Any = {key: request.POST.get(key) for key in request.POST if key != SUBMIT_FILES}
+            files = request.FILES.getlist(SUBMIT_FILES)
+        elif request.content_type == "application/json":
+            try:
+                data = json.loads(request.body or b"null")
+            except (ValueError, UnicodeDecodeError):
+                raise HttpError(400, "Cannot parse request body") from None
+            files = []
+        else:
+            raise HttpError(400, "Cannot parse request body")
+        return SubmitIn.model_validate(data), files
+    except PydanticValidationError as exc:
+        errors = [{**e, "loc": ("body", "payload", *e["loc"])} for e in exc.errors(include_url=False)]
+        raise NinjaValidationError(errors) from None
+
+
 @router.post(
     "/tasks/{task_id}/submit",
     response={200: TaskDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Gửi sản phẩm",
     description=(
         "Người chịu trách nhiệm, cán bộ được phân công hoặc lãnh đạo đơn vị chủ trì gửi sản phẩm cho cấp có thẩm "
-        "quyền. Nếu được chấp nhận, ngày gửi là ngày hoàn thành."
+        "quyền. Nếu được chấp nhận, ngày gửi là ngày hoàn thành. Gửi JSON, hoặc multipart/form-data với các trường "
+        f"đó và các tệp sản phẩm (trường files, lặp lại cho mỗi tệp; tối đa {services.MAX_SUBMISSION_FILES} tệp, "
+        f"mỗi tệp không quá {human_size(MAX_UPLOAD_BYTES)}; nhận PDF, Word, Excel, OpenDocument, ảnh JPG, PNG; tệp "
+        "không đạt bị từ chối với 422, fields.file nêu lý do)."
     ),
+    openapi_extra={"requestBody": _submit_body_schema()},
 )
-def task_submit(request: HttpRequest, task_id: ApiId, payload: SubmitIn) -> TaskDetailOut:
+def task_submit(request: HttpRequest, task_id: ApiId) -> TaskDetailOut:
     user = auth_user(request)
     task = selectors.task_get(user=user, task_id=task_id)
+    payload, files = _submit_payload(request)
     services.task_submit(
-        acting_user=user, task=task, product_note=payload.product_note, product_ref=payload.product_ref
+        acting_user=user,
+        task=task,
+        product_note=payload.product_note,
+        product_ref=payload.product_ref,
+        files=files,
+        confirmed=payload.confirm,
     )
     return _detail(user, task.pk)
 

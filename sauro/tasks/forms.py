@@ -12,6 +12,7 @@ import json
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +20,15 @@ from django.utils.translation import gettext_lazy as _
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import ServiceError
-from sauro.common.fields import DateField, ModelChoiceField, ModelMultipleChoiceField
+from sauro.common.fields import (
+    DateField,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    MultipleFileField,
+    MultipleFileInput,
+)
 from sauro.common.pagination import BadCursor, Key, Keyset, KeyType
+from sauro.common.uploads import ACCEPT_ATTRIBUTE, MAX_UPLOAD_BYTES, human_size
 from sauro.common.versioned import cached_for
 from sauro.common.widgets import FastSelect, Options
 from sauro.directives.access import directives_issued_for, directives_visible_to
@@ -41,8 +49,8 @@ from sauro.org.pickers import (
     working_people,
 )
 from sauro.org.selectors import people_with_ids, units_with_ids
-from sauro.tasks import selectors
-from sauro.tasks.access import authority_choices, draft_owner, lead_filter
+from sauro.tasks import selectors, services
+from sauro.tasks.access import authority_choices, draft_owner, lead_filter, submit_confirmation_label
 from sauro.tasks.choices import (
     OPEN_STATES,
     Classification,
@@ -655,6 +663,10 @@ class AcceptForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
+    """The product: what it is, its number or link, its files; and, when ``caveats`` (``access.submit_caveats``:
+    progress below 100%, an open obstacle) name a reason to wait, the checkbox confirming the person submits
+    anyway, which the form then requires (the service refuses an unconfirmed submission as well)."""
+
     product_note = forms.CharField(
         label=_("Sản phẩm đã hoàn thành"),
         max_length=5000,
@@ -667,6 +679,37 @@ class SubmitForm(forms.Form):
         required=False,
         help_text=_("Ví dụ: Báo cáo số 125-BC/BTCTU; có thể để trống."),
     )
+    attachments = MultipleFileField(
+        label=_("Tệp sản phẩm"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        help_text=_(
+            "Văn bản, báo cáo đã hoàn thành để cấp có thẩm quyền xem trước khi duyệt. Có thể chọn nhiều tệp (tối đa "
+            "%(count)s tệp, mỗi tệp không quá %(size)s, tổng cộng không quá %(total)s): PDF, Word, Excel, "
+            "OpenDocument, ảnh JPG, PNG."
+        )
+        % {
+            "count": services.MAX_SUBMISSION_FILES,
+            "size": human_size(MAX_UPLOAD_BYTES),
+            "total": human_size(settings.SAURO_MAX_REQUEST_BYTES),
+        },
+    )
+    confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, caveats: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.caveats = list(caveats or [])
+        if self.caveats:
+            self.fields["confirm"].label = submit_confirmation_label(self.caveats)
+        else:
+            del self.fields["confirm"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.caveats and not cleaned.get("confirm"):
+            message = services.ERR_CONFIRM_SUBMIT.format(caveats=" và ".join(self.caveats))
+            self.add_error("confirm", message)
+        return cleaned
 
 
 class ApproveForm(forms.Form):

@@ -365,6 +365,28 @@ class Submission(models.Model):
         return f"{self.task_id} — {self.submitted_on:%d/%m/%Y}"
 
 
+class SubmissionFile(models.Model):
+    """A file of a submitted product (checked by ``common.uploads.check_upload``), downloaded only by those who see
+    the task; ``content_type`` is what the server found in its first bytes, ``sha256`` the digest journalled."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="files", verbose_name=_("sản phẩm đã gửi")
+    )
+    file = models.FileField(_("tệp"), upload_to="submissions/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    content_type = models.CharField(_("kiểu nội dung"), max_length=120)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("tệp sản phẩm")
+        verbose_name_plural = _("tệp sản phẩm")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class ExtensionRequest(models.Model):
     """A request to move a task's due date (gia hạn), decided by the authority."""
 

@@ -53,6 +53,8 @@ from sauro.tasks.models import (
     DoneTaskMonth,
     ExtensionRequest,
     ReassignmentRequest,
+    Submission,
+    SubmissionFile,
     Task,
     TaskEvent,
 )
@@ -246,6 +248,32 @@ def task_get(*, user: User, task_id: int, as_of: datetime.date | None = None) ->
 def task_timeline(*, task: Task) -> QuerySet[TaskEvent]:
     """Events of an already visible task, oldest first."""
     return TaskEvent.objects.filter(task=task).select_related("actor").order_by("at", "id")
+
+
+def task_submissions(*, task: Task) -> list[Submission]:
+    """The submissions of an already visible task, newest first, with who sent and decided and their files (two
+    queries; the files' query only when there are submissions)."""
+    return list(
+        Submission.objects.filter(task=task)
+        .select_related("submitted_by", "decided_by")
+        .prefetch_related("files")
+        .order_by("-submitted_on", "-id")
+    )
+
+
+ERR_SUBMISSION_FILE_NOT_FOUND = "Không tìm thấy tệp sản phẩm."
+
+
+def submission_file_get(*, user: User, file_id: int) -> SubmissionFile:
+    """A file of a submitted product, to whoever sees its task (``tasks_visible_to``); 404 for anyone else."""
+    found = (
+        SubmissionFile.objects.filter(pk=file_id, submission__task__in=tasks_visible_to(user))
+        .select_related("submission")
+        .first()
+    )
+    if found is None:
+        raise Http404(ERR_SUBMISSION_FILE_NOT_FOUND)
+    return found
 
 
 def task_subtasks(*, user: User, task: Task) -> QuerySet[Task]:

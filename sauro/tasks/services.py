@@ -8,9 +8,12 @@ event and an audit entry in the same transaction. A transition that finds the ta
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+import hashlib
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from sauro.accounts.models import User
@@ -19,6 +22,7 @@ from sauro.common import clock
 from sauro.common.calendar import deadline_on_or_after
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
 from sauro.common.text import fold
+from sauro.common.uploads import CheckedUpload, check_upload
 from sauro.org.access import people_visible_to, units_acted_for, units_visible_to
 from sauro.org.models import Membership, Unit
 from sauro.org.restructuring import Succession
@@ -34,7 +38,7 @@ from sauro.tasks.choices import (
     SubmissionOutcome,
     TaskState,
 )
-from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Submission, Task, TaskEvent
+from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Submission, SubmissionFile, Task, TaskEvent
 from sauro.tasks.rules import six_clears
 from sauro.tasks.signals import task_event_recorded
 
@@ -57,6 +61,9 @@ ERR_NOT_WORKER = "Chỉ người chịu trách nhiệm, cán bộ được phân
 ERR_NOT_AUTHORITY = "Chỉ lãnh đạo của cấp có thẩm quyền mới được quyết định việc này."
 ERR_PERSON_REQUIRED = "Hãy chọn người chịu trách nhiệm chính trong đơn vị chủ trì."
 ERR_PRODUCT_NOTE_REQUIRED = "Hãy mô tả sản phẩm đã hoàn thành."
+MAX_SUBMISSION_FILES = 10
+ERR_TOO_MANY_SUBMISSION_FILES = f"Mỗi lần gửi sản phẩm có tối đa {MAX_SUBMISSION_FILES} tệp."
+ERR_CONFIRM_SUBMIT = "Nhiệm vụ có {caveats}: hãy đánh dấu ô xác nhận nếu vẫn gửi sản phẩm."
 ERR_REASON_REQUIRED = "Hãy nêu lý do."
 ERR_NEW_DUE_NOT_LATER = "Thời hạn đề nghị phải sau thời hạn hiện tại ({due:%d/%m/%Y})."
 ERR_NO_DUE_DATE = "Nhiệm vụ không có thời hạn cụ thể để gia hạn."
@@ -446,9 +453,32 @@ def task_accept(
     return task
 
 
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
 @transaction.atomic
-def task_submit(*, acting_user: User, task: Task, product_note: str, product_ref: str = "") -> Submission:
-    """Submit the product. Its date becomes the completion date if the authority accepts it."""
+def task_submit(
+    *,
+    acting_user: User,
+    task: Task,
+    product_note: str,
+    product_ref: str = "",
+    files: Sequence[UploadedFile] = (),
+    confirmed: bool | None = None,
+) -> Submission:
+    """Submit the product, with its files. Its date becomes the completion date if the authority accepts it.
+
+    Each file is checked by ``common.uploads.check_upload`` (422 naming the file and the reason) and journalled in
+    the submission's entry with its name, size and SHA-256. ``confirmed``: whether the person confirmed submitting
+    although ``access.submit_caveats`` names a reason to wait (progress below 100%, an open obstacle); ``False``
+    with such a reason is refused (422, field ``confirm``). ``None``: the caller asks no confirmation (the API
+    without ``confirm``, the demo)."""
     task = _lock(task)
     _expect_state(task, "submit", [TaskState.IN_PROGRESS, TaskState.RETURNED])
     today = clock.today()
@@ -457,11 +487,32 @@ def task_submit(*, acting_user: User, task: Task, product_note: str, product_ref
     product_note = product_note.strip()
     if not product_note:
         raise ValidationFailed(ERR_PRODUCT_NOTE_REQUIRED, fields={"product_note": ERR_PRODUCT_NOTE_REQUIRED})
+    if len(files) > MAX_SUBMISSION_FILES:
+        raise ValidationFailed(ERR_TOO_MANY_SUBMISSION_FILES, fields={"files": ERR_TOO_MANY_SUBMISSION_FILES})
+    checked: list[tuple[CheckedUpload, str]] = []
+    for upload in files:
+        info = check_upload(upload)
+        checked.append((info, _sha256(upload)))
+    if confirmed is False and (caveats := access.submit_caveats(task)):
+        message = ERR_CONFIRM_SUBMIT.format(caveats=" và ".join(caveats))
+        raise ValidationFailed(message, code="confirmation_required", fields={"confirm": message})
     before = task_snapshot(task)
     from_state = task.state
     submission = Submission.objects.create(
         task=task, submitted_by=acting_user, submitted_on=today, note=product_note, ref=product_ref.strip()[:300]
     )
+    journal_files = []
+    for info, digest in checked:
+        stored = SubmissionFile(
+            submission=submission,
+            original_name=info.name,
+            size=info.size,
+            content_type=info.content_type,
+            sha256=digest,
+        )
+        stored.file.save(f"{uuid.uuid4().hex}{info.extension}", info.upload, save=False)
+        stored.save()
+        journal_files.append({"name": info.name, "size": info.size, "sha256": digest})
     task.state = TaskState.SUBMITTED
     task.submitted_on = today
     _bump(task, ["state", "submitted_on"])
@@ -472,7 +523,13 @@ def task_submit(*, acting_user: User, task: Task, product_note: str, product_ref
         from_state=from_state,
         note=product_note,
         before=before,
-        data={"submission_id": submission.pk, "ref": submission.ref},
+        after={
+            **task_snapshot(task),
+            "tasks.submission.id": submission.pk,
+            "tasks.submission.ref": submission.ref,
+            **({"tasks.submissionfile.original_name": journal_files} if journal_files else {}),
+        },
+        data={"submission_id": submission.pk, "ref": submission.ref, "files": [f["name"] for f in journal_files]},
     )
     return submission
 

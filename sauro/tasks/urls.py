@@ -14,6 +14,7 @@ urlpatterns = [
     path("lua-chon-theo-don-vi/", views.lead_options_view, name="lead_options"),
     path("<int:task_id>/", views.task_detail_view, name="detail"),
     path("<int:task_id>/sua/", views.task_edit_view, name="edit"),
+    path("san-pham/tep/<int:file_id>/", views.submission_file_download_view, name="submission_file"),
     path("<int:task_id>/giao/", views.task_action_view, {"action": "issue"}, name="issue"),
     path("<int:task_id>/tiep-nhan/", views.task_action_view, {"action": "accept"}, name="accept"),
     path("<int:task_id>/gui-san-pham/", views.task_action_view, {"action": "submit"}, name="submit"),

@@ -41,7 +41,9 @@ PAGES: list[tuple[str, str, str, int]] = [
     ("tasks-inbox-authority", "leader", "/nhiem-vu/don-vi/", 15),
     # The task's page: its panels, sub-tasks and roll-up, timeline, requests, submissions, obstacles, progress
     # updates with their files, confidence ratings, and the pickers of the action forms.
-    ("task-detail", "btc_head", "/nhiem-vu/{task}/", 36),  # +1 (issue 16): who acts for the lead and the authority
+    # +1 (issue 16): who acts for the lead and the authority; +1 (issue 17): the open obstacles the submit form's
+    # confirmation names (tasks.access.submit_caveats; the submissions' files are prefetched only when there are some).
+    ("task-detail", "btc_head", "/nhiem-vu/{task}/", 37),
     ("directives-list", "btc_head", "/van-ban/", 10),
     ("directive-detail", "leader", "/van-ban/{directive}/", 16),  # with the panel of its tasks and their roll-up
     ("obstacles-leader", "leader", "/kho-khan-vuong-mac/", 14),  # counts, the page and its count, the calendar
@@ -76,7 +78,8 @@ ENDPOINTS: list[tuple[str, str, str, int]] = [
     ("tasks", "btc_head", "/api/v1/tasks", 6),  # the page, its coordinating units and officers prefetched
     # And its allowed_actions (tasks.access.allowed_actions): pending requests, the lead unit's head, the authority;
     # monitoring's (monitoring.access.allowed_task_actions): the open obstacles, and who may answer them.
-    ("task-detail", "btc_head", "/api/v1/tasks/{task}", 13),  # +1 (issue 16): who acts for the units
+    # +1 (issue 16): who acts for the units; +1 (issue 17): its submissions (next_step, submissions with their files).
+    ("task-detail", "btc_head", "/api/v1/tasks/{task}", 14),
     ("task-events", "btc_head", "/api/v1/tasks/{task}/events", 5),
     ("task-extension-requests", "btc_head", "/api/v1/tasks/{task}/extension-requests", 5),
     ("task-reassignment-requests", "btc_head", "/api/v1/tasks/{task}/reassignment-requests", 5),

@@ -9,6 +9,7 @@ typed.
 - ``lists``: the list, its counts and export, "Việc của tôi", the unit's inbox, the panel on a directive's page;
 - ``actions``: the action table of a task's page and what other apps add to it;
 - ``detail``: a task's page and the view that performs one action;
+- ``files``: the download of a submitted product's files;
 - ``edit``: the draft form and its fragments.
 
 The timeline's wording is ``tasks.timeline``.
@@ -27,6 +28,7 @@ from sauro.tasks.views.actions import (
 )
 from sauro.tasks.views.detail import task_action_view, task_detail_view
 from sauro.tasks.views.edit import lead_options_view, six_clears_check_view, task_create_view, task_edit_view
+from sauro.tasks.views.files import submission_file_download_view
 from sauro.tasks.views.lists import (
     LIST_ROW_FIELDS,
     PAGE_SIZE,
@@ -57,6 +59,7 @@ __all__ = [
     "my_tasks_view",
     "register_task_page_extension",
     "six_clears_check_view",
+    "submission_file_download_view",
     "task_action_view",
     "task_counts_view",
     "task_create_view",

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from sauro.accounts.models import User
 from sauro.common.errors import Conflict
-from sauro.tasks import services
-from sauro.tasks.choices import RequestState
+from sauro.tasks import access, services
+from sauro.tasks.choices import RequestState, TaskState
 from sauro.tasks.forms import (
     AcceptForm,
     ApproveForm,
@@ -83,7 +83,12 @@ def _accept(user: User, task: Task, data: dict[str, Any]) -> str:
 
 def _submit(user: User, task: Task, data: dict[str, Any]) -> str:
     services.task_submit(
-        acting_user=user, task=task, product_note=data["product_note"], product_ref=data.get("product_ref") or ""
+        acting_user=user,
+        task=task,
+        product_note=data["product_note"],
+        product_ref=data.get("product_ref") or "",
+        files=data.get("attachments") or [],
+        confirmed=bool(data.get("confirm")),
     )
     return _("Đã gửi sản phẩm tới cấp có thẩm quyền.")
 
@@ -147,6 +152,12 @@ def _issue_form(data: QueryDict | None, user: User, task: Task) -> forms.Form:
     return IssueForm(data, initial={"version": task.version})
 
 
+def _submit_form(data: QueryDict | None, user: User, task: Task) -> forms.Form:
+    # A task no longer waiting for a product asks no confirmation: the service answers its conflict instead.
+    submittable = task.state in {TaskState.IN_PROGRESS, TaskState.RETURNED}
+    return SubmitForm(data, caveats=access.submit_caveats(task) if submittable else [])
+
+
 def _accept_form(data: QueryDict | None, user: User, task: Task) -> forms.Form:
     return AcceptForm(data, user=user, task=task)
 
@@ -180,11 +191,14 @@ ACTIONS: dict[str, ActionSpec] = {
         ActionSpec(
             "submit",
             gettext_lazy("Gửi sản phẩm"),
-            _plain(SubmitForm),
+            _submit_form,
             _submit,
             (Button(gettext_lazy("Gửi sản phẩm")),),
             summary=gettext_lazy("Ngày gửi sản phẩm được tính là ngày hoàn thành nếu sản phẩm được duyệt."),
             expanded=True,
+            multipart=True,
+            detail_template="tasks/_returned_submission.html",
+            service_fields={"file": "attachments", "files": "attachments"},
         ),
         ActionSpec(
             "approve",
@@ -193,6 +207,7 @@ ACTIONS: dict[str, ActionSpec] = {
             _approve,
             (Button(gettext_lazy("Duyệt sản phẩm")),),
             expanded=True,
+            detail_template="tasks/_pending_submission.html",
         ),
         ActionSpec(
             "return",
@@ -201,6 +216,7 @@ ACTIONS: dict[str, ActionSpec] = {
             _return,
             (Button(gettext_lazy("Trả lại")),),
             summary=gettext_lazy("Sản phẩm bị trả lại được tính là chưa hoàn thành cho đến khi được duyệt."),
+            detail_template="tasks/_pending_submission.html",
         ),
         ActionSpec(
             "decide_extension",
@@ -267,10 +283,13 @@ class ActionPanel:
     detail: Any = None  # the pending request a decision is about, the obstacle an answer is about
     anchor: str = ""  # the panel's element id when one action is offered several times (one per obstacle)
     title: Promise | str = ""  # instead of the action's title
+    opened: bool | None = None  # the person's next step (True) or not (False): instead of ``spec.expanded``
 
     @property
     def expanded(self) -> bool:
-        return self.spec.expanded or self.failure is not None
+        if self.failure is not None:
+            return True
+        return self.spec.expanded if self.opened is None else self.opened
 
     @property
     def url_name(self) -> str:

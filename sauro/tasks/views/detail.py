@@ -16,7 +16,7 @@ from sauro.common import clock
 from sauro.common.errors import Conflict, ServiceError
 from sauro.common.views import AuthenticatedRequest
 from sauro.tasks import access, selectors
-from sauro.tasks.choices import RequestState
+from sauro.tasks.choices import RequestState, SubmissionOutcome, TaskState
 from sauro.tasks.forms import (
     ACTION_SERVICE_FIELDS,
     add_service_errors,
@@ -47,7 +47,17 @@ def _render_detail(request: AuthenticatedRequest, task: Task, failure: Failure |
         pending_reassignment=pending_reassignment is not None,
     )
     names = list(permissions.actions)
-    details = {"decide_extension": pending_extension, "decide_reassignment": pending_reassignment}
+    submissions = selectors.task_submissions(task=task)
+    latest = submissions[0] if submissions else None
+    pending_submission = latest if latest is not None and latest.outcome == SubmissionOutcome.PENDING else None
+    returned = latest if task.state == TaskState.RETURNED and latest is not None else None
+    details = {
+        "decide_extension": pending_extension,
+        "decide_reassignment": pending_reassignment,
+        "approve": pending_submission,
+        "return": pending_submission,
+        "submit": returned,
+    }
     panels = []
     for name in names:
         spec = ACTIONS[name]
@@ -60,7 +70,20 @@ def _render_detail(request: AuthenticatedRequest, task: Task, failure: Failure |
         panels.append(ActionPanel(spec=spec, form=form, prefix=name, failure=mine, detail=details.get(name)))
     extras = page_extras(user, task, failure)
     panels += extras.panels
-    panels.sort(key=lambda p: p.spec.danger)  # stopping the task comes last
+    step = access.next_step(
+        user,
+        task,
+        actions=[*permissions.names, *(p.spec.name for p in panels)],
+        submissions=submissions,
+        officer_ids={o.pk for o in officers},
+    )
+    if step is not None and step.action:
+        # The one step this person should take next is open (the first of its panels), the others folded.
+        first = next((p for p in panels if p.spec.name == step.action), None)
+        for p in panels:
+            p.opened = p is first
+    # The next step first; stopping the task last.
+    panels.sort(key=lambda p: (p.spec.danger, not p.opened))
     if failure is not None and not any(p.failure is failure for p in panels):
         # Keep the refused form and its input even if the action is no longer offered.
         spec = ACTIONS[failure.action]
@@ -76,7 +99,8 @@ def _render_detail(request: AuthenticatedRequest, task: Task, failure: Failure |
         "subtasks": subtasks,
         "rollup": selectors.task_rollup_progress(task=task) if subtasks else None,
         "timeline": timeline_rows(user, task),
-        "submissions": list(task.submissions.select_related("submitted_by", "decided_by")),
+        "submissions": submissions,
+        "next_step": step,
         "extension_requests": extension_requests,
         "reassignment_requests": reassignment_requests,
         "panels": panels,
