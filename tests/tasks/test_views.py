@@ -44,8 +44,10 @@ D = datetime.timedelta
 # units' paths, the page, the counts (without the reporting filter: a query of their own), the session refreshed.
 LIST_QUERIES = 15
 # The task page: 24, the notification bell's count, monitoring's obstacles and progress updates, every unit's path
-# (the task gate's subtrees as ids), and whether someone acts for the lead unit and the authority (the six clears).
-DETAIL_QUERIES = 30
+# (the task gate's subtrees as ids), and whether someone acts for the lead unit and the authority (the six clears);
+# +2 for the discussion thread (its latest comments; the people the comment form offers to mention). With comments,
+# their files and mentions add two prefetches, whatever their number (tests/discussions/test_views.py).
+DETAIL_QUERIES = 32
 
 
 def page(response: Any, status: int = 200) -> str:
