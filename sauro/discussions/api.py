@@ -29,7 +29,7 @@ router = Router(tags=["Trao đổi về nhiệm vụ"])
 Body = Annotated[str, Field(max_length=services.MAX_BODY, pattern=NO_NUL_PATTERN)]
 
 
-class PersonOut(Schema):
+class CommentPersonOut(Schema):
     id: int
     name: str
     username: str
@@ -46,14 +46,14 @@ class CommentFileOut(Schema):
 class CommentOut(Schema):
     id: int
     task_id: int
-    author: PersonOut
+    author: CommentPersonOut
     body: str = Field(description="Nội dung (văn bản thuần); rỗng nếu ý kiến đã bị xóa.")
     created_at: datetime.datetime
     edited_at: datetime.datetime | None = Field(description="Lần sửa (hoặc xóa) gần nhất; null nếu chưa sửa.")
     edited: bool = Field(description="Đã được sửa (trang hiển thị “(đã sửa)”).")
     deleted: bool
     version: int = Field(description="Phiên bản; gửi lại khi sửa (PATCH).")
-    mentions: list[PersonOut] = Field(description="Những người được nhắc đến (@tên_đăng_nhập).")
+    mentions: list[CommentPersonOut] = Field(description="Những người được nhắc đến (@tên_đăng_nhập).")
     files: list[CommentFileOut]
 
 
@@ -67,8 +67,8 @@ class CommentEditIn(ObjectIn):
     version: ApiVersion = Field(description="Phiên bản của ý kiến bạn đã sửa (version); khác bản hiện tại: 409.")
 
 
-def _person(user: User) -> PersonOut:
-    return PersonOut(id=user.pk, name=user.get_full_name(), username=user.username)
+def _person(user: User) -> CommentPersonOut:
+    return CommentPersonOut(id=user.pk, name=user.get_full_name(), username=user.username)
 
 
 def _comment_out(comment: Comment) -> CommentOut:

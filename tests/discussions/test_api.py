@@ -63,6 +63,8 @@ def test_edit_with_version_and_delete(org: Org, task: Task, client_for: Any) -> 
     author = client_for(org.btc_officer)
     assert patch(client_for(org.btc_head), path, {"body": "Của tôi", "version": 1}).status_code == 403
     assert patch(client_for(org.phuxuan_head), path, {"body": "x", "version": 1}).status_code == 404
+    missing = patch(author, path, {"body": "Không có phiên bản"})
+    assert missing.status_code == 422 and "version" in missing.json()["fields"]
     response = patch(author, path, {"body": "Bản sửa", "version": 1})
     assert response.status_code == 200
     assert (response.json()["body"], response.json()["version"], response.json()["edited"]) == ("Bản sửa", 2, True)
