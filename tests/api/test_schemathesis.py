@@ -203,7 +203,7 @@ def test_the_seeded_bodies_conform(org: Org, world: World, live_server: Any) -> 
         body = response.json()
         attachments = (body.get("items") or [body])[0].get("attachments")
         if template in {"/directives/{directive_id}", "/tasks/{task_id}/progress"}:
-            assert attachments, (path, body)
+            assert attachments, (path, body)  # the attachment schemas are exercised
         if template == "/tasks/{task_id}/comments":
-            assert body["items"][0]["files"] and body["items"][0]["mentions"], body  # the attachment schemas are exercised
+            assert body["items"][0]["files"] and body["items"][0]["mentions"], body
         schema[f"{API_ROOT}{template.lstrip('/')}"]["GET"].validate_response(response)
