@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "sauro.tasks",
     "sauro.notifications",
     "sauro.monitoring",
+    "sauro.discussions",
     "sauro.programs",
     "sauro.reports",
     "sauro.dashboard",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("chuong-trinh-cong-tac/", include("sauro.programs.urls")),
     path("bao-cao/", include("sauro.reports.urls")),
     path("", include("sauro.monitoring.urls")),
+    path("", include("sauro.discussions.urls")),
     path("thong-bao/", include("sauro.notifications.urls")),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -29,6 +29,7 @@ FLOORS = (
     "directives",
     "tasks",
     "monitoring",
+    "discussions",
     "programs",
     "dashboard",
     "reports",

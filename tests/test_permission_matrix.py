@@ -38,6 +38,8 @@ from sauro.accounts.services import api_token_create
 from sauro.common import clock
 from sauro.directives.models import Directive, DirectiveAttachment
 from sauro.directives.services import DirectiveInput, directive_attach_file, directive_create, term_create
+from sauro.discussions.models import Comment, CommentFile
+from sauro.discussions.services import comment_post
 from sauro.monitoring.models import Obstacle, ProgressAttachment
 from sauro.monitoring.services import obstacle_create, progress_update_create
 from sauro.notifications.choices import EmailState, NotificationKind
@@ -90,6 +92,8 @@ class World:
     report_file: ReportSubmission
     notification: Notification  # addressed to the Ban's head
     token: ApiToken  # the Ban's head's
+    comment: Comment  # the Ban's head's, on the task in progress
+    comment_file: CommentFile
 
 
 def build_world(org: Org) -> World:
@@ -168,6 +172,12 @@ def build_world(org: Org) -> World:
         email_state=EmailState.NOT_NEEDED,
     )
     token, _ = api_token_create(acting_user=org.btc_head, user=org.btc_head, name="Một cửa")
+    comment = comment_post(
+        acting_user=org.btc_head,
+        task=in_progress,
+        body="Đề nghị bổ sung danh sách.",
+        files=[SimpleUploadedFile("danh-sach.pdf", PDF)],
+    )
     return World(
         org=org,
         token=token,
@@ -187,6 +197,8 @@ def build_world(org: Org) -> World:
         duty=duty,
         report_file=report_file,
         notification=notification,
+        comment=comment,
+        comment_file=comment.files.get(),
     )
 
 
@@ -386,6 +398,25 @@ PAGES: dict[tuple[str, str], Row] = {
     ("GET", "monitoring:progress_attachment"): ban_read(lambda w: {"attachment_id": w.progress_file.pk}),
     # A submitted product's file: whoever sees the task (the authority deciding, the Ban, the committee-wide roles).
     ("GET", "tasks:submission_file"): ban_read(lambda w: {"file_id": w.submission_file.pk}),
+    # --- a task's discussion: read by whoever sees the task, written by the people involved (the inspector reads
+    # and takes no part), each comment changed by its author only
+    ("GET", "discussions:thread"): ban_read(task("in_progress")),
+    ("POST", "discussions:post"): Row(
+        officer=OK,
+        other=404,
+        inspector=403,
+        right="btc_head",
+        params=task("in_progress"),
+        body=lambda w: {"body": "Ý kiến trao đổi"},
+    ),
+    ("GET", "discussions:edit"): ban_write(
+        "btc_head", lambda w: {"comment_id": w.comment.pk}, right_status=200, why="the author's own comment"
+    ),
+    ("POST", "discussions:edit"): ban_write(
+        "btc_head", lambda w: {"comment_id": w.comment.pk}, body=lambda w: {"body": "Sửa", "version": 1}
+    ),
+    ("POST", "discussions:delete"): ban_write("btc_head", lambda w: {"comment_id": w.comment.pk}),
+    ("GET", "discussions:file"): ban_read(lambda w: {"file_id": w.comment_file.pk}),
     # --- notifications: one's own; another person's notification does not exist for you
     ("GET", "notifications:list"): every(200),
     ("GET", "notifications:preferences"): every(200),
@@ -556,6 +587,20 @@ API: dict[tuple[str, str], Row] = {
     ),
     ("GET", "/api/v1/tasks/{task_id}/confidence"): ban_read(task("in_progress")),
     ("POST", "/api/v1/tasks/{task_id}/confidence"): api_ban_write("monitor", task("in_progress"), {"level": "green"}),
+    ("GET", "/api/v1/tasks/{task_id}/comments"): ban_read(task("in_progress")),
+    ("POST", "/api/v1/tasks/{task_id}/comments"): Row(
+        officer=OK,
+        other=404,
+        inspector=403,
+        right="btc_head",
+        params=task("in_progress"),
+        body=lambda w: {"body": "Ý kiến trao đổi"},
+        multipart=True,
+    ),
+    ("PATCH", "/api/v1/comments/{comment_id}"): api_ban_write(
+        "btc_head", lambda w: {"comment_id": w.comment.pk}, {"body": "Sửa", "version": 1}
+    ),
+    ("DELETE", "/api/v1/comments/{comment_id}"): api_ban_write("btc_head", lambda w: {"comment_id": w.comment.pk}),
     ("GET", "/api/v1/notifications"): every(200),
     ("POST", "/api/v1/notifications/read-all"): every(OK),
     ("GET", "/api/v1/notifications/preferences"): every(200),

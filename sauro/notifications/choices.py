@@ -38,5 +38,7 @@ class NotificationKind(models.TextChoices):
     NO_UPDATE = "no_update", _("Lâu chưa cập nhật tiến độ")
     STUCK = "stuck", _("Nhiệm vụ chậm chuyển bước")
     CONFIDENCE = "confidence", _("Đánh giá khả năng hoàn thành")
+    # a task's discussion
+    MENTIONED = "mentioned", _("Được nhắc đến trong trao đổi")
     # the person's own account
     LOGIN_LOCKED = "login_locked", _("Đăng nhập bị tạm khóa")

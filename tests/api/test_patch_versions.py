@@ -2,7 +2,8 @@
 
 The behaviour of each (no version: 422 naming ``version``; a stale one: 409 ``stale_version``; the current one: 200)
 is tested beside its operation: ``tests/tasks/test_api.py::test_a_patch_without_version_is_422_and_changes_nothing``
-and ``tests/directives/test_api.py::test_patch_with_version``. This test keeps a new PATCH from forgetting it.
+``tests/directives/test_api.py::test_patch_with_version`` and
+``tests/discussions/test_api.py::test_edit_with_version_and_delete``. This test keeps a new PATCH from forgetting it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from sauro.api import api
 
 SCHEMA: dict[str, Any] = api.get_openapi_schema()
-TESTED = {"/api/v1/tasks/{task_id}", "/api/v1/directives/{directive_id}"}
+TESTED = {"/api/v1/tasks/{task_id}", "/api/v1/directives/{directive_id}", "/api/v1/comments/{comment_id}"}
 
 
 def _body_schema(operation: dict[str, Any]) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from sauro.accounts.services import api_token_create
 from sauro.api import api
 from sauro.common.api import MAX_DB_ID
 from sauro.directives.services import DirectiveInput, directive_attach_file, directive_create, term_create
+from sauro.discussions import services as discussions
 from sauro.monitoring import services as monitoring
 from sauro.tasks import services as tasks
 from tests.api.checks import CHECKS
@@ -99,11 +100,18 @@ def world(org: Org, monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Pa
         proposal="Đề nghị đôn đốc",
         decider_unit_id=org.btc.pk,
     )
+    comment = discussions.comment_post(
+        acting_user=org.btc_head,
+        task=task,
+        body="Nhờ @chuyenvien.btc bổ sung số liệu",
+        files=[SimpleUploadedFile("so-lieu.pdf", PDF, content_type="application/pdf")],
+    )
     return World(
         ids={
             "directive_id": [directive.pk],
             "task_id": [task.pk],
             "obstacle_id": [obstacle.pk],
+            "comment_id": [comment.pk],
             "unit_id": [org.city.pk, org.btc.pk],
         }
     )
@@ -119,6 +127,13 @@ def onto_real_rows(case: schemathesis.Case, world: World) -> None:
         value = params.get(name)
         if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_DB_ID:
             params[name] = ids[value % len(ids)]
+
+
+COMMENT_RULES = {
+    ("POST", f"{API_ROOT}tasks/{{task_id}}/comments"),
+    ("PATCH", f"{API_ROOT}comments/{{comment_id}}"),
+    ("DELETE", f"{API_ROOT}comments/{{comment_id}}"),
+}
 
 
 @pytest.mark.django_db
@@ -147,6 +162,11 @@ def test_api_survives_fuzzing(
         # (a new due date not after the current one, a mandatory text left optional in the schema …): the reasons
         # are given beside each set, in tests/tasks/ and tests/monitoring/test_schemathesis.py.
         excluded.append(positive_data_acceptance)
+    if (case.operation.method.upper(), case.operation.path) in COMMENT_RULES:
+        # A comment's text may name (@…) someone who does not exist or does not see the task, or be blank once
+        # stripped: 422 by design; the seeded comment's version moves with each edit and, once deleted, it stays so
+        # (409). The schema cannot say either.
+        excluded.append(positive_data_acceptance)
     if case.query and "cursor" in case.query:
         # A cursor is opaque: only values the API issued are valid, which a schema cannot express, so a generated
         # one is rightly refused (422) although it matches the schema's "string". Every other check still runs.
@@ -173,6 +193,7 @@ def test_the_seeded_bodies_conform(org: Org, world: World, live_server: Any) -> 
         "/tasks/{task_id}/progress": f"tasks/{task_id}/progress",
         "/obstacles/{obstacle_id}": f"obstacles/{obstacle_id}",
         "/tasks/{task_id}": f"tasks/{task_id}",
+        "/tasks/{task_id}/comments": f"tasks/{task_id}/comments",
     }
     for template, path in reads.items():
         response = requests.get(
@@ -183,4 +204,6 @@ def test_the_seeded_bodies_conform(org: Org, world: World, live_server: Any) -> 
         attachments = (body.get("items") or [body])[0].get("attachments")
         if template in {"/directives/{directive_id}", "/tasks/{task_id}/progress"}:
             assert attachments, (path, body)  # the attachment schemas are exercised
+        if template == "/tasks/{task_id}/comments":
+            assert body["items"][0]["files"] and body["items"][0]["mentions"], body
         schema[f"{API_ROOT}{template.lstrip('/')}"]["GET"].validate_response(response)

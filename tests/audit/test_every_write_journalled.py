@@ -246,6 +246,12 @@ def run_scenario(org: Org) -> None:
     )
     mon.obstacle_answer(acting_user=org.leader, obstacle=obstacle, answer="Đồng ý áp dụng.")
     mon.confidence_rate(acting_user=org.monitor, task=task, level="green")
+    talk = svc("discussions")
+    comment = talk.comment_post(
+        acting_user=org.btc_officer, task=task, body="Nhờ @bantochuc xem", files=[SimpleUploadedFile("b.pdf", PDF)]
+    )
+    talk.comment_edit(acting_user=org.btc_officer, comment=comment, body="Nhờ @bithu xem", expected_version=1)
+    talk.comment_delete(acting_user=org.btc_officer, comment=comment)
     extension = tasks.extension_request_create(
         acting_user=org.btc_officer, task=task, new_due_date=TODAY + datetime.timedelta(days=60), reason="Chờ ý kiến"
     )
@@ -293,9 +299,13 @@ def test_every_service_that_writes_a_business_row_appends_a_journal_entry(
     writers = [c for c in recorder.finished if c.writes]
     assert len(called) >= 25, sorted(called)  # the scenario reached the services it names
     # ... and the signals saw their writes (else every call would pass for want of a write).
-    assert {"tasks.Task", "monitoring.Obstacle", "org.Unit", "directives.Directive"} <= set().union(
-        *(c.writes for c in writers)
-    )
+    assert {
+        "tasks.Task",
+        "monitoring.Obstacle",
+        "org.Unit",
+        "directives.Directive",
+        "discussions.Comment",
+    } <= set().union(*(c.writes for c in writers))
     silent = sorted({f"{c.name} wrote {sorted(c.writes)}" for c in writers if c.entries == 0})
     assert silent == [], "services that wrote business rows without a journal entry:\n" + "\n".join(silent)
 

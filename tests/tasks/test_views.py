@@ -46,7 +46,9 @@ LIST_QUERIES = 15
 # The task page: 24, the notification bell's count, monitoring's obstacles and progress updates, every unit's path
 # (the task gate's subtrees as ids), and whether someone acts for the lead unit and the authority (the six clears);
 # + 1 (issue 17) when "Gửi sản phẩm" is offered: the open obstacles its confirmation names (access.submit_caveats).
-DETAIL_QUERIES = 31
+# +2 for the discussion thread (its latest comments; the people the comment form offers to mention). With comments,
+# their files and mentions add two prefetches, whatever their number (tests/discussions/test_views.py).
+DETAIL_QUERIES = 33
 
 
 def page(response: Any, status: int = 200) -> str:
