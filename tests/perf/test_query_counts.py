@@ -42,8 +42,9 @@ PAGES: list[tuple[str, str, str, int]] = [
     # The task's page: its panels, sub-tasks and roll-up, timeline, requests, submissions, obstacles, progress
     # updates with their files, confidence ratings, and the pickers of the action forms.
     # +1 (issue 16): who acts for the lead and the authority; +1 (issue 17): the open obstacles the submit form's
-    # confirmation names (tasks.access.submit_caveats; the submissions' files are prefetched only when there are some).
-    ("task-detail", "btc_head", "/nhiem-vu/{task}/", 37),
+    # confirmation names (tasks.access.submit_caveats; the submissions' files are prefetched only when there are some);
+    # +2 (issue 17): the discussion thread's latest comments and the people its form offers to mention.
+    ("task-detail", "btc_head", "/nhiem-vu/{task}/", 39),
     ("directives-list", "btc_head", "/van-ban/", 10),
     ("directive-detail", "leader", "/van-ban/{directive}/", 16),  # with the panel of its tasks and their roll-up
     ("obstacles-leader", "leader", "/kho-khan-vuong-mac/", 14),  # counts, the page and its count, the calendar
