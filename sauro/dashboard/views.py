@@ -97,6 +97,7 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
     form = DashboardForm(request.GET, user=user)
     unit = form.chosen_unit()
     period = form.chosen_period(today)
+    form.show(unit, period)
     context: dict[str, Any] = {"form": form, "unit": unit, "period": period, "nav_section": NAV_SECTION}
     if unit is None:
         return render_page(request, "dashboard/overview.html", context)
