@@ -138,7 +138,7 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
             "overdue_all_url": task_list_url(unit=unit.pk, reporting="open_overdue", as_of=period.as_of),
             "obstacles": obstacles,
             "obstacles_url": f"{reverse('monitoring:obstacles')}?{urlencode({'state': 'open', 'unit': unit.pk})}",
-            "league": ranked,
+            "league": lines,  # every row, in rank order
             "sparse": sparse,
             "league_bodies": [ranked, sparse],  # the ranked units, then those folded into one line
             "sparse_flags": {
