@@ -100,3 +100,17 @@ class DashboardForm(forms.Form):
         if kind == CUSTOM and (not start or not end or end < start):
             kind = QUARTER
         return period_for_picker(kind, today=today or clock.today(), as_of=data.get("as_of"), start=start, end=end)
+
+    def show(self, unit: Unit | None, period: Period) -> None:
+        """Make the fields show what the page shows: the unit and the period actually displayed (a default chosen
+        by role, or the fallback after an invalid choice), so that "Xem" unchanged shows the same page again. The
+        as-of day stays as typed when valid (blank means today, as before); an invalid one is cleared, as the page
+        ignored it. The errors stay, next to the fields."""
+        data: dict[str, Any] = dict(self.data.items())  # one value per field: none of them is a list
+        data["unit"] = "" if unit is None else str(unit.pk)
+        data["period"] = period.kind
+        if period.kind == CUSTOM:
+            data["from"], data["to"] = period.start.isoformat(), period.end.isoformat()
+        if "as_of" in self.errors:
+            data["as_of"] = ""
+        self.data = data

@@ -87,6 +87,12 @@ class LeagueLine:
     row: stats.LeagueRow
     links: dict[str, str]
 
+    @property
+    def is_sparse(self) -> bool:
+        """Too little data to rank: nothing due in the period, so no on-time rate and no trend. The page folds such
+        units into one line (which says how many of them have late reports, late updates or obstacles)."""
+        return not self.row.stats.total
+
 
 @read_only_page
 @login_required
@@ -97,6 +103,7 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
     form = DashboardForm(request.GET, user=user)
     unit = form.chosen_unit()
     period = form.chosen_period(today)
+    form.show(unit, period)
     context: dict[str, Any] = {"form": form, "unit": unit, "period": period, "nav_section": NAV_SECTION}
     if unit is None:
         return render_page(request, "dashboard/overview.html", context)
@@ -121,6 +128,8 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
             for k in ("total", *CARD_KEYS, "ongoing")
         }
         lines.append(LeagueLine(row=row, links=row_links))
+    ranked = [line for line in lines if not line.is_sparse]
+    sparse = [line for line in lines if line.is_sparse]
     context.update(
         {
             "stats": figures.totals,
@@ -129,7 +138,14 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
             "overdue_all_url": task_list_url(unit=unit.pk, reporting="open_overdue", as_of=period.as_of),
             "obstacles": obstacles,
             "obstacles_url": f"{reverse('monitoring:obstacles')}?{urlencode({'state': 'open', 'unit': unit.pk})}",
-            "league": lines,
+            "league": lines,  # every row, in rank order
+            "sparse": sparse,
+            "league_bodies": [ranked, sparse],  # the ranked units, then those folded into one line
+            "sparse_flags": {
+                "late_reports": sum(1 for line in sparse if line.row.late_reports),
+                "updates_late": sum(1 for line in sparse if line.row.updates_late),
+                "obstacles": sum(1 for line in sparse if line.row.obstacles),
+            },
             "monthly": _chart("monthly", "Theo tháng có thời hạn", figures.months, period, unit),
             "quarterly": _chart("quarterly", "Theo quý có thời hạn", figures.quarters, period, unit),
             "previous_url": _shift_url(form, unit, period, -1, today),

@@ -118,6 +118,33 @@ def test_a_ward_head_sees_only_their_ward(world, client_for) -> None:  # type: i
     assert listed_ids(client, links_of(body)["open_overdue"]) == world.ids("D")
 
 
+def test_units_with_nothing_due_are_folded_into_one_line(world, client_for) -> None:  # type: ignore[no-untyped-def]
+    org = world.org
+    body = dashboard(client_for(org.leader), unit=org.city.pk, period="quarter", as_of="2026-03-13")
+    rows = stats.league_table(
+        user=org.leader,
+        parent_unit_id=org.city.pk,
+        start=START,
+        end=END,
+        as_of=AS_OF,
+        previous_start=START,
+        previous_end=END,
+    )
+    empty = {r.unit.pk for r in rows if not r.stats.total}
+    assert org.office.pk in empty and org.btc.pk not in empty
+    ranked_part, folded_part = body.split('<tbody id="dash-sparse" class="dash-sparse is-folded">')
+    folded_part = folded_part.split("</tbody>")[0]
+    assert set(map(int, re.findall(r'<tr data-unit="(\d+)"', folded_part))) == empty
+    ranked = set(map(int, re.findall(r'<tr data-unit="(\d+)"', ranked_part)))
+    assert ranked == {r.unit.pk for r in rows} - empty
+    assert {org.btc.pk, org.ancuu.pk, org.phuxuan.pk} <= ranked
+    # One line says how many, opens the rows (aria-controls), and names them on paper.
+    assert f"{len(empty)} đơn vị chưa đủ số liệu</button>" in body
+    assert 'data-fold-toggle aria-expanded="false" aria-controls="dash-sparse"' in body
+    names = body.split('class="dash-fold-names"')[1].split("</p>")[0]
+    assert "Văn phòng Thành ủy" in names and "Ban Tổ chức Thành ủy" not in names
+
+
 def test_custom_range_and_bad_range(world, client_for) -> None:  # type: ignore[no-untyped-def]
     client = client_for(world.org.leader)
     body = dashboard(client, period="custom", **{"from": "2026-03-01", "to": "2026-03-10"}, as_of="2026-03-20")

@@ -11,6 +11,17 @@
 
   document.documentElement.classList.add("js");
 
+  // The dashboard's compact league table, remembered in this browser: the class is set before the first paint.
+  var COMPACT_KEY = "sauro.dashboard.compact";
+  function storedCompact() {
+    try {
+      return window.localStorage.getItem(COMPACT_KEY) === "1";
+    } catch (e) {
+      return false; // storage refused (private mode, policy): the full table
+    }
+  }
+  document.documentElement.classList.toggle("dash-compact", storedCompact());
+
   /** Lower-case, without Vietnamese diacritics: "Phú Xuân" and "phu xuan" compare equal. */
   function fold(text) {
     return text
@@ -95,11 +106,57 @@
     }
   }
 
+  // --- Dashboard: compact league table, folded units -------------------------------------------------
+
+  function setCompact(compact) {
+    document.documentElement.classList.toggle("dash-compact", compact);
+    document.querySelectorAll("[data-compact-toggle]").forEach(function (button) {
+      button.setAttribute("aria-pressed", compact ? "true" : "false");
+    });
+    try {
+      if (compact) window.localStorage.setItem(COMPACT_KEY, "1");
+      else window.localStorage.removeItem(COMPACT_KEY);
+    } catch (e) {
+      /* not remembered: still applied to this page */
+    }
+  }
+
+  function setFolded(toggle, folded) {
+    var body = document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!body) return;
+    body.classList.toggle("is-folded", folded);
+    toggle.setAttribute("aria-expanded", folded ? "false" : "true");
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var compact = document.documentElement.classList.contains("dash-compact");
+    document.querySelectorAll("[data-compact-toggle]").forEach(function (button) {
+      button.setAttribute("aria-pressed", compact ? "true" : "false");
+    });
+  });
+
   // --- Wiring ----------------------------------------------------------------------------------------
 
   document.addEventListener("click", function (event) {
     var target = event.target instanceof Element ? event.target : null;
     if (!target) return;
+
+    if (target.closest("[data-print]")) {
+      window.print();
+      return;
+    }
+
+    var compactToggle = target.closest("[data-compact-toggle]");
+    if (compactToggle) {
+      setCompact(compactToggle.getAttribute("aria-pressed") !== "true");
+      return;
+    }
+
+    var foldToggle = target.closest("[data-fold-toggle]");
+    if (foldToggle) {
+      setFolded(foldToggle, foldToggle.getAttribute("aria-expanded") === "true");
+      return;
+    }
 
     var navToggle = target.closest("[data-nav-toggle]");
     if (navToggle) {
