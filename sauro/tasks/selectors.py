@@ -154,6 +154,15 @@ class TaskFilters:
     as_of: datetime.date | None = None
 
 
+# A search box is not a query language: more words than this are ignored.
+MAX_SEARCH_WORDS = 8
+
+
+def search_words(q: str) -> list[str]:
+    """The folded words of a search box, each of which a task's ``search_text`` must contain (and the list marks)."""
+    return fold(q).split()[:MAX_SEARCH_WORDS]
+
+
 SORTS = {
     "due": ("due_date", "id"),
     "-due": ("-due_date", "-id"),
@@ -168,9 +177,8 @@ def task_list(*, user: User, filters: TaskFilters | None = None, sort: str = DEF
     """Visible tasks matching ``filters``, annotated with their reporting state, in a stable order."""
     f = filters or TaskFilters()
     qs = tasks_visible_to(user)
-    if f.q.strip():
-        for word in fold(f.q).split()[:8]:
-            qs = qs.filter(search_text__contains=word)
+    for word in search_words(f.q):
+        qs = qs.filter(search_text__contains=word)
     qs = led_within(qs, user, f.unit_id)
     if f.lead_unit_id is not None:
         qs = qs.filter(lead_unit_id=f.lead_unit_id)
@@ -323,14 +331,24 @@ def task_counts(*, user: User, filters: TaskFilters | None = None) -> dict[str, 
     return reporting_counts(task_list(user=user, filters=filters))
 
 
-def reporting_counts(tasks: QuerySet[Task]) -> dict[str, int]:
-    """How many of ``tasks`` (a ``task_list``) are in each reporting state (one aggregate query)."""
+# The key under which ``reporting_counts`` and ``list_counts`` count, when asked, the tasks without a reporting state
+# (drafts, tasks cancelled or not yet issued on the day): with it, the counts add up to the whole list.
+NO_REPORTING_STATE = "none"
+
+
+def reporting_counts(tasks: QuerySet[Task], *, with_unstated: bool = False) -> dict[str, int]:
+    """How many of ``tasks`` (a ``task_list``) are in each reporting state (one aggregate query); with
+    ``with_unstated``, also those without one (``NO_REPORTING_STATE``), from the same query."""
     qs = tasks.order_by()
     rows = qs.values("reporting_state").annotate(n=Count("id", output_field=IntegerField()))  # type: ignore[misc]
     counts = {s.value: 0 for s in ReportingState}
+    if with_unstated:
+        counts[NO_REPORTING_STATE] = 0
     for row in rows:
         if row["reporting_state"] is not None:
             counts[row["reporting_state"]] = row["n"]
+        elif with_unstated:
+            counts[NO_REPORTING_STATE] = row["n"]
     return counts
 
 
@@ -365,7 +383,9 @@ def _summary_rows_filter(user: User, f: TaskFilters) -> Q | None:
     return rows if sees_every_normal_task(user) else None
 
 
-def list_counts(*, user: User, filters: TaskFilters, tasks: QuerySet[Task]) -> dict[str, int]:
+def list_counts(
+    *, user: User, filters: TaskFilters, tasks: QuerySet[Task], with_unstated: bool = False
+) -> dict[str, int]:
     """How many of ``tasks`` (the ``task_list`` of ``filters``, without a reporting-state filter) are in each
     reporting state: a list's count cards.
 
@@ -374,10 +394,11 @@ def list_counts(*, user: User, filters: TaskFilters, tasks: QuerySet[Task]) -> d
     count (``tasks.summary``): the done tasks completed by the last regime month that ended by the day seen come from
     the maintained summary, the rest live — the tasks the summary does not count, the done tasks completed after that
     month and, without a due range, the tasks without a due date. One ``UNION ALL``. Any other list is counted live
-    (``reporting_counts``)."""
+    (``reporting_counts``). ``with_unstated``: the tasks without a reporting state too, read by the same query
+    (``NO_REPORTING_STATE``; the summary only holds done tasks, which all have one)."""
     rows = _summary_rows_filter(user, filters)
     if rows is None:
-        return reporting_counts(tasks)
+        return reporting_counts(tasks, with_unstated=with_unstated)
     cut = summary.cut_off(filters.as_of or clock.today())
     done = DoneTaskMonth.objects.filter(rows, done_month__lte=cut)
     live = [tasks.filter(Q(due_date__isnull=False) & UNSUMMARISED), tasks.filter(SUMMARISED, completed_on__gt=cut)]
@@ -389,9 +410,13 @@ def list_counts(*, user: User, filters: TaskFilters, tasks: QuerySet[Task]) -> d
         for qs in live
     ]
     counts = {s.value: 0 for s in ReportingState}
+    if with_unstated:
+        counts[NO_REPORTING_STATE] = 0
     for row in first.order_by().union(*parts, all=True):
         if row["reporting_state"] is not None:
             counts[row["reporting_state"]] += row["n"]
+        elif with_unstated:
+            counts[NO_REPORTING_STATE] += row["n"]
     return counts
 
 
