@@ -68,7 +68,7 @@ DUE_SOON_DAYS = 7
 @dataclass(frozen=True)
 class DutyFilters:
     unit_id: int | None = None  # exactly this unit
-    within_unit: Unit | None = None  # this unit and every unit below it
+    within_path: str = ""  # the path of a unit: it and every unit below it
     kind: str = ""
     year: int | None = None
     status: str = ""  # a ``Timeliness`` value, ``LATE_OR_MISSING`` or ``DUE_SOON``
@@ -91,8 +91,8 @@ def duty_list(*, user: User, as_of: datetime.date, filters: DutyFilters | None =
     qs = duties_visible_to(user).select_related("unit")
     if f.unit_id is not None:
         qs = qs.filter(unit_id=f.unit_id)
-    if f.within_unit is not None:
-        qs = qs.filter(unit__path__startswith=f.within_unit.path)
+    if f.within_path:
+        qs = qs.filter(unit__path__startswith=f.within_path)
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.year is not None:
@@ -216,3 +216,24 @@ def units_reported_by(user: User) -> QuerySet[Unit]:
     for p in scope.subtree_paths:
         q |= Q(path__startswith=p)
     return Unit.objects.filter(q)
+
+
+@dataclass(frozen=True)
+class DutiesDue:
+    """The report duties of a unit and the units below it not sent on time: missing (overdue, not sent) and due
+    within ``DUE_SOON_DAYS`` days; the first of both, the earliest due first."""
+
+    missing: int
+    due_soon: int
+    rows: list[ReportDuty]
+
+
+def duties_due(*, user: User, unit_path: str, as_of: datetime.date, limit: int) -> DutiesDue:
+    """Two queries: the counts (``duty_counts``) and the rows. Each count is the list's of that status."""
+    duties = duty_list(user=user, as_of=as_of, filters=DutyFilters(within_path=unit_path))
+    counts = duty_counts(duties=duties, as_of=as_of)
+    rows: list[ReportDuty] = []
+    if counts[Timeliness.MISSING] or counts[DUE_SOON]:
+        wanted = status_filter(Timeliness.MISSING, as_of) | status_filter(DUE_SOON, as_of)
+        rows = list(duties.filter(wanted).order_by("due_on", "unit__path", "id")[:limit])
+    return DutiesDue(missing=counts[Timeliness.MISSING], due_soon=counts[DUE_SOON], rows=rows)

@@ -97,7 +97,10 @@ def _list_context(
         # A filter that is not valid (a unit the user does not see …) is shown with its error and not applied; the
         # others still are.
         data = form.cleaned_data
-    base = selectors.DutyFilters(within_unit=data.get("unit"), kind=data.get("kind") or "", year=data.get("year"))
+    unit = data.get("unit")
+    base = selectors.DutyFilters(
+        within_path=unit.path if unit else "", kind=data.get("kind") or "", year=data.get("year")
+    )
     status = data.get("status") or ""
     duties = selectors.duty_list(user=user, as_of=today, filters=dataclasses.replace(base, status=status))
     counts = selectors.duty_counts(duties=selectors.duty_list(user=user, as_of=today, filters=base), as_of=today)

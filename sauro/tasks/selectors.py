@@ -542,3 +542,114 @@ def unit_inbox(*, user: User) -> UnitInbox:
             .order_by("requested_at")
         ),
     )
+
+
+# --- a person's desk (the overview page) -----------------------------------------------------------------------
+
+# "Due soon" on the desk: open, on time, due within this many days.
+DUE_SOON_DAYS = 7
+
+
+@dataclass
+class MyOpenTasks:
+    """The open tasks a person carries (responsible or assigned, ``TaskFilters.officer_id``): how many are overdue,
+    due within ``DUE_SOON_DAYS`` days, open in all; and the first of them by deadline."""
+
+    overdue: int
+    due_soon: int
+    open: int
+    soon_until: datetime.date
+    rows: list[Task]
+
+
+def my_open_tasks(*, user: User, limit: int) -> MyOpenTasks:
+    """Two queries: the counts (one aggregate over the reporting states of the list ``?mine=on&state=open``), the
+    first ``limit`` tasks by deadline. Each count is exactly a list's: overdue is ``reporting=open_overdue``, due
+    soon ``reporting=open_on_time&due_to=<soon_until>``."""
+    today = clock.today()
+    soon_until = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    mine = task_list(user=user, filters=TaskFilters(officer_id=user.pk, states=[str(s) for s in OPEN_STATES]))
+    row = mine.order_by().aggregate(
+        overdue=Count("id", filter=Q(reporting_state=ReportingState.OPEN_OVERDUE)),
+        due_soon=Count("id", filter=Q(reporting_state=ReportingState.OPEN_ON_TIME, due_date__lte=soon_until)),
+        open=Count("id"),
+    )
+    rows = list(mine.order_by(F("deadline").asc(nulls_last=True), "id")[:limit]) if row["open"] else []
+    return MyOpenTasks(
+        overdue=row["overdue"] or 0,
+        due_soon=row["due_soon"] or 0,
+        open=row["open"] or 0,
+        soon_until=soon_until,
+        rows=rows,
+    )
+
+
+@dataclass
+class Decisions:
+    """What waits for the units a person heads (``unit_inbox``'s rule): counts of tasks to accept, to rework and to
+    approve, the first products to approve, and the pending extension and reassignment requests they decide."""
+
+    to_accept: int
+    returned: int
+    to_approve: int
+    approve_rows: list[Task]
+    extensions: list[ExtensionRequest]
+    reassignments: list[ReassignmentRequest]
+
+    @property
+    def requests(self) -> int:
+        return len(self.extensions) + len(self.reassignments)
+
+    @property
+    def total(self) -> int:
+        return self.to_accept + self.returned + self.to_approve + self.requests
+
+
+def decisions_waiting(*, user: User, headed_unit_ids: list[int], limit: int) -> Decisions:
+    """``unit_inbox``'s counts for the units of ``headed_unit_ids`` (active units the user heads or leads, from their
+    memberships): one aggregate, the first products to approve, the pending requests (oldest first)."""
+    ids = sorted(headed_unit_ids)
+    waiting = task_list(
+        user=user, filters=TaskFilters(states=[TaskState.ISSUED, TaskState.RETURNED, TaskState.SUBMITTED])
+    ).filter(Q(lead_unit_id__in=ids) | Q(authority_unit_id__in=ids))
+    row = waiting.order_by().aggregate(
+        to_accept=Count("id", filter=Q(state=TaskState.ISSUED, lead_unit_id__in=ids)),
+        returned=Count("id", filter=Q(state=TaskState.RETURNED, lead_unit_id__in=ids)),
+        to_approve=Count("id", filter=Q(state=TaskState.SUBMITTED, authority_unit_id__in=ids)),
+    )
+    approve_rows: list[Task] = []
+    if row["to_approve"]:
+        to_approve = waiting.filter(state=TaskState.SUBMITTED, authority_unit_id__in=ids)
+        approve_rows = list(to_approve.order_by(F("deadline").asc(nulls_last=True), "id")[:limit])
+    visible = tasks_visible_to(user).values("pk")
+    pending = {"state": RequestState.PENDING, "task__authority_unit_id__in": ids, "task_id__in": visible}
+    return Decisions(
+        to_accept=row["to_accept"] or 0,
+        returned=row["returned"] or 0,
+        to_approve=row["to_approve"] or 0,
+        approve_rows=approve_rows,
+        extensions=list(ExtensionRequest.objects.filter(**pending).select_related("task").order_by("requested_at")),
+        reassignments=list(
+            ReassignmentRequest.objects.filter(**pending)
+            .select_related("task", "proposed_unit")
+            .order_by("requested_at")
+        ),
+    )
+
+
+@dataclass
+class UnitOverdue:
+    """The open overdue tasks led by a unit or a unit below it (the list ``?unit=<id>&reporting=open_overdue``)."""
+
+    count: int
+    rows: list[Task]
+
+
+def unit_overdue(*, user: User, unit_id: int, limit: int) -> UnitOverdue:
+    """Two queries: the count, the most overdue first."""
+    overdue = task_list(
+        user=user, filters=TaskFilters(unit_id=unit_id, reporting_states=[ReportingState.OPEN_OVERDUE])
+    )
+    count = overdue.count()
+    rows = list(overdue.order_by("deadline", "id")[:limit]) if count else []
+    return UnitOverdue(count=count, rows=rows)
