@@ -647,9 +647,7 @@ class UnitOverdue:
 
 def unit_overdue(*, user: User, unit_id: int, limit: int) -> UnitOverdue:
     """Two queries: the count, the most overdue first."""
-    overdue = task_list(
-        user=user, filters=TaskFilters(unit_id=unit_id, reporting_states=[ReportingState.OPEN_OVERDUE])
-    )
+    overdue = task_list(user=user, filters=TaskFilters(unit_id=unit_id, reporting_states=[ReportingState.OPEN_OVERDUE]))
     count = overdue.count()
     rows = list(overdue.order_by("deadline", "id")[:limit]) if count else []
     return UnitOverdue(count=count, rows=rows)

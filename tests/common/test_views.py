@@ -168,8 +168,8 @@ def test_home_without_any_role_says_so(org: Org, client_for: ClientFor) -> None:
 
 def test_no_page_says_it_is_still_being_built(org: Org, client_for: ClientFor) -> None:
     # Every section of the navigation has its app: the placeholder page is gone, the overview links to each.
-    from django.template.loader import get_template
     from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
 
     with pytest.raises(TemplateDoesNotExist):
         get_template("common/placeholder.html")
