@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 
 
 def fold(text: str) -> str:
@@ -14,3 +18,46 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(plain.replace("đ", "d").replace("Đ", "d").lower().split())
+
+
+def _fold_char(c: str) -> str:
+    """``fold`` of one character, whitespace kept as it is (a search word never holds any)."""
+    plain = "".join(d for d in unicodedata.normalize("NFD", c) if not unicodedata.combining(d))
+    return plain.replace("đ", "d").replace("Đ", "d").lower()
+
+
+def highlight(text: str, words: Iterable[str]) -> SafeString:
+    """``text`` escaped, each place matching one of ``words`` (already folded, as the search folds the query) inside
+    ``<mark>``: "Rà soát" searched as "ra soat" or "soát" is marked whatever its accents and case. Matches are
+    substrings, as the search's ``LIKE`` is; overlapping ones are merged."""
+    folded: list[str] = []
+    origin: list[int] = []  # for each folded character, the index of the character of ``text`` it comes from
+    for i, c in enumerate(text):
+        for f in _fold_char(c):
+            folded.append(f)
+            origin.append(i)
+    haystack = "".join(folded)
+    spans: list[tuple[int, int]] = []
+    for word in {w for w in words if w}:
+        start = haystack.find(word)
+        while start != -1:
+            end = origin[start + len(word) - 1] + 1
+            # A decomposed accent following the last letter belongs to it.
+            while end < len(text) and not _fold_char(text[end]):
+                end += 1
+            spans.append((origin[start], end))
+            start = haystack.find(word, start + 1)
+    if not spans:
+        return SafeString(escape(text))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    out, last = [], 0
+    for start, end in merged:
+        out.append(f"{escape(text[last:start])}<mark>{escape(text[start:end])}</mark>")
+        last = end
+    out.append(escape(text[last:]))
+    return SafeString("".join(out))

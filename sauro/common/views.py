@@ -1,16 +1,13 @@
-"""The page helpers every app's views use, and the placeholder of sections still being built. The overview page
-(``/``) is the web shell's (``sauro.web.views``)."""
+"""The page helpers every app's views use. The overview page (``/``) is the web shell's (``sauro.web.views``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import Promise
 from django_htmx.middleware import HtmxDetails
 
 if TYPE_CHECKING:
@@ -47,19 +44,3 @@ def render_page(
     response = render(request, name, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
-
-
-# The sections of the navigation that later releases build; each shows the same placeholder page.
-SECTIONS: dict[str, tuple[Promise, Promise]] = {}
-
-
-@login_required
-def section_placeholder(request: AuthenticatedRequest, section: str) -> HttpResponse:
-    if section not in SECTIONS:
-        raise Http404
-    title, description = SECTIONS[section]
-    return render(
-        request,
-        "common/placeholder.html",
-        {"section_title": title, "section_description": description, "nav_section": section},
-    )

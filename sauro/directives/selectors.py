@@ -109,6 +109,12 @@ def directive_page(
     return DIRECTIVE_ORDER.page(directive_list(user=user, filters=filters), cursor=cursor, limit=limit)
 
 
+def directive_count(*, user: User, filters: DirectiveFilters) -> int:
+    """How many visible directives match ``filters`` (a search's result count: directives number thousands, not
+    millions, and a count of those matching a few words is one indexed query)."""
+    return directive_list(user=user, filters=filters).order_by().count()
+
+
 def directive_get(*, user: User, directive_id: int) -> Directive:
     """One visible directive, or 404 (never 403: whether another unit's directive exists is not revealed)."""
     directive = (

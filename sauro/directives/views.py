@@ -34,6 +34,7 @@ from sauro.directives.forms import SERVICE_FIELDS, AttachmentForm, DirectiveFilt
 from sauro.directives.models import Directive
 from sauro.directives.numbering import ISSUER_CODE_RE
 from sauro.directives.panels import TASKS_PANEL, detail_panels
+from sauro.directives.search import search_words
 from sauro.directives.services import DirectiveInput
 from sauro.org.access import units_visible_to
 
@@ -74,7 +75,11 @@ def directive_list_view(request: AuthenticatedRequest) -> HttpResponse:
         "is_first_page": not form.cursor,
         "parent": parent,
         "can_register": can_register_directives(request.user),
+        "search": filters.text,
+        "marked": search_words(filters.text),
     }
+    if filters.text:
+        context["found"] = selectors.directive_count(user=request.user, filters=filters)
     return render_page(request, "directives/list.html", context, partial_template_name="directives/_list.html")
 
 

@@ -110,3 +110,23 @@ def obstacle_counts(*, qs: QuerySet[Obstacle], as_of: datetime.date) -> dict[str
         answered=Count("id", filter=Q(state=ObstacleState.ANSWERED)),
     )
     return {key: int(value or 0) for key, value in row.items()}
+
+
+@dataclass
+class ObstaclesToAnswer:
+    """The open obstacles waiting on one of the user's units (the page's ``?mine=on``): how many, how many past
+    their response date, and the longest waiting."""
+
+    count: int
+    overdue: int
+    rows: list[Obstacle]
+
+
+def obstacles_to_answer(*, user: User, unit_ids: list[int], as_of: datetime.date, limit: int) -> ObstaclesToAnswer:
+    """Two queries: the counts (``obstacle_counts``), the oldest ``limit``."""
+    waiting = obstacle_list(user=user, filters=ObstacleFilters(state="", as_of=as_of)).filter(
+        waiting_on_id__in=sorted(unit_ids)
+    )
+    counts = obstacle_counts(qs=waiting, as_of=as_of)
+    rows = list(waiting.filter(state=ObstacleState.OPEN)[:limit]) if counts["open"] else []
+    return ObstaclesToAnswer(count=counts["open"], overdue=counts["overdue"], rows=rows)

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from sauro.common.fields import ModelChoiceField
 from sauro.common.uploads import ACCEPT_ATTRIBUTE
 from sauro.org.models import Unit
-from sauro.reports.choices import ReportKind
+from sauro.org.pickers import UnitChoiceField
+from sauro.reports.choices import ReportKind, Timeliness
+from sauro.reports.selectors import DUE_SOON, LATE_OR_MISSING
 
 
 class SubmitForm(forms.Form):
@@ -27,9 +29,33 @@ class SubmitForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+STATUS_CHOICES = [
+    ("", _("Tất cả")),
+    *Timeliness.choices,
+    (LATE_OR_MISSING, _("Gửi quá hạn hoặc chưa gửi")),
+    (DUE_SOON, _("Sắp đến hạn (7 ngày tới)")),
+]
+
+
 class DutyFilterForm(forms.Form):
+    """The list's filters, read from the query string: a filtered list is a link (the cards link to theirs)."""
+
+    unit = UnitChoiceField(
+        label=_("Đơn vị"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=str(_("Tất cả đơn vị")),
+        help_text=_("Đơn vị được chọn và các đơn vị trực thuộc."),
+    )
+    status = forms.ChoiceField(label=_("Tình trạng gửi"), required=False, choices=STATUS_CHOICES)
     kind = forms.ChoiceField(label=_("Loại báo cáo"), required=False, choices=[("", _("Tất cả")), *ReportKind.choices])
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        # The page also holds the quarterly report's form, with a unit of its own: ids apart.
+        kwargs.setdefault("auto_id", "filter_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
 
 class QuarterlyForm(forms.Form):

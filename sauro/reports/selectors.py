@@ -58,11 +58,31 @@ def timeliness_expr(as_of: datetime.date) -> Case:
     )
 
 
+# A status of the list's filter beyond the four of ``Timeliness``: sent late or not sent and overdue (the late
+# reporters), and not sent yet with its due day within ``DUE_SOON_DAYS`` days.
+LATE_OR_MISSING = "late_or_missing"
+DUE_SOON = "due_soon"
+DUE_SOON_DAYS = 7
+
+
 @dataclass(frozen=True)
 class DutyFilters:
-    unit_id: int | None = None
+    unit_id: int | None = None  # exactly this unit
+    within_path: str = ""  # the path of a unit: it and every unit below it
     kind: str = ""
     year: int | None = None
+    status: str = ""  # a ``Timeliness`` value, ``LATE_OR_MISSING`` or ``DUE_SOON``
+
+
+def status_filter(status: str, as_of: datetime.date) -> Q:
+    """The duties in ``status`` on ``as_of``, on the ``timeliness`` annotation (``duty_list``)."""
+    if status == LATE_OR_MISSING:
+        return Q(timeliness__in=[Timeliness.LATE, Timeliness.MISSING])
+    if status == DUE_SOON:
+        return Q(timeliness=Timeliness.NOT_DUE, due_on__lte=as_of + datetime.timedelta(days=DUE_SOON_DAYS))
+    if status in Timeliness.values:
+        return Q(timeliness=status)
+    return Q()
 
 
 def duty_list(*, user: User, as_of: datetime.date, filters: DutyFilters | None = None) -> QuerySet[ReportDuty]:
@@ -71,11 +91,30 @@ def duty_list(*, user: User, as_of: datetime.date, filters: DutyFilters | None =
     qs = duties_visible_to(user).select_related("unit")
     if f.unit_id is not None:
         qs = qs.filter(unit_id=f.unit_id)
+    if f.within_path:
+        qs = qs.filter(unit__path__startswith=f.within_path)
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.year is not None:
         qs = qs.filter(due_on__year=f.year)
-    return qs.annotate(timeliness=timeliness_expr(as_of)).order_by("-due_on", "unit__path", "kind", "id")
+    qs = qs.annotate(timeliness=timeliness_expr(as_of))
+    if f.status:
+        qs = qs.filter(status_filter(f.status, as_of))
+    return qs.order_by("-due_on", "unit__path", "kind", "id")
+
+
+def duty_counts(*, duties: QuerySet[ReportDuty], as_of: datetime.date) -> dict[str, int]:
+    """How many of ``duties`` (a ``duty_list`` without a status) are in each ``Timeliness``, late or missing, and
+    due soon: one aggregate query."""
+    soon = as_of + datetime.timedelta(days=DUE_SOON_DAYS)
+    row = duties.order_by().aggregate(
+        **{t.value: Count("id", filter=Q(timeliness=t.value)) for t in Timeliness},
+        **{
+            LATE_OR_MISSING: Count("id", filter=Q(timeliness__in=[Timeliness.LATE, Timeliness.MISSING])),
+            DUE_SOON: Count("id", filter=Q(timeliness=Timeliness.NOT_DUE, due_on__lte=soon)),
+        },
+    )
+    return {key: int(value or 0) for key, value in row.items()}
 
 
 def duty_get(*, user: User, duty_id: int, as_of: datetime.date) -> ReportDuty:
@@ -177,3 +216,24 @@ def units_reported_by(user: User) -> QuerySet[Unit]:
     for p in scope.subtree_paths:
         q |= Q(path__startswith=p)
     return Unit.objects.filter(q)
+
+
+@dataclass(frozen=True)
+class DutiesDue:
+    """The report duties of a unit and the units below it not sent on time: missing (overdue, not sent) and due
+    within ``DUE_SOON_DAYS`` days; the first of both, the earliest due first."""
+
+    missing: int
+    due_soon: int
+    rows: list[ReportDuty]
+
+
+def duties_due(*, user: User, unit_path: str, as_of: datetime.date, limit: int) -> DutiesDue:
+    """Two queries: the counts (``duty_counts``) and the rows. Each count is the list's of that status."""
+    duties = duty_list(user=user, as_of=as_of, filters=DutyFilters(within_path=unit_path))
+    counts = duty_counts(duties=duties, as_of=as_of)
+    rows: list[ReportDuty] = []
+    if counts[Timeliness.MISSING] or counts[DUE_SOON]:
+        wanted = status_filter(Timeliness.MISSING, as_of) | status_filter(DUE_SOON, as_of)
+        rows = list(duties.filter(wanted).order_by("due_on", "unit__path", "id")[:limit])
+    return DutiesDue(missing=counts[Timeliness.MISSING], due_soon=counts[DUE_SOON], rows=rows)

@@ -6,22 +6,28 @@ Reads through ``reports.selectors`` (another unit's duty is a 404); writes throu
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sauro.common import clock
 from sauro.common.errors import ServiceError
 from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
+from sauro.org.models import Unit
 from sauro.periods.regime import ReportPeriod, period, period_containing
 from sauro.reports import selectors, services
 from sauro.reports.choices import ReportKind, Timeliness
@@ -41,6 +47,17 @@ class Card:
     key: str
     label: str
     count: int
+    url: str
+    active: bool = False
+
+
+# The count cards of the list, in order (each links to the list filtered by its status): the four timeliness
+# states, then the late reporters together and what falls due within a week.
+CARD_LABELS = {
+    **{t.value: t.label for t in Timeliness},
+    selectors.LATE_OR_MISSING: gettext_lazy("Gửi quá hạn hoặc chưa gửi"),
+    selectors.DUE_SOON: gettext_lazy("Sắp đến hạn (7 ngày tới)"),
+}
 
 
 def quarter_choices() -> list[tuple[str, str]]:
@@ -56,9 +73,54 @@ def quarter_choices() -> list[tuple[str, str]]:
     return choices
 
 
+def _reported_units(request: AuthenticatedRequest) -> QuerySet[Unit]:
+    """The active units whose reports the user sees, in tree order (the filter's and the quarterly form's)."""
+    return selectors.units_reported_by(request.user).filter(valid_to__isnull=True).order_by("path")
+
+
 def _quarterly_form(request: AuthenticatedRequest, data: object = None) -> QuarterlyForm:
-    units = selectors.units_reported_by(request.user).filter(valid_to__isnull=True).order_by("path")
-    return QuarterlyForm(data, units=units, quarters=quarter_choices())
+    return QuarterlyForm(data, units=_reported_units(request), quarters=quarter_choices())
+
+
+def _list_context(
+    request: AuthenticatedRequest, quarterly_form: QuarterlyForm, *, query: QueryDict | None = None
+) -> dict[str, Any]:
+    """The list page: the duties of the filters in ``query`` (the request's), their count cards (each a link to the
+    list of its status, the other filters kept) and the quarterly report's form."""
+    user = request.user
+    today = clock.today()
+    query = request.GET if query is None else query
+    form = DutyFilterForm(query or None, units=_reported_units(request))
+    data: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        # A filter that is not valid (a unit the user does not see …) is shown with its error and not applied; the
+        # others still are.
+        data = form.cleaned_data
+    unit = data.get("unit")
+    base = selectors.DutyFilters(
+        within_path=unit.path if unit else "", kind=data.get("kind") or "", year=data.get("year")
+    )
+    status = data.get("status") or ""
+    duties = selectors.duty_list(user=user, as_of=today, filters=dataclasses.replace(base, status=status))
+    counts = selectors.duty_counts(duties=selectors.duty_list(user=user, as_of=today, filters=base), as_of=today)
+    kept = {name: query[name] for name in ("unit", "kind", "year") if data.get(name) and query.get(name)}
+    list_url = reverse("reports:list")
+    cards = [
+        Card(key, str(label), counts[key], f"{list_url}?{urlencode({**kept, 'status': key})}", status == key)
+        for key, label in CARD_LABELS.items()
+    ]
+    page = Paginator(duties, PAGE_SIZE).get_page(query.get("page"))
+    return {
+        "form": form,
+        "cards": cards,
+        "status": status,
+        "page": page,
+        "duties": page.object_list,
+        "today": today,
+        "quarterly_form": quarterly_form,
+        "nav_section": NAV_SECTION,
+    }
 
 
 @read_only_page
@@ -66,27 +128,7 @@ def _quarterly_form(request: AuthenticatedRequest, data: object = None) -> Quart
 @require_GET
 def duty_list_view(request: AuthenticatedRequest) -> HttpResponse:
     """The duties of the user's units (newest due first) with their timeliness today, and the quarterly report."""
-    user = request.user
-    today = clock.today()
-    form = DutyFilterForm(request.GET or None)
-    filters = selectors.DutyFilters()
-    if form.is_bound and form.is_valid():
-        filters = selectors.DutyFilters(kind=form.cleaned_data["kind"] or "", year=form.cleaned_data["year"])
-    duties = selectors.duty_list(user=user, as_of=today, filters=filters)
-    counts = dict.fromkeys(Timeliness.values, 0)
-    for row in duties.order_by().values("timeliness").annotate(n=Count("id")):  # type: ignore[misc]  # annotation
-        counts[row["timeliness"]] = row["n"]
-    cards = [Card(t.value, str(t.label), counts[t.value]) for t in Timeliness]
-    page = Paginator(duties, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "cards": cards,
-        "page": page,
-        "duties": page.object_list,
-        "today": today,
-        "quarterly_form": _quarterly_form(request),
-        "nav_section": NAV_SECTION,
-    }
+    context = _list_context(request, _quarterly_form(request))
     return render_page(request, "reports/list.html", context)
 
 
@@ -160,23 +202,14 @@ def submission_file_view(request: AuthenticatedRequest, submission_id: int) -> F
 @require_GET
 def quarterly_view(request: AuthenticatedRequest) -> HttpResponse:
     """The quarterly review report of a visible unit as a download; the list page with the error otherwise."""
+    if not request.GET:
+        # Opened without choosing (a bookmark, the address typed): the page with the form, nothing reported missing.
+        return render_page(request, "reports/list.html", _list_context(request, _quarterly_form(request)))
     form = _quarterly_form(request, request.GET)
     if not form.is_valid():
         if "unit" in form.errors and request.GET.get("unit", "").isdigit():
             raise Http404  # a unit the user may not see is indistinguishable from none
-        today = clock.today()
-        duties = selectors.duty_list(user=request.user, as_of=today)
-        page = Paginator(duties, PAGE_SIZE).get_page(1)
-        context = {
-            "form": DutyFilterForm(),
-            "cards": [],
-            "page": page,
-            "duties": page.object_list,
-            "today": today,
-            "quarterly_form": form,
-            "nav_section": NAV_SECTION,
-        }
-        response = render_page(request, "reports/list.html", context)
+        response = render_page(request, "reports/list.html", _list_context(request, form, query=QueryDict()))
         response.status_code = 400
         return response
     unit, quarter, fmt = form.cleaned_data["unit"], form.cleaned_data["quarter"], form.cleaned_data["format"]

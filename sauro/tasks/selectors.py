@@ -156,6 +156,15 @@ class TaskFilters:
     as_of: datetime.date | None = None
 
 
+# A search box is not a query language: more words than this are ignored.
+MAX_SEARCH_WORDS = 8
+
+
+def search_words(q: str) -> list[str]:
+    """The folded words of a search box, each of which a task's ``search_text`` must contain (and the list marks)."""
+    return fold(q).split()[:MAX_SEARCH_WORDS]
+
+
 SORTS = {
     "due": ("due_date", "id"),
     "-due": ("-due_date", "-id"),
@@ -170,9 +179,8 @@ def task_list(*, user: User, filters: TaskFilters | None = None, sort: str = DEF
     """Visible tasks matching ``filters``, annotated with their reporting state, in a stable order."""
     f = filters or TaskFilters()
     qs = tasks_visible_to(user)
-    if f.q.strip():
-        for word in fold(f.q).split()[:8]:
-            qs = qs.filter(search_text__contains=word)
+    for word in search_words(f.q):
+        qs = qs.filter(search_text__contains=word)
     qs = led_within(qs, user, f.unit_id)
     if f.lead_unit_id is not None:
         qs = qs.filter(lead_unit_id=f.lead_unit_id)
@@ -351,14 +359,24 @@ def task_counts(*, user: User, filters: TaskFilters | None = None) -> dict[str, 
     return reporting_counts(task_list(user=user, filters=filters))
 
 
-def reporting_counts(tasks: QuerySet[Task]) -> dict[str, int]:
-    """How many of ``tasks`` (a ``task_list``) are in each reporting state (one aggregate query)."""
+# The key under which ``reporting_counts`` and ``list_counts`` count, when asked, the tasks without a reporting state
+# (drafts, tasks cancelled or not yet issued on the day): with it, the counts add up to the whole list.
+NO_REPORTING_STATE = "none"
+
+
+def reporting_counts(tasks: QuerySet[Task], *, with_unstated: bool = False) -> dict[str, int]:
+    """How many of ``tasks`` (a ``task_list``) are in each reporting state (one aggregate query); with
+    ``with_unstated``, also those without one (``NO_REPORTING_STATE``), from the same query."""
     qs = tasks.order_by()
     rows = qs.values("reporting_state").annotate(n=Count("id", output_field=IntegerField()))  # type: ignore[misc]
     counts = {s.value: 0 for s in ReportingState}
+    if with_unstated:
+        counts[NO_REPORTING_STATE] = 0
     for row in rows:
         if row["reporting_state"] is not None:
             counts[row["reporting_state"]] = row["n"]
+        elif with_unstated:
+            counts[NO_REPORTING_STATE] = row["n"]
     return counts
 
 
@@ -393,7 +411,9 @@ def _summary_rows_filter(user: User, f: TaskFilters) -> Q | None:
     return rows if sees_every_normal_task(user) else None
 
 
-def list_counts(*, user: User, filters: TaskFilters, tasks: QuerySet[Task]) -> dict[str, int]:
+def list_counts(
+    *, user: User, filters: TaskFilters, tasks: QuerySet[Task], with_unstated: bool = False
+) -> dict[str, int]:
     """How many of ``tasks`` (the ``task_list`` of ``filters``, without a reporting-state filter) are in each
     reporting state: a list's count cards.
 
@@ -402,10 +422,11 @@ def list_counts(*, user: User, filters: TaskFilters, tasks: QuerySet[Task]) -> d
     count (``tasks.summary``): the done tasks completed by the last regime month that ended by the day seen come from
     the maintained summary, the rest live — the tasks the summary does not count, the done tasks completed after that
     month and, without a due range, the tasks without a due date. One ``UNION ALL``. Any other list is counted live
-    (``reporting_counts``)."""
+    (``reporting_counts``). ``with_unstated``: the tasks without a reporting state too, read by the same query
+    (``NO_REPORTING_STATE``; the summary only holds done tasks, which all have one)."""
     rows = _summary_rows_filter(user, filters)
     if rows is None:
-        return reporting_counts(tasks)
+        return reporting_counts(tasks, with_unstated=with_unstated)
     cut = summary.cut_off(filters.as_of or clock.today())
     done = DoneTaskMonth.objects.filter(rows, done_month__lte=cut)
     live = [tasks.filter(Q(due_date__isnull=False) & UNSUMMARISED), tasks.filter(SUMMARISED, completed_on__gt=cut)]
@@ -417,9 +438,13 @@ def list_counts(*, user: User, filters: TaskFilters, tasks: QuerySet[Task]) -> d
         for qs in live
     ]
     counts = {s.value: 0 for s in ReportingState}
+    if with_unstated:
+        counts[NO_REPORTING_STATE] = 0
     for row in first.order_by().union(*parts, all=True):
         if row["reporting_state"] is not None:
             counts[row["reporting_state"]] += row["n"]
+        elif with_unstated:
+            counts[NO_REPORTING_STATE] += row["n"]
     return counts
 
 
@@ -545,3 +570,112 @@ def unit_inbox(*, user: User) -> UnitInbox:
             .order_by("requested_at")
         ),
     )
+
+
+# --- a person's desk (the overview page) -----------------------------------------------------------------------
+
+# "Due soon" on the desk: open, on time, due within this many days.
+DUE_SOON_DAYS = 7
+
+
+@dataclass
+class MyOpenTasks:
+    """The open tasks a person carries (responsible or assigned, ``TaskFilters.officer_id``): how many are overdue,
+    due within ``DUE_SOON_DAYS`` days, open in all; and the first of them by deadline."""
+
+    overdue: int
+    due_soon: int
+    open: int
+    soon_until: datetime.date
+    rows: list[Task]
+
+
+def my_open_tasks(*, user: User, limit: int) -> MyOpenTasks:
+    """Two queries: the counts (one aggregate over the reporting states of the list ``?mine=on&state=open``), the
+    first ``limit`` tasks by deadline. Each count is exactly a list's: overdue is ``reporting=open_overdue``, due
+    soon ``reporting=open_on_time&due_to=<soon_until>``."""
+    today = clock.today()
+    soon_until = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    mine = task_list(user=user, filters=TaskFilters(officer_id=user.pk, states=[str(s) for s in OPEN_STATES]))
+    row = mine.order_by().aggregate(
+        overdue=Count("id", filter=Q(reporting_state=ReportingState.OPEN_OVERDUE)),
+        due_soon=Count("id", filter=Q(reporting_state=ReportingState.OPEN_ON_TIME, due_date__lte=soon_until)),
+        open=Count("id"),
+    )
+    rows = list(mine.order_by(F("deadline").asc(nulls_last=True), "id")[:limit]) if row["open"] else []
+    return MyOpenTasks(
+        overdue=row["overdue"] or 0,
+        due_soon=row["due_soon"] or 0,
+        open=row["open"] or 0,
+        soon_until=soon_until,
+        rows=rows,
+    )
+
+
+@dataclass
+class Decisions:
+    """What waits for the units a person heads (``unit_inbox``'s rule): counts of tasks to accept, to rework and to
+    approve, the first products to approve, and the pending extension and reassignment requests they decide."""
+
+    to_accept: int
+    returned: int
+    to_approve: int
+    approve_rows: list[Task]
+    extensions: list[ExtensionRequest]
+    reassignments: list[ReassignmentRequest]
+
+    @property
+    def requests(self) -> int:
+        return len(self.extensions) + len(self.reassignments)
+
+    @property
+    def total(self) -> int:
+        return self.to_accept + self.returned + self.to_approve + self.requests
+
+
+def decisions_waiting(*, user: User, headed_unit_ids: list[int], limit: int) -> Decisions:
+    """``unit_inbox``'s counts for the units of ``headed_unit_ids`` (active units the user heads or leads, from their
+    memberships): one aggregate, the first products to approve, the pending requests (oldest first)."""
+    ids = sorted(headed_unit_ids)
+    waiting = task_list(
+        user=user, filters=TaskFilters(states=[TaskState.ISSUED, TaskState.RETURNED, TaskState.SUBMITTED])
+    ).filter(Q(lead_unit_id__in=ids) | Q(authority_unit_id__in=ids))
+    row = waiting.order_by().aggregate(
+        to_accept=Count("id", filter=Q(state=TaskState.ISSUED, lead_unit_id__in=ids)),
+        returned=Count("id", filter=Q(state=TaskState.RETURNED, lead_unit_id__in=ids)),
+        to_approve=Count("id", filter=Q(state=TaskState.SUBMITTED, authority_unit_id__in=ids)),
+    )
+    approve_rows: list[Task] = []
+    if row["to_approve"]:
+        to_approve = waiting.filter(state=TaskState.SUBMITTED, authority_unit_id__in=ids)
+        approve_rows = list(to_approve.order_by(F("deadline").asc(nulls_last=True), "id")[:limit])
+    visible = tasks_visible_to(user).values("pk")
+    pending = {"state": RequestState.PENDING, "task__authority_unit_id__in": ids, "task_id__in": visible}
+    return Decisions(
+        to_accept=row["to_accept"] or 0,
+        returned=row["returned"] or 0,
+        to_approve=row["to_approve"] or 0,
+        approve_rows=approve_rows,
+        extensions=list(ExtensionRequest.objects.filter(**pending).select_related("task").order_by("requested_at")),
+        reassignments=list(
+            ReassignmentRequest.objects.filter(**pending)
+            .select_related("task", "proposed_unit")
+            .order_by("requested_at")
+        ),
+    )
+
+
+@dataclass
+class UnitOverdue:
+    """The open overdue tasks led by a unit or a unit below it (the list ``?unit=<id>&reporting=open_overdue``)."""
+
+    count: int
+    rows: list[Task]
+
+
+def unit_overdue(*, user: User, unit_id: int, limit: int) -> UnitOverdue:
+    """Two queries: the count, the most overdue first."""
+    overdue = task_list(user=user, filters=TaskFilters(unit_id=unit_id, reporting_states=[ReportingState.OPEN_OVERDUE]))
+    count = overdue.count()
+    rows = list(overdue.order_by("deadline", "id")[:limit]) if count else []
+    return UnitOverdue(count=count, rows=rows)

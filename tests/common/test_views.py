@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -165,11 +166,18 @@ def test_home_without_any_role_says_so(org: Org, client_for: ClientFor) -> None:
     assert "Bạn chưa được phân công vai trò" in page
 
 
-def test_no_section_is_a_placeholder_any_more(org: Org, client_for: ClientFor) -> None:
-    # Every section of the navigation has its app now; the placeholder view answers 404 for anything.
-    from sauro.common.views import SECTIONS
+def test_no_page_says_it_is_still_being_built(org: Org, client_for: ClientFor) -> None:
+    # Every section of the navigation has its app: the placeholder page is gone, the overview links to each.
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
 
-    assert SECTIONS == {}
+    with pytest.raises(TemplateDoesNotExist):
+        get_template("common/placeholder.html")
+    for user in (org.leader, org.btc_officer, org.phuxuan_head, org.inspector):
+        page = html(client_for(user).get(reverse("home")))
+        assert "đang được xây dựng" not in page.lower() and "đang xây dựng" not in page.lower()
+        for name in ("tasks:list", "directives:list", "programs:list", "reports:list"):
+            assert f'href="{reverse(name)}"' in page
     page = html(client_for(org.leader).get(reverse("reports:list")))
     assert "<h1>Báo cáo</h1>" in page
     assert "đang được xây dựng" not in page

@@ -90,7 +90,10 @@ def test_filters_live_in_the_url(org: Org, make: MakeDirective, client_for: Clie
     make(kind="TB", summary="Thông báo lịch công tác")
     client = client_for(org.leader)
     page = html(client, reverse("directives:list") + "?q=ket+luan+hoi+nghi&kind=KL&year=2026")
-    assert "Kết luận hội nghị giao ban" in page and "Thông báo lịch công tác" not in page
+    # The words searched are marked, whatever their accents; the count of what was found is said.
+    assert "<mark>Kết</mark> <mark>luận</mark> <mark>hội</mark> <mark>nghị</mark> giao ban" in page
+    assert "Thông báo lịch công tác" not in page
+    assert "Tìm thấy <strong>1</strong> văn bản khớp với “ket luan hoi nghi”." in page
     assert 'value="ket luan hoi nghi"' in page
     assert '<option value="KL" selected>' in page
     bad = html(client, reverse("directives:list") + "?date_from=2026-01-01&date_to=2025-12-01&after=gia-mao&year=abc")
@@ -98,6 +101,22 @@ def test_filters_live_in_the_url(org: Org, make: MakeDirective, client_for: Clie
     assert "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu." in bad
     assert "Con trỏ phân trang không hợp lệ" in bad
     assert "Kết luận hội nghị giao ban" in bad  # the valid filter (from 01/01/2026) still applies
+
+
+def test_a_search_counts_what_it_found_and_escapes_what_it_marks(
+    org: Org, make: MakeDirective, client_for: ClientFor
+) -> None:
+    make(summary="Kết luận về <script>alert(1)</script> công tác cán bộ")
+    make(kind="TB", summary="Thông báo kết luận giao ban")
+    make(kind="TB", summary="Thông báo lịch công tác")
+    client = client_for(org.leader)
+    page = html(client, reverse("directives:list") + "?q=KET+LUAN")
+    assert 'data-found="2"' in page
+    assert "<mark>Kết</mark> <mark>luận</mark> về &lt;script&gt;alert(1)&lt;/script&gt; công tác cán bộ" in page
+    assert "<script>alert(1)" not in page
+    assert "<mark>" not in html(client, reverse("directives:list")) and "search-summary" not in html(
+        client, reverse("directives:list")
+    )
 
 
 def test_htmx_filter_returns_the_partial(org: Org, make: MakeDirective, client_for: ClientFor) -> None:

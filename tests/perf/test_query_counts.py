@@ -28,7 +28,10 @@ KEPT_CHOICES = 2 if connection.vendor == "postgresql" else 0
 # unread count, the session saved (savepoint, update, release). Whatever reads tasks also reads every unit's path
 # once (``org.access.unit_paths``: the task gate's subtrees become lists of ids).
 PAGES: list[tuple[str, str, str, int]] = [
-    ("home", "btc_head", "/", 9),  # the shell and the person's roles
+    # The shell and the person's roles, then the desk (issue 17): their open tasks (counts, rows), what waits for
+    # their decision (counts, two kinds of request), their unit's overdue tasks (count, rows), report duties (counts,
+    # rows), obstacles (counts) — rows only where there is something to show; the unit paths.
+    ("home", "btc_head", "/", 20),
     # The shell; the unit, directive and people filters' choices, the units' paths, the page and the state counts.
     ("tasks-list", "btc_head", "/nhiem-vu/", 14 - KEPT_CHOICES),
     ("tasks-list-leader", "leader", "/nhiem-vu/", 14 - KEPT_CHOICES),
@@ -54,7 +57,7 @@ PAGES: list[tuple[str, str, str, int]] = [
     ("program-detail", "btc_head", "/chuong-trinh-cong-tac/{program}/", 11),
     ("program-export", "btc_head", "/chuong-trinh-cong-tac/{program}/xuat-excel/", 8),
     # The working-day calendar's version is checked once per request (common.calendar, the request's memo).
-    ("reports-list", "leader", "/bao-cao/", 14),
+    ("reports-list", "leader", "/bao-cao/", 15),  # +1 (issue 17): the unit filter's choices
     # The .docx reads the first 30 rows of each list and its open proposals apart (+ a count per full list).
     ("quarterly-docx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=docx", 20),
     ("quarterly-xlsx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=xlsx", 19),

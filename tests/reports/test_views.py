@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
+from html import unescape as html_unescape
 from typing import Any
 
 import pytest
@@ -153,3 +155,96 @@ def test_a_report_file_with_a_program_inside_is_refused_on_the_form(
         in response.content.decode()
     )
     assert ReportDuty.objects.get(pk=duties["P-PHUXUAN"].pk).state == DutyState.PENDING
+
+
+# --- finding the late reporters: filters by unit and status, every count a link, the quarterly form opened bare --
+
+
+def _late_and_on_time(org: Any, today: Any, duties: dict[str, ReportDuty]) -> None:
+    """Ban Tổ chức sends on its due day (17/3), Phú Xuân a day late; the others have sent nothing by 18/3."""
+    today.set(D(2026, 3, 17))
+    report_submit(acting_user=org.btc_head, duty=duties["BTCTU"], text="Báo cáo đúng hạn")
+    today.set(D(2026, 3, 18))
+    report_submit(acting_user=org.phuxuan_head, duty=duties["P-PHUXUAN"], text="Báo cáo muộn")
+
+
+def _listed(page: str) -> set[int]:
+    return {int(pk) for pk in re.findall(r'<tr id="duty-(\d+)">', page)}
+
+
+def _cards(page: str) -> dict[str, tuple[int, str]]:
+    """Each count card of the list: its status → (number, link)."""
+    found = re.findall(
+        r'<a class="task-count report-count--(\w+)[^"]*" href="([^"]+)"[^>]*>\s*<span class="task-count-number">(\d+)',
+        page,
+    )
+    return {key: (int(n), html_unescape(href)) for key, href, n in found}
+
+
+def test_the_status_filter_finds_the_late_reporters(org: Any, client_for: Any, today: Any, duties: Any) -> None:
+    _late_and_on_time(org, today, duties)
+    client = client_for(org.leader)
+    ids = {code: d.pk for code, d in duties.items()}
+    late = client.get(reverse("reports:list"), {"status": "late"}).content.decode()
+    assert _listed(late) == {ids["P-PHUXUAN"]}
+    missing = client.get(reverse("reports:list"), {"status": "missing"}).content.decode()
+    assert _listed(missing) == {ids["P-ANCUU"], ids["VPTU"], ids["UBKTTU"]}
+    both = client.get(reverse("reports:list"), {"status": "late_or_missing"}).content.decode()
+    assert _listed(both) == {ids["P-PHUXUAN"], ids["P-ANCUU"], ids["VPTU"], ids["UBKTTU"]}
+    on_time = client.get(reverse("reports:list"), {"status": "on_time"}).content.decode()
+    assert _listed(on_time) == {ids["BTCTU"]}
+    assert _listed(client.get(reverse("reports:list"), {"status": "not_due"}).content.decode()) == set()
+    assert (
+        "Không có báo cáo nào phù hợp với điều kiện lọc."
+        in client.get(reverse("reports:list"), {"status": "not_due"}).content.decode()
+    )
+
+
+def test_the_unit_filter_takes_the_unit_and_those_below(org: Any, client_for: Any, today: Any, duties: Any) -> None:
+    _late_and_on_time(org, today, duties)
+    client = client_for(org.leader)
+    ward = client.get(reverse("reports:list"), {"unit": org.ancuu.pk, "status": "missing"}).content.decode()
+    assert _listed(ward) == {duties["P-ANCUU"].pk}
+    whole = client.get(reverse("reports:list"), {"unit": org.city.pk}).content.decode()
+    assert _listed(whole) == {d.pk for d in duties.values()}
+    # A unit head may not pick another unit: the filter says so and is not applied, their own duties stay listed.
+    page = client_for(org.phuxuan_head).get(reverse("reports:list"), {"unit": org.btc.pk}).content.decode()
+    assert "Một số điều kiện lọc không hợp lệ" in page
+    assert _listed(page) == {duties["P-PHUXUAN"].pk}
+
+
+def test_every_count_is_a_link_to_exactly_what_it_counts(org: Any, client_for: Any, today: Any, duties: Any) -> None:
+    _late_and_on_time(org, today, duties)
+    client = client_for(org.leader)
+    page = client.get(reverse("reports:list"), {"year": 2026}).content.decode()
+    cards = _cards(page)
+    assert set(cards) == {"on_time", "late", "missing", "not_due", "late_or_missing", "due_soon"}
+    assert {k: n for k, (n, _url) in cards.items()} == {
+        "on_time": 1,
+        "late": 1,
+        "missing": 3,
+        "not_due": 0,
+        "late_or_missing": 4,
+        "due_soon": 0,
+    }
+    for key, (count, url) in cards.items():
+        assert f"status={key}" in url and "year=2026" in url  # the other filters are kept
+        linked = client.get(url)
+        assert linked.status_code == 200
+        assert len(_listed(linked.content.decode())) == count, key
+    # The card of the status chosen is marked.
+    late = client.get(cards["late"][1]).content.decode()
+    assert re.search(r'report-count--late[^"]*is-active[^"]*" href="[^"]+" aria-current="true"', late)
+
+
+def test_the_quarterly_page_opened_bare_shows_its_form(org: Any, client_for: Any, duties: Any) -> None:
+    response = client_for(org.leader).get(reverse("reports:quarterly"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "bắt buộc" not in page
+    assert 'id="quarterly-title"' in page and 'value="2026Q1"' in page
+    assert 'name="format" value="docx"' in page
+    assert inline_code(page) == []
+    # Half a choice still says what is missing.
+    half = client_for(org.leader).get(reverse("reports:quarterly"), {"format": "docx"})
+    assert half.status_code == 400 and "bắt buộc" in half.content.decode()

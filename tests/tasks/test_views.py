@@ -11,7 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
@@ -122,7 +124,8 @@ def test_list_keeps_filters_in_the_url_and_counts_link_to_exactly_those_tasks(
         linked = get(client, href)
         assert row_count(linked) == int(numbers[key]), key
     overdue = get(client, html_lib.unescape(cards["open_overdue"]) + "&dem=1")
-    assert soon.title in overdue
+    assert "<mark>Rà</mark> <mark>soát</mark> quy hoạch cán bộ" in overdue  # the words searched, marked
+    assert soon.title in text_of(overdue)
     assert 'aria-current="true"' in overdue
     # The export keeps the filters too.
     export = re.search(r'href="(/nhiem-vu/xuat-excel/[^"]*)"', markup)
@@ -776,3 +779,59 @@ def test_directive_page_lists_its_tasks_and_offers_a_new_one(
     # The link prefills the directive as the source.
     form = get(client_for(org.monitor), create)
     assert re.search(rf'<option value="{directive.pk}" selected>', form)
+
+
+# --- a search's result count and what it matched ----------------------------------------------------------------
+
+
+def found(markup: str) -> int | None:
+    match = re.search(r'class="search-summary" role="status" data-found="(\d+)"', markup)
+    return int(match.group(1)) if match else None
+
+
+def test_a_search_says_how_many_tasks_it_found_from_the_count_cards_query(
+    org: Org, make_draft: MakeDraft, today: Clock, client_for: ClientFor
+) -> None:
+    plain = {"content": "Thực hiện theo kế hoạch.", "product_description": "Báo cáo"}
+    issued(org, make_draft, title="Rà soát quy hoạch cán bộ", due_date=TODAY + D(days=5), **plain)
+    issued(org, make_draft, title="RÀ SOÁT tiêu chuẩn chức danh", due_date=TODAY + D(days=40), **plain)
+    issued(org, make_draft, title="Báo cáo công tác đảng viên", due_date=TODAY + D(days=40), **plain)
+    make_draft(title="Rà soát dự thảo chưa giao", **plain)  # a draft: listed to its unit, no reporting state
+    today.set(TODAY + D(days=10))
+    client = client_for(org.monitor)
+    query = "?q=ra+soat"
+    # The first page comes without counting; the count arrives with the cards (one query for both).
+    first = get(client, reverse("tasks:list") + query)
+    assert found(first) is None
+    counts = get(client, reverse("tasks:counts") + query)
+    assert found(counts) == 3 == row_count(get(client, reverse("tasks:list") + query))
+    assert "Tìm thấy <strong>3</strong> nhiệm vụ khớp với “ra soat”." in counts
+    assert found(get(client, reverse("tasks:list") + query + "&dem=1")) == 3
+    # With a reporting state chosen, the count is that card's.
+    overdue = get(client, reverse("tasks:counts") + query + "&reporting=open_overdue")
+    assert found(overdue) == 1
+    # No search, but filters: the count of the filtered list; nothing filtered: no line.
+    assert found(get(client, reverse("tasks:list") + f"?unit={org.btc.pk}")) == 4
+    assert found(get(client, reverse("tasks:list"))) is None
+    # The count of a search costs no query of its own: as many queries as the cards alone.
+    with CaptureQueriesContext(connection) as with_search:
+        get(client, reverse("tasks:counts") + query)
+    with CaptureQueriesContext(connection) as other:
+        get(client, reverse("tasks:counts") + "?q=bao+cao")
+    assert len(with_search) == len(other)
+
+
+def test_search_marks_the_words_found_whatever_their_accents_and_escapes_the_rest(
+    org: Org, make_draft: MakeDraft, client_for: ClientFor
+) -> None:
+    plain = {"content": "Thực hiện theo kế hoạch.", "product_description": "Báo cáo"}
+    issued(org, make_draft, title="Đánh giá <script>alert('x')</script> cán bộ", **plain)
+    client = client_for(org.monitor)
+    markup = get(client, reverse("tasks:list") + "?q=DANH+script")
+    assert row_count(markup) == 1
+    assert "<mark>Đánh</mark> giá &lt;<mark>script</mark>&gt;alert(&#x27;x&#x27;)&lt;/<mark>script</mark>&gt;" in markup
+    assert "<script>alert" not in markup
+    # Typed with accents, found without regard to them.
+    assert "<mark>Đánh</mark> <mark>giá</mark>" in get(client, reverse("tasks:list") + "?q=đánh+giá")
+    # Without a search nothing is marked.
+    assert "<mark>" not in get(client, reverse("tasks:list"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django import template
@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from sauro.common.text import highlight
 from sauro.tasks.choices import Classification, Confidence, ReportingState, TaskState, Trend
 
 if TYPE_CHECKING:
@@ -128,10 +129,11 @@ _ANY_ID = 987654321
 
 
 @register.simple_tag
-def task_rows(tasks: Iterable[Task]) -> SafeString:
+def task_rows(tasks: Iterable[Task], marked: Sequence[str] = ()) -> SafeString:
     """The ``<tr>`` of each task of tasks/_table.html, drawn in Python: a list page shows 50 rows, and as template
     code each cost more (its link, badges, flags and dates) than the query that read it. Same markup as the
-    template had (tests/tasks/test_badges.py compares them). Every value from the database is escaped here, once."""
+    template had (tests/tasks/test_badges.py compares them). Every value from the database is escaped here, once.
+    ``marked``: the folded words of a search, marked in each title (``common.text.highlight``, which escapes)."""
     labels = {
         "l_task": _("Nhiệm vụ"),
         "l_lead": _("Đơn vị chủ trì"),
@@ -161,7 +163,7 @@ def task_rows(tasks: Iterable[Task]) -> SafeString:
             ROW.format(
                 **fixed,
                 url=_esc(f"{url_before}{int(t.pk)}{url_after}"),
-                title=_esc(t.title),
+                title=highlight(t.title, marked) if marked else _esc(t.title),
                 flags=_flags(t),
                 directive=directive,
                 lead=_esc((t.lead_unit.name if t.lead_unit else "") or "—"),

@@ -111,13 +111,19 @@ def _counts_context(user: User, form: TaskFilterForm, tasks: QuerySet[Task] | No
     filters = form.filters(with_reporting=False)
     if tasks is None or filters != form.filters():
         tasks = selectors.task_list(user=user, filters=filters)
-    counts = selectors.list_counts(user=user, filters=filters, tasks=tasks)
+    counts = selectors.list_counts(user=user, filters=filters, tasks=tasks, with_unstated=True)
     current = form.cleaned_data.get("reporting") or ""
+    # How many tasks the list holds, from the cards' own query: those of the state chosen, else every one.
+    chosen = form.filters().reporting_states
+    found = sum(counts.get(s, 0) for s in chosen) if chosen else sum(counts.values())
     return {
         "cards": _count_cards(counts, current),
         "ongoing": CountCard(
             "ongoing", str(ReportingState.ONGOING.label), counts.get("ongoing", 0), current == "ongoing"
         ),
+        "found": found,
+        "search": filters.q,
+        "is_filtered": form.is_filtered,
     }
 
 
@@ -142,6 +148,7 @@ def task_list_view(request: AuthenticatedRequest) -> HttpResponse:
         "can_create": access.may_draft(user),
         "nav_section": NAV_SECTION,
         "tab": "list",
+        "marked": selectors.search_words(filters.q),
     }
     if filters.q and request.GET.get(COUNTS_INLINE_PARAM) != "1":
         # A text search may match tens of thousands of tasks: its first page comes at once, its counts (which read

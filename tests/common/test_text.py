@@ -1,0 +1,33 @@
+"""Search text helpers: folding Vietnamese, and marking what a search matched."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from sauro.common.text import fold, highlight
+
+
+def test_fold_drops_accents_case_and_extra_spaces() -> None:
+    assert fold("  Rà   soát ĐẢNG ủy ") == "ra soat dang uy"
+
+
+def test_highlight_marks_words_whatever_their_accents_and_case() -> None:
+    assert highlight("Rà soát quy hoạch", fold("RA soat").split()) == "<mark>Rà</mark> <mark>soát</mark> quy hoạch"
+    assert highlight("Đảng ủy phường", ["dang"]) == "<mark>Đảng</mark> ủy phường"
+    # Inside a word, as the search's LIKE matches; every occurrence; overlaps merged into one mark.
+    assert highlight("kiểm tra, kiểm soát", ["kiem"]) == "<mark>kiểm</mark> tra, <mark>kiểm</mark> soát"
+    assert highlight("tuyên truyền", ["tuyen", "yen tr"]) == "<mark>tuyên tr</mark>uyền"
+
+
+def test_highlight_keeps_a_decomposed_accent_with_its_letter() -> None:
+    text = unicodedata.normalize("NFD", "Rà soát")
+    assert highlight(text, ["ra"]) == f"<mark>{text[:3]}</mark>{text[3:]}"
+
+
+def test_highlight_escapes_the_text_and_what_it_marks() -> None:
+    marked = highlight("<script>alert('x')</script> & <b>", ["script", "b"])
+    assert "<script>" not in marked and "<b>" not in marked
+    assert marked == (
+        "&lt;<mark>script</mark>&gt;alert(&#x27;x&#x27;)&lt;/<mark>script</mark>&gt; &amp; &lt;<mark>b</mark>&gt;"
+    )
+    assert highlight("<i>x</i>", []) == "&lt;i&gt;x&lt;/i&gt;"
