@@ -54,7 +54,7 @@ class OrgForm(forms.Form):
         self.mark_invalid()
 
 
-def _on_date(label: str) -> DateField:
+def _on_date(label: Any) -> DateField:
     return DateField(label=label, widget=DateInput(), initial=clock.today)
 
 

@@ -389,6 +389,7 @@ def membership_change(
         raise ValidationFailed(ERR_UNIT_INACTIVE.format(name=m.unit.name))
     _refuse_duplicate(person=m.person, unit=m.unit, role=role, valid_from=on_date, valid_to=m.valid_to, exclude_id=m.pk)
     before = _membership_snapshot(m)
+    old_role = Role(m.role)
     kept_to = m.valid_to
     m.valid_to = on_date - datetime.timedelta(days=1)
     m.save(update_fields=["valid_to"])
@@ -402,7 +403,7 @@ def membership_change(
         action="membership.change",
         obj=new,
         unit_id=m.unit_id,
-        summary=f"{m.person.full_name}: {Role(before['role']).label} → {Role(role).label} từ ngày {on_date:%d/%m/%Y}",
+        summary=f"{m.person.full_name}: {old_role.label} → {Role(role).label} từ ngày {on_date:%d/%m/%Y}",
         before=before,
         after=_membership_snapshot(new),
     )

@@ -118,6 +118,7 @@ def succession_preview(predecessors: list[Unit], on_date: datetime.date) -> list
     items = succession_items(predecessors, on_date)
     count = items.count()
     listed = [
-        (str(i), names[i.lead_unit_id]) for i in items.only("key", "content", "lead_unit_id")[:PREVIEW_LIST_LIMIT]
+        (str(i), names.get(i.lead_unit_id or 0, ""))
+        for i in items.only("key", "content", "lead_unit_id")[:PREVIEW_LIST_LIMIT]
     ]
     return [PreviewGroup(label="Mục chương trình công tác", count=count, items=listed, order=20)]
