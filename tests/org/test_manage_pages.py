@@ -282,3 +282,55 @@ def test_terms_list_create_and_close(org: Org, today: Any, client_for: ClientFor
             client_for(who).post(reverse("directives:term_close", args=[old.pk]), {"ends_on": "2025-09-30"}).status_code
             == 403
         )
+
+
+# --- the services behind the pages ------------------------------------------------------------------------------
+
+
+def test_the_services_refuse_everyone_but_the_office_and_the_administrator(org: Org, today: Any) -> None:
+    from sauro.common.errors import PermissionDeniedError
+    from sauro.org import services
+
+    m = Membership.objects.get(person=org.ancuu_officer, unit=org.ancuu)
+    for who in (org.btc_head, org.leader, org.inspector):
+        with pytest.raises(PermissionDeniedError):
+            services.unit_rename(acting_user=who, unit=org.ancuu, new_name="Tên khác", on_date=TODAY)
+        with pytest.raises(PermissionDeniedError):
+            services.units_merge(acting_user=who, predecessors=[org.ancuu], successor=org.phuxuan, on_date=TODAY)
+        with pytest.raises(PermissionDeniedError):
+            services.membership_change(acting_user=who, membership=m, role="unit_head", position="", on_date=TODAY)
+    services.membership_change(acting_user=org.admin, membership=m, role="unit_head", position="", on_date=TODAY)
+
+
+def test_a_role_change_keeps_history_and_refuses_what_makes_no_sense(org: Org, today: Any) -> None:
+    from sauro.common.errors import ValidationFailed
+    from sauro.org import services
+
+    m = Membership.objects.get(person=org.ancuu_officer, unit=org.ancuu)
+    with pytest.raises(ValidationFailed, match="trùng với hiện tại"):
+        services.membership_change(acting_user=org.monitor, membership=m, role=m.role, position="", on_date=TODAY)
+    with pytest.raises(ValidationFailed, match="phải sau ngày bắt đầu"):
+        services.membership_change(
+            acting_user=org.monitor, membership=m, role="unit_head", position="", on_date=m.valid_from
+        )
+    new = services.membership_change(
+        acting_user=org.monitor, membership=m, role="unit_head", position="Phó Bí thư", on_date=TODAY
+    )
+    m.refresh_from_db()
+    assert (m.role, m.valid_to) == ("officer", TODAY - datetime.timedelta(days=1))
+    assert (new.role, new.valid_from, new.valid_to) == ("unit_head", TODAY, None)
+    entry = AuditEntry.objects.get(action="membership.change")
+    assert entry.summary == f"Bùi Văn Cựu: Chuyên viên → Lãnh đạo đơn vị từ ngày {TODAY:%d/%m/%Y}"
+
+
+def test_the_merge_preview_counts_what_each_app_moves(org: Org, ward_work: dict[str, Any]) -> None:
+    from sauro.org.selectors import merge_preview
+
+    preview = merge_preview(predecessors=[org.phuxuan], on_date=TODAY)
+    counts = {g.label: g.count for g in preview.groups}
+    assert counts == {
+        "Nhiệm vụ đang thực hiện và dự thảo": 1,
+        "Mục chương trình công tác": 1,
+        "Nghĩa vụ báo cáo chưa gửi": len(ward_work["duties"]),
+    }
+    assert [m.person for m in preview.memberships] == [org.phuxuan_head]
