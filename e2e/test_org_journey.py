@@ -95,3 +95,41 @@ def test_a_page_asked_for_before_login_opens_after_it(page: Page, demo: LoadResu
     page.goto("/to-chuc/")
     expect(page).to_have_url(re.compile(re.escape(LOGIN_PATH)))
     assert_clean(browser_log)
+
+
+def test_the_office_merges_two_communes_through_a_preview(
+    page: Page, demo: LoadResult, browser_log: BrowserLog
+) -> None:
+    """Văn phòng merges one commune into another: the preview names the people who move, nothing changes until
+    the confirmation, then the successor's page shows the merged commune and the old one is closed."""
+    old, successor = list(Unit.objects.filter(kind="commune", valid_to__isnull=True).order_by("path")[:2])
+    moving = list(Membership.objects.filter(unit=old, valid_to__isnull=True).select_related("person"))
+    assert moving, "the demo gives the commune its officials"
+
+    log_in(page, "vanphong", DEMO_PASSWORD)
+    expect(logout_control(page)).to_be_visible()
+    page.goto(f"/to-chuc/don-vi/{old.pk}/")
+    page.get_by_role("link", name="Sáp nhập vào đơn vị khác").click()
+    expect(page.get_by_role("heading", name="Sáp nhập đơn vị")).to_be_visible()
+    expect(page.get_by_label("Các đơn vị bị sáp nhập")).to_have_values([str(old.pk)])
+    page.get_by_label("Sáp nhập vào đơn vị (đơn vị kế thừa)").select_option(value=str(successor.pk))
+    page.get_by_role("button", name="Xem trước thay đổi").click()
+
+    # The preview: who moves, and a confirm button; nothing has changed yet.
+    expect(page.get_by_role("heading", name=re.compile(r"^Xem trước"))).to_be_visible()
+    people = page.get_by_role("table").filter(has_text=moving[0].person.full_name)
+    for membership in moving:
+        expect(people).to_contain_text(membership.person.full_name)
+    expect(page.get_by_role("heading", name="Nhiệm vụ đang thực hiện và dự thảo")).to_be_visible()
+    expect(page.get_by_role("heading", name="Nghĩa vụ báo cáo chưa gửi")).to_be_visible()
+    assert Unit.objects.get(pk=old.pk).valid_to is None
+
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(page).to_have_url(re.compile(rf"/to-chuc/don-vi/{successor.pk}/$"))
+    expect(page.get_by_text(f"Đã sáp nhập “{old.name}” vào “{successor.name}”.")).to_be_visible()
+    merged = page.get_by_role("region", name="Các đơn vị đã sáp nhập vào đơn vị này")
+    expect(merged.get_by_role("link", name=old.name)).to_be_visible()
+    members = page.get_by_role("table").filter(has_text=moving[0].person.full_name).first
+    expect(members).to_contain_text(moving[0].person.full_name)
+    assert Unit.objects.get(pk=old.pk).successor_id == successor.pk
+    assert_clean(browser_log)

@@ -258,6 +258,13 @@ def unit_write(params: Callable[[World], dict[str, Any]], **kw: Any) -> Row:
     return Row(officer=404, other=404, inspector=403, right="btc_head", params=params, **kw)
 
 
+def btc_head_role(w: World) -> int:
+    """The Ban's head's membership in the Ban."""
+    from sauro.org.models import Membership
+
+    return Membership.objects.get(person=w.org.btc_head, unit=w.org.btc).pk
+
+
 def deadline() -> str:
     return (TODAY + datetime.timedelta(days=60)).isoformat()
 
@@ -271,11 +278,76 @@ PAGES: dict[tuple[str, str], Row] = {
     ("GET", "org:unit_tree"): every(200),
     ("GET", "org:unit_detail"): ban_read(lambda w: {"unit_id": w.org.btc.pk}),
     ("GET", "org:person_detail"): ban_read(lambda w: {"person_id": w.org.btc_head.pk}),
+    # --- the office's organisation pages: Văn phòng (and the administrator) restructure and staff units; the Ban's
+    # officer sees the Ban (403), the ward's head does not (404); a preview (POST without confirm) is a write's gate
+    ("GET", "org:units_merge"): Row(officer=403, other=403, inspector=403, right="monitor", right_status=200),
+    ("POST", "org:units_merge"): Row(
+        officer=403,
+        other=403,
+        inspector=403,
+        right="monitor",
+        body=lambda w: {"predecessors": [w.org.ancuu.pk], "successor": w.org.phuxuan.pk, "on_date": TODAY.isoformat()},
+    ),
+    ("GET", "org:unit_rename"): ban_write("monitor", lambda w: {"unit_id": w.org.btc.pk}, right_status=200),
+    ("POST", "org:unit_rename"): ban_write(
+        "monitor",
+        lambda w: {"unit_id": w.org.btc.pk},
+        body=lambda w: {"name": "Ban Tổ chức Thành ủy Huế", "on_date": TODAY.isoformat(), "confirm": "1"},
+    ),
+    ("GET", "org:unit_move"): ban_write("monitor", lambda w: {"unit_id": w.org.btc_dept.pk}, right_status=200),
+    ("POST", "org:unit_move"): ban_write(
+        "monitor", lambda w: {"unit_id": w.org.btc_dept.pk}, body=lambda w: {"parent": w.org.office.pk}
+    ),
+    ("GET", "org:unit_staff"): ban_write("monitor", lambda w: {"unit_id": w.org.btc.pk}, right_status=200),
+    ("POST", "org:unit_staff"): ban_write(
+        "monitor",
+        lambda w: {"unit_id": w.org.btc.pk},
+        body=lambda w: {"person": w.org.btc_officer.pk, "role": "officer", "valid_from": TODAY.isoformat()},
+    ),
+    ("GET", "org:membership_change"): ban_write(
+        "monitor", lambda w: {"membership_id": btc_head_role(w)}, right_status=200
+    ),
+    ("POST", "org:membership_change"): ban_write(
+        "monitor",
+        lambda w: {"membership_id": btc_head_role(w)},
+        body=lambda w: {"role": "unit_head", "position": "Trưởng ban", "on_date": TODAY.isoformat()},
+    ),
+    ("GET", "org:membership_end"): ban_write(
+        "monitor", lambda w: {"membership_id": btc_head_role(w)}, right_status=200
+    ),
+    ("POST", "org:membership_end"): ban_write(
+        "monitor", lambda w: {"membership_id": btc_head_role(w)}, body=lambda w: {"valid_to": TODAY.isoformat()}
+    ),
     # --- the journal: the inspection committee's reading (PRODUCT §2) and the administrators'.
     # (the page says so: everyone else gets a 404)
     ("GET", "audit:list"): Row(officer=404, other=404, inspector=200, right="admin"),
     # --- directives: everyone reads them, Văn phòng registers and edits them
     ("GET", "directives:list"): every(200),
+    # the committees' terms (nhiệm kỳ): Văn phòng and the administrator declare and close them
+    ("GET", "directives:terms"): Row(officer=403, other=403, inspector=403, right="monitor", right_status=200),
+    ("POST", "directives:terms"): Row(
+        officer=403,
+        other=403,
+        inspector=403,
+        right="monitor",
+        body=lambda w: {"committee": w.org.phuxuan.pk, "name": "Nhiệm kỳ 2025 – 2030", "starts_on": "2025-10-01"},
+    ),
+    ("GET", "directives:term_close"): Row(
+        officer=403,
+        other=403,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"term_id": w.directive.term_id},
+        right_status=200,
+    ),
+    ("POST", "directives:term_close"): Row(
+        officer=403,
+        other=403,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"term_id": w.directive.term_id},
+        body=lambda w: {"ends_on": "2030-09-30"},
+    ),
     ("GET", "directives:create"): Row(officer=403, other=403, inspector=403, right="monitor", right_status=200),
     ("POST", "directives:create"): Row(officer=403, other=403, inspector=403, right="monitor"),
     ("GET", "directives:number_field"): Row(officer=403, other=403, inspector=403, right="monitor"),

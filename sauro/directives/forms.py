@@ -230,3 +230,37 @@ class DirectiveForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Tệp đính kèm"), allow_empty_file=True)
+
+
+class TermForm(forms.Form):
+    """Declare a committee's term (nhiệm kỳ): directive numbers restart in each."""
+
+    committee = ModelChoiceField(label=_("Cấp ủy"), queryset=Unit.objects.none())
+    name = forms.CharField(label=_("Tên nhiệm kỳ"), max_length=100)
+    starts_on = DateField(label=_("Bắt đầu từ ngày"), widget=DateInput())
+    ends_on = DateField(label=_("Kết thúc vào ngày"), widget=DateInput(), required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = selectors.term_committees(user=user)  # type: ignore[attr-defined]
+        self.fields["name"].widget.attrs["placeholder"] = _("Ví dụ: Nhiệm kỳ 2025 – 2030")
+        self.fields["ends_on"].help_text = _("Để trống cho đến khi biết ngày đại hội nhiệm kỳ sau.")
+        _mark_invalid(self)
+
+    def add_service_errors(self, error: ValidationFailed) -> None:
+        placed = False
+        for name, message in error.fields.items():
+            if name in self.fields:
+                self.add_error(name, message)
+                placed = True
+        if not placed:
+            self.add_error(None, error.message)
+        _mark_invalid(self)
+
+
+class TermCloseForm(forms.Form):
+    ends_on = DateField(label=_("Kết thúc vào ngày"), widget=DateInput())
+
+    def add_service_errors(self, error: ValidationFailed) -> None:
+        self.add_error("ends_on", error.fields.get("ends_on", error.message))
+        _mark_invalid(self)

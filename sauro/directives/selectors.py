@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -26,9 +26,11 @@ from sauro.directives.numbering import (
 )
 from sauro.directives.search import search_words
 from sauro.org.access import units_visible_to
+from sauro.org.choices import UnitKind
 from sauro.org.models import Unit
 
 ERR_DIRECTIVE_NOT_FOUND = _("Không tìm thấy văn bản.")
+ERR_TERM_NOT_FOUND = _("Không tìm thấy nhiệm kỳ.")
 ERR_ATTACHMENT_NOT_FOUND = _("Không tìm thấy tệp đính kèm.")
 ERR_NO_RIGHT_TO_NUMBER = _("Chỉ người đăng ký văn bản (Văn phòng, lãnh đạo) mới cần lấy số văn bản.")
 ERR_UNIT_UNKNOWN = _("Không tìm thấy cơ quan ban hành trong phạm vi bạn được xem.")
@@ -264,3 +266,31 @@ def directive_number_proposal(
     term = term_for_or_fail(unit, issued_on or clock.today())
     number = next_number(canonical_kind, code, term)
     return NumberProposal(term=term, unit=unit, parts=NumberSymbol(number, canonical_kind, code))
+
+
+# --- committee terms (Văn phòng, the administrator: ``access.can_manage_terms``) --------------------------------
+
+TERM_COMMITTEE_KINDS = (UnitKind.COMMITTEE, UnitKind.PARTY_COMMITTEE, UnitKind.WARD, UnitKind.COMMUNE)
+
+
+def term_committees(*, user: User) -> QuerySet[Unit]:
+    """The committees whose terms a manager declares: the active Party committees they see, in tree order."""
+    return units_visible_to(user).filter(valid_to__isnull=True, kind__in=TERM_COMMITTEE_KINDS).order_by("path")
+
+
+def term_list(*, user: User) -> list[Term]:
+    """The terms of the committees the user sees, committee by committee, newest first; each with its directive
+    count (one query)."""
+    return list(
+        Term.objects.filter(committee__in=units_visible_to(user))
+        .select_related("committee")
+        .annotate(directive_count=Count("directives"))
+        .order_by("committee__path", "-starts_on")
+    )
+
+
+def term_get(*, user: User, term_id: int) -> Term:
+    term = Term.objects.filter(pk=term_id, committee__in=units_visible_to(user)).select_related("committee").first()
+    if term is None:
+        raise Http404(ERR_TERM_NOT_FOUND)
+    return term

@@ -62,6 +62,8 @@ ERR_STALE_VERSION = _("Phiên bản hiện tại là {current}.")
 ERR_TERM_NAME_REQUIRED = _("Tên nhiệm kỳ không được để trống.")
 ERR_TERM_DATES = _("Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu.")
 ERR_TERM_OVERLAP = _("Nhiệm kỳ trùng thời gian với “{name}” của {committee}.")
+ERR_TERM_CLOSED = _("Nhiệm kỳ này đã kết thúc ngày {day}.")
+ERR_TERM_HAS_LATER = _("{directive} ban hành ngày {day} thuộc nhiệm kỳ này: ngày kết thúc không được trước ngày đó.")
 
 
 @dataclass(frozen=True)
@@ -422,5 +424,33 @@ def term_create(
         unit_id=committee.pk,
         summary=f"Khai báo {name} của {committee.name}",
         after={"committee_id": committee.pk, "name": name, "starts_on": starts_on, "ends_on": ends_on},
+    )
+    return term
+
+
+@transaction.atomic
+def term_close(*, acting_user: User | None, term: Term, ends_on: datetime.date) -> Term:
+    """End a committee's term on ``ends_on`` (the day before the next congress); its directives' numbers stay."""
+    if acting_user is not None and not can_manage_terms(acting_user):
+        raise PermissionDeniedError(str(ERR_NO_TERM_RIGHT))
+    term = Term.objects.select_for_update().select_related("committee").get(pk=term.pk)
+    if term.ends_on is not None:
+        raise _refuse("ends_on", str(ERR_TERM_CLOSED).format(day=term.ends_on.strftime("%d/%m/%Y")))
+    if ends_on < term.starts_on:
+        raise _refuse("ends_on", str(ERR_TERM_DATES))
+    later = term.directives.filter(issued_on__gt=ends_on).order_by("issued_on").first()
+    if later is not None:
+        message = str(ERR_TERM_HAS_LATER).format(directive=later, day=later.issued_on.strftime("%d/%m/%Y"))
+        raise _refuse("ends_on", message)
+    term.ends_on = ends_on
+    term.save(update_fields=["ends_on"])
+    audit_record(
+        acting_user=acting_user,
+        action="term.close",
+        obj=term,
+        unit_id=term.committee_id,
+        summary=f"Kết thúc {term.name} của {term.committee.name} vào ngày {ends_on:%d/%m/%Y}",
+        before={"ends_on": None},
+        after={"ends_on": ends_on},
     )
     return term

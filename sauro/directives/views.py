@@ -28,9 +28,16 @@ from sauro.common.replica import read_only_page
 from sauro.common.uploads import ACCEPT_ATTRIBUTE, MAX_UPLOAD_BYTES, human_size
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.directives import selectors, services
-from sauro.directives.access import can_register_directives
+from sauro.directives.access import can_manage_terms, can_register_directives
 from sauro.directives.choices import DirectiveKind, Urgency
-from sauro.directives.forms import SERVICE_FIELDS, AttachmentForm, DirectiveFilterForm, DirectiveForm
+from sauro.directives.forms import (
+    SERVICE_FIELDS,
+    AttachmentForm,
+    DirectiveFilterForm,
+    DirectiveForm,
+    TermCloseForm,
+    TermForm,
+)
 from sauro.directives.models import Directive
 from sauro.directives.numbering import ISSUER_CODE_RE
 from sauro.directives.panels import TASKS_PANEL, detail_panels
@@ -362,4 +369,71 @@ def attachment_download_view(request: AuthenticatedRequest, directive_id: int, a
         handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
     )
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- committee terms (nhiệm kỳ): Văn phòng and the administrator declare and close them ---------------------------
+
+
+def _require_term_manager(request: AuthenticatedRequest) -> None:
+    if not can_manage_terms(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def terms_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The terms of the committees, and the form to declare one."""
+    _require_term_manager(request)
+    status = 200
+    if request.method == "POST":
+        form = TermForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                term = services.term_create(
+                    acting_user=request.user,
+                    committee=data["committee"],
+                    name=data["name"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                )
+            except ValidationFailed as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(
+                    request, _("Đã khai báo %(term)s của %(committee)s.") % {"term": term, "committee": term.committee}
+                )
+                return redirect("directives:terms")
+        status = 422
+    else:
+        form = TermForm(user=request.user)
+    context = {"form": form, "terms": selectors.term_list(user=request.user), "nav_section": "org"}
+    response = render_page(request, "directives/terms.html", context)
+    response.status_code = status
+    return response
+
+
+@login_required
+def term_close_view(request: AuthenticatedRequest, term_id: int) -> HttpResponse:
+    term = selectors.term_get(user=request.user, term_id=term_id)
+    _require_term_manager(request)
+    status = 200
+    if request.method == "POST":
+        form = TermCloseForm(request.POST)
+        if form.is_valid():
+            try:
+                services.term_close(acting_user=request.user, term=term, ends_on=form.cleaned_data["ends_on"])
+            except ValidationFailed as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(
+                    request,
+                    _("Đã kết thúc %(term)s của %(committee)s.") % {"term": term, "committee": term.committee},
+                )
+                return redirect("directives:terms")
+        status = 422
+    else:
+        form = TermCloseForm()
+    response = render_page(request, "directives/term_close.html", {"form": form, "term": term, "nav_section": "org"})
+    response.status_code = status
     return response

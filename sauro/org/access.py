@@ -20,7 +20,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sauro.accounts.models import User
 from sauro.common import clock
-from sauro.org.choices import AUDIT_READER_ROLES, COMMITTEE_WIDE_ROLES, ROLE_PRIORITY, Role, UnitKind
+from sauro.org.choices import (
+    AUDIT_READER_ROLES,
+    COMMITTEE_WIDE_ROLES,
+    ORG_MANAGER_ROLES,
+    ROLE_PRIORITY,
+    Role,
+    UnitKind,
+)
 from sauro.org.models import Membership, Unit
 
 
@@ -179,6 +186,12 @@ def people_visible_to(user: User) -> QuerySet[User]:
 
 def can_read_audit(user: User) -> bool:
     return user_scope(user).has_role(*AUDIT_READER_ROLES)
+
+
+def can_manage_org(user: User) -> bool:
+    """Văn phòng (monitor) and the administrator manage the organisation: restructuring, memberships and roles.
+    The pages, their buttons and the services ask this one rule."""
+    return user_scope(user).has_role(*ORG_MANAGER_ROLES)
 
 
 def is_admin(user: User) -> bool:

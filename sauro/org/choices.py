@@ -28,3 +28,6 @@ COMMITTEE_WIDE_ROLES = frozenset({Role.LEADER, Role.MONITOR, Role.INSPECTOR, Rol
 AUDIT_READER_ROLES = frozenset({Role.INSPECTOR, Role.ADMIN})
 # The order in which a person's roles rank, highest first: the role shown in the header and in lists.
 ROLE_PRIORITY = (Role.ADMIN, Role.LEADER, Role.MONITOR, Role.INSPECTOR, Role.UNIT_HEAD, Role.OFFICER)
+# Who manages the organisation — units, restructuring, memberships and roles (PRODUCT §2: Văn phòng, the monitor,
+# keeps the organisation as it keeps the calendars; the administrator manages units). Everyone else only reads it.
+ORG_MANAGER_ROLES = frozenset({Role.MONITOR, Role.ADMIN})

@@ -14,9 +14,11 @@ from sauro.common import clock
 from sauro.org.access import membership_rank, people_visible_to, units_visible_to, user_scope
 from sauro.org.choices import ROLE_PRIORITY, UnitKind
 from sauro.org.models import Membership, Unit, UnitName
+from sauro.org.restructuring import PreviewGroup, succession_previews
 
 ERR_UNIT_NOT_FOUND = "Không tìm thấy đơn vị."
 ERR_PERSON_NOT_FOUND = "Không tìm thấy người này."
+ERR_MEMBERSHIP_NOT_FOUND = "Không tìm thấy vai trò này."
 
 
 def unit_list(*, user: User, include_former: bool = False, kind: str | None = None) -> QuerySet[Unit]:
@@ -221,3 +223,87 @@ def units_governing(lead: Unit, within: QuerySet[Unit] | None = None) -> list[Un
     chain = [*lead.ancestor_ids, lead.pk]
     near = units.filter(Q(pk__in=chain) | Q(kind=UnitKind.STANDING, parent_id__in=chain))
     return [u for u in near if u.governs(lead)]
+
+
+# --- managing the organisation (Văn phòng, the administrator: ``access.can_manage_org``) -------------------------
+
+
+def managed_units(*, user: User) -> QuerySet[Unit]:
+    """The active units a manager may restructure or staff: the visible ones (their committee), in tree order."""
+    return unit_list(user=user)
+
+
+def membership_get(*, user: User, membership_id: int) -> Membership:
+    """One membership in a unit the user sees, or 404."""
+    m = (
+        Membership.objects.select_related("person", "unit")
+        .filter(pk=membership_id, unit__in=units_visible_to(user))
+        .first()
+    )
+    if m is None:
+        raise Http404(ERR_MEMBERSHIP_NOT_FOUND)
+    return m
+
+
+def unit_memberships_current_and_future(*, user: User, unit: Unit) -> QuerySet[Membership]:
+    """The memberships of ``unit`` not yet ended (today's and those starting later), for the staffing page."""
+    unit_get(user=user, unit_id=unit.pk)
+    today = clock.today()
+    return (
+        Membership.objects.filter(unit=unit)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("person")
+        .order_by("valid_from", "person__full_name")
+    )
+
+
+@dataclass
+class RestructuringPreview:
+    """Everything a restructuring would move, shown before it is confirmed: the people whose roles pass to the
+    successor, the units put under it, and what each higher app's handler would move (``restructuring``'s
+    previews: tasks, program items, report duties …), each with its full count."""
+
+    memberships: list[Membership]
+    units: list[Unit]
+    groups: list[PreviewGroup]
+
+    @property
+    def total(self) -> int:
+        return len(self.memberships) + len(self.units) + sum(g.count for g in self.groups)
+
+
+def merge_preview(*, predecessors: list[Unit], on_date: datetime.date) -> RestructuringPreview:
+    """What ``services.units_merge`` would move from ``predecessors`` on ``on_date``; reads only."""
+    ids = [u.pk for u in predecessors]
+    memberships = list(
+        Membership.objects.active_on(on_date)
+        .filter(unit_id__in=ids)
+        .select_related("person", "unit")
+        .order_by("unit__path", "role", "person__full_name")
+    )
+    children = list(Unit.objects.filter(parent_id__in=ids, valid_to__isnull=True).select_related("parent"))
+    groups = [g for preview in succession_previews().values() for g in preview(predecessors, on_date)]
+    return RestructuringPreview(
+        memberships=memberships, units=children, groups=sorted(groups, key=lambda g: (g.order, g.label))
+    )
+
+
+def move_preview(*, unit: Unit) -> list[Unit]:
+    """The units that move with ``unit`` (its whole subtree, itself first), in tree order."""
+    return list(Unit.objects.filter(path__startswith=unit.path, valid_to__isnull=True).order_by("path"))
+
+
+def move_targets(*, user: User, unit: Unit) -> QuerySet[Unit]:
+    """The units ``unit`` may be put under: the active visible ones outside its own subtree."""
+    return managed_units(user=user).exclude(path__startswith=unit.path)
+
+
+def staffable_people(*, user: User) -> QuerySet[User]:
+    """The active people a manager may give a role: those they see, and accounts holding no role anywhere yet
+    (a new colleague's account, made in the administration, before their first role)."""
+    visible = people_visible_to(user).filter(is_active=True).values("pk")
+    return (
+        User.objects.filter(Q(pk__in=visible) | Q(memberships__isnull=True), is_active=True)
+        .distinct()
+        .order_by("full_name", "username")
+    )

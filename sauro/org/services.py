@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from sauro.accounts.models import User
 from sauro.audit.services import audit_record
-from sauro.common.errors import ValidationFailed
+from sauro.common.errors import PermissionDeniedError, ValidationFailed
+from sauro.org.access import can_manage_org
 from sauro.org.choices import Role
 from sauro.org.models import Membership, Unit, UnitName
 from sauro.org.restructuring import Succession, succession_handlers
@@ -23,6 +24,21 @@ ERR_NAME_EMPTY = "Tên đơn vị không được để trống."
 ERR_NAME_UNCHANGED = "Tên mới trùng tên hiện tại."
 ERR_MEMBERSHIP_DATES = "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."
 ERR_PARENT_IS_DESCENDANT = "Không thể đặt đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó."
+ERR_RENAME_DATE = "Ngày dùng tên mới phải sau ngày {day:%d/%m/%Y} (ngày bắt đầu dùng tên hiện tại)."
+ERR_MERGE_INTO_CHILD = "Đơn vị kế thừa không được là đơn vị cấp dưới của đơn vị bị sáp nhập."
+ERR_PARENT_UNCHANGED = "Đơn vị đã trực thuộc “{name}”."
+ERR_NO_ORG_RIGHT = "Chỉ Văn phòng Thành ủy và quản trị hệ thống được quản lý tổ chức, cán bộ và vai trò."
+ERR_MEMBERSHIP_ENDED = "Vai trò này đã kết thúc ngày {day:%d/%m/%Y}."
+ERR_MEMBERSHIP_CHANGE_DATE = "Ngày thay đổi phải sau ngày bắt đầu ({day:%d/%m/%Y}) của vai trò hiện tại."
+ERR_MEMBERSHIP_UNCHANGED = "Vai trò và chức vụ mới trùng với hiện tại."
+ERR_MEMBERSHIP_DUPLICATE = "{person} đã giữ vai trò “{role}” tại {unit} trong khoảng thời gian này."
+
+
+def check_org_right(acting_user: User | None) -> None:
+    """Refuse a person who may not manage the organisation (``access.can_manage_org``); ``None`` is the system
+    (the demo loader, commands)."""
+    if acting_user is not None and not can_manage_org(acting_user):
+        raise PermissionDeniedError(ERR_NO_ORG_RIGHT)
 
 
 def _unit_snapshot(unit: Unit) -> dict[str, object]:
@@ -92,21 +108,31 @@ def unit_create(
     return unit
 
 
-@transaction.atomic
-def unit_rename(*, acting_user: User | None, unit: Unit, new_name: str, on_date: datetime.date) -> Unit:
-    """Rename a unit from ``on_date``; the old name is kept for the period it was used."""
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    new_name = new_name.strip()
+def unit_rename_check(*, unit: Unit, new_name: str, on_date: datetime.date) -> datetime.date:
+    """The refusals of ``unit_rename`` (its preview asks them too); the day the current name has been used from."""
+    new_name = " ".join(new_name.split())
     if not new_name:
         raise ValidationFailed(ERR_NAME_EMPTY, fields={"name": ERR_NAME_EMPTY})
     if new_name == unit.name:
         raise ValidationFailed(ERR_NAME_UNCHANGED, fields={"name": ERR_NAME_UNCHANGED})
     if unit.valid_to is not None:
-        msg = ERR_UNIT_INACTIVE.format(name=unit.name)
-        raise ValidationFailed(msg)
-    before = _unit_snapshot(unit)
+        raise ValidationFailed(ERR_UNIT_INACTIVE.format(name=unit.name))
     last_change = unit.former_names.order_by("-valid_to").values_list("valid_to", flat=True).first()
-    name_from = (last_change + datetime.timedelta(days=1)) if last_change else unit.valid_from
+    name_from: datetime.date = (last_change + datetime.timedelta(days=1)) if last_change else unit.valid_from
+    if on_date <= name_from:
+        msg = ERR_RENAME_DATE.format(day=name_from)
+        raise ValidationFailed(msg, fields={"on_date": msg})
+    return name_from
+
+
+@transaction.atomic
+def unit_rename(*, acting_user: User | None, unit: Unit, new_name: str, on_date: datetime.date) -> Unit:
+    """Rename a unit from ``on_date``; the old name is kept for the period it was used."""
+    check_org_right(acting_user)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    new_name = " ".join(new_name.split())
+    name_from = unit_rename_check(unit=unit, new_name=new_name, on_date=on_date)
+    before = _unit_snapshot(unit)
     UnitName.objects.create(
         unit=unit, name=unit.name, valid_from=name_from, valid_to=on_date - datetime.timedelta(days=1)
     )
@@ -124,6 +150,27 @@ def unit_rename(*, acting_user: User | None, unit: Unit, new_name: str, on_date:
         after=_unit_snapshot(unit),
     )
     return unit
+
+
+def units_merge_check(*, predecessors: list[Unit], successor: Unit | None, on_date: datetime.date) -> None:
+    """The refusals of ``units_merge`` (its preview asks them too, before anything is shown as moving)."""
+    if not predecessors:
+        raise ValidationFailed(ERR_MERGE_NEEDS_TWO, fields={"predecessors": ERR_MERGE_NEEDS_TWO})
+    for old in predecessors:
+        if old.valid_to is not None:
+            msg = ERR_UNIT_INACTIVE.format(name=old.name)
+            raise ValidationFailed(msg, fields={"predecessors": msg})
+        if old.valid_from >= on_date:
+            raise ValidationFailed(ERR_MERGE_DATE, fields={"on_date": ERR_MERGE_DATE})
+    if successor is None:
+        return
+    if successor.pk in {o.pk for o in predecessors}:
+        raise ValidationFailed(ERR_MERGE_INTO_SELF, fields={"successor": ERR_MERGE_INTO_SELF})
+    if successor.valid_to is not None:
+        msg = ERR_UNIT_INACTIVE.format(name=successor.name)
+        raise ValidationFailed(msg, fields={"successor": msg})
+    if any(successor.path.startswith(old.path) for old in predecessors):
+        raise ValidationFailed(ERR_MERGE_INTO_CHILD, fields={"successor": ERR_MERGE_INTO_CHILD})
 
 
 @transaction.atomic
@@ -145,14 +192,11 @@ def units_merge(
     active memberships and — through the registered succession handlers — every open obligation. Each move
     writes its own audit entry; the predecessors stay in the database under their own names for history.
     """
+    check_org_right(acting_user)
     if not predecessors:
         raise ValidationFailed(ERR_MERGE_NEEDS_TWO)
     olds = list(Unit.objects.select_for_update().filter(pk__in=[u.pk for u in predecessors]).order_by("pk"))
-    for old in olds:
-        if old.valid_to is not None:
-            raise ValidationFailed(ERR_UNIT_INACTIVE.format(name=old.name))
-        if old.valid_from >= on_date:
-            raise ValidationFailed(ERR_MERGE_DATE)
+    units_merge_check(predecessors=olds, successor=successor, on_date=on_date)
     if successor is None:
         successor = unit_create(
             acting_user=acting_user,
@@ -163,8 +207,6 @@ def units_merge(
             valid_from=on_date,
             merged_from_note="; ".join(o.name for o in olds),
         )
-    elif successor.pk in {o.pk for o in olds}:
-        raise ValidationFailed(ERR_MERGE_INTO_SELF)
     closing = on_date - datetime.timedelta(days=1)
     handlers = succession_handlers()
     for old in olds:
@@ -208,12 +250,25 @@ def units_merge(
     return successor
 
 
+def unit_move_check(*, unit: Unit, new_parent: Unit) -> None:
+    """The refusals of ``unit_move`` (its preview asks them too)."""
+    if new_parent.path.startswith(unit.path):
+        raise ValidationFailed(ERR_PARENT_IS_DESCENDANT, fields={"parent": ERR_PARENT_IS_DESCENDANT})
+    if new_parent.valid_to is not None or unit.valid_to is not None:
+        msg = ERR_UNIT_INACTIVE.format(name=new_parent.name if new_parent.valid_to else unit.name)
+        raise ValidationFailed(msg, fields={"parent": msg})
+    if unit.parent_id == new_parent.pk:
+        msg = ERR_PARENT_UNCHANGED.format(name=new_parent.name)
+        raise ValidationFailed(msg, fields={"parent": msg})
+
+
 @transaction.atomic
 def unit_move(*, acting_user: User | None, unit: Unit, new_parent: Unit) -> Unit:
     """Put ``unit`` (and its whole subtree) under ``new_parent``."""
+    check_org_right(acting_user)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    if new_parent.path.startswith(unit.path):
-        raise ValidationFailed(ERR_PARENT_IS_DESCENDANT)
+    new_parent = Unit.objects.get(pk=new_parent.pk)
+    unit_move_check(unit=unit, new_parent=new_parent)
     before = _unit_snapshot(unit)
     old_path = unit.path
     new_path = f"{new_parent.path}{unit.pk}/"
@@ -247,10 +302,12 @@ def membership_create(
     valid_to: datetime.date | None = None,
     position: str = "",
 ) -> Membership:
+    check_org_right(acting_user)
     if valid_to is not None and valid_to < valid_from:
         raise ValidationFailed(ERR_MEMBERSHIP_DATES, fields={"valid_to": ERR_MEMBERSHIP_DATES})
     if unit.valid_to is not None:
         raise ValidationFailed(ERR_UNIT_INACTIVE.format(name=unit.name), fields={"unit": unit.name})
+    _refuse_duplicate(person=person, unit=unit, role=role, valid_from=valid_from, valid_to=valid_to)
     m = Membership(
         person=person, unit=unit, role=Role(role), position=position, valid_from=valid_from, valid_to=valid_to
     )
@@ -268,9 +325,13 @@ def membership_create(
 
 @transaction.atomic
 def membership_end(*, acting_user: User | None, membership: Membership, valid_to: datetime.date) -> Membership:
+    check_org_right(acting_user)
     m = Membership.objects.select_for_update().get(pk=membership.pk)
     if valid_to < m.valid_from:
         raise ValidationFailed(ERR_MEMBERSHIP_DATES, fields={"valid_to": ERR_MEMBERSHIP_DATES})
+    if m.valid_to is not None and m.valid_to < valid_to:
+        msg = ERR_MEMBERSHIP_ENDED.format(day=m.valid_to)
+        raise ValidationFailed(msg, fields={"valid_to": msg})
     before = _membership_snapshot(m)
     m.valid_to = valid_to
     m.save(update_fields=["valid_to"])
@@ -283,3 +344,67 @@ def membership_end(*, acting_user: User | None, membership: Membership, valid_to
         after=_membership_snapshot(m),
     )
     return m
+
+
+def _refuse_duplicate(
+    *,
+    person: User,
+    unit: Unit,
+    role: str,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None,
+    exclude_id: int | None = None,
+) -> None:
+    """The same person in the same role of the same unit twice over one period is a mistake, not a second role."""
+    overlapping = Membership.objects.filter(person=person, unit=unit, role=role).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
+    )
+    if valid_to is not None:
+        overlapping = overlapping.filter(valid_from__lte=valid_to)
+    if exclude_id is not None:
+        overlapping = overlapping.exclude(pk=exclude_id)
+    if overlapping.exists():
+        msg = ERR_MEMBERSHIP_DUPLICATE.format(person=person.full_name, role=Role(role).label, unit=unit.name)
+        raise ValidationFailed(msg, fields={"role": msg})
+
+
+@transaction.atomic
+def membership_change(
+    *, acting_user: User | None, membership: Membership, role: str, position: str, on_date: datetime.date
+) -> Membership:
+    """A person's role or position in a unit changes from ``on_date``: the current membership ends the day before and
+    a new one begins, so history keeps what the person was, and when. Returns the new membership."""
+    check_org_right(acting_user)
+    m = Membership.objects.select_for_update().select_related("person", "unit").get(pk=membership.pk)
+    position = " ".join(position.split())
+    if m.valid_to is not None and m.valid_to < on_date:
+        msg = ERR_MEMBERSHIP_ENDED.format(day=m.valid_to)
+        raise ValidationFailed(msg, fields={"on_date": msg})
+    if on_date <= m.valid_from:
+        msg = ERR_MEMBERSHIP_CHANGE_DATE.format(day=m.valid_from)
+        raise ValidationFailed(msg, fields={"on_date": msg})
+    if role == m.role and position == m.position:
+        raise ValidationFailed(ERR_MEMBERSHIP_UNCHANGED, fields={"role": ERR_MEMBERSHIP_UNCHANGED})
+    if m.unit.valid_to is not None:
+        raise ValidationFailed(ERR_UNIT_INACTIVE.format(name=m.unit.name))
+    _refuse_duplicate(person=m.person, unit=m.unit, role=role, valid_from=on_date, valid_to=m.valid_to, exclude_id=m.pk)
+    before = _membership_snapshot(m)
+    old_role = Role(m.role)
+    kept_to = m.valid_to
+    m.valid_to = on_date - datetime.timedelta(days=1)
+    m.save(update_fields=["valid_to"])
+    new = Membership(
+        person=m.person, unit=m.unit, role=Role(role), position=position, valid_from=on_date, valid_to=kept_to
+    )
+    new.full_clean()
+    new.save()
+    audit_record(
+        acting_user=acting_user,
+        action="membership.change",
+        obj=new,
+        unit_id=m.unit_id,
+        summary=f"{m.person.full_name}: {old_role.label} → {Role(role).label} từ ngày {on_date:%d/%m/%Y}",
+        before=before,
+        after=_membership_snapshot(new),
+    )
+    return new

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -9,6 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from sauro.accounts.models import User
+from sauro.org.models import Unit
+from sauro.org.restructuring import PREVIEW_LIST_LIMIT, PreviewGroup
 from sauro.programs.access import programs_visible_to
 from sauro.programs.choices import ROMAN_QUARTERS
 from sauro.programs.models import WorkProgram, WorkProgramItem
@@ -99,3 +102,23 @@ def linkable_tasks(*, user: User, item: WorkProgramItem) -> QuerySet[Task]:
         .select_related("lead_unit")
         .order_by("-created_at", "-id")[:LINKABLE_TASKS_LIMIT]
     )
+
+
+def succession_items(predecessors: list[Unit], on_date: datetime.date) -> QuerySet[WorkProgramItem]:
+    """The program items a merge hands to the successor: those led by ``predecessors`` in programs of the merge's
+    year or later (earlier programs are history and keep the unit of their time)."""
+    return WorkProgramItem.objects.filter(
+        lead_unit__in=[u.pk for u in predecessors], program__year__gte=on_date.year
+    ).order_by("program__year", "program_id", "position", "pk")
+
+
+def succession_preview(predecessors: list[Unit], on_date: datetime.date) -> list[PreviewGroup]:
+    """What ``services.program_items_move_to_successor`` would move (registered with ``org.restructuring``)."""
+    names = {u.pk: u.name for u in predecessors}
+    items = succession_items(predecessors, on_date)
+    count = items.count()
+    listed = [
+        (str(i), names.get(i.lead_unit_id or 0, ""))
+        for i in items.only("key", "content", "lead_unit_id")[:PREVIEW_LIST_LIMIT]
+    ]
+    return [PreviewGroup(label="Mục chương trình công tác", count=count, items=listed, order=20)]

@@ -19,9 +19,11 @@ from sauro.common import clock
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
 from sauro.org.access import units_visible_to
 from sauro.org.models import Unit
+from sauro.org.restructuring import Succession
 from sauro.programs.access import may_write_program, program_units_visible_to
 from sauro.programs.choices import ROMAN_QUARTERS, ProgramState, quarter_of_month
 from sauro.programs.models import KEY_MAX_LENGTH, MAX_YEAR, MIN_YEAR, WorkProgram, WorkProgramItem
+from sauro.programs.selectors import succession_items
 from sauro.tasks.access import tasks_visible_to
 from sauro.tasks.choices import ProductKind, TaskState
 from sauro.tasks.models import Task
@@ -476,3 +478,26 @@ def program_import_rows(*, acting_user: User | None, program: WorkProgram, rows:
         after={"created": result.keys_created, "updated": result.keys_updated, "unchanged": result.unchanged},
     )
     return result
+
+
+def program_items_move_to_successor(succession: Succession) -> int:
+    """Registered with org.restructuring: the items a merged unit leads in programs of the merge's year or later go
+    to its successor, each with its journal entry (earlier programs keep the unit of their time)."""
+    old, new = succession.predecessor, succession.successor
+    moved = 0
+    for item in succession_items([old], succession.on_date).select_for_update(of=("self",)):
+        before = item_snapshot(item)
+        item.lead_unit = new
+        item.version += 1
+        item.save(update_fields=["lead_unit", "version", "updated_at"])
+        audit_record(
+            acting_user=succession.acting_user,
+            action="workprogramitem.unit_succeeded",
+            obj=item,
+            unit_id=new.pk,
+            summary=f"“{old.name}” sáp nhập vào “{new.name}”",
+            before=before,
+            after=item_snapshot(item),
+        )
+        moved += 1
+    return moved

@@ -23,7 +23,8 @@ from django.http import Http404
 from sauro.accounts.models import User
 from sauro.org.access import user_scope
 from sauro.org.models import Unit
-from sauro.reports.choices import Timeliness
+from sauro.org.restructuring import PREVIEW_LIST_LIMIT, PreviewGroup
+from sauro.reports.choices import DutyState, Timeliness
 from sauro.reports.models import ReportDuty, ReportRegime, ReportSubmission
 
 
@@ -237,3 +238,13 @@ def duties_due(*, user: User, unit_path: str, as_of: datetime.date, limit: int) 
         wanted = status_filter(Timeliness.MISSING, as_of) | status_filter(DUE_SOON, as_of)
         rows = list(duties.filter(wanted).order_by("due_on", "unit__path", "id")[:limit])
     return DutiesDue(missing=counts[Timeliness.MISSING], due_soon=counts[DUE_SOON], rows=rows)
+
+
+def succession_preview(predecessors: list[Unit], on_date: datetime.date) -> list[PreviewGroup]:
+    """What ``services.report_duties_move_to_successor`` would move: the pending report duties of ``predecessors``
+    (registered with ``org.restructuring``)."""
+    names = {u.pk: u.name for u in predecessors}
+    duties = ReportDuty.objects.filter(unit_id__in=list(names), state=DutyState.PENDING).order_by("due_on", "pk")
+    count = duties.count()
+    items = [(str(d), names[d.unit_id]) for d in duties[:PREVIEW_LIST_LIMIT]]
+    return [PreviewGroup(label="Nghĩa vụ báo cáo chưa gửi", count=count, items=items, order=30)]

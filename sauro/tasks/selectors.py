@@ -43,6 +43,7 @@ from sauro.common.text import fold
 from sauro.org.access import subtree_ids
 from sauro.org.choices import Role
 from sauro.org.models import Unit
+from sauro.org.restructuring import PREVIEW_LIST_LIMIT, PreviewGroup
 from sauro.org.selectors import person_memberships
 from sauro.tasks import summary
 from sauro.tasks.access import lead_filter, sees_every_normal_task, tasks_visible_to
@@ -679,3 +680,25 @@ def unit_overdue(*, user: User, unit_id: int, limit: int) -> UnitOverdue:
     count = overdue.count()
     rows = list(overdue.order_by("deadline", "id")[:limit]) if count else []
     return UnitOverdue(count=count, rows=rows)
+
+
+def succession_preview(predecessors: list[Unit], on_date: datetime.date) -> list[PreviewGroup]:
+    """What ``services.tasks_move_to_successor`` would move from ``predecessors``: their open tasks and drafts, as
+    lead unit, authority, drafting unit or coordinating unit (registered with ``org.restructuring``)."""
+    ids = [u.pk for u in predecessors]
+    names = {u.pk: u.name for u in predecessors}
+    live = [*OPEN_STATES, TaskState.DRAFT]
+    where = (
+        Q(lead_unit_id__in=ids)
+        | Q(authority_unit_id__in=ids)
+        | Q(owner_unit_id__in=ids)
+        | Q(pk__in=Task.coordinating_units.through.objects.filter(unit_id__in=ids).values("task_id"))
+    )
+    tasks = Task.objects.filter(where, state__in=live).order_by("deadline", "pk")
+    count = tasks.count()
+    rows = tasks.values_list("title", "lead_unit_id", "authority_unit_id", "owner_unit_id")[:PREVIEW_LIST_LIMIT]
+    items = [
+        (title, names.get(lead) or names.get(authority) or names.get(owner) or "(phối hợp)")
+        for title, lead, authority, owner in rows
+    ]
+    return [PreviewGroup(label="Nhiệm vụ đang thực hiện và dự thảo", count=count, items=items, order=10)]

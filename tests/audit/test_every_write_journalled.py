@@ -47,7 +47,7 @@ from django.db.models.signals import post_delete, post_save
 import sauro
 from sauro.common import clock
 from sauro.org.choices import Role, UnitKind
-from tests.conftest import START, Org
+from tests.conftest import START, START_NEXT, Org
 from tests.tasks.conftest import TODAY, complete_fields
 
 NOT_BUSINESS = {
@@ -194,7 +194,15 @@ def run_scenario(org: Org) -> None:
     joined = org_s.membership_create(
         acting_user=org.admin, person=org.monitor, unit=dept, role=Role.OFFICER, valid_from=START
     )
-    org_s.membership_end(acting_user=org.admin, membership=joined, valid_to=TODAY)
+    promoted = org_s.membership_change(
+        acting_user=org.admin, membership=joined, role=Role.UNIT_HEAD, position="Trưởng phòng", on_date=START_NEXT
+    )
+    org_s.membership_end(acting_user=org.admin, membership=promoted, valid_to=TODAY)
+    # --- a ward's former term, declared and closed
+    former = dirs.term_create(
+        acting_user=org.admin, committee=org.phuxuan, name="Nhiệm kỳ 2020 – 2025", starts_on=datetime.date(2020, 10, 1)
+    )
+    dirs.term_close(acting_user=org.admin, term=former, ends_on=datetime.date(2025, 9, 30))
     # --- a directive
     dirs.term_create(
         acting_user=org.admin, committee=org.city, name="Nhiệm kỳ 2025 – 2030", starts_on=datetime.date(2025, 10, 1)

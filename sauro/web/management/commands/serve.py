@@ -3,7 +3,9 @@
 This is what ``make run`` starts. With ``--setup`` it first migrates the database, loads the Huế demo (only
 once) and collects the static files. Both servers run as child processes from the same virtualenv, each in
 its own process group; SIGINT/SIGTERM (Ctrl-C) is forwarded to both, and if either stops on its own the
-other is stopped too and the command exits non-zero. Nothing it started outlives it.
+other is stopped too and the command exits non-zero. Nothing it started outlives it. The same signal arriving
+twice at once (``make`` forwarding the SIGTERM it got, a Ctrl-C reaching the whole process group) is one stop; a
+second signal after ``REPEAT_WINDOW`` seconds forces it (SIGKILL to the children).
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 STOP_TIMEOUT = 20.0  # seconds the children get to stop before they are killed
 READY_TIMEOUT = 60.0
 POLL_INTERVAL = 0.2
+# A second stop signal this soon after the first is the same stop delivered twice, not a second Ctrl-C: `make run`
+# forwards the SIGTERM it receives to us (so a SIGTERM to the process group arrives twice), and a terminal's Ctrl-C
+# reaches every process of the foreground group. Only a later one forces the stop.
+REPEAT_WINDOW = 1.5
 
 
 def _env_int(name: str, default: int) -> int:
@@ -134,6 +140,8 @@ class Command(BaseCommand):
         connections.close_all()
 
         self._stop_signal: int | None = None
+        self._stop_received: int | None = None  # the signal that asked for the stop, named in the message
+        self._stop_at = 0.0
         self._children: list[Child] = []
         previous = {sig: signal.signal(sig, self._on_signal) for sig in STOP_SIGNALS}
         failed: tuple[str, int] | None = None
@@ -241,9 +249,13 @@ class Command(BaseCommand):
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         if self._stop_signal is None:
-            self._stop_signal = signum
+            self._stop_signal = self._stop_received = signum
+            self._stop_at = time.monotonic()
             return
-        # A second Ctrl-C while stopping: do not wait for a graceful shutdown.
+        if self._stop_signal == signal.SIGKILL or time.monotonic() - self._stop_at < REPEAT_WINDOW:
+            return  # the first stop delivered twice (make, the process group), or already forced
+        # A second Ctrl-C while stopping: do not wait for a graceful shutdown (said by ``_stop``; no output here,
+        # a handler may run in the middle of another write).
         self._stop_signal = signal.SIGKILL
         for child in self._children:
             child.kill_group()
@@ -283,8 +295,8 @@ class Command(BaseCommand):
     def _supervise(self) -> tuple[str, int] | None:
         """Wait for a stop signal (→ None) or for a child to die on its own (→ message and exit code)."""
         while True:
-            if self._stop_signal is not None:
-                name = signal.Signals(self._stop_signal).name
+            if self._stop_received is not None:
+                name = signal.Signals(self._stop_received).name
                 self.stdout.write(f"Nhận tín hiệu {name}: đang dừng máy chủ web và tiến trình nền…")
                 self.stdout.flush()
                 return None
@@ -310,3 +322,5 @@ class Command(BaseCommand):
                 child.kill_group()
                 child.proc.wait()
             child.kill_group()
+        if self._stop_signal == signal.SIGKILL:
+            self.stderr.write("Nhận tín hiệu dừng lần hai: đã buộc dừng máy chủ web và tiến trình nền.")
