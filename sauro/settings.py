@@ -127,6 +127,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sauro.web.context_processors.shell",
             ],
+            # ``{{ count|number }}`` (923.603) in every template without a load tag: common.text.number.
+            "builtins": ["sauro.common.templatetags.numbers"],
         },
     },
 ]
