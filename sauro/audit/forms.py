@@ -13,6 +13,7 @@ from sauro.audit.actions import ACTION_LABELS, VERB_LABELS, action_label, journa
 from sauro.audit.selectors import AUDIT_ORDER, AuditFilters
 from sauro.common.fields import DateField
 from sauro.common.pagination import BadCursor
+from sauro.common.widgets import DateInput
 
 ERR_DATE_RANGE = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
 
@@ -35,15 +36,6 @@ def action_choices() -> list[tuple[str, str]]:
 
 def object_type_choices() -> list[tuple[str, str]]:
     return sorted(((t, object_type_label(t)) for t in journaled_models()), key=lambda c: c[1].lower())
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it submits ISO dates whatever the display language."""
-
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class AuditFilterForm(forms.Form):

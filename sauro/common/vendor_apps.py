@@ -6,8 +6,8 @@ django-tasks-db, not translatable). Their models and fields are translated in ``
 from __future__ import annotations
 
 from axes.apps import AppConfig as AxesAppConfig
-from django_tasks_db.apps import TasksAppConfig
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig
 
 
 class AxesConfig(AxesAppConfig):

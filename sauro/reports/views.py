@@ -22,6 +22,7 @@ from sauro.common import clock
 from sauro.common.errors import ServiceError
 from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
+from sauro.org.selectors import tree_order
 from sauro.periods.regime import ReportPeriod, period, period_containing
 from sauro.reports import selectors, services
 from sauro.reports.choices import ReportKind, Timeliness
@@ -57,7 +58,7 @@ def quarter_choices() -> list[tuple[str, str]]:
 
 
 def _quarterly_form(request: AuthenticatedRequest, data: object = None) -> QuarterlyForm:
-    units = selectors.units_reported_by(request.user).filter(valid_to__isnull=True).order_by("path")
+    units = tree_order(selectors.units_reported_by(request.user).filter(valid_to__isnull=True))
     return QuarterlyForm(data, units=units, quarters=quarter_choices())
 
 

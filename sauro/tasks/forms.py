@@ -22,7 +22,7 @@ from sauro.common.errors import ServiceError
 from sauro.common.fields import DateField, ModelChoiceField, ModelMultipleChoiceField
 from sauro.common.pagination import BadCursor, Key, Keyset, KeyType
 from sauro.common.versioned import cached_for
-from sauro.common.widgets import FastSelect, Options
+from sauro.common.widgets import DateInput, FastSelect, Options
 from sauro.directives.access import directives_issued_for, directives_visible_to
 from sauro.directives.models import Directive, kind_label
 from sauro.directives.numbering import format_symbol
@@ -76,15 +76,6 @@ SORTS: dict[str, tuple[Any, str, bool]] = {
     "title": (_("Tên (A – Z)"), "title", False),
 }
 DEFAULT_SORT = "due"
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it submits ISO dates whatever the display language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def mark_invalid(form: forms.Form) -> None:
