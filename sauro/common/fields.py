@@ -34,7 +34,7 @@ from sauro.common.inputs import (
     id_in_range,
     id_range_message,
 )
-from sauro.common.widgets import DateInput
+from sauro.common.widgets import DateInput, SearchableSelectMultiple
 
 ERR_DATE_FORMAT = _("Hãy nhập ngày theo dạng dd/mm/yyyy (ngày/tháng/năm), ví dụ 13/02/2026.")
 ERR_DATE_MONTH = _("Tháng phải từ 1 đến 12. Hãy nhập ngày trước, tháng sau (dd/mm/yyyy), ví dụ 13/02/2026.")
@@ -116,7 +116,10 @@ class ModelChoiceField(forms.ModelChoiceField):
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Picks by key; a key the database cannot hold is the form's error, not an overflow in the query."""
+    """Picks by key; a key the database cannot hold is the form's error, not an overflow in the query. Drawn as a
+    searchable list of checkboxes (``common.widgets.SearchableSelectMultiple``) unless a form gives another widget."""
+
+    widget = SearchableSelectMultiple
 
     def _check_values(self, value: Any) -> Any:
         if isinstance(value, list | tuple | set | frozenset):

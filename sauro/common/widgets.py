@@ -138,3 +138,35 @@ class DateInput(forms.DateInput):
             _("Đóng lịch"),
             box,
         )
+
+
+# --- Several choices ----------------------------------------------------------------------------------------------
+
+
+class SearchableSelectMultiple(FastSelect):
+    """Every ``<select multiple>`` of the pages: drawn by ``static/sauro/js/widgets.js`` as a filter box over a list
+    of checkboxes (a tap picks or drops one, on a phone too; no Ctrl key), the select itself kept, hidden, as the
+    form's value. Without the script it is the plain multiple select, with a hint on how to pick several.
+    ``common.fields.ModelMultipleChoiceField`` takes it by default."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        super().__init__(attrs={"size": "8", **(attrs or {})}, choices=choices)
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return forms.SelectMultiple.value_from_datadict(self, data, files, name)  # type: ignore[arg-type]
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return False  # an unticked list sends nothing: that is a value (none chosen), as for SelectMultiple
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        select = super().render(name, value, {**(attrs or {}), "multiple": True}, renderer)
+        return format_html(
+            '<div class="multi-select" data-placeholder="{}" data-chosen="{}">{}'
+            '<p class="multi-help muted">{}</p></div>',
+            _("Gõ để lọc danh sách"),
+            _("Đã chọn {n}"),
+            select,
+            _("Giữ phím Ctrl (trên máy Mac: Cmd) và bấm để chọn nhiều mục."),
+        )

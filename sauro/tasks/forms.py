@@ -405,8 +405,6 @@ class TaskForm(forms.Form):
         label=_("Đơn vị phối hợp"),
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Giữ phím Ctrl và bấm để chọn nhiều đơn vị."),
     )
     supervising_leader = PersonChoiceField(label=_("Lãnh đạo phụ trách"), required=False, empty_label=str(NONE_CHOSEN))
     responsible_person = PersonChoiceField(

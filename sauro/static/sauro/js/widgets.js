@@ -325,7 +325,8 @@
   } else {
     setupAll(document);
   }
-  document.addEventListener("htmx:afterSettle", function (event) {
-    setupAll(event.target instanceof Element ? event.target : document);
+  // After any htmx swap (out-of-band fields included): set up what is new; what is set up already is skipped.
+  document.addEventListener("htmx:afterSettle", function () {
+    setupAll(document);
   });
 })();
