@@ -15,4 +15,4 @@ class AxesConfig(AxesAppConfig):
 
 
 class TasksDatabaseConfig(TasksAppConfig):
-    verbose_name = _("Tác vụ chạy nền")
+    verbose_name = _("Tác vụ chạy nền")  # type: ignore[assignment]  # a lazy string, translated on display

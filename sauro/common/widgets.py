@@ -122,7 +122,7 @@ class DateInput(forms.DateInput):
             if match:
                 year, month, day = match.groups()
                 return f"{day}/{month}/{year}"
-        return super().format_value(value)  # type: ignore[no-any-return]
+        return super().format_value(value)
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         box = super().render(name, value, attrs, renderer)

@@ -105,9 +105,7 @@ def test_rows_show_local_time_actor_object_summary_and_changes(org: Org, client_
 
 def test_unknown_action_falls_back_to_a_readable_name(org: Org, client_for: ClientFor) -> None:
     with transaction.atomic():
-        audit_record(
-            acting_user=org.admin, action="task.magic", object_type="x.y", object_repr="Vật thể", summary="Lạ"
-        )
+        audit_record(acting_user=org.admin, action="task.magic", object_type="x.y", object_repr="Vật thể", summary="Lạ")
     html = page(client_for(org.inspector), "?q=L%E1%BA%A1")
     assert "task.magic" not in html
     assert "Thao tác khác (nhiệm vụ)" in html

@@ -53,7 +53,8 @@ def test_admin_index_names_every_app_in_vietnamese(admin_client_vi: Client) -> N
 
 
 @pytest.mark.parametrize(
-    "url", ["/quan-tri/axes/accessattempt/", "/quan-tri/axes/accesslog/", "/quan-tri/django_tasks_database/dbtaskresult/"]
+    "url",
+    ["/quan-tri/axes/accessattempt/", "/quan-tri/axes/accesslog/", "/quan-tri/django_tasks_database/dbtaskresult/"],
 )
 def test_third_party_lists_are_vietnamese(admin_client_vi: Client, url: str) -> None:
     response = admin_client_vi.get(url)
