@@ -185,7 +185,6 @@
     var filter = el("input", "multi-filter");
     filter.type = "search";
     filter.setAttribute("placeholder", wrapper.getAttribute("data-placeholder") || "");
-    filter.setAttribute("aria-label", wrapper.getAttribute("data-placeholder") || "");
     filter.setAttribute("autocomplete", "off");
     filter.setAttribute("data-multi-filter", "");
 
@@ -199,6 +198,8 @@
       if (!label.id) label.id = id + "-label";
       list.setAttribute("aria-labelledby", label.id);
       label.setAttribute("for", id + "-filter");
+    } else {
+      filter.setAttribute("aria-label", wrapper.getAttribute("data-placeholder") || "");
     }
     filter.id = id + "-filter";
 
