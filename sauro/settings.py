@@ -68,9 +68,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_htmx",
-    "axes",
+    "sauro.common.vendor_apps.AxesConfig",
     "django_tasks",
-    "django_tasks_db",
+    "sauro.common.vendor_apps.TasksDatabaseConfig",
     "sauro.common",
     "sauro.accounts",
     "sauro.org",
@@ -128,6 +128,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sauro.web.context_processors.shell",
             ],
+            # ``{{ count|number }}`` (923.603) in every template without a load tag: common.text.number.
+            "builtins": ["sauro.common.templatetags.numbers"],
         },
     },
 ]

@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from sauro.api import api
+
+# The administration site's titles (Django's own read "Trang web admin Django", "Trang quản trị cho Django").
+admin.site.site_header = _("Quản trị hệ thống Sáu Rõ")
+admin.site.site_title = _("Quản trị Sáu Rõ")
+admin.site.index_title = _("Quản trị hệ thống")
 
 urlpatterns = [
     path("", include("sauro.web.urls")),

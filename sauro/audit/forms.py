@@ -2,60 +2,24 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from django import forms
-from django.apps import apps
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from sauro.audit.actions import ACTION_LABELS, VERB_LABELS, action_label, journaled_models
 from sauro.audit.selectors import AUDIT_ORDER, AuditFilters
 from sauro.common.fields import DateField
 from sauro.common.pagination import BadCursor
-
-# Business actions written by the services. Add an entry here with each new action; an action missing here is
-# still shown, as "<verb> <object>" when it follows the admin's "<model>.create|update|delete" pattern, else as
-# its raw code.
-ACTION_LABELS: dict[str, Any] = {
-    "unit.create": _("Tạo đơn vị"),
-    "unit.rename": _("Đổi tên đơn vị"),
-    "unit.merge": _("Sáp nhập đơn vị"),
-    "unit.move": _("Chuyển đơn vị sang đơn vị cấp trên khác"),
-    "membership.create": _("Phân công vai trò"),
-    "membership.end": _("Kết thúc vai trò"),
-    "membership.transfer": _("Chuyển vai trò sang đơn vị kế thừa"),
-    "user.create": _("Tạo người dùng"),
-    "user.update": _("Cập nhật người dùng"),
-    "api_token.create": _("Cấp mã truy cập API"),
-    "api_token.revoke": _("Thu hồi mã truy cập API"),
-    "audit.chain_keyed": _("Khóa chuỗi nhật ký bằng khóa nhật ký"),
-    "audit.key_rotated": _("Đổi khóa nhật ký"),
-}
-VERB_LABELS: dict[str, Any] = {
-    "create": _("Tạo"),
-    "update": _("Sửa"),
-    "delete": _("Xóa"),
-}
-# Apps whose models appear in the journal; the journal itself is not an object of the journal.
-JOURNALED_APP_EXCLUDE = frozenset({"audit"})
+from sauro.common.widgets import DateInput
 
 ERR_DATE_RANGE = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
 
 
-@cache
-def _journaled_models() -> dict[str, type[models.Model]]:
-    """Our own models by ``app_label.model_name`` (the journal's ``object_type``)."""
-    return {
-        model._meta.label_lower: model
-        for model in apps.get_models()
-        if model.__module__.startswith("sauro.") and model._meta.app_label not in JOURNALED_APP_EXCLUDE
-    }
-
-
 def journaled_model(object_type: str) -> type[models.Model] | None:
-    return _journaled_models().get(object_type)
+    return journaled_models().get(object_type)
 
 
 def object_type_label(object_type: str) -> str:
@@ -63,36 +27,15 @@ def object_type_label(object_type: str) -> str:
     return str(capfirst(model._meta.verbose_name)) if model is not None else object_type
 
 
-def action_label(action: str) -> str:
-    """The Vietnamese name of an action code; the code itself when it is unknown."""
-    if action in ACTION_LABELS:
-        return str(ACTION_LABELS[action])
-    model_name, _sep, verb = action.rpartition(".")
-    if verb in VERB_LABELS:
-        for model in _journaled_models().values():
-            if model._meta.model_name == model_name:
-                return f"{VERB_LABELS[verb]} {model._meta.verbose_name}"
-    return action
-
-
 def action_choices() -> list[tuple[str, str]]:
     codes = set(ACTION_LABELS)
-    for model in _journaled_models().values():
+    for model in journaled_models().values():
         codes.update(f"{model._meta.model_name}.{verb}" for verb in VERB_LABELS)
     return sorted(((code, action_label(code)) for code in codes), key=lambda c: c[1].lower())
 
 
 def object_type_choices() -> list[tuple[str, str]]:
-    return sorted(((t, object_type_label(t)) for t in _journaled_models()), key=lambda c: c[1].lower())
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it submits ISO dates whatever the display language."""
-
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
+    return sorted(((t, object_type_label(t)) for t in journaled_models()), key=lambda c: c[1].lower())
 
 
 class AuditFilterForm(forms.Form):

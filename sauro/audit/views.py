@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from sauro.audit.forms import AuditFilterForm, action_label, journaled_model, object_type_label
+from sauro.audit.actions import action_label
+from sauro.audit.forms import AuditFilterForm, journaled_model, object_type_label
 from sauro.audit.models import AuditEntry
 from sauro.audit.selectors import audit_anchor_status, audit_entry_page
 from sauro.common.replica import read_only_page

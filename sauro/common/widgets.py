@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 # Rendered option lists kept per process: a list of a few hundred units is some 30 kB.
 OPTIONS_MEMO_SIZE = 128
@@ -82,3 +84,89 @@ def _option(key: str, label: Any, selected: bool) -> SafeString:
 def _flat_options(options: tuple[tuple[str, str, bool], ...], chosen: frozenset[str]) -> SafeString:
     """The markup of ``options`` (value, label, whether the label is marked safe), ``chosen`` ones selected."""
     return format_html_join("\n", "{}", ((_option(key, label, key in chosen),) for key, label, _safe in options))
+
+
+# --- Dates --------------------------------------------------------------------------------------------------------
+
+DATE_DISPLAY_FORMAT = "%d/%m/%Y"
+DATE_PLACEHOLDER = "dd/mm/yyyy"
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+class DateInput(forms.DateInput):
+    """Every date of every page form: a text box showing ``dd/mm/yyyy`` whatever the browser's language, with a
+    small calendar (``static/sauro/js/widgets.js``) opened by a button beside it.
+
+    Not ``<input type="date">``: the browser draws that in its own locale, ``mm/dd/yyyy`` in an English Chromium.
+    ``common.fields.DateField`` takes it by default; a date sent back in ISO form (a link from the dashboard, an old
+    bookmark) is shown day first too. The calendar's words come from the attributes rendered here (translated),
+    never from the script."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        defaults = {
+            "placeholder": DATE_PLACEHOLDER,
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "maxlength": "10",
+            "size": "10",
+            "class": "date-input",
+            "data-datepicker": "",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=format or DATE_DISPLAY_FORMAT)
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            match = ISO_DATE.match(value.strip())
+            if match:
+                year, month, day = match.groups()
+                return f"{day}/{month}/{year}"
+        return super().format_value(value)
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        box = super().render(name, value, attrs, renderer)
+        return format_html(
+            '<span class="date-field" data-months="{}" data-weekdays="{}" data-open="{}" data-prev="{}" '
+            'data-next="{}" data-today="{}" data-close="{}">{}</span>',
+            "|".join(str(_("Tháng {n}")).format(n=n) for n in range(1, 13)),
+            str(_("T2|T3|T4|T5|T6|T7|CN")),
+            _("Chọn ngày trên lịch"),
+            _("Tháng trước"),
+            _("Tháng sau"),
+            _("Hôm nay"),
+            _("Đóng lịch"),
+            box,
+        )
+
+
+# --- Several choices ----------------------------------------------------------------------------------------------
+
+
+class SearchableSelectMultiple(FastSelect):
+    """Every ``<select multiple>`` of the pages: drawn by ``static/sauro/js/widgets.js`` as a filter box over a list
+    of checkboxes (a tap picks or drops one, on a phone too; no Ctrl key), the select itself kept, hidden, as the
+    form's value. Without the script it is the plain multiple select, with a hint on how to pick several.
+    ``common.fields.ModelMultipleChoiceField`` takes it by default."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        super().__init__(attrs={"size": "8", **(attrs or {})}, choices=choices)
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return forms.SelectMultiple.value_from_datadict(self, data, files, name)  # type: ignore[arg-type]
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return False  # an unticked list sends nothing: that is a value (none chosen), as for SelectMultiple
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        select = super().render(name, value, {**(attrs or {}), "multiple": True}, renderer)
+        return format_html(
+            '<div class="multi-select" data-placeholder="{}" data-chosen="{}">{}'
+            '<p class="multi-help muted">{}</p></div>',
+            _("Gõ để lọc danh sách"),
+            _("Đã chọn {n}"),
+            select,
+            _("Giữ phím Ctrl (trên máy Mac: Cmd) và bấm để chọn nhiều mục."),
+        )

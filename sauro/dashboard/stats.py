@@ -43,6 +43,7 @@ from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.discipline import UnitDiscipline, update_discipline
 from sauro.org.access import subtree_ids, unit_paths
 from sauro.org.models import Unit
+from sauro.org.selectors import sibling_key
 from sauro.tasks import summary
 from sauro.tasks.access import sees_every_normal_task, tasks_visible_to
 from sauro.tasks.choices import ReportingState
@@ -241,7 +242,7 @@ def _visibleled_within(user: User, parent: Unit) -> list[Unit]:
 def _children(parent: Unit, units: Iterable[Unit]) -> list[Unit]:
     """The children of ``parent`` among ``units``: active ones first, then closed ones, in tree order."""
     children = [u for u in units if u.parent_id == parent.pk]
-    return sorted(children, key=lambda u: (u.valid_to is not None, u.sort_order, u.name, u.pk))
+    return sorted(children, key=lambda u: (u.valid_to is not None, *sibling_key(u)))
 
 
 def task_stats_by_unit(

@@ -14,6 +14,7 @@ from sauro.common import clock
 from sauro.common.errors import ValidationFailed
 from sauro.common.fields import DateField, IdField, ModelChoiceField
 from sauro.common.pagination import BadCursor
+from sauro.common.widgets import DateInput
 from sauro.directives import selectors
 from sauro.directives.choices import DirectiveKind, Urgency
 from sauro.directives.models import DEFAULT_PLACE, Directive
@@ -21,21 +22,13 @@ from sauro.directives.numbering import MAX_NUMBER
 from sauro.directives.services import DirectiveInput
 from sauro.org.access import units_visible_to
 from sauro.org.models import Unit
+from sauro.org.selectors import tree_order
 
 ERR_DATE_RANGE = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
 EVERYTHING = _("Tất cả")
 NO_PARENT = _("— Không có —")
 # Service field names (those of the API) → the form's.
 SERVICE_FIELDS = {"issuing_unit_id": "issuing_unit", "parent_id": "parent"}
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it submits ISO dates whatever the display language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _mark_invalid(form: forms.Form) -> None:
@@ -186,7 +179,7 @@ class DirectiveForm(forms.Form):
         # Active units; on edit also the current issuing unit, should it have been merged away since.
         current = Q(pk=instance.issuing_unit_id) if instance is not None else Q(pk__in=[])
         units = units_visible_to(user).filter(Q(valid_to__isnull=True) | current)
-        self.fields["issuing_unit"].queryset = units.order_by("depth", "sort_order", "name")  # type: ignore[attr-defined]
+        self.fields["issuing_unit"].queryset = tree_order(units)  # type: ignore[attr-defined]
         self.fields["parent"].queryset = selectors.directive_parent_choices(user=user, exclude=instance)  # type: ignore[attr-defined]
         self.fields["issuer_code"].widget.attrs.update(
             {"list": "issuer-codes", "autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}

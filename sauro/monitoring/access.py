@@ -19,7 +19,7 @@ from sauro.monitoring.models import Obstacle
 from sauro.org.access import user_scope
 from sauro.org.choices import Role
 from sauro.org.models import Membership, Unit
-from sauro.org.selectors import units_governing
+from sauro.org.selectors import tree_order, units_governing
 from sauro.tasks.access import hidden_secret_tasks, sees_every_normal_task, tasks_visible_to, works_on
 from sauro.tasks.choices import TaskState
 from sauro.tasks.models import Task
@@ -67,7 +67,7 @@ def decider_choices(task: Task) -> QuerySet[Unit]:
     if lead is None:
         return Unit.objects.none()
     ok = [u.pk for u in units_governing(lead)]
-    return Unit.objects.filter(pk__in=ok).order_by("depth", "sort_order", "name")
+    return tree_order(Unit.objects.filter(pk__in=ok))
 
 
 def _answers_as(membership: Membership, obstacle: Obstacle) -> bool:

@@ -6,7 +6,20 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OrderBy,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from sauro.accounts.models import User
@@ -20,15 +33,79 @@ ERR_UNIT_NOT_FOUND = "Không tìm thấy đơn vị."
 ERR_PERSON_NOT_FOUND = "Không tìm thấy người này."
 ERR_MEMBERSHIP_NOT_FOUND = "Không tìm thấy vai trò này."
 
+# The levels of the tree ordered by their official order (``tree_order``); deeper units follow their parent by path.
+TREE_ORDER_LEVELS = 5
+# Among siblings, kinds come in the committee's order before ``sort_order`` (a unit added without one still lands
+# among its kind): the standing bodies, the agencies, the party committees and the press, then wards and communes.
+KIND_RANK = {
+    UnitKind.COMMITTEE: 0,
+    UnitKind.STANDING: 1,
+    UnitKind.AGENCY: 2,
+    UnitKind.DEPARTMENT: 2,
+    UnitKind.PARTY_COMMITTEE: 3,
+    UnitKind.PRESS: 4,
+    UnitKind.WARD: 5,
+    UnitKind.COMMUNE: 5,
+}
+
+
+def _at_level(level: int, field: str, output: IntegerField | CharField) -> Case:
+    """The ``field`` of the unit's ancestor at depth ``level`` (the unit itself at that depth); NULL above it."""
+    whens = [
+        When(depth=level + up, then=F("__".join(["parent"] * up + [field]))) for up in range(TREE_ORDER_LEVELS - level)
+    ]
+    return Case(*whens, default=None, output_field=output)
+
+
+def _kind_rank_at_level(level: int) -> Case:
+    whens = [
+        When(**{"depth": level + up, "__".join(["parent"] * up + ["kind"]) + "__in": kinds}, then=Value(rank))
+        for up in range(TREE_ORDER_LEVELS - level)
+        for rank, kinds in _kinds_by_rank().items()
+    ]
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
+def _kinds_by_rank() -> dict[int, list[str]]:
+    ranks: dict[int, list[str]] = {}
+    for kind, rank in KIND_RANK.items():
+        ranks.setdefault(rank, []).append(kind)
+    return ranks
+
+
+def _tree_order_keys() -> list[OrderBy]:
+    """For each level k of the tree, the (kind, sort order, name, id) of the unit's ancestor at depth k, or of the
+    unit itself at depth k; nothing (first) for a unit above that level, so a parent comes before its children."""
+    keys: list[OrderBy] = []
+    for level in range(TREE_ORDER_LEVELS):
+        keys.append(_kind_rank_at_level(level).asc(nulls_first=True))
+        for field, output in (("sort_order", IntegerField()), ("name", CharField()), ("id", IntegerField())):
+            keys.append(_at_level(level, field, output).asc(nulls_first=True))
+    return keys
+
+
+def sibling_key(unit: Unit) -> tuple[int, int, str, int]:
+    """``tree_order``'s rule for units of one parent, in Python (the tree page, a unit's children)."""
+    return (KIND_RANK.get(UnitKind(unit.kind), 9), unit.sort_order, unit.name, unit.pk)
+
+
+def tree_order(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """``units`` in the committee's official order: each unit followed by its children, siblings by their order
+    (their kind's place, ``KIND_RANK``, then ``Unit.sort_order``: the standing bodies, the agencies in their order,
+    then the wards and communes) and name.
+    Every unit list and picker is ordered by this (not by ``path``, whose ids sort as text: "/1/10/" before
+    "/1/5/")."""
+    return units.order_by(*_tree_order_keys(), "path")
+
 
 def unit_list(*, user: User, include_former: bool = False, kind: str | None = None) -> QuerySet[Unit]:
-    """Visible units in tree order (depth-first by path)."""
+    """Visible units in the official tree order (``tree_order``)."""
     qs = units_visible_to(user)
     if not include_former:
         qs = qs.filter(valid_to__isnull=True)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.order_by("path")
+    return tree_order(qs)
 
 
 @dataclass
@@ -56,8 +133,8 @@ def unit_tree(*, user: User, include_former: bool = False) -> list[TreeNode]:
         parent = nodes.get(u.parent_id) if u.parent_id else None
         (parent.children if parent else roots).append(node)
     for node in nodes.values():
-        node.children.sort(key=lambda n: (n.unit.sort_order, n.unit.name))
-    roots.sort(key=lambda n: (n.unit.sort_order, n.unit.name))
+        node.children.sort(key=lambda n: sibling_key(n.unit))
+    roots.sort(key=lambda n: sibling_key(n.unit))
     return roots
 
 
@@ -93,7 +170,7 @@ def unit_relatives(*, user: User, unit: Unit) -> UnitRelatives:
     return UnitRelatives(
         children=sorted(
             (u for u in related if u.parent_id == unit.pk),
-            key=lambda u: (u.valid_to is not None, u.sort_order, u.name),
+            key=lambda u: (u.valid_to is not None, *sibling_key(u)),
         ),
         predecessors=sorted((u for u in related if u.successor_id == unit.pk), key=lambda u: u.name),
         successor=next((u for u in related if u.pk == unit.successor_id), None),
@@ -201,7 +278,7 @@ def user_roles(*, user: User) -> frozenset[str]:
 
 def units_with_ids(ids: Iterable[int]) -> QuerySet[Unit]:
     """The units of ``ids``, in tree order (a form's choices prepared elsewhere, the units named on a timeline)."""
-    return Unit.objects.filter(pk__in=list(ids)).order_by("path")
+    return tree_order(Unit.objects.filter(pk__in=list(ids)))
 
 
 def unit_names(ids: Iterable[int]) -> dict[int, str]:
@@ -219,7 +296,7 @@ def units_governing(lead: Unit, within: QuerySet[Unit] | None = None) -> list[Un
     bodies of those committees, in ``within``'s order (default: every active unit, in tree order). One query: the
     one rule for a task's authority (``tasks.forms``) and the bodies an obstacle is put to
     (``monitoring.access.decider_choices``)."""
-    units = within if within is not None else Unit.objects.filter(valid_to__isnull=True).order_by("path")
+    units = within if within is not None else tree_order(Unit.objects.filter(valid_to__isnull=True))
     chain = [*lead.ancestor_ids, lead.pk]
     near = units.filter(Q(pk__in=chain) | Q(kind=UnitKind.STANDING, parent_id__in=chain))
     return [u for u in near if u.governs(lead)]

@@ -18,6 +18,7 @@ from sauro.accounts.models import User
 from sauro.org.access import user_scope
 from sauro.org.choices import Role
 from sauro.org.models import Membership, Unit
+from sauro.org.selectors import tree_order
 from sauro.programs.models import WorkProgram
 
 
@@ -69,4 +70,4 @@ def writable_units(user: User, day: datetime.date) -> QuerySet[Unit]:
         q |= _subtree_q(scope.committee_paths)
     own = Membership.objects.active_on(day).filter(person=user, role__in=(Role.UNIT_HEAD, Role.LEADER))
     q |= Q(pk__in=own.values("unit_id"))
-    return active.filter(q).order_by("depth", "sort_order", "name")
+    return tree_order(active.filter(q))

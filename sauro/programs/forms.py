@@ -98,12 +98,7 @@ class ItemForm(ServiceErrorsMixin, forms.Form):
     product_kind = forms.ChoiceField(
         label=_("Loại sản phẩm"), required=False, choices=[("", "—"), *ProductKind.choices]
     )
-    due_date = DateField(
-        label=_("Thời hạn"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
+    due_date = DateField(label=_("Thời hạn"), required=False)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 

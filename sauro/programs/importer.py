@@ -39,6 +39,7 @@ from sauro.common.text import fold
 from sauro.common.uploads import XLSX_KIND, UploadRefused, check_spreadsheet, check_upload, clean_name
 from sauro.org.access import units_visible_to
 from sauro.org.models import Unit
+from sauro.org.selectors import tree_order
 from sauro.programs.choices import ROMAN_QUARTERS
 from sauro.programs.models import KEY_MAX_LENGTH, WorkProgram, WorkProgramItem
 from sauro.programs.services import ImportResult, ItemInput, check_period, check_right, program_import_rows
@@ -236,7 +237,7 @@ class UnitMatcher:
 
 def _active_units(user: User | None) -> list[Unit]:
     units = units_visible_to(user) if user is not None else Unit.objects.all()
-    return list(units.filter(valid_to__isnull=True).order_by("depth", "sort_order", "name"))
+    return list(tree_order(units.filter(valid_to__isnull=True)))
 
 
 # --- import -----------------------------------------------------------------------------------------------------

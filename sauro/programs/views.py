@@ -24,6 +24,7 @@ from sauro.common.errors import Conflict, ServiceError, ValidationFailed
 from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.org.access import units_visible_to
+from sauro.org.selectors import tree_order
 from sauro.programs import importer, selectors, services
 from sauro.programs.access import may_write_program, program_units_visible_to, writable_units
 from sauro.programs.forms import ImportForm, ItemForm, LinkTaskForm, ProgramEditForm, ProgramFilterForm, ProgramForm
@@ -50,7 +51,7 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 
 def _lead_units(request: AuthenticatedRequest) -> Any:
-    return units_visible_to(request.user).filter(valid_to__isnull=True).order_by("depth", "sort_order", "name")
+    return tree_order(units_visible_to(request.user).filter(valid_to__isnull=True))
 
 
 # --- list and create ----------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from sauro.common.errors import ServiceError
 from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.org.models import Unit
+from sauro.org.selectors import tree_order
 from sauro.periods.regime import ReportPeriod, period, period_containing
 from sauro.reports import selectors, services
 from sauro.reports.choices import ReportKind, Timeliness
@@ -75,7 +76,7 @@ def quarter_choices() -> list[tuple[str, str]]:
 
 def _reported_units(request: AuthenticatedRequest) -> QuerySet[Unit]:
     """The active units whose reports the user sees, in tree order (the filter's and the quarterly form's)."""
-    return selectors.units_reported_by(request.user).filter(valid_to__isnull=True).order_by("path")
+    return tree_order(selectors.units_reported_by(request.user).filter(valid_to__isnull=True))
 
 
 def _quarterly_form(request: AuthenticatedRequest, data: object = None) -> QuarterlyForm:

@@ -30,7 +30,7 @@ from sauro.common.fields import (
 from sauro.common.pagination import BadCursor, Key, Keyset, KeyType
 from sauro.common.uploads import ACCEPT_ATTRIBUTE, MAX_UPLOAD_BYTES, human_size
 from sauro.common.versioned import cached_for
-from sauro.common.widgets import FastSelect, Options
+from sauro.common.widgets import DateInput, FastSelect, Options
 from sauro.directives.access import directives_issued_for, directives_visible_to
 from sauro.directives.models import Directive, kind_label
 from sauro.directives.numbering import format_symbol
@@ -84,15 +84,6 @@ SORTS: dict[str, tuple[Any, str, bool]] = {
     "title": (_("Tên (A – Z)"), "title", False),
 }
 DEFAULT_SORT = "due"
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it submits ISO dates whatever the display language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def mark_invalid(form: forms.Form) -> None:
@@ -422,8 +413,6 @@ class TaskForm(forms.Form):
         label=_("Đơn vị phối hợp"),
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Giữ phím Ctrl và bấm để chọn nhiều đơn vị."),
     )
     supervising_leader = PersonChoiceField(label=_("Lãnh đạo phụ trách"), required=False, empty_label=str(NONE_CHOSEN))
     responsible_person = PersonChoiceField(

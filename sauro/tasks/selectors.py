@@ -44,7 +44,7 @@ from sauro.org.access import subtree_ids
 from sauro.org.choices import Role
 from sauro.org.models import Unit
 from sauro.org.restructuring import PREVIEW_LIST_LIMIT, PreviewGroup
-from sauro.org.selectors import person_memberships
+from sauro.org.selectors import person_memberships, tree_order
 from sauro.tasks import summary
 from sauro.tasks.access import lead_filter, sees_every_normal_task, tasks_visible_to
 from sauro.tasks.choices import OPEN_STATES, ReportingState, RequestState, TaskState
@@ -525,7 +525,7 @@ def reassignment_candidates(task: Task) -> QuerySet[Unit]:
     # Only units that may lead a task (``access.lead_filter``): someone there to receive it, not a committee.
     candidates = candidates.filter(lead_filter(clock.today()))
     ids = [u.pk for u in candidates.only("id", "path", "kind", "parent_id") if authority.governs(u)]
-    return Unit.objects.filter(pk__in=ids).order_by("path")
+    return tree_order(Unit.objects.filter(pk__in=ids))
 
 
 @dataclass

@@ -15,7 +15,8 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from sauro.accounts.models import User
-from sauro.audit.forms import action_label, object_type_label
+from sauro.audit.actions import action_label
+from sauro.audit.forms import object_type_label
 from sauro.audit.models import AuditEntry
 from sauro.audit.selectors import PAGE_SIZE, AuditFilters, audit_entry_list
 from sauro.audit.services import audit_record
@@ -102,14 +103,14 @@ def test_rows_show_local_time_actor_object_summary_and_changes(org: Org, client_
     assert seqs(html) == [entry.seq]
 
 
-def test_unknown_action_falls_back_to_its_code(org: Org, client_for: ClientFor) -> None:
+def test_unknown_action_falls_back_to_a_readable_name(org: Org, client_for: ClientFor) -> None:
     with transaction.atomic():
-        audit_record(
-            acting_user=org.admin, action="report.magic", object_type="x.y", object_repr="Vật thể", summary="Lạ"
-        )
+        audit_record(acting_user=org.admin, action="task.magic", object_type="x.y", object_repr="Vật thể", summary="Lạ")
     html = page(client_for(org.inspector), "?q=L%E1%BA%A1")
-    assert "report.magic" in html
-    assert action_label("report.magic") == "report.magic"
+    assert "task.magic" not in html
+    assert "Thao tác khác (nhiệm vụ)" in html
+    assert action_label("task.magic") == "Thao tác khác (nhiệm vụ)"
+    assert action_label("nothing.at_all") == "Thao tác khác"
     assert action_label("unit.merge") == "Sáp nhập đơn vị"
     assert action_label("membership.delete") == "Xóa vai trò tại đơn vị"  # the admin's pattern
     assert object_type_label("org.unit") == "Đơn vị"
