@@ -11,9 +11,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sauro.accounts.models import User
+from sauro.common.fields import MultipleFileField, MultipleFileInput
 from sauro.common.uploads import ACCEPT_ATTRIBUTE, MAX_UPLOAD_BYTES, human_size
+from sauro.common.widgets import SearchableSelectMultiple
 from sauro.discussions import services
-from sauro.monitoring.forms import MultipleFileField, MultipleFileInput
 
 # Which service field each form field shows the message of.
 SERVICE_FIELDS = {"body": "body", "files": "attachments", "file": "attachments", "mentions": "mentions"}
@@ -30,7 +31,8 @@ class CommentForm(forms.Form):
         label=_("Nhắc đến"),
         required=False,
         coerce=int,
-        help_text=_("Giữ Ctrl (hoặc ⌘) để chọn nhiều người."),
+        widget=SearchableSelectMultiple,
+        help_text=_("Gõ vài chữ để tìm, chọn một hoặc nhiều người."),
     )
     attachments = MultipleFileField(
         label=_("Tệp đính kèm"),

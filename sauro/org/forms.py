@@ -25,15 +25,6 @@ ERR_SUCCESSOR_AMONG = _("Đơn vị kế thừa không được là một trong 
 ERR_END_BEFORE_START = _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")
 
 
-class DateInput(forms.DateInput):
-    """The browser's date picker; it submits ISO dates whatever the display language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
 class OrgForm(forms.Form):
     """Marks invalid fields for assistive technology and puts a service's refusal on its field."""
 
@@ -55,7 +46,7 @@ class OrgForm(forms.Form):
 
 
 def _on_date(label: Any) -> DateField:
-    return DateField(label=label, widget=DateInput(), initial=clock.today)
+    return DateField(label=label, initial=clock.today)
 
 
 class RenameForm(OrgForm):
@@ -83,7 +74,7 @@ class MergeForm(OrgForm):
     predecessors = UnitMultipleChoiceField(
         label=_("Các đơn vị bị sáp nhập"),
         queryset=Unit.objects.none(),
-        help_text=_("Giữ phím Ctrl (hoặc ⌘) để chọn nhiều đơn vị."),
+        help_text=_("Gõ vài chữ để tìm, chọn một hoặc nhiều đơn vị."),
     )
     successor = UnitChoiceField(label=_("Sáp nhập vào đơn vị (đơn vị kế thừa)"), queryset=Unit.objects.none())
     on_date = _on_date(_("Có hiệu lực từ ngày"))
@@ -108,7 +99,7 @@ class MembershipCreateForm(OrgForm):
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
     position = forms.CharField(label=_("Chức vụ"), max_length=120, required=False)
     valid_from = _on_date(_("Từ ngày"))
-    valid_to = DateField(label=_("Đến ngày"), widget=DateInput(), required=False)
+    valid_to = DateField(label=_("Đến ngày"), required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
