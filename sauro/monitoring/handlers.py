@@ -67,7 +67,7 @@ def _resolve(task: Task, event: TaskEvent) -> None:
         request_id = event.data.get("request_id")
         if request_id is not None:
             resolve_for(
-                subject=subject_key(_REQUEST_SUBJECT[kind], int(request_id)),
+                subject=subject_key(_REQUEST_SUBJECT[EventKind(kind)], int(request_id)),
                 kinds=[N.REQUEST_NEW],
                 by=by,
                 reason="Đề nghị đã được đồng ý" if approved else "Đề nghị không được đồng ý",

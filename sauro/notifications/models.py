@@ -60,7 +60,9 @@ class Notification(models.Model):
             ),
             # Resolving by a finer subject than the task (an obstacle, a request, a report duty).
             models.Index(
-                fields=["subject", "kind"], condition=Q(resolved_at__isnull=True) & ~Q(subject=""), name="notif_subject_open"
+                fields=["subject", "kind"],
+                condition=Q(resolved_at__isnull=True) & ~Q(subject=""),
+                name="notif_subject_open",
             ),
             models.Index(
                 fields=["email_state", "recipient"], condition=Q(email_state="pending"), name="notif_email_pending"

@@ -19,8 +19,20 @@ from .conftest import MakeNotification
 
 ROOT = "/api/v1/notifications"
 ITEM_KEYS = {
-    "id", "kind", "kind_label", "title", "body", "url", "task_id", "created_at", "read",
-    "resolved", "resolved_at", "resolved_by", "resolved_reason", "needs_action",
+    "id",
+    "kind",
+    "kind_label",
+    "title",
+    "body",
+    "url",
+    "task_id",
+    "created_at",
+    "read",
+    "resolved",
+    "resolved_at",
+    "resolved_by",
+    "resolved_reason",
+    "needs_action",
 }
 
 

@@ -22,8 +22,7 @@ from sauro.org.choices import Role
 from sauro.tasks import services as task_services
 from sauro.tasks.models import Task
 from tests.conftest import Org
-from tests.monitoring.conftest import in_progress  # noqa: F401  (task fixtures shared with monitoring)
-from tests.tasks.conftest import Clock, make_draft, today  # noqa: F401
+from tests.tasks.conftest import Clock
 
 from .conftest import MakeNotification
 
@@ -45,9 +44,7 @@ def bell_count(user: User) -> int:
     return selectors.notification_unread_count(user=user)
 
 
-def test_a_decided_product_is_resolved_for_every_authority_person(
-    org: Org, today: Clock, make_draft: MakeTask
-) -> None:
+def test_a_decided_product_is_resolved_for_every_authority_person(org: Org, today: Clock, make_draft: MakeTask) -> None:
     deputy = second_leader(org)
     # No supervising leader: every leader of Thường trực is asked to decide.
     task = task_services.task_issue(acting_user=org.monitor, task=make_draft(supervising_leader=None))
@@ -133,7 +130,9 @@ def test_a_cancelled_task_resolves_everything_that_asked_for_work_on_it(org: Org
     assert bell_count(org.btc_head) == 0 and bell_count(org.btc_officer) == 0
     for kind in (N.TASK_RETURNED, N.OVERDUE):
         assert all(n.resolved_reason == "Nhiệm vụ đã dừng thực hiện" for n in notices(kind, task=task)), kind
-    assert Notification.objects.filter(task=task, kind__in=[N.TASK_ISSUED, N.TASK_ACCEPTED], resolved_at=None).count() == 0
+    assert (
+        Notification.objects.filter(task=task, kind__in=[N.TASK_ISSUED, N.TASK_ACCEPTED], resolved_at=None).count() == 0
+    )
     # The cancellation itself is told, and is not resolved.
     told = notices(N.TASK_CANCELLED, task=task)
     assert told and all(n.resolved_at is None for n in told)
@@ -155,7 +154,9 @@ def test_a_decided_extension_resolves_its_request_notice(org: Org, in_progress: 
     assert bell_count(org.leader) == 0
 
 
-def test_resolve_for_keeps_the_first_resolution_and_needs_a_subject(org: Org, make_notification: MakeNotification) -> None:
+def test_resolve_for_keeps_the_first_resolution_and_needs_a_subject(
+    org: Org, make_notification: MakeNotification
+) -> None:
     n = make_notification(org.btc_head, kind=N.OVERDUE)
     Notification.objects.filter(pk=n.pk).update(subject="report_duty:7")
     assert resolve_for(kinds=[N.OVERDUE], reason="x") == 0  # neither task nor subject: nothing
