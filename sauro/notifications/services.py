@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, Value, When
 from django.utils import timezone
 
 from sauro.accounts.models import User
@@ -107,6 +107,10 @@ def resolve_for(
     if task_id is not None:
         queryset = queryset.filter(task_id=task_id)
     return queryset.update(
+        # An e-mail copy not yet sent (digest, or an immediate one still queued) is no longer worth sending.
+        email_state=Case(
+            When(email_state=EmailState.PENDING, then=Value(EmailState.NOT_NEEDED)), default=F("email_state")
+        ),
         resolved_at=clock.now(),
         resolved_by_name=(by.get_full_name() or by.username)[:150] if by is not None else "",
         resolved_reason=reason[:200],

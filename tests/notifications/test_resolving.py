@@ -15,7 +15,7 @@ from pytest_django import DjangoAssertNumQueries
 from sauro.accounts.models import User
 from sauro.monitoring import services as monitoring
 from sauro.notifications import selectors
-from sauro.notifications.choices import NotificationKind
+from sauro.notifications.choices import EmailState, NotificationKind
 from sauro.notifications.models import Notification
 from sauro.notifications.services import notify, resolve_for, subject_key
 from sauro.org.choices import Role
@@ -157,15 +157,20 @@ def test_a_decided_extension_resolves_its_request_notice(org: Org, in_progress: 
 def test_resolve_for_keeps_the_first_resolution_and_needs_a_subject(
     org: Org, make_notification: MakeNotification
 ) -> None:
-    n = make_notification(org.btc_head, kind=N.OVERDUE)
+    n = make_notification(org.btc_head, kind=N.OVERDUE, email_state=EmailState.PENDING)
+    sent = make_notification(org.ancuu_head, kind=N.OVERDUE, email_state=EmailState.SENT)
+    Notification.objects.filter(pk=sent.pk).update(subject="report_duty:7")
     Notification.objects.filter(pk=n.pk).update(subject="report_duty:7")
     assert resolve_for(kinds=[N.OVERDUE], reason="x") == 0  # neither task nor subject: nothing
     assert resolve_for(subject="report_duty:8", kinds=[N.OVERDUE], reason="x") == 0
     assert resolve_for(subject="report_duty:7", kinds=[N.DUE_TODAY], reason="x") == 0
-    assert resolve_for(subject="report_duty:7", kinds=[N.OVERDUE], by=org.ancuu_head, reason="Báo cáo đã được gửi") == 1
+    assert resolve_for(subject="report_duty:7", kinds=[N.OVERDUE], by=org.ancuu_head, reason="Báo cáo đã được gửi") == 2
     assert resolve_for(subject="report_duty:7", kinds=[N.OVERDUE], by=org.leader, reason="y") == 0
     n.refresh_from_db()
     assert (n.resolved_by_name, n.resolved_reason) == ("Đặng Thị An", "Báo cáo đã được gửi")
+    assert n.email_state == EmailState.NOT_NEEDED  # its e-mail copy, not yet sent, is not worth sending now
+    sent.refresh_from_db()
+    assert sent.email_state == EmailState.SENT and sent.resolved_at is not None
 
 
 # --- the bell and the list ------------------------------------------------------------------------------------------
