@@ -1,9 +1,9 @@
 """The bell shows what needs me now, in the browser, on the Huế demo (issue 17, point 3).
 
 An officer of Ban Tổ chức puts an obstacle to the Standing Committee, whose leaders (the Secretary and the
-Standing Deputy Secretary among them) are all asked. The Secretary sees it in the bell's menu, grouped by kind. The Deputy
-answers it; when the Secretary comes back, the bell's count has dropped by one, and the notice, never opened, is
-still in the list, greyed, saying who handled it.
+Standing Deputy Secretary among them) are all asked. The Secretary sees it in the bell's menu, grouped by kind.
+The Deputy answers it; when the Secretary comes back, the bell's count has dropped by one, and the notice, never
+opened, is still in the list, greyed, saying who handled it.
 
 Locators are by role, label and text (what a person sees), never by CSS class.
 """
@@ -63,7 +63,7 @@ def test_the_secretarys_bell_drops_when_the_deputy_answers(
     log_in(page, "bithu")
     before = bell_count(page)
     assert before >= 1
-    page.get_by_text("Xem các nhóm thông báo").click()
+    page.locator("summary", has_text="Xem các nhóm thông báo").click()
     group = page.get_by_role("link", name=re.compile(r"\d+ khó khăn, vướng mắc cần cho ý kiến"))
     expect(group).to_be_visible()
     group.click()
