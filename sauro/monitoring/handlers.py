@@ -4,6 +4,8 @@ The handlers only call services (writes) and ``recipients`` (reads):
 - the update bookkeeping (``services.update_bookkeeping``): an update by the people working on the task stamps
   ``last_update_on`` (``tasks.services.task_mark_updated``) and fulfils what the lead unit owed; an event that asks
   the unit to report opens an expected update (update discipline);
+- the notifications the event makes moot, resolved for everyone they were sent to (``_resolve``: a product decided,
+  an obstacle answered, a request decided, the task done or cancelled), before
 - the in-app notifications (and their e-mail copies, sent after commit) to the people the event concerns.
 Reminders and escalations of stuck tasks are notified by the reminder pass itself (``monitoring.reminders``).
 """
@@ -18,8 +20,8 @@ from sauro.common import clock
 from sauro.monitoring import recipients
 from sauro.monitoring.services import update_bookkeeping
 from sauro.notifications.choices import NotificationKind
-from sauro.notifications.services import notify
-from sauro.tasks.choices import Confidence, EventKind, TaskState
+from sauro.notifications.services import notify, resolve_for, subject_key
+from sauro.tasks.choices import UPDATE_EVENT_KINDS, Confidence, EventKind, TaskState
 from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task, TaskEvent
 
 
@@ -30,7 +32,70 @@ def task_url(task: Task, anchor: str = "") -> str:
 
 def on_task_event(sender: Any, *, task: Task, event: TaskEvent, **kwargs: Any) -> None:
     update_bookkeeping(task=task, event=event)
+    _resolve(task, event)
     _notify(task, event)
+
+
+N = NotificationKind
+# Reminders about the task's date and pace: moot once it is done, cancelled or handed to another unit.
+_REMINDERS = (N.DUE_SOON, N.DUE_TODAY, N.OVERDUE, N.NO_UPDATE, N.STUCK)
+# Everything that asked someone to act on the task.
+_TASK_ACTIONS = (N.TASK_ISSUED, N.TASK_ACCEPTED, N.TASK_SUBMITTED, N.TASK_RETURNED, N.REQUEST_NEW, *_REMINDERS)
+_OBSTACLE_OPEN = (N.OBSTACLE_RAISED, N.OBSTACLE_ESCALATED)
+_REQUEST_SUBJECT = {EventKind.EXTENSION_DECIDED: "extension", EventKind.REASSIGNMENT_DECIDED: "reassignment"}
+_REQUEST_ASKED = {EventKind.EXTENSION_REQUESTED: "extension", EventKind.REASSIGNMENT_REQUESTED: "reassignment"}
+
+
+def _resolve(task: Task, event: TaskEvent) -> None:
+    """The notifications whose reason this event took away are resolved for all their recipients, whoever acted
+    (another leader's decision or answer clears everyone's notice of it)."""
+    kind, by = event.kind, event.actor
+    if kind == EventKind.ACCEPTED:
+        resolve_for(task_id=task.pk, kinds=[N.TASK_ISSUED], by=by, reason="Nhiệm vụ đã được tiếp nhận, phân công")
+    elif kind == EventKind.SUBMITTED:
+        resolve_for(task_id=task.pk, kinds=[N.TASK_RETURNED], by=by, reason="Sản phẩm đã được gửi lại")
+    elif kind == EventKind.RETURNED:
+        resolve_for(task_id=task.pk, kinds=[N.TASK_SUBMITTED], by=by, reason="Sản phẩm đã bị trả lại")
+    elif kind == EventKind.APPROVED:
+        resolve_for(task_id=task.pk, kinds=[*_TASK_ACTIONS, *_OBSTACLE_OPEN], by=by, reason="Sản phẩm đã được duyệt")
+    elif kind == EventKind.CANCELLED:
+        resolve_for(
+            task_id=task.pk, kinds=[*_TASK_ACTIONS, *_OBSTACLE_OPEN], by=by, reason="Nhiệm vụ đã dừng thực hiện"
+        )
+    elif kind in _REQUEST_SUBJECT:
+        approved = bool(event.data.get("approved"))
+        request_id = event.data.get("request_id")
+        if request_id is not None:
+            resolve_for(
+                subject=subject_key(_REQUEST_SUBJECT[EventKind(kind)], int(request_id)),
+                kinds=[N.REQUEST_NEW],
+                by=by,
+                reason="Đề nghị đã được đồng ý" if approved else "Đề nghị không được đồng ý",
+            )
+        if approved and kind == EventKind.EXTENSION_DECIDED:
+            resolve_for(task_id=task.pk, kinds=[N.DUE_SOON, N.DUE_TODAY, N.OVERDUE], by=by, reason="Đã được gia hạn")
+        elif approved:
+            resolve_for(
+                task_id=task.pk,
+                kinds=[N.TASK_ISSUED, N.TASK_ACCEPTED, N.TASK_RETURNED, *_REMINDERS],
+                by=by,
+                reason="Nhiệm vụ đã chuyển cho đơn vị chủ trì khác",
+            )
+    elif kind in {EventKind.OBSTACLE_ANSWERED, EventKind.OBSTACLE_ESCALATED}:
+        obstacle_id = event.data.get("obstacle_id")
+        if obstacle_id is not None:
+            answered = kind == EventKind.OBSTACLE_ANSWERED
+            resolve_for(
+                subject=subject_key("obstacle", int(obstacle_id)),
+                kinds=_OBSTACLE_OPEN,
+                by=by,
+                reason="Khó khăn, vướng mắc đã được trả lời" if answered else "Đã chuyển lên cấp trên cho ý kiến",
+            )
+    if kind in UPDATE_EVENT_KINDS or kind == EventKind.PROGRESS:
+        resolve_for(task_id=task.pk, kinds=[N.NO_UPDATE], by=by, reason="Tiến độ đã được cập nhật")
+    if kind in {EventKind.PROGRESS, EventKind.SUBMITTED, EventKind.OBSTACLE_RAISED}:
+        # The people assigned have taken the work up: "you are assigned" asks nothing more of them.
+        resolve_for(task_id=task.pk, kinds=[N.TASK_ACCEPTED], by=by, reason="Đã bắt đầu thực hiện")
 
 
 def _notify(task: Task, event: TaskEvent) -> None:
@@ -93,6 +158,7 @@ def _notify(task: Task, event: TaskEvent) -> None:
             body=f"{who}: {event.note}",
             url=task_url(task, "thao-tac"),
             task_id=task.pk,
+            subject=_request_subject(event),
             actor=actor,
         )
     elif kind in {EventKind.EXTENSION_DECIDED, EventKind.REASSIGNMENT_DECIDED}:
@@ -155,6 +221,7 @@ def _notify_obstacle(task: Task, event: TaskEvent) -> None:
             f"{obstacle.response_due_on:%d/%m/%Y}",
             url=task_url(task, anchor),
             task_id=task.pk,
+            subject=subject_key("obstacle", obstacle.pk),
             actor=event.actor,
         )
     elif event.kind == EventKind.OBSTACLE_ANSWERED:
@@ -165,6 +232,7 @@ def _notify_obstacle(task: Task, event: TaskEvent) -> None:
             body=f"{event.actor_name}: {obstacle.answer}",
             url=task_url(task, anchor),
             task_id=task.pk,
+            subject=subject_key("obstacle", obstacle.pk),
             actor=event.actor,
         )
     else:
@@ -176,7 +244,15 @@ def _notify_obstacle(task: Task, event: TaskEvent) -> None:
             f"{obstacle.response_due_on:%d/%m/%Y}",
             url=task_url(task, anchor),
             task_id=task.pk,
+            subject=subject_key("obstacle", obstacle.pk),
         )
+
+
+def _request_subject(event: TaskEvent) -> str:
+    request_id = event.data.get("request_id")
+    if request_id is None:
+        return ""
+    return subject_key(_REQUEST_ASKED[EventKind(event.kind)], int(request_id))
 
 
 def _due_line(task: Task) -> str:

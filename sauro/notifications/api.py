@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema
 
 from sauro.common.api import ApiId, auth_user, cursor_param, error_responses, limit_param
 from sauro.notifications import selectors, services
-from sauro.notifications.choices import EmailMode
+from sauro.notifications.choices import ACTION_KINDS, EmailMode, NotificationKind
 from sauro.notifications.models import Notification
 
 router = Router(tags=["Thông báo"])
@@ -30,6 +30,16 @@ class NotificationOut(Schema):
     task_id: int | None = Field(description="Nhiệm vụ liên quan, nếu có.")
     created_at: datetime.datetime
     read: bool = Field(description="Đã đọc hay chưa.")
+    resolved: bool = Field(
+        description="Việc mà thông báo nói tới đã được xử lý (sản phẩm đã duyệt, vướng mắc đã trả lời, nhiệm vụ đã "
+        "dừng…): thông báo không còn tính là chưa đọc."
+    )
+    resolved_at: datetime.datetime | None = Field(description="Thời điểm đã xử lý; null nếu chưa.")
+    resolved_by: str = Field(description="Người đã xử lý (có thể rỗng nếu không rõ).")
+    resolved_reason: str = Field(description="Đã xử lý thế nào, ví dụ “Sản phẩm đã được duyệt” (có thể rỗng).")
+    needs_action: bool = Field(
+        description="Còn cần bạn xử lý: chưa đọc, chưa được xử lý và thuộc loại đòi hỏi bạn làm gì đó (số trên chuông)."
+    )
 
 
 class NotificationPageOut(Schema):
@@ -58,6 +68,11 @@ def _out(notification: Notification) -> NotificationOut:
         task_id=notification.task_id,
         created_at=notification.created_at,
         read=notification.read_at is not None,
+        resolved=notification.resolved_at is not None,
+        resolved_at=notification.resolved_at,
+        resolved_by=notification.resolved_by_name,
+        resolved_reason=notification.resolved_reason,
+        needs_action=notification.is_pending and notification.kind in ACTION_KINDS,
     )
 
 
@@ -65,16 +80,20 @@ def _out(notification: Notification) -> NotificationOut:
     "/notifications",
     response={200: NotificationPageOut, **error_responses(401, 422)},
     summary="Thông báo của tôi",
-    description="Thông báo của bạn, mới nhất trước, phân trang bằng con trỏ; `unread=true` chỉ lấy thông báo chưa đọc.",
+    description="Thông báo của bạn, mới nhất trước, phân trang bằng con trỏ; `unread=true` chỉ lấy thông báo chưa đọc "
+    "và chưa được xử lý; `kind` chỉ lấy một loại.",
 )
 def notification_list(
     request: HttpRequest,
     unread: bool = False,
+    kind: NotificationKind | None = None,
     cursor: str | None = cursor_param(),
     limit: int = limit_param(PAGE_SIZE),
 ) -> NotificationPageOut:
     user = auth_user(request)
-    page = selectors.notification_page(user=user, unread_only=unread, cursor=cursor, limit=limit)
+    page = selectors.notification_page(
+        user=user, unread_only=unread, kind=kind.value if kind else "", cursor=cursor, limit=limit
+    )
     return NotificationPageOut(items=[_out(n) for n in page.items], next_cursor=page.next_cursor)
 
 

@@ -42,3 +42,58 @@ class NotificationKind(models.TextChoices):
     MENTIONED = "mentioned", _("Được nhắc đến trong trao đổi")
     # the person's own account
     LOGIN_LOCKED = "login_locked", _("Đăng nhập bị tạm khóa")
+
+
+# Kinds that ask something of the person (to accept, decide, answer, report, act before a date): the bell counts
+# these while they are unread and their reason is not gone. The other kinds only inform (a decision taken, an
+# answer given); they stay unread in the list and are named apart in the bell's menu.
+ACTION_KINDS = frozenset(
+    {
+        NotificationKind.TASK_ISSUED,
+        NotificationKind.TASK_ACCEPTED,
+        NotificationKind.TASK_SUBMITTED,
+        NotificationKind.TASK_RETURNED,
+        NotificationKind.REQUEST_NEW,
+        NotificationKind.OBSTACLE_RAISED,
+        NotificationKind.OBSTACLE_ESCALATED,
+        NotificationKind.DUE_SOON,
+        NotificationKind.DUE_TODAY,
+        NotificationKind.OVERDUE,
+        NotificationKind.NO_UPDATE,
+        NotificationKind.STUCK,
+        NotificationKind.LOGIN_LOCKED,
+        NotificationKind.MENTIONED,  # someone asks me something in a task's discussion
+    }
+)
+
+# How a group of notifications of one kind is named ("12 sản phẩm chờ duyệt").
+GROUP_PHRASES: dict[str, str] = {
+    NotificationKind.TASK_ISSUED: "{n} nhiệm vụ mới được giao",
+    NotificationKind.TASK_ACCEPTED: "{n} nhiệm vụ được phân công",
+    NotificationKind.TASK_SUBMITTED: "{n} sản phẩm chờ duyệt",
+    NotificationKind.TASK_APPROVED: "{n} sản phẩm được duyệt",
+    NotificationKind.TASK_RETURNED: "{n} sản phẩm bị trả lại",
+    NotificationKind.TASK_CANCELLED: "{n} nhiệm vụ dừng thực hiện",
+    NotificationKind.REQUEST_NEW: "{n} đề nghị chờ quyết định",
+    NotificationKind.REQUEST_DECIDED: "{n} đề nghị đã được quyết định",
+    NotificationKind.OBSTACLE_RAISED: "{n} khó khăn, vướng mắc cần cho ý kiến",
+    NotificationKind.OBSTACLE_ANSWERED: "{n} khó khăn, vướng mắc đã được trả lời",
+    NotificationKind.OBSTACLE_ESCALATED: "{n} khó khăn, vướng mắc quá hạn trả lời",
+    NotificationKind.DUE_SOON: "{n} việc sắp đến hạn",
+    NotificationKind.DUE_TODAY: "{n} việc đến hạn hôm nay",
+    NotificationKind.OVERDUE: "{n} việc quá hạn",
+    NotificationKind.NO_UPDATE: "{n} nhiệm vụ lâu chưa cập nhật tiến độ",
+    NotificationKind.STUCK: "{n} nhiệm vụ chậm chuyển bước",
+    NotificationKind.CONFIDENCE: "{n} đánh giá khả năng hoàn thành",
+    NotificationKind.LOGIN_LOCKED: "{n} lần tài khoản bị tạm khóa đăng nhập",
+    NotificationKind.MENTIONED: "{n} lần được nhắc đến trong trao đổi",
+}
+
+
+def group_phrase(kind: str, n: int) -> str:
+    """``12 sản phẩm chờ duyệt``: a group of ``n`` notifications of ``kind``."""
+    phrase = GROUP_PHRASES.get(kind)
+    if phrase is None:
+        label = NotificationKind(kind).label if kind in NotificationKind.values else kind
+        return f"{n} thông báo: {label}"
+    return phrase.format(n=n)

@@ -17,6 +17,11 @@ class Notification(models.Model):
 
     ``email_state`` follows the e-mail copy: pending until the immediate job or the daily digest sends it,
     ``not_needed`` when the person wants no e-mail or has no address.
+
+    Its *reason* is its ``kind`` and what it is about: the task (``task``) and, finer, ``subject`` (``obstacle:12``,
+    ``extension:3``, ``reassignment:4``, ``report_duty:7``; empty when the task is the subject). When the reason is
+    gone (the product decided, the obstacle answered, the task cancelled…) the notification is *resolved* for
+    everyone it was sent to (``services.resolve_for``): it stays in the list, greyed, and leaves the bell.
     """
 
     recipient = models.ForeignKey(
@@ -35,6 +40,10 @@ class Notification(models.Model):
         _("thư điện tử"), max_length=12, choices=EmailState.choices, default=EmailState.NOT_NEEDED
     )
     emailed_at = models.DateTimeField(_("gửi thư lúc"), null=True, blank=True)
+    subject = models.CharField(_("đối tượng"), max_length=40, blank=True, default="")
+    resolved_at = models.DateTimeField(_("đã xử lý lúc"), null=True, blank=True)
+    resolved_by_name = models.CharField(_("người xử lý"), max_length=150, blank=True, default="")
+    resolved_reason = models.CharField(_("lý do đã xử lý"), max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = _("thông báo")
@@ -43,6 +52,18 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "-created_at", "-id"], name="notif_recipient_recent"),
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notif_recipient_unread"),
+            # The bell: what still needs the person (unread and its reason not gone), counted by kind.
+            models.Index(
+                fields=["recipient", "kind"],
+                condition=Q(read_at__isnull=True, resolved_at__isnull=True),
+                name="notif_recipient_pending",
+            ),
+            # Resolving by a finer subject than the task (an obstacle, a request, a report duty).
+            models.Index(
+                fields=["subject", "kind"],
+                condition=Q(resolved_at__isnull=True) & ~Q(subject=""),
+                name="notif_subject_open",
+            ),
             models.Index(
                 fields=["email_state", "recipient"], condition=Q(email_state="pending"), name="notif_email_pending"
             ),
@@ -54,6 +75,15 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        """Still needs the person: unread, and its reason not gone."""
+        return self.read_at is None and self.resolved_at is None
 
 
 class NotificationPreference(models.Model):

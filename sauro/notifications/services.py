@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, Value, When
 from django.utils import timezone
 
 from sauro.accounts.models import User
@@ -39,9 +39,13 @@ def notify(
     body: str = "",
     url: str = "",
     task_id: int | None = None,
+    subject: str = "",
     actor: User | None = None,
 ) -> list[Notification]:
-    """Notify each active recipient once (the actor is left out: nobody is told what they just did)."""
+    """Notify each active recipient once (the actor is left out: nobody is told what they just did).
+
+    ``subject`` names what the notification is about when it is finer than the task (``subject_key``), so that
+    ``resolve_for`` can find it once its reason is gone."""
     ids = {r.pk if isinstance(r, User) else r for r in recipients if r is not None}
     if actor is not None:
         ids.discard(actor.pk)
@@ -61,6 +65,7 @@ def notify(
                 body=body,
                 url=url[:300],
                 task_id=task_id,
+                subject=subject[:40],
                 created_at=now,
                 email_state=EmailState.PENDING if wants_mail else EmailState.NOT_NEEDED,
             )
@@ -71,6 +76,45 @@ def notify(
     if immediate:
         transaction.on_commit(lambda: _queue_emails(immediate))
     return created
+
+
+def subject_key(kind: str, pk: int) -> str:
+    """The ``subject`` of a notification about one object: ``obstacle:12``, ``extension:3``, ``report_duty:7``."""
+    return f"{kind}:{pk}"
+
+
+def resolve_for(
+    *,
+    kinds: Iterable[str],
+    reason: str,
+    task_id: int | None = None,
+    subject: str = "",
+    by: User | None = None,
+) -> int:
+    """The reason of these notifications is gone (the product decided, the obstacle answered, the task cancelled…):
+    resolve them for everyone they were sent to. They stay in each person's list, marked as handled (by whom, why),
+    and leave the bell. Called by the services of the apps above, inside the transaction of the business write that
+    made them moot (whose journal entry records that write); already resolved ones keep their first resolution.
+
+    Either ``task_id`` (every notification of these kinds about the task) or ``subject`` (about one object of it).
+    Returns how many were resolved."""
+    kinds = list(kinds)
+    if not kinds or (task_id is None and not subject):
+        return 0
+    queryset = Notification.objects.filter(kind__in=kinds, resolved_at__isnull=True)
+    if subject:
+        queryset = queryset.filter(subject=subject[:40])
+    if task_id is not None:
+        queryset = queryset.filter(task_id=task_id)
+    return queryset.update(
+        # An e-mail copy not yet sent (digest, or an immediate one still queued) is no longer worth sending.
+        email_state=Case(
+            When(email_state=EmailState.PENDING, then=Value(EmailState.NOT_NEEDED)), default=F("email_state")
+        ),
+        resolved_at=clock.now(),
+        resolved_by_name=(by.get_full_name() or by.username)[:150] if by is not None else "",
+        resolved_reason=reason[:200],
+    )
 
 
 LOGIN_LOCKED_TITLE = "Tài khoản “{username}” bị tạm khóa đăng nhập từ địa chỉ {address}"
@@ -121,8 +165,12 @@ def notification_mark_read(*, acting_user: User, notification: Notification) -> 
     return notification
 
 
-def notifications_mark_all_read(*, acting_user: User) -> int:
-    return unread_of(acting_user).update(read_at=clock.now())
+def notifications_mark_all_read(*, acting_user: User, kind: str = "") -> int:
+    """Mark the user's unread notifications read (only those of ``kind``, if given)."""
+    queryset = unread_of(acting_user)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.update(read_at=clock.now())
 
 
 def unread_of(user: User) -> QuerySet[Notification]:

@@ -14,6 +14,7 @@ from sauro.common.errors import ValidationFailed
 from sauro.common.pagination import BadCursor
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.notifications import selectors, services
+from sauro.notifications.choices import NotificationKind
 from sauro.notifications.forms import PreferenceForm
 
 NAV_SECTION = "notifications"
@@ -22,18 +23,25 @@ NAV_SECTION = "notifications"
 @login_required
 @require_GET
 def notification_list_view(request: AuthenticatedRequest) -> HttpResponse:
-    """My notifications, newest first, 50 a page; ``?unread=1`` keeps only the unread ones."""
+    """My notifications, newest first, 50 a page; ``?unread=1`` keeps only the unread ones still needing me,
+    ``?kind=…`` one kind. Runs of similar ones are folded into a group ("12 sản phẩm chờ duyệt")."""
     unread_only = request.GET.get("unread") == "1"
+    kind = request.GET.get("kind") or ""
+    if kind not in NotificationKind.values:
+        kind = ""
     cursor = request.GET.get("cursor") or None
     bad_cursor = False
     try:
-        page = selectors.notification_page(user=request.user, unread_only=unread_only, cursor=cursor)
+        page = selectors.notification_page(user=request.user, unread_only=unread_only, kind=kind, cursor=cursor)
     except BadCursor:
         bad_cursor = True
         cursor = None
-        page = selectors.notification_page(user=request.user, unread_only=unread_only)
+        page = selectors.notification_page(user=request.user, unread_only=unread_only, kind=kind)
     context = {
         "notifications": page.items,
+        "entries": selectors.group_similar(page.items) if not kind else [selectors.ListEntry([n]) for n in page.items],
+        "kind": kind,
+        "kind_label": NotificationKind(kind).label if kind else "",
         "next_cursor": page.next_cursor,
         "is_first_page": cursor is None,
         "unread_only": unread_only,

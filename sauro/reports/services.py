@@ -15,6 +15,8 @@ from sauro.audit.services import audit_record
 from sauro.common import calendar, clock
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
 from sauro.common.uploads import check_upload
+from sauro.notifications.choices import NotificationKind
+from sauro.notifications.services import resolve_for, subject_key
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Membership, Unit
 from sauro.org.restructuring import Succession
@@ -168,6 +170,13 @@ def report_submit(
         if duty.state == DutyState.PENDING:
             duty.state = DutyState.SUBMITTED
             duty.submitted_on = today
+            # The reminders to send it are moot for every head of the unit.
+            resolve_for(
+                subject=subject_key("report_duty", duty.pk),
+                kinds=[NotificationKind.DUE_TODAY, NotificationKind.OVERDUE],
+                by=acting_user,
+                reason="Báo cáo đã được gửi",
+            )
         duty.version += 1
         duty.save(update_fields=["state", "submitted_on", "version"])
         late = duty.submitted_on is not None and duty.submitted_on > duty.due_on
@@ -264,7 +273,6 @@ def report_request_ad_hoc(
 def report_reminders(*, as_of: datetime.date | None = None) -> int:
     """Remind the heads of units whose report is due today or overdue (daily while missing); each reminder at most
     once per duty and day (``ReportReminderLog``). Nothing on a day off. Returns the reminders sent."""
-    from sauro.notifications.choices import NotificationKind
     from sauro.notifications.services import notify
 
     day = as_of or clock.today()
@@ -289,7 +297,11 @@ def report_reminders(*, as_of: datetime.date | None = None) -> int:
                     title = f"{duty} của {duty.unit.name} đã quá hạn gửi (hạn {duty.due_on:%d/%m/%Y})"
                     notification_kind = NotificationKind.OVERDUE
                 notify(
-                    recipients=heads, kind=notification_kind, title=title, url=reverse("reports:duty", args=[duty.pk])
+                    recipients=heads,
+                    kind=notification_kind,
+                    title=title,
+                    url=reverse("reports:duty", args=[duty.pk]),
+                    subject=subject_key("report_duty", duty.pk),
                 )
         except IntegrityError:
             continue  # already reminded today (another pass or worker)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
 
-from sauro.notifications.selectors import notification_unread_count
+from sauro.notifications.selectors import notification_bell
 from sauro.org.access import can_read_audit, is_admin
 from sauro.org.selectors import primary_membership
 
@@ -20,7 +21,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "shell_membership": membership,
         "shell_can_read_audit": can_read_audit(user),
         "shell_is_admin": is_admin(user),
-        # A callable: the template calls it once ({% with %} in base.html), and only when the bell is drawn, so an
-        # htmx fragment that never shows the header costs no query.
-        "shell_unread_count": lambda: notification_unread_count(user=user),
+        # A callable: the template calls it only when the bell is drawn, so an htmx fragment that never shows the
+        # header costs no query; cached, so the bell and the notification page share one query.
+        "shell_bell": cache(lambda: notification_bell(user=user)),
     }

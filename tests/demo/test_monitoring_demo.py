@@ -13,6 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
+from sauro.accounts.models import User
 from sauro.audit.verify import audit_verify
 from sauro.common import clock
 from sauro.demo.loader import load_demo
@@ -20,7 +21,9 @@ from sauro.demo.monitoring import JOURNEY_OFFICER, JOURNEY_TITLE, journey_task, 
 from sauro.monitoring import access
 from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.models import ConfidenceRating, Obstacle, ProgressUpdate
+from sauro.notifications.choices import NotificationKind as N
 from sauro.notifications.models import Notification
+from sauro.notifications.selectors import notification_bell
 from sauro.tasks.access import works_on
 from sauro.tasks.choices import EventKind, TaskState
 from sauro.tasks.models import Task, TaskEvent
@@ -159,3 +162,22 @@ def test_loading_twice_adds_nothing(demo: None, db: None) -> None:
     assert not again.created and again.skipped_reason
     assert counts() == before
     assert audit_verify().ok
+
+
+def test_the_demo_leaves_no_notice_whose_reason_is_gone(demo: None, db: None) -> None:
+    """Issue 17: no "Sản phẩm chờ duyệt" about a decided product, no obstacle notice left open once answered, no
+    call to act on a finished task; the Secretary's bell counts only what still needs them."""
+    open_ = Notification.objects.filter(resolved_at__isnull=True)
+    assert not open_.filter(kind=N.TASK_SUBMITTED).exclude(task__state=TaskState.SUBMITTED).exists()
+    finished = open_.filter(task__state__in=[TaskState.DONE, TaskState.CANCELLED])
+    assert not finished.exclude(
+        kind__in=[N.TASK_APPROVED, N.TASK_CANCELLED, N.REQUEST_DECIDED, N.OBSTACLE_ANSWERED, N.CONFIDENCE]
+    ).exists()
+    answered = Obstacle.objects.filter(state=ObstacleState.ANSWERED).values_list("pk", flat=True)
+    raised = open_.filter(kind__in=[N.OBSTACLE_RAISED, N.OBSTACLE_ESCALATED])
+    assert not raised.filter(subject__in=[f"obstacle:{pk}" for pk in answered]).exists()
+    assert Notification.objects.filter(resolved_at__isnull=False).exists()  # the demo did resolve some
+    secretary = User.objects.get(username="bithu")
+    submitted = open_.filter(recipient=secretary, kind=N.TASK_SUBMITTED, read_at__isnull=True).count()
+    bell = notification_bell(user=secretary)
+    assert {g.kind: g.count for g in bell.groups}.get(N.TASK_SUBMITTED, 0) == submitted

@@ -12,6 +12,8 @@ from sauro.accounts.models import User
 from sauro.notifications.choices import EmailState, NotificationKind
 from sauro.notifications.models import Notification
 from tests.conftest import Org
+from tests.monitoring.conftest import in_progress  # noqa: F401  (task fixtures, for the resolving tests)
+from tests.tasks.conftest import make_draft, today  # noqa: F401
 
 IMMEDIATE_BACKEND = "django_tasks.backends.immediate.ImmediateBackend"
 MakeNotification = Callable[..., Notification]

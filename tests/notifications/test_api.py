@@ -18,7 +18,22 @@ from tests.conftest import Org
 from .conftest import MakeNotification
 
 ROOT = "/api/v1/notifications"
-ITEM_KEYS = {"id", "kind", "kind_label", "title", "body", "url", "task_id", "created_at", "read"}
+ITEM_KEYS = {
+    "id",
+    "kind",
+    "kind_label",
+    "title",
+    "body",
+    "url",
+    "task_id",
+    "created_at",
+    "read",
+    "resolved",
+    "resolved_at",
+    "resolved_by",
+    "resolved_reason",
+    "needs_action",
+}
 
 
 def api_client(user: User) -> Client:

@@ -74,18 +74,18 @@ def test_list_pages_by_fifty_with_a_signed_cursor(
     client = client_for(org.btc_officer)
     response = client.get(LIST)
     first = response.content.decode()
-    assert first.count("notif-item") == 50
+    assert first.count("data-notification=") == 50
     next_url = response.context["next_cursor"]
     assert next_url
     second = page(client, f"{LIST}?cursor={next_url}")
-    assert second.count("notif-item") == 5
+    assert second.count("data-notification=") == 5
     assert "Về trang đầu" in second
     titles = {f"Mục {i:02d}" for i in range(55)}
     assert {t for t in titles if t in first} | {t for t in titles if t in second} == titles
 
     forged = page(client, f"{LIST}?cursor=gia-mao")
     assert "Liên kết phân trang không còn hợp lệ" in forged
-    assert forged.count("notif-item") == 50
+    assert forged.count("data-notification=") == 50
 
 
 def test_opening_marks_read_and_goes_to_the_object(
@@ -198,11 +198,11 @@ def test_the_bell_counts_unread_on_every_page(org: Org, make_notification: MakeN
     for url in (reverse("home"), reverse("tasks:list"), LIST):
         html = page(client, url)
         assert 'class="notif-bell has-unread"' in html, url
-        assert "3 thông báo chưa đọc" in html, url
+        assert "3 thông báo cần bạn xử lý" in html, url
         assert f'href="{LIST}"' in html
     client.post(READ_ALL)
     html = page(client, reverse("home"))
-    assert "không có thông báo chưa đọc" in html
+    assert "không có thông báo cần bạn xử lý" in html
     assert "notif-bell-count" not in html
     assert "notif-bell" not in Client().get("/dang-nhap/").content.decode()
 

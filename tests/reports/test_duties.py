@@ -186,6 +186,20 @@ def test_reminders_on_the_due_day_and_while_overdue(org: Any, today: Any, q1_dut
     assert report_reminders(as_of=D(2026, 3, 21)) == 0  # Saturday: nothing on a day off
 
 
+def test_sending_the_report_resolves_its_reminders(org: Any, today: Any, q1_duties: dict[str, ReportDuty]) -> None:
+    """Issue 17: once the unit's report is sent, "due today" and "overdue" leave the bell of every head."""
+    today.set(D(2026, 3, 17))
+    report_reminders(as_of=D(2026, 3, 17))
+    today.set(D(2026, 3, 18))
+    report_reminders(as_of=D(2026, 3, 18))
+    reminders = Notification.objects.filter(recipient=org.ancuu_head)
+    assert reminders.count() == 2 and not reminders.filter(resolved_at__isnull=False).exists()
+    other = Notification.objects.filter(recipient=org.phuxuan_head)
+    report_submit(acting_user=org.ancuu_head, duty=q1_duties["P-ANCUU"], text="Báo cáo muộn")
+    assert reminders.filter(resolved_at__isnull=False, resolved_reason="Báo cáo đã được gửi").count() == 2
+    assert not other.filter(resolved_at__isnull=False).exists()  # another unit's duty is still owed
+
+
 def test_merged_units_pass_their_pending_duties_to_the_successor(
     org: Any, today: Any, q1_duties: dict[str, ReportDuty]
 ) -> None:
