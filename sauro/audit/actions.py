@@ -25,6 +25,7 @@ ACTION_LABELS: dict[str, Any] = {
     "unit.move": _("Chuyển đơn vị sang đơn vị cấp trên khác"),
     "membership.create": _("Phân công vai trò"),
     "membership.end": _("Kết thúc vai trò"),
+    "membership.change": _("Thay đổi vai trò"),
     "membership.transfer": _("Chuyển vai trò sang đơn vị kế thừa"),
     # Accounts
     "user.create": _("Tạo người dùng"),
@@ -40,6 +41,11 @@ ACTION_LABELS: dict[str, Any] = {
     "directiveattachment.create": _("Đính kèm tệp vào văn bản chỉ đạo"),
     "directiveattachment.delete": _("Xóa tệp đính kèm của văn bản chỉ đạo"),
     "term.create": _("Tạo nhiệm kỳ"),
+    "term.close": _("Kết thúc nhiệm kỳ"),
+    # Discussions
+    "discussion.comment_post": _("Gửi ý kiến trao đổi về nhiệm vụ"),
+    "discussion.comment_edit": _("Sửa ý kiến trao đổi"),
+    "discussion.comment_delete": _("Xóa ý kiến trao đổi"),
     # Tasks (``task.<EventKind>``)
     "task.created": _("Tạo dự thảo nhiệm vụ"),
     "task.edited": _("Sửa dự thảo nhiệm vụ"),
@@ -73,6 +79,7 @@ ACTION_LABELS: dict[str, Any] = {
     "workprogramitem.create_task": _("Tạo nhiệm vụ từ mục chương trình công tác"),
     "workprogramitem.link_task": _("Gắn nhiệm vụ với mục chương trình công tác"),
     "workprogramitem.unlink_task": _("Bỏ gắn nhiệm vụ khỏi mục chương trình công tác"),
+    "workprogramitem.unit_succeeded": _("Chuyển mục chương trình công tác sang đơn vị kế thừa"),
     # Notifications
     "notification.preference": _("Đổi lựa chọn nhận thông báo"),
     # Reports

@@ -39,6 +39,9 @@ def written_codes() -> set[str]:
                     for kw in node.keywords:
                         if kw.arg == "action":
                             codes.update(_strings(kw.value))
+                    # A journalling helper that takes the code first: ``_journal("discussion.comment_post", …)``.
+                    if node.args:
+                        codes.update(s for s in _strings(node.args[0]) if "." in s and " " not in s)
                 # Rows written straight into the journal (the bench's seed) name their action too.
                 for kw in node.keywords:
                     if kw.arg == "action":
@@ -53,6 +56,7 @@ def test_the_scan_finds_the_services_codes() -> None:
     # A few from different apps: the scan really reads the services.
     assert {"unit.merge", "workprogram.import", "report.submit", "audit.key_rotated", "task.issued"} <= codes
     assert "workprogramitem.unlink_task" in codes  # one branch of a conditional code
+    assert "discussion.comment_edit" in codes  # the code as a helper's first argument
 
 
 def test_every_written_code_has_a_label() -> None:
