@@ -103,7 +103,7 @@ ROUTINE = Q(recurrence_template__isnull=False) | ~Q(recurrence=Recurrence.NONE)
 RESOLUTION_KINDS = (DirectiveKind.NQ, DirectiveKind.KL, DirectiveKind.TB)
 MAJOR_PRODUCTS = (ProductKind.SCHEME, ProductKind.DECISION, ProductKind.DRAFT_DOCUMENT)
 MEDIUM_PRODUCTS = (ProductKind.PLAN, ProductKind.SUBMISSION, ProductKind.CONFERENCE)
-ROUTINE_WORDS = {
+ROUTINE_WORDS: dict[str, tuple[str, str]] = {
     Recurrence.MONTHLY: ("báo cáo tháng", "nhiệm vụ định kỳ hằng tháng"),
     Recurrence.QUARTERLY: ("báo cáo quý", "nhiệm vụ định kỳ hằng quý"),
     Recurrence.YEARLY: ("báo cáo năm", "nhiệm vụ định kỳ hằng năm"),
@@ -517,7 +517,7 @@ def routine_rows(rows: Sequence[tuple[str, str, str, str]]) -> list[RoutineRow]:
                 overdue=sum(st == ReportingState.OPEN_OVERDUE for states in by_unit.values() for st in states),
             )
         )
-    order = list(ROUTINE_WORDS)
+    order: list[str] = list(ROUTINE_WORDS)
     return sorted(out, key=lambda r: (order.index(r.recurrence) if r.recurrence in order else 9, not r.is_report))
 
 
