@@ -46,7 +46,7 @@ from sauro.org.models import Unit
 from sauro.org.selectors import sibling_key
 from sauro.tasks import summary
 from sauro.tasks.access import sees_every_normal_task, tasks_visible_to
-from sauro.tasks.choices import ReportingState
+from sauro.tasks.choices import OPEN_STATES, ReportingState
 from sauro.tasks.models import SUMMARISED, UNSUMMARISED, DoneTaskMonth, Task
 from sauro.tasks.selectors import led_within, open_overdue_on, reporting_prefilter, with_reporting_state
 
@@ -370,6 +370,12 @@ def overdue_queryset(*, user: User, unit_id: int | None, as_of: datetime.date) -
         qs = qs.filter(reporting_prefilter([ReportingState.OPEN_OVERDUE], as_of))
         qs = with_reporting_state(qs, as_of).filter(reporting_state=ReportingState.OPEN_OVERDUE)  # type: ignore[misc]  # an annotation
     return qs.select_related("lead_unit", "responsible_person").order_by("deadline_at", "due_date", "id")  # type: ignore[misc]  # an annotation
+
+
+def open_focus_count(*, user: User, unit_id: int | None) -> int:
+    """How many tasks marked "trọng tâm" the unit's subtree has under way (visible to ``user``): one query."""
+    qs = led_within(tasks_visible_to(user), user, unit_id)
+    return qs.filter(is_focus=True, state__in=OPEN_STATES).count()
 
 
 def overdue_tasks(*, user: User, unit_id: int | None, as_of: datetime.date, limit: int = 20) -> list[Task]:

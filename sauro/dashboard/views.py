@@ -28,7 +28,7 @@ from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.selectors import ObstacleFilters, obstacle_list
 from sauro.org.models import Unit
 from sauro.tasks.choices import OPEN_STATES, ReportingState
-from sauro.tasks.forms import COUNTED_FILTER
+from sauro.tasks.forms import COUNTED_FILTER, OPEN_FILTER
 from sauro.tasks.selectors import TaskFilters, task_counts, task_list
 
 NAV_SECTION = "dashboard"
@@ -133,7 +133,16 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
     context.update(
         {
             "stats": figures.totals,
-            "cards": stat_cards(figures.totals, links),
+            "cards": [
+                *stat_cards(figures.totals, links),
+                # The tasks marked "trọng tâm" under way now (whatever their due date), as the task list shows them.
+                Card(
+                    "focus",
+                    "Trọng tâm đang thực hiện",
+                    stats.open_focus_count(user=user, unit_id=unit.pk),
+                    task_list_url(unit=unit.pk, state=OPEN_FILTER, focus="on"),
+                ),
+            ],
             "overdue": overdue,
             "overdue_all_url": task_list_url(unit=unit.pk, reporting="open_overdue", as_of=period.as_of),
             "obstacles": obstacles,

@@ -74,9 +74,10 @@ def load_demo_programs() -> int:
         )
         written += 1
         if row["key"] == quarterly_data["linked_item"]:
-            # The quarter's first item is already a task of Ban Tổ chức in the demo: link it.
+            # The item is already a task of Ban Tổ chức in the demo (same lead unit, same title): link that task.
             task = (
-                Task.objects.filter(lead_unit=btc, state__in=[TaskState.IN_PROGRESS, TaskState.ISSUED])
+                Task.objects.filter(lead_unit=btc, title=quarterly_data["linked_task"])
+                .exclude(state__in=[TaskState.DRAFT, TaskState.CANCELLED])
                 .order_by("due_date", "id")
                 .first()
             )

@@ -125,6 +125,7 @@ class Spec:
     ongoing: str = ""
     recurrence: Recurring | None = None
     cancel_reason: str = ""
+    focus: bool = False
     omit: tuple[str, ...] = ()
     drafted_before: int = 0
     accept_after: int = 1
@@ -275,6 +276,8 @@ class _Year:
             "authority_unit": unit(spec.authority).pk,
             "due_date": due,
         }
+        if spec.focus:
+            values["is_focus"] = True
         if spec.ongoing:
             values.update(is_ongoing=True, review_cadence=spec.ongoing, due_date=None)
         if spec.recurrence:

@@ -15,7 +15,13 @@ Import rules (``import_program``):
 - cells are read as stored: a formula is imported as its text (``=HYPERLINK(…)``), never evaluated;
 - the lead unit is matched by code or name, ignoring diacritics and case, among the active units the user sees;
 - "Thời hạn" takes a real Excel date or text ``dd/mm/yyyy`` (also ``d/m/yyyy`` and ``yyyy-mm-dd``);
-- "Tháng" 1–12, "Quý" 1–4 (or I–IV); a month fixes the quarter, and both must fit a quarterly program.
+- "Tháng" 1–12, "Quý" 1–4 (or I–IV); a month fixes the quarter, and both must fit a quarterly program;
+- "Loại sản phẩm" (optional) is a kind of the catalogue by its label or code; empty, the kind is read from the start
+  of "Sản phẩm";
+- the template's example row (key "Ví dụ") is skipped as downloaded; changed but still marked, it is refused.
+
+The template (``template_bytes``) has the headers, the example row, drop-down lists (months, quarters, the units the
+user may choose, product kinds), the units on a second sheet and these rules in Vietnamese on a third ("Hướng dẫn").
 """
 
 from __future__ import annotations
@@ -31,8 +37,10 @@ from django.core.files.uploadedfile import UploadedFile
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from sauro.accounts.models import User
+from sauro.common import clock
 from sauro.common.errors import ValidationFailed
 from sauro.common.excel import FORMULA_PREFIXES, TEXT_PREFIX, safe_cell, workbook_bytes
 from sauro.common.text import fold
@@ -63,6 +71,7 @@ COL_COORD = "Đơn vị phối hợp"
 COL_PRODUCT = "Sản phẩm"
 COL_DUE = "Thời hạn"
 COL_NOTES = "Ghi chú"
+COL_KIND = "Loại sản phẩm"
 COL_TASK = "Nhiệm vụ"
 COL_TASK_STATE = "Trạng thái nhiệm vụ"
 
@@ -76,10 +85,18 @@ TEMPLATE_COLUMNS: tuple[tuple[str, float], ...] = (
     (COL_PRODUCT, 30),
     (COL_DUE, 12),
     (COL_NOTES, 30),
+    (COL_KIND, 20),
 )
 TEMPLATE_HEADERS = tuple(h for h, _ in TEMPLATE_COLUMNS)
 EXPORT_COLUMNS = (*TEMPLATE_COLUMNS, (COL_TASK, 40), (COL_TASK_STATE, 18))
 UNITS_SHEET = "Danh sách đơn vị"
+GUIDE_SHEET = "Hướng dẫn"
+# The template's second row is an example, marked by its key: left as downloaded it is skipped by the import; changed
+# but still marked, the import asks for a real key rather than guess which it is.
+EXAMPLE_KEY = "Ví dụ"
+EXAMPLE_CONTENT = "(Dòng ví dụ, hãy ghi đè hoặc xoá) Xây dựng kế hoạch kiểm tra, giám sát của cấp ủy năm"
+# How many rows of the template carry the formats and drop-down lists.
+TEMPLATE_ROWS = 200
 TEMPLATE_FILENAME = "mau-chuong-trinh-cong-tac.xlsx"
 
 # Header aliases (folded) → column.
@@ -99,6 +116,7 @@ _ALIASES = {
     "san pham": COL_PRODUCT,
     "thoi han": COL_DUE,
     "ghi chu": COL_NOTES,
+    "loai san pham": COL_KIND,
 }
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
@@ -126,6 +144,11 @@ ROW_PERIOD = "Dòng {row}: {problem}"
 ROW_LEAD_UNKNOWN = "Dòng {row}: không tìm thấy đơn vị chủ trì “{name}”"
 ROW_DATE = "Dòng {row}: thời hạn “{value}” không phải ngày hợp lệ (ngày/tháng/năm, ví dụ 31/03/2026)"
 ROW_DUE_YEAR = "Dòng {row}: thời hạn {due:%d/%m/%Y} không thuộc năm {year} của chương trình"
+ROW_KIND = "Dòng {row}: loại sản phẩm “{value}” không có trong danh sách (xem trang “Hướng dẫn”)"
+ROW_EXAMPLE_CHANGED = (
+    f"Dòng {{row}}: dòng ví dụ đã được sửa; hãy thay “{EXAMPLE_KEY}” bằng STT/mã mục của mục công việc, "
+    "hoặc xoá dòng này"
+)
 
 
 class ImportFailed(Exception):
@@ -221,6 +244,18 @@ def product_kind_of(product: str) -> str:
     return ""
 
 
+def kind_of(text: str) -> str | None:
+    """The product kind named in the "Loại sản phẩm" column (its label or its code, without diacritics or case):
+    ``""`` for an empty cell, ``None`` for a name not in the catalogue."""
+    folded = fold(text)
+    if not folded:
+        return ""
+    for kind in ProductKind:
+        if folded in (fold(str(kind.label)), fold(str(kind.value))):
+            return str(kind.value)
+    return None
+
+
 class UnitMatcher:
     """Active units the user sees, found by code or name without diacritics or case."""
 
@@ -313,6 +348,11 @@ def parse_rows(
     for number, values in enumerate(rows, start=2):
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
+        if fold(_text(cell(values, COL_KEY))) == fold(EXAMPLE_KEY):
+            if _text(cell(values, COL_CONTENT)).startswith(EXAMPLE_CONTENT):
+                continue  # the template's example, as downloaded
+            errors.append(ROW_EXAMPLE_CHANGED.format(row=number))
+            continue
         count += 1
         if count > MAX_IMPORT_ROWS:
             return [], [ERR_TOO_MANY_ROWS.format(limit=MAX_IMPORT_ROWS)]
@@ -355,6 +395,10 @@ def parse_rows(
             due = None
         elif isinstance(due, datetime.date) and due.year != program.year:
             row_errors.append(ROW_DUE_YEAR.format(row=number, due=due, year=program.year))
+        kind_text = _text(cell(values, COL_KIND))
+        kind = kind_of(kind_text)
+        if kind_text and kind is None:
+            row_errors.append(ROW_KIND.format(row=number, value=kind_text))
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -370,7 +414,7 @@ def parse_rows(
                     lead_unit_id=lead.pk if lead else None,
                     coordinating=_text(cell(values, COL_COORD)),
                     product=product,
-                    product_kind=product_kind_of(product),
+                    product_kind=kind or product_kind_of(product),
                     due_date=due if isinstance(due, datetime.date) else None,
                     notes=_text(cell(values, COL_NOTES)),
                 ),
@@ -399,24 +443,89 @@ def import_program(*, acting_user: User | None, program: WorkProgram, upload: Up
 
 _HEADER_FONT = Font(name="Times New Roman", bold=True, size=12)
 _HEADER_FILL = PatternFill(fill_type="solid", start_color="FFD9E1F2", end_color="FFD9E1F2")
+_EXAMPLE_FONT = Font(name="Times New Roman", italic=True, color="FF7F7F7F", size=12)
+
+
+GUIDE_LINES = (
+    "Hướng dẫn nhập chương trình công tác từ Excel",
+    "",
+    "1. Ghi mỗi mục công việc trên một dòng của trang “Chương trình công tác”, từ dòng 3; giữ nguyên dòng tiêu đề "
+    "(dòng 1). Thứ tự các cột có thể đổi; cột không có trong mẫu được bỏ qua.",
+    f"2. Dòng 2 là dòng ví dụ (STT/Mã mục “{EXAMPLE_KEY}”): để nguyên thì hệ thống bỏ qua khi nhập; có thể xoá, hoặc "
+    "ghi đè bằng một mục công việc thật (khi đó thay “Ví dụ” bằng STT/mã mục).",
+    "3. Bắt buộc: “STT/Mã mục” (ví dụ 1, 2.1, II.3; không trùng nhau trong tệp) và “Nội dung công việc”.",
+    "4. “Tháng”: chọn trong danh sách 1–12. “Quý”: I–IV (hoặc 1–4). Ghi tháng thì quý phải khớp với tháng; chương "
+    "trình quý chỉ nhận các tháng của quý đó.",
+    f"5. “Đơn vị chủ trì”: chọn trong danh sách (trang “{UNITS_SHEET}”); cũng có thể ghi mã đơn vị. Không phân biệt "
+    "chữ hoa, chữ thường, có dấu hay không dấu.",
+    "6. “Thời hạn”: ngày dạng ngày/tháng/năm (ví dụ 31/03/2026), thuộc năm của chương trình.",
+    "7. “Loại sản phẩm”: chọn trong danh sách; để trống thì hệ thống nhận theo chữ đầu của cột “Sản phẩm” "
+    "(“Báo cáo…”, “Kế hoạch…”).",
+    "8. Nhập là “tất cả hoặc không”: có một dòng sai thì không dòng nào được ghi, và mỗi lỗi được nêu theo số dòng "
+    "Excel hiển thị. Mục đã có (cùng STT/mã mục) được cập nhật; mục không có trong tệp được giữ nguyên.",
+    "9. Công thức không được tính: ô có công thức được nhập như văn bản.",
+)
+
+
+def _list_validation(formula: str, prompt: str, *, strict: bool = True) -> DataValidation:
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False)
+    dv.promptTitle, dv.prompt, dv.showInputMessage = "Chọn trong danh sách", prompt, True
+    dv.errorTitle, dv.error, dv.showErrorMessage = "Giá trị không có trong danh sách", prompt, strict
+    return dv
 
 
 def template_bytes(*, user: User | None) -> bytes:
-    """The empty template: the headers on the first sheet (key column formatted as text, so "2.10" stays "2.10"),
-    the valid units (code, name) on the second."""
+    """The template: the headers and one example row on the first sheet (key column formatted as text, so "2.10"
+    stays "2.10"), drop-down lists for the month, the quarter, the lead unit and the product kind; the valid units
+    (code, name) on the second sheet; the rules on the third ("Hướng dẫn")."""
     wb = Workbook()
     ws = wb.worksheets[0]
     ws.title = "Chương trình công tác"
-    for index, (header, width) in enumerate(TEMPLATE_COLUMNS, start=1):
+    column = {header: index for index, (header, _) in enumerate(TEMPLATE_COLUMNS, start=1)}
+    for header, index in column.items():
         c = ws.cell(row=1, column=index, value=header)
         c.font = _HEADER_FONT
         c.fill = _HEADER_FILL
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(index)].width = width
-    for row in range(2, 202):
-        ws.cell(row=row, column=1).number_format = "@"
-        ws.cell(row=row, column=8).number_format = "DD/MM/YYYY"
+        ws.column_dimensions[get_column_letter(index)].width = TEMPLATE_COLUMNS[index - 1][1]
+    last = TEMPLATE_ROWS + 1
+    for row in range(2, last + 1):
+        ws.cell(row=row, column=column[COL_KEY]).number_format = "@"
+        ws.cell(row=row, column=column[COL_DUE]).number_format = "DD/MM/YYYY"
+    units = _active_units(user)
+    year = clock.today().year
+    example = {
+        COL_KEY: EXAMPLE_KEY,
+        COL_MONTH: 3,
+        COL_QUARTER: "I",
+        COL_CONTENT: f"{EXAMPLE_CONTENT} {year}",
+        COL_LEAD: units[0].name if units else "",
+        COL_PRODUCT: f"Kế hoạch kiểm tra, giám sát năm {year}",
+        COL_DUE: datetime.date(year, 3, 31),
+        COL_NOTES: "Dòng ví dụ: để nguyên thì không được nhập",
+        COL_KIND: str(ProductKind.PLAN.label),
+    }
+    for header, value in example.items():
+        c = ws.cell(row=2, column=column[header], value=safe_cell(value))
+        c.font = _EXAMPLE_FONT
     ws.freeze_panes = "A2"
+
+    def rows_of(header: str) -> str:
+        letter = get_column_letter(column[header])
+        return f"{letter}2:{letter}{last}"
+
+    months = _list_validation('"' + ",".join(str(m) for m in range(1, 13)) + '"', "Tháng 1–12.")
+    quarters = _list_validation('"I,II,III,IV"', "Quý I–IV (hoặc 1–4).", strict=False)
+    kinds = _list_validation(
+        '"' + ",".join(str(k.label) for k in ProductKind) + '"', "Loại sản phẩm trong danh mục.", strict=False
+    )
+    # Unit codes are accepted too: the list helps, it does not refuse.
+    leads = _list_validation(
+        f"'{UNITS_SHEET}'!$B$2:$B${max(len(units), 1) + 1}", "Đơn vị trong danh sách (hoặc mã đơn vị).", strict=False
+    )
+    for dv, header in ((months, COL_MONTH), (quarters, COL_QUARTER), (kinds, COL_KIND), (leads, COL_LEAD)):
+        ws.add_data_validation(dv)
+        dv.add(rows_of(header))
     units_ws = wb.create_sheet(UNITS_SHEET)
     units_ws.append(["Mã đơn vị", "Tên đơn vị"])
     for c in units_ws[1]:
@@ -424,8 +533,15 @@ def template_bytes(*, user: User | None) -> bytes:
         c.fill = _HEADER_FILL
     units_ws.column_dimensions["A"].width = 18
     units_ws.column_dimensions["B"].width = 50
-    for unit in _active_units(user):
+    for unit in units:
         units_ws.append([safe_cell(unit.code), safe_cell(unit.name)])
+    guide = wb.create_sheet(GUIDE_SHEET)
+    guide.column_dimensions["A"].width = 120
+    for line in GUIDE_LINES:
+        guide.append([line])
+    guide["A1"].font = _HEADER_FONT
+    for row in guide.iter_rows(min_row=2):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
     wb.properties.creator = "Sáu Rõ"
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -453,6 +569,7 @@ def program_to_xlsx(program: WorkProgram, items: Iterable[WorkProgramItem]) -> b
                 item.product,
                 item.due_date,
                 item.notes,
+                str(ProductKind(item.product_kind).label) if item.product_kind in ProductKind.values else "",
                 task.title if task else "",
                 str(TaskState(task.state).label) if task else "",
             ]

@@ -4,9 +4,17 @@
 **Every figure comes from ``sauro.dashboard.stats``** (report = dashboard): the four-state counts and rates are
 ``task_stats`` / ``task_stats_by_unit`` for the unit's subtree over the quarter's data cut-off window
 (``regime.period(QUARTERLY, …)``: 15th of the month before the quarter → 14th of its last month), as of the
-``as_of`` day — by default the cut-off end, or today when the quarter has not ended yet. The lists are
-``period_tasks`` of the same window (done on time → highlights; open overdue → shortcomings) and of the next
-quarter's window (key tasks), so the number of rows listed equals the matching count.
+``as_of`` day — by default the cut-off end, or today when the quarter has not ended yet. The appendix's lists are
+``period_tasks`` of the same window (done on time, open overdue) and of the next quarter's window, so the number of
+rows listed equals the matching count.
+
+The .docx is written as Văn phòng would (issue 17): routine duties (instances of recurring tasks: each agency's
+monthly report …) summed up in one sentence with counts ("10/10 cơ quan, đơn vị gửi báo cáo tháng đúng hạn"); the
+other tasks weightiest first (marked "trọng tâm"; from the Congress resolution or the standing committee's
+conclusions; a larger product) and the same task given to several units (the title without the unit's name) on one
+line with the count and the late ones named; shortcomings with the causes and proposals the units reported; the
+next quarter's tasks of the directives, routine duties in one line; the signature block of the issuing body
+("T/M BAN THƯỜNG VỤ", "BÍ THƯ", a name to fill in) and "Nơi nhận".
 
 Visibility: the report is built for a ``user`` and contains only what that user may see (the selectors' gate).
 The ``sauro report quarterly`` command runs as the system: it builds the report with the visibility of a leader
@@ -27,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -46,13 +54,14 @@ from sauro.accounts.models import User
 from sauro.common import calendar, clock
 from sauro.common.excel import safe_cell, sheet_title
 from sauro.dashboard.stats import TaskStats, period_tasks, task_stats, task_stats_by_unit
+from sauro.directives.choices import DirectiveKind
 from sauro.monitoring.access import obstacles_visible_to
 from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.models import Obstacle
-from sauro.org.choices import Role
+from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Membership, Unit
 from sauro.periods.regime import ROMAN, ReportPeriod, next_quarter, quarter_period
-from sauro.tasks.choices import ReportingState, SubmissionOutcome
+from sauro.tasks.choices import ProductKind, Recurrence, ReportingState, SubmissionOutcome
 from sauro.tasks.models import Submission, Task
 
 FONT = "Times New Roman"
@@ -82,6 +91,28 @@ SUMMARY_HEADERS = (
 )
 # How many rows each list shows in the .docx (the .xlsx has them all).
 DOCX_LIST_LIMIT = 30
+# How many of the period's tasks (the weightiest first) the .docx reads to choose its highlights and group the same
+# task given to several units: a committee's quarter has a few hundred; a whole city's the first this many.
+OUTLINE_READ_LIMIT = 5000
+
+# Routine duties (nhiệm vụ định kỳ): the instances of a recurring task, e.g. each agency's monthly report. The report
+# sums them up in one sentence instead of listing them among the results.
+ROUTINE = Q(recurrence_template__isnull=False) | ~Q(recurrence=Recurrence.NONE)
+# The weight of a task, most important first: marked "trọng tâm"; from the Congress resolution or the standing
+# committee's conclusions (then any other directive); a larger product (a scheme, a decision … before a report).
+RESOLUTION_KINDS = (DirectiveKind.NQ, DirectiveKind.KL, DirectiveKind.TB)
+MAJOR_PRODUCTS = (ProductKind.SCHEME, ProductKind.DECISION, ProductKind.DRAFT_DOCUMENT)
+MEDIUM_PRODUCTS = (ProductKind.PLAN, ProductKind.SUBMISSION, ProductKind.CONFERENCE)
+ROUTINE_WORDS: dict[str, tuple[str, str]] = {
+    Recurrence.MONTHLY: ("báo cáo tháng", "nhiệm vụ định kỳ hằng tháng"),
+    Recurrence.QUARTERLY: ("báo cáo quý", "nhiệm vụ định kỳ hằng quý"),
+    Recurrence.YEARLY: ("báo cáo năm", "nhiệm vụ định kỳ hằng năm"),
+}
+LATE_STATES = (ReportingState.DONE_LATE, ReportingState.OPEN_OVERDUE)
+LOCAL_KINDS = (UnitKind.WARD, UnitKind.COMMUNE)
+COMMITTEE_KINDS = (UnitKind.COMMITTEE, UnitKind.PARTY_COMMITTEE, UnitKind.WARD, UnitKind.COMMUNE)
+COMMITTEE_PREFIXES = ("Thành ủy", "Tỉnh ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Đảng ủy")
+NAME_PLACEHOLDER = "[Họ và tên]"
 
 ERR_NO_REPORTER = "Cấp ủy của đơn vị “{unit}” chưa có lãnh đạo đang giữ chức vụ: không lập được báo cáo thay hệ thống."
 
@@ -106,6 +137,57 @@ class ObstacleRow:
 
 
 @dataclass
+class RoutineRow:
+    """The routine duties of one kind (monthly reports …) in the period: how many units did them all on time."""
+
+    recurrence: str
+    is_report: bool
+    units: int
+    units_on_time: int
+    done_on_time: int
+    total: int
+    late_units: list[str]
+    overdue: int = 0
+
+    def sentence(self) -> str:
+        report_word, duty_word = ROUTINE_WORDS.get(self.recurrence, ("báo cáo định kỳ", "nhiệm vụ định kỳ"))
+        if self.is_report:
+            text = (
+                f"{self.units_on_time}/{self.units} cơ quan, đơn vị gửi {report_word} đúng hạn "
+                f"({self.done_on_time}/{self.total} báo cáo"
+            )
+        else:
+            text = (
+                f"{self.units_on_time}/{self.units} cơ quan, đơn vị thực hiện đúng hạn {duty_word} "
+                f"({self.done_on_time}/{self.total} lượt"
+            )
+        return text + (f"; chậm: {', '.join(self.late_units)})" if self.late_units else ")")
+
+
+@dataclass
+class TaskGroup:
+    """One line of the report: a task, or the same task given to several units (one per commune …)."""
+
+    title: str
+    tasks: list[Task]
+
+    @property
+    def is_single(self) -> bool:
+        return len(self.tasks) == 1
+
+    @property
+    def first(self) -> Task:
+        return self.tasks[0]
+
+    def with_state(self, *states: str) -> list[Task]:
+        return [t for t in self.tasks if getattr(t, "reporting_state", None) in states]
+
+    def unit_word(self) -> str:
+        local = all(t.lead_unit is not None and t.lead_unit.kind in LOCAL_KINDS for t in self.tasks)
+        return "đảng ủy xã, phường" if local else "cơ quan, đơn vị"
+
+
+@dataclass
 class QuarterlyData:
     unit: Unit
     period: ReportPeriod
@@ -119,6 +201,10 @@ class QuarterlyData:
     next_tasks: list[Task]
     obstacles: list[ObstacleRow]
     open_proposals: list[ObstacleRow] = field(default_factory=list)
+    # The .docx's outline: routine duties summed up, the other tasks weightiest first and grouped across units.
+    routine: list[RoutineRow] = field(default_factory=list)
+    groups: list[TaskGroup] = field(default_factory=list)
+    next_groups: list[TaskGroup] = field(default_factory=list)
     # How many rows each list has in all: more than the list holds when ``collect`` was given a limit.
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -189,11 +275,19 @@ def _approved_products() -> Prefetch:
 
 
 def collect(
-    *, user: User, unit: Unit, quarter: str, as_of: datetime.date | None = None, limit: int | None = None
+    *,
+    user: User,
+    unit: Unit,
+    quarter: str,
+    as_of: datetime.date | None = None,
+    limit: int | None = None,
+    lists: bool = True,
+    outline: bool = True,
 ) -> QuarterlyData:
     """Everything the report shows, read through the dashboard's statistics and the selectors' gates. With
     ``limit``, each list holds its first ``limit`` rows only and ``QuarterlyData.count`` tells how many there are
-    (the .docx prints 30 of each; a whole city's quarter has tens of thousands)."""
+    (the .docx prints 30 of each; a whole city's quarter has tens of thousands). ``lists``: the task lists of the
+    appendix (.xlsx); ``outline``: the routine duties, the weighed and grouped tasks the .docx writes."""
     counts: dict[str, int] = {}
 
     def head(name: str, qs: Any, known: int | None = None) -> list[Any]:
@@ -213,25 +307,65 @@ def collect(
         for u, s in task_stats_by_unit(parent_unit_id=unit.pk, **window)  # type: ignore[arg-type]
     ]
     tasks = period_tasks(unit_id=unit.pk, **window).select_related("lead_unit")  # type: ignore[arg-type]
-    done = head(
-        "done_on_time",
-        tasks.filter(reporting_state=ReportingState.DONE_ON_TIME)  # type: ignore[misc]  # an annotation
-        .prefetch_related(_approved_products())
-        .order_by("completed_on", "id"),
-        stats.done_on_time,
-    )
-    overdue_qs = tasks.filter(reporting_state=ReportingState.OPEN_OVERDUE)  # type: ignore[misc]  # an annotation
-    overdue = head("overdue", overdue_qs.order_by("deadline_at", "due_date", "id"), stats.open_overdue)  # type: ignore[misc]
     cal = calendar.current_calendar()  # once: each module-level call checks the override table again
-    for t in overdue:
-        t.days_late = cal.working_days_between(t.deadline_at, day)
-    next_tasks = head(
-        "next_tasks",
-        period_tasks(user=user, unit_id=unit.pk, start=nxt.cutoff_start, end=nxt.cutoff_end, as_of=day)
-        .filter(reporting_state__in=[ReportingState.OPEN_ON_TIME, ReportingState.OPEN_OVERDUE])  # type: ignore[misc]
-        .select_related("lead_unit")
-        .order_by("due_date", "id"),
-    )
+    done: list[Task] = []
+    overdue: list[Task] = []
+    next_tasks: list[Task] = []
+    if lists:
+        done = head(
+            "done_on_time",
+            tasks.filter(reporting_state=ReportingState.DONE_ON_TIME)  # type: ignore[misc]  # an annotation
+            .prefetch_related(_approved_products())
+            .order_by("completed_on", "id"),
+            stats.done_on_time,
+        )
+        overdue_qs = tasks.filter(reporting_state=ReportingState.OPEN_OVERDUE)  # type: ignore[misc]  # an annotation
+        overdue = head("overdue", overdue_qs.order_by("deadline_at", "due_date", "id"), stats.open_overdue)  # type: ignore[misc]
+        for t in overdue:
+            t.days_late = cal.working_days_between(t.deadline_at, day)  # type: ignore[attr-defined]
+        next_tasks = head(
+            "next_tasks",
+            period_tasks(user=user, unit_id=unit.pk, start=nxt.cutoff_start, end=nxt.cutoff_end, as_of=day)
+            .filter(reporting_state__in=[ReportingState.OPEN_ON_TIME, ReportingState.OPEN_OVERDUE])  # type: ignore[misc]
+            .select_related("lead_unit")
+            .order_by("due_date", "id"),
+        )
+    routine: list[RoutineRow] = []
+    groups: list[TaskGroup] = []
+    next_groups: list[TaskGroup] = []
+    if outline:
+        routine = routine_rows(
+            list(
+                tasks.filter(ROUTINE)
+                .exclude(reporting_state=ReportingState.ONGOING)  # type: ignore[misc]  # an annotation
+                .values_list("recurrence_template__recurrence", "product_kind", "lead_unit__name", "reporting_state")
+            )
+        )
+        weighed = (
+            tasks.exclude(ROUTINE)
+            .exclude(reporting_state=ReportingState.ONGOING)  # type: ignore[misc]  # an annotation
+            .prefetch_related(
+                _approved_products(),
+                Prefetch(
+                    "obstacles",
+                    queryset=obstacles_visible_to(user).order_by("raised_on", "id"),
+                    to_attr="known_obstacles",
+                ),
+            )
+            .order_by(*weight_order())
+        )
+        groups = group_tasks(list(weighed[:OUTLINE_READ_LIMIT]))
+        for g in groups:
+            for t in g.with_state(ReportingState.OPEN_OVERDUE):
+                t.days_late = cal.working_days_between(t.deadline_at, day)  # type: ignore[attr-defined]
+        next_weighed = (
+            period_tasks(user=user, unit_id=unit.pk, start=nxt.cutoff_start, end=nxt.cutoff_end, as_of=day)
+            .exclude(ROUTINE)
+            .filter(reporting_state__in=[ReportingState.OPEN_ON_TIME, ReportingState.OPEN_OVERDUE])  # type: ignore[misc]
+            .select_related("lead_unit")
+            .order_by(*weight_order())
+        )
+        next_groups = group_tasks(list(next_weighed[:OUTLINE_READ_LIMIT]))
     obstacle_qs = (
         obstacles_visible_to(user)
         .filter(lead_unit__path__startswith=unit.path, raised_on__lte=day)
@@ -259,6 +393,9 @@ def collect(
         next_tasks=next_tasks,
         obstacles=obstacles,
         open_proposals=open_proposals,
+        routine=routine,
+        groups=groups,
+        next_groups=next_groups,
         counts=counts,
     )
 
@@ -291,6 +428,99 @@ def clause(text: str) -> str:
     return " ".join(text.split()).rstrip(" .;,")
 
 
+def sentence(text: str) -> str:
+    """Free text ending a sentence: one full stop, never two ("… kiến nghị." → "… kiến nghị.")."""
+    body = clause(text)
+    return body if body.endswith(("…", "?", "!")) else f"{body}."
+
+
+def lower_first(text: str) -> str:
+    """``Quý I năm 2027`` → ``quý I năm 2027`` (``str.lower`` would write "quý i")."""
+    return text[:1].lower() + text[1:]
+
+
+def weight_order() -> list[Any]:
+    """The order of the weightiest tasks first (see ``RESOLUTION_KINDS`` …), as SQL."""
+    source = Case(
+        When(directive__kind__in=RESOLUTION_KINDS, then=Value(0)),
+        When(directive__isnull=False, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    product = Case(
+        When(product_kind__in=MAJOR_PRODUCTS, then=Value(0)),
+        When(product_kind__in=MEDIUM_PRODUCTS, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return ["-is_focus", source.asc(), product.asc(), "due_date", "id"]
+
+
+def _unit_variants(unit: Unit) -> list[str]:
+    """How a title may name its lead unit: "Đảng ủy phường An Cựu", "phường An Cựu", "Phường An Cựu" …"""
+    names = [unit.name]
+    for prefix in ("Đảng ủy ", "Đảng bộ "):
+        if unit.name.startswith(prefix):
+            names.append(unit.name[len(prefix) :])
+    return sorted({n for n in names if n}, key=len, reverse=True)
+
+
+def _title_key(task: Task) -> tuple[str, str]:
+    """The title with the lead unit's name taken out (what is the same across units), and that title for display
+    with the units named in general."""
+    title = " ".join(task.title.split())
+    if task.lead_unit is None:
+        return title.casefold(), title
+    folded = title.casefold()
+    for name in _unit_variants(task.lead_unit):
+        at = folded.find(name.casefold())
+        if at >= 0:
+            general = "các xã, phường" if task.lead_unit.kind in LOCAL_KINDS else "các cơ quan, đơn vị"
+            key = (title[:at] + "\x00" + title[at + len(name) :]).casefold()
+            return key, title[:at] + general + title[at + len(name) :]
+    return folded, title
+
+
+def group_tasks(tasks: Sequence[Task]) -> list[TaskGroup]:
+    """Tasks (weightiest first) into lines: the same task given to several units — the same title once the unit's
+    name is taken out — is one line, placed where its weightiest task was."""
+    groups: dict[str, TaskGroup] = {}
+    for task in tasks:
+        key, general = _title_key(task)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = TaskGroup(title=task.title, tasks=[task])
+        else:
+            group.tasks.append(task)
+            group.title = general
+    return list(groups.values())
+
+
+def routine_rows(rows: Sequence[tuple[str, str, str, str]]) -> list[RoutineRow]:
+    """``(recurrence, product_kind, lead unit name, reporting_state)`` of each routine duty → one row per kind."""
+    kinds: dict[tuple[str, bool], dict[str, list[str]]] = {}
+    for recurrence, product_kind, unit_name, state in rows:
+        by_unit = kinds.setdefault((recurrence or Recurrence.MONTHLY, product_kind == ProductKind.REPORT), {})
+        by_unit.setdefault(unit_name, []).append(state)
+    out = []
+    for (recurrence, is_report), by_unit in kinds.items():
+        late = sorted(name for name, states in by_unit.items() if any(st in LATE_STATES for st in states))
+        out.append(
+            RoutineRow(
+                recurrence=recurrence,
+                is_report=is_report,
+                units=len(by_unit),
+                units_on_time=len(by_unit) - len(late),
+                done_on_time=sum(st == ReportingState.DONE_ON_TIME for states in by_unit.values() for st in states),
+                total=sum(len(states) for states in by_unit.values()),
+                late_units=late,
+                overdue=sum(st == ReportingState.OPEN_OVERDUE for states in by_unit.values() for st in states),
+            )
+        )
+    order: list[str] = list(ROUTINE_WORDS)
+    return sorted(out, key=lambda r: (order.index(r.recurrence) if r.recurrence in order else 9, not r.is_report))
+
+
 def late_text(days: int) -> str:
     """``chậm 3 ngày làm việc``; ``đã quá hạn`` when no working day has passed since (a weekend)."""
     return f"chậm {days} ngày làm việc" if days > 0 else "đã quá hạn"
@@ -305,6 +535,124 @@ def title_line(data: QuarterlyData) -> str:
 
 def stat_values(s: TaskStats) -> list[object]:
     return [s.total, s.done_on_time, s.done_late, s.open_on_time, s.open_overdue, s.ongoing]
+
+
+def _names(tasks: Sequence[Task], *, days: bool = False) -> str:
+    parts = []
+    for t in tasks:
+        name = t.lead_unit.name if t.lead_unit else ""
+        parts.append(f"{name} ({late_text(t.days_late)})" if days else name)  # type: ignore[attr-defined]
+    return ", ".join(parts)
+
+
+def _causes(tasks: Sequence[Task]) -> str:
+    """`` Nguyên nhân: …; đề xuất: ….`` from the obstacles the units reported on ``tasks`` (each said once)."""
+    causes: list[str] = []
+    proposals: list[str] = []
+    for t in tasks:
+        for o in getattr(t, "known_obstacles", []):
+            if clause(o.description) and clause(o.description) not in causes:
+                causes.append(clause(o.description))
+            if clause(o.proposal) and clause(o.proposal) not in proposals:
+                proposals.append(clause(o.proposal))
+    text = f" Nguyên nhân: {'; '.join(causes)}." if causes else ""
+    return text + (f" Đơn vị đã đề xuất: {'; '.join(proposals)}." if proposals else "")
+
+
+def highlight_line(g: TaskGroup) -> str:
+    if g.is_single:
+        t = g.first
+        lead = t.lead_unit.name if t.lead_unit else ""
+        when = f", hoàn thành ngày {fmt_day(t.completed_on)}" if t.completed_on else ""
+        product = product_of(t)
+        return f"- {t.title} ({lead}{when})." + (f" Sản phẩm: {sentence(product)}" if clause(product) else "")
+    on_time = g.with_state(ReportingState.DONE_ON_TIME)
+    late = g.with_state(*LATE_STATES)
+    line = f"- {g.title}: {len(on_time)}/{len(g.tasks)} {g.unit_word()} hoàn thành đúng hạn"
+    return line + (f"; chậm: {_names(late)}." if late else ".")
+
+
+def overdue_line(g: TaskGroup) -> str:
+    late = g.with_state(ReportingState.OPEN_OVERDUE)
+    if g.is_single:
+        t = g.first
+        lead = t.lead_unit.name if t.lead_unit else ""
+        line = (
+            f"- {t.title} ({lead}; hạn {fmt_day(t.deadline_at)}, {late_text(t.days_late)}; "  # type: ignore[attr-defined]
+            f"tiến độ {t.progress}%)."
+        )
+    else:
+        line = (
+            f"- {g.title}: {len(late)}/{len(g.tasks)} {g.unit_word()} chưa hoàn thành, quá hạn: "
+            f"{_names(late, days=True)}."
+        )
+    return line + _causes(late)
+
+
+def next_line(g: TaskGroup) -> str:
+    t = g.first
+    if g.is_single:
+        lead = t.lead_unit.name if t.lead_unit else ""
+        due = f"; hạn {fmt_day(t.due_date)}" if t.due_date else ""
+        product = f"; sản phẩm: {clause(t.product_description)}" if clause(t.product_description) else ""
+        return f"- {t.title} ({lead}{due}{product})."
+    dues = sorted({x.due_date for x in g.tasks if x.due_date})
+    due = ""
+    if len(dues) == 1:
+        due = f"; hạn {fmt_day(dues[0])}"
+    elif dues:
+        due = f"; hạn chậm nhất {fmt_day(dues[-1])}"
+    return f"- {g.title} ({len(g.tasks)} {g.unit_word()}{due})."
+
+
+def committee_short(unit: Unit) -> str:
+    """ "Thành ủy" for "Thành ủy Huế", "Đảng ủy" for "Đảng ủy phường An Cựu": how a document names its committee."""
+    name = committee_of(unit).name
+    return next((p for p in COMMITTEE_PREFIXES if name.startswith(p)), name)
+
+
+def is_committee(unit: Unit) -> bool:
+    return unit.parent_id is None or unit.kind in COMMITTEE_KINDS
+
+
+def signature(unit: Unit) -> tuple[str, str]:
+    """``(on behalf of, position)`` above the signature (Hướng dẫn 36-HD/VPTW): a committee's report is signed on
+    behalf of its standing committee by its secretary; an agency's by its head."""
+    if is_committee(unit):
+        return "T/M BAN THƯỜNG VỤ", "BÍ THƯ"
+    name = unit.name
+    if name.startswith("Ủy ban Kiểm tra"):
+        return "T/M ỦY BAN KIỂM TRA", "CHỦ NHIỆM"
+    if name.startswith("Văn phòng"):
+        return "", "CHÁNH VĂN PHÒNG"
+    if name.startswith("Ban "):
+        return "", "TRƯỞNG BAN"
+    return "", "THỦ TRƯỞNG CƠ QUAN"
+
+
+def recipients(unit: Unit) -> list[str]:
+    """ "Nơi nhận": who the report goes to, and the copy kept ("Lưu Văn phòng Thành ủy.")."""
+    short = committee_short(unit)
+    if unit.parent_id is None:
+        return [
+            "- Văn phòng Trung ương Đảng (để báo cáo),",
+            "- Các đồng chí Ủy viên Ban Chấp hành Đảng bộ,",
+            f"- Các cơ quan tham mưu, giúp việc {short},",
+            "- Các đảng ủy trực thuộc,",
+            f"- Lưu Văn phòng {short}.",
+        ]
+    if is_committee(unit):
+        return [
+            f"- Thường trực {short} (để báo cáo),",
+            f"- Văn phòng {short} (để tổng hợp),",
+            "- Các chi bộ trực thuộc,",
+            "- Lưu Văn phòng Đảng ủy.",
+        ]
+    return [
+        f"- Thường trực {short} (để báo cáo),",
+        f"- Văn phòng {short} (để tổng hợp),",
+        f"- Lưu {unit.name}.",
+    ]
 
 
 # --- .docx -----------------------------------------------------------------------------------------------------------
@@ -501,50 +849,58 @@ def render_docx(data: QuarterlyData) -> bytes:
         _para(document, line)
     _data_table(document, SUMMARY_HEADERS, summary_rows(data), bold_rows=[len(data.by_unit)])
     _para(document, "")
-    _para(document, f"4. Một số kết quả nổi bật (nhiệm vụ hoàn thành đúng hạn, {data.count('done_on_time')} nhiệm vụ):")
-    if not data.done_on_time:
-        _para(document, "- Chưa có nhiệm vụ hoàn thành đúng hạn trong kỳ.")
-    for t in data.done_on_time[:DOCX_LIST_LIMIT]:
-        lead = t.lead_unit.name if t.lead_unit else ""
-        when = f", hoàn thành ngày {fmt_day(t.completed_on)}" if t.completed_on else ""
-        _para(document, f"- {t.title} ({lead}{when}). Sản phẩm: {product_of(t)}.")
-    if data.count("done_on_time") > DOCX_LIST_LIMIT:
-        _para(document, f"- … và {data.count('done_on_time') - DOCX_LIST_LIMIT} nhiệm vụ khác (xem Phụ lục).")
+    number = 4
+    if data.routine:
+        _para(document, f"{number}. Nhiệm vụ định kỳ: " + "; ".join(r.sentence() for r in data.routine) + ".")
+        number += 1
+    highlights = [g for g in data.groups if g.with_state(ReportingState.DONE_ON_TIME)]
+    _para(document, f"{number}. Một số kết quả nổi bật:")
+    if not highlights:
+        _para(document, "- Chưa có nhiệm vụ hoàn thành đúng hạn trong kỳ (ngoài nhiệm vụ định kỳ).")
+    for g in highlights[:DOCX_LIST_LIMIT]:
+        _para(document, highlight_line(g))
+    if len(highlights) > DOCX_LIST_LIMIT:
+        _para(document, f"- … và {len(highlights) - DOCX_LIST_LIMIT} nội dung khác (xem Phụ lục).")
 
-    # II. Shortcomings
+    # II. Shortcomings, with their causes as the units reported them
     _para(document, HEADINGS[1], bold=True)
-    _para(document, f"1. Nhiệm vụ chưa hoàn thành, đã quá hạn: {data.count('overdue')} nhiệm vụ.")
-    for t in data.overdue[:DOCX_LIST_LIMIT]:
-        lead = t.lead_unit.name if t.lead_unit else ""
-        _para(
-            document,
-            f"- {t.title} ({lead}; hạn {fmt_day(t.deadline_at)}, {late_text(t.days_late)}; "  # type: ignore[attr-defined]
-            f"tiến độ {t.progress}%).",
-        )
-    if data.count("overdue") > DOCX_LIST_LIMIT:
-        _para(document, f"- … và {data.count('overdue') - DOCX_LIST_LIMIT} nhiệm vụ khác (xem Phụ lục).")
+    _para(document, f"1. Nhiệm vụ chưa hoàn thành, đã quá hạn: {s.open_overdue} nhiệm vụ.")
+    overdue = [g for g in data.groups if g.with_state(ReportingState.OPEN_OVERDUE)]
+    for g in overdue[:DOCX_LIST_LIMIT]:
+        _para(document, overdue_line(g))
+    if len(overdue) > DOCX_LIST_LIMIT:
+        _para(document, f"- … và {len(overdue) - DOCX_LIST_LIMIT} nội dung khác (xem Phụ lục).")
+    routine_overdue = sum(r.overdue for r in data.routine)
+    if routine_overdue:
+        _para(document, f"- {routine_overdue} nhiệm vụ định kỳ chưa hoàn thành, quá hạn (nêu tại mục I).")
     _para(document, f"2. Khó khăn, vướng mắc được báo cáo: {data.count('obstacles')} trường hợp.")
     for o in data.obstacles[:DOCX_LIST_LIMIT]:
-        status = f"đã trả lời: {o.answer}" if o.state == ObstacleState.ANSWERED else "chưa được trả lời"
+        status = f"đã trả lời: {clause(o.answer)}" if o.state == ObstacleState.ANSWERED else "chưa được trả lời"
         _para(
             document,
             f"- {o.task_title} ({o.lead_unit}): {clause(o.description)}. Đề xuất: {clause(o.proposal)} ({status}).",
         )
+    if data.count("obstacles") > DOCX_LIST_LIMIT:
+        _para(document, f"- … và {data.count('obstacles') - DOCX_LIST_LIMIT} trường hợp khác (xem Phụ lục).")
 
-    # III. Next quarter
+    # III. Next quarter: the directives' tasks, weightiest first; routine duties in one line
     n = data.next_period
     _para(document, HEADINGS[2], bold=True)
     _para(
         document,
-        f"Các nhiệm vụ có thời hạn trong quý {ROMAN[n.number]} năm {n.year} (từ ngày {fmt_day(n.cutoff_start)} "
-        f"đến ngày {fmt_day(n.cutoff_end)}): {data.count('next_tasks')} nhiệm vụ.",
+        f"Tập trung lãnh đạo, chỉ đạo thực hiện các nhiệm vụ theo văn bản chỉ đạo có thời hạn trong quý "
+        f"{ROMAN[n.number]} năm {n.year} (từ ngày {fmt_day(n.cutoff_start)} đến ngày {fmt_day(n.cutoff_end)}):",
     )
-    for t in data.next_tasks[:DOCX_LIST_LIMIT]:
-        lead = t.lead_unit.name if t.lead_unit else ""
-        due = fmt_day(t.due_date) if t.due_date else ""
-        _para(document, f"- {t.title} ({lead}; hạn {due}; sản phẩm: {t.product_description}).")
-    if data.overdue:
-        _para(document, f"- Tập trung hoàn thành dứt điểm {data.count('overdue')} nhiệm vụ đã quá hạn nêu tại mục II.")
+    if not data.next_groups:
+        _para(document, "- Chưa có nhiệm vụ được giao có thời hạn trong quý tới.")
+    for g in data.next_groups[:DOCX_LIST_LIMIT]:
+        _para(document, next_line(g))
+    if len(data.next_groups) > DOCX_LIST_LIMIT:
+        _para(document, f"- … và {len(data.next_groups) - DOCX_LIST_LIMIT} nội dung khác (xem Phụ lục).")
+    if s.open_overdue:
+        _para(document, f"- Tập trung hoàn thành dứt điểm {s.open_overdue} nhiệm vụ đã quá hạn nêu tại mục II.")
+    if data.routine:
+        _para(document, "- Thực hiện đầy đủ, đúng hạn các nhiệm vụ định kỳ, chế độ thông tin, báo cáo theo quy định.")
 
     # IV. Recommendations
     _para(document, HEADINGS[3], bold=True)
@@ -561,9 +917,17 @@ def render_docx(data: QuarterlyData) -> bytes:
     closing = document.add_table(rows=1, cols=2)
     left, right = closing.rows[0].cells
     _cell_text(left, "Nơi nhận:", bold=True, italic=True, size=TABLE_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
-    for line in ("- Thường trực Thành ủy (để báo cáo),", "- Các cơ quan, đơn vị liên quan,", "- Lưu."):
+    for line in recipients(data.unit):
         _cell_text(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    _cell_text(right, f"T/M {data.unit.name.upper()}", bold=True, size=BODY_PT, first=True)
+    on_behalf, position = signature(data.unit)
+    first = True
+    if on_behalf:
+        _cell_text(right, on_behalf, bold=True, size=BODY_PT, first=True)
+        first = False
+    _cell_text(right, position, bold=True, size=BODY_PT, first=first)
+    for _ in range(3):
+        _cell_text(right, "", size=BODY_PT)
+    _cell_text(right, NAME_PLACEHOLDER, bold=True, size=BODY_PT)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -611,7 +975,7 @@ def _rate_number(value: float | None) -> float | str:
 def render_xlsx(data: QuarterlyData) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
-    wb.properties.title = f"Phụ lục báo cáo sơ kết {data.period.label.lower()}"
+    wb.properties.title = f"Phụ lục báo cáo sơ kết {lower_first(data.period.label)}"
     wb.properties.creator = "Sáu Rõ"
     p = data.period
     caption = f"{data.unit.name} — {p.label} (số liệu từ {fmt_day(p.cutoff_start)} đến {fmt_day(p.cutoff_end)})"
@@ -700,7 +1064,7 @@ def render_xlsx(data: QuarterlyData) -> bytes:
     _sheet(
         wb,
         "Nhiệm vụ quý tới",
-        f"Phụ lục 5. Nhiệm vụ có thời hạn trong {n.label.lower()} — {data.unit.name}",
+        f"Phụ lục 5. Nhiệm vụ có thời hạn trong {lower_first(n.label)} — {data.unit.name}",
         ("STT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Sản phẩm"),
         [
             [i, t.title, t.lead_unit.name if t.lead_unit else "", t.due_date, t.product_description]
@@ -723,13 +1087,14 @@ def build_quarterly_report(
 
 
 def quarterly_docx(*, user: User, unit: Unit, quarter: str, as_of: datetime.date | None = None) -> bytes:
-    """The report alone: reads the first rows of each list it prints, and the counts."""
-    return render_docx(collect(user=user, unit=unit, quarter=quarter, as_of=as_of, limit=DOCX_LIST_LIMIT))
+    """The report alone: the routine duties, the period's tasks weightiest first (at most ``OUTLINE_READ_LIMIT``),
+    the first rows of the obstacle lists and the counts; not the appendix's task lists."""
+    return render_docx(collect(user=user, unit=unit, quarter=quarter, as_of=as_of, limit=DOCX_LIST_LIMIT, lists=False))
 
 
 def quarterly_xlsx(*, user: User, unit: Unit, quarter: str, as_of: datetime.date | None = None) -> bytes:
     """The appendix workbook alone: every row."""
-    return render_xlsx(collect(user=user, unit=unit, quarter=quarter, as_of=as_of))
+    return render_xlsx(collect(user=user, unit=unit, quarter=quarter, as_of=as_of, outline=False))
 
 
 def report_filename(unit: Unit, quarter: str, extension: str) -> str:

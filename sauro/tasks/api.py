@@ -184,6 +184,7 @@ class TaskFieldsIn(ObjectIn):
         "Độ mật: normal (thường) hoặc secret (mật). Hệ thống không lưu nhiệm vụ tuyệt mật."
     )
     cleared_person_ids: IdList | None = optional_not_null("Những người được xem nhiệm vụ mật.")
+    is_focus: bool | None = optional_not_null("Nhiệm vụ trọng tâm: được nêu trước trong báo cáo sơ kết.")
 
 
 class TaskCreateIn(TaskFieldsIn):
@@ -277,6 +278,7 @@ class TaskOut(Schema):
         "kế tiếp."
     )
     is_ongoing: bool
+    is_focus: bool = Field(description="Nhiệm vụ trọng tâm.")
     review_cadence: ReviewCadence
     issued_on: datetime.date | None
     accepted_on: datetime.date | None
@@ -326,6 +328,7 @@ class TaskOut(Schema):
             "original_due_date": task.original_due_date,
             "deadline": task.deadline,
             "is_ongoing": task.is_ongoing,
+            "is_focus": task.is_focus,
             "review_cadence": task.review_cadence,
             "issued_on": task.issued_on,
             "accepted_on": task.accepted_on,
@@ -584,7 +587,15 @@ _TO_SERVICE = {
 }
 _TO_API = {**{service: api for api, service in _TO_SERVICE.items()}, "parent": "parent_id"}
 # Fields that have no empty value: null is refused by PATCH (and means "not given" on POST).
-_NOT_NULL = {"title", "is_ongoing", "classification", "coordinating_unit_ids", "officer_ids", "cleared_person_ids"}
+_NOT_NULL = {
+    "title",
+    "is_ongoing",
+    "is_focus",
+    "classification",
+    "coordinating_unit_ids",
+    "officer_ids",
+    "cleared_person_ids",
+}
 _UNIT_FIELDS = ("lead_unit_id", "authority_unit_id", "coordinating_unit_ids")
 _PERSON_FIELDS = ("responsible_person_id", "supervising_leader_id", "officer_ids", "cleared_person_ids")
 

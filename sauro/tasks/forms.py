@@ -204,6 +204,7 @@ class TaskFilterForm(forms.Form):
         help_text=_("Danh sách gồm người của đơn vị đang lọc; chọn đơn vị rồi bấm Lọc để chọn người của đơn vị khác."),
     )
     mine = forms.BooleanField(label=_("Chỉ việc của tôi (chịu trách nhiệm hoặc được phân công)"), required=False)
+    focus = forms.BooleanField(label=_("Chỉ nhiệm vụ trọng tâm"), required=False)
     as_of = DateField(
         label=_("Tình hình tính đến ngày"),
         required=False,
@@ -332,6 +333,7 @@ class TaskFilterForm(forms.Form):
             directive_id=directive.pk if directive else None,
             responsible_person_id=person.pk if person else None,
             officer_id=self.user.pk if data.get("mine") else None,
+            focus_only=bool(data.get("focus")),
             as_of=data.get("as_of"),
         )
 
@@ -349,7 +351,7 @@ class TaskFilterForm(forms.Form):
     def is_filtered(self) -> bool:
         f = self.filters()
         return any([f.q, f.unit_id, f.states, f.reporting_states, f.due_after, f.due_before, f.directive_id]) or bool(
-            f.responsible_person_id or f.lead_unit_id or f.as_of or f.officer_id
+            f.responsible_person_id or f.lead_unit_id or f.as_of or f.officer_id or f.focus_only
         )
 
 
@@ -445,6 +447,11 @@ class TaskForm(forms.Form):
         help_text=_("Đơn vị chủ trì hoặc cấp trên của đơn vị chủ trì."),
     )
     classification = forms.ChoiceField(label=_("Độ mật"), choices=Classification.choices)
+    is_focus = forms.BooleanField(
+        label=_("Nhiệm vụ trọng tâm"),
+        required=False,
+        help_text=_("Được ưu tiên nêu trước trong báo cáo sơ kết và theo dõi riêng trên bảng điều hành."),
+    )
     weight = forms.DecimalField(
         label=_("Trọng số trong nhiệm vụ cha"), required=False, min_value=0, max_digits=6, decimal_places=2
     )
@@ -597,6 +604,7 @@ class TaskForm(forms.Form):
             supervising_leader=data.get("supervising_leader"),
             due_date=data.get("due_date"),
             is_ongoing=bool(data.get("is_ongoing")),
+            is_focus=bool(data.get("is_focus")),
             review_cadence=data.get("review_cadence") or "",
             product_kind=data.get("product_kind") or "",
             product_description=data.get("product_description") or "",
@@ -622,6 +630,7 @@ def initial_from_task(task: Task) -> dict[str, Any]:
         "product_description": task.product_description,
         "authority_unit": task.authority_unit_id,
         "classification": task.classification,
+        "is_focus": task.is_focus,
         "weight": task.weight,
         "version": task.version,
     }

@@ -95,6 +95,8 @@ class Task(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="subtasks", verbose_name=_("nhiệm vụ cha")
     )
+    # A task the committee marks as a priority (trọng tâm): the quarterly report and the dashboards weigh it first.
+    is_focus = models.BooleanField(_("trọng tâm"), default=False)
     weight = models.DecimalField(
         _("trọng số"), max_digits=6, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(0)]
     )

@@ -154,6 +154,7 @@ class TaskFilters:
     officer_id: int | None = None
     parent_id: int | None = None
     top_level_only: bool = False
+    focus_only: bool = False  # only the tasks marked "trọng tâm"
     as_of: datetime.date | None = None
 
 
@@ -203,6 +204,8 @@ def task_list(*, user: User, filters: TaskFilters | None = None, sort: str = DEF
         qs = qs.filter(parent_id=f.parent_id)
     if f.top_level_only:
         qs = qs.filter(parent__isnull=True)
+    if f.focus_only:
+        qs = qs.filter(is_focus=True)
     qs = listed(qs, f.as_of)
     if f.reporting_states:
         day = f.as_of or clock.today()

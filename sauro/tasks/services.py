@@ -92,6 +92,7 @@ SCALAR_FIELDS = {
     "source_paragraph",
     "due_date",
     "is_ongoing",
+    "is_focus",
     "review_cadence",
     "recurrence",
     "recurrence_day",
@@ -249,7 +250,7 @@ def _apply_changes(
                 value = (value or "").strip()
             if name in {"product_kind", "review_cadence", "recurrence"} and value is None:
                 value = ""
-            if name == "is_ongoing":
+            if name in {"is_ongoing", "is_focus"}:
                 value = bool(value)
             setattr(task, name, value)
         elif name in UNIT_FIELDS:

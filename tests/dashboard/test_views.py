@@ -66,7 +66,7 @@ def test_cards_drill_down_to_exactly_the_counted_tasks(world, client_for) -> Non
     body = dashboard(client)  # default: the committee, this regime quarter, as of today (13/3/2026)
     assert "Quý I năm 2026" in body and "Thành ủy Huế" in body
     links = links_of(body)
-    assert set(links) == set(FIGURES)
+    assert set(links) == {*FIGURES, "focus"}  # and the focus tasks under way (tests/tasks/test_focus.py)
     figures = stats.task_stats(user=org.leader, unit_id=org.city.pk, start=START, end=END, as_of=AS_OF)
     for key in FIGURES:
         ids = listed_ids(client, links[key])

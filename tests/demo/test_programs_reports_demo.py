@@ -12,6 +12,7 @@ from pytest_django import DjangoDbBlocker
 
 from sauro.audit.verify import audit_verify
 from sauro.common import clock
+from sauro.common.text import fold
 from sauro.demo.loader import load_demo
 from sauro.demo.programs import load_demo_programs
 from sauro.demo.reports import load_demo_reports
@@ -41,6 +42,22 @@ def test_the_office_has_its_annual_program_and_ban_to_chuc_its_quarter(demo: Non
     assert all(i.lead_unit_id and i.content and i.product for i in items)
     linked = WorkProgramItem.objects.filter(program=quarterly).exclude(task=None)
     assert linked.count() == 1 and linked.get().task.lead_unit.code == "BTCTU"
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in fold(text).replace(",", " ").split() if len(w) > 2}
+
+
+@pytest.mark.django_db
+def test_every_linked_task_is_the_work_of_its_program_item(demo: None) -> None:
+    # An item linked to a task reports that task's progress as its own: the task must be the same work, led by the
+    # same unit, not whichever task of the unit came first.
+    linked = list(WorkProgramItem.objects.exclude(task=None).select_related("task", "lead_unit"))
+    assert linked
+    for item in linked:
+        assert item.task.lead_unit_id == item.lead_unit_id, item.content
+        shared = _words(item.content) & _words(item.task.title)
+        assert len(shared) >= 0.6 * len(_words(item.content)), (item.content, item.task.title)
 
 
 @pytest.mark.django_db

@@ -58,11 +58,13 @@ PAGES: list[tuple[str, str, str, int]] = [
     ("program-export", "btc_head", "/chuong-trinh-cong-tac/{program}/xuat-excel/", 8),
     # The working-day calendar's version is checked once per request (common.calendar, the request's memo).
     ("reports-list", "leader", "/bao-cao/", 15),  # +1 (issue 17): the unit filter's choices
-    # The .docx reads the first 30 rows of each list and its open proposals apart (+ a count per full list).
-    ("quarterly-docx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=docx", 20),
+    # The .docx reads the routine duties (one grouped read), the period's and the next quarter's tasks weightiest
+    # first (with their products and obstacles), the first 30 obstacles and open proposals (+ a count per full list);
+    # not the appendix's task lists (issue 17: +2).
+    ("quarterly-docx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=docx", 22),
     ("quarterly-xlsx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=xlsx", 19),
-    ("dashboard", "leader", "/tong-hop/", 26),  # figures, overdue list, obstacles, league table, trends
-    ("dashboard-unit", "btc_head", "/tong-hop/", 26),
+    ("dashboard", "leader", "/tong-hop/", 27),  # figures, focus count, overdue list, obstacles, league table, trends
+    ("dashboard-unit", "btc_head", "/tong-hop/", 27),
     ("dashboard-mine", "btc_officer", "/tong-hop/cua-toi/", 12),
     # the first page is full (50 entries) with one bundle already; the latest checkpoints, the last verification
     ("audit-journal", "inspector", "/nhat-ky/", 11),

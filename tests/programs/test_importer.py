@@ -257,9 +257,9 @@ def test_export_has_template_columns_and_task_state(org: Any, program: WorkProgr
     assert first[0] == "1"
     assert first[4] == "Ban Tổ chức Thành ủy"
     assert first[7] == datetime.datetime(2026, 1, 20)
-    assert first[9] == "Tổng kết công tác tổ chức xây dựng Đảng năm 2025"
-    assert first[10] == "Dự thảo"
-    assert [c.value for c in ws[3]][10] is None
+    assert first[10] == "Tổng kết công tác tổ chức xây dựng Đảng năm 2025"
+    assert first[11] == "Dự thảo"
+    assert [c.value for c in ws[3]][11] is None
 
 
 def test_template_parses_and_lists_units(org: Any, today: Any) -> None:
@@ -275,6 +275,7 @@ def test_template_parses_and_lists_units(org: Any, today: Any) -> None:
         "Sản phẩm",
         "Thời hạn",
         "Ghi chú",
+        "Loại sản phẩm",
     )
     units = wb[importer.UNITS_SHEET]
     listed = [(r[0].value, r[1].value) for r in units.iter_rows(min_row=2)]
@@ -286,11 +287,90 @@ def test_template_parses_and_lists_units(org: Any, today: Any) -> None:
 def test_filled_template_imports(org: Any, program: WorkProgram) -> None:
     wb = load_workbook(io.BytesIO(importer.template_bytes(user=org.btc_head)))
     ws = wb.worksheets[0]
-    ws.append(["1", 2, None, "Việc từ mẫu", "Ban Tổ chức Thành ủy", "", "", datetime.date(2026, 2, 27), ""])
+    ws.append(["1", 2, None, "Việc từ mẫu", "Ban Tổ chức Thành ủy", "", "", datetime.date(2026, 2, 27), "", ""])
     buffer = io.BytesIO()
     wb.save(buffer)
     upload = SimpleUploadedFile("mau.xlsx", buffer.getvalue(), content_type=XLSX)
     assert import_program(acting_user=org.btc_head, program=program, upload=upload).created == 1
+
+
+def test_template_has_an_example_row_drop_downs_and_the_rules(org: Any, today: Any) -> None:
+    wb = load_workbook(io.BytesIO(importer.template_bytes(user=org.btc_head)))
+    assert wb.sheetnames == ["Chương trình công tác", "Danh sách đơn vị", "Hướng dẫn"]
+    ws = wb.worksheets[0]
+    column = {c.value: c.column_letter for c in ws[1]}
+    example = {header: ws[f"{letter}2"].value for header, letter in column.items()}
+    assert example["STT/Mã mục"] == "Ví dụ"
+    assert example["Nội dung công việc"].startswith("(Dòng ví dụ, hãy ghi đè hoặc xoá)")
+    assert example["Tháng"] == 3 and example["Quý"] == "I"
+    assert example["Loại sản phẩm"] == "Kế hoạch"
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"}
+    assert lists[f"{column['Tháng']}2:{column['Tháng']}201"] == '"1,2,3,4,5,6,7,8,9,10,11,12"'
+    assert lists[f"{column['Quý']}2:{column['Quý']}201"] == '"I,II,III,IV"'
+    kinds = lists[f"{column['Loại sản phẩm']}2:{column['Loại sản phẩm']}201"]
+    assert "Báo cáo" in kinds and "Đề án" in kinds and "Hội nghị được tổ chức" in kinds
+    units = wb["Danh sách đơn vị"]
+    assert lists[f"{column['Đơn vị chủ trì']}2:{column['Đơn vị chủ trì']}201"] == (
+        f"'Danh sách đơn vị'!$B$2:$B${units.max_row}"
+    )
+    assert example["Đơn vị chủ trì"] == units["B2"].value
+    guide = "\n".join(str(c.value or "") for c in wb["Hướng dẫn"]["A"])
+    assert "Dòng 2 là dòng ví dụ" in guide and "tất cả hoặc không" in guide
+
+
+def test_template_as_downloaded_filled_with_two_rows_imports_them(org: Any, program: WorkProgram) -> None:
+    wb = load_workbook(io.BytesIO(importer.template_bytes(user=org.btc_head)))
+    ws = wb.worksheets[0]
+    column = {c.value: c.column for c in ws[1]}
+
+    def fill(row: int, **values: Any) -> None:
+        for header, value in values.items():
+            ws.cell(row=row, column=column[header], value=value)
+
+    fill(3, **{"STT/Mã mục": "1", "Tháng": 2, "Nội dung công việc": "Tổng kết công tác tổ chức năm 2025"})
+    fill(
+        3,
+        **{
+            "Đơn vị chủ trì": "Ban Tổ chức Thành ủy",
+            "Sản phẩm": "Báo cáo tổng kết",
+            "Thời hạn": datetime.date(2026, 2, 27),
+        },
+    )
+    fill(4, **{"STT/Mã mục": "2", "Quý": "II", "Nội dung công việc": "Xây dựng đề án kiện toàn chi bộ"})
+    fill(4, **{"Đơn vị chủ trì": "BTCTU", "Loại sản phẩm": "Đề án", "Sản phẩm": "Trình Ban Thường vụ"})
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    upload = SimpleUploadedFile("mau.xlsx", buffer.getvalue(), content_type=XLSX)
+    result = import_program(acting_user=org.btc_head, program=program, upload=upload)
+    assert (result.created, result.keys_created) == (2, ["1", "2"])  # the example row is not an item
+    items = {i.key: i for i in WorkProgramItem.objects.filter(program=program)}
+    assert set(items) == {"1", "2"}
+    assert items["1"].product_kind == ProductKind.REPORT and items["1"].month == 2
+    assert items["2"].product_kind == ProductKind.SCHEME and items["2"].quarter == 2
+    assert items["2"].lead_unit_id == org.btc.pk
+
+
+def test_a_changed_example_row_is_refused_and_an_unknown_kind_named(org: Any, program: WorkProgram) -> None:
+    wb = load_workbook(io.BytesIO(importer.template_bytes(user=org.btc_head)))
+    ws = wb.worksheets[0]
+    column = {c.value: c.column for c in ws[1]}
+    ws.cell(row=2, column=column["Nội dung công việc"], value="Việc thật ghi vào dòng ví dụ")
+    ws.cell(row=3, column=column["STT/Mã mục"], value="1")
+    ws.cell(row=3, column=column["Nội dung công việc"], value="Việc có loại lạ")
+    ws.cell(row=3, column=column["Loại sản phẩm"], value="Bài phát biểu")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with pytest.raises(ImportFailed) as exc:
+        import_program(
+            acting_user=org.btc_head,
+            program=program,
+            upload=SimpleUploadedFile("mau.xlsx", buffer.getvalue(), content_type=XLSX),
+        )
+    assert exc.value.errors == [
+        "Dòng 2: dòng ví dụ đã được sửa; hãy thay “Ví dụ” bằng STT/mã mục của mục công việc, hoặc xoá dòng này",
+        "Dòng 3: loại sản phẩm “Bài phát biểu” không có trong danh sách (xem trang “Hướng dẫn”)",
+    ]
+    assert not WorkProgramItem.objects.filter(program=program).exists()
 
 
 def test_a_sheet_of_blank_rows_is_refused_at_the_cap(

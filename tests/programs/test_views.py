@@ -208,7 +208,7 @@ def test_template_and_export_downloads(org: Any, client_for: Any, program: WorkP
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="mau-chuong-trinh-cong-tac.xlsx"'
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == ["Chương trình công tác", "Danh sách đơn vị"]
+    assert wb.sheetnames == ["Chương trình công tác", "Danh sách đơn vị", "Hướng dẫn"]
     response = client.get(reverse("programs:export", args=[program.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="chuong-trinh-cong-tac-btctu-2026-q0.xlsx"'

@@ -75,6 +75,10 @@ def _confidence(level: str | None, trend: str | None = None, long: bool = False)
 
 
 def _flags(task: Task) -> str:
+    focus = ""
+    if task.is_focus:
+        title = _esc(_("Nhiệm vụ trọng tâm: được nêu trước trong báo cáo sơ kết"))
+        focus = f' <span class="badge task-flag task-flag--focus" title="{title}">{_esc(_("Trọng tâm"))}</span>'
     bounce = ""
     if task.is_buck_passing_suspect:
         n = task.bounce_count
@@ -85,7 +89,7 @@ def _flags(task: Task) -> str:
     secret = ""
     if task.classification == Classification.SECRET:
         secret = f' <span class="badge task-flag task-flag--secret">{_esc(_("Mật"))}</span>'
-    return bounce + secret
+    return focus + bounce + secret
 
 
 @register.simple_tag
@@ -114,7 +118,8 @@ def confidence_badge(level: str | None, trend: str | None = None, long: bool = F
 
 @register.simple_tag
 def task_flags(task: Task) -> SafeString:
-    """ "Nghi đùn đẩy" for a task passed back and forth, "Mật" for a secret one; each after a space."""
+    """ "Trọng tâm" for a focus task, "Nghi đùn đẩy" for a task passed back and forth, "Mật" for a secret one; each
+    after a space."""
     return SafeString(_flags(task))
 
 

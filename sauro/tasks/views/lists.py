@@ -51,7 +51,8 @@ CONFLICT_TITLE = gettext_lazy("Đã có người khác thao tác trên nhiệm v
 # The columns a row of the list page shows (tasks/_table.html, tasks/_flags.html) and the sort keys its cursor
 # reads: a task's content and search text, a directive's full text and a person's account stay in the database.
 LIST_ROW_FIELDS = (
-    *("id", "title", "due_date", "is_ongoing", "extension_count", "state", "classification", "bounce_count"),
+    *("id", "title", "due_date", "is_ongoing", "is_focus", "extension_count", "state", "classification"),
+    "bounce_count",
     *("confidence", "confidence_trend", "issued_on", "updated_at"),
     *("directive", "directive__kind", "directive__number", "directive__issuer_code"),
     *("lead_unit", "lead_unit__name", "responsible_person", "responsible_person__full_name"),
