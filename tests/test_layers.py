@@ -137,3 +137,32 @@ def test_the_architecture_doc_shows_the_same_order() -> None:
     match = re.search(r"^Floors, lowest first: (.+)$", ARCHITECTURE_DOC.read_text(encoding="utf-8"), re.MULTILINE)
     assert match is not None, "docs/architecture.md has lost its 'Floors, lowest first:' line"
     assert tuple(name.strip(" `.") for name in match.group(1).split("<")) == FLOORS
+
+
+TEMPLATES = SAURO / "templates"
+_TEMPLATE_REF = re.compile(r"""\{%\s*(?:include|extends)\s+["']([a-z_]+)/""")
+
+
+def template_references(root: Path = TEMPLATES) -> Iterator[tuple[str, str, str]]:
+    """``(template, its app, the app it includes or extends)`` for each template under an app's folder."""
+    for path in sorted(root.rglob("*.html")):
+        owner = path.relative_to(root).parts[0]
+        for match in _TEMPLATE_REF.finditer(path.read_text(encoding="utf-8")):
+            yield str(path.relative_to(root)), owner, match.group(1)
+
+
+def test_no_app_template_includes_one_above_it() -> None:
+    """Templates keep the floors too: a task page that included the discussion's template by name would tie tasks to
+    an app above it (the discussion joins the page through ``register_task_page_extension`` instead)."""
+    wrong = [
+        f"{template} includes {used}/"
+        for template, owner, used in template_references()
+        if owner in FLOORS and used in FLOORS and FLOORS.index(used) > FLOORS.index(owner)
+    ]
+    assert wrong == []
+
+
+def test_the_template_scan_sees_includes(tmp_path: Path) -> None:
+    (tmp_path / "tasks").mkdir()
+    (tmp_path / "tasks" / "page.html").write_text('{% include "discussions/_thread.html" %}', encoding="utf-8")
+    assert list(template_references(tmp_path)) == [("tasks/page.html", "tasks", "discussions")]

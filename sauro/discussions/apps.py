@@ -6,3 +6,8 @@ class DiscussionsConfig(AppConfig):
     name = "sauro.discussions"
     label = "discussions"
     verbose_name = _("Trao đổi về nhiệm vụ")
+
+    def ready(self) -> None:
+        from sauro.discussions.views import register
+
+        register()

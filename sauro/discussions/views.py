@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import ServiceError
 from sauro.common.pagination import BadCursor
@@ -23,6 +24,7 @@ from sauro.discussions.models import Comment
 from sauro.discussions.templatetags.discussions import Thread
 from sauro.tasks import selectors as task_selectors
 from sauro.tasks.models import Task
+from sauro.tasks.views import Failure, TaskPageExtras, TaskPageSection, register_task_page_extension
 
 NAV_SECTION = "tasks"
 
@@ -159,3 +161,14 @@ def comment_file_view(request: AuthenticatedRequest, file_id: int) -> FileRespon
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def task_page(user: User, task: Task, failure: Failure | None) -> TaskPageExtras:
+    """The discussion at the end of a task's page (its template reads the thread through ``task_thread``)."""
+    return TaskPageExtras(closing=[TaskPageSection("discussions/_thread.html")])
+
+
+def register() -> None:
+    """Add the discussion to the task page (called from ``DiscussionsConfig.ready``), as monitoring adds its sections:
+    the task page names no app above it."""
+    register_task_page_extension("discussions", task_page)

@@ -17,4 +17,4 @@ from sauro.web.desk import desk_for
 def home(request: AuthenticatedRequest) -> HttpResponse:
     memberships = list(person_memberships(user=request.user, person=request.user))
     context = {"memberships": memberships, "desk": desk_for(request.user, memberships)}
-    return render(request, "common/home.html", context)
+    return render(request, "web/home.html", context)

@@ -317,10 +317,12 @@ class TaskPageSection:
 
 @dataclass
 class TaskPageExtras:
-    """What an extension shows on a task's page: its action panels (in "Việc bạn có thể làm") and sections."""
+    """What an extension shows on a task's page: its action panels (in "Việc bạn có thể làm"), sections (after the
+    task's facts) and closing sections (at the end of the page, after the timeline: the discussion)."""
 
     panels: list[ActionPanel] = field(default_factory=list)
     sections: list[TaskPageSection] = field(default_factory=list)
+    closing: list[TaskPageSection] = field(default_factory=list)
 
 
 # (user, task, failure) -> extras. The provider decides which of its actions the user is offered (it is also handed
@@ -347,4 +349,5 @@ def page_extras(user: User, task: Task, failure: Failure | None) -> TaskPageExtr
         more = provider(user, task, failure)
         extras.panels += more.panels
         extras.sections += more.sections
+        extras.closing += more.closing
     return extras

@@ -105,6 +105,7 @@ def _render_detail(request: AuthenticatedRequest, task: Task, failure: Failure |
         "reassignment_requests": reassignment_requests,
         "panels": panels,
         "sections": extras.sections,
+        "closing_sections": extras.closing,
         "permissions": permissions,
         "failure": failure,
         "nav_section": NAV_SECTION,
