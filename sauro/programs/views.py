@@ -61,7 +61,8 @@ def _lead_units(request: AuthenticatedRequest) -> Any:
 @login_required
 def program_list_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    units = program_units_visible_to(user).filter(work_programs__isnull=False).distinct().order_by("depth", "name")
+    with_programs = program_units_visible_to(user).filter(work_programs__isnull=False).values("pk")
+    units = tree_order(program_units_visible_to(user).filter(pk__in=with_programs))
     form = ProgramFilterForm(request.GET or None, units=units, years=selectors.program_years(user=user))
     unit_id, year = form.values()
     programs = list(selectors.program_list(user=user, filters=selectors.ProgramFilters(unit_id=unit_id, year=year)))
