@@ -56,6 +56,8 @@ ACTION_KINDS = frozenset(
         NotificationKind.REQUEST_NEW,
         NotificationKind.OBSTACLE_RAISED,
         NotificationKind.OBSTACLE_ESCALATED,
+        # Sent to whoever raised the obstacle and works on the task: the answer is what they act on next.
+        NotificationKind.OBSTACLE_ANSWERED,
         NotificationKind.DUE_SOON,
         NotificationKind.DUE_TODAY,
         NotificationKind.OVERDUE,

@@ -183,7 +183,7 @@ def test_the_bell_counts_only_what_needs_me_and_groups_it_by_kind(
         make_notification(org.leader, kind=N.TASK_SUBMITTED)
     make_notification(org.leader, kind=N.OBSTACLE_RAISED)
     make_notification(org.leader, kind=N.TASK_SUBMITTED, read=True)
-    make_notification(org.leader, kind=N.OBSTACLE_ANSWERED)  # news, no action
+    make_notification(org.leader, kind=N.TASK_APPROVED)  # news, no action
     done = make_notification(org.leader, kind=N.TASK_SUBMITTED)
     Notification.objects.filter(pk=done.pk).update(resolved_at=done.created_at)
     make_notification(org.btc_head, kind=N.TASK_SUBMITTED)
