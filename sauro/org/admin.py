@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from sauro.org.models import Membership, Unit, UnitName
+from sauro.org.selectors import tree_order_keys
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -22,6 +23,10 @@ class UnitAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "kind", "parent", "valid_from", "valid_to", "successor")
     list_filter = ("kind",)
     search_fields = ("code", "name")
+
+    def get_ordering(self, request):
+        # The official order, as every list of units (org.selectors.tree_order), not the model's ``path``.
+        return tree_order_keys()
 
 
 @admin.register(Membership)

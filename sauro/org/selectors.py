@@ -89,6 +89,11 @@ def sibling_key(unit: Unit) -> tuple[int, int, str, int]:
     return (KIND_RANK.get(UnitKind(unit.kind), 9), unit.sort_order, unit.name, unit.pk)
 
 
+def tree_order_keys() -> list[OrderBy]:
+    """``tree_order``'s keys, for a list that takes an ordering rather than a queryset (the admin's changelist)."""
+    return [*_tree_order_keys(), F("path").asc()]
+
+
 def tree_order(units: QuerySet[Unit]) -> QuerySet[Unit]:
     """``units`` in the committee's official order: each unit followed by its children, siblings by their order
     (their kind's place, ``KIND_RANK``, then ``Unit.sort_order``: the standing bodies, the agencies in their order,

@@ -79,3 +79,15 @@ def test_the_task_form_offers_units_in_that_order(huế) -> None:  # type: ignor
     form = TaskForm(user=admin)
     offered = [str(label).strip("\u00a0") for value, label in form.fields["coordinating_units"].choices if value]
     assert offered == names(expected)
+
+
+def test_the_admin_lists_units_in_that_order(huế, client) -> None:  # type: ignore[no-untyped-def]
+    from sauro.accounts.models import User
+
+    _admin, expected = huế
+    root = User.objects.create_superuser(username="root", password="x" * 12, full_name="Quản trị")
+    client.force_login(root)
+    response = client.get("/quan-tri/org/unit/")
+    assert response.status_code == 200
+    listed = [unit.name for unit in response.context["cl"].result_list]
+    assert listed == names(expected)
