@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
@@ -43,4 +43,17 @@ def render_page(
     name = partial_template_name if partial_template_name and is_partial_request(request) else template_name
     response = render(request, name, context)
     patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def stored_file_response(file: Any, *, name: str, content_type: str, missing: str) -> FileResponse:
+    """A stored upload (already through its app's gate) as a private download: always an attachment with the content
+    type found when it was checked, never cached or sniffed; a file gone from storage is a 404 saying ``missing``."""
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404(missing) from exc
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -26,7 +26,7 @@ from sauro.common import clock
 from sauro.common.errors import Conflict, ServiceError, ValidationFailed
 from sauro.common.replica import read_only_page
 from sauro.common.uploads import ACCEPT_ATTRIBUTE, MAX_UPLOAD_BYTES, human_size
-from sauro.common.views import AuthenticatedRequest, render_page
+from sauro.common.views import AuthenticatedRequest, render_page, stored_file_response
 from sauro.directives import selectors, services
 from sauro.directives.access import can_manage_terms, can_register_directives
 from sauro.directives.choices import DirectiveKind, Urgency
@@ -361,15 +361,12 @@ def attachment_download_view(request: AuthenticatedRequest, directive_id: int, a
     attachment = selectors.directive_attachment_get(
         user=request.user, directive_id=directive_id, attachment_id=attachment_id
     )
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404(_("Không tìm thấy tệp đính kèm.")) from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    return stored_file_response(
+        attachment.file,
+        name=attachment.original_name,
+        content_type=attachment.content_type,
+        missing=_("Không tìm thấy tệp đính kèm."),
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- committee terms (nhiệm kỳ): Văn phòng and the administrator declare and close them ---------------------------

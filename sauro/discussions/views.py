@@ -17,7 +17,7 @@ from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import ServiceError
 from sauro.common.pagination import BadCursor
-from sauro.common.views import AuthenticatedRequest
+from sauro.common.views import AuthenticatedRequest, stored_file_response
 from sauro.discussions import access, selectors, services
 from sauro.discussions.forms import CommentEditForm, CommentForm
 from sauro.discussions.models import Comment
@@ -151,16 +151,12 @@ def comment_delete_view(request: AuthenticatedRequest, comment_id: int) -> HttpR
 def comment_file_view(request: AuthenticatedRequest, file_id: int) -> FileResponse:
     """The file, to the people who see the task (404 for anyone else), always as a download."""
     attachment = selectors.comment_file_get(user=request.user, file_id=file_id)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404(_("Không tìm thấy tệp đính kèm.")) from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    return stored_file_response(
+        attachment.file,
+        name=attachment.original_name,
+        content_type=attachment.content_type,
+        missing=_("Không tìm thấy tệp đính kèm."),
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def task_page(user: User, task: Task, failure: Failure | None) -> TaskPageExtras:

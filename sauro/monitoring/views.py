@@ -27,7 +27,7 @@ from sauro.common import clock
 from sauro.common.calendar import WorkCalendar, current_calendar
 from sauro.common.replica import read_only_page
 from sauro.common.uploads import human_size
-from sauro.common.views import AuthenticatedRequest, render_page
+from sauro.common.views import AuthenticatedRequest, render_page, stored_file_response
 from sauro.monitoring import access, selectors, services
 from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.forms import AnswerForm, ConfidenceForm, ObstacleFilterForm, ObstacleForm, ProgressUpdateForm
@@ -296,16 +296,12 @@ def register() -> None:
 def progress_attachment_download_view(request: AuthenticatedRequest, attachment_id: int) -> FileResponse:
     """The file, to the people who may see the task (404 for anyone else), always as a download."""
     attachment = selectors.progress_attachment_get(user=request.user, attachment_id=attachment_id)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404(_("Không tìm thấy tệp đính kèm.")) from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    return stored_file_response(
+        attachment.file,
+        name=attachment.original_name,
+        content_type=attachment.content_type,
+        missing=_("Không tìm thấy tệp đính kèm."),
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- the obstacles page ------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sauro.common import clock
 from sauro.common.errors import ServiceError
 from sauro.common.replica import read_only_page
-from sauro.common.views import AuthenticatedRequest, render_page
+from sauro.common.views import AuthenticatedRequest, render_page, stored_file_response
 from sauro.org.models import Unit
 from sauro.org.selectors import tree_order
 from sauro.periods.regime import ReportPeriod, period, period_containing
@@ -186,16 +186,12 @@ def submission_file_view(request: AuthenticatedRequest, submission_id: int) -> F
     submission = selectors.submission_get(user=request.user, submission_id=submission_id)
     if not submission.file:
         raise Http404
-    try:
-        handle = submission.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404(_("Không tìm thấy tệp báo cáo.")) from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=submission.original_name, content_type=submission.content_type
+    return stored_file_response(
+        submission.file,
+        name=submission.original_name,
+        content_type=submission.content_type,
+        missing=_("Không tìm thấy tệp báo cáo."),
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @read_only_page
