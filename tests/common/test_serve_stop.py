@@ -128,3 +128,23 @@ def test_one_signal_to_make_run_stops_serve_cleanly(tmp_path: Path, var_dir: Pat
     # make itself ends by the signal it got, after serve has stopped.
     assert code in (0, -signum, 2), out + err
     _assert_clean(out, err, left, signum.name)
+
+
+def test_a_late_repeated_sigterm_is_the_same_stop_and_a_second_ctrl_c_forces() -> None:
+    """On a loaded machine the SIGTERM that ``make`` forwards can come seconds after the first: still one clean stop.
+    A person pressing Ctrl-C again after the window wants it forced."""
+    from sauro.web.management.commands.serve import REPEAT_WINDOW, Command
+
+    command = Command()
+    command._on_signal(signal.SIGTERM, None)
+    command._stop_at -= REPEAT_WINDOW + 5
+    command._on_signal(signal.SIGTERM, None)
+    assert command._stop_signal == signal.SIGTERM
+
+    command._on_signal(signal.SIGINT, None)
+    assert command._stop_signal == signal.SIGKILL
+
+    ctrl_c = Command()
+    ctrl_c._on_signal(signal.SIGINT, None)
+    ctrl_c._on_signal(signal.SIGINT, None)  # the same Ctrl-C reaching the process group twice
+    assert ctrl_c._stop_signal == signal.SIGINT

@@ -3,9 +3,10 @@
 This is what ``make run`` starts. With ``--setup`` it first migrates the database, loads the Huế demo (only
 once) and collects the static files. Both servers run as child processes from the same virtualenv, each in
 its own process group; SIGINT/SIGTERM (Ctrl-C) is forwarded to both, and if either stops on its own the
-other is stopped too and the command exits non-zero. Nothing it started outlives it. The same signal arriving
-twice at once (``make`` forwarding the SIGTERM it got, a Ctrl-C reaching the whole process group) is one stop; a
-second signal after ``REPEAT_WINDOW`` seconds forces it (SIGKILL to the children).
+other is stopped too and the command exits non-zero. Nothing it started outlives it. A repeated SIGTERM is the same
+stop (``make`` forwards the SIGTERM it got, however late a loaded machine delivers it; a process manager that wants
+it dead sends SIGKILL); only a second Ctrl-C (SIGINT) later than ``REPEAT_WINDOW`` seconds forces the stop (SIGKILL to
+the children).
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 STOP_TIMEOUT = 20.0  # seconds the children get to stop before they are killed
 READY_TIMEOUT = 60.0
 POLL_INTERVAL = 0.2
-# A second stop signal this soon after the first is the same stop delivered twice, not a second Ctrl-C: `make run`
-# forwards the SIGTERM it receives to us (so a SIGTERM to the process group arrives twice), and a terminal's Ctrl-C
-# reaches every process of the foreground group. Only a later one forces the stop.
+# A second SIGINT this soon after the first is the same Ctrl-C delivered twice (a terminal's Ctrl-C reaches every
+# process of the foreground group), not a second Ctrl-C. Only a later one forces the stop. A repeated SIGTERM never
+# does: `make run` forwards the SIGTERM it receives to us, and on a loaded machine that copy can come seconds later.
 REPEAT_WINDOW = 1.5
 
 
@@ -97,6 +98,13 @@ class Command(BaseCommand):
         "Với --setup: cập nhật cơ sở dữ liệu, nạp dữ liệu mẫu Huế (một lần) và thu thập tệp tĩnh trước."
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._stop_signal: int | None = None
+        self._stop_received: int | None = None  # the signal that asked for the stop, named in the message
+        self._stop_at = 0.0
+        self._children: list[Child] = []
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--setup",
@@ -139,10 +147,9 @@ class Command(BaseCommand):
         ensure_nightly_backup()  # the first archive is the coming night's (SAURO_BACKUP_DIR)
         connections.close_all()
 
-        self._stop_signal: int | None = None
-        self._stop_received: int | None = None  # the signal that asked for the stop, named in the message
+        self._stop_signal = self._stop_received = None
         self._stop_at = 0.0
-        self._children: list[Child] = []
+        self._children = []
         previous = {sig: signal.signal(sig, self._on_signal) for sig in STOP_SIGNALS}
         failed: tuple[str, int] | None = None
         try:
@@ -252,8 +259,12 @@ class Command(BaseCommand):
             self._stop_signal = self._stop_received = signum
             self._stop_at = time.monotonic()
             return
-        if self._stop_signal == signal.SIGKILL or time.monotonic() - self._stop_at < REPEAT_WINDOW:
-            return  # the first stop delivered twice (make, the process group), or already forced
+        if (
+            self._stop_signal == signal.SIGKILL
+            or signum != signal.SIGINT
+            or time.monotonic() - self._stop_at < REPEAT_WINDOW
+        ):
+            return  # the first stop delivered twice (make, the process group), a manager's SIGTERM, or already forced
         # A second Ctrl-C while stopping: do not wait for a graceful shutdown (said by ``_stop``; no output here,
         # a handler may run in the middle of another write).
         self._stop_signal = signal.SIGKILL
