@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "sauro.periods",
     "sauro.directives",
     "sauro.tasks",
+    "sauro.extraction",
+    "sauro.meetings",
     "sauro.notifications",
     "sauro.monitoring",
     "sauro.discussions",

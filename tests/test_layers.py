@@ -28,6 +28,8 @@ FLOORS = (
     "notifications",
     "directives",
     "tasks",
+    "extraction",  # a directive's text → proposed draft tasks
+    "meetings",  # the register of meetings; a conclusion becomes a directive and its proposals
     "monitoring",
     "discussions",
     "programs",
