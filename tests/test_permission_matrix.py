@@ -413,6 +413,9 @@ PAGES: dict[tuple[str, str], Row] = {
     ("POST", "tasks:approve"): ban_write("leader", task("submitted")),
     ("POST", "tasks:return"): ban_write("leader", task("submitted"), body=lambda w: {"return-reason": "Chưa đạt"}),
     ("POST", "tasks:cancel"): ban_write("leader", task("in_progress"), body=lambda w: {"cancel-reason": "Không còn"}),
+    ("POST", "tasks:set_focus"): ban_write(
+        "leader", task("in_progress"), body=lambda w: {"set_focus-is_focus": "on"}, why="the authority flags focus"
+    ),
     ("POST", "tasks:request_extension"): Row(
         officer=OK,
         other=404,
@@ -636,6 +639,7 @@ API: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/tasks/{task_id}/approve"): api_ban_write("leader", task("submitted")),
     ("POST", "/api/v1/tasks/{task_id}/return"): api_ban_write("leader", task("submitted"), {"reason": "Chưa đạt"}),
     ("POST", "/api/v1/tasks/{task_id}/cancel"): api_ban_write("leader", task("in_progress"), {"reason": "Không còn"}),
+    ("POST", "/api/v1/tasks/{task_id}/focus"): api_ban_write("leader", task("in_progress"), {"is_focus": True}),
     ("POST", "/api/v1/extension-requests/{request_id}/decide"): api_ban_write(
         "leader", lambda w: {"request_id": w.extension.pk}, {"approve": True}
     ),

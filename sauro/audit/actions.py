@@ -55,6 +55,7 @@ ACTION_LABELS: dict[str, Any] = {
     "task.approved": _("Duyệt sản phẩm nhiệm vụ"),
     "task.returned": _("Trả lại sản phẩm nhiệm vụ"),
     "task.cancelled": _("Dừng thực hiện nhiệm vụ"),
+    "task.focus_changed": _("Đổi đánh dấu nhiệm vụ trọng tâm"),
     "task.extension_requested": _("Đề nghị gia hạn nhiệm vụ"),
     "task.extension_decided": _("Quyết định gia hạn nhiệm vụ"),
     "task.reassignment_requested": _("Đề nghị điều chỉnh đơn vị chủ trì"),

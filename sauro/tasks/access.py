@@ -247,6 +247,16 @@ def draft_owner(user: User, *, instance: Task | None = None, parent: Task | None
     return drafting_unit(user)
 
 
+def may_set_focus(user: User, task: Task, *, authority: bool | None = None) -> bool:
+    """Who flags an issued task "trọng tâm" (or takes the flag off) while it is open: whoever acts for its authority,
+    or the issuing side's office and leaders (who may draft for its owner unit). ``authority``: already known."""
+    if task.state not in OPEN_STATES:
+        return False
+    if authority is None:
+        authority = acts_for_authority(user, task, clock.today())
+    return authority or may_draft_for(user, task.owner_unit, clock.today())
+
+
 def may_edit(user: User, task: Task) -> bool:
     """As ``services.task_update`` decides: the drafting unit's people, or the draft's author."""
     return task.created_by_id == user.pk or may_draft_for(user, task.owner_unit, clock.today())
@@ -256,7 +266,7 @@ def may_edit(user: User, task: Task) -> bool:
 # and "split" (a sub-task, POST /tasks with parent_id) are links on the page rather than forms.
 ACTION_NAMES = (
     *("issue", "accept", "submit", "approve", "return", "decide_extension", "decide_reassignment"),
-    *("request_extension", "request_reassignment", "cancel"),
+    *("request_extension", "request_reassignment", "cancel", "set_focus"),
 )
 
 
@@ -304,7 +314,8 @@ def allowed_actions(
     (``allowed_actions`` of ``GET /api/v1/tasks/{id}``). The services decide again when the action is taken.
 
     ``officer_ids``: the task's assigned officers; ``pending_*``: a request waits for the authority's decision
-    (``pending_requests``). At most three queries (the lead unit's head, the authority, the drafting right).
+    (``pending_requests``). At most four queries (the lead unit's head, the authority, the drafting right for the focus
+    flag and for a sub-task).
     """
     today = clock.today()
     state = task.state
@@ -334,6 +345,8 @@ def allowed_actions(
         actions.append("request_reassignment")
     if authority:
         actions.append("cancel")
+    if may_set_focus(user, task, authority=authority):
+        actions.append("set_focus")
     can_split = state in {TaskState.IN_PROGRESS, TaskState.RETURNED} and (
         head or (task.lead_unit is not None and may_draft_for(user, task.lead_unit, today))
     )

@@ -80,6 +80,7 @@ TaskAction = Literal[
     "request_extension",
     "request_reassignment",
     "cancel",
+    "set_focus",
     "edit",
     "split",
     # Registered by monitoring (``access.register_action_rule``): progress, obstacles, confidence.
@@ -437,7 +438,8 @@ class TaskDetailOut(TaskOut):
         description="Những việc bạn được làm với nhiệm vụ lúc này (như các nút trên trang nhiệm vụ): issue (giao), "
         "accept (tiếp nhận), submit (gửi sản phẩm), approve (duyệt), return (trả lại), decide_extension, "
         "decide_reassignment (quyết định đề nghị), request_extension (đề nghị gia hạn), request_reassignment (đề "
-        "nghị điều chỉnh đơn vị chủ trì), cancel (dừng thực hiện), edit (sửa dự thảo), split (giao nhiệm vụ con), "
+        "nghị điều chỉnh đơn vị chủ trì), cancel (dừng thực hiện), set_focus (đánh dấu trọng tâm), edit (sửa dự "
+        "thảo), split (giao nhiệm vụ con), "
         "progress (cập nhật tiến độ), raise_obstacle (báo cáo khó khăn, vướng mắc), answer_obstacle (trả lời khó khăn, "
         "vướng mắc), rate_confidence (đánh giá khả năng hoàn thành)."
     )
@@ -1025,6 +1027,25 @@ def task_cancel(request: HttpRequest, task_id: ApiId, payload: ReasonIn) -> Task
     user = auth_user(request)
     task = selectors.task_get(user=user, task_id=task_id)
     services.task_cancel(acting_user=user, task=task, reason=payload.reason)
+    return _detail(user, task.pk)
+
+
+class FocusIn(ObjectIn):
+    is_focus: bool = Field(description="true: đánh dấu nhiệm vụ trọng tâm; false: bỏ đánh dấu.")
+    note: str = Field("", max_length=2000, description="Ghi chú (không bắt buộc).")
+
+
+@router.post(
+    "/tasks/{task_id}/focus",
+    response={200: TaskDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Đánh dấu nhiệm vụ trọng tâm",
+    description="Cấp có thẩm quyền, Văn phòng hoặc lãnh đạo đơn vị giao nhiệm vụ đánh dấu (hoặc bỏ đánh dấu) một "
+    "nhiệm vụ đang thực hiện là trọng tâm. Dự thảo được đánh dấu khi sửa dự thảo.",
+)
+def task_set_focus(request: HttpRequest, task_id: ApiId, payload: FocusIn) -> TaskDetailOut:
+    user = auth_user(request)
+    task = selectors.task_get(user=user, task_id=task_id)
+    services.task_set_focus(acting_user=user, task=task, is_focus=payload.is_focus, note=payload.note)
     return _detail(user, task.pk)
 
 

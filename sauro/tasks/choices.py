@@ -83,6 +83,7 @@ class EventKind(models.TextChoices):
     APPROVED = "approved", _("Duyệt sản phẩm")
     RETURNED = "returned", _("Trả lại")
     CANCELLED = "cancelled", _("Dừng thực hiện")
+    FOCUS_CHANGED = "focus_changed", _("Đổi đánh dấu trọng tâm")
     EXTENSION_REQUESTED = "extension_requested", _("Đề nghị gia hạn")
     EXTENSION_DECIDED = "extension_decided", _("Quyết định gia hạn")
     REASSIGNMENT_REQUESTED = "reassignment_requested", _("Đề nghị điều chỉnh đơn vị chủ trì")

@@ -716,6 +716,15 @@ class ApproveForm(forms.Form):
     )
 
 
+class FocusForm(forms.Form):
+    is_focus = forms.BooleanField(
+        label=_("Nhiệm vụ trọng tâm"),
+        required=False,
+        help_text=_("Được nêu trước trong báo cáo sơ kết và được đếm riêng trên bảng điều hành."),
+    )
+    note = forms.CharField(label=_("Ghi chú"), max_length=2000, required=False)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -59,6 +59,9 @@ ERR_NOT_LEAD_HEAD = "Chỉ lãnh đạo đơn vị chủ trì mới được ti�
 ERR_OFFICER_NOT_IN_LEAD = "Cán bộ “{name}” không thuộc đơn vị chủ trì."
 ERR_NOT_WORKER = "Chỉ người chịu trách nhiệm, cán bộ được phân công hoặc lãnh đạo đơn vị chủ trì mới được làm việc này."
 ERR_NOT_AUTHORITY = "Chỉ lãnh đạo của cấp có thẩm quyền mới được quyết định việc này."
+ERR_NOT_FOCUS_SETTER = (
+    "Chỉ lãnh đạo của cấp có thẩm quyền, Văn phòng và lãnh đạo của đơn vị giao nhiệm vụ mới được đánh dấu trọng tâm."
+)
 ERR_PERSON_REQUIRED = "Hãy chọn người chịu trách nhiệm chính trong đơn vị chủ trì."
 ERR_PRODUCT_NOTE_REQUIRED = "Hãy mô tả sản phẩm đã hoàn thành."
 MAX_SUBMISSION_FILES = 10
@@ -81,6 +84,7 @@ ACTION_LABELS = {
     "approve": "duyệt sản phẩm",
     "return": "trả lại",
     "cancel": "dừng nhiệm vụ",
+    "set_focus": "đánh dấu trọng tâm",
     "extension": "đề nghị gia hạn",
     "reassignment": "đề nghị điều chỉnh đơn vị chủ trì",
 }
@@ -614,6 +618,31 @@ def task_cancel(*, acting_user: User, task: Task, reason: str) -> Task:
         state=RequestState.REJECTED, decided_by=acting_user, decided_on=clock.today(), decision_note=reason
     )
     _record(task, kind=EventKind.CANCELLED, actor=acting_user, from_state=from_state, note=reason, before=before)
+    return task
+
+
+@transaction.atomic
+def task_set_focus(*, acting_user: User, task: Task, is_focus: bool, note: str = "") -> Task:
+    """Flag an issued, open task "trọng tâm" (or take the flag off): the quarterly report names it first and the
+    dashboards count it. A draft's flag is set by editing the draft."""
+    task = _lock(task)
+    _expect_state(task, "set_focus", OPEN_STATES)
+    if not access.may_set_focus(acting_user, task):
+        raise PermissionDeniedError(ERR_NOT_FOCUS_SETTER)
+    if task.is_focus == is_focus:
+        return task
+    before = {**task_snapshot(task), "is_focus": task.is_focus}
+    task.is_focus = is_focus
+    _bump(task, ["is_focus"])
+    _record(
+        task,
+        kind=EventKind.FOCUS_CHANGED,
+        actor=acting_user,
+        note=note.strip(),
+        data={"is_focus": is_focus},
+        before=before,
+        after={**task_snapshot(task), "is_focus": task.is_focus},
+    )
     return task
 
 

@@ -60,6 +60,8 @@ def timeline_rows(user: User, task: Task) -> list[TimelineRow]:
                 detail = _("Không đồng ý gia hạn đến ngày %(day)s") % {"day": f"{day:%d/%m/%Y}"}
         elif e.kind == EventKind.REASSIGNMENT_REQUESTED and e.data.get("proposed_unit_id") in units:
             detail = _("Đề nghị chuyển cho %(unit)s") % {"unit": units[e.data["proposed_unit_id"]]}
+        elif e.kind == EventKind.FOCUS_CHANGED and "is_focus" in e.data:
+            detail = _("Đánh dấu nhiệm vụ trọng tâm") if e.data["is_focus"] else _("Bỏ đánh dấu trọng tâm")
         elif e.kind == EventKind.REASSIGNMENT_DECIDED and "approved" in e.data:
             detail = _("Đồng ý điều chỉnh") if e.data["approved"] else _("Không đồng ý điều chỉnh")
         else:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:task_id>/duyet/", views.task_action_view, {"action": "approve"}, name="approve"),
     path("<int:task_id>/tra-lai/", views.task_action_view, {"action": "return"}, name="return"),
     path("<int:task_id>/dung/", views.task_action_view, {"action": "cancel"}, name="cancel"),
+    path("<int:task_id>/trong-tam/", views.task_action_view, {"action": "set_focus"}, name="set_focus"),
     path(
         "<int:task_id>/de-nghi-gia-han/",
         views.task_action_view,

@@ -86,6 +86,8 @@ def perform(name: str, user: User, task_id: int, org: Org) -> None:
         services.task_return(acting_user=user, task=task, reason="Chưa đạt yêu cầu")
     elif name == "cancel":
         services.task_cancel(acting_user=user, task=task, reason="Không còn phù hợp")
+    elif name == "set_focus":
+        services.task_set_focus(acting_user=user, task=task, is_focus=not task.is_focus)
     elif name == "request_extension":
         services.extension_request_create(acting_user=user, task=task, new_due_date=due, reason="Chờ số liệu")
     elif name == "request_reassignment":
@@ -192,18 +194,18 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("draft", "monitor"): {"issue", "edit"},
     ("draft", "leader"): {"issue", "edit"},
     ("issued", "btc_head"): {"accept", "request_extension", "request_reassignment"},
-    ("issued", "leader"): {"cancel"},
-    ("issued", "monitor"): {"rate_confidence"},
+    ("issued", "leader"): {"cancel", "set_focus"},
+    ("issued", "monitor"): {"rate_confidence", "set_focus"},
     ("in_progress", "btc_head"): {"submit", "request_extension", "request_reassignment", "split", *WORK},
     ("in_progress", "btc_officer"): {"submit", "request_extension", *WORK},
-    ("in_progress", "leader"): {"cancel", "split"},
-    ("in_progress", "monitor"): {"split", "rate_confidence"},
-    ("submitted", "leader"): {"approve", "return", "cancel"},
-    ("submitted", "monitor"): {"rate_confidence"},
-    ("requests_pending", "leader"): {"decide_extension", "decide_reassignment", "cancel", "split"},
+    ("in_progress", "leader"): {"cancel", "set_focus", "split"},
+    ("in_progress", "monitor"): {"split", "rate_confidence", "set_focus"},
+    ("submitted", "leader"): {"approve", "return", "cancel", "set_focus"},
+    ("submitted", "monitor"): {"rate_confidence", "set_focus"},
+    ("requests_pending", "leader"): {"decide_extension", "decide_reassignment", "cancel", "set_focus", "split"},
     ("requests_pending", "btc_head"): {"submit", "split", *WORK},
     ("requests_pending", "btc_officer"): {"submit", *WORK},
-    ("requests_pending", "monitor"): {"split", "rate_confidence"},
+    ("requests_pending", "monitor"): {"split", "rate_confidence", "set_focus"},
     ("obstacle_open", "btc_head"): {
         "submit",
         "request_extension",
@@ -213,8 +215,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
         "answer_obstacle",
     },
     ("obstacle_open", "btc_officer"): {"submit", "request_extension", *WORK},
-    ("obstacle_open", "leader"): {"cancel", "split", "answer_obstacle"},
-    ("obstacle_open", "monitor"): {"split", "rate_confidence"},
+    ("obstacle_open", "leader"): {"cancel", "set_focus", "split", "answer_obstacle"},
+    ("obstacle_open", "monitor"): {"split", "rate_confidence", "set_focus"},
 }
 
 

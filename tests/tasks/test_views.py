@@ -50,7 +50,8 @@ LIST_QUERIES = 15
 # + 1 (issue 17) when "Gửi sản phẩm" is offered: the open obstacles its confirmation names (access.submit_caveats).
 # +2 for the discussion thread (its latest comments; the people the comment form offers to mention). With comments,
 # their files and mentions add two prefetches, whatever their number (tests/discussions/test_views.py).
-DETAIL_QUERIES = 33
+# +1 for whether the reader may flag the task "trọng tâm" (the drafting right, asked when not its authority).
+DETAIL_QUERIES = 34
 
 
 def page(response: Any, status: int = 200) -> str:
@@ -329,15 +330,16 @@ def test_only_the_actions_a_user_may_take_are_shown(
     assert action_urls(get(client_for(org.monitor), reverse("tasks:detail", args=[draft.pk]))) == {"giao"}
     task_issue(acting_user=org.monitor, task=draft)
     url = reverse("tasks:detail", args=[draft.pk])
-    # Issued: the lead unit's head accepts (and may ask to hand it on); the authority may stop it.
+    # Issued: the lead unit's head accepts (and may ask to hand it on); the authority may stop it or flag it "trọng
+    # tâm", as may the issuing office.
     assert action_urls(get(client_for(org.btc_head), url)) == {
         "tiep-nhan",
         "de-nghi-gia-han",
         "de-nghi-dieu-chinh",
     }
-    assert action_urls(get(client_for(org.leader), url)) == {"dung"}
+    assert action_urls(get(client_for(org.leader), url)) == {"dung", "trong-tam"}
     # The office rates whether it will be delivered (monitoring).
-    assert action_urls(get(client_for(org.monitor), url)) == {"danh-gia-kha-nang"}
+    assert action_urls(get(client_for(org.monitor), url)) == {"danh-gia-kha-nang", "trong-tam"}
     task_accept(acting_user=org.btc_head, task=draft, officer_ids=[org.btc_officer.pk])
     # In progress: the assigned officer submits the product, and may ask for more time; not approve. They report
     # progress and obstacles (monitoring).
@@ -347,7 +349,7 @@ def test_only_the_actions_a_user_may_take_are_shown(
     task_submit(acting_user=org.btc_officer, task=draft, product_note="Báo cáo số 15-BC/BTCTU")
     # Submitted: the authority's leader approves or returns.
     leader = get(client_for(org.leader), url)
-    assert {"duyet", "tra-lai", "dung"} == action_urls(leader)
+    assert {"duyet", "tra-lai", "dung", "trong-tam"} == action_urls(leader)
     assert action_urls(get(client_for(org.btc_officer), url)) == set()
 
 

@@ -26,6 +26,7 @@ from sauro.tasks.forms import (
     ApproveForm,
     DecisionForm,
     ExtensionRequestForm,
+    FocusForm,
     IssueForm,
     ReasonForm,
     ReassignmentRequestForm,
@@ -106,6 +107,17 @@ def _return(user: User, task: Task, data: dict[str, Any]) -> str:
 def _cancel(user: User, task: Task, data: dict[str, Any]) -> str:
     services.task_cancel(acting_user=user, task=task, reason=data["reason"])
     return _("Đã dừng thực hiện nhiệm vụ.")
+
+
+def _set_focus(user: User, task: Task, data: dict[str, Any]) -> str:
+    task = services.task_set_focus(acting_user=user, task=task, is_focus=data["is_focus"], note=data.get("note") or "")
+    if task.is_focus:
+        return _("Đã đánh dấu nhiệm vụ trọng tâm.")
+    return _("Nhiệm vụ không còn được đánh dấu trọng tâm.")
+
+
+def _focus_form(data: QueryDict | None, user: User, task: Task) -> forms.Form:
+    return FocusForm(data, initial={"is_focus": task.is_focus})
 
 
 def _request_extension(user: User, task: Task, data: dict[str, Any]) -> str:
@@ -257,6 +269,14 @@ ACTIONS: dict[str, ActionSpec] = {
             _cancel,
             (Button(gettext_lazy("Dừng thực hiện")),),
             danger=True,
+        ),
+        ActionSpec(
+            "set_focus",
+            gettext_lazy("Đánh dấu trọng tâm"),
+            _focus_form,
+            _set_focus,
+            (Button(gettext_lazy("Lưu")),),
+            summary=gettext_lazy("Nhiệm vụ trọng tâm được nêu trước trong báo cáo sơ kết quý."),
         ),
     ]
 }
