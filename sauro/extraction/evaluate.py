@@ -33,8 +33,9 @@ from typing import Any
 from sauro.extraction.pipeline import propose
 from sauro.extraction.types import TaskProposal
 from sauro.extraction.units import UnitMatcher
+from sauro.tasks.choices import ProductKind
 
-PRODUCT_KINDS = ("plan", "report", "scheme", "submission", "draft_document", "decision", "conference", "data", "other")
+PRODUCT_KINDS: tuple[str, ...] = tuple(ProductKind.values)
 TIME_KINDS = ("date", "recurring", "ongoing", "relative", "unclear")
 RECURRENCES = ("weekly", "monthly", "quarterly", "half_yearly", "yearly")
 
