@@ -10,6 +10,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
+from sauro.common.calendar import deadline_on_or_after
 from sauro.demo.loader import load_demo_organisation
 from sauro.extraction import evaluate as ev
 from sauro.org.models import Unit
@@ -68,3 +69,20 @@ def test_every_unit_code_exists_in_the_demo_organisation(cases: list[ev.Case]) -
         }
     )
     assert unknown == []
+
+
+@pytest.mark.django_db
+def test_labelled_deadlines_fall_on_working_days(cases: list[ev.Case]) -> None:
+    """The guide moves a deadline on a day off to the next working day: a labelled due date is a working day."""
+    moved = [
+        (c.id, t.due.isoformat())
+        for c in cases
+        for t in c.tasks
+        if t.time_kind == "date" and t.due is not None and deadline_on_or_after(t.due) != t.due
+    ]
+    assert moved == []
+
+
+def test_due_dates_are_not_before_the_document(cases: list[ev.Case]) -> None:
+    early = [(c.id, t.due.isoformat()) for c in cases for t in c.tasks if t.due is not None and t.due < c.ref]
+    assert early == []
