@@ -554,6 +554,7 @@ class Seeder:
                 "source_paragraph": "", "weight": Decimal("1"), "recurrence": "", "recurrence_day": None,
                 "recurrence_month": None, "recurrence_template_id": None, "period_key": "", "bounce_count": 0,
                 "extension_count": 0, "confidence": "", "confidence_trend": "", "confidence_on": None, "version": 1,
+                "is_focus": False,
             })  # fmt: skip
             officers = Stream(stack, info, Task.officers.through, ("id", "task_id", "user_id"))
             coordinating = Stream(stack, info, Task.coordinating_units.through, ("id", "task_id", "unit_id"))
@@ -571,7 +572,10 @@ class Seeder:
             ), {"escalation_level": EscalationLevel.DECIDER.value, "escalated_on": None})  # fmt: skip
             notes = Stream(stack, info, Notification, (
                 "id", "recipient_id", "kind", "title", "body", "url", "task_id", "created_at", "read_at",
-            ), {"email_state": EmailState.NOT_NEEDED.value, "emailed_at": None})  # fmt: skip
+            ), {
+                "email_state": EmailState.NOT_NEEDED.value, "emailed_at": None, "subject": "", "resolved_at": None,
+                "resolved_by_name": "", "resolved_reason": "",
+            })  # fmt: skip
             expectations = Stream(stack, info, UpdateExpectation, (
                 "id", "task_id", "unit_id", "reason", "opened_on", "due_on", "fulfilled_on",
             ))  # fmt: skip
