@@ -202,8 +202,16 @@ def _day_cand(m: re.Match[str], ref: datetime.date, d: str, mo: str, y: str | No
     return _Cand(m.start(), m.end(), "day", due) if due is not None else None
 
 
+_COUNTED = re.compile(r"\s*(?:nam|thang|ngay|tuan|gio|phut|nguoi|lan|ty|trieu|nghin|km|ha|m|dong|%)(?![a-z])")
+
+
 def _numeric(m: re.Match[str], ref: datetime.date) -> _Cand | None:
-    return _day_cand(m, ref, m.group(1), m.group(3), m.group(4))
+    if m.group(4) is None and m.group(2) != "/" and _COUNTED.match(m.string, m.end()):
+        return None  # "3-5 năm", "10.5 km": a range or a decimal, not a day
+    cand = _day_cand(m, ref, m.group(1), m.group(3), m.group(4))
+    if cand is not None and m.group(4) is None:
+        cand.needs_trigger = True  # "2/3 số đảng viên" is a fraction unless "ngày" or "trước"… says otherwise
+    return cand
 
 
 def _long(m: re.Match[str], ref: datetime.date) -> _Cand | None:
@@ -386,6 +394,7 @@ _GATES: list[tuple[str, ...]] = [
     ("tet",),  # Tết
     ("#", "ngay"),  # day of a month
     ("thu", "chu nhat"),  # weekday
+    ("ke tu", "tinh tu"),  # a period counted from a day, with no "trong"
 ]
 # Each pattern with the words one of which must be in the text for it to match ("#": a digit), which spares
 # running most patterns over most sentences.
@@ -457,6 +466,12 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler, tuple[str, ...]]] = [
                 _dayof,
             ),
             (r"(?<![a-z])(?:thu\s+(hai|ba|tu|nam|sau|bay|[2-7])|chu\s+nhat)(?![a-z])", _weekday),
+            # A period with no "trong" but counted "kể từ …": "10 ngày làm việc kể từ ngày ký".
+            (
+                r"(?<![\d.,])(\d{1,3})(?:\s*\([a-z\s]*\))?\s+(ngay\s+lam\s+viec|ngay|tuan|thang|nam)"
+                r"(?=\s*,?\s*(?:ke|tinh)\s+tu\s)",
+                _relative,
+            ),
         )
     )
 ]
@@ -494,6 +509,7 @@ def _candidates(folded: str, ref: datetime.date) -> list[_Cand]:
             extra = (_NGAY_BEFORE if cand.kind == "day" else _PERIODIC_BEFORE).search(before)
             if extra and cand.kind in ("day", "recurrence"):
                 cand.start -= len(before) - extra.start()
+                cand.needs_trigger = False
             found.append(cand)
     found.sort(key=lambda c: (c.start, c.start - c.end))
     kept: list[_Cand] = []

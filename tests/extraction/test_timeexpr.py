@@ -34,6 +34,8 @@ DATES = [
     ("trước ngày 15/3/2026", "trước ngày 15/3/2026", D(2026, 3, 16), D(2026, 3, 15)),  # Sunday → Monday
     ("Hoàn thành trước ngày 13/3/2026.", "trước ngày 13/3/2026", D(2026, 3, 13), None),
     ("chậm nhất 20/6", "chậm nhất 20/6", D(2026, 6, 22), D(2026, 6, 20)),  # no year: the next 20/6
+    ("xong trước 30-6", "trước 30-6", D(2026, 6, 30), None),
+    ("ngày 2/3 tổ chức lễ kỷ niệm", "ngày 2/3", D(2026, 3, 2), None),
     ("xong trước 30-6-2026", "trước 30-6-2026", D(2026, 6, 30), None),
     ("báo cáo kết quả chậm nhất ngày 30.6.2026", "chậm nhất ngày 30.6.2026", D(2026, 6, 30), None),
     ("ngày 15 tháng 3 năm 2026", "ngày 15 tháng 3 năm 2026", D(2026, 3, 16), D(2026, 3, 15)),
@@ -211,6 +213,7 @@ def test_ongoing() -> None:
         ("trong mười lăm ngày", "trong mười lăm ngày", D(2026, 1, 26), D(2026, 1, 25)),
         ("trong 2 tuần", "trong 2 tuần", D(2026, 1, 26), D(2026, 1, 24)),
         ("trong 30 ngày kể từ ngày 1/3/2026", "trong 30 ngày kể từ ngày 1/3/2026", D(2026, 3, 31), None),
+        ("10 ngày làm việc kể từ ngày ký", "10 ngày làm việc kể từ ngày ký", D(2026, 1, 23), None),
     ],
 )
 def test_periods_counted_from_the_document(
@@ -258,6 +261,9 @@ NOT_DEADLINES = [
     "Xây dựng kế hoạch năm 2027",  # a year named without "trong", "đến", "trước"…
     "Kể từ ngày 1/3/2026, các đơn vị áp dụng mẫu mới",  # where something starts
     "vui Tết an toàn",
+    "trên 2/3 số đảng viên tham gia",  # a fraction
+    "trong 3-5 năm tới",  # a range
+    "mở rộng thêm 10.5 km đường",  # a decimal
 ]
 
 
@@ -316,7 +322,7 @@ def _renderings(day: datetime.date) -> list[str]:
 @given(
     day=st.dates(D(1950, 1, 1), D(2150, 12, 31)),
     ref=st.dates(D(1950, 1, 1), D(2150, 12, 31)),
-    trigger=st.sampled_from(TRIGGERS),
+    trigger=st.sampled_from([*TRIGGERS, ""]),
     form=st.integers(0, 7),
     plain=st.booleans(),
 )
@@ -326,6 +332,9 @@ def test_any_written_date_is_read(day: datetime.date, ref: datetime.date, trigge
     if plain:
         sentence = fold(sentence)
     spec = parse_time(sentence, ref, calendar=CAL)
+    if not trigger and day <= ref:  # with no trigger word: the document's own date, or a past event
+        assert spec == UNCLEAR
+        return
     due, stated = _deadline(day)
     assert (spec.kind, spec.due, spec.stated) == ("date", due, stated)
     assert spec.text in sentence
@@ -395,5 +404,5 @@ def test_a_300_sentence_document_is_read_fast() -> None:
     started = time.perf_counter()
     for sentence in document:
         parse_time(sentence, REF, calendar=CAL)
-    # Well under a second even on a loaded machine (it takes a few hundredths on an idle one).
-    assert time.perf_counter() - started < 0.5
+    # Under a second even on a loaded machine (it takes a few hundredths on an idle one).
+    assert time.perf_counter() - started < 1.0
