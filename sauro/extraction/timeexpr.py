@@ -180,7 +180,6 @@ class _Cand:
     end: int
     kind: str  # "day", "period", "year", "relative", "recurrence", "dayof", "weekday"
     due: datetime.date | None = None
-    stated_is_due: bool = True  # False: ``due`` is computed (shift it, but the text names no day)
     start_of: datetime.date | None = None  # for a period: its first day ("trước tháng 3" = the day before)
     needs_trigger: bool = False
     recurrence: RecurrenceName | None = None
@@ -394,6 +393,7 @@ _GATES: list[tuple[str, ...]] = [
     ("tet",),  # Tết
     ("#", "ngay"),  # day of a month
     ("thu", "chu nhat"),  # weekday
+    ("quy",),  # several quarters
     ("ke tu", "tinh tu"),  # a period counted from a day, with no "trong"
 ]
 # Each pattern with the words one of which must be in the text for it to match ("#": a digit), which spares
@@ -466,6 +466,12 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler, tuple[str, ...]]] = [
                 _dayof,
             ),
             (r"(?<![a-z])(?:thu\s+(hai|ba|tu|nam|sau|bay|[2-7])|chu\s+nhat)(?![a-z])", _weekday),
+            # Several quarters, one year: "quý I và quý II năm 2026", "quý III, IV/2026" (the last one's end).
+            (
+                r"(?:cuoi\s+)?quy\s+(?:iv|iii|ii|i|[1-4])(?:\s*(?:,|va|den|-)\s*(?:quy\s+)?(?:iv|iii|ii|i|[1-4]))*"
+                r"\s*(?:,|va|den|-)\s*(?:quy\s+)?(iv|iii|ii|i|[1-4])(?![a-z0-9])(?:\s*(?:[/-]|,?\s*nam)\s*" + _Y + r")",
+                _quarter,
+            ),
             # A period with no "trong" but counted "kể từ …": "10 ngày làm việc kể từ ngày ký".
             (
                 r"(?<![\d.,])(\d{1,3})(?:\s*\([a-z\s]*\))?\s+(ngay\s+lam\s+viec|ngay|tuan|thang|nam)"
@@ -478,7 +484,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler, tuple[str, ...]]] = [
 _NGAY_BEFORE = re.compile(r"ngay\s+$")
 _PERIODIC_BEFORE = re.compile(r"dinh ky\s+$")
 
-_ONGOING = re.compile(r"(?<![a-z])(?:thuong xuyen|hang ngay|hang ngay|moi ngay|lien tuc|lau dai)(?![a-z])")
+_ONGOING = re.compile(r"(?<![a-z])(?:thuong xuyen|hang ngay|moi ngay|lien tuc|lau dai)(?![a-z])")
 # Urgent but no day: kept as the text of an unclear time. "ngay" (at once) is looked for with its diacritics.
 _URGENT = re.compile(r"(?<![a-z])(?:khan truong|kip thoi|som nhat|cang som cang tot|khan cap|gap)(?![a-z])")
 _AT_ONCE = re.compile(r"(?<![\w])[Nn]gay(?:\s+lập\s+tức|\s+sau\s+khi)?(?![\w])")

@@ -48,6 +48,8 @@ DATES = [
     ("quý IV năm 2026", "quý IV năm 2026", D(2026, 12, 31), None),
     ("trong quy iv/2026", "trong quy iv/2026", D(2026, 12, 31), None),
     ("hoàn thành trong quý III", "trong quý III", D(2026, 9, 30), None),  # no year: the next such quarter
+    ("trong quý I và quý II năm 2026", "trong quý I và quý II năm 2026", D(2026, 6, 30), None),
+    ("quý III, IV/2026", "quý III, IV/2026", D(2026, 12, 31), None),
     ("6 tháng đầu năm", "6 tháng đầu năm", D(2026, 6, 30), None),
     ("sơ kết 6 tháng đầu năm 2026", "6 tháng đầu năm 2026", D(2026, 6, 30), None),
     ("báo cáo 9 tháng", "9 tháng", D(2026, 9, 30), None),
