@@ -369,6 +369,10 @@ def _weekday(m: re.Match[str], ref: datetime.date) -> _Cand | None:
     return _Cand(m.start(), m.end(), "weekday", number=_WEEKDAYS.get(m.group(1) or "", 6))
 
 
+# "quy" folded is also the first syllable of "quy định", "quy chế", "quy hoạch"… ("theo quy định", "mọi quy định").
+_NOT_QUY_WORD = (
+    r"(?!\s+(?:dinh|che|hoach|trinh|mo|tac|chuan|uoc|luat|pham|dong|doi|dao|trach|hoi|tu|ra|nap|ket)(?![a-z]))"
+)
 _N = r"(\d{1,3}|" + _NUMBER_WORDS + r")(?:\s*\([a-z\s]*\))?"
 _DIGIT = re.compile(r"\d")
 _GATES: list[tuple[str, ...]] = [
@@ -406,7 +410,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler, tuple[str, ...]]] = [
             # ("định kỳ" before "hằng …" is taken in by ``_candidates``.)
             (r"(?:hang|moi)\s+tuan|(?:mot|1)\s+tuan\s+(?:mot|1)\s+lan", _recurrence("weekly")),
             (r"(?:hang|moi)\s+thang|(?:mot|1)\s+thang\s+(?:mot|1)\s+lan", _recurrence("monthly")),
-            (r"(?:hang|moi|theo)\s+quy(?![a-z])", _recurrence("quarterly")),
+            (r"(?:hang|moi|theo)\s+quy(?![a-z])" + _NOT_QUY_WORD, _recurrence("quarterly")),
             (r"(?:hang|moi)\s+nua\s+nam|nua\s+nam\s+(?:mot|1)\s+lan", _recurrence("half_yearly")),
             (r"(?:hang|moi)\s+nam|(?:mot|1)\s+nam\s+(?:mot|1)\s+lan", _recurrence("yearly")),
             (

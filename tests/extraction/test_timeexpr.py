@@ -132,6 +132,7 @@ RECURRING = [
     ("hàng tháng", "monthly"),
     ("hang thang", "monthly"),
     ("hằng quý", "quarterly"),
+    ("báo cáo theo quý", "quarterly"),
     ("định kỳ hằng quý", "quarterly"),
     ("định kỳ 3 tháng", "quarterly"),
     ("định kỳ 6 tháng", "half_yearly"),
@@ -263,6 +264,8 @@ NOT_DEADLINES = [
     "Xây dựng kế hoạch năm 2027",  # a year named without "trong", "đến", "trước"…
     "Kể từ ngày 1/3/2026, các đơn vị áp dụng mẫu mới",  # where something starts
     "vui Tết an toàn",
+    "Thực hiện theo quy định của Đảng",  # "quy định", not "quý"
+    "tuân thủ mọi quy chế",
     "trên 2/3 số đảng viên tham gia",  # a fraction
     "trong 3-5 năm tới",  # a range
     "mở rộng thêm 10.5 km đường",  # a decimal
