@@ -12,6 +12,7 @@ import time
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pytest_django import DjangoAssertNumQueries
 
 from sauro.common.calendar import WorkCalendar
 from sauro.common.text import fold
@@ -294,6 +295,16 @@ def test_the_default_calendar_counts_working_days_with_the_overrides() -> None:
     assert parse_time("trước ngày 2/1/2026", D(2025, 12, 1)) == TimeSpec(
         kind="date", due=D(2026, 1, 5), text="trước ngày 2/1/2026", stated=D(2026, 1, 2)
     )
+
+
+@pytest.mark.django_db
+def test_the_calendar_is_read_only_when_needed(django_assert_num_queries: DjangoAssertNumQueries) -> None:
+    with django_assert_num_queries(0):  # one snapshot for a whole document
+        for sentence, *_ in DATES:
+            parse_time(sentence, REF, calendar=CAL)
+    with django_assert_num_queries(0):  # nothing to count: the override table is not read
+        assert parse_time("Tăng cường công tác kiểm tra, giám sát", REF) == UNCLEAR
+        assert parse_time("hằng quý", REF).recurrence == "quarterly"
 
 
 # -- properties ---------------------------------------------------------------------------------------------------
