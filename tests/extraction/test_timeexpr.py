@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import time
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -117,6 +118,14 @@ def test_deadlines(sentence: str, written: str, due: datetime.date, stated: date
     spec = read(sentence)
     assert spec == TimeSpec(kind="date", due=due, text=written, stated=stated)
     assert spec.text in sentence
+
+
+def test_decomposed_text_gives_the_expression_as_written() -> None:
+    sentence = unicodedata.normalize("NFD", "Hoàn thành trước ngày 13/3/2026, báo cáo Thường trực.")
+    spec = read(sentence)
+    assert (spec.kind, spec.due) == ("date", D(2026, 3, 13))
+    assert spec.text in sentence
+    assert unicodedata.normalize("NFC", spec.text) == "trước ngày 13/3/2026"
 
 
 def test_a_triggered_deadline_wins_over_a_bare_date_and_the_first_one_is_taken() -> None:
