@@ -167,10 +167,12 @@ def _words(name: str) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class _Rules:
     qualifiers: tuple[tuple[str, ...], ...]
+    committee: tuple[str, ...]
     phrases: tuple[tuple[tuple[str, ...], ...], ...]
     generic: frozenset[Key]
     foreign: frozenset[Key]
     collectives: tuple[tuple[str, tuple[str, ...]], ...]
+    titles: tuple[tuple[Key, Key], ...]
 
 
 @lru_cache(maxsize=1)
@@ -178,10 +180,12 @@ def _rules() -> _Rules:
     raw: dict[str, Any] = json.loads(RULES_FILE.read_text(encoding="utf-8"))
     return _Rules(
         qualifiers=tuple(_words(q) for q in raw["qualifiers"]),
+        committee=tuple(raw["committee"]),
         phrases=tuple(tuple(_words(p) for p in group) for group in raw["phrases"]),
         generic=frozenset(_name_key(_words(g)) for g in raw["generic"]),
         foreign=frozenset(_name_key(_words(f)) for f in raw["foreign"]),
         collectives=tuple((c["scope"], tuple(c["phrases"])) for c in raw["collectives"]),
+        titles=tuple((_name_key(_words(b)), _name_key(_words(t))) for b, t in raw["titles"]),
     )
 
 
@@ -238,7 +242,7 @@ class UnitMatcher:
                 continue
             own = [(n, _OWN) for n in entry.names if n] + [(n, _FORMER) for n in entry.former if n]
             if entry is root:
-                own += [(" ".join(q), _OWN) for q in qualifiers]
+                own += [(" ".join(q), _OWN) for q in qualifiers] + [(n, _OWN) for n in rules.committee]
             for name, priority in own:
                 for key, exact, bare in self._name_keys(name, entry.kind):
                     target = _Target(unit=entry.unit, bare=bare and entry is not root)
@@ -431,6 +435,19 @@ class UnitMatcher:
                 return False
         return False
 
+    def _title_at(self, tokens: Sequence[_Token], i: int) -> int:
+        """How many words at ``i`` belong to a person's title before them ("Bí thư | Thường trực Thành ủy"), else 0."""
+        for before, start in self._rules.titles:
+            b, n = len(before), len(start)
+            if i < b or i + n > len(tokens):
+                continue
+            window = tokens[i - b : i + n]
+            if any(t.gap != "space" for t in window[1:]):
+                continue
+            if all(k in (t.key, t.abbr) for k, t in zip(before + start, window, strict=True)):
+                return n
+        return 0
+
     def mentions(self, sentence: str) -> list[UnitMention]:
         """Every unit (or collective subject) ``sentence`` names, in order, not overlapping."""
         tokens = _tokens(sentence)
@@ -441,6 +458,10 @@ class UnitMatcher:
             token = tokens[i]
             if token.key not in first and (token.abbr is None or token.abbr not in first):
                 i += 1
+                continue
+            skip = self._title_at(tokens, i)
+            if skip:
+                i += skip
                 continue
             hit = self._longest(tokens, i)
             if hit is None:

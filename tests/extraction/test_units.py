@@ -10,6 +10,7 @@ import datetime
 import itertools
 import unicodedata
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -94,6 +95,22 @@ def test_names_short_forms_and_abbreviations(demo: UnitMatcher, sentence: str, e
 def test_tinh_uy_is_the_committee_of_this_deployment(demo: UnitMatcher) -> None:
     # A document of another province (or of Thừa Thiên Huế before 2025) names its own committee "Tỉnh ủy".
     assert codes(demo, "Ban Tổ chức Tỉnh ủy, Ban Thường vụ Tỉnh ủy và Tỉnh ủy.") == ["BTCTU", "BTVTU", "TU"]
+
+
+def test_the_executive_committee_is_the_committee(demo: UnitMatcher) -> None:
+    assert codes(demo, "Ban Chấp hành Đảng bộ thành phố ban hành Chương trình hành động.") == ["TU"]
+
+
+def test_a_persons_title_is_not_the_standing_body(demo: UnitMatcher) -> None:
+    # "Phó Bí thư Thường trực Thành ủy" is a secretary of the committee, not "Thường trực Thành ủy".
+    found = demo.mentions("Phó Bí thư Thường trực Thành ủy phát biểu; Thường trực Thành ủy kết luận.")
+    assert [(m.text, m.unit.code if m.unit else None) for m in found] == [
+        ("Thành ủy", "TU"),
+        (
+            "Thường trực Thành ủy",
+            "TTTU",
+        ),
+    ]
 
 
 def test_without_diacritics_and_in_any_case(demo: UnitMatcher) -> None:
@@ -190,6 +207,8 @@ def test_collective_subjects(demo: UnitMatcher) -> None:
     assert {u.code for u in bans.collective} == {"BTCTU", "BTGDVTU", "BNCTU"}
     [everyone] = demo.mentions("Các cơ quan, đơn vị thực hiện.")
     assert {u.code for u in everyone.collective} == AGENCIES | {"DUCQD", "DUUBND", "BHUE"} | communes
+    [party_agencies] = demo.mentions("Hội nghị giao ban các cơ quan Đảng thành phố.")
+    assert {u.code for u in party_agencies.collective} == AGENCIES
     [committees] = demo.mentions("Cấp ủy các cấp quán triệt.")
     assert {u.code for u in committees.collective} == {"DUCQD", "DUUBND"} | communes
     # Standing bodies and departments are in no collective.
@@ -255,10 +274,11 @@ def test_a_renamed_unit_keeps_its_former_name_and_the_matcher_follows(org: Org) 
     assert UnitMatcher.from_db(DAY) is first  # built once while the organisation does not change
     # No Ban Nội chính yet: only "Thành ủy" is a name of this organisation.
     assert texts(first, "Ban Nội chính Thành ủy") == ["Thành ủy"]
-    unit_rename(acting_user=None, unit=org.ubkt, new_name="Ủy ban Kiểm tra và Nội chính Thành ủy", on_date=DAY)
+    # A rename writes the old name as a UnitName row: the old name and its abbreviations still name the unit.
+    unit_rename(acting_user=None, unit=org.ubkt, new_name="Ủy ban Giám sát Thành ủy", on_date=DAY)
     renamed = UnitMatcher.from_db(DAY)
     assert renamed is not first
-    assert codes(renamed, "Ủy ban Kiểm tra và Nội chính Thành ủy; UBKT Thành ủy.") == ["UBKTTU", "UBKTTU"]
+    assert codes(renamed, "Ủy ban Giám sát Thành ủy; Ủy ban Kiểm tra Thành ủy; UBKTTU.") == ["UBKTTU"] * 3
     bnc = unit_create(
         acting_user=None,
         code="BNCTU",
@@ -268,6 +288,15 @@ def test_a_renamed_unit_keeps_its_former_name_and_the_matcher_follows(org: Org) 
         valid_from=org.START,
     )
     assert codes(UnitMatcher.from_db(DAY), "Ban Nội chính Thành ủy") == [bnc.code]
+
+
+def test_a_built_matcher_costs_only_its_check(org: Org, django_assert_max_num_queries: Any) -> None:
+    first = UnitMatcher.from_db(DAY)
+    # The signature of the organisation: units, former names, and on PostgreSQL the data version.
+    with django_assert_max_num_queries(3):
+        assert UnitMatcher.from_db(DAY) is first
+    # Another day is another matcher (units have validity dates).
+    assert UnitMatcher.from_db(DAY + datetime.timedelta(days=1)) is not first
 
 
 def test_a_future_unit_is_not_yet_proposed(org: Org) -> None:
