@@ -149,12 +149,11 @@ def _tokens(text: str) -> list[_Token]:
 
 
 def _name_key(words: Sequence[str]) -> Key:
-    """The trie key of a name given as words: each word folded, or ``^WORD`` for an abbreviation. A name written
-    all in capitals ("BÁO HUẾ") is words, not abbreviations."""
-    all_caps = len(words) > 1 and all(w.isupper() for w in words if any(c.isalpha() for c in w))
+    """The trie key of a name given as words: each word folded, or ``^WORD`` for an abbreviation (two or more
+    capitals: a unit's name is written in ordinary case, "UBKT TU" is two abbreviations)."""
     out: list[str] = []
     for w in words:
-        abbr = None if all_caps else _abbr_key(w)
+        abbr = _abbr_key(w)
         out.append(abbr if abbr is not None else "".join(_fold_char(c) for c in w))
     return tuple(out)
 
