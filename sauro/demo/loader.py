@@ -136,6 +136,9 @@ class AgencySpec:
     short_name: str = ""
     # A role the agency's own leaders hold besides unit_head (the office monitors, the inspectors read).
     extra_role: str | None = None
+    # The bodies it was formed from (Ban Tuyên giáo và Dân vận: Ban Tuyên giáo and Ban Dân vận, 2025): its
+    # ``merged_from_note``, which the text extractor reads as former names.
+    merged_from: tuple[str, ...] = ()
 
 
 def _department(raw: dict[str, Any]) -> DepartmentSpec:
@@ -158,6 +161,7 @@ def _agency(raw: dict[str, Any]) -> AgencySpec:
         valid_from=datetime.date.fromisoformat(raw["valid_from"]) if "valid_from" in raw else CITY_FROM,
         short_name=raw.get("short_name", ""),
         extra_role=raw.get("extra_role"),
+        merged_from=tuple(raw.get("merged_from", ())),
     )
 
 
@@ -347,7 +351,14 @@ class _Builder:
 
     def agency(self, spec: AgencySpec, city: Unit, order: int) -> None:
         unit = self.unit(
-            spec.code, spec.name, spec.kind, city, spec.valid_from, sort_order=order, short_name=spec.short_name
+            spec.code,
+            spec.name,
+            spec.kind,
+            city,
+            spec.valid_from,
+            sort_order=order,
+            short_name=spec.short_name,
+            merged_from_note="; ".join(spec.merged_from),
         )
         prefix = spec.code.lower()
         leader_roles: tuple[str, ...] = (Role.UNIT_HEAD, spec.extra_role) if spec.extra_role else (Role.UNIT_HEAD,)
