@@ -42,7 +42,7 @@ _MARKER = re.compile(
 )
 _END_PUNCT = ".!?:;…"
 # A possible sentence end: the punctuation, closing quotes/brackets, the space, the next sentence's first character.
-_BREAK = re.compile(r"[.!?][”\"’)\]]*(?=\s+[“\"(\[]?[A-ZÀ-ỸĐ0-9])")
+_BREAK = re.compile(r"[.!?][”\"’)\]]*(?=\s+[“\"(\[]?(\S))")
 # Words whose final dot is an abbreviation's, not a sentence end (compared as written).
 _ABBREVIATIONS = frozenset(
     {"TP", "Tp", "tp", "TW", "T.Ư", "TƯ", "ThS", "TS", "PGS", "GS", "BS", "KS", "CN", "Đ/c", "đ/c", "St", "tr", "Tr"}
@@ -164,6 +164,8 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cut = start
     for m in _BREAK.finditer(text, start, end):
         dot = m.start()
+        if not (m.group(1).isupper() or m.group(1).isdigit()):
+            continue
         if dot > 0 and text[dot] == "." and text[dot - 1] == ".":  # an ellipsis
             continue
         if _is_abbreviation(text, dot):

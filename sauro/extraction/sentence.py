@@ -297,6 +297,14 @@ _LEADING_ROLE = re.compile(
 )
 _TITLE_TAIL = re.compile(r"[,;]\s*" + _alt("báo cáo", "trình", "gửi", "hoàn thành", "xong", "xin ý kiến") + _W)
 
+# A deadline in the words of a task ("…, hoàn thành trước ngày 15/3/2026", "… trong quý I/2026"), when the time
+# parser did not say where its expression stands.
+_DEADLINE = re.compile(
+    r"[,\s]+(?:(?:hoàn thành|xong|thời hạn|thực hiện xong)\s+)?"
+    r"(?:trước ngày|trước|trong|chậm nhất là|chậm nhất vào|chậm nhất|đến hết|xong trước|vào)\s+"
+    r"(?:ngày\s+|tháng\s+|quý\s+|năm\s+|6 tháng\s+)?(?:\d|[ivx]+\b)"
+)
+
 # Products: (pattern on the lower-cased text, kind); group 1 is where the product phrase starts.
 _PRODUCTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), kind)
@@ -335,13 +343,35 @@ _PRODUCTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )  # fmt: skip
 # Where a product phrase ends.
 _PRODUCT_END = re.compile(
-    r"[,;:.()]|\s"
+    r"[;:.()]|,(?=\s*"
+    + _alt(
+        "báo cáo",
+        "trình",
+        "gửi",
+        "hoàn thành",
+        "xong",
+        "tham mưu",
+        "xin ý kiến",
+        "trước",
+        "trong",
+        "chậm nhất",
+        "bảo đảm",
+        "đảm bảo",
+        "tổ chức",
+        "triển khai",
+        "thực hiện",
+        "định kỳ",
+        "hằng",
+        "thời gian",
+        "thời hạn",
+    )
+    + _W
+    + r")|\s"
     + _alt(
         "báo cáo",
         "trình",
         "gửi",
         "để",
-        "tham mưu",
         "hoàn thành",
         "xong",
         "trước ngày",
@@ -360,7 +390,7 @@ _PRODUCT_END = re.compile(
     + _W
 )
 _AUTHORITY_VERB = re.compile(_B + _alt("báo cáo", "trình", "tham mưu", "tham mưu cho", "xin ý kiến") + r"\s+")
-_NAME_WORDS = frozenset({"ủy", "vụ", "trực", "hành", "bộ", "phố", "dân", "nhân", "và"})
+_NAME_WORDS = frozenset({"ủy", "vụ", "trực", "hành", "bộ", "phố", "dân", "nhân", "thư", "ương", "hội", "quốc", "và"})
 
 
 @dataclass
@@ -403,9 +433,9 @@ def _clauses(low: str) -> list[tuple[int, int]]:
 
 def _role(low: str, clause_start: int, m: UnitMention) -> tuple[str, bool]:
     head = low[clause_start : m.start]
-    title = _TITLE_BEFORE.search(head)
-    person = title is not None
-    if title is not None:
+    person = False
+    while title := _TITLE_BEFORE.search(head):  # "đồng chí Trưởng Ban Tổ chức Thành ủy"
+        person = True
         head = head[: title.start()]
     if not person and _AUTHORITY_BEFORE.search(head):
         return "authority", False
@@ -545,6 +575,9 @@ def _title(text: str, low: str, start: int, end: int, time: TimeSpec) -> str:
     tail = _TITLE_TAIL.search(low, start, stop)
     if tail and tail.start() - start >= MIN_TITLE_LENGTH:
         stop = tail.start()
+    deadline = _DEADLINE.search(low, start, stop)
+    if deadline and deadline.start() - start >= MIN_TITLE_LENGTH:
+        stop = deadline.start()
     semicolon = low.find(";", start, stop)
     if semicolon - start >= MIN_TITLE_LENGTH:
         stop = semicolon
@@ -578,18 +611,18 @@ def _product(text: str, low: str, start: int, end: int, authority: list[UnitMent
 
 def _authority_text(text: str, low: str, start: int, end: int) -> str:
     """The words after "báo cáo"/"trình"/"tham mưu" naming an authority the matcher does not know."""
-    m = _AUTHORITY_VERB.search(low, start, end)
-    if not m:
-        return ""
-    words: list[str] = []
-    for w in re.finditer(r"\S+", text[m.end() : end]):
-        word = w.group(0).rstrip(",;.:")
-        if not word or not (word[0].isupper() or (words and word.lower() in _NAME_WORDS)):
-            break
-        words.append(word)
-        if w.group(0)[-1] in ",;.:":
-            break
-    return " ".join(words) if len(words) >= 2 else ""
+    for m in _AUTHORITY_VERB.finditer(low, start, end):
+        words: list[str] = []
+        for w in re.finditer(r"\S+", text[m.end() : end]):
+            word = w.group(0).rstrip(",;.:")
+            if not word or not (word[0].isupper() or (words and word.lower() in _NAME_WORDS)):
+                break
+            words.append(word)
+            if w.group(0)[-1] in ",;.:":
+                break
+        if len(words) >= 2:
+            return " ".join(words)
+    return ""
 
 
 def _open_clears(p: TaskProposal, person: bool) -> list[Clear]:

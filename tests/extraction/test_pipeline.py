@@ -1,0 +1,79 @@
+"""The pipeline: a whole directive's text → the sentences that assign work, each with its proposed tasks."""
+
+from __future__ import annotations
+
+from sauro.extraction.pipeline import propose
+from sauro.extraction.types import Item
+from sauro.tasks.choices import ProductKind
+from tests.extraction.grammar_texts import CONCLUSION, DATA, REF, matcher, unit
+
+
+def items_of(text: str) -> list[Item]:
+    return propose(text, REF, matcher())
+
+
+def test_a_conclusion_gives_its_tasks_point_by_point() -> None:
+    items = items_of(CONCLUSION)
+    assert [i.point for i in items] == ["II.1.a", "II.1.b", "II.2.1", "II.2.2", "II.2.2", "II.2.2", "II.3"]
+    assert [[t.lead.code if t.lead else None for t in i.tasks] for i in items] == [
+        ["BTCTU"],
+        ["UBKTTU"],
+        ["BTGDVTU"],
+        ["BTCTU", "BTGDVTU"],  # "mỗi ban": one task per Ban
+        [None],  # "Đề nghị các cơ quan, đơn vị…": the lead is left open
+        ["P-ANCUU", "P-PHUXUAN"],
+        ["VPTU"],
+    ]
+    for item in items:
+        assert " ".join(CONCLUSION[item.start : item.end].split()) == item.sentence
+
+
+def test_evaluation_preamble_and_recipients_propose_nothing() -> None:
+    sentences = {i.sentence for i in items_of(CONCLUSION)}
+    assert not any("đã họp" in s or "đã bám sát" in s or "đạt 8,5%" in s for s in sentences)
+    assert not any(s.startswith(("Nơi nhận", "Ban Thường vụ Thành ủy,", "Lưu")) for s in sentences)
+
+
+def test_a_sentence_that_only_coordinates_joins_the_task_before_it() -> None:
+    """Item b) "Giao Ủy ban Kiểm tra Thành ủy … trình Thường trực Thành ủy trong quý I/2026. Ban Nội chính Thành ủy
+    phối hợp." — one task, Ban Nội chính coordinating."""
+    item = items_of(CONCLUSION)[1]
+    [task] = item.tasks
+    assert task.lead == unit("UBKTTU")
+    assert task.coordinating == [unit("BNCTU")]
+    assert task.product_kind == ProductKind.DRAFT_DOCUMENT
+    assert task.authority == unit("TTTU")
+    assert "Ban Nội chính Thành ủy phối hợp" not in item.sentence
+
+
+def test_the_demo_texts() -> None:
+    programme = items_of((DATA / "chuong-trinh-hanh-dong-01.txt").read_text(encoding="utf-8"))
+    [office] = [i for i in programme if i.sentence.startswith("Văn phòng Thành ủy theo dõi, đôn đốc")]
+    [task] = office.tasks
+    assert task.lead == unit("VPTU")
+    assert task.authority == unit("BTVTU")
+    assert task.product_kind == ProductKind.REPORT
+
+    resolution = items_of((DATA / "nghi-quyet-dai-hoi-xvii.txt").read_text(encoding="utf-8"))
+    [item] = resolution  # the Congress's narrative proposes nothing; "Giao Ban Chấp hành…" does
+    [task] = item.tasks
+    assert task.lead is None  # the Ban Chấp hành is not a unit of the organisation
+    assert task.lead_text == "Ban Chấp hành Đảng bộ thành phố khóa XVII"
+    assert task.product_kind == ProductKind.PLAN
+    assert task.product == "Chương trình hành động"
+
+    seed = items_of((DATA / "seed-hue-conclusion-2026-01.txt").read_text(encoding="utf-8"))
+    assert [t.lead_text for i in seed for t in i.tasks] == ["các cơ quan Đảng thành phố", "các cơ quan, đơn vị"]
+
+
+def test_items_as_json() -> None:
+    [first, *_] = items_of(CONCLUSION)
+    data = first.as_json()
+    assert set(data) == {"sentence", "point", "start", "end", "tasks"}
+    assert data["tasks"][0]["lead"] == {"id": 5, "code": "BTCTU", "name": "Ban Tổ chức Thành ủy"}
+    assert data["tasks"][0]["product_kind"] == "plan"
+
+
+def test_collective_is_passed_to_the_reader() -> None:
+    assert propose("", REF, matcher(), collective=True) == []
+    assert propose("Ban Thường vụ Thành ủy kết luận như sau:", REF, matcher()) == []
