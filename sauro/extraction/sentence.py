@@ -61,6 +61,7 @@ def _alt(*phrases: str) -> str:
     return "(?:" + "|".join(sorted((re.escape(p) for p in phrases), key=len, reverse=True)) + ")"
 
 
+# fmt: off
 _W = r"(?=[\s,;:.()]|$)"  # the end of a word
 _B = r"(?:^|(?<=[\s,;:(]))"  # the start of a word
 
@@ -86,25 +87,9 @@ _CUE_START = re.compile(r"^[\s,]*" + _alt("giao", "đề nghị", "yêu cầu", 
 _TITLE_BEFORE = re.compile(
     _B
     + _alt(
-        "đồng chí",
-        "trưởng",
-        "phó trưởng",
-        "chánh",
-        "phó chánh",
-        "chánh văn phòng",
-        "phó chánh văn phòng",
-        "chủ nhiệm",
-        "phó chủ nhiệm",
-        "bí thư",
-        "phó bí thư",
-        "phó bí thư thường trực",
-        "giám đốc",
-        "chủ tịch",
-        "ủy viên",
-        "thủ trưởng",
-        "hiệu trưởng",
-        "tổng biên tập",
-        "người đứng đầu",
+        "đồng chí", "trưởng", "phó trưởng", "chánh", "phó chánh", "chánh văn phòng", "phó chánh văn phòng", "chủ nhiệm",
+        "phó chủ nhiệm", "bí thư", "phó bí thư", "phó bí thư thường trực", "giám đốc", "chủ tịch", "ủy viên",
+        "thủ trưởng", "hiệu trưởng", "tổng biên tập", "người đứng đầu",
     )
     + r"\s*$"
 )
@@ -118,142 +103,27 @@ _NARRATIVE_ANY = re.compile(_B + _alt("đã", "đạt", "được", "đang") + _
 _DIRECTIVE_ANY = re.compile(
     _B
     + _alt(
-        "giao",
-        "đề nghị",
-        "yêu cầu",
-        "chủ trì",
-        "cần",
-        "phải",
-        "khẩn trương",
-        "chịu trách nhiệm",
-        "có trách nhiệm",
-        "trước ngày",
-        "hoàn thành trước",
-        "hoàn thành trong",
-        "theo chức năng",
-        "mỗi ban",
-        "mỗi cơ quan",
-        "mỗi đơn vị",
-        "định kỳ",
-        "hằng tháng",
-        "hằng quý",
-        "hằng năm",
+        "giao", "đề nghị", "yêu cầu", "chủ trì", "cần", "phải", "khẩn trương", "chịu trách nhiệm", "có trách nhiệm",
+        "trước ngày", "hoàn thành trước", "hoàn thành trong", "theo chức năng", "mỗi ban", "mỗi cơ quan", "mỗi đơn vị",
+        "định kỳ", "hằng tháng", "hằng quý", "hằng năm",
     )
     + _W
 )
 
 # The words a subject's predicate may start with.
 _PREDICATE = _alt(
-    "chủ trì",
-    "phối hợp",
-    "tham mưu",
-    "theo chức năng",
-    "mỗi ban",
-    "mỗi cơ quan",
-    "mỗi đơn vị",
-    "mỗi đảng ủy",
-    "cần",
-    "phải",
-    "khẩn trương",
-    "tiếp tục",
-    "chỉ đạo",
-    "xây dựng",
-    "tổ chức",
-    "triển khai",
-    "thực hiện",
-    "rà soát",
-    "theo dõi",
-    "đôn đốc",
-    "nghiên cứu",
-    "quán triệt",
-    "hướng dẫn",
-    "kiểm tra",
-    "giám sát",
-    "báo cáo",
-    "trình",
-    "hoàn thành",
-    "đẩy mạnh",
-    "tăng cường",
-    "chủ động",
-    "chịu trách nhiệm",
-    "có trách nhiệm",
-    "căn cứ",
-    "tổng hợp",
-    "ban hành",
-    "đề xuất",
-    "chuẩn bị",
-    "cụ thể hóa",
-    "tập trung",
-    "lãnh đạo",
-    "đánh giá",
-    "sơ kết",
-    "tổng kết",
-    "cập nhật",
-    "bổ sung",
-    "sửa đổi",
-    "xử lý",
-    "giải quyết",
-    "tuyên truyền",
-    "trực tiếp",
-    "duy trì",
-    "bảo đảm",
-    "đảm bảo",
-    "sắp xếp",
-    "rút kinh nghiệm",
-    "nâng cao",
-    "thống nhất",
-    "làm việc",
-    "nghiêm túc",
-    "đăng ký",
-    "gửi",
-    "tiếp nhận",
-    "củng cố",
-    "kiện toàn",
-    "phát động",
-    "thành lập",
-    "xác định",
-    "phân công",
-    "giao",
-    "đề nghị",
-    "yêu cầu",
-    "thông báo",
-    "phát huy",
-    "quan tâm",
-    "chú trọng",
-    "lập",
-    "soạn thảo",
-    "dự thảo",
-    "hoàn thiện",
-    "thống kê",
-    "khảo sát",
-    "điều tra",
-    "giúp",
-    "cùng",
-    "sẽ",
-    "đã",
-    "đang",
-    "được",
-    "vừa",
-    "đạt",
-    "đều",
-    "chưa",
-    "tiếp thu",
-    "xem xét",
-    "tháo gỡ",
-    "ưu tiên",
-    "bố trí",
-    "thẩm định",
-    "phê duyệt",
-    "thúc đẩy",
-    "đổi mới",
-    "chỉ đạo",
-    "thường xuyên",
-    "kịp thời",
-    "sớm",
-    "rà soát lại",
-    "lựa chọn",
-    "giới thiệu",
-    "công bố",
+    "chủ trì", "phối hợp", "tham mưu", "theo chức năng", "mỗi ban", "mỗi cơ quan", "mỗi đơn vị", "mỗi đảng ủy", "cần",
+    "phải", "khẩn trương", "tiếp tục", "chỉ đạo", "xây dựng", "tổ chức", "triển khai", "thực hiện", "rà soát",
+    "theo dõi", "đôn đốc", "nghiên cứu", "quán triệt", "hướng dẫn", "kiểm tra", "giám sát", "báo cáo", "trình",
+    "hoàn thành", "đẩy mạnh", "tăng cường", "chủ động", "chịu trách nhiệm", "có trách nhiệm", "căn cứ", "tổng hợp",
+    "ban hành", "đề xuất", "chuẩn bị", "cụ thể hóa", "tập trung", "lãnh đạo", "đánh giá", "sơ kết", "tổng kết",
+    "cập nhật", "bổ sung", "sửa đổi", "xử lý", "giải quyết", "tuyên truyền", "trực tiếp", "duy trì", "bảo đảm",
+    "đảm bảo", "sắp xếp", "rút kinh nghiệm", "nâng cao", "thống nhất", "làm việc", "nghiêm túc", "đăng ký", "gửi",
+    "tiếp nhận", "củng cố", "kiện toàn", "phát động", "thành lập", "xác định", "phân công", "giao", "đề nghị",
+    "yêu cầu", "thông báo", "phát huy", "quan tâm", "chú trọng", "lập", "soạn thảo", "dự thảo", "hoàn thiện",
+    "thống kê", "khảo sát", "điều tra", "giúp", "cùng", "sẽ", "đã", "đang", "được", "vừa", "đạt", "đều", "chưa",
+    "tiếp thu", "xem xét", "tháo gỡ", "ưu tiên", "bố trí", "thẩm định", "phê duyệt", "thúc đẩy", "đổi mới", "chỉ đạo",
+    "thường xuyên", "kịp thời", "sớm", "rà soát lại", "lựa chọn", "giới thiệu", "công bố",
 )
 # A predicate follows its subject without a comma, but for a few words ("A, B, C, theo chức năng, nhiệm vụ…").
 _PREDICATE_START = re.compile(
@@ -268,29 +138,11 @@ _JOIN = re.compile(r"^(?:\s*(?:,|và|cùng|cùng với)\s*)+$")
 _LEADING_ROLE = re.compile(
     r"(?:[\s,:]+|"
     + _alt(
-        "chủ trì",
-        "phối hợp",
-        "cùng",
-        "theo chức năng, nhiệm vụ được giao",
-        "theo chức năng, nhiệm vụ",
-        "theo chức năng nhiệm vụ",
-        "mỗi ban",
-        "mỗi cơ quan",
-        "mỗi đơn vị",
-        "mỗi đảng ủy",
-        "cần",
-        "phải",
-        "có trách nhiệm",
-        "chịu trách nhiệm",
-        "và các cơ quan liên quan",
-        "và các cơ quan, đơn vị liên quan",
-        "và các đơn vị liên quan",
-        "và các cơ quan có liên quan",
-        "và các cơ quan, đơn vị có liên quan",
-        "các cơ quan liên quan",
-        "các cơ quan, đơn vị liên quan",
-        "với",
-        "giúp",
+        "chủ trì", "phối hợp", "cùng", "theo chức năng, nhiệm vụ được giao", "theo chức năng, nhiệm vụ",
+        "theo chức năng nhiệm vụ", "mỗi ban", "mỗi cơ quan", "mỗi đơn vị", "mỗi đảng ủy", "cần", "phải",
+        "có trách nhiệm", "chịu trách nhiệm", "và các cơ quan liên quan", "và các cơ quan, đơn vị liên quan",
+        "và các đơn vị liên quan", "và các cơ quan có liên quan", "và các cơ quan, đơn vị có liên quan",
+        "các cơ quan liên quan", "các cơ quan, đơn vị liên quan", "với", "giúp",
     )
     + _W
     + ")"
@@ -340,57 +192,25 @@ _PRODUCTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (_B + r"(báo cáo (?:kết quả|tổng kết|sơ kết|đánh giá|tình hình|chuyên đề|giải trình|tiến độ))", "report"),
     )
-)  # fmt: skip
-# Where a product phrase ends.
+)
+_PRODUCT_END_AFTER_COMMA = (
+    "báo cáo", "trình", "gửi", "hoàn thành", "xong", "tham mưu", "xin ý kiến", "trước", "trong", "chậm nhất",
+    "bảo đảm", "đảm bảo", "tổ chức", "triển khai", "thực hiện", "định kỳ", "hằng", "thời gian", "thời hạn",
+    "lãnh đạo", "chỉ đạo", "xây dựng", "hướng dẫn", "theo dõi", "đôn đốc", "rà soát", "chủ động", "kịp thời",
+    "tuyên truyền", "phổ biến", "quán triệt", "làm rõ", "đề xuất", "nghiên cứu", "tập trung",
+)
+_PRODUCT_END_WORDS = (
+    "báo cáo", "trình", "gửi", "để", "hoàn thành", "xong", "trước ngày", "trước", "trong quý", "trong tháng",
+    "trong năm", "định kỳ", "hằng tháng", "hằng quý", "hằng năm", "thường xuyên", "chậm nhất", "xin ý kiến",
+)
+# Where a product phrase ends: a full stop, a comma before a verb (not one inside an enumeration: "kiểm tra,
+# giám sát"), a verb or a deadline word.
 _PRODUCT_END = re.compile(
-    r"[;:.()]|,(?=\s*"
-    + _alt(
-        "báo cáo",
-        "trình",
-        "gửi",
-        "hoàn thành",
-        "xong",
-        "tham mưu",
-        "xin ý kiến",
-        "trước",
-        "trong",
-        "chậm nhất",
-        "bảo đảm",
-        "đảm bảo",
-        "tổ chức",
-        "triển khai",
-        "thực hiện",
-        "định kỳ",
-        "hằng",
-        "thời gian",
-        "thời hạn",
-    )
-    + _W
-    + r")|\s"
-    + _alt(
-        "báo cáo",
-        "trình",
-        "gửi",
-        "để",
-        "hoàn thành",
-        "xong",
-        "trước ngày",
-        "trước",
-        "trong quý",
-        "trong tháng",
-        "trong năm",
-        "định kỳ",
-        "hằng tháng",
-        "hằng quý",
-        "hằng năm",
-        "thường xuyên",
-        "chậm nhất",
-        "xin ý kiến",
-    )
-    + _W
+    r"[;:.()]|,(?=\s*" + _alt(*_PRODUCT_END_AFTER_COMMA) + _W + r")|\s" + _alt(*_PRODUCT_END_WORDS) + _W
 )
 _AUTHORITY_VERB = re.compile(_B + _alt("báo cáo", "trình", "tham mưu", "tham mưu cho", "xin ý kiến") + r"\s+")
 _NAME_WORDS = frozenset({"ủy", "vụ", "trực", "hành", "bộ", "phố", "dân", "nhân", "thư", "ương", "hội", "quốc", "và"})
+# fmt: on
 
 
 @dataclass
