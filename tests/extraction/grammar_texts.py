@@ -47,34 +47,4 @@ def matcher() -> UnitMatcher:
 
 
 # A conclusion as the Thành ủy writes one: header, preamble, evaluation, numbered tasks, signature, recipients.
-CONCLUSION = """THÀNH ỦY HUẾ
-Số 15-KL/TU
-ĐẢNG CỘNG SẢN VIỆT NAM
-Huế, ngày 15 tháng 01 năm 2026
-
-KẾT LUẬN
-của Ban Thường vụ Thành ủy về nhiệm vụ trọng tâm quý I năm 2026
-
-Ngày 12/01/2026, Ban Thường vụ Thành ủy đã họp, nghe Văn phòng Thành ủy báo cáo kết quả thực hiện nhiệm vụ quý IV/2025. Ban Thường vụ Thành ủy kết luận như sau:
-
-I. ĐÁNH GIÁ CHUNG
-Trong quý IV/2025, toàn hệ thống các cơ quan Đảng thành phố đã bám sát sự lãnh đạo, chỉ đạo của Thành ủy, Ban Thường vụ Thành ủy, chủ động, trách nhiệm trong tham mưu, phục vụ. Tốc độ tăng trưởng kinh tế của TP. Huế đạt 8,5%, thu ngân sách đạt 1.250 tỷ đồng...
-
-II. NHIỆM VỤ TRỌNG TÂM QUÝ I NĂM 2026
-1. Về công tác xây dựng Đảng
-a) Ban Tổ chức Thành ủy chủ trì, phối hợp với Văn phòng Thành ủy, Ủy ban Kiểm tra Thành ủy xây dựng Kế hoạch triển khai Nghị quyết số 57-NQ/TW, báo cáo Ban Thường vụ Thành ủy trước ngày 15/3/2026.
-b) Giao Ủy ban Kiểm tra Thành ủy xây dựng dự thảo Quy chế phối hợp kiểm tra, giám sát, trình Thường trực Thành ủy trong quý I/2026. Ban Nội chính Thành ủy phối hợp.
-2. Về công tác tuyên giáo và dân vận
-2.1. Ban Tuyên giáo và Dân vận Thành ủy tham mưu Ban Thường vụ Thành ủy tổ chức hội nghị quán triệt Kết luận của Ban Bí thư, hoàn thành trước ngày 28/02/2026.
-2.2. Ban Tổ chức Thành ủy và Ban Tuyên giáo và Dân vận Thành ủy mỗi ban xây dựng đề án nâng cao chất lượng công tác tham mưu.
-- Đề nghị các cơ quan, đơn vị rà soát lại toàn bộ chương trình công tác quý I và năm 2026;
-- Đảng ủy phường An Cựu, Đảng ủy phường Phú Xuân theo chức năng, nhiệm vụ báo cáo số liệu kết nạp đảng viên về Văn phòng Thành ủy.
-3. Văn phòng Thành ủy theo dõi, đôn đốc, định kỳ hằng quý báo cáo Ban Thường vụ Thành ủy kết quả thực hiện.
-
-Nơi nhận:
-- Ban Thường vụ Thành ủy,
-- Các ban đảng Thành ủy,
-- Lưu Văn phòng Thành ủy.
-T/M BAN THƯỜNG VỤ
-PHÓ BÍ THƯ THƯỜNG TRỰC
-"""
+CONCLUSION = (Path(__file__).parent / "data" / "ket-luan-quy-1-2026.txt").read_text(encoding="utf-8")

@@ -315,7 +315,7 @@ def test_open_clears_are_named_as_in_the_task_rules() -> None:
 
 
 def test_tone_placement_and_case_do_not_matter() -> None:
-    """"uỷ", "hoá" (old-style tone placement) read as "ủy", "hóa"; the words are read whatever their case."""
+    """ "uỷ", "hoá" (old-style tone placement) read as "ủy", "hóa"; the words are read whatever their case."""
     [task] = read("GIAO Ban Tổ chức Thành ủy XÂY DỰNG kế hoạch cụ thể hoá Nghị quyết, báo cáo Ban Thường vụ Thành ủy.")
     assert task.lead == unit("BTCTU")
     assert task.product_kind == ProductKind.PLAN
