@@ -53,7 +53,9 @@ _TONE_RE = re.compile(r"(?<!q)(?:" + "|".join(_TONE_PLACEMENT) + r")(?!\w)")
 
 def lower_keep(text: str) -> str:
     """``text`` lower-cased, one character for one (offsets stay those of ``text``), tone marks placed alike."""
-    low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    low = text.lower()
+    if len(low) != len(text):  # "İ" and the like lower-case to two characters
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     return _TONE_RE.sub(lambda m: _TONE_PLACEMENT[m.group(0)], low)
 
 
@@ -540,6 +542,8 @@ def coordinators_only(sentence: Sentence, matcher: UnitMatcher, *, collective: b
     if sentence.closing:
         return []
     low = lower_keep(sentence.text)
+    if "phối hợp" not in low:
+        return []
     mentions = _dedupe(matcher.mentions(sentence.text))
     if not mentions or not _COORDINATES_ONLY.match(low[mentions[-1].end :]):
         return []
