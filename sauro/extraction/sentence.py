@@ -59,8 +59,13 @@ def lower_keep(text: str) -> str:
     return _TONE_RE.sub(lambda m: _TONE_PLACEMENT[m.group(0)], low)
 
 
+# "trình" (to submit) is not the end of "chương trình", "tờ trình".
+_TRINH = r"(?<!chương )(?<!tờ )trình"
+
+
 def _alt(*phrases: str) -> str:
-    return "(?:" + "|".join(sorted((re.escape(p) for p in phrases), key=len, reverse=True)) + ")"
+    escaped = (_TRINH if p == "trình" else re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return "(?:" + "|".join(escaped) + ")"
 
 
 # fmt: off
@@ -69,8 +74,9 @@ _B = r"(?:^|(?<=[\s,;:(]))"  # the start of a word
 
 _AUTHORITY_BEFORE = re.compile(
     _B
-    + _alt("báo cáo", "báo cáo về", "trình", "tham mưu", "tham mưu cho", "xin ý kiến", "đề xuất", "đề xuất với")
-    + r"\s*$"
+    + r"(?:báo cáo(?: kết quả(?: thực hiện)?| tình hình| tiến độ)?(?: về| cho| với| lên)?|"
+    + _alt("trình", "tham mưu", "tham mưu cho", "xin ý kiến", "đề xuất", "đề xuất với")
+    + r")\s*$"
 )
 _COORD_BEFORE = re.compile(
     _B + _alt("phối hợp", "phối hợp với", "phối hợp chặt chẽ với", "với", "cùng", "cùng với") + r"\s*$"
@@ -85,6 +91,16 @@ _LEAD_TEXT_CUE = re.compile(
     _B + _NOT_AFTER + "(" + _alt("giao", "giao cho", "đề nghị", "yêu cầu", "phân công") + r")\s+(?=[^\s,:])"
 )
 _CUE_START = re.compile(r"^[\s,]*" + _alt("giao", "đề nghị", "yêu cầu", "phân công", "giao nhiệm vụ") + _W)
+# What a committee says of itself in its conclusion: the subject is the issuer ("Ban Thường vụ Thành ủy thống nhất
+# thông qua Đề án…, giao Ban Tổ chức Thành ủy hoàn thiện…").
+_STANCE_START = re.compile(
+    r"^[\s,]*"
+    + _alt(
+        "thống nhất", "cơ bản thống nhất", "đồng ý", "ghi nhận", "đánh giá cao", "biểu dương", "kết luận", "nhấn mạnh",
+        "lưu ý", "yêu cầu", "đề nghị", "giao", "thông qua", "nhất trí", "cho ý kiến", "quyết định",
+    )
+    + _W
+)
 # A person named in the subject: "đồng chí …", a title before the unit ("Trưởng Ban Tổ chức Thành ủy").
 _TITLE_BEFORE = re.compile(
     _B
@@ -179,8 +195,9 @@ _PRODUCTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (_B + r"(tờ trình)" + _W, "submission"),
         (_B + r"(đề án)" + _W, "scheme"),
-        (_B + r"(kế hoạch)" + _W, "plan"),
-        (_B + r"(chương trình (?:hành động|công tác|làm việc))" + _W, "plan"),
+        (_B + r"(?<!theo )(?<!với )(?<!vào )(kế hoạch)" + _W, "plan"),
+        (_B + r"(chương trình (?:hành động|công tác|làm việc|kiểm tra|giám sát))" + _W, "plan"),
+        (r"(?:xây dựng|ban hành)\s+(chương trình)" + _W, "plan"),
         (r"(?:tổ chức|chuẩn bị)\s+(?:các\s+)?((?:hội nghị|hội thảo|tọa đàm|lễ kỷ niệm|đại hội))" + _W, "conference"),
         (
             _B + r"((?:hội nghị|hội thảo|tọa đàm) (?:sơ kết|tổng kết|quán triệt|chuyên đề|triển khai|đánh giá))",
@@ -315,15 +332,17 @@ def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assi
         roled = _roles(low, [m for m in mentions if c_start <= m.start < c_end], c_start)
         opened = False
         narrative = False
-        for group in _groups(roled, low):
+        groups = _groups(roled, low)
+        for g_index, group in enumerate(groups):
             role = group[0].role
             after = low[group[-1].m.end : c_end]
+            next_start = groups[g_index + 1][0].m.start if g_index + 1 < len(groups) else c_end
             if role == "subject":
                 earlier = low[c_start : group[0].m.start]
                 if _CUE_ANY.search(earlier) or _NARRATIVE_ANY.search(earlier):
                     continue
-                if _CUE_START.match(after):  # the issuer: "Ban Thường vụ Thành ủy giao …"
-                    continue
+                if _STANCE_START.match(after) or re.match(r"^[\s,]*chỉ đạo\s*$", low[group[-1].m.end : next_start]):
+                    continue  # the issuer: "Ban Thường vụ Thành ủy giao …", "… thống nhất …", "… chỉ đạo <unit> …"
                 if _COORD_PREDICATE.match(after) and current is not None:  # "…; Y phối hợp"
                     current.coord.extend(g.m for g in group)
                     continue
@@ -335,6 +354,15 @@ def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assi
                     narrative = True
                     current = None
                     break
+                current = _Assignment(start=group[-1].m.end, end=c_end, skip_to=group[-1].m.end)
+                current.leads = [g.m for g in group]
+                current.person = any(g.person for g in group)
+                assignments.append(current)
+            elif role == "lead" and current is not None and not _NARRATIVE_START.match(after):
+                # A second "giao <unit> …" in the clause: a task of its own ("X xây dựng…, giao Y tổ chức…").
+                cues = list(_CUE_ANY.finditer(low, current.start, group[0].m.start))
+                if cues:
+                    current.end = cues[-1].start(1)
                 current = _Assignment(start=group[-1].m.end, end=c_end, skip_to=group[-1].m.end)
                 current.leads = [g.m for g in group]
                 current.person = any(g.person for g in group)
@@ -418,7 +446,11 @@ def _product(text: str, low: str, start: int, end: int, authority: list[UnitMent
     if best is not None:
         p_start, word_end, kind = best
         stop = _PRODUCT_END.search(low, word_end, end)
-        return kind, _shorten(_cap(_clean(text[p_start : stop.start() if stop else end])), PRODUCT_MAX)
+        p_end = stop.start() if stop else end
+        # Not the authority it goes to ("báo cáo kết quả về Ủy ban Kiểm tra Thành ủy").
+        p_end = min([p_end, *(a.start for a in authority if word_end <= a.start < p_end)])
+        phrase = re.sub(r"\s+(?:về|cho|với|lên|gửi)$", "", _clean(text[p_start:p_end]))
+        return kind, _shorten(_cap(phrase), PRODUCT_MAX)
     # "báo cáo Ban Thường vụ Thành ủy kết quả thực hiện": the report itself is the product.
     for m in re.finditer(_B + r"báo cáo\s+", low[:end]):
         if m.start() < start:

@@ -320,3 +320,53 @@ def test_tone_placement_and_case_do_not_matter() -> None:
     assert task.lead == unit("BTCTU")
     assert task.product_kind == ProductKind.PLAN
     assert task.product == "Kế hoạch cụ thể hoá Nghị quyết"
+
+
+def test_the_committee_speaking_of_itself_is_the_issuer() -> None:
+    """ "Ban Thường vụ Thành ủy thống nhất …, giao Ban Tổ chức Thành ủy …": the task is the Ban's."""
+    [task] = read(
+        "Ban Thường vụ Thành ủy thống nhất thông qua Đề án sắp xếp tổ chức bộ máy, giao Ban Tổ chức Thành ủy hoàn "
+        "thiện Đề án, trình Thường trực Thành ủy ký ban hành."
+    )
+    assert task.lead == unit("BTCTU")
+    assert task.title == "Hoàn thiện Đề án"
+    assert task.product_kind == ProductKind.SCHEME
+    assert task.authority == unit("TTTU")
+    assert read("Ban Thường vụ Thành ủy ghi nhận, đánh giá cao sự nỗ lực của các cơ quan, đơn vị.") == []
+
+
+def test_chuong_trinh_is_not_trinh() -> None:
+    [task] = read(
+        "Ủy ban Kiểm tra Thành ủy khẩn trương tham mưu xây dựng Chương trình kiểm tra, giám sát năm 2026 của Ban "
+        "Chấp hành Đảng bộ thành phố, trình Ban Thường vụ Thành ủy trước ngày 31/01/2026."
+    )
+    assert task.product_kind == ProductKind.PLAN
+    assert task.product == "Chương trình kiểm tra, giám sát năm 2026 của Ban Chấp hành Đảng bộ thành phố"
+    assert task.authority == unit("BTVTU")
+    [task] = read(
+        "Đảng ủy Ủy ban nhân dân thành phố lãnh đạo, chỉ đạo xây dựng Kế hoạch thực hiện Chương trình chuyển đổi "
+        "số, hoàn thành trong tháng 3/2026."
+    )
+    assert task.lead == unit("DUUBND")
+    assert task.product == "Kế hoạch thực hiện Chương trình chuyển đổi số"
+
+
+def test_report_of_results_to_an_authority() -> None:
+    [task] = read(
+        "Thường trực Thành ủy đề nghị Đảng ủy phường Phú Xuân khẩn trương khắc phục những hạn chế, khuyết điểm đã "
+        "được chỉ ra qua kiểm tra, báo cáo kết quả về Ủy ban Kiểm tra Thành ủy."
+    )
+    assert task.lead == unit("P-PHUXUAN")
+    assert task.authority == unit("UBKTTU")
+    assert (task.product_kind, task.product) == (ProductKind.REPORT, "Báo cáo kết quả")
+    assert task.title == "Khẩn trương khắc phục những hạn chế, khuyết điểm đã được chỉ ra qua kiểm tra"
+
+
+def test_theo_ke_hoach_is_not_a_plan_to_make() -> None:
+    [task] = read(
+        "Trường Chính trị Nguyễn Chí Thanh phối hợp với Ban Tuyên giáo và Dân vận Thành ủy tổ chức các lớp bồi "
+        "dưỡng lý luận chính trị cho cán bộ cơ sở theo kế hoạch."
+    )
+    assert task.lead == unit("TCT")
+    assert task.coordinating == [unit("BTGDVTU")]
+    assert task.product_kind is None
