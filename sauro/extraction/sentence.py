@@ -144,12 +144,15 @@ _PREDICATE = _alt(
     "thường xuyên", "kịp thời", "sớm", "rà soát lại", "lựa chọn", "giới thiệu", "công bố",
 )
 # A predicate follows its subject without a comma, but for a few words ("A, B, C, theo chức năng, nhiệm vụ…").
+# "Ban Tổ chức Thành ủy: chủ trì, …" (a list of tasks by unit) — the colon makes the unit the subject.
 _PREDICATE_START = re.compile(
-    r"^\s*" + _PREDICATE + _W + r"|^\s*,\s*" + _alt("theo chức năng", "mỗi", "căn cứ", "trong phạm vi") + _W
+    r"^\s*(?::\s*)?" + _PREDICATE + _W
+    + r"|^\s*,\s*" + _alt("theo chức năng", "mỗi", "căn cứ", "trong phạm vi") + _W
+    + r"|^\s*:\s*\S"
 )
 _COORD_PREDICATE = re.compile(r"^[\s,]*phối hợp(?!\s+với)" + _W)
 # Between the lead and the coordinating units named right after it ("X chủ trì, phối hợp với Y, Z …").
-_LEAD_TO_COORD = re.compile(r"^[\s,]*(?:chủ trì[\s,]*)?(?:phối hợp(?: chặt chẽ)? với|cùng với|cùng)\s*$")
+_LEAD_TO_COORD = re.compile(r"^[\s,:]*(?:chủ trì[\s,]*)?(?:phối hợp(?: chặt chẽ)? với|cùng với|cùng)\s*$")
 _JOIN = re.compile(r"^(?:\s*(?:,|và|cùng|cùng với)\s*)+$")
 
 # Role words stripped from the start of an action to make a title.

@@ -370,3 +370,16 @@ def test_theo_ke_hoach_is_not_a_plan_to_make() -> None:
     assert task.lead == unit("TCT")
     assert task.coordinating == [unit("BTGDVTU")]
     assert task.product_kind is None
+
+
+def test_unit_then_colon() -> None:
+    """Tasks listed unit by unit: "- Văn phòng Thành ủy: chủ trì, phối hợp với … tổng hợp …"."""
+    [task] = read(
+        "Văn phòng Thành ủy: chủ trì, phối hợp với Ban Tổ chức Thành ủy tổng hợp báo cáo kết quả thực hiện nhiệm "
+        "vụ năm 2026, trình Thường trực Thành ủy."
+    )
+    assert task.lead == unit("VPTU")
+    assert task.coordinating == [unit("BTCTU")]
+    assert task.title == "Tổng hợp báo cáo kết quả thực hiện nhiệm vụ năm 2026"
+    assert task.product_kind == ProductKind.REPORT
+    assert task.authority == unit("TTTU")
