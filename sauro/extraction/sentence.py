@@ -142,6 +142,7 @@ _PREDICATE = _alt(
     "thống kê", "khảo sát", "điều tra", "giúp", "cùng", "sẽ", "đã", "đang", "được", "vừa", "đạt", "đều", "chưa",
     "tiếp thu", "xem xét", "tháo gỡ", "ưu tiên", "bố trí", "thẩm định", "phê duyệt", "thúc đẩy", "đổi mới", "chỉ đạo",
     "thường xuyên", "kịp thời", "sớm", "rà soát lại", "lựa chọn", "giới thiệu", "công bố",
+    "hằng tháng", "hằng quý", "hằng năm", "định kỳ", "ngay", "trong quý", "trong tháng", "trong năm", "trước ngày",
 )
 # A predicate follows its subject without a comma, but for a few words ("A, B, C, theo chức năng, nhiệm vụ…").
 # "Ban Tổ chức Thành ủy: chủ trì, …" (a list of tasks by unit) — the colon makes the unit the subject.
@@ -423,8 +424,12 @@ def _title(text: str, low: str, start: int, end: int, time: TimeSpec) -> str:
     stop = end
     if time.text:
         at = low.find(lower_keep(time.text), start, end)
-        if at >= start:
-            stop = at
+        if at >= start and at - start >= MIN_TITLE_LENGTH and time.kind not in ("recurring", "ongoing"):
+            stop = at  # "Xây dựng kế hoạch … trước ngày 15/3/2026": the deadline ends the title
+        elif at >= start:  # "Hằng quý tổng hợp …", "trong tháng 3/2026, tổ chức …": the work goes on after it
+            blank = " " * len(time.text)
+            text = text[:at] + blank + text[at + len(blank) :]
+            low = low[:at] + blank + low[at + len(blank) :]
     tail = _TITLE_TAIL.search(low, start, stop)
     if tail and tail.start() - start >= MIN_TITLE_LENGTH:
         stop = tail.start()

@@ -383,3 +383,16 @@ def test_unit_then_colon() -> None:
     assert task.title == "Tổng hợp báo cáo kết quả thực hiện nhiệm vụ năm 2026"
     assert task.product_kind == ProductKind.REPORT
     assert task.authority == unit("TTTU")
+
+
+def test_a_time_expression_before_the_work_leaves_the_title(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake_parse_time(text: str, ref: datetime.date) -> TimeSpec:
+        if "hằng quý" in text:
+            return TimeSpec(kind="recurring", recurrence="quarterly", text="hằng quý")
+        return TimeSpec(kind="unclear")
+
+    monkeypatch.setattr(reader, "parse_time", fake_parse_time)
+    [task] = read("Ban Tổ chức Thành ủy hằng quý tổng hợp tình hình đội ngũ cán bộ, báo cáo Thường trực Thành ủy.")
+    assert task.title == "Tổng hợp tình hình đội ngũ cán bộ"
+    assert task.time.recurrence == "quarterly"
+    assert "time" not in task.open_clears
