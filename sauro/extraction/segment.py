@@ -59,6 +59,7 @@ class Sentence:
     end: int
     heading: bool = False  # a heading line ("II. NHIỆM VỤ TRỌNG TÂM", "1. Về công tác cán bộ")
     closing: bool = False  # "Nơi nhận" and the signature block
+    item: bool = False  # its paragraph starts with a point marker or a bullet
 
 
 @dataclass
@@ -68,6 +69,7 @@ class _Block:
     point: str | None
     heading: bool
     closing: bool
+    item: bool
 
 
 def _is_upper_line(line: str) -> bool:
@@ -134,7 +136,7 @@ def _blocks(text: str) -> list[_Block]:
                 path.enter("arabic", label)
             elif marker.group("letter"):
                 path.enter("letter", marker.group("letter"))
-        block = _Block(body_start, body_end, None if closing else path.point, heading, closing)
+        block = _Block(body_start, body_end, None if closing else path.point, heading, closing, marker is not None)
         blocks.append(block)
         open_block = None if (ends_sentence or heading or upper) else block
     return blocks
@@ -188,5 +190,7 @@ def sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     for block in _blocks(text):
         for s, e in _split(text, block.start, block.end):
-            out.append(Sentence(" ".join(text[s:e].split()), block.point, s, e, block.heading, block.closing))
+            out.append(
+                Sentence(" ".join(text[s:e].split()), block.point, s, e, block.heading, block.closing, block.item)
+            )
     return out

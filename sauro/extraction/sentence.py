@@ -514,12 +514,59 @@ def _units(mentions: list[UnitMention], collective: bool) -> list[UnitRef]:
     return out
 
 
+@dataclass(frozen=True)
+class LeadIn:
+    """What a sentence ending with a colon names for the items under it ("Giao Văn phòng Thành ủy chủ trì, phối hợp
+    với Ban Tổ chức Thành ủy:" then "- Xây dựng…", "- Tổ chức…")."""
+
+    leads: tuple[UnitMention, ...]
+    lead_text: str
+    person: bool
+    coord: tuple[UnitMention, ...]
+    authority: tuple[UnitMention, ...]
+
+
+def lead_in_of(sentence: Sentence, matcher: UnitMatcher) -> LeadIn | None:
+    """The lead (and coordinating units) a sentence ending with ":" hands to the items under it, or None."""
+    text = sentence.text
+    if sentence.closing or not text.endswith(":"):
+        return None
+    low = lower_keep(text)
+    found = _assignments(text, low, _dedupe(matcher.mentions(text)))
+    if not found or not (found[0].leads or found[0].lead_text):
+        return None
+    a = found[0]
+    return LeadIn(tuple(a.leads), a.lead_text, a.person, tuple(a.coord), tuple(a.authority))
+
+
+def _inherited(low: str, mentions: list[UnitMention], lead_in: LeadIn) -> _Assignment:
+    """The whole sentence as the action of the lead-in's lead, with its own coordinating and authority units."""
+    a = _Assignment(start=0, end=len(low), lead_text=lead_in.lead_text, person=lead_in.person)
+    a.leads = list(lead_in.leads)
+    a.coord = list(lead_in.coord)
+    for c_start, c_end in _clauses(low):
+        for r in _roles(low, [m for m in mentions if c_start <= m.start < c_end], c_start):
+            if r.role == "coord":
+                a.coord.append(r.m)
+            elif r.role == "authority":
+                a.authority.append(r.m)
+    a.authority.extend(lead_in.authority)
+    return a
+
+
 def read_sentence(
-    sentence: Sentence, ref: datetime.date, matcher: UnitMatcher, *, collective: bool = False
+    sentence: Sentence,
+    ref: datetime.date,
+    matcher: UnitMatcher,
+    *,
+    collective: bool = False,
+    lead_in: LeadIn | None = None,
 ) -> list[TaskProposal]:
     """The tasks ``sentence`` assigns ([] when it assigns none). ``collective``: propose one task per unit a
-    collective subject covers ("các cơ quan, đơn vị"), else one task with the lead left open."""
-    if sentence.closing:
+    collective subject covers ("các cơ quan, đơn vị"), else one task with the lead left open. ``lead_in``: the lead
+    named by the sentence introducing this one (an item of a list), for a sentence that names none itself. A sentence
+    ending with ":" proposes nothing itself (its lead goes to the items under it: ``lead_in_of``)."""
+    if sentence.closing or sentence.text.endswith(":"):
         return []
     text = sentence.text
     low = lower_keep(text)
@@ -528,7 +575,10 @@ def read_sentence(
     mentions = _dedupe(matcher.mentions(text))
     proposals: list[TaskProposal] = []
     sentence_time: TimeSpec | None = None
-    for a in _assignments(text, low, mentions):
+    assignments = _assignments(text, low, mentions)
+    if not assignments and lead_in is not None and not _NARRATIVE_START.match(low):
+        assignments = [_inherited(low, mentions, lead_in)]
+    for a in assignments:
         action = _action_start(low, a)
         if action >= a.end:
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sauro.extraction.pipeline import propose
 from sauro.extraction.types import Item
 from sauro.tasks.choices import ProductKind
@@ -77,3 +79,37 @@ def test_items_as_json() -> None:
 def test_collective_is_passed_to_the_reader() -> None:
     assert propose("", REF, matcher(), collective=True) == []
     assert propose("Ban Thường vụ Thành ủy kết luận như sau:", REF, matcher()) == []
+
+
+def test_a_lead_in_hands_its_lead_to_the_items_under_it() -> None:
+    """ "1. Giao Văn phòng Thành ủy chủ trì, phối hợp với Ban Tổ chức Thành ủy:" then "- Xây dựng…", "- Tổ chức…"."""
+    text = (Path(__file__).parent / "data" / "giao-nhiem-vu-theo-danh-sach.txt").read_text(encoding="utf-8")
+    items = items_of(text)
+    assert [(i.point, [t.lead.code if t.lead else t.lead_text for t in i.tasks]) for i in items] == [
+        ("II.1", ["VPTU"]),
+        ("II.1", ["VPTU"]),
+        ("II.2.a", ["các cơ quan, đơn vị"]),  # "Đề nghị các cơ quan, đơn vị …:" — the lead left open, its words kept
+        ("II.2.b", ["UBKTTU"]),  # an item naming its own lead keeps it
+    ]
+    plan, conference = items[0].tasks[0], items[1].tasks[0]
+    assert plan.coordinating == [unit("BTCTU")]
+    assert plan.title == "Xây dựng Kế hoạch kiểm tra việc thực hiện Quy chế làm việc"
+    assert plan.authority == unit("BTVTU")
+    assert conference.product_kind == ProductKind.CONFERENCE
+    assert conference.authority is None
+    # The lead-in itself proposes nothing, nor do the narrative items under "Ban Thường vụ Thành ủy lưu ý…:".
+    assert not any(i.sentence.endswith(":") for i in items)
+    assert not any("95%" in i.sentence for i in items)
+
+
+def test_a_lead_in_ends_with_its_list() -> None:
+    text = (
+        "1. Giao Văn phòng Thành ủy:\n- Xây dựng kế hoạch kiểm tra công tác văn thư, lưu trữ.\n"
+        "2. Tổ chức hội nghị sơ kết công tác văn phòng cấp ủy.\n"
+        "Giao Ban Tổ chức Thành ủy:\n- Xây dựng đề án vị trí việc làm.\nTổ chức hội nghị tổng kết công tác cán bộ."
+    )
+    items = items_of(text)
+    assert [(i.point, [t.lead for t in i.tasks]) for i in items] == [
+        ("1", [unit("VPTU")]),
+        ("2", [unit("BTCTU")]),  # "Giao Ban Tổ chức Thành ủy:" stands under point 2 (no marker of its own)
+    ]

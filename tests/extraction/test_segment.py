@@ -128,3 +128,13 @@ def test_recipients_and_signature_are_closing() -> None:
 def test_empty_and_blank_text() -> None:
     assert sentences("") == []
     assert sentences("\n\n   \n") == []
+
+
+def test_items_are_marked() -> None:
+    found = sentences("Giao Văn phòng Thành ủy:\n- Xây dựng kế hoạch. Trình duyệt.\nMột đoạn thường.")
+    assert [(s.text, s.item) for s in found] == [
+        ("Giao Văn phòng Thành ủy:", False),
+        ("Xây dựng kế hoạch.", True),
+        ("Trình duyệt.", True),
+        ("Một đoạn thường.", False),
+    ]
