@@ -113,3 +113,20 @@ def test_a_lead_in_ends_with_its_list() -> None:
         ("1", [unit("VPTU")]),
         ("2", [unit("BTCTU")]),  # "Giao Ban Tổ chức Thành ủy:" stands under point 2 (no marker of its own)
     ]
+
+
+def test_a_reporting_part_proposes_nothing() -> None:
+    """Under "I. ĐÁNH GIÁ …" a sentence tells what was done even without "đã"; under "II. NHIỆM VỤ …" the same words
+    assign work."""
+    sentence = "Ban Tổ chức Thành ủy tham mưu tổ chức thành công Hội nghị sơ kết công tác cán bộ."
+    text = (
+        f"I. ĐÁNH GIÁ KẾT QUẢ QUÝ IV/2025\n1. Về công tác xây dựng Đảng\n{sentence}\n2. Hạn chế\n{sentence}\n"
+        f"II. NHIỆM VỤ TRỌNG TÂM QUÝ I/2026\n1. Về công tác xây dựng Đảng\n{sentence}\n"
+    )
+    items = items_of(text)
+    assert [i.point for i in items] == ["II.1"]
+    assert items[0].tasks[0].lead == unit("BTCTU")
+    # Unnumbered headings too.
+    items = items_of(f"ĐÁNH GIÁ CHUNG\n{sentence}\nNHIỆM VỤ THỜI GIAN TỚI\n{sentence}\n")
+    assert len(items) == 1
+    assert items[0].start > len("ĐÁNH GIÁ CHUNG\n") + len(sentence)
