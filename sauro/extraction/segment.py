@@ -5,7 +5,8 @@ Rules, no model (underthesea's splitter is not a dependency; Party documents' pu
 - **Blocks.** A line is a block of its own when it starts with a point marker (``I.``, ``II.``, ``1.``, ``2.1.``,
   ``a)``, ``-``, ``+``, ``•``), is a heading (written in capitals, or a numbered line without final punctuation
   shorter than ``HEADING_MAX``), or follows a blank line or a line ending in ``. ! ? : ; …``. Any other line
-  continues the previous one (a paragraph wrapped by a PDF's layout).
+  continues the previous one (a paragraph wrapped by a PDF's layout); a line holding only a page number ("2",
+  "- 2 -") is skipped.
 - **Sentences.** A block is split after ``. ! ?`` (and any closing quote or bracket) followed by a space and a
   capital letter, a digit or an opening quote — except after an abbreviation (``TP.``, ``TW.``, ``Tp.``, ``ThS.``,
   an initial ``V.``…). Dates (``15/3/2026``, ``15.3.2026``), document numbers (``15-KL/TU``), decimals and
@@ -18,7 +19,8 @@ Rules, no model (underthesea's splitter is not a dependency; Party documents' pu
 - **Closing.** From ``Nơi nhận`` on, and the signature block (``T/M``, ``K/T``, ``TL.`` lines), sentences are
   ``closing``: the reader ignores them, as it ignores headings.
 
-``text`` is the sentence as written with its runs of whitespace (a wrapped line's break) made single spaces; ``start``
+``text`` is the sentence as written with its runs of whitespace (a wrapped line's break) made single spaces and any
+page-number line left out; ``start``
 and ``end`` are offsets of its first and last-plus-one characters in the original text, the marker excluded.
 """
 
@@ -48,6 +50,8 @@ _ABBREVIATIONS = frozenset(
     {"TP", "Tp", "tp", "TW", "T.Ư", "TƯ", "ThS", "TS", "PGS", "GS", "BS", "KS", "CN", "Đ/c", "đ/c", "St", "tr", "Tr"}
     | {"TT", "Q", "P", "H", "X", "Th", "K/T", "T/M", "TM", "KT", "TL", "TUQ", "Ths"}
 )
+_PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$")
+_PAGE_NUMBER_LINE = re.compile(r"\n[ \t]*(?:-[ \t]*)?\d{1,3}(?:[ \t]*-)?[ \t]*(?=\r?\n)")
 _CLOSING = re.compile(r"^(?:Nơi nhận|T/M|TM\.|K/T|KT\.|TL\.|TUQ\.|\(Đã ký\))", re.IGNORECASE)
 
 
@@ -106,6 +110,8 @@ def _blocks(text: str) -> list[_Block]:
         stripped = line.strip()
         if not stripped:
             open_block = None
+            continue
+        if _PAGE_NUMBER.match(stripped):  # a PDF's page number between two halves of a sentence
             continue
         marker = _MARKER.match(line)
         body_start = line_start + (marker.end() if marker else len(line) - len(line.lstrip()))
@@ -190,7 +196,6 @@ def sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     for block in _blocks(text):
         for s, e in _split(text, block.start, block.end):
-            out.append(
-                Sentence(" ".join(text[s:e].split()), block.point, s, e, block.heading, block.closing, block.item)
-            )
+            words = " ".join(_PAGE_NUMBER_LINE.sub("\n", text[s:e]).split())
+            out.append(Sentence(words, block.point, s, e, block.heading, block.closing, block.item))
     return out

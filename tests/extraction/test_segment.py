@@ -138,3 +138,8 @@ def test_items_are_marked() -> None:
         ("Trình duyệt.", True),
         ("Một đoạn thường.", False),
     ]
+
+
+def test_a_page_number_inside_a_sentence_is_skipped() -> None:
+    text = "a) Ban Tổ chức Thành ủy xây dựng Kế hoạch triển khai\n- 2 -\nNghị quyết số 57-NQ/TW.\n3\nb) Việc khác."
+    assert texts(text) == ["Ban Tổ chức Thành ủy xây dựng Kế hoạch triển khai Nghị quyết số 57-NQ/TW.", "Việc khác."]
