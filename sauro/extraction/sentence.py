@@ -9,9 +9,10 @@ proposals", tells them with examples. In short:
    before it since the clause's start or the last comma, or only "đồng chí"/a title) → subject; anything else
    (``của``, ``tại``, ``gửi``, a verb…) → none. A mention joined to the previous one by ``,``/``và`` shares its role
    (``phối hợp với Y, Z``), except after a none (``của Thành ủy, Ban Tổ chức Thành ủy xây dựng…``).
-2. A subject counts when a predicate follows it (``chủ trì``, ``xây dựng``, ``theo chức năng``, ``mỗi ban``…); a
-   subject followed by ``giao``/``đề nghị``/``yêu cầu`` is the issuer, not a lead; a subject followed by ``phối hợp``
-   (without ``với``) after a lead is coordinating (``…; Y phối hợp``).
+2. A subject counts when a predicate follows it (``chủ trì``, ``xây dựng``, ``theo chức năng``, ``mỗi ban``, a
+   colon…); a subject followed by ``giao``/``đề nghị``/``yêu cầu``/``thống nhất``/``ghi nhận``… (or ``chỉ đạo`` and a
+   unit) is the issuer, not a lead; a subject followed by ``phối hợp`` (without ``với``) after a lead is
+   coordinating (``…; Y phối hợp``). A second ``giao <unit>`` in a clause opens a task of its own.
 3. A clause with a lead opens an assignment; clauses without one belong to the open assignment. A clause with
    ``giao``/``đề nghị``/``yêu cầu`` and no unit after it opens an assignment with its lead left open and the words
    naming it kept (``lead_text``: "các cơ quan, đơn vị").
@@ -22,7 +23,11 @@ proposals", tells them with examples. In short:
    ``đạt``/``được``/``đang`` and no word of assignment (``giao``, ``chủ trì``, ``cần``, ``phải``, ``trước ngày``…).
 
 Grammar words are matched on the sentence lower-cased with its diacritics (``cần`` is not ``cán``, ``đã`` is not
-``đa``); unit names are the matcher's business (it also reads them without diacritics).
+``đa``); unit names are the matcher's business (it also reads them without diacritics). A sentence typed without
+diacritics is therefore read for its units but proposes nothing (Party documents carry their diacritics).
+
+Across sentences (``pipeline``): a sentence ending with ":" hands its lead to the items under it (``lead_in_of``,
+``read_sentence(…, lead_in=…)``), a sentence that only coordinates joins the task before it (``coordinators_only``).
 """
 
 from __future__ import annotations
@@ -90,7 +95,6 @@ _CUE_ANY = re.compile(_B + _NOT_AFTER + "(" + _CUE_WORDS + ")" + _W)
 _LEAD_TEXT_CUE = re.compile(
     _B + _NOT_AFTER + "(" + _alt("giao", "giao cho", "đề nghị", "yêu cầu", "phân công") + r")\s+(?=[^\s,:])"
 )
-_CUE_START = re.compile(r"^[\s,]*" + _alt("giao", "đề nghị", "yêu cầu", "phân công", "giao nhiệm vụ") + _W)
 # What a committee says of itself in its conclusion: the subject is the issuer ("Ban Thường vụ Thành ủy thống nhất
 # thông qua Đề án…, giao Ban Tổ chức Thành ủy hoàn thiện…").
 _STANCE_START = re.compile(
