@@ -24,7 +24,9 @@ proposals", tells them with examples. In short:
 
 Grammar words are matched on the sentence lower-cased with its diacritics (``cần`` is not ``cán``, ``đã`` is not
 ``đa``); unit names are the matcher's business (it also reads them without diacritics). A sentence typed without
-diacritics is therefore read for its units but proposes nothing (Party documents carry their diacritics).
+any diacritics gets them back on its grammar phrases first ("chu tri, phoi hop voi" → "chủ trì, phối hợp với"; same
+length, so offsets hold), except on syllables that would be read as another word ("da": đã or đa, "dang": đang or
+đảng): such a sentence is read a little more cautiously (its narrative "da" is not seen, but neither is a predicate).
 
 Across sentences (``pipeline``): a sentence ending with ":" hands its lead to the items under it (``lead_in_of``,
 ``read_sentence(…, lead_in=…)``), a sentence that only coordinates joins the task before it (``coordinators_only``).
@@ -35,6 +37,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from sauro.extraction.segment import Sentence
@@ -61,6 +64,8 @@ def lower_keep(text: str) -> str:
     low = text.lower()
     if len(low) != len(text):  # "İ" and the like lower-case to two characters
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if low.isascii():  # typed without diacritics: the grammar phrases get theirs back (defined below)
+        return _with_accents(low)
     return _TONE_RE.sub(lambda m: _TONE_PLACEMENT[m.group(0)], low)
 
 
@@ -68,7 +73,12 @@ def lower_keep(text: str) -> str:
 _TRINH = r"(?<!chương )(?<!tờ )trình"
 
 
+# Every grammar phrase the patterns name (filled by ``_alt``), to read a sentence typed without diacritics.
+_PHRASES: set[str] = set()
+
+
 def _alt(*phrases: str) -> str:
+    _PHRASES.update(phrases)
     escaped = (_TRINH if p == "trình" else re.escape(p) for p in sorted(phrases, key=len, reverse=True))
     return "(?:" + "|".join(escaped) + ")"
 
@@ -238,6 +248,79 @@ _PRODUCT_END = re.compile(
 _AUTHORITY_VERB = re.compile(_B + _alt("báo cáo", "trình", "tham mưu", "tham mưu cho", "xin ý kiến") + r"\s+")
 _NAME_WORDS = frozenset({"ủy", "vụ", "trực", "hành", "bộ", "phố", "dân", "nhân", "thư", "ương", "hội", "quốc", "và"})
 # fmt: on
+
+
+# Phrases written in the patterns' own text rather than through ``_alt``.
+_PHRASES.update(
+    (
+        "quyết định",
+        "dự thảo",
+        "quy chế",
+        "quy định",
+        "chỉ thị",
+        "nghị quyết",
+        "kết luận",
+        "hướng dẫn",
+        "văn bản",
+        "quy trình",
+        "tờ trình",
+        "đề án",
+        "kế hoạch",
+        "chương trình",
+        "hành động",
+        "công tác",
+        "làm việc",
+        "hội nghị",
+        "hội thảo",
+        "tọa đàm",
+        "sơ kết",
+        "tổng kết",
+        "số liệu",
+        "thống kê",
+        "báo cáo",
+        "kết quả",
+        "tình hình",
+        "tiến độ",
+        "chuyên đề",
+        "thực hiện",
+        "phối hợp",
+        "chủ trì",
+        "chặt chẽ",
+        "trước ngày",
+        "chậm nhất",
+        "hoàn thành",
+        "thời hạn",
+        "đến hết",
+        "xong trước",
+    )
+)
+# One syllable whose diacritics-free form is another common word ("da": đã/đa, "dang": đang/đảng, "can": cần/cán,
+# "dat": đạt/đất): never given accents, so a sentence without diacritics is read without them.
+_AMBIGUOUS = frozenset(
+    {"đã", "đang", "cần", "đạt", "để", "về", "vừa", "vẫn", "sẽ", "có", "cho", "tại", "từ", "đến", "các", "còn", "như"}
+)
+
+
+def _fold_char(c: str) -> str:
+    base = unicodedata.normalize("NFD", c)[0]
+    return "d" if base == "đ" else base
+
+
+def _fold_same_length(text: str) -> str:
+    return "".join(_fold_char(c) for c in text)
+
+
+_ACCENTS = {_fold_same_length(p): p for p in _PHRASES if p not in _AMBIGUOUS and len(_fold_same_length(p)) == len(p)}
+_ACCENT_RE = re.compile(
+    r"(?<![\w])(" + "|".join(re.escape(f) for f in sorted(_ACCENTS, key=len, reverse=True)) + r")(?![\w])"
+)
+
+
+def _with_accents(low: str) -> str:
+    """A sentence typed without diacritics, its grammar phrases given theirs ("chu tri" → "chủ trì"); same length."""
+    if not low.isascii():
+        return low
+    return _ACCENT_RE.sub(lambda m: _ACCENTS[m.group(1)], low)
 
 
 @dataclass

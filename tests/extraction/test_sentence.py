@@ -396,3 +396,19 @@ def test_a_time_expression_before_the_work_leaves_the_title(monkeypatch: pytest.
     assert task.title == "Tổng hợp tình hình đội ngũ cán bộ"
     assert task.time.recurrence == "quarterly"
     assert "time" not in task.open_clears
+
+
+def test_a_sentence_typed_without_diacritics() -> None:
+    [task] = read(
+        "Ban To chuc Thanh uy chu tri, phoi hop voi Van phong Thanh uy xay dung Ke hoach trien khai Nghi quyet so "
+        "57-NQ/TW, bao cao Ban Thuong vu Thanh uy truoc ngay 15/3/2026."
+    )
+    assert task.lead == unit("BTCTU")
+    assert task.coordinating == [unit("VPTU")]
+    assert task.authority == unit("BTVTU")
+    assert (task.product_kind, task.product) == (ProductKind.PLAN, "Ke hoach trien khai Nghi quyet so 57-NQ/TW")
+    assert task.title == "Xay dung Ke hoach trien khai Nghi quyet so 57-NQ/TW"  # the words as they were typed
+    # "Dang uy" is not "đang": the ward is read as a unit, the sentence as the task it is.
+    [task] = read("Dang uy phuong An Cuu to chuc hoi nghi so ket cong tac can bo.")
+    assert task.lead == unit("P-ANCUU")
+    assert task.product_kind == ProductKind.CONFERENCE
