@@ -15,7 +15,7 @@ from typing import Any, Literal
 TimeKind = Literal["date", "recurring", "ongoing", "relative", "unclear"]
 RecurrenceName = Literal["weekly", "monthly", "quarterly", "half_yearly", "yearly"]
 # The six clears a proposal may leave open, named as in ``tasks.rules.six_clears``.
-Clear = Literal["person", "work", "time", "responsibility", "product", "authority"]
+Clear = Literal["person", "task", "time", "responsibility", "product", "authority"]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sauro.extraction.pipeline import propose
 from sauro.extraction.timeexpr import parse_time
+from sauro.extraction.types import Item
 from sauro.extraction.units import UnitMatcher
 
 
@@ -46,7 +47,50 @@ class Command(BaseCommand):
         if options["action"] == "time":
             self.stdout.write(json.dumps(parse_time(options["text"], ref).as_json(), ensure_ascii=False))
             return
-        source = options["source"]
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        text = _read_source(options["source"])
         items = propose(text, ref, UnitMatcher.from_db(ref), collective=options["collective"])
-        self.stdout.write(json.dumps({"items": [i.as_json() for i in items]}, ensure_ascii=False, indent=2))
+        if options["json"]:
+            self.stdout.write(json.dumps({"items": [i.as_json() for i in items]}, ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(_items_text(items))
+
+
+def _read_source(source: str) -> str:
+    """The text of ``source``: a UTF-8 file, or standard input for ``-``."""
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError as e:
+        raise CommandError(f"Không tìm thấy tệp {source!r}.") from e
+    except UnicodeDecodeError as e:
+        raise CommandError(f"Tệp {source!r} không phải văn bản UTF-8.") from e
+    except OSError as e:
+        raise CommandError(f"Không đọc được tệp {source!r}: {e.strerror}.") from e
+
+
+def _items_text(items: list[Item]) -> str:
+    """The proposals for a reader: each sentence under its point, its tasks below it."""
+    from sauro.tasks.rules import CLEAR_LABELS
+
+    if not items:
+        return "Không có câu nào giao việc."
+    lines: list[str] = []
+    for item in items:
+        lines.append(f"[{item.point or '—'}] {item.sentence}")
+        for task in item.tasks:
+            lead = task.lead.name if task.lead else f"chưa xác định ({task.lead_text or 'không nêu'})"
+            lines.append(f"  • {task.title}")
+            lines.append(f"    Chủ trì: {lead}")
+            if task.coordinating:
+                lines.append(f"    Phối hợp: {', '.join(u.name for u in task.coordinating)}")
+            if task.product:
+                lines.append(f"    Sản phẩm: {task.product}")
+            if task.authority or task.authority_text:
+                lines.append(f"    Thẩm quyền: {task.authority.name if task.authority else task.authority_text}")
+            if task.time.text or task.time.due:
+                due = f" (hạn {task.time.due:%d/%m/%Y})" if task.time.due else ""
+                lines.append(f"    Thời gian: {task.time.text}{due}")
+            if task.open_clears:
+                lines.append(f"    Còn thiếu: {', '.join(CLEAR_LABELS[c] for c in task.open_clears)}")
+    return "\n".join(lines)
