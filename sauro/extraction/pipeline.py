@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from sauro.common.calendar import WorkCalendar
 from sauro.extraction.segment import Sentence, sentences
 from sauro.extraction.sentence import LeadIn, coordinators_only, lead_in_of, read_sentence
 from sauro.extraction.types import Item
@@ -40,14 +41,23 @@ def _under(s: Sentence, point: str | None) -> bool:
     return point is None or s.point == point or (s.point or "").startswith(point + ".")
 
 
-def propose(text: str, ref: datetime.date, matcher: UnitMatcher, *, collective: bool = False) -> list[Item]:
+def propose(
+    text: str,
+    ref: datetime.date,
+    matcher: UnitMatcher,
+    *,
+    collective: bool = False,
+    calendar: WorkCalendar | None = None,
+) -> list[Item]:
     """One ``Item`` per sentence of ``text`` that assigns work, in the text's order. Pure: the matcher holds the
     organisation (build it once: ``UnitMatcher.from_db``).
 
     Across sentences: the sentences of a part whose heading reports ("I. ĐÁNH GIÁ KẾT QUẢ…", "1. Hạn chế") propose
     nothing; a sentence ending with ":" that names a lead ("Giao Văn phòng Thành ủy:") hands it to the
     items under it that name none ("- Xây dựng…"); a sentence that only names coordinating units ("Ban Nội chính
-    Thành ủy phối hợp.") adds them to the tasks of the item just before it in the same point."""
+    Thành ủy phối hợp.") adds them to the tasks of the item just before it in the same point. ``calendar``: one
+    snapshot of the working-day calendar for the whole text (``common.calendar.current_calendar()``; default: each
+    deadline reads it)."""
     items: list[Item] = []
     lead_in: tuple[LeadIn, str | None] | None = None
     parts: dict[str | None, bool] = {}
@@ -70,7 +80,9 @@ def propose(text: str, ref: datetime.date, matcher: UnitMatcher, *, collective: 
             found = lead_in_of(s, matcher)
             lead_in = (found, s.point) if found else None
             continue
-        tasks = read_sentence(s, ref, matcher, collective=collective, lead_in=lead_in[0] if lead_in else None)
+        tasks = read_sentence(
+            s, ref, matcher, collective=collective, lead_in=lead_in[0] if lead_in else None, calendar=calendar
+        )
         if tasks:
             items.append(Item(sentence=s.text, point=s.point, start=s.start, end=s.end, tasks=tasks))
             continue

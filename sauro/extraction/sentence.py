@@ -40,6 +40,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from sauro.common.calendar import WorkCalendar
 from sauro.extraction.segment import Sentence
 from sauro.extraction.timeexpr import parse_time
 from sauro.extraction.types import Clear, TaskProposal, TimeSpec, UnitMention, UnitRef
@@ -509,7 +510,7 @@ def _clean(text: str) -> str:
 
 def _title(text: str, low: str, start: int, end: int, time: TimeSpec) -> str:
     stop = end
-    if time.text:
+    if time.text and time.kind != "unclear":  # "Khẩn trương khắc phục…": the urgency stays in the title
         at = low.find(lower_keep(time.text), start, end)
         if at >= start and at - start >= MIN_TITLE_LENGTH and time.kind not in ("recurring", "ongoing"):
             stop = at  # "Xây dựng kế hoạch … trước ngày 15/3/2026": the deadline ends the title
@@ -648,6 +649,7 @@ def read_sentence(
     *,
     collective: bool = False,
     lead_in: LeadIn | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> list[TaskProposal]:
     """The tasks ``sentence`` assigns ([] when it assigns none). ``collective``: propose one task per unit a
     collective subject covers ("các cơ quan, đơn vị"), else one task with the lead left open. ``lead_in``: the lead
@@ -669,9 +671,9 @@ def read_sentence(
         action = _action_start(low, a)
         if action >= a.end:
             continue
-        time = parse_time(text[action : a.end], ref)
+        time = parse_time(text[action : a.end], ref, calendar=calendar)
         if time.kind == "unclear":
-            sentence_time = sentence_time or parse_time(text, ref)
+            sentence_time = sentence_time or parse_time(text, ref, calendar=calendar)
             time = sentence_time
         title = _title(text, low, action, a.end, time)
         if not title:

@@ -172,6 +172,9 @@ _TRIGGER_BEFORE = re.compile(
 _VERB_TRIGGERS = frozenset({"xong", "hoan thanh", "nop", "gui", "trinh", "ket thuc"})
 _START_BEFORE = re.compile(r"(?:^|[^a-z])(?:tu|ke tu|tinh tu|bat dau tu|ban hanh|ky|hop)\s+(?:ngay\s+)?$")
 _BEFORE_WORD = re.compile(r"truoc(?![a-z])")
+# A period right after the name of a programme or plan names which one it is ("chương trình công tác quý I và năm
+# 2026"), not when it is due ("báo cáo 9 tháng", "sơ kết 6 tháng đầu năm" are read as due at the period's end).
+_NAMED_BEFORE = re.compile(r"(?:^|[^a-z])(?:chuong trinh|ke hoach)(?: cong tac)?\s+$")
 
 
 @dataclass
@@ -612,6 +615,12 @@ class _Reader:
             trigger = self.trigger(cand)
             if trigger is None and (cand.needs_trigger or (cand.kind == "day" and cand.due and cand.due <= ref)):
                 continue  # "năm 2026" alone; the document's own date; a past event
+            if (
+                trigger is None
+                and cand.kind == "period"
+                and _NAMED_BEFORE.search(self.folded, max(0, cand.start - 40), cand.start)
+            ):
+                continue  # "chương trình công tác quý I": which programme, not a deadline
             if cand.kind == "day" and cand.qualifier == "tet" and trigger is None:
                 continue  # "Tết" alone (a celebration, not a deadline)
             deadlines.append((cand, trigger))

@@ -15,6 +15,9 @@ from sauro.tasks.choices import ProductKind
 from sauro.tasks.rules import CLEAR_NAMES
 from tests.extraction.grammar_texts import DATA, REF, matcher, unit
 
+# A deadline the time parser finds is counted on the working-day calendar, which reads the override table.
+pytestmark = pytest.mark.django_db
+
 
 def read(text: str, *, collective: bool = False, with_matcher: UnitMatcher | None = None) -> list[TaskProposal]:
     return read_sentence(Sentence(text, None, 0, len(text)), REF, with_matcher or matcher(), collective=collective)
@@ -278,7 +281,7 @@ def test_time_comes_from_the_time_parser_and_leaves_the_title(monkeypatch: pytes
     """The reader asks ``parse_time`` (the time helper's) and cuts the expression it found out of the title."""
     seen: list[str] = []
 
-    def fake_parse_time(text: str, ref: datetime.date) -> TimeSpec:
+    def fake_parse_time(text: str, ref: datetime.date, **_: object) -> TimeSpec:
         seen.append(text)
         assert ref == REF
         if "15/3/2026" in text:
@@ -386,7 +389,7 @@ def test_unit_then_colon() -> None:
 
 
 def test_a_time_expression_before_the_work_leaves_the_title(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fake_parse_time(text: str, ref: datetime.date) -> TimeSpec:
+    def fake_parse_time(text: str, ref: datetime.date, **_: object) -> TimeSpec:
         if "hằng quý" in text:
             return TimeSpec(kind="recurring", recurrence="quarterly", text="hằng quý")
         return TimeSpec(kind="unclear")

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sauro.common.calendar import current_calendar
 from sauro.extraction.pipeline import propose
 from sauro.extraction.timeexpr import parse_time
 from sauro.extraction.types import Item
@@ -48,7 +49,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(parse_time(options["text"], ref).as_json(), ensure_ascii=False))
             return
         text = _read_source(options["source"])
-        items = propose(text, ref, UnitMatcher.from_db(ref), collective=options["collective"])
+        items = propose(
+            text, ref, UnitMatcher.from_db(ref), collective=options["collective"], calendar=current_calendar()
+        )
         if options["json"]:
             self.stdout.write(json.dumps({"items": [i.as_json() for i in items]}, ensure_ascii=False, indent=2))
         else:
