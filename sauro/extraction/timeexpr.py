@@ -170,11 +170,16 @@ _TRIGGER_BEFORE = re.compile(
     r"(?:\d{1,2}\s*(?:gio|h)(?:\s*\d{1,2}\s*(?:phut)?)?\s*,?\s*)?(?:ngay\s+)?$"  # "trước 17 giờ ngày 15/3"
 )
 _VERB_TRIGGERS = frozenset({"xong", "hoan thanh", "nop", "gui", "trinh", "ket thuc"})
-_START_BEFORE = re.compile(r"(?:^|[^a-z])(?:tu|ke tu|tinh tu|bat dau tu|ban hanh|ky|hop)\s+(?:ngay\s+)?$")
+_START_BEFORE = re.compile(
+    r"(?:^|[^a-z])(?:tu|ke tu|tinh tu|bat dau tu|ban hanh|ky|hop)\s+(?:\d{1,2}\s+gio(?:\s+\d{1,2}(?:\s+phut)?)?\s+)?"
+    r"(?:ngay\s+)?$"
+)
 _BEFORE_WORD = re.compile(r"truoc(?![a-z])")
 # A period right after the name of a programme or plan names which one it is ("chương trình công tác quý I và năm
 # 2026"), not when it is due ("báo cáo 9 tháng", "sơ kết 6 tháng đầu năm" are read as due at the period's end).
-_NAMED_BEFORE = re.compile(r"(?:^|[^a-z])(?:chuong trinh|ke hoach)(?: cong tac)?\s+$")
+_NAMED_BEFORE = re.compile(
+    r"(?:^|[^a-z])(?:chuong trinh|ke hoach)(?: cong tac)?\s+(?:(?:quy|thang|nam)\s+[ivx0-9/]+\s*(?:va|,)\s+)?$"
+)
 
 
 @dataclass
@@ -424,7 +429,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler, tuple[str, ...]]] = [
             # Periods counted from the document ("trong 10 ngày làm việc", "trong thời hạn 30 ngày kể từ ngày ký").
             (
                 r"(?:trong\s+vong|trong\s+thoi\s+han|trong\s+khoang|trong|thoi\s+han|cham\s+nhat(?:\s+la)?(?:\s+sau)?"
-                r"|khong\s+qua|sau)\s+" + _N + r"\s+(ngay\s+lam\s+viec|ngay|tuan|thang|nam)(?![a-z])"
+                r"|khong\s+qua)\s+" + _N + r"\s+(ngay\s+lam\s+viec|ngay|tuan|thang|nam)(?![a-z])"
                 r"(?!\s+(?:dau|cuoi|mot lan|1 lan)(?![a-z]))(?!\s*[/.-]?\s*\d)",
                 _relative,
             ),
