@@ -417,6 +417,72 @@ def _lead_text_after_cue(text: str, low: str, cue_end: int, end: int) -> tuple[s
     return "", pos
 
 
+# A subject the matcher does not know (a body of another level or outside the Party apparatus, a collective the
+# organisation does not hold): a clause that opens with a body's head noun and goes on with a predicate.
+_BODY_HEAD = re.compile(
+    r"^[\s,]*(?:(?:đồng thời|riêng|trong đó|mặt khác)[\s,]+)?(?:các |từng |mỗi )?"
+    r"(?:ban(?! hành)|"
+    + _alt(
+        "sở",
+        "ủy ban",
+        "ubnd",
+        "đảng ủy",
+        "đảng đoàn",
+        "ban cán sự",
+        "cấp ủy",
+        "tiểu ban",
+        "báo",
+        "đài",
+        "bộ chỉ huy",
+        "công an",
+        "cơ quan",
+        "mặt trận",
+        "hội đồng",
+        "đoàn kiểm tra",
+        "đoàn công tác",
+        "đoàn thanh niên",
+        "trường",
+        "văn phòng",
+        "tỉnh ủy",
+        "thành ủy",
+        "huyện ủy",
+        "quận ủy",
+        "thị ủy",
+        "chi bộ",
+        "tổ chức đảng",
+        "đơn vị",
+        "địa phương",
+        "ngành",
+        "bí thư",
+        "người đứng đầu",
+        "tổ công tác",
+        "tổ giúp việc",
+        "ủy ban nhân dân",
+        "mttq",
+    )
+    + ")"
+    + _W
+)
+_MAX_SUBJECT_WORDS = 16
+
+
+def _unknown_subject(text: str, low: str, c_start: int, c_end: int) -> tuple[str, int] | None:
+    """The words of a subject the matcher does not know and where its predicate starts, or None."""
+    head = _BODY_HEAD.match(low, c_start, c_end)
+    if head is None:
+        return None
+    pos = c_start + len(low[c_start:c_end]) - len(low[c_start:c_end].lstrip(" ,"))
+    for i, w in enumerate(re.finditer(r"\S+", low[pos:c_end])):
+        if i > _MAX_SUBJECT_WORDS:
+            return None
+        at = pos + w.start()
+        if at > pos and _PREDICATE_START.match(low[at:c_end]):
+            if _NARRATIVE_START.match(low[at:c_end]) or _STANCE_START.match(low[at:c_end]):
+                return None
+            return text[pos:at].strip(" ,:"), at
+    return None
+
+
 def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assignment]:
     assignments: list[_Assignment] = []
     current: _Assignment | None = None
@@ -476,6 +542,14 @@ def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assi
                 current.coord.extend(r.m for r in roled if r.role == "coord" and r.m.start >= action_at)
                 current.authority.extend(r.m for r in roled if r.role == "authority" and r.m.start >= action_at)
                 continue
+        unknown = _unknown_subject(text, low, c_start, c_end) if cue is None else None
+        if unknown is not None and not any(r.m.start < unknown[1] for r in roled):
+            lead_text, action_at = unknown
+            current = _Assignment(start=action_at, end=c_end, lead_text=lead_text, skip_to=action_at)
+            assignments.append(current)
+            current.coord.extend(r.m for r in roled if r.role == "coord")
+            current.authority.extend(r.m for r in roled if r.role == "authority")
+            continue
         if current is not None:
             current.end = c_end
             current.coord.extend(r.m for r in roled if r.role == "coord")
