@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictBool
 
 from sauro.common import clock
 from sauro.common.api import NO_NUL_PATTERN, ApiDate, ApiId, auth_user, error_responses
@@ -24,6 +25,7 @@ from sauro.extraction.checklist import open_clears
 from sauro.extraction.models import Proposal, ProposalRun
 from sauro.extraction.services import MAX_TEXT
 from sauro.org.models import Unit
+from sauro.tasks.api import ObjectIn
 
 router = Router(tags=["Đề xuất nhiệm vụ từ văn bản"])
 
@@ -100,22 +102,28 @@ class ItemsOut(Schema):
     items: list[ItemOut]
 
 
-class RunIn(Schema):
+class RunIn(ObjectIn):
+    """Nguồn văn bản để đề xuất: nội dung dán vào, hoặc một tệp đính kèm, hoặc (bỏ trống cả hai) toàn văn đã nhập."""
+
     text: str | None = Field(
         None, max_length=MAX_TEXT, pattern=NO_NUL_PATTERN, description="Nội dung văn bản (dán vào)."
     )
     attachment_id: ApiId | None = Field(None, description="Hoặc tệp đính kèm của văn bản (.docx, .pdf, .txt).")
-    collective: bool = Field(False, description="Tách chủ thể chung thành nhiệm vụ cho từng đơn vị.")
+    collective: StrictBool = Field(False, description="Tách chủ thể chung thành nhiệm vụ cho từng đơn vị.")
     ref_date: ApiDate | None = Field(None, description="Ngày tính thời hạn tương đối; mặc định ngày ban hành.")
 
 
-class TextIn(Schema):
+class TextIn(ObjectIn):
+    """Một đoạn văn bản để đọc (không lưu)."""
+
     text: str = Field(..., min_length=1, max_length=MAX_TEXT, pattern=NO_NUL_PATTERN)
     ref_date: ApiDate | None = Field(None, description="Ngày tính thời hạn tương đối; mặc định hôm nay.")
-    collective: bool = False
+    collective: StrictBool = Field(False, description="Tách chủ thể chung thành nhiệm vụ cho từng đơn vị.")
 
 
-class CreateDraftsIn(Schema):
+class CreateDraftsIn(ObjectIn):
+    """Các đề xuất cần tạo thành nhiệm vụ dự thảo."""
+
     proposal_ids: list[ApiId] | None = Field(
         None, max_length=500, description="Chỉ các đề xuất này; bỏ trống để tạo mọi đề xuất chờ xử lý."
     )
