@@ -39,9 +39,9 @@ from sauro.common import clock
 from sauro.directives.models import Directive, DirectiveAttachment
 from sauro.directives.services import DirectiveInput, directive_attach_file, directive_create, term_create
 from sauro.discussions.models import Comment, CommentFile
+from sauro.discussions.services import comment_post
 from sauro.extraction.models import Proposal
 from sauro.extraction.services import proposals_extract
-from sauro.discussions.services import comment_post
 from sauro.monitoring.models import Obstacle, ProgressAttachment
 from sauro.monitoring.services import obstacle_create, progress_update_create
 from sauro.notifications.choices import EmailState, NotificationKind

@@ -235,7 +235,7 @@ def run_scenario(org: Org) -> None:
         text="Ban Tổ chức Thành ủy rà soát quy hoạch. Ban Tổ chức Thành ủy báo cáo kết quả. Ủy ban Kiểm tra Thành ủy "
         "kiểm tra. Văn phòng Thành ủy theo dõi.",
     )
-    first, second, third, fourth = run.proposals.order_by("position")
+    first, second, _third, fourth = run.proposals.order_by("position")
     ext.proposal_update(acting_user=org.monitor, proposal=first, changes={"product": "Báo cáo"})
     ext.proposal_merge(acting_user=org.monitor, proposal=second, into=first)
     ext.proposal_drop(acting_user=org.monitor, proposal=fourth)
