@@ -4,6 +4,7 @@ merge, create the drafts; the link on the directive's page; the text escaped eve
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -19,6 +20,12 @@ from tests.conftest import Org
 from tests.extraction.proposals_setup import FIRST, SECOND, TEXT, directive, today  # noqa: F401
 
 pytestmark = pytest.mark.django_db
+
+# Session (with the user), scope, every unit's path (the tasks rule of the directives' gate), the directive, the
+# drafting right (memberships), the attachments, the runs, the proposals with their units, their coordinating units,
+# the unit choices (once for every form), the header's membership, the bell's count, the session saved (savepoint,
+# update, release) — the same for 2 or 6 proposals.
+QUERIES = 16
 
 
 def page_url(d: Directive) -> str:
@@ -149,3 +156,22 @@ def test_who_may_open_the_page(org: Org, directive: Directive) -> None:  # noqa:
 def test_segments_cut_the_text_at_the_sentences() -> None:
     parts = segments("ab cd ef", [(3, 5), (0, 2), (3, 5)])
     assert [(s.text, bool(s.mark)) for s in parts] == [("ab", True), (" ", False), ("cd", True), (" ef", False)]
+
+
+def test_the_page_costs_the_same_queries_for_two_or_six_proposals_and_has_no_inline_code(
+    org: Org,
+    directive: Directive,  # noqa: F811
+    django_assert_num_queries: Any,
+) -> None:
+    from tests.common.test_security import inline_code
+
+    client = logged_in(org.monitor)
+    services.proposals_extract(acting_user=org.monitor, directive=directive, text=TEXT)
+    client.get(page_url(directive))
+    with django_assert_num_queries(QUERIES) as captured:
+        page = client.get(page_url(directive)).content.decode()
+    assert inline_code(page) == [], inline_code(page)
+    services.proposals_extract(acting_user=org.monitor, directive=directive, text=f"{TEXT} {TEXT} {TEXT}")
+    with django_assert_num_queries(len(captured.captured_queries)):
+        page = client.get(page_url(directive)).content.decode()
+    assert page.count("<mark ") == 6
