@@ -27,7 +27,7 @@ from sauro.extraction.textfile import text_of
 from sauro.extraction.types import Item
 from sauro.extraction.units import UnitMatcher
 from sauro.org.access import units_visible_to
-from sauro.tasks.choices import ProductKind
+from sauro.tasks.choices import ProductKind, Recurrence
 from sauro.tasks.models import Task
 from sauro.tasks.services import task_create
 
@@ -337,6 +337,16 @@ def task_fields(p: Proposal) -> dict[str, Any]:
         "due_date": p.due_date,
         "is_ongoing": p.time_kind == TimeKind.ONGOING,
     }
+    # A recurring duty the task model knows (monthly, quarterly, yearly) becomes a recurring draft; its day (and month)
+    # in the period come from the first deadline when the text gives one, else the period's last day.
+    if p.time_kind == TimeKind.RECURRING and p.recurrence in Recurrence.values and p.recurrence:
+        fields["recurrence"] = p.recurrence
+        if p.due_date is not None:
+            fields["recurrence_day"] = p.due_date.day
+            if p.recurrence == Recurrence.QUARTERLY:
+                fields["recurrence_month"] = (p.due_date.month - 1) % 3 + 1
+            elif p.recurrence == Recurrence.YEARLY:
+                fields["recurrence_month"] = p.due_date.month
     return fields
 
 

@@ -199,3 +199,13 @@ def test_a_proposal_refused_by_the_task_services_does_not_lose_the_others(org: O
     services.proposal_update(acting_user=org.monitor, proposal=failed, changes={"lead": org.btc.pk})
     again = services.proposals_create_drafts(acting_user=org.monitor, run=proposals[0].run)
     assert [p.pk for p, _ in again.created] == [failed.pk] and again.failed == []
+
+
+def test_a_recurring_duty_becomes_a_recurring_draft(org: Org, directive: Directive) -> None:  # noqa: F811
+    [proposal] = run_of(org, directive, f"{FIRST}.")
+    Proposal.objects.filter(pk=proposal.pk).update(
+        time_kind="recurring", recurrence="quarterly", due_date=TODAY.replace(month=6, day=25), time_text="hằng quý"
+    )
+    [(_, task)] = services.proposals_create_drafts(acting_user=org.monitor, run=proposal.run).created
+    task.refresh_from_db()
+    assert (task.recurrence, task.recurrence_day, task.recurrence_month) == ("quarterly", 25, 3)
