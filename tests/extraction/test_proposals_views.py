@@ -43,6 +43,8 @@ def test_the_directive_page_links_to_the_proposals_page_for_those_who_draft(org:
     page = logged_in(org.monitor).get(detail).content.decode()
     assert "Đề xuất nhiệm vụ từ văn bản" in page and page_url(directive) in page
     assert page_url(directive) not in logged_in(org.btc_officer).get(detail).content.decode()
+    services.proposals_extract(acting_user=org.monitor, directive=directive, text=TEXT)
+    assert "còn 2 đề xuất chờ xử lý" in logged_in(org.monitor).get(detail).content.decode()
 
 
 def test_the_panel_costs_a_few_queries(
