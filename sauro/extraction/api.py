@@ -65,7 +65,7 @@ class TaskProposalOut(Schema):
     open_clears: list[str] = Field(description=_CLEARS_DESCRIPTION)
 
 
-class ItemOut(Schema):
+class SentenceItemOut(Schema):
     sentence: str = Field(description="Câu giao việc trong văn bản.")
     point: str | None = Field(description="Điểm đánh số chứa câu (ví dụ 2.1), hoặc null.")
     start: int = Field(description="Vị trí bắt đầu của câu trong văn bản (ký tự).")
@@ -80,7 +80,7 @@ class StoredTaskProposalOut(TaskProposalOut):
     task_id: int | None = Field(description="Nhiệm vụ dự thảo đã tạo từ đề xuất.")
 
 
-class StoredItemOut(ItemOut):
+class StoredSentenceItemOut(SentenceItemOut):
     tasks: list[StoredTaskProposalOut]  # type: ignore[assignment]
 
 
@@ -91,15 +91,15 @@ class RunOut(Schema):
     attachment_id: int | None
     ref_date: datetime.date = Field(description="Ngày dùng để tính các thời hạn tương đối.")
     created_at: datetime.datetime
-    items: list[StoredItemOut]
+    items: list[StoredSentenceItemOut]
 
 
 class ProposalsOut(Schema):
     run: RunOut | None = Field(description="Lượt đề xuất mới nhất của đơn vị bạn; null nếu chưa có.")
 
 
-class ItemsOut(Schema):
-    items: list[ItemOut]
+class SentenceItemsOut(Schema):
+    items: list[SentenceItemOut]
 
 
 class RunIn(ObjectIn):
@@ -282,16 +282,16 @@ def proposals_create_drafts(request: HttpRequest, directive_id: ApiId, payload: 
 
 @router.post(
     "/extraction/proposals",
-    response={200: ItemsOut, **error_responses(400, 401, 403, 422)},
+    response={200: SentenceItemsOut, **error_responses(400, 401, 403, 422)},
     summary="Đề xuất nhiệm vụ từ một đoạn văn bản",
     description=(
         "Đọc một đoạn văn bản bất kỳ và trả về các câu giao việc với nhiệm vụ đề xuất, không lưu gì. Dành cho người "
         "soạn nhiệm vụ."
     ),
 )
-def proposals_from_text(request: HttpRequest, payload: TextIn) -> ItemsOut:
+def proposals_from_text(request: HttpRequest, payload: TextIn) -> SentenceItemsOut:
     _require_proposer(request)
     items = services.extract_items(
         text=payload.text, ref_date=payload.ref_date or clock.today(), collective=payload.collective
     )
-    return ItemsOut.model_validate({"items": [item.as_json() for item in items]})
+    return SentenceItemsOut.model_validate({"items": [item.as_json() for item in items]})
