@@ -28,8 +28,11 @@ def latest_run(*, user: User, directive: Directive) -> ProposalRun | None:
         .select_related("owner_unit", "created_by", "attachment")
         .order_by("-created_at", "-id")[:MAX_RUNS_LOOKED_AT]
     )
+    decided: dict[int, bool] = {}  # per unit: the runs of one unit ask the drafting right once
     for run in runs:
-        if may_act_on_run(user, run):
+        if run.owner_unit_id not in decided:
+            decided[run.owner_unit_id] = may_act_on_run(user, run)
+        if decided[run.owner_unit_id]:
             return run
     return None
 
