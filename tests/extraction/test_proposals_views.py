@@ -177,3 +177,38 @@ def test_the_page_costs_the_same_queries_for_two_or_six_proposals_and_has_no_inl
     with django_assert_num_queries(len(captured.captured_queries)):
         page = client.get(page_url(directive)).content.decode()
     assert page.count("<mark ") == 6
+
+
+def test_a_new_directive_may_lead_straight_to_its_proposals(org: Org, today: Any) -> None:  # noqa: F811
+    from sauro.directives.services import term_create
+
+    term_create(
+        acting_user=None, committee=org.city, name="Nhiệm kỳ 2025 – 2030", starts_on=today.day.replace(year=2025)
+    )
+    client = logged_in(org.monitor)
+    form = client.get(reverse("directives:create")).content.decode()
+    assert 'name="then" value="proposals"' in form and "đề xuất nhiệm vụ từ nội dung văn bản" in form
+    data = {
+        "kind": "KL",
+        "issuing_unit": org.city.pk,
+        "issuer_code": "TU",
+        "issued_on": today.day.isoformat(),
+        "number": "",
+        "place": "Huế",
+        "summary": "Kết luận hội nghị giao ban",
+        "parent": "",
+        "full_text": TEXT,
+        "then": "proposals",
+    }
+    response = client.post(reverse("directives:create"), data)
+    new = Directive.objects.get(summary="Kết luận hội nghị giao ban")
+    assert response.status_code == 302 and response["Location"] == page_url(new)
+    # Nothing pasted: the full text just registered is read.
+    client.post(page_url(new), {"text": ""})
+    assert Proposal.objects.filter(run__directive=new).count() == 2
+    # Without the box ticked the registration leads to the directive's page, as before.
+    data.update(summary="Kết luận khác", then="")
+    response = client.post(reverse("directives:create"), data)
+    assert response["Location"] == reverse(
+        "directives:detail", args=[Directive.objects.get(summary="Kết luận khác").pk]
+    )
