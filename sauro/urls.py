@@ -15,6 +15,7 @@ urlpatterns = [
     path("to-chuc/", include("sauro.org.urls")),
     path("nhat-ky/", include("sauro.audit.urls")),
     path("van-ban/", include("sauro.directives.urls")),
+    path("van-ban/", include("sauro.extraction.urls")),
     path("nhiem-vu/", include("sauro.tasks.urls")),
     path("tong-hop/", include("sauro.dashboard.urls")),
     path("chuong-trinh-cong-tac/", include("sauro.programs.urls")),

@@ -40,6 +40,8 @@ from sauro.directives.models import Directive, DirectiveAttachment
 from sauro.directives.services import DirectiveInput, directive_attach_file, directive_create, term_create
 from sauro.discussions.models import Comment, CommentFile
 from sauro.discussions.services import comment_post
+from sauro.extraction.models import Proposal
+from sauro.extraction.services import proposals_extract
 from sauro.monitoring.models import Obstacle, ProgressAttachment
 from sauro.monitoring.services import obstacle_create, progress_update_create
 from sauro.notifications.choices import EmailState, NotificationKind
@@ -86,6 +88,7 @@ class World:
     submission_file: SubmissionFile  # the file of the submitted task's product
     directive: Directive
     directive_file: DirectiveAttachment
+    proposal: Proposal  # proposed from the directive's text by Văn phòng (its run belongs to Văn phòng)
     program: WorkProgram  # Ban Tổ chức's 2026 program
     item: WorkProgramItem
     duty: ReportDuty  # Ban Tổ chức's quarterly report duty
@@ -154,6 +157,9 @@ def build_world(org: Org) -> World:
     directive_file = directive_attach_file(
         acting_user=org.monitor, directive=directive, upload=SimpleUploadedFile("kl.pdf", PDF)
     )
+    proposal = proposals_extract(
+        acting_user=org.monitor, directive=directive, text="Ban Tổ chức Thành ủy rà soát quy hoạch cán bộ."
+    ).proposals.get()
     program = program_create(acting_user=org.btc_head, unit_id=org.btc.pk, year=2026)
     item = item_create(
         acting_user=org.btc_head, program=program, data=ItemInput(key="1", content="Rà soát quy hoạch", month=3)
@@ -192,6 +198,7 @@ def build_world(org: Org) -> World:
         submission_file=submission.files.get(),
         directive=directive,
         directive_file=directive_file,
+        proposal=proposal,
         program=program,
         item=item,
         duty=duty,
@@ -375,6 +382,50 @@ PAGES: dict[tuple[str, str], Row] = {
         inspector=403,
         right="monitor",
         params=lambda w: {"directive_id": w.directive.pk, "attachment_id": w.directive_file.pk},
+    ),
+    # --- proposals from a directive's text: whoever drafts tasks (Văn phòng, a unit head — the ward's head for the
+    # ward) and sees the directive; a run is acted on by those drafting for its unit (Văn phòng's: the ward's is 404)
+    ("GET", "extraction:proposals"): Row(
+        officer=403,
+        other=200,
+        inspector=403,
+        right="monitor",
+        right_status=200,
+        params=lambda w: {"directive_id": w.directive.pk},
+    ),
+    ("POST", "extraction:proposals"): Row(
+        officer=403,
+        other=OK,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"directive_id": w.directive.pk},
+        body=lambda w: {"text": "Ban Tổ chức Thành ủy tham mưu kế hoạch."},
+    ),
+    ("POST", "extraction:create_drafts"): Row(
+        officer=403, other=OK, inspector=403, right="monitor", params=lambda w: {"directive_id": w.directive.pk}
+    ),
+    ("POST", "extraction:proposal_edit"): Row(
+        officer=403,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"directive_id": w.directive.pk, "proposal_id": w.proposal.pk},
+        body=lambda w: {f"p{w.proposal.pk}-title": "Rà soát quy hoạch", f"p{w.proposal.pk}-version": "1"},
+    ),
+    ("POST", "extraction:proposal_drop"): Row(
+        officer=403,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"directive_id": w.directive.pk, "proposal_id": w.proposal.pk},
+    ),
+    ("POST", "extraction:proposal_merge"): Row(
+        officer=403,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"directive_id": w.directive.pk, "proposal_id": w.proposal.pk},
+        body=lambda w: {"into": str(w.proposal.pk)},
     ),
     # --- task lists: everyone has one (of what they may see)
     ("GET", "tasks:list"): every(200),
@@ -579,6 +630,37 @@ API: dict[tuple[str, str], Row] = {
     ),
     ("GET", "/api/v1/directives/next-number"): Row(
         officer=403, other=403, inspector=403, right="monitor", query=lambda w: "?kind=KL&issuer_code=TU&year=2026"
+    ),
+    ("GET", "/api/v1/directives/{directive_id}/proposals"): Row(
+        officer=403,
+        other=200,
+        inspector=403,
+        right="monitor",
+        right_status=200,
+        params=lambda w: {"directive_id": w.directive.pk},
+    ),
+    ("POST", "/api/v1/directives/{directive_id}/proposals"): Row(
+        officer=403,
+        other=OK,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"directive_id": w.directive.pk},
+        body=lambda w: {"text": "Ban Tổ chức Thành ủy tham mưu kế hoạch."},
+    ),
+    ("POST", "/api/v1/directives/{directive_id}/proposals/create-drafts"): Row(
+        officer=403,
+        other=OK,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"directive_id": w.directive.pk},
+        body=lambda w: {},
+    ),
+    ("POST", "/api/v1/extraction/proposals"): Row(
+        officer=403,
+        other=OK,
+        inspector=403,
+        right="monitor",
+        body=lambda w: {"text": "Ban Tổ chức Thành ủy tham mưu kế hoạch.", "ref_date": "2026-03-02"},
     ),
     ("GET", "/api/v1/directives/{directive_id}"): every(200, params=lambda w: {"directive_id": w.directive.pk}),
     ("PATCH", "/api/v1/directives/{directive_id}"): Row(

@@ -42,6 +42,12 @@ ACTION_LABELS: dict[str, Any] = {
     "directiveattachment.delete": _("Xóa tệp đính kèm của văn bản chỉ đạo"),
     "term.create": _("Tạo nhiệm kỳ"),
     "term.close": _("Kết thúc nhiệm kỳ"),
+    # Proposals from a directive's text (extraction)
+    "proposal_run.create": _("Đề xuất nhiệm vụ từ văn bản"),
+    "proposal.update": _("Sửa đề xuất nhiệm vụ"),
+    "proposal.drop": _("Bỏ đề xuất nhiệm vụ"),
+    "proposal.merge": _("Gộp đề xuất nhiệm vụ"),
+    "proposal.task_created": _("Tạo dự thảo nhiệm vụ từ đề xuất"),
     # Discussions
     "discussion.comment_post": _("Gửi ý kiến trao đổi về nhiệm vụ"),
     "discussion.comment_edit": _("Sửa ý kiến trao đổi"),

@@ -1,4 +1,4 @@
-"""Hook through which other apps add a panel to a directive's page.
+"""Hooks through which other apps add a panel to a directive's page, and a next step to its registration form.
 
 The tasks app registers a provider under ``TASKS_PANEL`` ("tasks") from its ``AppConfig.ready``; the page then
 shows that panel in the area "Nhiệm vụ từ văn bản này" instead of the placeholder. A provider receives the request
@@ -55,3 +55,36 @@ def detail_panels(request: AuthenticatedRequest, directive: Directive) -> list[D
         if panel is not None:
             panels.append(DetailPanel(panel.template_name, panel.context, name=name))
     return panels
+
+
+# --- what the registration form may lead to ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AfterCreate:
+    """A next step offered as a checkbox on the form registering a directive: ticked, the form leads to ``url`` of the
+    new directive instead of its page (e.g. the extraction app's "propose tasks from its text")."""
+
+    label: str
+    url: Callable[[Directive], str]
+
+
+_after_create: dict[str, AfterCreate] = {}
+
+
+def register_after_create(name: str, label: str, url: Callable[[Directive], str]) -> None:
+    _after_create[name] = AfterCreate(label, url)
+
+
+def unregister_after_create(name: str) -> None:
+    _after_create.pop(name, None)
+
+
+def after_create_options() -> list[tuple[str, str]]:
+    """(name, label) of each next step, in registration order."""
+    return [(name, step.label) for name, step in _after_create.items()]
+
+
+def after_create_url(name: str, directive: Directive) -> str | None:
+    step = _after_create.get(name)
+    return step.url(directive) if step is not None else None

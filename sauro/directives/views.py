@@ -40,7 +40,7 @@ from sauro.directives.forms import (
 )
 from sauro.directives.models import Directive
 from sauro.directives.numbering import ISSUER_CODE_RE
-from sauro.directives.panels import TASKS_PANEL, detail_panels
+from sauro.directives.panels import TASKS_PANEL, after_create_options, after_create_url, detail_panels
 from sauro.directives.search import search_words
 from sauro.directives.services import DirectiveInput
 from sauro.org.access import units_visible_to
@@ -183,13 +183,23 @@ def directive_create_view(request: AuthenticatedRequest) -> HttpResponse:
                 form.add_service_errors(exc)
             else:
                 messages.success(request, _("Đã đăng ký %(directive)s.") % {"directive": directive})
-                return redirect("directives:detail", directive_id=directive.pk)
+                # A next step another app offered (``panels.register_after_create``), when ticked.
+                then = after_create_url(request.POST.get("then", ""), directive)
+                return HttpResponseRedirect(then) if then else redirect("directives:detail", directive_id=directive.pk)
         form.finish()
         proposal = _proposal_for_form(request, request.POST)
     else:
         initial, proposal = _initial_for_new(request)
         form = DirectiveForm(user=request.user, initial=initial)
-    context = _form_context(request, form, proposal=proposal, directive=None, live_number=True)
+    context = _form_context(
+        request,
+        form,
+        proposal=proposal,
+        directive=None,
+        live_number=True,
+        then_options=after_create_options(),
+        then_chosen=request.POST.getlist("then") if request.method == "POST" else [],
+    )
     return render(request, "directives/form.html", context)
 
 

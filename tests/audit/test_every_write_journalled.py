@@ -227,6 +227,19 @@ def run_scenario(org: Org) -> None:
         acting_user=org.monitor, directive=directive, upload=SimpleUploadedFile("kl.pdf", PDF)
     )
     dirs.directive_remove_attachment(acting_user=org.monitor, attachment=attachment)
+    # --- proposals from the directive's text: read, edited, merged, dropped, created as drafts
+    ext = svc("extraction")
+    run = ext.proposals_extract(
+        acting_user=org.monitor,
+        directive=directive,
+        text="Ban Tổ chức Thành ủy rà soát quy hoạch. Ban Tổ chức Thành ủy báo cáo kết quả. Ủy ban Kiểm tra Thành ủy "
+        "kiểm tra. Văn phòng Thành ủy theo dõi.",
+    )
+    first, second, _third, fourth = run.proposals.order_by("position")
+    ext.proposal_update(acting_user=org.monitor, proposal=first, changes={"product": "Báo cáo"})
+    ext.proposal_merge(acting_user=org.monitor, proposal=second, into=first)
+    ext.proposal_drop(acting_user=org.monitor, proposal=fourth)
+    ext.proposals_create_drafts(acting_user=org.monitor, run=run)
 
     # --- a task's life
     def draft(**overrides: Any) -> Any:
