@@ -22,6 +22,9 @@ pytestmark = pytest.mark.e2e
 
 FIRST = "Ban Tổ chức Thành ủy rà soát, bổ sung quy hoạch cán bộ diện Ban Thường vụ quản lý"
 SECOND = "Ủy ban Kiểm tra Thành ủy kiểm tra việc thực hiện quy chế làm việc"
+# What the proposals are called: the work, without the unit that leads it.
+FIRST_TITLE = "Rà soát, bổ sung quy hoạch cán bộ diện Ban Thường vụ quản lý"
+SECOND_TITLE = "Kiểm tra việc thực hiện quy chế làm việc"
 EDITED = "Rà soát, bổ sung quy hoạch cán bộ nhiệm kỳ 2025 – 2030"
 
 
@@ -39,8 +42,8 @@ def test_proposals_from_a_pasted_text_become_draft_tasks(page: Page, demo: LoadR
     marks = page.locator("mark")
     expect(marks).to_have_count(2)
     expect(marks.first).to_contain_text(FIRST)
-    first = page.get_by_role("article", name=FIRST)
-    second = page.get_by_role("article", name=SECOND)
+    first = page.get_by_role("article", name=FIRST_TITLE)
+    second = page.get_by_role("article", name=SECOND_TITLE)
     expect(first).to_be_visible()
     expect(second).to_be_visible()
     expect(first.get_by_text("Rõ người")).to_be_visible()
@@ -63,7 +66,7 @@ def test_proposals_from_a_pasted_text_become_draft_tasks(page: Page, demo: LoadR
     expect(edited.get_by_text("30/06/2026")).to_be_visible()
 
     # --- drop the second -----------------------------------------------------------------------------------------
-    page.get_by_role("article", name=SECOND).get_by_role("button", name="Bỏ").click()
+    page.get_by_role("article", name=SECOND_TITLE).get_by_role("button", name="Bỏ").click()
     expect(page.get_by_text(re.compile(r"Đã bỏ đề xuất"))).to_be_visible()
 
     # --- create the drafts, follow the link ---------------------------------------------------------------------

