@@ -14,6 +14,7 @@ from sauro.common.api import (
 from sauro.dashboard.api import router as dashboard_router
 from sauro.directives.api import router as directives_router
 from sauro.discussions.api import router as discussions_router
+from sauro.meetings.api import router as meetings_router
 from sauro.monitoring.api import router as monitoring_router
 from sauro.notifications.api import router as notifications_router
 from sauro.org.api import router as org_router
@@ -54,6 +55,7 @@ api.add_router("", accounts_router)
 api.add_router("", org_router)
 api.add_router("", directives_router)
 api.add_router("", tasks_router)
+api.add_router("", meetings_router)
 api.add_router("", programs_router)
 api.add_router("", monitoring_router)
 api.add_router("", discussions_router)
