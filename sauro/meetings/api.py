@@ -29,7 +29,7 @@ router = Router(tags=["Hội họp"])
 MAX_TITLE = 500
 MAX_NOTE = 5000
 MAX_UNITS = 200
-QUARTER_PATTERN = r"^[0-9]{4}Q[1-4]$"
+QUARTER_PATTERN = r"^(19[0-9]{2}|[2-9][0-9]{3})Q[1-4]$"  # the years the reporting regime knows
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 QUARTER_PARAM = Query(

@@ -31,7 +31,7 @@ def meeting_list_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = MeetingFilterForm(request.GET, user=user)
     filters = form.filters()
-    page = selectors.meeting_page(user=user, filters=filters, cursor=form.cursor or None)
+    page = selectors.meeting_page(user=user, filters=filters, cursor=form.cursor or None, limit=selectors.PAGE_SIZE)
     start, end, label = form.figures_quarter()
     figures = selectors.meeting_figures(user=user, unit_id=form.unit_id, start=start, end=end)
     context = {
