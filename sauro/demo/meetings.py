@@ -67,9 +67,7 @@ def load_demo_meetings() -> DemoMeetingsResult:
         office = User.objects.filter(username=data["office_account"], is_active=True).first()
         codes = {code for raw in data["meetings"] for code in [raw["host"], *raw["units"]]}
         units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
-        people = {
-            u.username: u for u in User.objects.filter(username__in={raw["chair"] for raw in data["meetings"]})
-        }
+        people = {u.username: u for u in User.objects.filter(username__in={raw["chair"] for raw in data["meetings"]})}
         for raw in data["meetings"]:
             day = held_on(raw, today)
             host, chair = units.get(raw["host"]), people.get(raw["chair"])
