@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from sauro.common.errors import Conflict, ServiceError, ValidationFailed
+from sauro.common.errors import Conflict, ServiceError
 from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.meetings import access, selectors, services
@@ -81,7 +81,7 @@ def meeting_create_view(request: AuthenticatedRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 meeting = services.meeting_create(acting_user=user, data=form.to_input())
-            except ValidationFailed as exc:
+            except ServiceError as exc:  # a refusal of the data, or a host unit the user does not act for
                 form.add_service_errors(exc)
             else:
                 messages.success(request, "Đã vào sổ cuộc họp.")

@@ -188,3 +188,23 @@ def test_dashboard_queries_do_not_grow_with_meetings(org: Org, make_meeting, cli
         )
         issue_task(notice, D(2026, 2, 13))
     assert count() == before
+
+
+def test_a_unit_head_may_not_register_another_units_meeting(org: Org, client_for) -> None:  # type: ignore[no-untyped-def]
+    from sauro.meetings.services import ERR_NO_RIGHT
+
+    response = client_for(org.btc_head).post(
+        reverse("meetings:create"),
+        {
+            "kind": "plenum",
+            "title": "Hội nghị Ban Chấp hành",
+            "held_on": "10/02/2026",
+            "host_unit": org.city.pk,  # seen (the chain above the Ban), not acted for
+            "chair": org.leader.pk,
+            "duration_minutes": "240",
+            "attendees": "50",
+        },
+    )
+    assert response.status_code == 422
+    assert ERR_NO_RIGHT in response.content.decode()
+    assert not Meeting.objects.exists()
