@@ -200,7 +200,7 @@ def test_a_unit_head_may_not_register_another_units_meeting(org: Org, client_for
             "title": "Hội nghị Ban Chấp hành",
             "held_on": "10/02/2026",
             "host_unit": org.city.pk,  # seen (the chain above the Ban), not acted for
-            "chair": org.leader.pk,
+            "chair": org.btc_head.pk,
             "duration_minutes": "240",
             "attendees": "50",
         },
