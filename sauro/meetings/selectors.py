@@ -17,6 +17,7 @@ from sauro.accounts.models import User
 from sauro.common import calendar, clock
 from sauro.common.pagination import Key, Keyset, Page
 from sauro.directives.access import directives_visible_to
+from sauro.directives.models import Directive
 from sauro.meetings.access import meetings_visible_to
 from sauro.meetings.choices import CONCLUSION_ISSUE_WORKING_DAYS
 from sauro.meetings.models import Meeting
@@ -110,6 +111,11 @@ def meeting_get(*, user: User, meeting_id: int) -> Meeting:
     if meeting is None:
         raise Http404
     return meeting
+
+
+def meeting_concluded_by(*, user: User, directive: Directive) -> Meeting | None:
+    """The visible meeting whose conclusion ``directive`` is, if any (one indexed query)."""
+    return meetings_visible_to(user).select_related("host_unit").filter(conclusion=directive).first()
 
 
 # --- figures ----------------------------------------------------------------------------------------------------

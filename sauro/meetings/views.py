@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 from sauro.common.errors import Conflict, ServiceError
 from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
+from sauro.directives.models import Directive
+from sauro.directives.panels import DetailPanel
 from sauro.meetings import access, selectors, services
 from sauro.meetings.forms import ConclusionForm, LinkConclusionForm, MeetingFilterForm, MeetingForm
 from sauro.meetings.models import Meeting
@@ -200,3 +202,12 @@ def conclusion_link_view(request: AuthenticatedRequest, meeting_id: int) -> Http
     response = render_page(request, "meetings/detail.html", _detail_context(request, meeting, link_form=form))
     response.status_code = 422
     return response
+
+
+def directive_meeting_panel(request: AuthenticatedRequest, directive: Directive) -> DetailPanel | None:
+    """The meeting a notice concludes, on the notice's page (``directives.panels``); nothing for another directive
+    or a meeting the user does not see."""
+    meeting = selectors.meeting_concluded_by(user=request.user, directive=directive)
+    if meeting is None:
+        return None
+    return DetailPanel("meetings/_directive_panel.html", {"meeting": meeting})

@@ -126,6 +126,11 @@ def test_record_the_conclusion_and_land_on_the_directive(org: Org, make_meeting,
     assert meeting.conclusion == directive
     page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert f'data-conclusion="{directive.pk}"' in page
+    # The notice's page names the meeting it concludes.
+    notice_page = client.get(reverse("directives:detail", args=[directive.pk])).content.decode()
+    assert f'data-meeting-link="{meeting.pk}"' in notice_page
+    # The ward's head sees neither the Ban's notice nor its meeting.
+    assert client_for(org.phuxuan_head).get(reverse("directives:detail", args=[directive.pk])).status_code == 404
     assert "Ghi thông báo kết luận</button>" not in page
 
 
