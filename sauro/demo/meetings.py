@@ -52,6 +52,11 @@ def held_on(raw: dict[str, Any], today: datetime.date) -> datetime.date:
     return year_before(day) if raw.get("last_year") else day
 
 
+def notice_summaries() -> set[str]:
+    """The summaries of the notices this demo registers itself (beside the directives demo's tree)."""
+    return {raw["conclusion"]["summary"] for raw in _data()["meetings"] if raw.get("conclusion")}
+
+
 @dataclass
 class DemoMeetingsResult:
     created: int = 0
