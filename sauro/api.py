@@ -15,6 +15,7 @@ from sauro.dashboard.api import router as dashboard_router
 from sauro.directives.api import router as directives_router
 from sauro.discussions.api import router as discussions_router
 from sauro.extraction.api import router as extraction_router
+from sauro.meetings.api import router as meetings_router
 from sauro.monitoring.api import router as monitoring_router
 from sauro.notifications.api import router as notifications_router
 from sauro.org.api import router as org_router
@@ -56,6 +57,7 @@ api.add_router("", org_router)
 api.add_router("", directives_router)
 api.add_router("", tasks_router)
 api.add_router("", extraction_router)
+api.add_router("", meetings_router)
 api.add_router("", programs_router)
 api.add_router("", monitoring_router)
 api.add_router("", discussions_router)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("tong-hop/", include("sauro.dashboard.urls")),
     path("chuong-trinh-cong-tac/", include("sauro.programs.urls")),
     path("bao-cao/", include("sauro.reports.urls")),
+    path("hoi-hop/", include("sauro.meetings.urls")),
     path("", include("sauro.monitoring.urls")),
     path("", include("sauro.discussions.urls")),
     path("thong-bao/", include("sauro.notifications.urls")),

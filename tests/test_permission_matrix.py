@@ -42,6 +42,8 @@ from sauro.discussions.models import Comment, CommentFile
 from sauro.discussions.services import comment_post
 from sauro.extraction.models import Proposal
 from sauro.extraction.services import proposals_extract
+from sauro.meetings.models import Meeting
+from sauro.meetings.services import MeetingInput, meeting_create
 from sauro.monitoring.models import Obstacle, ProgressAttachment
 from sauro.monitoring.services import obstacle_create, progress_update_create
 from sauro.notifications.choices import EmailState, NotificationKind
@@ -97,6 +99,7 @@ class World:
     token: ApiToken  # the Ban's head's
     comment: Comment  # the Ban's head's, on the task in progress
     comment_file: CommentFile
+    meeting: Meeting  # Ban Tổ chức's briefing, registered by its head, no conclusion yet
 
 
 def build_world(org: Org) -> World:
@@ -206,7 +209,34 @@ def build_world(org: Org) -> World:
         notification=notification,
         comment=comment,
         comment_file=comment.files.get(),
+        meeting=meeting_create(acting_user=org.btc_head, data=MeetingInput(**meeting_body(org))),
     )
+
+
+def meeting_body(org: Org, held_on: Any = datetime.date(2026, 2, 10)) -> dict[str, Any]:
+    """A meeting of Ban Tổ chức, chaired by its head."""
+    return {
+        "kind": "briefing",
+        "title": "Giao ban công tác tổ chức",
+        "held_on": held_on,
+        "host_unit_id": org.btc.pk,
+        "chair_id": org.btc_head.pk,
+        "duration_minutes": 60,
+        "attendees": 12,
+    }
+
+
+def meeting_form(w: World) -> dict[str, Any]:
+    body = meeting_body(w.org, held_on="10/02/2026")
+    return {
+        "kind": body["kind"],
+        "title": body["title"],
+        "held_on": body["held_on"],
+        "host_unit": body["host_unit_id"],
+        "chair": body["chair_id"],
+        "duration_minutes": body["duration_minutes"],
+        "attendees": body["attendees"],
+    }
 
 
 def task_create_for(org: Org, **overrides: Any) -> Task:
@@ -328,6 +358,25 @@ PAGES: dict[tuple[str, str], Row] = {
     # --- the journal: the inspection committee's reading (PRODUCT §2) and the administrators'.
     # (the page says so: everyone else gets a 404)
     ("GET", "audit:list"): Row(officer=404, other=404, inspector=200, right="admin"),
+    # --- meetings: seen by whoever sees the host unit; registered by Văn phòng, leaders and the host unit's heads; the
+    # conclusion registered as a directive by Văn phòng and leaders (who register directives)
+    ("GET", "meetings:list"): every(200),
+    ("GET", "meetings:create"): Row(officer=403, other=200, inspector=403, right="btc_head", right_status=200),
+    ("POST", "meetings:create"): Row(
+        officer=403, other=422, inspector=403, right="btc_head", body=meeting_form, why="the ward sees no Ban"
+    ),
+    ("GET", "meetings:detail"): ban_read(lambda w: {"meeting_id": w.meeting.pk}),
+    ("GET", "meetings:edit"): ban_write("btc_head", lambda w: {"meeting_id": w.meeting.pk}, right_status=200),
+    ("POST", "meetings:edit"): ban_write("btc_head", lambda w: {"meeting_id": w.meeting.pk}, body=meeting_form),
+    ("POST", "meetings:delete"): ban_write("btc_head", lambda w: {"meeting_id": w.meeting.pk}),
+    ("POST", "meetings:conclusion_create"): ban_write(
+        "monitor",
+        lambda w: {"meeting_id": w.meeting.pk},
+        body=lambda w: {"issued_on": "12/02/2026", "issuer_code": "BTCTU", "summary": "Thông báo kết luận"},
+    ),
+    ("POST", "meetings:conclusion_link"): ban_write(
+        "btc_head", lambda w: {"meeting_id": w.meeting.pk}, body=lambda w: {"directive": w.directive.pk}
+    ),
     # --- directives: everyone reads them, Văn phòng registers and edits them
     ("GET", "directives:list"): every(200),
     # the committees' terms (nhiệm kỳ): Văn phòng and the administrator declare and close them
@@ -614,6 +663,15 @@ API: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/units"): every(200),
     ("GET", "/api/v1/units/{unit_id}"): ban_read(lambda w: {"unit_id": w.org.btc.pk}),
     ("GET", "/api/v1/people"): every(200),
+    ("GET", "/api/v1/meetings"): every(200),
+    ("POST", "/api/v1/meetings"): Row(
+        officer=403,
+        other=422,
+        inspector=403,
+        right="btc_head",
+        body=lambda w: {**meeting_body(w.org), "held_on": "2026-02-10"},
+        why="the ward's head records their own ward's meetings; the Ban is unknown to them",
+    ),
     ("GET", "/api/v1/directives"): every(200),
     ("POST", "/api/v1/directives"): Row(
         officer=403,

@@ -40,6 +40,10 @@ ACTION_LABELS: dict[str, Any] = {
     "directive.update": _("Sửa văn bản chỉ đạo"),
     "directiveattachment.create": _("Đính kèm tệp vào văn bản chỉ đạo"),
     "directiveattachment.delete": _("Xóa tệp đính kèm của văn bản chỉ đạo"),
+    "meeting.create": _("Vào sổ cuộc họp"),
+    "meeting.update": _("Sửa thông tin cuộc họp"),
+    "meeting.delete": _("Xóa cuộc họp khỏi sổ"),
+    "meeting.conclusion": _("Ghi thông báo kết luận của cuộc họp"),
     "term.create": _("Tạo nhiệm kỳ"),
     "term.close": _("Kết thúc nhiệm kỳ"),
     # Proposals from a directive's text (extraction)

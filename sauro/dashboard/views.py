@@ -24,6 +24,7 @@ from sauro.dashboard.charts import Chart, bar_chart
 from sauro.dashboard.figures import dashboard_figures
 from sauro.dashboard.forms import DashboardForm
 from sauro.dashboard.periods import Period, shifted
+from sauro.meetings.selectors import meeting_figures
 from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.selectors import ObstacleFilters, obstacle_list
 from sauro.org.models import Unit
@@ -157,6 +158,9 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
             },
             "monthly": _chart("monthly", "Theo tháng có thời hạn", figures.months, period, unit),
             "quarterly": _chart("quarterly", "Theo quý có thời hạn", figures.quarters, period, unit),
+            # The register of meetings (issue 18): meetings per host unit against the same period a year before, and
+            # the conclusions whose tasks were all issued within five working days (two grouped queries).
+            "meetings": meeting_figures(user=user, unit_id=unit.pk, start=period.start, end=period.end, today=today),
             "previous_url": _shift_url(form, unit, period, -1, today),
             "next_url": _shift_url(form, unit, period, 1, today),
         }

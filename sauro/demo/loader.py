@@ -26,6 +26,7 @@ from django.db import transaction
 from sauro.accounts.models import User
 from sauro.accounts.services import user_create
 from sauro.demo.directives import load_demo_directives
+from sauro.demo.meetings import load_demo_meetings
 from sauro.demo.monitoring import load_demo_monitoring
 from sauro.demo.paths import DATA_DIR
 from sauro.demo.programs import load_demo_programs
@@ -425,6 +426,8 @@ def load_demo(progress: Callable[[str], None] | None = None) -> LoadResult:
         load_demo_tasks(progress=say)
         # Progress, obstacles and confidence on the tasks left open (and the obstacle journey's task).
         load_demo_monitoring(progress=say)
+        say("Đang vào sổ các cuộc họp mẫu…")
+        load_demo_meetings()
         say("Đang lập chương trình công tác mẫu…")
         load_demo_programs()
         say("Đang tạo các kỳ báo cáo và báo cáo đã gửi của các đơn vị…")

@@ -240,6 +240,31 @@ def run_scenario(org: Org) -> None:
     ext.proposal_merge(acting_user=org.monitor, proposal=second, into=first)
     ext.proposal_drop(acting_user=org.monitor, proposal=fourth)
     ext.proposals_create_drafts(acting_user=org.monitor, run=run)
+    # --- a meeting, edited, its conclusion recorded as a directive; another deleted
+    meet = svc("meetings")
+    about = {
+        "kind": "briefing",
+        "title": "Giao ban công tác tổ chức",
+        "held_on": datetime.date(2026, 2, 10),
+        "host_unit_id": org.btc.pk,
+        "chair_id": org.btc_head.pk,
+        "duration_minutes": 60,
+        "attendees": 12,
+    }
+    meeting = meet.meeting_create(acting_user=org.btc_head, data=meet.MeetingInput(**about))
+    meeting = meet.meeting_update(
+        acting_user=org.btc_head,
+        meeting=meeting,
+        expected_version=1,
+        data=meet.MeetingInput(**{**about, "unit_ids": [org.btc_dept.pk]}),
+    )
+    meet.meeting_record_conclusion(
+        acting_user=org.monitor,
+        meeting=meeting,
+        data=meet.ConclusionInput(issuer_code="BTCTU", issued_on=datetime.date(2026, 2, 11), summary="Kết luận"),
+    )
+    spare = meet.meeting_create(acting_user=org.btc_head, data=meet.MeetingInput(**{**about, "title": "Vào nhầm"}))
+    meet.meeting_delete(acting_user=org.btc_head, meeting=spare)
 
     # --- a task's life
     def draft(**overrides: Any) -> Any:
@@ -326,6 +351,7 @@ def test_every_service_that_writes_a_business_row_appends_a_journal_entry(
         "org.Unit",
         "directives.Directive",
         "discussions.Comment",
+        "meetings.Meeting",
     } <= set().union(*(c.writes for c in writers))
     silent = sorted({f"{c.name} wrote {sorted(c.writes)}" for c in writers if c.entries == 0})
     assert silent == [], "services that wrote business rows without a journal entry:\n" + "\n".join(silent)

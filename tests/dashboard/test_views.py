@@ -22,8 +22,9 @@ from .conftest import AS_OF, END, START
 D = datetime.date
 FIGURES = ("total", "done_on_time", "done_late", "open_on_time", "open_overdue", "ongoing")
 # Every unit's path is read once, so the task gate and the subtrees are lists of ids; the period's counts are two
-# index scans each (due in the period; ongoing); the cards are the league's counts added up.
-OVERVIEW_QUERIES = 28
+# index scans each (due in the period; ongoing); the cards are the league's counts added up; the meetings' section is
+# two grouped queries (meetings per host unit against last year, the conclusions with their tasks).
+OVERVIEW_QUERIES = 29
 LINK = re.compile(r'<a [^>]*href="([^"]+)"[^>]*data-figure="(\w+)"')
 
 
@@ -192,7 +193,8 @@ def test_query_counts_do_not_grow_with_the_data(world, client_for, make_draft, t
     after = (_page_queries(client, overview), _page_queries(client, mine))
     assert after == before
     # Session, user, scope and the shell (with the bell), then ~18 for the page: cards, overdue, obstacles, league
-    # table (units, 2 grouped aggregates, discipline, reports, obstacles), 2 trends, the picker — whatever the data.
+    # table (units, 2 grouped aggregates, discipline, reports, obstacles), 2 trends, the picker, the meetings (2) —
+    # whatever the data.
     assert before[0] <= OVERVIEW_QUERIES
 
 
