@@ -173,7 +173,7 @@ def proposal_json(p: Proposal) -> dict[str, Any]:
             "due": p.due_date,
             "recurrence": p.recurrence or None,
             "text": p.time_text,
-            "stated": None,
+            "stated": p.due_stated,
         },
         "open_clears": open_clears(p),
     }

@@ -94,6 +94,8 @@ class Proposal(models.Model):
     )
     authority_text = models.CharField(_("thẩm quyền trong câu"), max_length=500, blank=True)
     due_date = models.DateField(_("thời hạn"), null=True, blank=True)
+    # The day the text names when it is a day off and ``due_date`` was moved to the next working day.
+    due_stated = models.DateField(_("ngày văn bản ghi"), null=True, blank=True)
     time_kind = models.CharField(_("loại thời hạn"), max_length=12, choices=TimeKind.choices, default=TimeKind.UNCLEAR)
     recurrence = models.CharField(_("chu kỳ"), max_length=12, blank=True)
     time_text = models.CharField(_("thời hạn trong câu"), max_length=500, blank=True)

@@ -164,6 +164,7 @@ def proposals_extract(
                 authority_id=t.authority.id if t.authority else None,
                 authority_text=t.authority_text[:500],
                 due_date=t.time.due,
+                due_stated=t.time.stated,
                 time_kind=t.time.kind,
                 recurrence=t.time.recurrence or "",
                 time_text=t.time.text[:500],
@@ -237,6 +238,8 @@ def proposal_update(
     if "product" in changes:
         p.product = (changes["product"] or "").strip()
     if "due_date" in changes:
+        if changes["due_date"] != p.due_date:
+            p.due_stated = None  # the person chose the day: no longer the text's
         p.due_date = changes["due_date"]
         if p.due_date is not None and p.time_kind == TimeKind.UNCLEAR:
             p.time_kind = TimeKind.DATE

@@ -254,7 +254,9 @@ def may_set_focus(user: User, task: Task, *, authority: bool | None = None) -> b
         return False
     if authority is None:
         authority = acts_for_authority(user, task, clock.today())
-    return authority or may_draft_for(user, task.owner_unit, clock.today())
+    if authority:
+        return True
+    return task.owner_unit_id is not None and may_draft_for(user, task.owner_unit, clock.today())
 
 
 def may_edit(user: User, task: Task) -> bool:

@@ -3,6 +3,7 @@ created as draft tasks through the task services, each write journalled; who may
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -209,3 +210,25 @@ def test_a_recurring_duty_becomes_a_recurring_draft(org: Org, directive: Directi
     [(_, task)] = services.proposals_create_drafts(acting_user=org.monitor, run=proposal.run).created
     task.refresh_from_db()
     assert (task.recurrence, task.recurrence_day, task.recurrence_month) == ("quarterly", 25, 3)
+
+
+def test_a_deadline_on_a_day_off_is_shown_with_the_working_day_it_moves_to(
+    org: Org,
+    directive: Directive,  # noqa: F811
+    client_for: object,
+) -> None:
+    from django.urls import reverse
+
+    text = "Ban Tổ chức Thành ủy rà soát, bổ sung quy hoạch cán bộ, hoàn thành trước ngày 14/3/2026."  # a Saturday
+    [p] = run_of(org, directive, text)
+    assert (p.due_date, p.due_stated) == (datetime.date(2026, 3, 16), datetime.date(2026, 3, 14))
+    page = client_for(org.monitor).get(reverse("extraction:proposals", args=[directive.pk]))  # type: ignore[operator]
+    assert "16/03/2026" in page.content.decode() and "văn bản ghi 14/03/2026, ngày nghỉ" in page.content.decode()
+    # A day the person sets is theirs: the text's day is no longer shown.
+    p = services.proposal_update(
+        acting_user=org.monitor,
+        proposal=p,
+        changes={"due_date": datetime.date(2026, 3, 20)},
+        expected_version=p.version,
+    )
+    assert p.due_stated is None

@@ -46,10 +46,13 @@ PAGES: list[tuple[str, str, str, int]] = [
     # updates with their files, confidence ratings, and the pickers of the action forms.
     # +1 (issue 16): who acts for the lead and the authority; +1 (issue 17): the open obstacles the submit form's
     # confirmation names (tasks.access.submit_caveats; the submissions' files are prefetched only when there are some);
-    # +2 (issue 17): the discussion thread's latest comments and the people its form offers to mention.
-    ("task-detail", "btc_head", "/nhiem-vu/{task}/", 39),
+    # +2 (issue 17): the discussion thread's latest comments and the people its form offers to mention; +1 (issue 17):
+    # whether the reader may flag it "trọng tâm" (the drafting right, asked when they do not act for its authority).
+    ("task-detail", "btc_head", "/nhiem-vu/{task}/", 40),
     ("directives-list", "btc_head", "/van-ban/", 10),
-    ("directive-detail", "leader", "/van-ban/{directive}/", 16),  # with the panel of its tasks and their roll-up
+    # With the panel of its tasks and their roll-up; +2 (issue 18): the panel of proposals from its text (how many wait)
+    # and the panel of the meeting it concludes.
+    ("directive-detail", "leader", "/van-ban/{directive}/", 18),
     ("obstacles-leader", "leader", "/kho-khan-vuong-mac/", 14),  # counts, the page and its count, the calendar
     ("obstacles-head", "btc_head", "/kho-khan-vuong-mac/?state=", 14),
     ("notifications", "btc_head", "/thong-bao/", 9),
@@ -63,8 +66,10 @@ PAGES: list[tuple[str, str, str, int]] = [
     # not the appendix's task lists (issue 17: +2).
     ("quarterly-docx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=docx", 22),
     ("quarterly-xlsx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=xlsx", 19),
-    ("dashboard", "leader", "/tong-hop/", 27),  # figures, focus count, overdue list, obstacles, league table, trends
-    ("dashboard-unit", "btc_head", "/tong-hop/", 27),
+    # Figures, focus count, overdue list, obstacles, league table, trends; +2 (issue 18): meetings per unit against last
+    # year, and the conclusions whose tasks were issued within 5 working days (meetings.selectors).
+    ("dashboard", "leader", "/tong-hop/", 29),
+    ("dashboard-unit", "btc_head", "/tong-hop/", 29),
     ("dashboard-mine", "btc_officer", "/tong-hop/cua-toi/", 12),
     # the first page is full (50 entries) with one bundle already; the latest checkpoints, the last verification
     ("audit-journal", "inspector", "/nhat-ky/", 11),
@@ -84,8 +89,9 @@ ENDPOINTS: list[tuple[str, str, str, int]] = [
     ("tasks", "btc_head", "/api/v1/tasks", 6),  # the page, its coordinating units and officers prefetched
     # And its allowed_actions (tasks.access.allowed_actions): pending requests, the lead unit's head, the authority;
     # monitoring's (monitoring.access.allowed_task_actions): the open obstacles, and who may answer them.
-    # +1 (issue 16): who acts for the units; +1 (issue 17): its submissions (next_step, submissions with their files).
-    ("task-detail", "btc_head", "/api/v1/tasks/{task}", 14),
+    # +1 (issue 16): who acts for the units; +1 (issue 17): its submissions (next_step, submissions with their files);
+    # +1 (issue 17): the drafting right behind "set_focus".
+    ("task-detail", "btc_head", "/api/v1/tasks/{task}", 15),
     ("task-events", "btc_head", "/api/v1/tasks/{task}/events", 5),
     ("task-extension-requests", "btc_head", "/api/v1/tasks/{task}/extension-requests", 5),
     ("task-reassignment-requests", "btc_head", "/api/v1/tasks/{task}/reassignment-requests", 5),
