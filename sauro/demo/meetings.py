@@ -107,7 +107,7 @@ def _conclude(office: User | None, meeting: Meeting, raw: dict[str, Any], today:
         directive = Directive.objects.filter(
             kind=linked["kind"], number=linked["number"], issuer_code=linked["issuer_code"]
         ).first()
-        if directive is None or directive.meetings.exists():
+        if directive is None or Meeting.objects.filter(conclusion=directive).exists():
             return False
         meeting_link_conclusion(acting_user=office, meeting=meeting, directive_id=directive.pk)
         return True
