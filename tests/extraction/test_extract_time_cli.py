@@ -54,3 +54,17 @@ def test_recurring_and_unclear() -> None:
 def test_a_bad_reference_day_is_refused() -> None:
     with pytest.raises(CommandError, match="Ngày không hợp lệ"):
         run("trước 15/3", "--ref", "15/3/2026", "--json")
+
+
+def test_a_database_not_yet_migrated_is_named_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.management import CommandError
+    from django.db import OperationalError
+
+    from sauro.extraction.management.commands import extract
+
+    def missing_table(*args: object, **kwargs: object) -> None:
+        raise OperationalError("no such table: workdays_workdayoverride")
+
+    monkeypatch.setattr(extract, "parse_time", missing_table)
+    with pytest.raises(CommandError, match="sauro migrate"):
+        call_command("extract", "time", "trước ngày 15/3/2026", "--ref", "2026-01-07", "--json")

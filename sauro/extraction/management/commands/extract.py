@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from sauro.common.calendar import current_calendar
 from sauro.extraction.pipeline import propose
@@ -44,6 +45,15 @@ class Command(BaseCommand):
         time.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self._handle(**options)
+        except DatabaseError as e:  # the organisation and the working-day calendar are read from the database
+            raise CommandError(
+                "Chưa đọc được cơ sở dữ liệu (sơ đồ tổ chức, lịch ngày làm việc): hãy chạy `sauro migrate` "
+                f"(và nạp tổ chức) trước. Chi tiết: {e}"
+            ) from e
+
+    def _handle(self, **options: Any) -> None:
         ref = _day(options["ref"])
         if options["action"] == "time":
             self.stdout.write(json.dumps(parse_time(options["text"], ref).as_json(), ensure_ascii=False))
