@@ -483,6 +483,33 @@ def _unknown_subject(text: str, low: str, c_start: int, c_end: int) -> tuple[str
     return None
 
 
+# A sentence that opens with the work itself (its subject is the reader, or named in an earlier sentence).
+_IMPERATIVE_OPENERS = re.compile(
+    r"^[\s,]*(?:(?:cùng với đó|đồng thời|đặc biệt|bên cạnh đó|ngoài ra|từ đó|mặt khác|trong đó)[\s,]+)*"
+    r"(?:cần|phải|tiếp tục|khẩn trương|chủ động|tập trung|đặc biệt quan tâm|quan tâm)?\s*"
+)
+_IMPERATIVE_VERBS = re.compile(
+    _B
+    + _alt(
+        "thực hiện", "chủ trì", "lãnh đạo", "chỉ đạo", "xây dựng", "tổ chức", "triển khai", "rà soát", "kiểm tra",
+        "giám sát", "đôn đốc", "hướng dẫn", "nghiên cứu", "tham mưu", "cập nhật", "cụ thể hóa", "hoàn thiện",
+        "ban hành", "chuẩn bị", "đẩy mạnh", "tăng cường", "siết chặt", "khắc phục", "quán triệt", "tuyên truyền",
+        "sơ kết", "tổng kết", "báo cáo", "theo dõi", "đề xuất", "bổ sung", "sửa đổi", "kiện toàn", "sắp xếp",
+        "nâng cao", "đổi mới", "bảo đảm", "đảm bảo",
+    )
+    + _W
+)
+
+
+def _imperative(low: str) -> bool:
+    """Whether the sentence opens with the work itself, in the imperative, and reads as a directive."""
+    opener = _IMPERATIVE_OPENERS.match(low)
+    at = opener.end() if opener else 0
+    if not _IMPERATIVE_VERBS.match(low, at):
+        return False
+    return not _NARRATIVE_ANY.search(low) or bool(_DIRECTIVE_ANY.search(low))
+
+
 def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assignment]:
     assignments: list[_Assignment] = []
     current: _Assignment | None = None
@@ -543,7 +570,7 @@ def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assi
                 current.authority.extend(r.m for r in roled if r.role == "authority" and r.m.start >= action_at)
                 continue
         unknown = _unknown_subject(text, low, c_start, c_end) if cue is None else None
-        if unknown is not None and not any(r.m.start < unknown[1] for r in roled):
+        if unknown is not None and not any(r.m.start < unknown[1] and r.role != "subject" for r in roled):
             lead_text, action_at = unknown
             current = _Assignment(start=action_at, end=c_end, lead_text=lead_text, skip_to=action_at)
             assignments.append(current)
@@ -741,6 +768,9 @@ def read_sentence(
     assignments = _assignments(text, low, mentions)
     if not assignments and lead_in is not None and not _NARRATIVE_START.match(low):
         assignments = [_inherited(low, mentions, lead_in)]
+    if not assignments and _imperative(low):
+        # "Thực hiện nghiêm chế độ thông tin, báo cáo…", "Chủ trì nghiên cứu, tham mưu…": work without its doer.
+        assignments = [_Assignment(start=0, end=len(low))]
     for a in assignments:
         action = _action_start(low, a)
         if action >= a.end:

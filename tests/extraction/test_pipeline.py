@@ -73,6 +73,7 @@ def test_the_demo_texts() -> None:
     assert [t.lead_text for i in seed for t in i.tasks] == [
         "các cơ quan Đảng thành phố",
         "Các cơ quan",
+        "",  # "Thực hiện nghiêm chế độ thông tin, báo cáo…": the work, its doer named in the sentence before
         "các cơ quan, đơn vị",
     ]
 
@@ -118,9 +119,12 @@ def test_a_lead_in_ends_with_its_list() -> None:
         "Giao Ban Tổ chức Thành ủy:\n- Xây dựng đề án vị trí việc làm.\nTổ chức hội nghị tổng kết công tác cán bộ."
     )
     items = items_of(text)
+    # After its list, a sentence that names no doer is proposed with its lead open: the lead-in does not carry over.
     assert [(i.point, [t.lead for t in i.tasks]) for i in items] == [
         ("1", [unit("VPTU")]),
+        ("2", [None]),  # "Tổ chức hội nghị sơ kết…": not Văn phòng's, its list has ended
         ("2", [unit("BTCTU")]),  # "Giao Ban Tổ chức Thành ủy:" stands under point 2 (no marker of its own)
+        ("2", [None]),  # "Tổ chức hội nghị tổng kết…" after Ban Tổ chức's list
     ]
 
 
