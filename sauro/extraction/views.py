@@ -180,7 +180,7 @@ def proposals_view(request: AuthenticatedRequest, directive_id: int) -> HttpResp
                     request, ngettext("Đã đề xuất %(n)d nhiệm vụ.", "Đã đề xuất %(n)d nhiệm vụ.", count) % {"n": count}
                 )
             else:
-                messages.warning(request, _("Không tìm thấy câu nào giao việc cho một đơn vị trong văn bản."))
+                messages.warning(request, _("Không tìm thấy câu nào giao việc trong văn bản."))
             return HttpResponseRedirect(_page_url(directive.pk, "de-xuat"))
     return _render(request, directive, run_form=form, status=422)
 
