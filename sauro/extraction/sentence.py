@@ -71,7 +71,7 @@ def lower_keep(text: str) -> str:
 
 
 # "trình" (to submit) is not the end of "chương trình", "tờ trình".
-_TRINH = r"(?<!chương )(?<!tờ )trình"
+_TRINH = r"(?<!chương )(?<!tờ )(?<!quá )(?<!quy )(?<!lịch )(?<!hành )(?<!tiến )(?<!công )(?<!giáo )trình"
 
 
 # Every grammar phrase the patterns name (filled by ``_alt``), to read a sentence typed without diacritics.
@@ -90,8 +90,8 @@ _B = r"(?:^|(?<=[\s,;:(]))"  # the start of a word
 
 _AUTHORITY_BEFORE = re.compile(
     _B
-    + r"(?:báo cáo(?: kết quả(?: thực hiện)?| tình hình| tiến độ)?(?: về| cho| với| lên)?|"
-    + _alt("trình", "tham mưu", "tham mưu cho", "xin ý kiến", "đề xuất", "đề xuất với")
+    + r"(?:báo cáo(?:(?: [^\s,;:]+){0,5}? (?:về|cho|với|lên|gửi về|gửi))?|"
+    + _alt("trình", "tham mưu", "tham mưu cho", "xin ý kiến", "đề xuất", "đề xuất với", "gửi về")
     + r")\s*$"
 )
 _COORD_BEFORE = re.compile(
@@ -109,7 +109,7 @@ _LEAD_TEXT_CUE = re.compile(
 # What a committee says of itself in its conclusion: the subject is the issuer ("Ban Thường vụ Thành ủy thống nhất
 # thông qua Đề án…, giao Ban Tổ chức Thành ủy hoàn thiện…").
 _STANCE_START = re.compile(
-    r"^[\s,]*"
+    r"^[\s,]*(?:(?:đã|cũng|cũng đã|đều|tiếp tục)\s+)?"
     + _alt(
         "thống nhất", "cơ bản thống nhất", "đồng ý", "ghi nhận", "đánh giá cao", "biểu dương", "kết luận", "nhấn mạnh",
         "lưu ý", "yêu cầu", "đề nghị", "giao", "thông qua", "nhất trí", "cho ý kiến", "quyết định",
@@ -132,7 +132,22 @@ _SUBJECT_OPENERS = re.compile(r"^(?:(?:đồng thời|riêng|sau đó|tiếp the
 _NARRATIVE_START = re.compile(
     r"^[\s,]*" + _alt("đã", "đang", "được", "vừa", "đạt", "cũng đã", "đều đã", "vẫn", "chưa", "không", "đã được") + _W
 )
-_NARRATIVE_ANY = re.compile(_B + _alt("đã", "đạt", "được", "đang") + _W)
+_NARRATIVE_ANY = re.compile(
+    _B + _alt("đã", "đạt", "được", "đang", "vừa ban hành", "vừa có văn bản", "vừa tổ chức", "vừa ký") + _W
+)
+# The formula that ends a decision ("… chịu trách nhiệm thi hành Quyết định này"): no task of its own.
+_EXECUTION_FORMULA = re.compile(
+    r"thi hành " + _alt("quyết định", "quy định", "chỉ thị", "kết luận", "thông báo", "quy chế") + r" này"
+)
+# A news report of an event ("TTH - Sáng 23/3, Ban Tuyên giáo Tỉnh ủy tổ chức hội nghị…") or of what someone said
+# ("Lãnh đạo Ban …, cho biết …", "Quy chế nêu rõ, …"): it assigns only through an explicit "giao"/"yêu cầu"/"đề nghị".
+_REPORTED = re.compile(
+    r"^(?:[^\s,]{1,12}\s*[-–]\s*)?(?:sáng|chiều|tối|trưa|ngày|hôm nay|hôm qua)\s+(?:nay|qua|\d{1,2}\s*[-/.]\s*\d{1,2})"
+    r"|" + _B + _alt("cho biết", "chia sẻ", "nêu rõ", "cho rằng", "khẳng định", "phát biểu") + r"\s*[,:]?\s"
+)
+_EXPLICIT_CUE = re.compile(
+    _B + _NOT_AFTER + r"(?:giao(?! ban)|" + _alt("đề nghị", "yêu cầu", "lưu ý") + ")" + _W
+)
 _DIRECTIVE_ANY = re.compile(
     _B
     + _alt(
@@ -141,6 +156,10 @@ _DIRECTIVE_ANY = re.compile(
         "định kỳ", "hằng tháng", "hằng quý", "hằng năm",
     )
     + _W
+)
+
+_STRONG_DIRECTIVE = re.compile(
+    _B + _NOT_AFTER + _alt("giao", "đề nghị", "yêu cầu", "cần", "phải", "khẩn trương", "trước ngày") + _W
 )
 
 # The words a subject's predicate may start with.
@@ -157,15 +176,25 @@ _PREDICATE = _alt(
     "thống kê", "khảo sát", "điều tra", "giúp", "cùng", "sẽ", "đã", "đang", "được", "vừa", "đạt", "đều", "chưa",
     "tiếp thu", "xem xét", "tháo gỡ", "ưu tiên", "bố trí", "thẩm định", "phê duyệt", "thúc đẩy", "đổi mới", "chỉ đạo",
     "thường xuyên", "kịp thời", "sớm", "rà soát lại", "lựa chọn", "giới thiệu", "công bố",
+    "bám sát", "tích cực", "tạm dừng", "có nhiệm vụ", "tiến hành", "góp ý", "tham gia", "hoàn chỉnh", "tự kiểm tra",
+    "kiểm điểm", "dành", "lưu ý", "nắm chắc", "phổ biến", "học tập", "vận động", "thẩm tra",
     "hằng tháng", "hằng quý", "hằng năm", "định kỳ", "ngay", "trong quý", "trong tháng", "trong năm", "trước ngày",
 )
 # A predicate follows its subject without a comma, but for a few words ("A, B, C, theo chức năng, nhiệm vụ…").
 # "Ban Tổ chức Thành ủy: chủ trì, …" (a list of tasks by unit) — the colon makes the unit the subject.
 _PREDICATE_START = re.compile(
     r"^\s*(?::\s*)?" + _PREDICATE + _W
-    + r"|^\s*,\s*" + _alt("theo chức năng", "mỗi", "căn cứ", "trong phạm vi") + _W
+    + r"|^\s*,\s*" + _alt("theo chức năng", "mỗi", "căn cứ", "trong phạm vi", "theo phân cấp") + _W
     + r"|^\s*:\s*\S"
 )
+# The same, tried at a position of the sentence (its look-behinds see the words before: "chương trình" is no
+# "trình"); and the words that start like a predicate inside a subject's name ("báo cáo viên", "tổ chức đảng").
+_PREDICATE_AT = re.compile(_PREDICATE_START.pattern.replace("^", ""))
+_NOT_PREDICATE = re.compile(
+    _alt("báo cáo viên", "tổ chức đảng", "tổ chức cơ sở", "tổ chức chính trị", "tổ chức còn lại", "tổ chức thành viên")
+    + _W
+)
+_DIRECTS = re.compile(r"^[\s,]*(?:cũng\s+)?chỉ đạo\s+(?=(?:các|cho)\s)")
 _COORD_PREDICATE = re.compile(r"^[\s,]*phối hợp(?!\s+với)" + _W)
 # Between the lead and the coordinating units named right after it ("X chủ trì, phối hợp với Y, Z …").
 _LEAD_TO_COORD = re.compile(r"^[\s,:]*(?:chủ trì[\s,]*)?(?:phối hợp(?: chặt chẽ)? với|cùng với|cùng)\s*$")
@@ -353,6 +382,69 @@ def _dedupe(mentions: list[UnitMention]) -> list[UnitMention]:
     return out
 
 
+# "Thành ủy", "tỉnh ủy" written in lower case is any committee ("các tỉnh ủy, thành ủy"), not ours.
+_COMMITTEE_WORDS = frozenset({"thành ủy", "tỉnh ủy"})
+# After a body's name, the place it belongs to ("Thành ủy Hà Nội", "Ban Thường vụ Tỉnh ủy Lạng Sơn", "UBND thành
+# phố Cần Thơ"): a document of another province names its bodies so, and the place is part of the name.
+_PLACE_PREFIX = re.compile(r"\s+(?:tỉnh|thành phố|tp\.?|thủ đô)(?=\s)")
+_NAME_WORD = re.compile(r"[\s.]+([^\s,;:.()\"“”]+)")
+_MAX_PLACE_WORDS = 3
+_COMMITTEE_END = re.compile(r"(?:ủy|uy|tu|huế|hue|phố|pho)$")
+
+
+def _place_end(text: str, low: str, pos: int, limit: int) -> int:
+    """Where a place name written after a body's name at ``pos`` ends (``pos`` when none follows)."""
+    prefix = _PLACE_PREFIX.match(low, pos, limit)
+    at, end = (prefix.end(), pos) if prefix else (pos, pos)
+    for _ in range(_MAX_PLACE_WORDS):
+        m = _NAME_WORD.match(text, at, limit)
+        if m is None:
+            break
+        word = m.group(1)
+        abbreviation = len(word) > 1 and word.isupper() and not prefix
+        if not word[0].isupper() or abbreviation or _PREDICATE_AT.match(low, m.start(1), limit):
+            break
+        at = end = m.end()
+    return end
+
+
+def _clean_mentions(text: str, low: str, mentions: list[UnitMention]) -> list[UnitMention]:
+    """The mentions as the sentence reader takes them: a committee named in lower case dropped ("các tỉnh ủy"); a
+    place name after a body's name made part of it; a body followed by a collective made one collective ("Ban Thường
+    vụ các huyện ủy", "Ban thường vụ cấp ủy các cấp": the standing committees of those)."""
+    cased = not text.islower()
+    kept = [m for m in mentions if not (cased and m.text.islower() and low[m.start : m.end] in _COMMITTEE_WORDS)]
+    out: list[UnitMention] = []
+    i = 0
+    while i < len(kept):
+        m = kept[i]
+        following = kept[i + 1] if i + 1 < len(kept) else None
+        limit = following.start if following else len(text)
+        adjacent = following is not None and not text[m.end : following.start].strip()
+        if m.unit is not None and following is not None and following.unit is None and adjacent:
+            out.append(UnitMention(m.start, following.end, text[m.start : following.end], None, following.collective))
+            i += 2
+            continue
+        if m.unit is not None and low.startswith(" các ", m.end):
+            stop = re.compile(r"[,;:(]").search(low, m.end, limit)
+            end = stop.start() if stop else limit
+            for w in re.finditer(r"\s+\S", low[m.end + 5 : end]):
+                at = m.end + 5 + w.start()
+                if _predicate_at(text, low, at + len(w.group(0)) - 1, end):
+                    end = at
+                    break
+            out.append(UnitMention(m.start, end, text[m.start : end].rstrip(), None, ()))
+            i += 1
+            continue
+        end = _place_end(text, low, m.end, limit)
+        if end != m.end and not _COMMITTEE_END.search(low, m.start, m.end):
+            i += 1  # "Ban Tổ chức Giải", "Văn phòng Bộ": a body of that name elsewhere, not ours
+            continue
+        out.append(m if end == m.end else UnitMention(m.start, end, text[m.start : end], m.unit, m.collective))
+        i += 1
+    return out
+
+
 def _clauses(low: str) -> list[tuple[int, int]]:
     spans, cut = [], 0
     for m in re.finditer(";", low):
@@ -405,23 +497,78 @@ def _groups(roled: list[_Mention], low: str) -> list[list[_Mention]]:
     return groups
 
 
+_BOARD_NAME = re.compile(
+    r"(?<=ban )" + _alt("chỉ đạo", "tổ chức", "kiểm tra", "biên tập", "soạn thảo", "thường vụ", "bí thư") + _W
+)
+
+
+def _predicate_at(text: str, low: str, at: int, end: int) -> bool:
+    """Whether a subject's predicate starts at ``at`` (a word of a name written in capitals is not one: "Ban Tổ chức
+    Giải", "Tiểu ban Tổ chức - phục vụ đại hội")."""
+    if not _PREDICATE_AT.match(low, at, end) or _NOT_PREDICATE.match(low, at, end):
+        return False
+    if _BOARD_NAME.match(low, at) and (text[at - 4] == "B" or low.endswith("tiểu ban ", 0, at)):
+        return False  # "Ban chỉ đạo", "Tiểu ban tổ chức": the board's name
+    return not text[at].isupper()
+
+
+def _subject_end(text: str, low: str, pos: int, end: int, max_words: int) -> int | None:
+    """Where the predicate after a subject starting at ``pos`` starts (a bracket inside the subject is skipped:
+    "Các tỉnh ủy, thành ủy (gồm cả …) lãnh đạo"), or None when none comes within ``max_words`` words."""
+    words = 0
+    at = pos
+    while at < end:
+        if low[at].isspace():
+            at += 1
+            continue
+        if low[at] == "(":
+            close = low.find(")", at, end)
+            if close < 0:
+                return None
+            at = close + 1
+            continue
+        if at > pos and _predicate_at(text, low, at, end):
+            return at
+        if low[at] in ",:":
+            if at > pos and _PREDICATE_AT.match(low, at, end):
+                return at
+            at += 1
+            continue
+        words += 1
+        if words > max_words:
+            return None
+        while at < end and not low[at].isspace() and low[at] not in ",:(":
+            at += 1
+    return None
+
+
 def _lead_text_after_cue(text: str, low: str, cue_end: int, end: int) -> tuple[str, int]:
     """The words naming a lead the matcher does not know, after "đề nghị"/"giao": up to the first predicate."""
     pos = cue_end
     while pos < end and low[pos] in " ,:":
         pos += 1
-    for w in re.finditer(r"\S+", low[pos:end]):
-        at = pos + w.start()
-        if at > pos and _PREDICATE_START.match(low[at:end]):
-            return text[pos:at].strip(" ,"), at
-    return "", pos
+    at = _subject_end(text, low, pos, end, _MAX_SUBJECT_WORDS * 2)
+    if at is None:
+        return "", pos
+    return text[pos:at].strip(" ,"), at
 
 
 # A subject the matcher does not know (a body of another level or outside the Party apparatus, a collective the
 # organisation does not hold): a clause that opens with a body's head noun and goes on with a predicate.
 _BODY_HEAD = re.compile(
-    r"^[\s,]*(?:(?:đồng thời|riêng|trong đó|mặt khác)[\s,]+)?(?:các |từng |mỗi )?"
-    r"(?:ban(?! hành)|"
+    r"[\s,]*(?:(?:đồng thời|riêng|trong đó|mặt khác)[\s,]+)?(?:dự kiến\s+(?:ở|tại)\s+)?"
+    r"(?:(?:các|những) tổ chức|(?:các |từng |mỗi |những )?(?:ban(?! hành)|bộ(?! chính trị)|báo(?! cáo)|"
+    + _alt(
+        "đội ngũ",
+        "cấp",
+        "tỉnh",
+        "tập thể",
+        "đảng bộ",
+        "chính quyền",
+        "tổ đại biểu",
+        "các tổ",
+    )
+    + "|"
     + _alt(
         "sở",
         "ủy ban",
@@ -431,7 +578,6 @@ _BODY_HEAD = re.compile(
         "ban cán sự",
         "cấp ủy",
         "tiểu ban",
-        "báo",
         "đài",
         "bộ chỉ huy",
         "công an",
@@ -460,26 +606,51 @@ _BODY_HEAD = re.compile(
         "ủy ban nhân dân",
         "mttq",
     )
-    + ")"
+    + "))"
     + _W
 )
+# "Đối với các ban tham mưu của Tỉnh ủy, tập trung thẩm định…": the subject stands in the lead-in.
+_FOR_SUBJECT = re.compile(r"[\s,]*(?:riêng\s+)?đối với\s+")
+_SHORT_TIME = re.compile(r"[\s,]*(?:trong|trước|từ|đến|ngay)\s[^,;:]{1,25},")
+_MAX_LEAD_INS = 4
 _MAX_SUBJECT_WORDS = 16
 
 
-def _unknown_subject(text: str, low: str, c_start: int, c_end: int) -> tuple[str, int] | None:
-    """The words of a subject the matcher does not know and where its predicate starts, or None."""
-    head = _BODY_HEAD.match(low, c_start, c_end)
+def _subject_at(text: str, low: str, start: int, c_end: int) -> tuple[str, int] | None:
+    head = _BODY_HEAD.match(low, start, c_end)
     if head is None:
         return None
-    pos = c_start + len(low[c_start:c_end]) - len(low[c_start:c_end].lstrip(" ,"))
-    for i, w in enumerate(re.finditer(r"\S+", low[pos:c_end])):
-        if i > _MAX_SUBJECT_WORDS:
-            return None
-        at = pos + w.start()
-        if at > pos and _PREDICATE_START.match(low[at:c_end]):
-            if _NARRATIVE_START.match(low[at:c_end]) or _STANCE_START.match(low[at:c_end]):
-                return None
-            return text[pos:at].strip(" ,:"), at
+    pos = start + len(low[start:c_end]) - len(low[start:c_end].lstrip(" ,"))
+    at = _subject_end(text, low, pos, c_end, _MAX_SUBJECT_WORDS)
+    if at is None or _NARRATIVE_START.match(low[at:c_end]) or _STANCE_START.match(low[at:c_end]):
+        return None
+    return text[pos:at].strip(" ,:"), at
+
+
+def _unknown_subject(text: str, low: str, c_start: int, c_end: int) -> tuple[str, int] | None:
+    """The words of a subject the matcher does not know and where its predicate starts, or None. The subject opens
+    the clause or follows its lead-in ("Cụ thể, quý I/2023, …", "Ngay sau đại hội, tỉnh phải…"; a few phrases
+    ended by a comma or a dash), or stands in "Đối với X, <predicate>"."""
+    found = _subject_at(text, low, c_start, c_end)
+    if found is not None:
+        return found
+    for_subject = _FOR_SUBJECT.match(low, c_start, c_end)
+    if for_subject:
+        comma = low.find(",", for_subject.end(), c_end)
+        if comma > 0 and _BODY_HEAD.match(low, for_subject.end(), comma):
+            at = comma + 1
+            if short := _SHORT_TIME.match(low, at, c_end):
+                at = short.end()
+            while at < c_end and low[at] == " ":
+                at += 1
+            if _PREDICATE_AT.match(low, at, c_end) or _IMPERATIVE_VERBS.match(low, at, c_end):
+                return text[for_subject.end() : comma].strip(), at
+    for n, cut in enumerate(re.finditer(r",|\s[-–]\s", low[c_start:c_end])):
+        if n >= _MAX_LEAD_INS:
+            break
+        found = _subject_at(text, low, c_start + cut.end(), c_end)
+        if found is not None:
+            return found
     return None
 
 
@@ -540,7 +711,7 @@ def _imperative(low: str) -> bool:
     at = opener.end() if opener else 0
     if not _IMPERATIVE_VERBS.match(low, at):
         return False
-    return not _NARRATIVE_ANY.search(low) or bool(_DIRECTIVE_ANY.search(low))
+    return not _NARRATIVE_ANY.search(low) or bool(_STRONG_DIRECTIVE.search(low))
 
 
 def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assignment]:
@@ -550,6 +721,7 @@ def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assi
         roled = _roles(low, [m for m in mentions if c_start <= m.start < c_end], c_start)
         opened = False
         narrative = False
+        directs_end: int | None = None
         groups = _groups(roled, low)
         for g_index, group in enumerate(groups):
             role = group[0].role
@@ -561,6 +733,9 @@ def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assi
                     continue
                 if _STANCE_START.match(after) or re.match(r"^[\s,]*chỉ đạo\s*$", low[group[-1].m.end : next_start]):
                     continue  # the issuer: "Ban Thường vụ Thành ủy giao …", "… thống nhất …", "… chỉ đạo <unit> …"
+                if directs := _DIRECTS.match(after):  # "… chỉ đạo các cơ quan …": the issuer, its lead not ours
+                    directs_end = group[-1].m.end + directs.end()
+                    continue
                 if _COORD_PREDICATE.match(after) and current is not None:  # "…; Y phối hợp"
                     current.coord.extend(g.m for g in group)
                     continue
@@ -594,8 +769,9 @@ def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assi
         if opened or narrative:
             continue
         cue = _LEAD_TEXT_CUE.search(low, c_start, c_end)
-        if cue and current is None:
-            lead_text, action_at = _lead_text_after_cue(text, low, cue.end(1), c_end)
+        cue_end = cue.end(1) if cue else directs_end
+        if cue_end is not None and current is None:
+            lead_text, action_at = _lead_text_after_cue(text, low, cue_end, c_end)
             if lead_text:
                 current = _Assignment(start=action_at, end=c_end, lead_text=lead_text, skip_to=action_at)
                 assignments.append(current)
@@ -667,10 +843,38 @@ def _title(text: str, low: str, start: int, end: int, time: TimeSpec) -> str:
     return _shorten(_cap(title), TITLE_MAX)
 
 
+# A document named in capitals is the product only when the task makes it ("xây dựng Kế hoạch …"), not when it is
+# referred to ("phù hợp với nội dung Kế hoạch nêu trên").
+_MAKE_BEFORE = re.compile(
+    _alt(
+        "xây dựng",
+        "ban hành",
+        "dự thảo",
+        "hoàn thiện",
+        "chuẩn bị",
+        "tổ chức",
+        "soạn thảo",
+        "trình",
+        "lập",
+        "có",
+        "tham mưu",
+        "sửa đổi",
+        "bổ sung",
+        "sửa đổi, bổ sung",
+        "gửi",
+    )
+    + r"\s+$"
+)
+
+
+def _made_here(text: str, low: str, start: int, at: int) -> bool:
+    return at == start or text[at].islower() or bool(_MAKE_BEFORE.search(low, max(start, at - 24), at))
+
+
 def _product(text: str, low: str, start: int, end: int, authority: list[UnitMention]) -> tuple[str | None, str]:
     best: tuple[int, int, str] | None = None  # (start, end of the product word, kind)
     for pattern, kind in _PRODUCTS:
-        m = pattern.search(low, start, end)
+        m = next((m for m in pattern.finditer(low, start, end) if _made_here(text, low, start, m.start(1))), None)
         if m and (best is None or m.start(1) < best[0]):
             best = (m.start(1), m.end(1), kind)
     if best is not None:
@@ -754,7 +958,7 @@ def lead_in_of(sentence: Sentence, matcher: UnitMatcher) -> LeadIn | None:
     if sentence.closing or not text.endswith(":"):
         return None
     low = lower_keep(text)
-    found = _assignments(text, low, _dedupe(matcher.mentions(text)))
+    found = _assignments(text, low, _clean_mentions(text, low, _dedupe(matcher.mentions(text))))
     if not found or not (found[0].leads or found[0].lead_text):
         return None
     a = found[0]
@@ -795,7 +999,9 @@ def read_sentence(
     low = lower_keep(text)
     if _NARRATIVE_ANY.search(low) and not _DIRECTIVE_ANY.search(low):
         return []
-    mentions = _dedupe(matcher.mentions(text))
+    if (_REPORTED.search(low) and not _EXPLICIT_CUE.search(low)) or _EXECUTION_FORMULA.search(low):
+        return []
+    mentions = _clean_mentions(text, low, _dedupe(matcher.mentions(text)))
     proposals: list[TaskProposal] = []
     sentence_time: TimeSpec | None = None
     assignments = _assignments(text, low, mentions)
@@ -803,7 +1009,7 @@ def read_sentence(
         assignments = [_inherited(low, mentions, lead_in)]
     if not assignments and _imperative(low):
         # "Thực hiện nghiêm chế độ thông tin, báo cáo…", "Chủ trì nghiên cứu, tham mưu…": work without its doer.
-        assignments = [_Assignment(start=0, end=len(low))]
+        assignments = [_inherited(low, mentions, LeadIn((), "", False, (), ()))]
     for a in assignments:
         action = _action_start(low, a)
         if action >= a.end:
