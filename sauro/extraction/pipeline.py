@@ -61,7 +61,22 @@ def propose(
     items: list[Item] = []
     lead_in: tuple[LeadIn, str | None] | None = None
     parts: dict[str | None, bool] = {}
+    # A sentence ending with ":" with no item under it assigns the work itself ("… yêu cầu các cơ quan, đơn vị tập
+    # trung thực hiện các nội dung sau:" at the end of a text, or before prose): (its place in ``items``, it).
+    pending: tuple[int, Sentence] | None = None
+
+    def settle() -> None:
+        nonlocal pending
+        if pending is not None:
+            at, colon = pending
+            tasks = read_sentence(colon, ref, matcher, collective=collective, calendar=calendar, as_item=True)
+            if tasks:
+                items.insert(at, Item(colon.text, colon.point, colon.start, colon.end, tasks))
+            pending = None
+
     for s in sentences(text):
+        if pending is not None and _under(s, pending[1].point):
+            pending = None  # it has items: they carry the work
         if lead_in is not None and not _under(s, lead_in[1]):
             lead_in = None
         if s.heading:
@@ -77,9 +92,12 @@ def propose(
         if _narrative_part(s, parts):
             continue
         if s.text.endswith(":"):
+            settle()
             found = lead_in_of(s, matcher)
             lead_in = (found, s.point) if found else None
+            pending = (len(items), s)
             continue
+        settle()
         tasks = read_sentence(
             s, ref, matcher, collective=collective, lead_in=lead_in[0] if lead_in else None, calendar=calendar
         )
@@ -90,4 +108,5 @@ def propose(
             for task in items[-1].tasks:
                 known = {u.id for u in task.coordinating} | ({task.lead.id} if task.lead else set())
                 task.coordinating.extend(u for u in dict.fromkeys(more) if u.id not in known)
+    settle()
     return items

@@ -100,7 +100,7 @@ _COORD_BEFORE = re.compile(
 _CUE_WORDS = _alt(
     "giao", "giao cho", "đề nghị", "yêu cầu", "chỉ đạo", "phân công", "phân công cho", "giao nhiệm vụ cho"
 )
-_NOT_AFTER = r"(?<!được )(?<!đã )(?<!sự )(?<!theo )(?<!và )"
+_NOT_AFTER = r"(?<!được )(?<!đã )(?<!sự )(?<!theo )(?<!\w và )"
 _CUE_BEFORE = re.compile(_B + _NOT_AFTER + _CUE_WORDS + r"\s*$")
 _CUE_ANY = re.compile(_B + _NOT_AFTER + "(" + _CUE_WORDS + ")" + _W)
 _LEAD_TEXT_CUE = re.compile(
@@ -370,6 +370,33 @@ class _Assignment:
     coord: list[UnitMention] = field(default_factory=list)
     authority: list[UnitMention] = field(default_factory=list)
     skip_to: int = 0  # its action starts after the last coordinating unit named right after the lead
+    extra: list[str] = field(default_factory=list)  # leads the matcher does not know, named after the known ones
+
+
+_JOIN_WORD = re.compile(r"\s*(?:,|và)\s*")
+_PART_CUT = re.compile(r",\s*|\s+và\s+")
+
+
+def _extra_leads(text: str, low: str, pos: int, end: int) -> tuple[list[str], int] | None:
+    """Bodies the matcher does not know named after the known leads (", Văn phòng HĐND TP, Văn phòng UBND TP" / "và
+    Ban Cán sự đảng UBND TP"), up to the predicate: their names (a collective among them left out: "Văn phòng Tỉnh
+    ủy và các ban của Tỉnh ủy giúp…" is the office's task) and where the predicate starts; None when none."""
+    join = _JOIN_WORD.match(low, pos, end)
+    if join is None or join.end() == pos or not _BODY_HEAD.match(low, join.end(), end):
+        return None
+    at = _subject_end(text, low, join.end(), end, _MAX_SUBJECT_WORDS)
+    if at is None:
+        return None
+    names: list[str] = []
+    last = join.end()
+    for cut in [*_PART_CUT.finditer(low, join.end(), at), None]:
+        stop = cut.start() if cut else at
+        name = text[last:stop].strip(" ,")
+        if name and not re.match(r"(?:các|những|từng|mỗi)\s", name.lower()):
+            names.append(name)
+        if cut:
+            last = cut.end()
+    return names, at
 
 
 def _dedupe(mentions: list[UnitMention]) -> list[UnitMention]:
@@ -739,7 +766,11 @@ def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assi
                 if _COORD_PREDICATE.match(after) and current is not None:  # "…; Y phối hợp"
                     current.coord.extend(g.m for g in group)
                     continue
-                if not _PREDICATE_START.match(after):
+                named = group[0].m.unit is not None
+                extra = None
+                if named and not _PREDICATE_START.match(after):
+                    extra = _extra_leads(text, low, group[-1].m.end, c_end)
+                if extra is None and not _PREDICATE_START.match(after):
                     continue
             if role in ("lead", "subject") and not opened:
                 opened = True
@@ -750,6 +781,9 @@ def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assi
                 current = _Assignment(start=group[-1].m.end, end=c_end, skip_to=group[-1].m.end)
                 current.leads = [g.m for g in group]
                 current.person = any(g.person for g in group)
+                more = _extra_leads(text, low, group[-1].m.end, c_end) if group[0].m.unit is not None else None
+                if more is not None:
+                    current.extra, current.skip_to = more
                 assignments.append(current)
             elif role == "lead" and current is not None and not _NARRATIVE_START.match(after):
                 # A second "giao <unit> …" in the clause: a task of its own ("X xây dựng…, giao Y tổ chức…").
@@ -988,15 +1022,19 @@ def read_sentence(
     collective: bool = False,
     lead_in: LeadIn | None = None,
     calendar: WorkCalendar | None = None,
+    as_item: bool = False,
 ) -> list[TaskProposal]:
     """The tasks ``sentence`` assigns ([] when it assigns none). ``collective``: propose one task per unit a
     collective subject covers ("các cơ quan, đơn vị"), else one task with the lead left open. ``lead_in``: the lead
     named by the sentence introducing this one (an item of a list), for a sentence that names none itself. A sentence
-    ending with ":" proposes nothing itself (its lead goes to the items under it: ``lead_in_of``)."""
-    if sentence.closing or sentence.text.endswith(":"):
+    ending with ":" proposes nothing itself (its lead goes to the items under it: ``lead_in_of``), unless read
+    ``as_item`` (no item follows it)."""
+    if sentence.closing or (sentence.text.endswith(":") and not as_item):
         return []
     text = sentence.text
     low = lower_keep(text)
+    if as_item and not _EXPLICIT_CUE.search(low):
+        return []  # "Ban Thường vụ Thành ủy xây dựng Kế hoạch …, cụ thể:": the document presenting itself
     if _NARRATIVE_ANY.search(low) and not _DIRECTIVE_ANY.search(low):
         return []
     if (_REPORTED.search(low) and not _EXPLICIT_CUE.search(low)) or _EXECUTION_FORMULA.search(low):
@@ -1031,8 +1069,9 @@ def read_sentence(
                 leads.append((m.unit, m.text))
             elif collective and m.collective:
                 leads.extend((u, m.text) for u in m.collective)
-            else:
+            elif not any(u is not None for u, _ in leads):  # "Văn phòng Tỉnh ủy và các ban của Tỉnh ủy": the office's
                 leads.append((None, m.text))
+        leads.extend((None, name) for name in a.extra)
         if not a.leads:
             leads.append((None, a.lead_text))
         lead_ids = {u.id for u, _ in leads if u is not None}
