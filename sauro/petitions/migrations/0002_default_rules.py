@@ -135,8 +135,17 @@ def ship_defaults(apps, schema_editor):
 
 
 def remove_defaults(apps, schema_editor):
+    # Only the shipped rows: a rule an administrator added under the same version label stays.
     DeadlineRule = apps.get_model("petitions", "DeadlineRule")
-    DeadlineRule.objects.filter(version=VERSION).delete()
+    for row in DEFAULT_RULES:
+        DeadlineRule.objects.filter(
+            kind=row["kind"],
+            key=row["key"],
+            complexity=row["complexity"],
+            remote=row["remote"],
+            effective_from=row["effective_from"],
+            version=VERSION,
+        ).delete()
 
 
 class Migration(migrations.Migration):
