@@ -160,3 +160,13 @@ def test_the_admin_page_edits_the_book_and_journals_it(admin_client: Client) -> 
 
     assert letter_deadlines(kind="kien_nghi", received=D(2026, 12, 31)).version == "2026.2"
     assert letter_deadlines(kind="kien_nghi", received=D(2027, 1, 4)).due == {"handling": D(2027, 1, 25)}
+
+
+def test_deleting_a_rule_in_the_admin_is_journalled(admin_client: Client) -> None:
+    rule = DeadlineRule.objects.get(kind="to_cao", key="transfer")
+    response = admin_client.post(reverse("admin:petitions_deadlinerule_delete", args=[rule.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not DeadlineRule.objects.filter(pk=rule.pk).exists()
+    entry = AuditEntry.objects.get(action="deadlinerule.delete")
+    assert entry.before is not None and entry.before["count"] == 5
+    assert "transfer" not in letter_deadlines(kind="to_cao", received=D(2026, 7, 1)).due
