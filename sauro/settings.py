@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "sauro.tasks",
     "sauro.extraction",
     "sauro.meetings",
+    "sauro.petitions",
     "sauro.notifications",
     "sauro.monitoring",
     "sauro.discussions",

@@ -30,6 +30,7 @@ FLOORS = (
     "tasks",
     "extraction",  # a directive's text → proposed draft tasks
     "meetings",  # the register of meetings; a conclusion becomes a directive and its proposals
+    "petitions",  # citizens' receptions and letters; the rule book of statutory deadlines
     "monitoring",
     "discussions",
     "programs",
