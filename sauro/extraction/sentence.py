@@ -100,11 +100,15 @@ _COORD_BEFORE = re.compile(
 _CUE_WORDS = _alt(
     "giao", "giao cho", "đề nghị", "yêu cầu", "chỉ đạo", "phân công", "phân công cho", "giao nhiệm vụ cho"
 )
-_NOT_AFTER = r"(?<!được )(?<!đã )(?<!sự )(?<!theo )(?<!\w và )"
+_NOT_AFTER = r"(?<!được )(?<!đã )(?<!sự )(?<!theo )(?<!\w và )(?<!các )(?<!những )"
 _CUE_BEFORE = re.compile(_B + _NOT_AFTER + _CUE_WORDS + r"\s*$")
 _CUE_ANY = re.compile(_B + _NOT_AFTER + "(" + _CUE_WORDS + ")" + _W)
 _LEAD_TEXT_CUE = re.compile(
-    _B + _NOT_AFTER + "(" + _alt("giao", "giao cho", "đề nghị", "yêu cầu", "phân công") + r")\s+(?=[^\s,:])"
+    _B
+    + _NOT_AFTER
+    + "("
+    + _alt("giao", "giao cho", "đề nghị", "yêu cầu", "phân công", "lưu ý")
+    + r")\s+(?=[^\s,:])(?!(?:phải|cần|được)\s)"
 )
 # What a committee says of itself in its conclusion: the subject is the issuer ("Ban Thường vụ Thành ủy thống nhất
 # thông qua Đề án…, giao Ban Tổ chức Thành ủy hoàn thiện…").
@@ -113,6 +117,7 @@ _STANCE_START = re.compile(
     + _alt(
         "thống nhất", "cơ bản thống nhất", "đồng ý", "ghi nhận", "đánh giá cao", "biểu dương", "kết luận", "nhấn mạnh",
         "lưu ý", "yêu cầu", "đề nghị", "giao", "thông qua", "nhất trí", "cho ý kiến", "quyết định",
+        "kêu gọi",
     )
     + _W
 )
@@ -133,8 +138,15 @@ _NARRATIVE_START = re.compile(
     r"^[\s,]*" + _alt("đã", "đang", "được", "vừa", "đạt", "cũng đã", "đều đã", "vẫn", "chưa", "không", "đã được") + _W
 )
 _NARRATIVE_ANY = re.compile(
-    _B + _alt("đã", "đạt", "được", "đang", "vừa ban hành", "vừa có văn bản", "vừa tổ chức", "vừa ký") + _W
+    _B
+    + r"(?:được(?! giao| phân công)|"
+    + _alt("đã", "đạt được", "đang", "vừa ban hành", "vừa có văn bản", "vừa tổ chức", "vừa ký")
+    + ")"
+    + _W
 )
+# What was done (not what is being done: "đang sinh sống"): an imperative sentence with it reports.
+_PAST_ANY = re.compile(_B + _alt("đã", "vừa ban hành", "vừa có văn bản", "vừa tổ chức", "vừa ký") + _W)
+_PAST_YEAR = re.compile(r"^[\s,]*(?:trong\s+)?năm\s+(\d{4})\s*,")
 # The formula that ends a decision ("… chịu trách nhiệm thi hành Quyết định này"): no task of its own.
 _EXECUTION_FORMULA = re.compile(
     r"thi hành " + _alt("quyết định", "quy định", "chỉ thị", "kết luận", "thông báo", "quy chế") + r" này"
@@ -146,14 +158,15 @@ _REPORTED = re.compile(
     r"|" + _B + _alt("cho biết", "chia sẻ", "nêu rõ", "cho rằng", "khẳng định", "phát biểu") + r"\s*[,:]?\s"
 )
 _EXPLICIT_CUE = re.compile(
-    _B + _NOT_AFTER + r"(?:giao(?! ban)|" + _alt("đề nghị", "yêu cầu", "lưu ý") + ")" + _W
+    _B + _NOT_AFTER + r"(?:giao(?! ban)|" + _alt("đề nghị", "yêu cầu", "lưu ý") + ")" + _W + r"(?!\s+(?:phải|cần|được)\s)"
 )
 _DIRECTIVE_ANY = re.compile(
     _B
+    + _NOT_AFTER
     + _alt(
         "giao", "đề nghị", "yêu cầu", "chủ trì", "cần", "phải", "khẩn trương", "chịu trách nhiệm", "có trách nhiệm",
         "trước ngày", "hoàn thành trước", "hoàn thành trong", "theo chức năng", "mỗi ban", "mỗi cơ quan", "mỗi đơn vị",
-        "định kỳ", "hằng tháng", "hằng quý", "hằng năm",
+        "định kỳ", "hằng tháng", "hằng quý", "hằng năm", "hàng tháng", "hàng quý", "hàng năm",
     )
     + _W
 )
@@ -177,7 +190,7 @@ _PREDICATE = _alt(
     "tiếp thu", "xem xét", "tháo gỡ", "ưu tiên", "bố trí", "thẩm định", "phê duyệt", "thúc đẩy", "đổi mới", "chỉ đạo",
     "thường xuyên", "kịp thời", "sớm", "rà soát lại", "lựa chọn", "giới thiệu", "công bố",
     "bám sát", "tích cực", "tạm dừng", "có nhiệm vụ", "tiến hành", "góp ý", "tham gia", "hoàn chỉnh", "tự kiểm tra",
-    "kiểm điểm", "dành", "lưu ý", "nắm chắc", "phổ biến", "học tập", "vận động", "thẩm tra",
+    "kiểm điểm", "dành", "lưu ý", "kêu gọi", "nắm chắc", "phổ biến", "học tập", "vận động", "thẩm tra",
     "hằng tháng", "hằng quý", "hằng năm", "định kỳ", "ngay", "trong quý", "trong tháng", "trong năm", "trước ngày",
 )
 # A predicate follows its subject without a comma, but for a few words ("A, B, C, theo chức năng, nhiệm vụ…").
@@ -371,6 +384,8 @@ class _Assignment:
     authority: list[UnitMention] = field(default_factory=list)
     skip_to: int = 0  # its action starts after the last coordinating unit named right after the lead
     extra: list[str] = field(default_factory=list)  # leads the matcher does not know, named after the known ones
+    head: int = 0  # where its clause starts: a time said before the lead is its own ("Quý II/2023, Thành ủy …")
+    lead_at: int = 0  # where the words naming its lead start
 
 
 _JOIN_WORD = re.compile(r"\s*(?:,|và)\s*")
@@ -416,6 +431,7 @@ _COMMITTEE_WORDS = frozenset({"thành ủy", "tỉnh ủy"})
 _PLACE_PREFIX = re.compile(r"\s+(?:tỉnh|thành phố|tp\.?|thủ đô)(?=\s)")
 _NAME_WORD = re.compile(r"[\s.]+([^\s,;:.()\"“”]+)")
 _MAX_PLACE_WORDS = 3
+_CENTRAL_AFTER = re.compile(r"\s+(?:trung ương|tw)" + _W)
 _COMMITTEE_END = re.compile(r"(?:ủy|uy|tu|huế|hue|phố|pho)$")
 
 
@@ -440,7 +456,12 @@ def _clean_mentions(text: str, low: str, mentions: list[UnitMention]) -> list[Un
     place name after a body's name made part of it; a body followed by a collective made one collective ("Ban Thường
     vụ các huyện ủy", "Ban thường vụ cấp ủy các cấp": the standing committees of those)."""
     cased = not text.islower()
-    kept = [m for m in mentions if not (cased and m.text.islower() and low[m.start : m.end] in _COMMITTEE_WORDS)]
+    kept = [
+        m
+        for m in mentions
+        if not (cased and m.text.islower() and low[m.start : m.end] in _COMMITTEE_WORDS)
+        and not low.endswith("tiểu ", 0, m.start)  # "Tiểu ban Tổ chức - phục vụ đại hội"
+    ]
     out: list[UnitMention] = []
     i = 0
     while i < len(kept):
@@ -449,8 +470,13 @@ def _clean_mentions(text: str, low: str, mentions: list[UnitMention]) -> list[Un
         limit = following.start if following else len(text)
         adjacent = following is not None and not text[m.end : following.start].strip()
         if m.unit is not None and following is not None and following.unit is None and adjacent:
-            out.append(UnitMention(m.start, following.end, text[m.start : following.end], None, following.collective))
-            i += 2
+            end, i = following.end, i + 2
+            if i < len(kept) and kept[i].unit is not None and not text[end : kept[i].start].strip():
+                end, i = kept[i].end, i + 1  # "Ban Thường vụ các đảng bộ trực thuộc Tỉnh ủy"
+            out.append(UnitMention(m.start, end, text[m.start : end], None, following.collective))
+            continue
+        if m.unit is None and _CENTRAL_AFTER.match(low, m.end):
+            i += 1  # "Các ban Đảng Trung ương": the central bodies, not ours
             continue
         if m.unit is not None and low.startswith(" các ", m.end):
             stop = re.compile(r"[,;:(]").search(low, m.end, limit)
@@ -481,6 +507,33 @@ def _clauses(low: str) -> list[tuple[int, int]]:
     return spans
 
 
+_OBJECT_CUE = re.compile(_B + _alt("chỉ đạo", "giao", "giao cho", "yêu cầu", "đề nghị") + _W)
+
+
+def _merged_clauses(text: str, low: str, mentions: list[UnitMention]) -> list[tuple[int, int]]:
+    """The clauses, a clause that says nothing of its own joined to the next: no predicate after its last unit
+    ("BTV Tỉnh ủy yêu cầu BTV Thành ủy Huế; các huyện ủy; thị ủy; các đảng ủy … tạm dừng…", "Từng cấp ủy, tổ chức
+    đảng, đảng viên; cơ quan báo, tạp chí của đảng xác định…"): its semicolons separate the items of one list."""
+    out: list[tuple[int, int]] = []
+    open_from: int | None = None
+    spans = _clauses(low)
+    for n, (c_start, c_end) in enumerate(spans):
+        start = c_start if open_from is None else open_from
+        leads = [m for m in mentions if c_start <= m.start < c_end and _role(low, c_start, m)[0] in ("lead", "subject")]
+        last = max([c_start, *(m.end for m in leads), *(c.end() for c in _OBJECT_CUE.finditer(low, c_start, c_end))])
+        said = any(
+            _predicate_at(text, low, w.start(), c_end)
+            for w in re.finditer(r"(?<!\S)\S", low[:c_end])
+            if w.start() >= last
+        )
+        if not said and n + 1 < len(spans):
+            open_from = start
+            continue
+        out.append((start, c_end))
+        open_from = None
+    return out
+
+
 def _role(low: str, clause_start: int, m: UnitMention) -> tuple[str, bool]:
     head = low[clause_start : m.start]
     person = False
@@ -493,7 +546,7 @@ def _role(low: str, clause_start: int, m: UnitMention) -> tuple[str, bool]:
         return "lead", person
     if not person and _COORD_BEFORE.search(head):
         return "coord", False
-    phrase = re.split(r"[,:(]", head)[-1].strip()
+    phrase = re.split(r"[,:(]|\s[-–]\s", head)[-1].strip()
     if _SUBJECT_OPENERS.match(phrase):
         return "subject", person
     return "other", person
@@ -524,6 +577,7 @@ def _groups(roled: list[_Mention], low: str) -> list[list[_Mention]]:
     return groups
 
 
+_AGENCY_KIND = re.compile(r"(?<=cơ quan )" + _alt("chỉ đạo", "tham mưu", "quản lý", "giúp việc") + _W)
 _BOARD_NAME = re.compile(
     r"(?<=ban )" + _alt("chỉ đạo", "tổ chức", "kiểm tra", "biên tập", "soạn thảo", "thường vụ", "bí thư") + _W
 )
@@ -536,6 +590,8 @@ def _predicate_at(text: str, low: str, at: int, end: int) -> bool:
         return False
     if _BOARD_NAME.match(low, at) and (text[at - 4] == "B" or low.endswith("tiểu ban ", 0, at)):
         return False  # "Ban chỉ đạo", "Tiểu ban tổ chức": the board's name
+    if _AGENCY_KIND.match(low, at):
+        return False  # "cơ quan chỉ đạo, quản lý báo chí", "các cơ quan tham mưu, giúp việc": a kind of agency
     return not text[at].isupper()
 
 
@@ -562,7 +618,7 @@ def _subject_end(text: str, low: str, pos: int, end: int, max_words: int) -> int
             at += 1
             continue
         words += 1
-        if words > max_words:
+        if words > max_words or low.startswith("là ", at):  # "Đảng bộ X là các đơn vị tổ chức…": a copula
             return None
         while at < end and not low[at].isspace() and low[at] not in ",:(":
             at += 1
@@ -640,7 +696,9 @@ _BODY_HEAD = re.compile(
 _FOR_SUBJECT = re.compile(r"[\s,]*(?:riêng\s+)?đối với\s+")
 _SHORT_TIME = re.compile(r"[\s,]*(?:trong|trước|từ|đến|ngay)\s[^,;:]{1,25},")
 _MAX_LEAD_INS = 4
-_MAX_SUBJECT_WORDS = 16
+_ENUMERATED = re.compile(_B + _alt("cơ quan", "đơn vị", "sở", "ban", "ngành", "bộ", "địa phương", "tổ chức") + r"\s*$")
+_PURPOSE = re.compile(_B + r"để" + _W)
+_MAX_SUBJECT_WORDS = 24
 
 
 def _subject_at(text: str, low: str, start: int, c_end: int) -> tuple[str, int] | None:
@@ -675,6 +733,9 @@ def _unknown_subject(text: str, low: str, c_start: int, c_end: int) -> tuple[str
     for n, cut in enumerate(re.finditer(r",|\s[-–]\s", low[c_start:c_end])):
         if n >= _MAX_LEAD_INS:
             break
+        before = low[c_start : c_start + cut.start()]
+        if _ENUMERATED.search(before) or _PURPOSE.search(before):
+            continue
         found = _subject_at(text, low, c_start + cut.end(), c_end)
         if found is not None:
             return found
@@ -684,7 +745,8 @@ def _unknown_subject(text: str, low: str, c_start: int, c_end: int) -> tuple[str
 # A sentence that opens with the work itself (its subject is the reader, or named in an earlier sentence).
 _IMPERATIVE_OPENERS = re.compile(
     r"^[\s,]*(?:(?:cùng với đó|đồng thời|đặc biệt|bên cạnh đó|ngoài ra|từ đó|mặt khác|trong đó)[\s,]+)*"
-    r"(?:cần|phải|tiếp tục|khẩn trương|chủ động|tập trung|đặc biệt quan tâm|quan tâm)?\s*"
+    r"(?:(?:thời gian |thời hạn )(?=hoàn thành))?"
+    r"(?:(?:cần|phải|tiếp tục|khẩn trương|chủ động|tập trung|đặc biệt quan tâm|quan tâm)\s+)*"
 )
 _IMPERATIVE_VERBS = re.compile(
     _B
@@ -727,9 +789,24 @@ _IMPERATIVE_VERBS = re.compile(
         "đổi mới",
         "bảo đảm",
         "đảm bảo",
+        "hoàn thành",
+        "siết chặt",
+        "thành lập",
+        "cân nhắc",
+        "lựa chọn",
+        "phát động",
+        "củng cố",
+        "xác định",
+        "phổ biến",
+        "học tập",
+        "giới thiệu",
     )
     + _W
 )
+# "Nhiệm vụ trọng tâm … là khẩn trương cụ thể hóa …": the work after "là".
+_TASK_IS = re.compile(r"^[\s,]*(?:nhiệm vụ|yêu cầu|trọng tâm|việc cần làm)[^,;:]{0,80}?\slà\s+")
+# "Các nhiệm vụ … phải được phân công ngay": a duty in the passive, its doer open.
+_DUTY = re.compile(_B + r"(?:phải|cần)(?: được)?\s+(?=\S)")
 
 
 def _imperative(low: str) -> bool:
@@ -738,13 +815,27 @@ def _imperative(low: str) -> bool:
     at = opener.end() if opener else 0
     if not _IMPERATIVE_VERBS.match(low, at):
         return False
-    return not _NARRATIVE_ANY.search(low) or bool(_STRONG_DIRECTIVE.search(low))
+    return not _PAST_ANY.search(low) or bool(_STRONG_DIRECTIVE.search(low))
+
+
+def _doerless(low: str) -> int | None:
+    """Where the work of a sentence that names no doer starts: an imperative ("Thực hiện nghiêm chế độ…"), "Nhiệm
+    vụ … là <work>", a duty ("… phải được phân công ngay"); None for any other sentence."""
+    if _imperative(low):
+        return 0
+    is_task = _TASK_IS.match(low)
+    if is_task and _imperative(low[is_task.end() :]):
+        return is_task.end()
+    duty = _DUTY.search(low)
+    if duty and _IMPERATIVE_VERBS.match(low, duty.end()) or (duty and low.startswith("phân công", duty.end())):
+        return 0
+    return None
 
 
 def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assignment]:
     assignments: list[_Assignment] = []
     current: _Assignment | None = None
-    for c_start, c_end in _clauses(low):
+    for c_start, c_end in _merged_clauses(text, low, mentions):
         roled = _roles(low, [m for m in mentions if c_start <= m.start < c_end], c_start)
         opened = False
         narrative = False
@@ -778,7 +869,9 @@ def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assi
                     narrative = True
                     current = None
                     break
-                current = _Assignment(start=group[-1].m.end, end=c_end, skip_to=group[-1].m.end)
+                current = _Assignment(
+                    start=group[-1].m.end, end=c_end, skip_to=group[-1].m.end, head=c_start, lead_at=group[0].m.start
+                )
                 current.leads = [g.m for g in group]
                 current.person = any(g.person for g in group)
                 more = _extra_leads(text, low, group[-1].m.end, c_end) if group[0].m.unit is not None else None
@@ -790,7 +883,9 @@ def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assi
                 cues = list(_CUE_ANY.finditer(low, current.start, group[0].m.start))
                 if cues:
                     current.end = cues[-1].start(1)
-                current = _Assignment(start=group[-1].m.end, end=c_end, skip_to=group[-1].m.end)
+                current = _Assignment(
+                    start=group[-1].m.end, end=c_end, skip_to=group[-1].m.end, head=c_start, lead_at=group[0].m.start
+                )
                 current.leads = [g.m for g in group]
                 current.person = any(g.person for g in group)
                 assignments.append(current)
@@ -806,18 +901,27 @@ def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assi
         cue_end = cue.end(1) if cue else directs_end
         if cue_end is not None and current is None:
             lead_text, action_at = _lead_text_after_cue(text, low, cue_end, c_end)
-            if lead_text:
-                current = _Assignment(start=action_at, end=c_end, lead_text=lead_text, skip_to=action_at)
+            if lead_text or _doerless(low[action_at:c_end]) == 0:
+                current = _Assignment(
+                    start=action_at, end=c_end, lead_text=lead_text, skip_to=action_at, head=c_start, lead_at=cue_end
+                )
                 assignments.append(current)
                 current.coord.extend(r.m for r in roled if r.role == "coord" and r.m.start >= action_at)
                 current.authority.extend(r.m for r in roled if r.role == "authority" and r.m.start >= action_at)
                 continue
         unknown = _unknown_subject(text, low, c_start, c_end) if cue is None else None
-        if unknown is not None and not any(r.m.start < unknown[1] and r.role != "subject" for r in roled):
+        if unknown is not None and current is not None and re.match(r"(?:mỗi|từng)\s", unknown[0].lower()):
+            unknown = (
+                None  # "…, các cấp ngành tăng cường …; mỗi cơ quan đơn vị, mỗi cấp ủy quan tâm …": the same addressees
+            )
+        if unknown is not None and not any(r.m.start < unknown[1] and r.role in ("lead", "authority") for r in roled):
             lead_text, action_at = unknown
-            current = _Assignment(start=action_at, end=c_end, lead_text=lead_text, skip_to=action_at)
+            lead_at = max(c_start, text.find(lead_text, c_start, action_at))
+            current = _Assignment(
+                start=action_at, end=c_end, lead_text=lead_text, skip_to=action_at, head=c_start, lead_at=lead_at
+            )
             assignments.append(current)
-            current.coord.extend(r.m for r in roled if r.role == "coord")
+            current.coord.extend(r.m for r in roled if r.role == "coord" and r.m.start >= action_at)
             current.authority.extend(r.m for r in roled if r.role == "authority")
             continue
         if current is not None:
@@ -825,6 +929,18 @@ def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assi
             current.coord.extend(r.m for r in roled if r.role == "coord")
             current.authority.extend(r.m for r in roled if r.role == "authority")
     return assignments
+
+
+_MAX_LEAD_IN_WORDS = 5
+
+
+def _lead_in_words(text: str, start: int, end: int) -> str:
+    """The short phrases before a lead ("Cụ thể, quý I/2023, "), a longer one blanked ("Sau khi rà soát tiến độ …
+    trong tháng 6, …": what was done then): a time said there is the task's own only in a short phrase."""
+    out = []
+    for part in re.split(r"(,)", text[start:end]):
+        out.append(part if part == "," or len(part.split()) <= _MAX_LEAD_IN_WORDS else " " * len(part))
+    return "".join(out)
 
 
 def _action_start(low: str, a: _Assignment) -> int:
@@ -1035,27 +1151,31 @@ def read_sentence(
     low = lower_keep(text)
     if as_item and not _EXPLICIT_CUE.search(low):
         return []  # "Ban Thường vụ Thành ủy xây dựng Kế hoạch …, cụ thể:": the document presenting itself
-    if _NARRATIVE_ANY.search(low) and not _DIRECTIVE_ANY.search(low):
+    if _NARRATIVE_ANY.search(low) and not _DIRECTIVE_ANY.search(low) and not _imperative(low):
         return []
     if (_REPORTED.search(low) and not _EXPLICIT_CUE.search(low)) or _EXECUTION_FORMULA.search(low):
         return []
+    past_year = _PAST_YEAR.match(low)
+    if past_year and int(past_year.group(1)) < ref.year and not _EXPLICIT_CUE.search(low):
+        return []
     mentions = _clean_mentions(text, low, _dedupe(matcher.mentions(text)))
     proposals: list[TaskProposal] = []
-    sentence_time: TimeSpec | None = None
     assignments = _assignments(text, low, mentions)
     if not assignments and lead_in is not None and not _NARRATIVE_START.match(low):
         assignments = [_inherited(low, mentions, lead_in)]
-    if not assignments and _imperative(low):
+    if not assignments and (doerless := _doerless(low)) is not None:
         # "Thực hiện nghiêm chế độ thông tin, báo cáo…", "Chủ trì nghiên cứu, tham mưu…": work without its doer.
         assignments = [_inherited(low, mentions, LeadIn((), "", False, (), ()))]
+        assignments[0].start = assignments[0].skip_to = doerless
     for a in assignments:
         action = _action_start(low, a)
         if action >= a.end:
             continue
         time = parse_time(text[action : a.end], ref, calendar=calendar)
-        if time.kind == "unclear":
-            sentence_time = sentence_time or parse_time(text, ref, calendar=calendar)
-            time = sentence_time
+        if time.kind == "unclear" and a.head < action:  # the words before the work, from its clause's start
+            time = parse_time(
+                _lead_in_words(text, a.head, max(a.head, a.lead_at)) + text[a.lead_at : a.end], ref, calendar=calendar
+            )
         title = _title(text, low, action, a.end, time)
         if not title:
             continue

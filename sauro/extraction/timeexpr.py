@@ -157,6 +157,10 @@ _MASKS = [
         r"(?:dai hoi|lan thu|khoa)(?:\s+(?:dai bieu|dang bo|toan quoc|lan thu|[a-z]+\s+[a-z]+\s+lan thu))*\s+"
         r"[ivxlc]+(?![a-z])",
         r"(?<![\d.,])\d+(?:[.,]\d+)?\s*%",
+        # "(dự kiến tiến độ thông qua … vào đầu quý I/2021)": a tentative schedule in brackets, not a deadline.
+        r"\(\s*du kien[^)]*\)",
+        # "vào giữa tháng 3/2020": about then, no day to hold to.
+        r"giua\s+(?:thang|quy|nam)\s+[0-9ivx]+(?:\s*[/-]\s*\d{4}|\s+nam\s+\d{4})?",
     )
 ]
 
@@ -499,6 +503,7 @@ _PERIODIC_BEFORE = re.compile(r"dinh ky\s+$")
 _ONGOING = re.compile(r"(?<![a-z])(?:thuong xuyen|hang ngay|moi ngay|lien tuc|lau dai)(?![a-z])")
 # Urgent but no day: kept as the text of an unclear time. "ngay" (at once) is looked for with its diacritics.
 _URGENT = re.compile(r"(?<![a-z])(?:khan truong|kip thoi|som nhat|cang som cang tot|khan cap|gap)(?![a-z])")
+_YEAR_ONLY = re.compile(r"(?:trong\s+)?nam(?:\s+(?:nay|\d{4}))?")
 _AT_ONCE = re.compile(r"(?<![\w])[Nn]gay(?:\s+lập\s+tức|\s+sau\s+khi)?(?![\w])")
 
 
@@ -634,7 +639,13 @@ class _Reader:
         if recurrences:
             return self.recurring(recurrences[0], cands, deadlines)
         if deadlines:
-            return self.deadline(*deadlines[0])
+            cand, trigger = deadlines[0]
+            at_once = _AT_ONCE.search(self.text)
+            if at_once and cand.kind in ("period", "year") and _YEAR_ONLY.fullmatch(self.folded, cand.start, cand.end):
+                # "Các nhiệm vụ … triển khai trong năm 2026 phải được phân công ngay": the year is the work's, "ngay"
+                # its time (at once: no date).
+                return TimeSpec(kind="unclear", text=at_once.group(0))
+            return self.deadline(cand, trigger)
         relative = next((c for c in cands if c.kind == "relative"), None)
         if relative is not None:
             return self.relative(relative)
