@@ -158,7 +158,13 @@ _REPORTED = re.compile(
     r"|" + _B + _alt("cho biết", "chia sẻ", "nêu rõ", "cho rằng", "khẳng định", "phát biểu") + r"\s*[,:]?\s"
 )
 _EXPLICIT_CUE = re.compile(
-    _B + _NOT_AFTER + r"(?:giao(?! ban)|" + _alt("đề nghị", "yêu cầu", "lưu ý") + ")" + _W + r"(?!\s+(?:phải|cần|được)\s)"
+    _B
+    + _NOT_AFTER
+    + r"(?:giao(?! ban)|"
+    + _alt("đề nghị", "yêu cầu", "lưu ý")
+    + ")"
+    + _W
+    + r"(?!\s+(?:phải|cần|được)\s)"
 )
 _DIRECTIVE_ANY = re.compile(
     _B
@@ -625,6 +631,12 @@ def _subject_end(text: str, low: str, pos: int, end: int, max_words: int) -> int
     return None
 
 
+def _briefing(text: str, low: str, cue: re.Match[str]) -> bool:
+    """ "giao ban" (a briefing meeting) is no "giao" (to assign); "giao Ban Tổ chức …" is."""
+    at = cue.end(1) + 1
+    return cue.group(1) == "giao" and low.startswith("ban", at) and text[at] == "b"
+
+
 def _lead_text_after_cue(text: str, low: str, cue_end: int, end: int) -> tuple[str, int]:
     """The words naming a lead the matcher does not know, after "đề nghị"/"giao": up to the first predicate."""
     pos = cue_end
@@ -822,12 +834,13 @@ def _doerless(low: str) -> int | None:
     """Where the work of a sentence that names no doer starts: an imperative ("Thực hiện nghiêm chế độ…"), "Nhiệm
     vụ … là <work>", a duty ("… phải được phân công ngay"); None for any other sentence."""
     if _imperative(low):
-        return 0
+        opener = _IMPERATIVE_OPENERS.match(low)
+        return opener.end() if opener else 0
     is_task = _TASK_IS.match(low)
     if is_task and _imperative(low[is_task.end() :]):
         return is_task.end()
     duty = _DUTY.search(low)
-    if duty and _IMPERATIVE_VERBS.match(low, duty.end()) or (duty and low.startswith("phân công", duty.end())):
+    if duty and (_IMPERATIVE_VERBS.match(low, duty.end()) or low.startswith("phân công", duty.end())):
         return 0
     return None
 
@@ -897,7 +910,7 @@ def _assignments(text: str, low: str, mentions: list[UnitMention]) -> list[_Assi
                 current.authority.extend(g.m for g in group)
         if opened or narrative:
             continue
-        cue = _LEAD_TEXT_CUE.search(low, c_start, c_end)
+        cue = next((c for c in _LEAD_TEXT_CUE.finditer(low, c_start, c_end) if not _briefing(text, low, c)), None)
         cue_end = cue.end(1) if cue else directs_end
         if cue_end is not None and current is None:
             lead_text, action_at = _lead_text_after_cue(text, low, cue_end, c_end)
@@ -981,7 +994,7 @@ def _title(text: str, low: str, start: int, end: int, time: TimeSpec) -> str:
     tail = _TITLE_TAIL.search(low, start, stop)
     if tail and tail.start() - start >= MIN_TITLE_LENGTH:
         stop = tail.start()
-    deadline = _DEADLINE.search(low, start, stop)
+    deadline = _DEADLINE.search(low, start, stop) if time.kind != "unclear" else None
     if deadline and deadline.start() - start >= MIN_TITLE_LENGTH:
         stop = deadline.start()
     semicolon = low.find(";", start, stop)

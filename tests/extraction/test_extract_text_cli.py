@@ -78,7 +78,7 @@ def test_json_from_standard_input(units: Org, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(sys, "stdin", io.StringIO(seed))
     data = run_json("-", "--ref", "2026-01-07")
     leads = [t["lead_text"] for i in data["items"] for t in i["tasks"]]
-    assert leads == ["các cơ quan Đảng thành phố", "Các cơ quan", "", "các cơ quan, đơn vị"]
+    assert leads == ["các cơ quan Đảng thành phố", "", "", "Các cơ quan", "", "", "các cơ quan, đơn vị"]
     assert all(t["lead"] is None and "responsibility" in t["open_clears"] for i in data["items"] for t in i["tasks"])
 
 

@@ -72,10 +72,16 @@ def test_the_demo_texts() -> None:
     seed = items_of((DATA / "seed-hue-conclusion-2026-01.txt").read_text(encoding="utf-8"))
     assert [t.lead_text for i in seed for t in i.tasks] == [
         "các cơ quan Đảng thành phố",
+        "",  # "Nhiệm vụ trọng tâm … là khẩn trương cụ thể hóa …": the work after "là"
+        "",  # "Các nhiệm vụ … phải được phân công ngay": a duty, its doer open
         "Các cơ quan",
         "",  # "Thực hiện nghiêm chế độ thông tin, báo cáo…": the work, its doer named in the sentence before
+        "",  # "Cùng với đó, cần tiếp tục siết chặt kỷ luật…"
         "các cơ quan, đơn vị",
     ]
+    titles = [t.title for i in seed for t in i.tasks]
+    assert titles[2].startswith("Các nhiệm vụ đã xác định triển khai trong năm 2026 phải được phân công ngay")
+    assert titles[5].startswith("Siết chặt kỷ luật, kỷ cương trong Đảng")
 
 
 def test_items_as_json() -> None:
