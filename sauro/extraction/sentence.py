@@ -28,6 +28,15 @@ any diacritics gets them back on its grammar phrases first ("chu tri, phoi hop v
 length, so offsets hold), except on syllables that would be read as another word ("da": đã or đa, "dang": đang or
 đảng): such a sentence is read a little more cautiously (its narrative "da" is not seen, but neither is a predicate).
 
+6. Before the roles, the mentions are cleaned (``_clean_mentions``): a place after a body belongs to it ("Thành ủy Hà
+   Nội"), a committee in lower case is any committee, "Ban Thường vụ các huyện ủy" is a collective. A subject the
+   matcher does not know is a body's head noun followed by a predicate, at the clause's start, after a short lead-in
+   ("Cụ thể, quý I/2023, …") or in "Đối với X, …" (``_unknown_subject``); bodies it does not know named after known
+   leads get a task each (``_extra_leads``). Clauses that only list addressees are joined (``_merged_clauses``). Work
+   without a doer: an imperative, "Nhiệm vụ … là <work>", a duty in the passive (``_doerless``). News reports,
+   reported speech, the execution formula and a past year's review assign nothing without an explicit cue.
+   docs/extraction.md, "What changed to get there", tells each with its example.
+
 Across sentences (``pipeline``): a sentence ending with ":" hands its lead to the items under it (``lead_in_of``,
 ``read_sentence(…, lead_in=…)``), a sentence that only coordinates joins the task before it (``coordinators_only``).
 """
