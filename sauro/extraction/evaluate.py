@@ -28,16 +28,17 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from sauro.extraction.pipeline import propose
-from sauro.extraction.types import TaskProposal
+from sauro.extraction.types import RecurrenceName, TaskProposal
+from sauro.extraction.types import TimeKind as TimeKindName
 from sauro.extraction.units import UnitMatcher
 from sauro.tasks.choices import ProductKind
 
 PRODUCT_KINDS: tuple[str, ...] = tuple(ProductKind.values)
-TIME_KINDS = ("date", "recurring", "ongoing", "relative", "unclear")
-RECURRENCES = ("weekly", "monthly", "quarterly", "half_yearly", "yearly")
+TIME_KINDS: tuple[str, ...] = get_args(TimeKindName)
+RECURRENCES: tuple[str, ...] = get_args(RecurrenceName)
 
 # The fields scored, in the order of the table, with their Vietnamese label.
 FIELDS: tuple[tuple[str, str], ...] = (

@@ -29,6 +29,8 @@ class ProposalStatus(models.TextChoices):
 
 
 class TimeKind(models.TextChoices):
+    """The stored form of ``types.TimeKind`` (``tests/extraction/test_evaluate.py`` keeps the two equal)."""
+
     DATE = "date", _("Có thời hạn")
     RECURRING = "recurring", _("Định kỳ")
     ONGOING = "ongoing", _("Thường xuyên")

@@ -194,3 +194,14 @@ def test_the_loader_reads_a_line_and_refuses_malformed_ones(tmp_path: Path) -> N
     (tmp_path / "b.jsonl").write_text(line(id="x-2") + "\n", encoding="utf-8")
     loaded = ev.load_devset(tmp_path)
     assert [(c.id, c.file) for c in loaded] == [("x-1", "a.jsonl"), ("x-2", "b.jsonl")]
+
+
+def test_the_time_kinds_have_one_list() -> None:
+    """The reader's time kinds (``types.TimeKind``), the stored ones (``models.TimeKind``) and those a label may
+    give are the same five, in the same order; so are the recurrences the reader names and a label may give."""
+    from typing import get_args
+
+    from sauro.extraction import models, types
+
+    assert get_args(types.TimeKind) == tuple(models.TimeKind.values) == ev.TIME_KINDS
+    assert get_args(types.RecurrenceName) == ev.RECURRENCES
