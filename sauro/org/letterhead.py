@@ -72,10 +72,6 @@ class Letterhead:
         return [line.upper() for line in (self.superior, self.name) if line]
 
 
-def upper(text: str) -> str:
-    return text.upper()
-
-
 def party_organisation(committee_name: str) -> str:
     """ "Thành ủy Huế" → "Đảng bộ thành phố Huế"; a name without a known prefix stays as it is."""
     for prefix, organisation in COMMITTEE_PREFIXES:

@@ -14,17 +14,23 @@ other tasks weightiest first (marked "trọng tâm"; from the Congress resolutio
 conclusions; a larger product) and the same task given to several units (the title without the unit's name) on one
 line with the count and the late ones named; shortcomings with the causes and proposals the units reported; the
 next quarter's tasks of the directives, routine duties in one line; the signature block of the issuing body
-("T/M BAN THƯỜNG VỤ", "BÍ THƯ", a name to fill in) and "Nơi nhận".
+and "Nơi nhận" (issue 20: both from the unit's letterhead and the sending body).
 
 Visibility: the report is built for a ``user`` and contains only what that user may see (the selectors' gate).
 The ``sauro report quarterly`` command runs as the system: it builds the report with the visibility of a leader
 of the unit's committee (``system_reporter``), i.e. the committee-wide view a Ban Thường vụ member has; tasks
 classified *mật* appear only if that person is named on them.
 
-Layout (Hướng dẫn 36-HD/VPTW): A4, margins top 20, bottom 20, left 30, right 15 mm, Times New Roman 14; a header
-table with the issuing body (its superior's name, then its own in bold caps, an asterisk, ``Số …-BC/<code>``) on
-the left and "ĐẢNG CỘNG SẢN VIỆT NAM" (bold, underlined) with the place and date in italics on the right; the
-title "BÁO CÁO" and its summary line centred in bold; sections I–IV; "Nơi nhận:" at the end.
+Layout (Hướng dẫn 36-HD/VPTW): A4, margins top 20, bottom 20, left 30, right 15 mm, Times New Roman 14. Whatever
+names the author comes from the unit's letterhead (``org.selectors.unit_letterhead``, kept by the office on the
+unit, with defaults from ``org.letterhead``): a header table with the issuing body (the body above it upright, its
+own name bold, in caps — "ĐẢNG BỘ THÀNH PHỐ HUẾ / ĐẢNG ỦY PHƯỜNG PHÚ XUÂN" —, an asterisk, ``Số …-BC/<symbol>``)
+on the left and "ĐẢNG CỘNG SẢN VIỆT NAM" (bold, underlined) with the place and date in italics on the right; the
+title "BÁO CÁO" and its summary line centred in bold; sections I–IV; "Nơi nhận:" (14 pt upright underlined, the
+list 12 pt, by sending body, ending with the copy kept) beside the signature block (authority, title, room to sign,
+name). Then, on landscape pages, Phụ lục 1 (the table by unit, a wide name column, the units with nothing in the
+period on one line) and Phụ lục 2 (the open overdue tasks by unit: deadline, working days late, progress, reason).
+Page numbers centred at the top from page 2.
 """
 
 from __future__ import annotations
@@ -613,10 +619,6 @@ def next_line(g: TaskGroup) -> str:
 
 def letterhead_of(data: QuarterlyData) -> Letterhead:
     return data.letterhead or unit_letterhead(data.unit)
-
-
-def is_committee(unit: Unit) -> bool:
-    return unit.parent_id is None or unit.kind in COMMITTEE_KINDS
 
 
 def signature(letterhead: Letterhead) -> list[str]:
