@@ -770,9 +770,8 @@ def _header(document: DocxDocument, data: QuarterlyData) -> None:
     letterhead = letterhead_of(data)
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
+    _column_widths(table, (75, 90))
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(75), Mm(90)
     lines = letterhead.lines
     for i, line in enumerate(lines):
         _cell_text(left, line, bold=i == len(lines) - 1, size=BODY_PT, first=i == 0)
@@ -1145,9 +1144,8 @@ def render_docx(data: QuarterlyData) -> bytes:
     letterhead = letterhead_of(data)
     _para(document, "")
     closing = document.add_table(rows=1, cols=2)
-    closing.autofit = False
+    _column_widths(closing, (95, 70))
     left, right = closing.rows[0].cells
-    left.width, right.width = Mm(80), Mm(85)
     _cell_text(left, "Nơi nhận:", underline=True, size=BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
     for line in recipients(data.unit, letterhead):
         _cell_text(left, line, size=RECIPIENTS_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
