@@ -23,6 +23,7 @@ ACTION_LABELS: dict[str, Any] = {
     "unit.rename": _("Đổi tên đơn vị"),
     "unit.merge": _("Sáp nhập đơn vị"),
     "unit.move": _("Chuyển đơn vị sang đơn vị cấp trên khác"),
+    "unit.letterhead": _("Cập nhật thể thức văn bản của đơn vị"),
     "membership.create": _("Phân công vai trò"),
     "membership.end": _("Kết thúc vai trò"),
     "membership.change": _("Thay đổi vai trò"),

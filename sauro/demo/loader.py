@@ -34,7 +34,8 @@ from sauro.demo.reports import load_demo_reports
 from sauro.demo.tasks import load_demo_tasks
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Unit
-from sauro.org.services import membership_create, unit_create
+from sauro.org.selectors import letterhead_defaults
+from sauro.org.services import membership_create, unit_create, unit_letterhead_set
 
 COMMUNES_FILE = DATA_DIR / "hue-commune-units.json"
 
@@ -261,6 +262,9 @@ class _Builder:
         self.people: dict[str, User] = {}
         # One password for every demo account, hashed once (argon2 for hundreds of accounts would take minutes).
         self.password_hash = make_password(DEMO_PASSWORD)
+        # Who signs each unit's documents (its secretary or head): the letterhead's signer name.
+        self.signers: dict[int, User] = {}
+        self.units: list[Unit] = []
 
     # Units
     def unit(
@@ -287,6 +291,7 @@ class _Builder:
             merged_from_note=merged_from_note,
         )
         self.result.units += 1
+        self.units.append(unit)
         return unit
 
     # People
@@ -330,6 +335,7 @@ class _Builder:
         )
         for username, title in secretaries:
             self.person(username, standing, (Role.LEADER,), title)
+        self.signers[city.pk] = self.people["bithu"]
         for username, title in secretaries:
             self.member(self.people[username], btv, Role.LEADER, title)
         for i, title in enumerate(BTV_MEMBER_TITLES, start=1):
@@ -349,6 +355,15 @@ class _Builder:
         self.progress(f"Đang tạo {len(specs)} Đảng ủy xã, phường (sau sắp xếp từ 01/7/2025)…")
         for order, spec in enumerate(specs, start=100):
             self.commune(spec, city, order)
+        self.letterheads()
+
+    def letterheads(self) -> None:
+        """Each unit's letterhead (Hướng dẫn 36-HD/VPTW) with the defaults of its name and kind, signed by the
+        secretary or head the demo created for it."""
+        for unit in self.units:
+            signer = self.signers.get(unit.pk)
+            values = {**letterhead_defaults(unit), "signer_name": signer.full_name if signer else ""}
+            unit_letterhead_set(acting_user=None, unit=unit, values=values)
 
     def agency(self, spec: AgencySpec, city: Unit, order: int) -> None:
         unit = self.unit(
@@ -365,11 +380,12 @@ class _Builder:
         leader_roles: tuple[str, ...] = (Role.UNIT_HEAD, spec.extra_role) if spec.extra_role else (Role.UNIT_HEAD,)
         # The named heads: the office's head is the monitor; Ban Tổ chức's head is ``bantochuc``.
         if spec.code == "VPTU":
-            self.person("vanphong", unit, (Role.MONITOR,), spec.head_title)
+            head = self.person("vanphong", unit, (Role.MONITOR,), spec.head_title)
         elif spec.code == "BTCTU":
-            self.person("bantochuc", unit, (Role.UNIT_HEAD,), spec.head_title)
+            head = self.person("bantochuc", unit, (Role.UNIT_HEAD,), spec.head_title)
         else:
-            self.person(f"{prefix}.truong", unit, leader_roles, spec.head_title)
+            head = self.person(f"{prefix}.truong", unit, leader_roles, spec.head_title)
+        self.signers[unit.pk] = head
         deputies = 2 if len(spec.departments) >= 3 else 1
         for i in range(1, deputies + 1):
             if spec.code == "UBKTTU" and i == 1:
@@ -398,7 +414,7 @@ class _Builder:
         )
         level = "phường" if spec.kind == UnitKind.WARD else "xã"
         secretary = "phuxuan" if spec.code == "P-PHUXUAN" else f"{spec.slug}.bithu"
-        self.person(secretary, unit, (Role.UNIT_HEAD,), f"Bí thư Đảng ủy {level}")
+        self.signers[unit.pk] = self.person(secretary, unit, (Role.UNIT_HEAD,), f"Bí thư Đảng ủy {level}")
         self.person(f"{spec.slug}.pbt", unit, (Role.UNIT_HEAD,), f"Phó Bí thư Thường trực Đảng ủy {level}")
         self.person(f"{spec.slug}.cv1", unit, (Role.OFFICER,), "Chuyên viên Văn phòng Đảng ủy")
         self.person(f"{spec.slug}.cv2", unit, (Role.OFFICER,), "Chuyên viên Ban Xây dựng Đảng")

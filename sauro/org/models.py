@@ -47,6 +47,40 @@ class Unit(models.Model):
     )
     merged_from_note = models.TextField(_("hình thành từ"), blank=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    # How the unit's documents show their author (Hướng dẫn 36-HD/VPTW; org.letterhead). Kept by the office in the
+    # admin; while ``doc_name`` is blank the defaults computed from the name and kind apply.
+    doc_superior = models.CharField(
+        _("tên cơ quan cấp trên (dòng trên)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ: Đảng bộ thành phố Huế; Thành ủy Huế. Để trống với Thành ủy (một dòng)."),
+    )
+    doc_name = models.CharField(
+        _("tên cơ quan ban hành (dòng dưới)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ: Đảng ủy phường Phú Xuân; Ban Tổ chức. Để trống: hệ thống tự tính theo tên và loại đơn vị."),
+    )
+    doc_symbol = models.CharField(
+        _("ký hiệu cơ quan ban hành"), max_length=20, blank=True, help_text=_("Sau “-BC/”: TU, ĐU, BTCTU …")
+    )
+    doc_place = models.CharField(_("địa danh"), max_length=60, blank=True, help_text=_("Ví dụ: Huế; Phú Xuân."))
+    signer_on_behalf = models.CharField(
+        _("thẩm quyền ký"),
+        max_length=60,
+        blank=True,
+        help_text=_("Ví dụ: T/M BAN THƯỜNG VỤ; K/T TRƯỞNG BAN. Để trống nếu người đứng đầu ký."),
+    )
+    signer_title = models.CharField(
+        _("chức vụ người ký"),
+        max_length=80,
+        blank=True,
+        help_text=_("Ví dụ: BÍ THƯ; PHÓ BÍ THƯ THƯỜNG TRỰC; PHÓ TRƯỞNG BAN."),
+    )
+    signer_name = models.CharField(_("họ và tên người ký"), max_length=120, blank=True)
+    doc_archive = models.CharField(
+        _("nơi lưu văn bản"), max_length=200, blank=True, help_text=_("Dòng cuối “Nơi nhận”: Lưu Văn phòng Thành ủy …")
+    )
 
     class Meta:
         verbose_name = _("đơn vị")

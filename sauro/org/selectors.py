@@ -24,8 +24,10 @@ from django.http import Http404
 
 from sauro.accounts.models import User
 from sauro.common import clock
+from sauro.org import letterhead
 from sauro.org.access import membership_rank, people_visible_to, units_visible_to, user_scope
 from sauro.org.choices import ROLE_PRIORITY, UnitKind
+from sauro.org.letterhead import Letterhead
 from sauro.org.models import Membership, Unit, UnitName
 from sauro.org.restructuring import PreviewGroup, succession_previews
 
@@ -388,4 +390,48 @@ def staffable_people(*, user: User) -> QuerySet[User]:
         User.objects.filter(Q(pk__in=visible) | Q(memberships__isnull=True), is_active=True)
         .distinct()
         .order_by("full_name", "username")
+    )
+
+
+def unit_letterhead(unit: Unit) -> Letterhead:
+    """How ``unit``'s documents show their author (``org.letterhead``): the fields the office keeps on the unit, or,
+    while ``doc_name`` is blank, the defaults computed from its name and kind (``signer_name`` as kept either way)."""
+    if unit.doc_name:
+        return Letterhead(
+            superior=unit.doc_superior,
+            name=unit.doc_name,
+            symbol=unit.doc_symbol or unit.code,
+            place=unit.doc_place or letterhead.DEFAULT_PLACE,
+            signer_on_behalf=unit.signer_on_behalf,
+            signer_title=unit.signer_title,
+            signer_name=unit.signer_name,
+            archive=unit.doc_archive,
+        )
+    d = letterhead_defaults(unit)
+    return Letterhead(
+        superior=d["doc_superior"],
+        name=d["doc_name"],
+        symbol=d["doc_symbol"],
+        place=d["doc_place"],
+        signer_on_behalf=d["signer_on_behalf"],
+        signer_title=d["signer_title"],
+        signer_name=unit.signer_name,
+        archive=d["doc_archive"],
+    )
+
+
+def letterhead_defaults(unit: Unit) -> dict[str, str]:
+    """The letterhead fields computed from ``unit``'s name and kind, its parent and its root committee."""
+    ids = unit.ancestor_ids
+    above = {u.pk: u for u in Unit.objects.filter(pk__in=ids[:1] + ids[-1:])} if ids else {}
+    root = above.get(ids[0]) if ids else None
+    parent = above.get(ids[-1]) if ids else None
+    return letterhead.defaults(
+        name=unit.name,
+        kind=unit.kind,
+        code=unit.code,
+        is_root=not ids,
+        parent_name=parent.name if parent else "",
+        parent_kind=parent.kind if parent else "",
+        committee_name=root.name if root else unit.name,
     )

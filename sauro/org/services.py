@@ -12,6 +12,7 @@ from sauro.audit.services import audit_record
 from sauro.common.errors import PermissionDeniedError, ValidationFailed
 from sauro.org.access import can_manage_org
 from sauro.org.choices import Role
+from sauro.org.letterhead import LETTERHEAD_FIELDS
 from sauro.org.models import Membership, Unit, UnitName
 from sauro.org.restructuring import Succession, succession_handlers
 
@@ -31,6 +32,7 @@ ERR_NO_ORG_RIGHT = "Chỉ Văn phòng Thành ủy và quản trị hệ thống 
 ERR_MEMBERSHIP_ENDED = "Vai trò này đã kết thúc ngày {day:%d/%m/%Y}."
 ERR_MEMBERSHIP_CHANGE_DATE = "Ngày thay đổi phải sau ngày bắt đầu ({day:%d/%m/%Y}) của vai trò hiện tại."
 ERR_MEMBERSHIP_UNCHANGED = "Vai trò và chức vụ mới trùng với hiện tại."
+ERR_LETTERHEAD_FIELD = "Không có trường “{name}” trong thể thức văn bản của đơn vị."
 ERR_MEMBERSHIP_DUPLICATE = "{person} đã giữ vai trò “{role}” tại {unit} trong khoảng thời gian này."
 
 
@@ -105,6 +107,32 @@ def unit_create(
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     Unit.objects.filter(pk=unit.pk).update(path=unit.path)
     audit_record(acting_user=acting_user, action="unit.create", obj=unit, unit_id=unit.pk, after=_unit_snapshot(unit))
+    return unit
+
+
+@transaction.atomic
+def unit_letterhead_set(*, acting_user: User | None, unit: Unit, values: dict[str, str]) -> Unit:
+    """Set how ``unit``'s documents show their author (``org.letterhead``: header lines, symbol, place, signer,
+    where the copy is kept); the fields not named are kept. Journalled as ``unit.letterhead``."""
+    check_org_right(acting_user)
+    unknown = sorted(set(values) - set(LETTERHEAD_FIELDS))
+    if unknown:
+        raise ValidationFailed(ERR_LETTERHEAD_FIELD.format(name=unknown[0]))
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = {name: getattr(unit, name) for name in LETTERHEAD_FIELDS}
+    for name, value in values.items():
+        setattr(unit, name, " ".join(str(value).split()))
+    unit.full_clean(exclude=["path"])
+    unit.save(update_fields=list(values))
+    audit_record(
+        acting_user=acting_user,
+        action="unit.letterhead",
+        obj=unit,
+        unit_id=unit.pk,
+        summary=f"Cập nhật thể thức văn bản của {unit.name}",
+        before=before,
+        after={name: getattr(unit, name) for name in LETTERHEAD_FIELDS},
+    )
     return unit
 
 

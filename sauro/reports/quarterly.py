@@ -14,17 +14,23 @@ other tasks weightiest first (marked "trọng tâm"; from the Congress resolutio
 conclusions; a larger product) and the same task given to several units (the title without the unit's name) on one
 line with the count and the late ones named; shortcomings with the causes and proposals the units reported; the
 next quarter's tasks of the directives, routine duties in one line; the signature block of the issuing body
-("T/M BAN THƯỜNG VỤ", "BÍ THƯ", a name to fill in) and "Nơi nhận".
+and "Nơi nhận" (issue 20: both from the unit's letterhead and the sending body).
 
 Visibility: the report is built for a ``user`` and contains only what that user may see (the selectors' gate).
 The ``sauro report quarterly`` command runs as the system: it builds the report with the visibility of a leader
 of the unit's committee (``system_reporter``), i.e. the committee-wide view a Ban Thường vụ member has; tasks
 classified *mật* appear only if that person is named on them.
 
-Layout (Hướng dẫn 36-HD/VPTW): A4, margins top 20, bottom 20, left 30, right 15 mm, Times New Roman 14; a header
-table with the issuing body (its superior's name, then its own in bold caps, an asterisk, ``Số …-BC/<code>``) on
-the left and "ĐẢNG CỘNG SẢN VIỆT NAM" (bold, underlined) with the place and date in italics on the right; the
-title "BÁO CÁO" and its summary line centred in bold; sections I–IV; "Nơi nhận:" at the end.
+Layout (Hướng dẫn 36-HD/VPTW): A4, margins top 20, bottom 20, left 30, right 15 mm, Times New Roman 14. Whatever
+names the author comes from the unit's letterhead (``org.selectors.unit_letterhead``, kept by the office on the
+unit, with defaults from ``org.letterhead``): a header table with the issuing body (the body above it upright, its
+own name bold, in caps — "ĐẢNG BỘ THÀNH PHỐ HUẾ / ĐẢNG ỦY PHƯỜNG PHÚ XUÂN" —, an asterisk, ``Số …-BC/<symbol>``)
+on the left and "ĐẢNG CỘNG SẢN VIỆT NAM" (bold, underlined) with the place and date in italics on the right; the
+title "BÁO CÁO" and its summary line centred in bold; sections I–IV; "Nơi nhận:" (14 pt upright underlined, the
+list 12 pt, by sending body, ending with the copy kept) beside the signature block (authority, title, room to sign,
+name). Then, on landscape pages, Phụ lục 1 (the table by unit, a wide name column, the units with nothing in the
+period on one line) and Phụ lục 2 (the open overdue tasks by unit: deadline, working days late, progress, reason).
+Page numbers centred at the top from page 2.
 """
 
 from __future__ import annotations
@@ -38,10 +44,12 @@ from typing import Any
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
@@ -59,7 +67,9 @@ from sauro.monitoring.access import obstacles_visible_to
 from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.models import Obstacle
 from sauro.org.choices import Role, UnitKind
+from sauro.org.letterhead import Letterhead, committee_word
 from sauro.org.models import Membership, Unit
+from sauro.org.selectors import unit_letterhead
 from sauro.periods.regime import ROMAN, ReportPeriod, next_quarter, quarter_period
 from sauro.tasks.choices import ProductKind, Recurrence, ReportingState, SubmissionOutcome
 from sauro.tasks.models import Submission, Task
@@ -70,7 +80,6 @@ TABLE_PT = 12
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
-DEFAULT_PLACE = "Huế"
 HEADINGS = (
     "I. KẾT QUẢ THỰC HIỆN",
     "II. HẠN CHẾ, KHÓ KHĂN, VƯỚNG MẮC",
@@ -111,8 +120,17 @@ ROUTINE_WORDS: dict[str, tuple[str, str]] = {
 LATE_STATES = (ReportingState.DONE_LATE, ReportingState.OPEN_OVERDUE)
 LOCAL_KINDS = (UnitKind.WARD, UnitKind.COMMUNE)
 COMMITTEE_KINDS = (UnitKind.COMMITTEE, UnitKind.PARTY_COMMITTEE, UnitKind.WARD, UnitKind.COMMUNE)
-COMMITTEE_PREFIXES = ("Thành ủy", "Tỉnh ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Đảng ủy")
 NAME_PLACEHOLDER = "[Họ và tên]"
+RECIPIENTS_PT = 12
+# The appendix pages are landscape: 297 mm less the 30 + 15 mm side margins.
+APPENDIX_WIDTH_MM = 252
+# Phụ lục 1 (by unit): STT, the unit's name wide enough that no word of a name breaks, eight figure columns.
+SUMMARY_WIDTHS_MM = (14, 78, 20, 20, 20, 20, 20, 20, 20, 20)
+# Phụ lục 2 (overdue tasks by unit).
+OVERDUE_HEADERS = ("STT", "Nhiệm vụ", "Hạn đang áp dụng", "Số ngày làm việc chậm", "Tiến độ (%)", "Lý do")
+OVERDUE_WIDTHS_MM = (14, 90, 28, 25, 20, 75)
+# How many overdue tasks Phụ lục 2 lists (the .xlsx has them all).
+OVERDUE_TABLE_LIMIT = 200
 
 ERR_NO_REPORTER = "Cấp ủy của đơn vị “{unit}” chưa có lãnh đạo đang giữ chức vụ: không lập được báo cáo thay hệ thống."
 
@@ -207,6 +225,8 @@ class QuarterlyData:
     next_groups: list[TaskGroup] = field(default_factory=list)
     # How many rows each list has in all: more than the list holds when ``collect`` was given a limit.
     counts: dict[str, int] = field(default_factory=dict)
+    # How the unit's documents show their author (header lines, symbol, place, signer; ``org.letterhead``).
+    letterhead: Letterhead | None = None
 
     def count(self, name: str) -> int:
         """The number of rows of list ``name`` (``"overdue"`` …), however many were read."""
@@ -235,15 +255,6 @@ def place_date(place: str, day: datetime.date) -> str:
 def committee_of(unit: Unit) -> Unit:
     root_id = int(unit.path.strip("/").split("/")[0])
     return unit if root_id == unit.pk else Unit.objects.get(pk=root_id)
-
-
-def place_of(unit: Unit) -> str:
-    """The place written before the date: the committee's locality ("Thành ủy Huế" → "Huế")."""
-    name = committee_of(unit).name
-    for prefix in ("Thành ủy ", "Tỉnh ủy ", "Huyện ủy ", "Quận ủy ", "Thị ủy ", "Đảng ủy "):
-        if name.startswith(prefix):
-            return name[len(prefix) :].strip() or DEFAULT_PLACE
-    return DEFAULT_PLACE
 
 
 def system_reporter(unit: Unit) -> User:
@@ -397,6 +408,7 @@ def collect(
         groups=groups,
         next_groups=next_groups,
         counts=counts,
+        letterhead=unit_letterhead(unit),
     )
 
 
@@ -605,54 +617,43 @@ def next_line(g: TaskGroup) -> str:
     return f"- {g.title} ({len(g.tasks)} {g.unit_word()}{due})."
 
 
-def committee_short(unit: Unit) -> str:
-    """ "Thành ủy" for "Thành ủy Huế", "Đảng ủy" for "Đảng ủy phường An Cựu": how a document names its committee."""
-    name = committee_of(unit).name
-    return next((p for p in COMMITTEE_PREFIXES if name.startswith(p)), name)
+def letterhead_of(data: QuarterlyData) -> Letterhead:
+    return data.letterhead or unit_letterhead(data.unit)
 
 
-def is_committee(unit: Unit) -> bool:
-    return unit.parent_id is None or unit.kind in COMMITTEE_KINDS
+def signature(letterhead: Letterhead) -> list[str]:
+    """The signature block (Hướng dẫn 36-HD/VPTW), one line each: the authority ("T/M BAN THƯỜNG VỤ", "K/T TRƯỞNG
+    BAN", none when the head signs in their own name), the signer's title ("BÍ THƯ", "PHÓ TRƯỞNG BAN"), four empty
+    lines to sign in, the name (a placeholder while the unit has none)."""
+    lines = [letterhead.signer_on_behalf.upper()] if letterhead.signer_on_behalf else []
+    return [*lines, letterhead.signer_title.upper(), "", "", "", "", letterhead.signer_name or NAME_PLACEHOLDER]
 
 
-def signature(unit: Unit) -> tuple[str, str]:
-    """``(on behalf of, position)`` above the signature (Hướng dẫn 36-HD/VPTW): a committee's report is signed on
-    behalf of its standing committee by its secretary; an agency's by its head."""
-    if is_committee(unit):
-        return "T/M BAN THƯỜNG VỤ", "BÍ THƯ"
-    name = unit.name
-    if name.startswith("Ủy ban Kiểm tra"):
-        return "T/M ỦY BAN KIỂM TRA", "CHỦ NHIỆM"
-    if name.startswith("Văn phòng"):
-        return "", "CHÁNH VĂN PHÒNG"
-    if name.startswith("Ban "):
-        return "", "TRƯỞNG BAN"
-    return "", "THỦ TRƯỞNG CƠ QUAN"
-
-
-def recipients(unit: Unit) -> list[str]:
-    """ "Nơi nhận": who the report goes to, and the copy kept ("Lưu Văn phòng Thành ủy.")."""
-    short = committee_short(unit)
+def recipients(unit: Unit, letterhead: Letterhead) -> list[str]:
+    """ "Nơi nhận" of the quarterly report, by the body that sends it: a root committee reports to the Party's
+    Central Office and informs its committee members, agencies and Party committees; a ward's, a commune's or a Party
+    committee's report goes to the city's Ban Thường vụ and Văn phòng and to its own members and cells; an agency's to
+    the city's Thường trực and Văn phòng. Never the sender itself; the last line is the copy kept ("- Lưu Văn phòng
+    Thành ủy.", "- Lưu Văn phòng Đảng ủy.")."""
+    short = committee_word(committee_of(unit).name)
     if unit.parent_id is None:
-        return [
-            "- Văn phòng Trung ương Đảng (để báo cáo),",
-            "- Các đồng chí Ủy viên Ban Chấp hành Đảng bộ,",
-            f"- Các cơ quan tham mưu, giúp việc {short},",
-            "- Các đảng ủy trực thuộc,",
-            f"- Lưu Văn phòng {short}.",
+        names = [
+            "Văn phòng Trung ương Đảng (để báo cáo)",
+            "Các đồng chí Ủy viên Ban Chấp hành Đảng bộ",
+            f"Các cơ quan tham mưu, giúp việc {short}",
+            "Các đảng ủy trực thuộc",
         ]
-    if is_committee(unit):
-        return [
-            f"- Thường trực {short} (để báo cáo),",
-            f"- Văn phòng {short} (để tổng hợp),",
-            "- Các chi bộ trực thuộc,",
-            "- Lưu Văn phòng Đảng ủy.",
+    elif unit.kind in COMMITTEE_KINDS:
+        names = [
+            f"Ban Thường vụ {short} (để báo cáo)",
+            f"Văn phòng {short} (để tổng hợp)",
+            "Các đồng chí đảng ủy viên",
+            "Các chi bộ trực thuộc",
         ]
-    return [
-        f"- Thường trực {short} (để báo cáo),",
-        f"- Văn phòng {short} (để tổng hợp),",
-        f"- Lưu {unit.name}.",
-    ]
+    else:
+        names = [f"Thường trực {short} (để báo cáo)", f"Văn phòng {short} (để tổng hợp)"]
+    names = [n for n in names if n.split(" (")[0] != unit.name]
+    return [f"- {n}," for n in names] + [f"- Lưu {letterhead.archive or unit.name}."]
 
 
 # --- .docx -----------------------------------------------------------------------------------------------------------
@@ -764,40 +765,126 @@ def _setup(document: DocxDocument) -> None:
 
 
 def _header(document: DocxDocument, data: QuarterlyData) -> None:
-    unit = data.unit
+    """The issuing body (the body above it upright, its own name bold, both upper case; an asterisk; ``Số …-BC/…``)
+    on the left; "ĐẢNG CỘNG SẢN VIỆT NAM" and the place and date on the right (Hướng dẫn 36-HD/VPTW)."""
+    letterhead = letterhead_of(data)
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
+    _column_widths(table, (75, 90))
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(75), Mm(90)
-    parent = unit.parent if unit.parent_id else None
-    first = True
-    if parent is not None and parent.kind != "standing":
-        _cell_text(left, parent.name.upper(), size=BODY_PT, first=True)
-        first = False
-    _cell_text(left, unit.name.upper(), bold=True, size=BODY_PT, first=first)
+    lines = letterhead.lines
+    for i, line in enumerate(lines):
+        _cell_text(left, line, bold=i == len(lines) - 1, size=BODY_PT, first=i == 0)
     _cell_text(left, "*", size=BODY_PT)
-    _cell_text(left, f"Số       -BC/{unit.code}", size=BODY_PT)
+    _cell_text(left, f"Số       -BC/{letterhead.symbol}", size=BODY_PT)
     _cell_text(right, PARTY, bold=True, underline=True, size=15, first=True)
     _cell_text(right, "", size=BODY_PT)
     _cell_text(
-        right, place_date(place_of(unit), data.issued_on), italic=True, size=BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT
+        right,
+        place_date(letterhead.place, data.issued_on),
+        italic=True,
+        size=BODY_PT,
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
     )
 
 
+def _page_numbers(document: DocxDocument) -> None:
+    """The page number centred at the top from page 2 on (Hướng dẫn 36-HD/VPTW): a PAGE field in the header, the
+    first page's header left empty ("different first page", ``w:titlePg``). The appendix's landscape section
+    continues the numbering with the same header."""
+    first = document.sections[0]
+    first.different_first_page_header_footer = True
+    paragraph = first.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = _run(paragraph, "")
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
+        if kind is not None:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == " PAGE ":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._element.append(element)
+    first.first_page_header.paragraphs[0].text = ""
+    for section in document.sections[1:]:
+        section.different_first_page_header_footer = False
+        section.header.is_linked_to_previous = True
+
+
+def _landscape_section(document: DocxDocument) -> Section:
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(PAGE_HEIGHT_MM), Mm(PAGE_WIDTH_MM)
+    section.top_margin = Mm(MARGINS_MM["top"])
+    section.bottom_margin = Mm(MARGINS_MM["bottom"])
+    section.left_margin = Mm(MARGINS_MM["left"])
+    section.right_margin = Mm(MARGINS_MM["right"])
+    return section
+
+
+def _column_widths(table: Any, widths_mm: Sequence[float]) -> None:
+    """Fixed column widths (the grid, which LibreOffice reads, and every cell, which Word reads)."""
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
+
+
+@dataclass
+class SpanRow:
+    """A row of a data table written across every column but the first: a unit's name over its tasks, or the units
+    folded into one line."""
+
+    text: str
+    bold: bool = False
+    number: object = ""
+
+
 def _data_table(
-    document: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[object]], bold_rows: Sequence[int] = ()
-) -> None:
+    document: DocxDocument,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object] | SpanRow],
+    bold_rows: Sequence[int] = (),
+    widths_mm: Sequence[float] | None = None,
+    left_columns: Sequence[int] = (1,),
+) -> Any:
     table = document.add_table(rows=1, cols=len(headers))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _table_borders(table)
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
         _cell_text(cell, header, bold=True, first=True)
+    _repeat_header(table.rows[0])
     for index, values in enumerate(rows):
         cells = table.add_row().cells
+        if isinstance(values, SpanRow):
+            _cell_text(cells[0], str(values.number), bold=values.bold, first=True)
+            merged = cells[1].merge(cells[-1])
+            _cell_text(merged, values.text, bold=values.bold, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
+            continue
         for col, (cell, value) in enumerate(zip(cells, values, strict=True)):
-            align = WD_ALIGN_PARAGRAPH.LEFT if col == 1 else WD_ALIGN_PARAGRAPH.CENTER
+            align = WD_ALIGN_PARAGRAPH.LEFT if col in left_columns else WD_ALIGN_PARAGRAPH.CENTER
             _cell_text(cell, str(value), bold=index in bold_rows, align=align, first=True)
+    if widths_mm is not None:
+        _column_widths(table, widths_mm)
+    return table
+
+
+def _repeat_header(row: Any) -> None:
+    """The header row repeated at the top of every page the table runs over."""
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
 
 
 def summary_rows(data: QuarterlyData) -> list[list[object]]:
@@ -812,6 +899,144 @@ def summary_rows(data: QuarterlyData) -> list[list[object]]:
         ["", f"Tổng cộng: {data.unit.name}", *stat_values(s), fmt_rate(s.on_time_rate), fmt_rate(s.completion_rate)]
     )
     return rows
+
+
+def is_idle(row: UnitRow) -> bool:
+    """A unit with nothing in the period: no task with a deadline in it and no ongoing task."""
+    return row.stats.total == 0 and row.stats.ongoing == 0
+
+
+def appendix_summary_rows(data: QuarterlyData) -> list[list[object] | SpanRow]:
+    """Phụ lục 1's rows: the units with something in the period, numbered; the units with nothing folded into one
+    line that names them; "Tổng cộng" last."""
+    rows: list[list[object] | SpanRow] = []
+    idle: list[str] = []
+    number = 0
+    for row in data.by_unit:
+        name = f"{row.unit.name} (nhiệm vụ trực tiếp)" if row.is_self else row.unit.name
+        if is_idle(row):
+            idle.append(name)
+            continue
+        number += 1
+        s = row.stats
+        rows.append([number, name, *stat_values(s), fmt_rate(s.on_time_rate), fmt_rate(s.completion_rate)])
+    if idle:
+        rows.append(SpanRow(f"{len(idle)} cơ quan, đơn vị không có nhiệm vụ trong kỳ: {', '.join(idle)}.", number="–"))
+    s = data.stats
+    rows.append(
+        ["", f"Tổng cộng: {data.unit.name}", *stat_values(s), fmt_rate(s.on_time_rate), fmt_rate(s.completion_rate)]
+    )
+    return rows
+
+
+def overdue_by_unit(data: QuarterlyData) -> list[tuple[str, list[Task]]]:
+    """The open overdue tasks the .docx read (``groups``; routine duties are counted apart) by lead unit, in the
+    order of the units' rows (``by_unit``), then by deadline."""
+    order = {row.unit.path: i for i, row in enumerate(data.by_unit)}
+
+    def rank(unit: Unit | None) -> tuple[int, str]:
+        if unit is None:
+            return (len(order), "")
+        for path, i in order.items():
+            if unit.path.startswith(path) and (path != data.unit.path or unit.pk == data.unit.pk):
+                return (i, unit.path)
+        return (len(order), unit.path)
+
+    tasks = [t for g in data.groups for t in g.with_state(ReportingState.OPEN_OVERDUE)]
+    by_unit: dict[int | None, list[Task]] = {}
+    for t in tasks:
+        by_unit.setdefault(t.lead_unit_id, []).append(t)
+    units = sorted(by_unit.values(), key=lambda ts: rank(ts[0].lead_unit))
+    return [
+        (
+            ts[0].lead_unit.name if ts[0].lead_unit else "",
+            sorted(ts, key=lambda t: (t.deadline_at or datetime.date.max, t.pk)),  # type: ignore[attr-defined]
+        )
+        for ts in units
+    ]
+
+
+def reason_of(task: Task) -> str:
+    """The obstacles the unit reported on ``task`` as its reason for being late, each said once."""
+    reasons: list[str] = []
+    for o in getattr(task, "known_obstacles", []):
+        if clause(o.description) and clause(o.description) not in reasons:
+            reasons.append(clause(o.description))
+    return "; ".join(reasons) + "." if reasons else "Đơn vị chưa báo cáo lý do."
+
+
+def appendix_overdue_rows(data: QuarterlyData) -> tuple[list[list[object] | SpanRow], int]:
+    """Phụ lục 2's rows: each lead unit's name, then its overdue tasks (task, deadline, working days late, progress,
+    reason); at most ``OVERDUE_TABLE_LIMIT`` tasks, and how many more there are."""
+    rows: list[list[object] | SpanRow] = []
+    shown = total = 0
+    for name, tasks in overdue_by_unit(data):
+        total += len(tasks)
+        room = OVERDUE_TABLE_LIMIT - shown
+        if room <= 0:
+            continue
+        rows.append(SpanRow(f"{name} ({len(tasks)} nhiệm vụ)", bold=True))
+        for t in tasks[:room]:
+            shown += 1
+            days = t.days_late  # type: ignore[attr-defined]
+            deadline = fmt_day(t.deadline_at)  # type: ignore[attr-defined]
+            rows.append([shown, t.title, deadline, days if days > 0 else "–", t.progress, reason_of(t)])
+    return rows, total - shown
+
+
+def _appendix_title(
+    document: DocxDocument, data: QuarterlyData, number: int, title: str, *, new_page: bool = False
+) -> None:
+    """ "Phụ lục N", its title and the report it goes with, kept on the page of the table that follows."""
+    letterhead = letterhead_of(data)
+    heading = _para(document, f"Phụ lục {number}", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+    heading.paragraph_format.page_break_before = new_page
+    heading.paragraph_format.keep_with_next = True
+    _para(document, title, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True).paragraph_format.keep_with_next = True
+    _para(
+        document,
+        f"(Kèm theo Báo cáo số       -BC/{letterhead.symbol}, ngày {fmt_day(data.issued_on)} của {data.unit.name})",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        italic=True,
+    ).paragraph_format.keep_with_next = True
+
+
+def _appendices(document: DocxDocument, data: QuarterlyData) -> None:
+    """Phụ lục 1 (results by unit) and Phụ lục 2 (overdue tasks by unit) on landscape pages after the signature."""
+    _landscape_section(document)
+    p = data.period
+    _appendix_title(
+        document,
+        data,
+        1,
+        f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO CƠ QUAN, ĐƠN VỊ {lower_first(p.label).upper()}",
+    )
+    rows = appendix_summary_rows(data)
+    _data_table(document, SUMMARY_HEADERS, rows, bold_rows=[len(rows) - 1], widths_mm=SUMMARY_WIDTHS_MM)
+    _para(
+        document,
+        f"Số liệu từ ngày {fmt_day(p.cutoff_start)} đến ngày {fmt_day(p.cutoff_end)}, tính đến ngày "
+        f"{fmt_day(data.as_of)}; chi tiết từng nhiệm vụ tại tệp Excel kèm theo.",
+        italic=True,
+    )
+    overdue, more = appendix_overdue_rows(data)
+    _appendix_title(document, data, 2, "NHIỆM VỤ CHƯA HOÀN THÀNH, QUÁ HẠN THEO CƠ QUAN, ĐƠN VỊ", new_page=True)
+    if overdue:
+        _data_table(
+            document, OVERDUE_HEADERS, overdue, widths_mm=OVERDUE_WIDTHS_MM, left_columns=(1, len(OVERDUE_HEADERS) - 1)
+        )
+    else:
+        _para(document, "Không có nhiệm vụ chưa hoàn thành, quá hạn (ngoài nhiệm vụ định kỳ).", italic=True)
+    if more:
+        _para(document, f"… và {more} nhiệm vụ khác (xem tệp Excel kèm theo).", italic=True)
+    routine_overdue = sum(r.overdue for r in data.routine)
+    if routine_overdue:
+        _para(
+            document,
+            f"Ngoài ra có {routine_overdue} nhiệm vụ định kỳ chưa hoàn thành, quá hạn (xem tệp Excel kèm theo).",
+            italic=True,
+            size=TABLE_PT,
+        )
 
 
 def render_docx(data: QuarterlyData) -> bytes:
@@ -843,12 +1068,10 @@ def render_docx(data: QuarterlyData) -> bytes:
         f"- Chưa hoàn thành – quá hạn: {s.open_overdue} nhiệm vụ.",
         f"Ngoài ra có {s.ongoing} nhiệm vụ thường xuyên (theo dõi riêng).",
         f"2. Tỷ lệ hoàn thành đúng hạn: {fmt_rate(s.on_time_rate)}%; tỷ lệ hoàn thành: {fmt_rate(s.completion_rate)}%.",
-        "3. Kết quả theo từng cơ quan, đơn vị (chi tiết tại Phụ lục kèm theo):",
+        "3. Kết quả theo từng cơ quan, đơn vị: chi tiết tại Phụ lục 1 kèm theo.",
     ]
     for line in lines:
         _para(document, line)
-    _data_table(document, SUMMARY_HEADERS, summary_rows(data), bold_rows=[len(data.by_unit)])
-    _para(document, "")
     number = 4
     if data.routine:
         _para(document, f"{number}. Nhiệm vụ định kỳ: " + "; ".join(r.sentence() for r in data.routine) + ".")
@@ -864,7 +1087,11 @@ def render_docx(data: QuarterlyData) -> bytes:
 
     # II. Shortcomings, with their causes as the units reported them
     _para(document, HEADINGS[1], bold=True)
-    _para(document, f"1. Nhiệm vụ chưa hoàn thành, đã quá hạn: {s.open_overdue} nhiệm vụ.")
+    _para(
+        document,
+        f"1. Nhiệm vụ chưa hoàn thành, đã quá hạn: {s.open_overdue} nhiệm vụ"
+        + (" (chi tiết theo từng cơ quan, đơn vị tại Phụ lục 2)." if s.open_overdue else "."),
+    )
     overdue = [g for g in data.groups if g.with_state(ReportingState.OPEN_OVERDUE)]
     for g in overdue[:DOCX_LIST_LIMIT]:
         _para(document, overdue_line(g))
@@ -912,22 +1139,20 @@ def render_docx(data: QuarterlyData) -> bytes:
     if data.count("open_proposals") > DOCX_LIST_LIMIT:
         _para(document, f"- … và {data.count('open_proposals') - DOCX_LIST_LIMIT} kiến nghị khác (xem Phụ lục).")
 
-    # Closing: recipients left, signature right.
+    # Closing: recipients left, signature right (Hướng dẫn 36-HD/VPTW: "Nơi nhận:" 14 pt upright underlined, the
+    # list 12 pt; the authority and title bold upper case, room to sign, the name bold).
+    letterhead = letterhead_of(data)
     _para(document, "")
     closing = document.add_table(rows=1, cols=2)
+    _column_widths(closing, (95, 70))
     left, right = closing.rows[0].cells
-    _cell_text(left, "Nơi nhận:", bold=True, italic=True, size=TABLE_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
-    for line in recipients(data.unit):
-        _cell_text(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    on_behalf, position = signature(data.unit)
-    first = True
-    if on_behalf:
-        _cell_text(right, on_behalf, bold=True, size=BODY_PT, first=True)
-        first = False
-    _cell_text(right, position, bold=True, size=BODY_PT, first=first)
-    for _ in range(3):
-        _cell_text(right, "", size=BODY_PT)
-    _cell_text(right, NAME_PLACEHOLDER, bold=True, size=BODY_PT)
+    _cell_text(left, "Nơi nhận:", underline=True, size=BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
+    for line in recipients(data.unit, letterhead):
+        _cell_text(left, line, size=RECIPIENTS_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for i, line in enumerate(signature(letterhead)):
+        _cell_text(right, line, bold=bool(line), size=BODY_PT, first=i == 0)
+    _appendices(document, data)
+    _page_numbers(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

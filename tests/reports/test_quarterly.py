@@ -35,6 +35,17 @@ def texts(doc: Any) -> list[str]:
     return [p.text for p in doc.paragraphs]
 
 
+def closing_cells(doc: Any) -> tuple[Any, Any]:
+    """The recipients' and the signature's cells: the table that opens with "Nơi nhận:"."""
+    table = next(t for t in doc.tables if t.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:")
+    left, right = table.rows[0].cells
+    return left, right
+
+
+def table_with(doc: Any, first_header: str, second_header: str) -> Any:
+    return next(t for t in doc.tables if [c.text for c in t.rows[0].cells][:2] == [first_header, second_header])
+
+
 @pytest.fixture
 def report(org: Any, quarter: Quarter) -> tuple[Any, Any]:
     docx_bytes, xlsx_bytes = build_quarterly_report(user=org.leader, unit=org.city, quarter="2026Q1")
@@ -93,7 +104,7 @@ def test_title_and_the_four_sections(report: tuple[Any, Any]) -> None:
     )
     for h in HEADINGS:
         assert next(p for p in paragraphs if p.text == h).runs[0].bold
-    closing = doc.tables[-1].rows[0].cells[0]
+    closing, _signature = closing_cells(doc)
     assert closing.paragraphs[0].text == "Nơi nhận:"
 
 
@@ -150,7 +161,10 @@ def test_every_figure_equals_the_dashboards(org: Any, quarter: Quarter, report: 
         f"Tỷ lệ hoàn thành đúng hạn: {fmt_rate(s.on_time_rate)}%; tỷ lệ hoàn thành: {fmt_rate(s.completion_rate)}%"
         in text
     )
-    assert f"Nhiệm vụ chưa hoàn thành, đã quá hạn: {s.open_overdue} nhiệm vụ." in text
+    assert (
+        f"Nhiệm vụ chưa hoàn thành, đã quá hạn: {s.open_overdue} nhiệm vụ (chi tiết theo từng cơ quan, đơn vị tại "
+        "Phụ lục 2)." in text
+    )
     assert "4. Một số kết quả nổi bật:" in text
 
     by_unit = task_stats_by_unit(
@@ -164,10 +178,17 @@ def test_every_figure_equals_the_dashboards(org: Any, quarter: Quarter, report: 
         [f"Tổng cộng: {org.city.name}", s.total, s.done_on_time, s.done_late, s.open_on_time, s.open_overdue, s.ongoing]
     )
 
-    # The .docx summary table.
-    table = doc.tables[1]
+    # The .docx summary table (Phụ lục 1): the units with something in the period, then the others in one line.
+    table = table_with(doc, "STT", "Đơn vị")
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
-    assert [[r[1], *map(int, r[2:8])] for r in rows] == expected
+    idle = [e for e in expected[:-1] if e[1] == 0 and e[6] == 0]
+    busy = [e for e in expected if e not in idle]
+    assert idle and busy
+    folded = next(r for r in rows if "không có nhiệm vụ trong kỳ" in r[1])
+    assert folded[1] == (
+        f"{len(idle)} cơ quan, đơn vị không có nhiệm vụ trong kỳ: {', '.join(str(e[0]) for e in idle)}."
+    )
+    assert [[r[1], *map(int, r[2:8])] for r in rows if r is not folded] == busy
     assert rows[-1][8] == fmt_rate(s.on_time_rate) and rows[-1][9] == fmt_rate(s.completion_rate)
     btc_row = next(r for r in rows if r[1] == org.btc.name)
     btc = next(st for u, st in by_unit if u.pk == org.btc.pk)
@@ -195,7 +216,7 @@ def test_report_of_a_unit_head_shows_only_their_subtree(org: Any, quarter: Quart
     assert "Kiện toàn chi bộ khu dân cư" not in text
     # An agency: the committee above it on the first line, its own name in bold below.
     left = doc.tables[0].rows[0].cells[0]
-    assert [p.text for p in left.paragraphs][:3] == ["THÀNH ỦY HUẾ", "BAN TỔ CHỨC THÀNH ỦY", "*"]
+    assert [p.text for p in left.paragraphs][:3] == ["THÀNH ỦY HUẾ", "BAN TỔ CHỨC", "*"]
     assert left.paragraphs[1].runs[0].bold
     assert "-BC/BTCTU" in left.paragraphs[3].text
 
@@ -245,5 +266,8 @@ def test_docx_alone_reads_only_what_it_prints_and_says_the_same(
     full, _xlsx = build_quarterly_report(user=org.leader, unit=org.city, quarter="2026Q1")
     limited_text, full_text = texts(Document(io.BytesIO(limited))), texts(Document(io.BytesIO(full)))
     assert limited_text == full_text
-    assert "1. Nhiệm vụ chưa hoàn thành, đã quá hạn: 2 nhiệm vụ." in limited_text
+    assert (
+        "1. Nhiệm vụ chưa hoàn thành, đã quá hạn: 2 nhiệm vụ (chi tiết theo từng cơ quan, đơn vị tại Phụ lục 2)."
+        in limited_text
+    )
     assert "- … và 1 nội dung khác (xem Phụ lục)." in limited_text

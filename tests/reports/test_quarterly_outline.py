@@ -19,6 +19,7 @@ from sauro.tasks.choices import ProductKind, Recurrence
 from sauro.tasks.models import Task
 from sauro.tasks.services import task_accept, task_approve, task_issue, task_submit
 from tests.reports.conftest import Quarter
+from tests.reports.test_quarterly import closing_cells
 
 D = datetime.date
 
@@ -165,7 +166,7 @@ def test_limitations_grouped_with_their_causes(busy_report: tuple[str, Any, Any]
 
 def test_signature_block_and_recipients(busy_report: tuple[str, Any, Any]) -> None:
     _text, doc, _wb = busy_report
-    recipients, signature = doc.tables[-1].rows[0].cells
+    recipients, signature = closing_cells(doc)
     lines = [p.text for p in recipients.paragraphs]
     assert lines[0] == "Nơi nhận:"
     assert lines[-1] == "- Lưu Văn phòng Thành ủy."
@@ -175,9 +176,9 @@ def test_signature_block_and_recipients(busy_report: tuple[str, Any, Any]) -> No
 
 def test_agency_report_is_signed_by_its_head(org: Any, busy_quarter: Quarter) -> None:
     docx_bytes, _xlsx = build_quarterly_report(user=org.btc_head, unit=org.btc, quarter="2026Q1")
-    recipients, signature = Document(io.BytesIO(docx_bytes)).tables[-1].rows[0].cells
+    recipients, signature = closing_cells(Document(io.BytesIO(docx_bytes)))
     assert [p.text for p in signature.paragraphs if p.text] == ["TRƯỞNG BAN", "[Họ và tên]"]
-    assert [p.text for p in recipients.paragraphs][-1] == "- Lưu Ban Tổ chức Thành ủy."
+    assert [p.text for p in recipients.paragraphs][-1] == "- Lưu Văn phòng Ban."
 
 
 def test_workbook_titles_keep_the_roman_numeral_upper_case(org: Any, quarter: Quarter) -> None:
