@@ -7,12 +7,18 @@ import os
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from sauro.accounts.models import User
 from sauro.accounts.services import user_create
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Unit
 from sauro.org.services import membership_create, unit_create
+
+# Property tests check behaviour, not speed: no per-example time limit (hypothesis' default 200 ms fails a test on a
+# loaded CI machine; what must be fast is measured in bench/).
+hypothesis_settings.register_profile("sauro", deadline=None)
+hypothesis_settings.load_profile("sauro")
 
 PASSWORD = "mat-khau-thu-nghiem"
 START = datetime.date(2025, 7, 1)
