@@ -351,6 +351,9 @@ def _apply_reception(acting_user: User | None, r: Reception, data: ReceptionInpu
                 raise _refuse("reception_day_id", ERR_DAY_UNKNOWN)
             if reception_day.day != data.received_on:
                 raise _refuse("reception_day_id", ERR_DAY_OTHER_DATE.format(day=f"{reception_day.day:%d/%m/%Y}"))
+        else:
+            # A visit received by a leader on one of their reception days belongs to it.
+            reception_day = ReceptionDay.objects.filter(unit=unit, leader=leader, day=data.received_on).first()
     letter = None
     if data.letter_id is not None:
         from sauro.petitions.access import letters_visible_to
