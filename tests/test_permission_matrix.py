@@ -779,6 +779,37 @@ API: dict[tuple[str, str], Row] = {
         body=lambda w: {**meeting_body(w.org), "held_on": "2026-02-10"},
         why="the ward's head records their own ward's meetings; the Ban is unknown to them",
     ),
+    ("GET", "/api/v1/petitions/letters"): every(200),
+    ("POST", "/api/v1/petitions/letters"): Row(
+        officer=OK,
+        other=422,
+        inspector=403,
+        right="monitor",
+        body=lambda w: {**letter_body(w.org), "received_on": "2026-02-26"},
+        why="Văn phòng's officer keeps its register; the ward sees no Văn phòng",
+    ),
+    ("GET", "/api/v1/petitions/letters/{letter_id}"): ban_read(lambda w: {"letter_id": w.letter.pk}, right="monitor"),
+    ("POST", "/api/v1/petitions/letters/{letter_id}/decision"): api_ban_write(
+        "monitor", lambda w: {"letter_id": w.letter.pk}, {"decision": "keep"}
+    ),
+    ("GET", "/api/v1/petitions/receptions"): every(200),
+    ("POST", "/api/v1/petitions/receptions"): Row(
+        officer=OK,
+        other=422,
+        inspector=403,
+        right="monitor",
+        body=lambda w: {**reception_body(w.org), "received_on": "2026-02-26"},
+    ),
+    ("GET", "/api/v1/petitions/reception-days"): every(200),
+    ("POST", "/api/v1/petitions/reception-days"): Row(
+        officer=403,
+        other=403,
+        inspector=403,
+        right="monitor",
+        body=lambda w: {"unit_id": w.org.city.pk, "leader_id": w.org.leader.pk, "day": "2026-03-03"},
+        why="they see the city but keep only their own units' calendars",
+    ),
+    ("GET", "/api/v1/petitions/reception-days/figures"): every(200),
     ("GET", "/api/v1/directives"): every(200),
     ("POST", "/api/v1/directives"): Row(
         officer=403,

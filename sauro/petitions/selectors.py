@@ -313,12 +313,16 @@ def month_window(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
-def reception_day_figures(*, user: User, year: int, month: int) -> ReceptionDayFigures:
-    """Per committee, ward and commune whose register the user reads (in force during the month): the reception
-    days held by its Secretary in the month against the number required, the days planned, and the Secretary's
-    name. Three queries whatever the number of units (the units, the Secretaries, the grouped days)."""
+def reception_day_figures(*, user: User, year: int, month: int, unit_id: int | None = None) -> ReceptionDayFigures:
+    """Per committee, ward and commune whose register the user reads (in force during the month; within
+    ``unit_id``'s subtree when given, as on the dashboard): the reception days held by its Secretary in the month
+    against the number required, the days planned, and the Secretary's name. Three queries whatever the number of
+    units (the units, the Secretaries, the grouped days)."""
     start, end = month_window(year, month)
     ids = register_unit_ids(user)
+    subtree = subtree_ids(user, unit_id)
+    if subtree:
+        ids = sorted(set(ids) & set(subtree))
     units = list(
         Unit.objects.filter(pk__in=ids, kind__in=[UnitKind.COMMITTEE, *LOCAL_UNIT_KINDS], valid_from__lte=end)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from sauro.org.models import Membership
 from sauro.petitions.services import DecisionInput, LetterInput, ReceptionInput
 from tests.conftest import Org
 from tests.tasks.conftest import Clock, today  # noqa: F401  (fixture re-exported for this package)
@@ -66,3 +67,16 @@ def reception_input(org: Org, **overrides: Any) -> ReceptionInput:
     }
     fields.update(overrides)
     return ReceptionInput(**fields)
+
+
+def name_secretaries(org: Org) -> None:
+    """Record the Secretaries' positions (chức vụ), as the demo organisation does: the city's in Thường trực, the
+    wards' in their wards; An Cựu's officer is not one."""
+    Membership.objects.filter(person=org.leader, unit=org.standing).update(position="Bí thư Thành ủy")
+    Membership.objects.filter(person=org.ancuu_head, unit=org.ancuu).update(position="Bí thư Đảng ủy phường An Cựu")
+    Membership.objects.filter(person=org.phuxuan_head, unit=org.phuxuan).update(
+        position="Bí thư Đảng ủy phường Phú Xuân"
+    )
+    Membership.objects.filter(person=org.ancuu_officer, unit=org.ancuu).update(
+        position="Phó Bí thư Đảng ủy phường An Cựu"
+    )
