@@ -307,6 +307,11 @@ def required_days(kind: str) -> int:
     return int(settings.SAURO_PETITIONS_COMMUNE_SECRETARY_DAYS)
 
 
+def previous_month(day: datetime.date) -> tuple[int, int]:
+    """The month before ``day``'s, as (year, month): the last month whose reception days are all known."""
+    return (day.year - 1, 12) if day.month == 1 else (day.year, day.month - 1)
+
+
 def month_window(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     start = datetime.date(year, month, 1)
     end = datetime.date(year, month, calendar_module.monthrange(year, month)[1])
@@ -323,6 +328,8 @@ def reception_day_figures(*, user: User, year: int, month: int, unit_id: int | N
     subtree = subtree_ids(user, unit_id)
     if subtree:
         ids = sorted(set(ids) & set(subtree))
+    if not ids:
+        return ReceptionDayFigures(year=year, month=month, start=start, end=end, rows=[])
     units = list(
         Unit.objects.filter(pk__in=ids, kind__in=[UnitKind.COMMITTEE, *LOCAL_UNIT_KINDS], valid_from__lte=end)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
@@ -330,6 +337,8 @@ def reception_day_figures(*, user: User, year: int, month: int, unit_id: int | N
         .order_by("path")
     )
     unit_ids = [u.pk for u in units]
+    if not unit_ids:
+        return ReceptionDayFigures(year=year, month=month, start=start, end=end, rows=[])
     committees = [u.pk for u in units if u.kind == UnitKind.COMMITTEE]
     secretaries: dict[int, dict[int, str]] = {pk: {} for pk in unit_ids}
     rows = (

@@ -154,3 +154,20 @@ def test_planning_and_holding_a_reception_day(org: Org, today: Clock, client_for
         .status_code
         == 404
     )
+
+
+def test_the_dashboard_names_last_months_missing_secretaries(org: Org, today: Clock, client_for: ClientFor) -> None:
+    from tests.petitions.conftest import name_secretaries
+
+    name_secretaries(org)
+    for day in (datetime.date(2026, 2, 5), datetime.date(2026, 2, 19)):
+        services.reception_day_create(
+            acting_user=None,
+            data=ReceptionDayInput(unit_id=org.ancuu.pk, leader_id=org.ancuu_head.pk, day=day, state="held"),
+        )
+    html = client_for(org.leader).get(reverse("dashboard:overview")).content.decode()
+    assert "tháng 2/2026" in html
+    assert f'data-missed-unit="{org.phuxuan.pk}"' in html and f'data-missed-unit="{org.city.pk}"' in html
+    assert f'data-missed-unit="{org.ancuu.pk}"' not in html
+    # A Ban's dashboard has no committee, ward or commune below it: no section.
+    assert "dash-reception-days" not in client_for(org.btc_head).get(reverse("dashboard:overview")).content.decode()
