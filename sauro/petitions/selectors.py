@@ -152,6 +152,11 @@ def letter_get(*, user: User, letter_id: int) -> Letter:
     return letter
 
 
+def letter_of_task(*, user: User, task_id: int) -> Letter | None:
+    """The letter a task was made for, if the user sees it (one indexed query): the task page names it."""
+    return letters_visible_to(user).select_related("unit").filter(task_id=task_id).first()
+
+
 def letter_deadlines_of(letter: Letter) -> Deadlines:
     """A letter's statutory deadlines (``letter_deadlines`` of its facts); none for a letter kept for information
     by ``rules.kept_for_information`` or received before the book starts."""

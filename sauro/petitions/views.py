@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from sauro.accounts.models import User
 from sauro.common.errors import Conflict, ServiceError
 from sauro.common.pagination import BadCursor
 from sauro.common.replica import read_only_page
@@ -33,6 +34,8 @@ from sauro.petitions.forms import (
 )
 from sauro.petitions.models import Letter
 from sauro.petitions.rules import TASK_DEADLINE_KEYS
+from sauro.tasks.models import Task
+from sauro.tasks.views import Failure, TaskPageExtras, TaskPageSection, register_task_page_extension
 
 NAV_SECTION = "petitions"
 
@@ -303,3 +306,20 @@ def reception_day_state_view(request: AuthenticatedRequest, day_id: int) -> Http
     else:
         messages.error(request, "Tình trạng không hợp lệ.")
     return redirect("petitions:reception_days")
+
+
+# --- the letter on its task's page ------------------------------------------------------------------------------
+
+
+def task_page(user: User, task: Task, failure: Failure | None) -> TaskPageExtras:
+    """The letter a task was made for, as a section of the task's page (nothing for another task, or a letter the
+    user does not see)."""
+    letter = selectors.letter_of_task(user=user, task_id=task.pk)
+    if letter is None:
+        return TaskPageExtras()
+    return TaskPageExtras(sections=[TaskPageSection("petitions/_task_section.html", {"letter": letter})])
+
+
+def register() -> None:
+    """Add the letter to the task page (called from ``PetitionsConfig.ready``): the task page names no app above it."""
+    register_task_page_extension("petitions", task_page)

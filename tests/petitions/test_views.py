@@ -171,3 +171,15 @@ def test_the_dashboard_names_last_months_missing_secretaries(org: Org, today: Cl
     assert f'data-missed-unit="{org.ancuu.pk}"' not in html
     # A Ban's dashboard has no committee, ward or commune below it: no section.
     assert "dash-reception-days" not in client_for(org.btc_head).get(reverse("dashboard:overview")).content.decode()
+
+
+def test_the_task_page_names_its_letter(org: Org, today: Clock, client_for: ClientFor) -> None:
+    letter = services.letter_create(acting_user=org.monitor, data=letter_input(org))
+    task = services.letter_decide(acting_user=org.monitor, letter=letter, data=forward_to_ancuu(org)).task
+    assert task is not None
+    html = client_for(org.ancuu_head).get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert f'data-task-letter="{letter.pk}"' in html
+    # The administrator sees every task but no letter: the section goes through the letters' gate.
+    response = client_for(org.admin).get(reverse("tasks:detail", args=[task.pk]))
+    assert response.status_code == 200
+    assert "data-task-letter" not in response.content.decode()
