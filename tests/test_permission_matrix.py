@@ -467,6 +467,22 @@ PAGES: dict[tuple[str, str], Row] = {
         officer=OK, other=422, inspector=403, right="monitor", body=reception_form, why="the ward sees no Văn phòng"
     ),
     ("GET", "petitions:reception_detail"): ban_read(lambda w: {"reception_id": w.reception.pk}, right="monitor"),
+    ("GET", "petitions:reception_edit"): Row(
+        officer=200,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"reception_id": w.reception.pk},
+        right_status=200,
+    ),
+    ("POST", "petitions:reception_edit"): Row(
+        officer=OK,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"reception_id": w.reception.pk},
+        body=reception_form,
+    ),
     ("GET", "petitions:reception_days"): every(200),
     ("POST", "petitions:reception_days"): Row(
         officer=OK,

@@ -36,7 +36,7 @@ from sauro.petitions.choices import (
     SignerKind,
     Topic,
 )
-from sauro.petitions.models import MAX_PEOPLE, MAX_SIGNERS, Letter
+from sauro.petitions.models import MAX_PEOPLE, MAX_SIGNERS, Letter, Reception
 from sauro.petitions.services import DecisionInput, LetterInput, ReceptionDayInput, ReceptionInput
 from sauro.tasks.forms import add_service_errors, mark_invalid
 
@@ -313,6 +313,25 @@ class DecisionForm(_ServiceErrors, forms.Form):
         )
 
 
+RECEPTION_FIELDS = (
+    "received_on",
+    "receiver_kind",
+    "citizen_name",
+    "citizen_address",
+    "id_number",
+    "people_count",
+    "is_group",
+    "representatives",
+    "kind",
+    "summary",
+    "handled_by",
+    "competence",
+    "guidance",
+    "document_number",
+    "outcome",
+)
+
+
 class ReceptionForm(_ServiceErrors, forms.Form):
     unit = UnitChoiceField(label=_("Đơn vị tiếp"), queryset=Unit.objects.none(), widget=FastSelect)
     received_on = DateField(label=_("Ngày tiếp"), widget=DateInput())
@@ -338,8 +357,19 @@ class ReceptionForm(_ServiceErrors, forms.Form):
         help_text=_("Để trống để lấy theo địa chỉ."),
     )
 
-    def __init__(self, data: Any = None, *, user: User) -> None:
-        super().__init__(data, initial={"received_on": clock.today()})
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, data: Any = None, *, user: User, instance: Reception | None = None) -> None:
+        initial: dict[str, Any] = {"received_on": clock.today()}
+        if instance is not None:
+            initial = {name: getattr(instance, name) for name in RECEPTION_FIELDS}
+            initial.update(
+                unit=instance.unit_id,
+                receiving_leader=instance.receiving_leader_id,
+                commune=instance.commune_id,
+                version=instance.version,
+            )
+        super().__init__(data, initial=initial)
         units = active_units(user)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["commune"].queryset = units.filter(LOCAL)  # type: ignore[attr-defined]
@@ -347,7 +377,7 @@ class ReceptionForm(_ServiceErrors, forms.Form):
         leader.set_people(_leaders(user), accept=people_visible_to(user))
         mark_invalid(self)
 
-    def to_input(self, reception_day_id: int | None = None) -> ReceptionInput:
+    def to_input(self, reception_day_id: int | None = None, letter_id: int | None = None) -> ReceptionInput:
         d = self.cleaned_data
         return ReceptionInput(
             unit_id=d["unit"].pk,
@@ -369,6 +399,7 @@ class ReceptionForm(_ServiceErrors, forms.Form):
             document_number=d.get("document_number") or "",
             outcome=d.get("outcome") or "",
             commune_id=d["commune"].pk if d.get("commune") else None,
+            letter_id=letter_id,
         )
 
 

@@ -90,7 +90,10 @@ ERR_AUTHORITY_REQUIRED = "Hãy chọn cấp có thẩm quyền duyệt kết qu�
 ERR_NO_DEADLINE = "Đơn không có thời hạn luật định để làm thời hạn nhiệm vụ: hãy nhập thời hạn."
 ERR_DUE_AFTER_STATUTORY = "Thời hạn không được sau thời hạn luật định ({day})."
 ERR_DUE_PAST = "Thời hạn không được trước hôm nay ({today})."
-ERR_STALE = "Đơn đã được sửa (thành phiên bản {current}) sau khi bạn mở (phiên bản {expected}). Nội dung chưa được lưu."
+ERR_STALE = (
+    "Đã có người sửa (thành phiên bản {current}) sau khi bạn mở để sửa (phiên bản {expected}). "
+    "Nội dung bạn nhập chưa được lưu."
+)
 ERR_STALE_VERSION = "Phiên bản hiện tại là {current}."
 
 # The task's product kind and description for each product of a letter's task.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("tiep-cong-dan/", views.reception_list_view, name="receptions"),
     path("tiep-cong-dan/vao-so/", views.reception_create_view, name="reception_create"),
     path("tiep-cong-dan/<int:reception_id>/", views.reception_detail_view, name="reception_detail"),
+    path("tiep-cong-dan/<int:reception_id>/sua/", views.reception_edit_view, name="reception_edit"),
     path("tiep-cong-dan/lich-tiep/", views.reception_day_list_view, name="reception_days"),
     path(
         "tiep-cong-dan/lich-tiep/<int:day_id>/tinh-trang/", views.reception_day_state_view, name="reception_day_state"

@@ -219,7 +219,8 @@ def reception_list_view(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def reception_detail_view(request: AuthenticatedRequest, reception_id: int) -> HttpResponse:
     reception = selectors.reception_get(user=request.user, reception_id=reception_id)
-    return _page(request, "petitions/reception_detail.html", {"reception": reception})
+    context = {"reception": reception, "can_edit": access.may_register(request.user, reception.unit)}
+    return _page(request, "petitions/reception_detail.html", context)
 
 
 @login_required
@@ -240,7 +241,38 @@ def reception_create_view(request: AuthenticatedRequest) -> HttpResponse:
     else:
         form = ReceptionForm(user=user)
     status = 422 if request.method == "POST" else 200
-    return _page(request, "petitions/reception_form.html", {"form": form}, status)
+    return _page(request, "petitions/reception_form.html", {"form": form, "reception": None}, status)
+
+
+@login_required
+def reception_edit_view(request: AuthenticatedRequest, reception_id: int) -> HttpResponse:
+    user = request.user
+    reception = selectors.reception_get(user=user, reception_id=reception_id)
+    if not access.may_register(user, reception.unit):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ReceptionForm(request.POST, user=user, instance=reception)
+        if form.is_valid():
+            try:
+                services.reception_update(
+                    acting_user=user,
+                    reception=reception,
+                    # The visit's reception day and letter stay as they were (not on the form).
+                    data=form.to_input(reception_day_id=reception.reception_day_id, letter_id=reception.letter_id),
+                    expected_version=form.cleaned_data.get("version") or reception.version,
+                )
+            except ServiceError as exc:
+                if isinstance(exc, Conflict):
+                    form.add_error(None, exc.message)
+                else:
+                    form.add_service_errors(exc)
+            else:
+                messages.success(request, "Đã lưu lượt tiếp công dân.")
+                return redirect("petitions:reception_detail", reception_id=reception.pk)
+    else:
+        form = ReceptionForm(user=user, instance=reception)
+    status = 422 if request.method == "POST" else 200
+    return _page(request, "petitions/reception_form.html", {"form": form, "reception": reception}, status)
 
 
 # --- reception days -------------------------------------------------------------------------------------------

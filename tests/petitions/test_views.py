@@ -183,3 +183,30 @@ def test_the_task_page_names_its_letter(org: Org, today: Clock, client_for: Clie
     response = client_for(org.admin).get(reverse("tasks:detail", args=[task.pk]))
     assert response.status_code == 200
     assert "data-task-letter" not in response.content.decode()
+
+
+def test_correcting_a_visit(org: Org, today: Clock, client_for: ClientFor) -> None:
+    visit = services.reception_create(acting_user=org.monitor, data=reception_input(org))
+    client = client_for(org.monitor)
+    url = reverse("petitions:reception_edit", args=[visit.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Trần Văn Hòa" in page.content.decode()
+    body = {
+        "unit": org.office.pk,
+        "received_on": "26/02/2026",
+        "receiver_kind": "office",
+        "citizen_name": "Trần Văn Hòa",
+        "people_count": "7",
+        "is_group": "on",
+        "representatives": "Trần Văn Hòa",
+        "kind": "khieu_nai_1",
+        "summary": "Đề nghị giải quyết bồi thường.",
+        "competence": "out",
+        "guidance": "guided",
+        "version": "1",
+    }
+    assert client.post(url, body).status_code == 302
+    visit.refresh_from_db()
+    assert (visit.people_count, visit.version) == (7, 2)
+    stale = client.post(url, {**body, "people_count": "8"})  # version 1 again: someone saved in between
+    assert stale.status_code == 422 and "phiên bản" in stale.content.decode()
