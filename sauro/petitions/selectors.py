@@ -186,8 +186,10 @@ def likely_duplicates(letter_fields: Mapping[str, Any], user: User) -> list[Any]
     **The integration point of the near-duplicate search** (``petitions.similar``, built apart): it will take the
     fields being entered (``signer_name``, ``signer_address``, ``summary``, ``address``, ``commune_id``, ``topic``,
     ``subject_unit_id``…), search among the letters ``user`` sees (``access.letters_visible_to``) and return them
-    ranked, each with the reason. Until then it proposes none; the entry form and
-    ``POST /api/v1/petitions/letters/similar`` already call it and show what it returns."""
+    ranked, each with the reason — objects with ``letter_id``, ``label`` and ``reason``, as the entry form's template
+    reads them (``templates/petitions/letter_form.html``). Until then it proposes none. The entry page
+    (``views.letter_create_view``) already calls it with ``LetterForm.duplicate_fields()`` before saving, shows what
+    it returns and saves only once the officer confirms the letter is new; the API does not call it yet."""
     del letter_fields, user
     return []
 
