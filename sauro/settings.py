@@ -307,6 +307,13 @@ SAURO_UPDATE_WINDOW_URGENT_DAYS = int(os.environ.get("SAURO_UPDATE_WINDOW_URGENT
 # the second setting (keys: monthly, quarterly, half_year, nine_month, yearly).
 SAURO_REPORT_DUE_WORKING_DAYS = int(os.environ.get("SAURO_REPORT_DUE_WORKING_DAYS", "2"))
 SAURO_REPORT_DUE_WORKING_DAYS_BY_KIND: dict[str, int] = {}
+# Citizens' petitions (issue 19, docs/petitions.md): the reception days a Secretary must hold each month — the city
+# Secretary at least SAURO_PETITIONS_CITY_SECRETARY_DAYS, each ward's or commune's at least
+# SAURO_PETITIONS_COMMUNE_SECRETARY_DAYS (Quy định 11-QĐ/TW); and whether an anonymous, false-name or multi-signed
+# denunciation against a Party member is recorded but not handled as a denunciation (kept for information).
+SAURO_PETITIONS_CITY_SECRETARY_DAYS = int(os.environ.get("SAURO_PETITIONS_CITY_SECRETARY_DAYS", "1"))
+SAURO_PETITIONS_COMMUNE_SECRETARY_DAYS = int(os.environ.get("SAURO_PETITIONS_COMMUNE_SECRETARY_DAYS", "2"))
+SAURO_PETITIONS_KEEP_UNSIGNED_PARTY_DENUNCIATIONS = env_bool("SAURO_PETITIONS_KEEP_UNSIGNED_PARTY_DENUNCIATIONS", True)
 SAURO_API_TOKEN_PREFIX = "sr_"  # noqa: S105 — a public marker, not a secret
 # API tokens expire: this many days after their issue at the most (their owner may choose fewer).
 SAURO_API_TOKEN_DAYS = int(os.environ.get("SAURO_API_TOKEN_DAYS", "90"))

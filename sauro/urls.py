@@ -21,6 +21,7 @@ urlpatterns = [
     path("chuong-trinh-cong-tac/", include("sauro.programs.urls")),
     path("bao-cao/", include("sauro.reports.urls")),
     path("hoi-hop/", include("sauro.meetings.urls")),
+    path("", include("sauro.petitions.urls")),  # /don-thu/, /tiep-cong-dan/
     path("", include("sauro.monitoring.urls")),
     path("", include("sauro.discussions.urls")),
     path("thong-bao/", include("sauro.notifications.urls")),

@@ -48,6 +48,15 @@ from sauro.monitoring.models import Obstacle, ProgressAttachment
 from sauro.monitoring.services import obstacle_create, progress_update_create
 from sauro.notifications.choices import EmailState, NotificationKind
 from sauro.notifications.models import Notification
+from sauro.petitions.models import Letter, Reception, ReceptionDay
+from sauro.petitions.services import (
+    LetterInput,
+    ReceptionDayInput,
+    ReceptionInput,
+    letter_create,
+    reception_create,
+    reception_day_create,
+)
 from sauro.programs.models import WorkProgram, WorkProgramItem
 from sauro.programs.services import ItemInput, item_create, program_create
 from sauro.reports.choices import ReportKind
@@ -100,6 +109,9 @@ class World:
     comment: Comment  # the Ban's head's, on the task in progress
     comment_file: CommentFile
     meeting: Meeting  # Ban Tổ chức's briefing, registered by its head, no conclusion yet
+    letter: Letter  # received by Văn phòng (the Ban's officer is also an officer there), not yet decided
+    reception: Reception  # a visit to Văn phòng's reception office
+    reception_day: ReceptionDay  # the city Secretary's reception day, planned
 
 
 def build_world(org: Org) -> World:
@@ -210,7 +222,49 @@ def build_world(org: Org) -> World:
         comment=comment,
         comment_file=comment.files.get(),
         meeting=meeting_create(acting_user=org.btc_head, data=MeetingInput(**meeting_body(org))),
+        letter=letter_create(acting_user=org.monitor, data=LetterInput(**letter_body(org))),
+        reception=reception_create(acting_user=org.monitor, data=ReceptionInput(**reception_body(org))),
+        reception_day=reception_day_create(
+            acting_user=org.monitor, data=ReceptionDayInput(unit_id=org.city.pk, leader_id=org.leader.pk, day=TODAY)
+        ),
     )
+
+
+def letter_body(org: Org, received_on: Any = datetime.date(2026, 2, 26)) -> dict[str, Any]:
+    """A kiến nghị received by Văn phòng by post."""
+    return {
+        "unit_id": org.office.pk,
+        "source": "post",
+        "signer_kind": "one",
+        "signer_name": "Nguyễn Thị Lành",
+        "kind": "kien_nghi",
+        "topic": "land",
+        "summary": "Kiến nghị xem xét việc cấp giấy chứng nhận quyền sử dụng đất.",
+        "received_on": received_on,
+    }
+
+
+def letter_form(w: World) -> dict[str, Any]:
+    body = letter_body(w.org, received_on="26/02/2026")
+    return {**body, "unit": body.pop("unit_id"), "signer_count": 1, "complexity": "normal"}
+
+
+def reception_body(org: Org, received_on: Any = datetime.date(2026, 2, 26)) -> dict[str, Any]:
+    """A visit to Văn phòng's reception office."""
+    return {
+        "unit_id": org.office.pk,
+        "received_on": received_on,
+        "receiver_kind": "office",
+        "citizen_name": "Trần Văn Hòa",
+        "summary": "Đề nghị giải quyết việc bồi thường khi thu hồi đất.",
+        "kind": "khieu_nai_1",
+        "guidance": "guided",
+    }
+
+
+def reception_form(w: World) -> dict[str, Any]:
+    body = reception_body(w.org, received_on="26/02/2026")
+    return {**body, "unit": body.pop("unit_id"), "people_count": 1, "competence": "unclear"}
 
 
 def meeting_body(org: Org, held_on: Any = datetime.date(2026, 2, 10)) -> dict[str, Any]:
@@ -276,8 +330,8 @@ def every(status: Expected, right: str = "btc_head", **kw: Any) -> Row:
 
 
 # Read of something of Ban Tổ chức: its people and the committee-wide roles see it, the ward's head does not.
-def ban_read(params: Callable[[World], dict[str, Any]], **kw: Any) -> Row:
-    return Row(officer=200, other=404, inspector=200, right="btc_head", params=params, right_status=200, **kw)
+def ban_read(params: Callable[[World], dict[str, Any]], right: str = "btc_head", **kw: Any) -> Row:
+    return Row(officer=200, other=404, inspector=200, right=right, params=params, right_status=200, **kw)
 
 
 # A write on something of Ban Tổ chức that the workers may not do: they see it (403), the ward does not (404).
@@ -376,6 +430,75 @@ PAGES: dict[tuple[str, str], Row] = {
     ),
     ("POST", "meetings:conclusion_link"): ban_write(
         "btc_head", lambda w: {"meeting_id": w.meeting.pk}, body=lambda w: {"directive": w.directive.pk}
+    ),
+    # --- petitions (issue 19): a letter is seen by its unit's people (the Ban's officer is also Văn phòng's), the
+    # committee-wide readers and the unit it went to; registered by them and Văn phòng; decided by Văn phòng, the
+    # leaders and the unit's heads
+    ("GET", "petitions:letters"): every(200),
+    ("GET", "petitions:letter_create"): Row(officer=200, other=200, inspector=403, right="monitor", right_status=200),
+    ("POST", "petitions:letter_create"): Row(
+        officer=OK, other=422, inspector=403, right="monitor", body=letter_form, why="the ward sees no Văn phòng"
+    ),
+    ("GET", "petitions:letter_detail"): ban_read(lambda w: {"letter_id": w.letter.pk}, right="monitor"),
+    ("GET", "petitions:letter_edit"): Row(
+        officer=200,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"letter_id": w.letter.pk},
+        right_status=200,
+    ),
+    ("POST", "petitions:letter_edit"): Row(
+        officer=OK,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"letter_id": w.letter.pk},
+        body=letter_form,
+    ),
+    ("POST", "petitions:letter_decide"): ban_write(
+        "monitor", lambda w: {"letter_id": w.letter.pk}, body=lambda w: {"decision": "keep"}
+    ),
+    ("GET", "petitions:receptions"): every(200),
+    ("GET", "petitions:reception_create"): Row(
+        officer=200, other=200, inspector=403, right="monitor", right_status=200
+    ),
+    ("POST", "petitions:reception_create"): Row(
+        officer=OK, other=422, inspector=403, right="monitor", body=reception_form, why="the ward sees no Văn phòng"
+    ),
+    ("GET", "petitions:reception_detail"): ban_read(lambda w: {"reception_id": w.reception.pk}, right="monitor"),
+    ("GET", "petitions:reception_edit"): Row(
+        officer=200,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"reception_id": w.reception.pk},
+        right_status=200,
+    ),
+    ("POST", "petitions:reception_edit"): Row(
+        officer=OK,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"reception_id": w.reception.pk},
+        body=reception_form,
+    ),
+    ("GET", "petitions:reception_days"): every(200),
+    ("POST", "petitions:reception_days"): Row(
+        officer=OK,
+        other=OK,
+        inspector=403,
+        right="monitor",
+        body=lambda w: {"unit": w.org.city.pk, "leader": w.org.leader.pk, "day": "03/03/2026", "state": "planned"},
+        why="the officer and the ward keep their own units' calendars: the city's is refused on the form (422)",
+    ),
+    ("POST", "petitions:reception_day_state"): Row(
+        officer=404,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"day_id": w.reception_day.pk},
+        body=lambda w: {"state": "held"},
     ),
     # --- directives: everyone reads them, Văn phòng registers and edits them
     ("GET", "directives:list"): every(200),
@@ -672,6 +795,37 @@ API: dict[tuple[str, str], Row] = {
         body=lambda w: {**meeting_body(w.org), "held_on": "2026-02-10"},
         why="the ward's head records their own ward's meetings; the Ban is unknown to them",
     ),
+    ("GET", "/api/v1/petitions/letters"): every(200),
+    ("POST", "/api/v1/petitions/letters"): Row(
+        officer=OK,
+        other=422,
+        inspector=403,
+        right="monitor",
+        body=lambda w: {**letter_body(w.org), "received_on": "2026-02-26"},
+        why="Văn phòng's officer keeps its register; the ward sees no Văn phòng",
+    ),
+    ("GET", "/api/v1/petitions/letters/{letter_id}"): ban_read(lambda w: {"letter_id": w.letter.pk}, right="monitor"),
+    ("POST", "/api/v1/petitions/letters/{letter_id}/decision"): api_ban_write(
+        "monitor", lambda w: {"letter_id": w.letter.pk}, {"decision": "keep"}
+    ),
+    ("GET", "/api/v1/petitions/receptions"): every(200),
+    ("POST", "/api/v1/petitions/receptions"): Row(
+        officer=OK,
+        other=422,
+        inspector=403,
+        right="monitor",
+        body=lambda w: {**reception_body(w.org), "received_on": "2026-02-26"},
+    ),
+    ("GET", "/api/v1/petitions/reception-days"): every(200),
+    ("POST", "/api/v1/petitions/reception-days"): Row(
+        officer=403,
+        other=403,
+        inspector=403,
+        right="monitor",
+        body=lambda w: {"unit_id": w.org.city.pk, "leader_id": w.org.leader.pk, "day": "2026-03-03"},
+        why="they see the city but keep only their own units' calendars",
+    ),
+    ("GET", "/api/v1/petitions/reception-days/figures"): every(200),
     ("GET", "/api/v1/directives"): every(200),
     ("POST", "/api/v1/directives"): Row(
         officer=403,

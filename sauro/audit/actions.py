@@ -45,6 +45,14 @@ ACTION_LABELS: dict[str, Any] = {
     "meeting.update": _("Sửa thông tin cuộc họp"),
     "meeting.delete": _("Xóa cuộc họp khỏi sổ"),
     "meeting.conclusion": _("Ghi thông báo kết luận của cuộc họp"),
+    # Citizens' petitions (tiếp công dân, đơn thư)
+    "receptionday.create": _("Vào lịch ngày tiếp công dân"),
+    "receptionday.state": _("Ghi tình trạng ngày tiếp công dân"),
+    "reception.create": _("Vào sổ tiếp công dân"),
+    "reception.update": _("Sửa lượt tiếp công dân"),
+    "letter.create": _("Vào sổ đơn thư"),
+    "letter.update": _("Sửa thông tin đơn thư"),
+    "letter.decide": _("Quyết định hướng xử lý đơn thư"),
     "term.create": _("Tạo nhiệm kỳ"),
     "term.close": _("Kết thúc nhiệm kỳ"),
     # Proposals from a directive's text (extraction)

@@ -28,6 +28,7 @@ from sauro.meetings.selectors import meeting_figures
 from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.selectors import ObstacleFilters, obstacle_list
 from sauro.org.models import Unit
+from sauro.petitions.selectors import previous_month, reception_day_figures
 from sauro.tasks.choices import OPEN_STATES, ReportingState
 from sauro.tasks.forms import COUNTED_FILTER, OPEN_FILTER
 from sauro.tasks.selectors import TaskFilters, task_counts, task_list
@@ -131,6 +132,7 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
         lines.append(LeagueLine(row=row, links=row_links))
     ranked = [line for line in lines if not line.is_sparse]
     sparse = [line for line in lines if line.is_sparse]
+    last_month = previous_month(today)
     context.update(
         {
             "stats": figures.totals,
@@ -161,6 +163,11 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
             # The register of meetings (issue 18): meetings per host unit against the same period a year before, and
             # the conclusions whose tasks were all issued within five working days (two grouped queries).
             "meetings": meeting_figures(user=user, unit_id=unit.pk, start=period.start, end=period.end, today=today),
+            # The Secretaries' reception days of last month (issue 19): who held fewer than required (three queries;
+            # none for a unit without a committee, ward or commune in its subtree).
+            "reception_days": reception_day_figures(
+                user=user, unit_id=unit.pk, year=last_month[0], month=last_month[1]
+            ),
             "previous_url": _shift_url(form, unit, period, -1, today),
             "next_url": _shift_url(form, unit, period, 1, today),
         }

@@ -29,6 +29,7 @@ from sauro.demo.directives import load_demo_directives
 from sauro.demo.meetings import load_demo_meetings
 from sauro.demo.monitoring import load_demo_monitoring
 from sauro.demo.paths import DATA_DIR
+from sauro.demo.petitions import load_demo_petitions
 from sauro.demo.programs import load_demo_programs
 from sauro.demo.reports import load_demo_reports
 from sauro.demo.tasks import load_demo_tasks
@@ -444,6 +445,8 @@ def load_demo(progress: Callable[[str], None] | None = None) -> LoadResult:
         load_demo_monitoring(progress=say)
         say("Đang vào sổ các cuộc họp mẫu…")
         load_demo_meetings()
+        say("Đang vào sổ tiếp công dân, đơn thư mẫu…")
+        load_demo_petitions()
         say("Đang lập chương trình công tác mẫu…")
         load_demo_programs()
         say("Đang tạo các kỳ báo cáo và báo cáo đã gửi của các đơn vị…")

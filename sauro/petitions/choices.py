@@ -56,3 +56,111 @@ class CountedFrom(models.TextChoices):
 
     RECEIPT = "receipt", _("ngày nhận đơn")
     ACCEPTANCE = "acceptance", _("ngày thụ lý")
+
+
+# --- the register: receptions and letters (points 1, 2 and 4 of issue 19) ---------------------------------------
+
+
+class LetterKind(models.TextChoices):
+    """What a letter or a visit is about, by its content: the five kinds of the rule book, and a letter mixing them
+    (whose deadlines follow the content the officer names as its main one, ``Letter.main_kind``)."""
+
+    KHIEU_NAI_1 = PetitionKind.KHIEU_NAI_1.value, PetitionKind.KHIEU_NAI_1.label
+    KHIEU_NAI_2 = PetitionKind.KHIEU_NAI_2.value, PetitionKind.KHIEU_NAI_2.label
+    TO_CAO = PetitionKind.TO_CAO.value, PetitionKind.TO_CAO.label
+    KIEN_NGHI = PetitionKind.KIEN_NGHI.value, PetitionKind.KIEN_NGHI.label
+    PHAN_ANH = PetitionKind.PHAN_ANH.value, PetitionKind.PHAN_ANH.label
+    MIXED = "mixed", _("Nhiều nội dung")
+
+
+class LetterSource(models.TextChoices):
+    """How a letter came in."""
+
+    IN_PERSON = "in_person", _("Nhận trực tiếp")
+    POST = "post", _("Qua bưu chính")
+    FORWARDED = "forwarded", _("Cơ quan khác chuyển đến")
+    CITIZEN_APP = "citizen_app", _("Ứng dụng công dân của thành phố")
+    EMAIL = "email", _("Thư điện tử")
+
+
+class SignerKind(models.TextChoices):
+    """Who signed a letter."""
+
+    ONE = "one", _("Một người đứng tên")
+    SEVERAL = "several", _("Nhiều người cùng ký")
+    ANONYMOUS = "anonymous", _("Nặc danh")
+    FALSE_NAME = "false_name", _("Mạo danh")
+
+
+class Topic(models.TextChoices):
+    """What a letter is about."""
+
+    LAND = "land", _("Đất đai")
+    COMPENSATION = "compensation", _("Bồi thường, hỗ trợ, tái định cư")
+    OFFICIALS = "officials", _("Cán bộ, công chức thi hành công vụ")
+    PARTY_MEMBERS = "party_members", _("Đảng viên, tổ chức đảng")
+    ENVIRONMENT = "environment", _("Môi trường")
+    OTHER = "other", _("Khác")
+
+
+class Decision(models.TextChoices):
+    """The path a letter takes once examined (xử lý đơn). Empty: not yet decided."""
+
+    HANDLE = "handle", _("Thụ lý, giải quyết tại đơn vị")
+    FORWARD = "forward", _("Chuyển đơn")
+    GUIDE = "guide", _("Hướng dẫn người gửi đơn")
+    KEEP = "keep", _("Lưu đơn để theo dõi, tham khảo")
+
+
+class LetterProduct(models.TextChoices):
+    """What the task a letter becomes must produce; ``PRODUCT_KINDS`` maps it onto the task's product kind."""
+
+    ANSWER = "answer", _("Văn bản trả lời người gửi đơn")
+    DECISION = "decision", _("Quyết định giải quyết")
+    REPORT = "report", _("Báo cáo kết quả xác minh, giải quyết")
+
+
+class LetterState(models.TextChoices):
+    """Where a letter stands. Never stored: derived in SQL from its decision and its task's state
+    (``selectors.letter_state_expr``), so it follows the task without a copy to keep in step."""
+
+    RECEIVED = "received", _("Chưa xử lý")
+    ASSIGNING = "assigning", _("Đang giao nhiệm vụ")
+    IN_HANDLING = "in_handling", _("Đang giải quyết")
+    ANSWERED = "answered", _("Đã giải quyết")
+    STOPPED = "stopped", _("Dừng giải quyết")
+    FORWARDED = "forwarded", _("Đã chuyển cơ quan khác")
+    GUIDED = "guided", _("Đã hướng dẫn")
+    KEPT = "kept", _("Lưu theo dõi, tham khảo")
+
+
+class ReceiverKind(models.TextChoices):
+    """Who received a citizen."""
+
+    LEADER = "leader", _("Lãnh đạo tiếp (ngày tiếp công dân định kỳ hoặc đột xuất)")
+    OFFICE = "office", _("Bộ phận tiếp công dân")
+
+
+class Competence(models.TextChoices):
+    """Whether the matter falls within the receiving body's competence."""
+
+    IN = "in", _("Thuộc thẩm quyền")
+    OUT = "out", _("Không thuộc thẩm quyền")
+    UNCLEAR = "unclear", _("Chưa xác định")
+
+
+class Guidance(models.TextChoices):
+    """What the person received was given."""
+
+    NONE = "none", _("Tiếp nhận, ghi nhận")
+    GUIDED = "guided", _("Hướng dẫn đến cơ quan có thẩm quyền")
+    TRANSFERRED = "transferred", _("Chuyển đơn, chuyển vụ việc")
+    ANSWERED = "answered", _("Trả lời trực tiếp")
+
+
+class ReceptionDayState(models.TextChoices):
+    """A leader's reception day: planned, held, or called off."""
+
+    PLANNED = "planned", _("Theo kế hoạch")
+    HELD = "held", _("Đã tiếp")
+    CANCELLED = "cancelled", _("Hoãn, hủy")

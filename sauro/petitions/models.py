@@ -1,11 +1,13 @@
-"""Citizens' petitions (tiếp công dân, đơn thư; issue 19). So far the rule book of statutory deadlines; the register
-of receptions and letters will come next and compute each letter's deadlines from it (``selectors.letter_deadlines``
-takes the facts a letter will hold: kind, receipt and acceptance dates, complexity, remote area, suspensions)."""
+"""Citizens' petitions (tiếp công dân, đơn thư; issue 19): the rule book of statutory deadlines (``DeadlineRule``),
+the reception register (``Reception``) and the leaders' reception days (``ReceptionDay``), and the register of
+letters (``Letter``), each letter computing its deadlines from the book (``selectors.letter_deadlines``) and, once
+handled here or forwarded to a unit, followed through its six-clear task (``Letter.task``)."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,8 +15,25 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sauro.common.inputs import date_in_range, date_range_message
-from sauro.petitions.choices import Complexity, CountedFrom, DayUnit, DeadlineKey, PetitionKind
+from sauro.org.models import Unit
+from sauro.petitions.choices import (
+    Competence,
+    Complexity,
+    CountedFrom,
+    DayUnit,
+    DeadlineKey,
+    Decision,
+    Guidance,
+    LetterKind,
+    LetterSource,
+    PetitionKind,
+    ReceiverKind,
+    ReceptionDayState,
+    SignerKind,
+    Topic,
+)
 from sauro.petitions.deadlines import Rule
+from sauro.tasks.models import Task
 
 MAX_PERIOD_DAYS = 366
 
@@ -126,3 +145,257 @@ class DeadlineRule(models.Model):
             raise ValidationError(
                 str(ERR_OVERLAP).format(version=other.version, start=f"{other.effective_from:%d/%m/%Y}", end=end)
             )
+
+
+MAX_PEOPLE = 10_000
+MAX_SIGNERS = 100_000
+
+
+class ReceptionDay(models.Model):
+    """A leader's reception day (ngày tiếp công dân định kỳ): the Secretary of the city or of a ward or commune, or a
+    deputy, receives citizens on ``day`` for ``unit`` (the committee or the ward/commune whose leader they are).
+    Planned first, then marked held (or called off). The monthly figure (``selectors.reception_day_figures``) counts
+    the days held by each unit's Secretary."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="reception_days", verbose_name=_("cấp ủy, đảng ủy")
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("lãnh đạo tiếp")
+    )
+    day = models.DateField(_("ngày tiếp"))
+    state = models.CharField(
+        _("tình trạng"), max_length=12, choices=ReceptionDayState.choices, default=ReceptionDayState.PLANNED
+    )
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người vào sổ"),
+    )
+    created_at = models.DateTimeField(_("vào sổ lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    class Meta:
+        verbose_name = _("ngày tiếp công dân")
+        verbose_name_plural = _("ngày tiếp công dân")
+        ordering = ["-day", "-id"]
+        indexes = [models.Index(fields=["unit", "day"], name="receptionday_unit_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "leader", "day"], name="receptionday_one_per_leader_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ngày tiếp công dân {self.day:%d/%m/%Y}" if self.day else "Ngày tiếp công dân"
+
+
+class Letter(models.Model):
+    """A citizen's letter (đơn thư) in the register of ``unit`` (the body that received it).
+
+    Its statutory deadlines come from the rule book (``selectors.letter_deadlines``: kind — the main kind of a mixed
+    letter —, receipt and acceptance dates, complexity, remote area). The decision (``decision``) is taken once:
+    handled here or forwarded to one of the organisation's units makes a six-clear task (``task``), whose state the
+    letter's follows (``LetterState``, derived, never stored); forwarded to a body outside the organisation, guided
+    back or kept for information needs no task. ``commune`` is the ward or commune where the matter arose, in force
+    today even when the address names it by a name from before the 2025 merger (``selectors.commune_of_address``).
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="letters", verbose_name=_("đơn vị nhận đơn"))
+    incoming_number = models.CharField(_("số đến"), max_length=40, blank=True)
+    source = models.CharField(_("nguồn đơn"), max_length=12, choices=LetterSource.choices)
+    forwarded_by = models.CharField(_("cơ quan chuyển đơn đến"), max_length=255, blank=True)
+    signer_kind = models.CharField(_("người đứng đơn"), max_length=12, choices=SignerKind.choices)
+    signer_count = models.PositiveIntegerField(
+        _("số người ký"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_SIGNERS)]
+    )
+    signer_name = models.CharField(_("họ tên người đứng đơn"), max_length=255, blank=True)
+    signer_address = models.CharField(_("địa chỉ người đứng đơn"), max_length=500, blank=True)
+    kind = models.CharField(_("phân loại theo nội dung"), max_length=20, choices=LetterKind.choices)
+    main_kind = models.CharField(
+        _("nội dung chính (đơn nhiều nội dung)"), max_length=20, choices=PetitionKind.choices, blank=True
+    )
+    summary = models.TextField(_("tóm tắt nội dung"))
+    topic = models.CharField(_("lĩnh vực"), max_length=20, choices=Topic.choices)
+    subject_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters_about",
+        verbose_name=_("đơn vị bị khiếu nại, tố cáo, phản ánh"),
+    )
+    against_party_member = models.BooleanField(_("đối tượng là đảng viên, tổ chức đảng"), default=False)
+    address = models.CharField(_("địa chỉ nơi phát sinh vụ việc"), max_length=500, blank=True)
+    commune = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters_arisen",
+        verbose_name=_("phường, xã nơi phát sinh"),
+    )
+    received_on = models.DateField(_("ngày nhận đơn"))
+    accepted_on = models.DateField(_("ngày thụ lý"), null=True, blank=True)
+    complexity = models.CharField(
+        _("mức độ phức tạp"), max_length=20, choices=Complexity.choices, default=Complexity.NORMAL
+    )
+    remote = models.BooleanField(_("vùng sâu, vùng xa"), default=False)
+    eligible = models.BooleanField(_("đủ điều kiện xử lý"), default=True)
+    in_competence = models.BooleanField(_("thuộc thẩm quyền"), default=True)
+    decision = models.CharField(_("hướng xử lý"), max_length=10, choices=Decision.choices, blank=True)
+    decided_on = models.DateField(_("ngày xử lý"), null=True, blank=True)
+    forward_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters_received_forwarded",
+        verbose_name=_("đơn vị được chuyển đơn"),
+    )
+    forward_body = models.CharField(_("cơ quan được chuyển đơn (ngoài hệ thống)"), max_length=255, blank=True)
+    document_number = models.CharField(_("số văn bản chuyển, hướng dẫn"), max_length=60, blank=True)
+    decision_note = models.TextField(_("ghi chú xử lý"), blank=True)
+    task = models.OneToOneField(
+        Task,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letter",
+        verbose_name=_("nhiệm vụ giải quyết"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người vào sổ"),
+    )
+    created_at = models.DateTimeField(_("vào sổ lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    class Meta:
+        verbose_name = _("đơn thư")
+        verbose_name_plural = _("đơn thư")
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            models.Index(fields=["-received_on", "-id"], name="letter_received_desc"),
+            models.Index(fields=["unit", "received_on"], name="letter_unit_received"),
+            models.Index(fields=["forward_unit", "received_on"], name="letter_forward_received"),
+            models.Index(fields=["commune", "received_on"], name="letter_commune_received"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(signer_count__gte=1), name="letter_signers_positive"),
+            models.CheckConstraint(
+                condition=Q(accepted_on__isnull=True) | Q(accepted_on__gte=models.F("received_on")),
+                name="letter_accepted_after_received",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=LetterKind.MIXED) | ~Q(main_kind=""), name="letter_mixed_has_main_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        day = f" nhận ngày {self.received_on:%d/%m/%Y}" if self.received_on else ""
+        return f"Đơn {self.get_kind_display().lower()}{day}"
+
+    @property
+    def deadline_kind(self) -> str:
+        """The kind whose statutory deadlines apply: the letter's, or a mixed letter's main content."""
+        return self.main_kind if self.kind == LetterKind.MIXED else self.kind
+
+
+class Reception(models.Model):
+    """One visit in the reception register (sổ tiếp công dân) of ``unit``: received by a leader (on a reception day,
+    ``reception_day``, or another day) or by the reception office; who came (a group of ``people_count`` with its
+    representatives), what about, who handled it before, whether it is within competence, what guidance or transfer
+    was given (with the document's number) and the outcome. A letter handed in is registered apart (``letter``)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="receptions", verbose_name=_("đơn vị tiếp"))
+    received_on = models.DateField(_("ngày tiếp"))
+    receiver_kind = models.CharField(_("người tiếp"), max_length=10, choices=ReceiverKind.choices)
+    receiving_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lãnh đạo tiếp"),
+    )
+    reception_day = models.ForeignKey(
+        ReceptionDay,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receptions",
+        verbose_name=_("ngày tiếp công dân định kỳ"),
+    )
+    citizen_name = models.CharField(_("họ tên công dân"), max_length=255)
+    citizen_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    id_number = models.CharField(_("số CCCD/CMND"), max_length=20, blank=True)
+    people_count = models.PositiveIntegerField(
+        _("số người"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_PEOPLE)]
+    )
+    is_group = models.BooleanField(_("đoàn đông người"), default=False)
+    representatives = models.CharField(_("người đại diện"), max_length=500, blank=True)
+    summary = models.TextField(_("nội dung vụ việc"))
+    kind = models.CharField(_("phân loại"), max_length=20, choices=LetterKind.choices)
+    handled_by = models.CharField(_("cơ quan đã giải quyết"), max_length=500, blank=True)
+    competence = models.CharField(
+        _("thẩm quyền"), max_length=10, choices=Competence.choices, default=Competence.UNCLEAR
+    )
+    guidance = models.CharField(_("hướng dẫn, chuyển đơn"), max_length=12, choices=Guidance.choices)
+    document_number = models.CharField(_("số văn bản"), max_length=60, blank=True)
+    outcome = models.TextField(_("kết quả tiếp"), blank=True)
+    commune = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receptions_arisen",
+        verbose_name=_("phường, xã nơi phát sinh"),
+    )
+    letter = models.ForeignKey(
+        Letter,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receptions",
+        verbose_name=_("đơn nhận khi tiếp"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người vào sổ"),
+    )
+    created_at = models.DateTimeField(_("vào sổ lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    class Meta:
+        verbose_name = _("lượt tiếp công dân")
+        verbose_name_plural = _("sổ tiếp công dân")
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            models.Index(fields=["-received_on", "-id"], name="reception_received_desc"),
+            models.Index(fields=["unit", "received_on"], name="reception_unit_received"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(people_count__gte=1), name="reception_people_positive"),
+            models.CheckConstraint(
+                condition=Q(receiver_kind=ReceiverKind.OFFICE) | Q(receiving_leader__isnull=False),
+                name="reception_leader_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        day = f" ngày {self.received_on:%d/%m/%Y}" if self.received_on else ""
+        return f"Tiếp công dân{day}: {self.citizen_name}"

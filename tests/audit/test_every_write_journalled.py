@@ -265,6 +265,56 @@ def run_scenario(org: Org) -> None:
     )
     spare = meet.meeting_create(acting_user=org.btc_head, data=meet.MeetingInput(**{**about, "title": "Vào nhầm"}))
     meet.meeting_delete(acting_user=org.btc_head, meeting=spare)
+    # --- the petitions register: a reception day planned and held, a visit entered and corrected, a letter
+    # registered, corrected and forwarded to a ward as a task, another kept for information
+    pet = svc("petitions")
+    day = pet.reception_day_create(
+        acting_user=org.phuxuan_head,
+        data=pet.ReceptionDayInput(unit_id=org.phuxuan.pk, leader_id=org.phuxuan_head.pk, day=TODAY),
+    )
+    pet.reception_day_set_state(acting_user=org.phuxuan_head, day=day, state="held")
+    visit_about = {
+        "unit_id": org.phuxuan.pk,
+        "received_on": TODAY,
+        "receiver_kind": "leader",
+        "receiving_leader_id": org.phuxuan_head.pk,
+        "citizen_name": "Trần Văn Hòa",
+        "summary": "Đề nghị giải quyết việc bồi thường.",
+        "kind": "khieu_nai_1",
+        "guidance": "guided",
+    }
+    visit = pet.reception_create(acting_user=org.phuxuan_head, data=pet.ReceptionInput(**visit_about))
+    pet.reception_update(
+        acting_user=org.phuxuan_head, reception=visit, data=pet.ReceptionInput(**{**visit_about, "people_count": 2})
+    )
+    letter_about = {
+        "unit_id": org.office.pk,
+        "source": "post",
+        "signer_kind": "one",
+        "signer_name": "Nguyễn Thị Lành",
+        "kind": "kien_nghi",
+        "topic": "land",
+        "summary": "Kiến nghị về cấp giấy chứng nhận quyền sử dụng đất.",
+        "received_on": TODAY,
+    }
+    letter = pet.letter_create(acting_user=org.monitor, data=pet.LetterInput(**letter_about))
+    letter = pet.letter_update(
+        acting_user=org.monitor, letter=letter, data=pet.LetterInput(**{**letter_about, "accepted_on": TODAY})
+    )
+    pet.letter_decide(
+        acting_user=org.monitor,
+        letter=letter,
+        data=pet.DecisionInput(
+            decision="forward",
+            forward_unit_id=org.ancuu.pk,
+            document_number="125-CV/VPTU",
+            officer_id=org.ancuu_head.pk,
+            product="answer",
+            authority_unit_id=org.standing.pk,
+        ),
+    )
+    kept = pet.letter_create(acting_user=org.monitor, data=pet.LetterInput(**letter_about))
+    pet.letter_decide(acting_user=org.monitor, letter=kept, data=pet.DecisionInput(decision="keep"))
 
     # --- a task's life
     def draft(**overrides: Any) -> Any:
@@ -352,6 +402,9 @@ def test_every_service_that_writes_a_business_row_appends_a_journal_entry(
         "directives.Directive",
         "discussions.Comment",
         "meetings.Meeting",
+        "petitions.Letter",
+        "petitions.Reception",
+        "petitions.ReceptionDay",
     } <= set().union(*(c.writes for c in writers))
     silent = sorted({f"{c.name} wrote {sorted(c.writes)}" for c in writers if c.entries == 0})
     assert silent == [], "services that wrote business rows without a journal entry:\n" + "\n".join(silent)

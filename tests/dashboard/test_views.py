@@ -23,8 +23,9 @@ D = datetime.date
 FIGURES = ("total", "done_on_time", "done_late", "open_on_time", "open_overdue", "ongoing")
 # Every unit's path is read once, so the task gate and the subtrees are lists of ids; the period's counts are two
 # index scans each (due in the period; ongoing); the cards are the league's counts added up; the meetings' section is
-# two grouped queries (meetings per host unit against last year, the conclusions with their tasks).
-OVERVIEW_QUERIES = 29
+# two grouped queries (meetings per host unit against last year, the conclusions with their tasks); the Secretaries'
+# reception days of last month three (the committees, wards and communes; their Secretaries; the grouped days).
+OVERVIEW_QUERIES = 32
 LINK = re.compile(r'<a [^>]*href="([^"]+)"[^>]*data-figure="(\w+)"')
 
 
@@ -193,8 +194,8 @@ def test_query_counts_do_not_grow_with_the_data(world, client_for, make_draft, t
     after = (_page_queries(client, overview), _page_queries(client, mine))
     assert after == before
     # Session, user, scope and the shell (with the bell), then ~18 for the page: cards, overdue, obstacles, league
-    # table (units, 2 grouped aggregates, discipline, reports, obstacles), 2 trends, the picker, the meetings (2) —
-    # whatever the data.
+    # table (units, 2 grouped aggregates, discipline, reports, obstacles), 2 trends, the picker, the meetings (2), the
+    # reception days (3) — whatever the data.
     assert before[0] <= OVERVIEW_QUERIES
 
 

@@ -48,7 +48,7 @@ PAGES: list[tuple[str, str, str, int]] = [
     # confirmation names (tasks.access.submit_caveats; the submissions' files are prefetched only when there are some);
     # +2 (issue 17): the discussion thread's latest comments and the people its form offers to mention; +1 (issue 17):
     # whether the reader may flag it "trọng tâm" (the drafting right, asked when they do not act for its authority).
-    ("task-detail", "btc_head", "/nhiem-vu/{task}/", 40),
+    ("task-detail", "btc_head", "/nhiem-vu/{task}/", 41),  # +1 (issue 19): the letter the task was made for
     ("directives-list", "btc_head", "/van-ban/", 10),
     # With the panel of its tasks and their roll-up; +2 (issue 18): the panel of proposals from its text (how many wait)
     # and the panel of the meeting it concludes.
@@ -67,9 +67,11 @@ PAGES: list[tuple[str, str, str, int]] = [
     ("quarterly-docx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=docx", 22),
     ("quarterly-xlsx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=xlsx", 19),
     # Figures, focus count, overdue list, obstacles, league table, trends; +2 (issue 18): meetings per unit against last
-    # year, and the conclusions whose tasks were issued within 5 working days (meetings.selectors).
-    ("dashboard", "leader", "/tong-hop/", 29),
-    ("dashboard-unit", "btc_head", "/tong-hop/", 29),
+    # year, and the conclusions whose tasks were issued within 5 working days (meetings.selectors); +3 (issue 19): the
+    # Secretaries' reception days of last month (petitions.selectors: the committees, wards and communes, their
+    # Secretaries, the grouped days) — only the first for a Ban, whose subtree holds none of them.
+    ("dashboard", "leader", "/tong-hop/", 32),
+    ("dashboard-unit", "btc_head", "/tong-hop/", 30),
     ("dashboard-mine", "btc_officer", "/tong-hop/cua-toi/", 12),
     # the first page is full (50 entries) with one bundle already; the latest checkpoints, the last verification
     ("audit-journal", "inspector", "/nhat-ky/", 11),

@@ -1,0 +1,515 @@
+"""API of the petitions register (``/api/v1/petitions/…``): letters (list, register, read with their statutory
+deadlines and state, decide), visits of the reception register (list, register), the leaders' reception days
+(list, plan or record) and the month's figure of the Secretaries' reception days.
+
+Reads go through ``petitions.selectors`` (another unit's letter is a 404), writes through ``petitions.services``."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from sauro.accounts.models import User
+from sauro.common import clock
+from sauro.common.api import (
+    NO_NUL_PATTERN,
+    ApiDate,
+    ApiId,
+    ApiVersion,
+    auth_user,
+    cursor_param,
+    error_responses,
+    limit_param,
+)
+from sauro.petitions import selectors, services
+from sauro.petitions.choices import (
+    Competence,
+    Complexity,
+    DeadlineKey,
+    Decision,
+    Guidance,
+    LetterKind,
+    LetterProduct,
+    LetterSource,
+    LetterState,
+    PetitionKind,
+    ReceiverKind,
+    ReceptionDayState,
+    SignerKind,
+    Topic,
+)
+from sauro.petitions.models import MAX_PEOPLE, MAX_SIGNERS, Letter, Reception, ReceptionDay
+
+router = Router(tags=["Tiếp công dân, đơn thư"])
+
+MAX_TEXT = 10_000
+MONTH_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|21[0-8][0-9]|219[0-7])-(0[1-9]|1[0-2])$"
+
+LETTER_UNIT_PARAM = Query(None, description="Đơn vị nhận đơn (kể cả trực thuộc).")
+COMMUNE_PARAM = Query(None, description="Phường, xã nơi phát sinh.")
+UNIT_PARAM = Query(None, description="Đơn vị (kể cả trực thuộc).")
+MONTH_PARAM = Query(None, pattern=MONTH_PATTERN, description="Tháng, dạng YYYY-MM (mặc định tháng này).")
+
+
+def _text(max_length: int, description: str, default: str = "") -> str:
+    return Field(default, max_length=max_length, pattern=NO_NUL_PATTERN, description=description)
+
+
+# --- letters ----------------------------------------------------------------------------------------------------
+
+
+class LetterDeadlineOut(Schema):
+    key: str = Field(
+        description="Mã thời hạn: handling, handling_max, transfer, acceptance, resolution, resolution_max."
+    )
+    label: str
+    due: datetime.date = Field(description="Hạn chót (ngày làm việc).")
+    rule: str = Field(description="Quy tắc của bộ quy tắc thời hạn đã áp dụng.")
+
+
+class LetterOut(Schema):
+    id: int
+    unit_id: int = Field(description="Đơn vị nhận đơn.")
+    unit_name: str
+    incoming_number: str
+    source: LetterSource
+    forwarded_by: str
+    signer_kind: SignerKind
+    signer_count: int
+    signer_name: str
+    kind: LetterKind = Field(description="Phân loại theo nội dung.")
+    kind_label: str
+    main_kind: str = Field(description="Nội dung chính của đơn nhiều nội dung (rỗng nếu không).")
+    summary: str
+    topic: Topic
+    subject_unit_id: int | None
+    against_party_member: bool
+    address: str
+    commune_id: int | None = Field(description="Phường, xã nơi phát sinh (đơn vị hiện nay).")
+    received_on: datetime.date
+    accepted_on: datetime.date | None
+    complexity: Complexity
+    remote: bool
+    eligible: bool
+    in_competence: bool
+    decision: str = Field(description="Hướng xử lý (rỗng khi chưa xử lý): handle, forward, guide, keep.")
+    decided_on: datetime.date | None
+    forward_unit_id: int | None
+    forward_body: str
+    document_number: str
+    task_id: int | None = Field(description="Nhiệm vụ giải quyết đơn (null nếu không có).")
+    state: LetterState = Field(description="Tình trạng, suy ra từ hướng xử lý và trạng thái nhiệm vụ.")
+    kept_for_information: bool = Field(
+        description="Đơn tố cáo đảng viên nặc danh, mạo danh hoặc nhiều người ký: chỉ lưu để theo dõi, tham khảo."
+    )
+    version: int
+
+    @classmethod
+    def of(cls, x: Letter) -> LetterOut:
+        return cls(
+            id=x.pk,
+            unit_id=x.unit_id,
+            unit_name=x.unit.name,
+            incoming_number=x.incoming_number,
+            source=LetterSource(x.source),
+            forwarded_by=x.forwarded_by,
+            signer_kind=SignerKind(x.signer_kind),
+            signer_count=x.signer_count,
+            signer_name=x.signer_name,
+            kind=LetterKind(x.kind),
+            kind_label=str(x.get_kind_display()),
+            main_kind=x.main_kind,
+            summary=x.summary,
+            topic=Topic(x.topic),
+            subject_unit_id=x.subject_unit_id,
+            against_party_member=x.against_party_member,
+            address=x.address,
+            commune_id=x.commune_id,
+            received_on=x.received_on,
+            accepted_on=x.accepted_on,
+            complexity=Complexity(x.complexity),
+            remote=x.remote,
+            eligible=x.eligible,
+            in_competence=x.in_competence,
+            decision=x.decision,
+            decided_on=x.decided_on,
+            forward_unit_id=x.forward_unit_id,
+            forward_body=x.forward_body,
+            document_number=x.document_number,
+            task_id=x.task_id,
+            state=LetterState(x.state),  # type: ignore[attr-defined]
+            kept_for_information=services.is_kept_by_rule(x),
+            version=x.version,
+        )
+
+
+class LetterDetailOut(LetterOut):
+    deadlines: list[LetterDeadlineOut] = Field(description="Thời hạn luật định áp dụng cho đơn.")
+
+
+class LetterPageOut(Schema):
+    items: list[LetterOut]
+    next_cursor: str | None = Field(description="Truyền vào tham số cursor để lấy trang sau; null ở trang cuối.")
+
+
+class LetterIn(Schema):
+    unit_id: ApiId = Field(description="Đơn vị nhận đơn (sổ của đơn vị).")
+    source: LetterSource
+    signer_kind: SignerKind
+    signer_count: int = Field(1, ge=1, le=MAX_SIGNERS)
+    signer_name: str = _text(255, "Họ tên người đứng đơn (bắt buộc trừ đơn nặc danh, mạo danh).")
+    signer_address: str = _text(500, "Địa chỉ người đứng đơn.")
+    forwarded_by: str = _text(255, "Cơ quan chuyển đơn đến (khi nguồn là forwarded).")
+    kind: LetterKind
+    main_kind: PetitionKind | None = Field(None, description="Nội dung chính, bắt buộc với đơn nhiều nội dung.")
+    summary: str = Field(min_length=1, max_length=MAX_TEXT, pattern=NO_NUL_PATTERN, description="Tóm tắt nội dung.")
+    topic: Topic
+    subject_unit_id: ApiId | None = Field(None, description="Đơn vị bị khiếu nại, tố cáo, phản ánh.")
+    against_party_member: bool = False
+    address: str = _text(500, "Địa chỉ nơi phát sinh; tên phường, xã cũ được quy về đơn vị hiện nay.")
+    commune_id: ApiId | None = Field(None, description="Phường, xã nơi phát sinh (bỏ trống: lấy theo địa chỉ).")
+    received_on: ApiDate = Field(description="Ngày nhận đơn (không sau hôm nay).")
+    accepted_on: ApiDate | None = Field(None, description="Ngày thụ lý.")
+    complexity: Complexity = Complexity.NORMAL
+    remote: bool = False
+    eligible: bool = True
+    in_competence: bool = True
+    incoming_number: str = _text(40, "Số đến.")
+
+    def to_input(self) -> services.LetterInput:
+        data = self.model_dump()
+        data["main_kind"] = data.get("main_kind") or ""
+        return services.LetterInput(**data)
+
+
+class DecisionIn(Schema):
+    decision: Decision
+    decided_on: ApiDate | None = Field(None, description="Ngày xử lý (mặc định hôm nay).")
+    forward_unit_id: ApiId | None = Field(None, description="Đơn vị trong hệ thống được chuyển đơn (tạo nhiệm vụ).")
+    forward_body: str = _text(255, "Cơ quan ngoài hệ thống được chuyển đơn (không tạo nhiệm vụ).")
+    document_number: str = _text(60, "Số văn bản chuyển đơn, hướng dẫn.")
+    note: str = _text(MAX_TEXT, "Ghi chú.")
+    lead_unit_id: ApiId | None = Field(None, description="Đơn vị giải quyết khi thụ lý tại đơn vị.")
+    officer_id: ApiId | None = Field(None, description="Cán bộ chịu trách nhiệm của nhiệm vụ giải quyết.")
+    product: LetterProduct | None = Field(None, description="Sản phẩm của nhiệm vụ.")
+    authority_unit_id: ApiId | None = Field(None, description="Cấp có thẩm quyền duyệt kết quả.")
+    due_date: ApiDate | None = Field(None, description="Thời hạn (mặc định thời hạn luật định; không được sau).")
+    version: ApiVersion | None = Field(None, description="Phiên bản đơn đã đọc (409 nếu đơn đã bị sửa).")
+
+
+def _detail(user: User, letter_id: int) -> LetterDetailOut:
+    letter = selectors.letter_get(user=user, letter_id=letter_id)
+    deadlines = selectors.letter_deadlines_of(letter)
+    base = LetterOut.of(letter).model_dump()
+    rows = [
+        LetterDeadlineOut(
+            key=key,
+            label=str(DeadlineKey(key).label),
+            due=due,
+            rule=deadlines.rules[key].describe() if key in deadlines.rules else "",
+        )
+        for key, due in deadlines.due.items()
+    ]
+    return LetterDetailOut(**base, deadlines=rows)
+
+
+@router.get(
+    "/petitions/letters",
+    response={200: LetterPageOut, **error_responses(401, 422)},
+    summary="Danh sách đơn thư",
+    description="Đơn bạn được xem, mới nhận trước. Phân trang bằng con trỏ (next_cursor).",
+)
+def letter_list(
+    request: HttpRequest,
+    unit_id: ApiId | None = LETTER_UNIT_PARAM,
+    commune_id: ApiId | None = COMMUNE_PARAM,
+    kind: LetterKind | None = None,
+    topic: Topic | None = None,
+    state: LetterState | None = None,
+    cursor: str | None = cursor_param(),
+    limit: int = limit_param(selectors.PAGE_SIZE),
+) -> LetterPageOut:
+    filters = selectors.LetterFilters(
+        unit_id=unit_id, commune_id=commune_id, kind=kind or "", topic=topic or "", state=state or ""
+    )
+    page = selectors.letter_page(user=auth_user(request), filters=filters, cursor=cursor, limit=limit)
+    return LetterPageOut(items=[LetterOut.of(x) for x in page.items], next_cursor=page.next_cursor)
+
+
+@router.post(
+    "/petitions/letters",
+    response={201: LetterDetailOut, **error_responses(400, 401, 403, 422)},
+    summary="Vào sổ đơn thư",
+    description="Dành cho Văn phòng, lãnh đạo và cán bộ của đơn vị nhận đơn.",
+)
+def letter_create(request: HttpRequest, payload: LetterIn) -> Status[LetterDetailOut]:
+    user = auth_user(request)
+    letter = services.letter_create(acting_user=user, data=payload.to_input())
+    return Status(201, _detail(user, letter.pk))
+
+
+@router.get(
+    "/petitions/letters/{letter_id}",
+    response={200: LetterDetailOut, **error_responses(401, 404, 422)},
+    summary="Một đơn thư",
+    description="Đơn, thời hạn luật định và tình trạng (theo nhiệm vụ giải quyết).",
+)
+def letter_get(request: HttpRequest, letter_id: ApiId) -> LetterDetailOut:
+    return _detail(auth_user(request), letter_id)
+
+
+@router.post(
+    "/petitions/letters/{letter_id}/decision",
+    response={200: LetterDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Quyết định hướng xử lý đơn",
+    description=(
+        "Thụ lý tại đơn vị hoặc chuyển cho đơn vị trong hệ thống thì giao một nhiệm vụ “6 rõ” (cán bộ, sản phẩm, "
+        "thẩm quyền, thời hạn luật định). Mỗi đơn chỉ quyết định một lần (409)."
+    ),
+)
+def letter_decide(request: HttpRequest, letter_id: ApiId, payload: DecisionIn) -> LetterDetailOut:
+    user = auth_user(request)
+    letter = selectors.letter_get(user=user, letter_id=letter_id)
+    data = payload.model_dump()
+    version = data.pop("version", None)
+    data["product"] = data.get("product") or ""
+    services.letter_decide(
+        acting_user=user, letter=letter, data=services.DecisionInput(**data), expected_version=version
+    )
+    return _detail(user, letter_id)
+
+
+# --- receptions -------------------------------------------------------------------------------------------------
+
+
+class ReceptionOut(Schema):
+    id: int
+    unit_id: int
+    received_on: datetime.date
+    receiver_kind: ReceiverKind
+    receiving_leader_id: int | None
+    reception_day_id: int | None
+    citizen_name: str
+    citizen_address: str
+    id_number: str
+    people_count: int
+    is_group: bool
+    representatives: str
+    summary: str
+    kind: LetterKind
+    handled_by: str
+    competence: Competence
+    guidance: Guidance
+    document_number: str
+    outcome: str
+    commune_id: int | None
+    letter_id: int | None
+    version: int
+
+    @classmethod
+    def of(cls, r: Reception) -> ReceptionOut:
+        return cls(
+            id=r.pk,
+            unit_id=r.unit_id,
+            received_on=r.received_on,
+            receiver_kind=ReceiverKind(r.receiver_kind),
+            receiving_leader_id=r.receiving_leader_id,
+            reception_day_id=r.reception_day_id,
+            citizen_name=r.citizen_name,
+            citizen_address=r.citizen_address,
+            id_number=r.id_number,
+            people_count=r.people_count,
+            is_group=r.is_group,
+            representatives=r.representatives,
+            summary=r.summary,
+            kind=LetterKind(r.kind),
+            handled_by=r.handled_by,
+            competence=Competence(r.competence),
+            guidance=Guidance(r.guidance),
+            document_number=r.document_number,
+            outcome=r.outcome,
+            commune_id=r.commune_id,
+            letter_id=r.letter_id,
+            version=r.version,
+        )
+
+
+class ReceptionPageOut(Schema):
+    items: list[ReceptionOut]
+    next_cursor: str | None = Field(description="Truyền vào tham số cursor để lấy trang sau; null ở trang cuối.")
+
+
+class ReceptionIn(Schema):
+    unit_id: ApiId = Field(description="Đơn vị tiếp (sổ của đơn vị).")
+    received_on: ApiDate = Field(description="Ngày tiếp (không sau hôm nay).")
+    receiver_kind: ReceiverKind
+    receiving_leader_id: ApiId | None = Field(None, description="Lãnh đạo tiếp (bắt buộc khi receiver_kind=leader).")
+    reception_day_id: ApiId | None = Field(None, description="Ngày tiếp công dân định kỳ (tìm tự động nếu bỏ trống).")
+    citizen_name: str = Field(min_length=1, max_length=255, pattern=NO_NUL_PATTERN)
+    citizen_address: str = _text(500, "Địa chỉ.")
+    id_number: str = _text(20, "Số CCCD/CMND.")
+    people_count: int = Field(1, ge=1, le=MAX_PEOPLE)
+    is_group: bool = False
+    representatives: str = _text(500, "Người đại diện (bắt buộc với đoàn đông người).")
+    summary: str = Field(min_length=1, max_length=MAX_TEXT, pattern=NO_NUL_PATTERN)
+    kind: LetterKind
+    handled_by: str = _text(500, "Cơ quan đã giải quyết.")
+    competence: Competence = Competence.UNCLEAR
+    guidance: Guidance
+    document_number: str = _text(60, "Số văn bản hướng dẫn, chuyển đơn (bắt buộc khi chuyển).")
+    outcome: str = _text(MAX_TEXT, "Kết quả tiếp.")
+    commune_id: ApiId | None = Field(None, description="Phường, xã nơi phát sinh (bỏ trống: theo địa chỉ).")
+    letter_id: ApiId | None = Field(None, description="Đơn nhận khi tiếp (đã vào sổ).")
+
+
+@router.get(
+    "/petitions/receptions",
+    response={200: ReceptionPageOut, **error_responses(401, 422)},
+    summary="Sổ tiếp công dân",
+    description="Các lượt tiếp của những đơn vị bạn được xem, mới nhất trước.",
+)
+def reception_list(
+    request: HttpRequest,
+    unit_id: ApiId | None = UNIT_PARAM,
+    cursor: str | None = cursor_param(),
+    limit: int = limit_param(selectors.PAGE_SIZE),
+) -> ReceptionPageOut:
+    page = selectors.reception_page(
+        user=auth_user(request), filters=selectors.ReceptionFilters(unit_id=unit_id), cursor=cursor, limit=limit
+    )
+    return ReceptionPageOut(items=[ReceptionOut.of(r) for r in page.items], next_cursor=page.next_cursor)
+
+
+@router.post(
+    "/petitions/receptions",
+    response={201: ReceptionOut, **error_responses(400, 401, 403, 422)},
+    summary="Vào sổ tiếp công dân",
+    description="Dành cho Văn phòng, lãnh đạo và cán bộ của đơn vị tiếp.",
+)
+def reception_create(request: HttpRequest, payload: ReceptionIn) -> Status[ReceptionOut]:
+    user = auth_user(request)
+    reception = services.reception_create(acting_user=user, data=services.ReceptionInput(**payload.model_dump()))
+    return Status(201, ReceptionOut.of(reception))
+
+
+# --- reception days ---------------------------------------------------------------------------------------------
+
+
+class ReceptionDayOut(Schema):
+    id: int
+    unit_id: int
+    leader_id: int
+    leader_name: str
+    day: datetime.date
+    state: ReceptionDayState
+    note: str
+    version: int
+
+    @classmethod
+    def of(cls, d: ReceptionDay) -> ReceptionDayOut:
+        return cls(
+            id=d.pk,
+            unit_id=d.unit_id,
+            leader_id=d.leader_id,
+            leader_name=d.leader.get_full_name(),
+            day=d.day,
+            state=ReceptionDayState(d.state),
+            note=d.note,
+            version=d.version,
+        )
+
+
+class ReceptionDayPageOut(Schema):
+    items: list[ReceptionDayOut]
+    next_cursor: str | None = Field(description="Truyền vào tham số cursor để lấy trang sau; null ở trang cuối.")
+
+
+class ReceptionDayIn(Schema):
+    unit_id: ApiId = Field(description="Thành ủy, đảng ủy phường hoặc xã.")
+    leader_id: ApiId = Field(description="Lãnh đạo tiếp.")
+    day: ApiDate
+    state: ReceptionDayState = ReceptionDayState.PLANNED
+    note: str = _text(500, "Ghi chú.")
+
+
+class SecretaryDaysOut(Schema):
+    unit_id: int
+    unit_name: str
+    secretaries: list[str] = Field(description="Bí thư của đơn vị trong tháng.")
+    held: int = Field(description="Số ngày bí thư đã tiếp.")
+    planned: int = Field(description="Số ngày theo lịch (không kể ngày hoãn, hủy).")
+    required: int = Field(description="Số ngày quy định.")
+    met: bool
+
+
+class ReceptionDayFiguresOut(Schema):
+    month: str = Field(description="Tháng, dạng YYYY-MM.")
+    units: list[SecretaryDaysOut]
+    missed: list[int] = Field(description="Đơn vị có bí thư chưa tiếp đủ số ngày quy định.")
+
+
+@router.get(
+    "/petitions/reception-days",
+    response={200: ReceptionDayPageOut, **error_responses(401, 422)},
+    summary="Lịch tiếp công dân của lãnh đạo",
+    description="Ngày tiếp công dân của các đơn vị bạn được xem, mới nhất trước.",
+)
+def reception_day_list(
+    request: HttpRequest,
+    unit_id: ApiId | None = UNIT_PARAM,
+    cursor: str | None = cursor_param(),
+    limit: int = limit_param(selectors.PAGE_SIZE),
+) -> ReceptionDayPageOut:
+    page = selectors.reception_day_page(user=auth_user(request), unit_id=unit_id, cursor=cursor, limit=limit)
+    return ReceptionDayPageOut(items=[ReceptionDayOut.of(d) for d in page.items], next_cursor=page.next_cursor)
+
+
+@router.post(
+    "/petitions/reception-days",
+    response={201: ReceptionDayOut, **error_responses(400, 401, 403, 422)},
+    summary="Vào lịch ngày tiếp công dân",
+    description="Lập lịch (planned) hoặc ghi ngày đã tiếp (held, không sau hôm nay).",
+)
+def reception_day_create(request: HttpRequest, payload: ReceptionDayIn) -> Status[ReceptionDayOut]:
+    user = auth_user(request)
+    day = services.reception_day_create(acting_user=user, data=services.ReceptionDayInput(**payload.model_dump()))
+    return Status(201, ReceptionDayOut.of(selectors.reception_day_get(user=user, day_id=day.pk)))
+
+
+@router.get(
+    "/petitions/reception-days/figures",
+    response={200: ReceptionDayFiguresOut, **error_responses(401, 422)},
+    summary="Số ngày tiếp công dân của bí thư trong tháng",
+    description=(
+        "Theo từng cấp ủy, đảng ủy phường, xã bạn được xem: số ngày bí thư đã tiếp so với số ngày quy định "
+        "(Bí thư Thành ủy ít nhất 1 ngày, bí thư phường, xã ít nhất 2 ngày mỗi tháng; cấu hình được)."
+    ),
+)
+def reception_day_figures(
+    request: HttpRequest,
+    month: str | None = MONTH_PARAM,
+) -> ReceptionDayFiguresOut:
+    if month:
+        year, number = (int(part) for part in month.split("-"))
+    else:
+        today = clock.today()
+        year, number = today.year, today.month
+    figures = selectors.reception_day_figures(user=auth_user(request), year=year, month=number)
+    return ReceptionDayFiguresOut(
+        month=f"{year:04d}-{number:02d}",
+        units=[
+            SecretaryDaysOut(
+                unit_id=r.unit_id,
+                unit_name=r.unit_name,
+                secretaries=list(r.secretaries),
+                held=r.held,
+                planned=r.planned,
+                required=r.required,
+                met=r.met,
+            )
+            for r in figures.rows
+        ],
+        missed=[r.unit_id for r in figures.missed],
+    )

@@ -1,0 +1,212 @@
+"""The petitions pages: lists, a letter with its deadlines and its task, entering a letter and a visit with
+Vietnamese errors, the decision from the page, reception days and the month's figure."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sauro.accounts.models import User
+from sauro.petitions import services
+from sauro.petitions.models import Letter, Reception, ReceptionDay
+from sauro.petitions.services import ReceptionDayInput
+from tests.conftest import Org
+from tests.petitions.conftest import RECEIVED, forward_to_ancuu, letter_input, reception_input
+from tests.tasks.conftest import Clock
+
+pytestmark = pytest.mark.django_db
+ClientFor = Callable[[User], Client]
+
+
+def test_the_letters_list_shows_what_the_user_sees(org: Org, today: Clock, client_for: ClientFor) -> None:
+    office = services.letter_create(acting_user=org.monitor, data=letter_input(org))
+    ward = services.letter_create(acting_user=org.ancuu_head, data=letter_input(org, unit_id=org.ancuu.pk))
+    page = client_for(org.monitor).get(reverse("petitions:letters"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'data-letter="{office.pk}"' in html and f'data-letter="{ward.pk}"' in html
+    html = client_for(org.phuxuan_head).get(reverse("petitions:letters")).content.decode()
+    assert "data-letter=" not in html
+    html = client_for(org.ancuu_head).get(reverse("petitions:letters")).content.decode()
+    assert f'data-letter="{ward.pk}"' in html and f'data-letter="{office.pk}"' not in html
+    # Filters: by state, and a forged cursor is an error on the page, not a 500.
+    html = client_for(org.monitor).get(reverse("petitions:letters") + "?state=answered").content.decode()
+    assert "data-letter=" not in html
+    assert client_for(org.monitor).get(reverse("petitions:letters") + "?after=forged").status_code == 200
+
+
+def test_a_letter_page_shows_its_deadlines_and_its_task(org: Org, today: Clock, client_for: ClientFor) -> None:
+    letter = services.letter_create(acting_user=org.monitor, data=letter_input(org))
+    client = client_for(org.monitor)
+    html = client.get(reverse("petitions:letter_detail", args=[letter.pk])).content.decode()
+    assert 'data-deadline="handling"' in html and "12/03/2026" in html
+    assert "Ghi hướng xử lý" in html
+    decided = services.letter_decide(acting_user=org.monitor, letter=letter, data=forward_to_ancuu(org))
+    html = client.get(reverse("petitions:letter_detail", args=[letter.pk])).content.decode()
+    assert f'data-letter-task="{decided.task_id}"' in html
+    assert 'data-letter-state="in_handling"' in html
+    assert "Ghi hướng xử lý" not in html
+
+
+def test_entering_a_letter_with_errors_answers_422_in_vietnamese(org: Org, today: Clock, client_for: ClientFor) -> None:
+    client = client_for(org.monitor)
+    url = reverse("petitions:letter_create")
+    assert client.get(url).status_code == 200
+    body = {
+        "unit": org.office.pk,
+        "received_on": "26/02/2026",
+        "source": "post",
+        "signer_kind": "several",
+        "signer_count": "1",
+        "signer_name": "Nguyễn Văn A",
+        "kind": "kien_nghi",
+        "topic": "land",
+        "summary": "Kiến nghị về cấp giấy chứng nhận quyền sử dụng đất.",
+        "complexity": "normal",
+        "address": "thôn 1, phường An Cựu",
+    }
+    response = client.post(url, body)
+    assert response.status_code == 422
+    assert services.ERR_SIGNERS_SEVERAL in response.content.decode()
+    assert not Letter.objects.exists()
+    response = client.post(url, {**body, "signer_count": "3"})
+    letter = Letter.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("petitions:letter_detail", args=[letter.pk])
+    assert letter.commune_id == org.ancuu.pk
+
+
+def test_deciding_from_the_page(org: Org, today: Clock, client_for: ClientFor) -> None:
+    letter = services.letter_create(acting_user=org.monitor, data=letter_input(org))
+    client = client_for(org.monitor)
+    url = reverse("petitions:letter_decide", args=[letter.pk])
+    body = {
+        "decision": "forward",
+        "forward_unit": org.ancuu.pk,
+        "document_number": "125-CV/VPTU",
+        "officer": org.btc_officer.pk,  # not of An Cựu: a gap of the six clears, on the officer's field
+        "product": "answer",
+        "authority_unit": org.standing.pk,
+    }
+    response = client.post(url, body)
+    assert response.status_code == 422
+    letter.refresh_from_db()
+    assert letter.task_id is None
+    response = client.post(url, {**body, "officer": org.ancuu_head.pk})
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.task is not None and letter.task.lead_unit_id == org.ancuu.pk
+    # Not offered, and refused, to someone who may not decide.
+    assert client_for(org.inspector).post(url, body).status_code == 403
+
+
+def test_a_visit_and_the_months_reception_days(org: Org, today: Clock, client_for: ClientFor) -> None:
+    client = client_for(org.monitor)
+    response = client.post(
+        reverse("petitions:reception_create"),
+        {
+            "unit": org.office.pk,
+            "received_on": "26/02/2026",
+            "receiver_kind": "office",
+            "citizen_name": "Trần Văn Hòa",
+            "people_count": "6",
+            "is_group": "on",
+            "kind": "khieu_nai_1",
+            "summary": "Đề nghị giải quyết bồi thường.",
+            "competence": "out",
+            "guidance": "guided",
+        },
+    )
+    assert response.status_code == 422
+    assert services.ERR_GROUP_REPRESENTATIVES in response.content.decode()
+    services.reception_create(acting_user=org.monitor, data=reception_input(org))
+    visit = Reception.objects.get()
+    assert client.get(reverse("petitions:reception_detail", args=[visit.pk])).status_code == 200
+    services.reception_day_create(
+        acting_user=org.monitor,
+        data=ReceptionDayInput(unit_id=org.ancuu.pk, leader_id=org.ancuu_head.pk, day=RECEIVED, state="held"),
+    )
+    html = client.get(reverse("petitions:receptions") + "?month=2026-02").content.decode()
+    assert f'data-reception="{visit.pk}"' in html
+    assert f'data-reception-unit="{org.ancuu.pk}"' in html
+    assert f'data-missed-unit="{org.ancuu.pk}"' in html  # one day of two
+    assert client.get(reverse("petitions:receptions") + "?month=2026-13").status_code == 200
+
+
+def test_planning_and_holding_a_reception_day(org: Org, today: Clock, client_for: ClientFor) -> None:
+    client = client_for(org.ancuu_head)
+    url = reverse("petitions:reception_days")
+    response = client.post(
+        url, {"unit": org.ancuu.pk, "leader": org.ancuu_head.pk, "day": "27/02/2026", "state": "planned"}
+    )
+    assert response.status_code == 302
+    day = ReceptionDay.objects.get()
+    response = client.post(reverse("petitions:reception_day_state", args=[day.pk]), {"state": "held", "version": 1})
+    assert response.status_code == 302
+    day.refresh_from_db()
+    assert (day.state, day.day) == ("held", datetime.date(2026, 2, 27))
+    assert (
+        client_for(org.phuxuan_head)
+        .post(reverse("petitions:reception_day_state", args=[day.pk]), {"state": "cancelled"})
+        .status_code
+        == 404
+    )
+
+
+def test_the_dashboard_names_last_months_missing_secretaries(org: Org, today: Clock, client_for: ClientFor) -> None:
+    from tests.petitions.conftest import name_secretaries
+
+    name_secretaries(org)
+    for day in (datetime.date(2026, 2, 5), datetime.date(2026, 2, 19)):
+        services.reception_day_create(
+            acting_user=None,
+            data=ReceptionDayInput(unit_id=org.ancuu.pk, leader_id=org.ancuu_head.pk, day=day, state="held"),
+        )
+    html = client_for(org.leader).get(reverse("dashboard:overview")).content.decode()
+    assert "tháng 2/2026" in html
+    assert f'data-missed-unit="{org.phuxuan.pk}"' in html and f'data-missed-unit="{org.city.pk}"' in html
+    assert f'data-missed-unit="{org.ancuu.pk}"' not in html
+    # A Ban's dashboard has no committee, ward or commune below it: no section.
+    assert "dash-reception-days" not in client_for(org.btc_head).get(reverse("dashboard:overview")).content.decode()
+
+
+def test_the_task_page_names_its_letter(org: Org, today: Clock, client_for: ClientFor) -> None:
+    letter = services.letter_create(acting_user=org.monitor, data=letter_input(org))
+    task = services.letter_decide(acting_user=org.monitor, letter=letter, data=forward_to_ancuu(org)).task
+    assert task is not None
+    html = client_for(org.ancuu_head).get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert f'data-task-letter="{letter.pk}"' in html
+    # The administrator sees every task but no letter: the section goes through the letters' gate.
+    response = client_for(org.admin).get(reverse("tasks:detail", args=[task.pk]))
+    assert response.status_code == 200
+    assert "data-task-letter" not in response.content.decode()
+
+
+def test_correcting_a_visit(org: Org, today: Clock, client_for: ClientFor) -> None:
+    visit = services.reception_create(acting_user=org.monitor, data=reception_input(org))
+    client = client_for(org.monitor)
+    url = reverse("petitions:reception_edit", args=[visit.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Trần Văn Hòa" in page.content.decode()
+    body = {
+        "unit": org.office.pk,
+        "received_on": "26/02/2026",
+        "receiver_kind": "office",
+        "citizen_name": "Trần Văn Hòa",
+        "people_count": "7",
+        "is_group": "on",
+        "representatives": "Trần Văn Hòa",
+        "kind": "khieu_nai_1",
+        "summary": "Đề nghị giải quyết bồi thường.",
+        "competence": "out",
+        "guidance": "guided",
+        "version": "1",
+    }
+    assert client.post(url, body).status_code == 302
+    visit.refresh_from_db()
+    assert (visit.people_count, visit.version) == (7, 2)
+    stale = client.post(url, {**body, "people_count": "8"})  # version 1 again: someone saved in between
+    assert stale.status_code == 422 and "phiên bản" in stale.content.decode()
