@@ -83,24 +83,150 @@ SURNAMES = [
 ]
 MALE_MIDDLE = ["Văn", "Văn", "Văn", "Đức", "Minh", "Hữu", "Quang", "Công", "Thanh", "Ngọc", "Xuân", "Đình"]
 FEMALE_MIDDLE = ["Thị", "Thị", "Thị", "Thị", "Ngọc", "Thanh", "Thu", "Kim", "Minh", "Hồng"]
-MALE_GIVEN = (
-    "An Bình Cường Dũng Hùng Hải Hiếu Hoàng Huy Khánh Long Lộc Minh Nam Phong Phúc Quân Sơn Tài Thắng Thành Tiến "
-    "Toàn Trung Tuấn Việt Vinh Bảo Châu Đạt Định Hòa Kiên Lâm Nghĩa Nhân Quang Tâm Thịnh"
-).split()
-FEMALE_GIVEN = (
-    "An Anh Bích Chi Diệp Dung Giang Hà Hạnh Hằng Hoa Hồng Hương Lan Liên Linh Loan Mai Ngọc Nhung Oanh Phương "
-    "Quỳnh Sương Thảo Thu Thủy Trang Tuyết Vân Xuân Yến Hiền Hòa Lệ Mỹ Nga Nhàn Tâm"
-).split()
-STREETS = (
-    "Phan Bội Châu|Lê Lợi|Hùng Vương|Nguyễn Huệ|Trần Phú|Bà Triệu|Điện Biên Phủ|Lê Duẩn|Tôn Đức Thắng|Nguyễn Sinh "
-    "Cung|Phạm Văn Đồng|Tố Hữu|Kim Long|Chi Lăng|Huỳnh Thúc Kháng|Nguyễn Trãi|Đặng Huy Trứ|Ngự Bình|An Dương "
-    "Vương|Trường Chinh|Dương Văn An|Nguyễn Lộ Trạch|Võ Văn Kiệt|Minh Mạng|Tự Đức|Thủy Dương|Thanh Lam|Lý Thái Tổ"
-).split("|")
-VILLAGES = (
-    "Phú Lễ|An Lưu|Thanh Phước|Bao Vinh|Lại Thế|Dương Xuân|Lương Quán|Nguyệt Biều|Vân Dương|Xuân Ổ|Hà Trung|Phú Ốc|"
-    "Thủy Thanh|Lang Xá|Đông Di|Phước Tích|Mỹ Lợi|Chí Long|Hương Cần|Thạch Hãn|La Chữ|Liễu Cốc|Kim Đôi|An Truyền|"
-    "Tây Hồ|Phò Trạch|Hiền Lương|Vĩnh Xương|Lộc Bổn|Nam Phổ"
-).split("|")
+MALE_GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hùng",
+    "Hải",
+    "Hiếu",
+    "Hoàng",
+    "Huy",
+    "Khánh",
+    "Long",
+    "Lộc",
+    "Minh",
+    "Nam",
+    "Phong",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tài",
+    "Thắng",
+    "Thành",
+    "Tiến",
+    "Toàn",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Vinh",
+    "Bảo",
+    "Châu",
+    "Đạt",
+    "Định",
+    "Hòa",
+    "Kiên",
+    "Lâm",
+    "Nghĩa",
+    "Nhân",
+    "Quang",
+    "Tâm",
+    "Thịnh",
+]
+FEMALE_GIVEN = [
+    "An",
+    "Anh",
+    "Bích",
+    "Chi",
+    "Diệp",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hằng",
+    "Hoa",
+    "Hồng",
+    "Hương",
+    "Lan",
+    "Liên",
+    "Linh",
+    "Loan",
+    "Mai",
+    "Ngọc",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Quỳnh",
+    "Sương",
+    "Thảo",
+    "Thu",
+    "Thủy",
+    "Trang",
+    "Tuyết",
+    "Vân",
+    "Xuân",
+    "Yến",
+    "Hiền",
+    "Hòa",
+    "Lệ",
+    "Mỹ",
+    "Nga",
+    "Nhàn",
+    "Tâm",
+]
+STREETS = [
+    "Phan Bội Châu",
+    "Lê Lợi",
+    "Hùng Vương",
+    "Nguyễn Huệ",
+    "Trần Phú",
+    "Bà Triệu",
+    "Điện Biên Phủ",
+    "Lê Duẩn",
+    "Tôn Đức Thắng",
+    "Nguyễn Sinh Cung",
+    "Phạm Văn Đồng",
+    "Tố Hữu",
+    "Kim Long",
+    "Chi Lăng",
+    "Huỳnh Thúc Kháng",
+    "Nguyễn Trãi",
+    "Đặng Huy Trứ",
+    "Ngự Bình",
+    "An Dương Vương",
+    "Trường Chinh",
+    "Dương Văn An",
+    "Nguyễn Lộ Trạch",
+    "Võ Văn Kiệt",
+    "Minh Mạng",
+    "Tự Đức",
+    "Thủy Dương",
+    "Thanh Lam",
+    "Lý Thái Tổ",
+]
+VILLAGES = [
+    "Phú Lễ",
+    "An Lưu",
+    "Thanh Phước",
+    "Bao Vinh",
+    "Lại Thế",
+    "Dương Xuân",
+    "Lương Quán",
+    "Nguyệt Biều",
+    "Vân Dương",
+    "Xuân Ổ",
+    "Hà Trung",
+    "Phú Ốc",
+    "Thủy Thanh",
+    "Lang Xá",
+    "Đông Di",
+    "Phước Tích",
+    "Mỹ Lợi",
+    "Chí Long",
+    "Hương Cần",
+    "Thạch Hãn",
+    "La Chữ",
+    "Liễu Cốc",
+    "Kim Đôi",
+    "An Truyền",
+    "Tây Hồ",
+    "Phò Trạch",
+    "Hiền Lương",
+    "Vĩnh Xương",
+    "Lộc Bổn",
+    "Nam Phổ",
+]
 PROJECTS = [
     "đường Tố Hữu nối dài",
     "Khu đô thị mới An Vân Dương",
@@ -213,7 +339,8 @@ TOPICS = (
             (
                 "Gia đình tôi sử dụng ổn định thửa đất số {plot}, tờ bản đồ số {sheet}, diện tích {area} m² từ năm "
                 "{year}.",
-                "Thửa đất số {plot}, tờ bản đồ số {sheet} với diện tích {area} m² do gia đình tôi khai hoang và sử dụng "
+                "Thửa đất số {plot}, tờ bản đồ số {sheet} với diện tích {area} m² do gia đình tôi khai hoang và sử "
+                "dụng "
                 "liên tục từ năm {year}.",
                 "Từ năm {year} gia đình tôi đã canh tác ổn định trên thửa đất {plot}, tờ bản đồ {sheet}, rộng {area} "
                 "m².",
@@ -248,7 +375,8 @@ TOPICS = (
                 "{decision}/QĐ-UBND ngày {date}.",
                 "Theo Quyết định số {decision}/QĐ-UBND ngày {date}, Nhà nước thu hồi {area} m² đất của gia đình tôi "
                 "để làm dự án {project}.",
-                "Ngày {date}, Ủy ban nhân dân ban hành Quyết định {decision}/QĐ-UBND thu hồi {area} m² đất của gia đình "
+                "Ngày {date}, Ủy ban nhân dân ban hành Quyết định {decision}/QĐ-UBND thu hồi {area} m² đất của gia "
+                "đình "
                 "tôi cho dự án {project}.",
             ),
             (
@@ -258,7 +386,8 @@ TOPICS = (
             ),
             (
                 "Gia đình tôi chưa được bố trí tái định cư dù đã bàn giao mặt bằng từ tháng {month}/{year2}.",
-                "Mặc dù đã giao mặt bằng từ tháng {month}/{year2}, gia đình tôi vẫn chưa được xét giao đất tái định cư.",
+                "Mặc dù đã giao mặt bằng từ tháng {month}/{year2}, gia đình tôi vẫn chưa được xét giao đất tái "
+                "định cư.",
                 "Từ tháng {month}/{year2} gia đình tôi đã bàn giao mặt bằng nhưng đến nay chưa có đất tái định cư.",
             ),
             (
@@ -314,7 +443,7 @@ TOPICS = (
             ),
             (
                 "Ông {official} gợi ý tôi nộp thêm {amount} đồng thì hồ sơ sẽ được giải quyết nhanh.",
-                "Cán bộ này đòi {amount} đồng \"tiền bồi dưỡng\" để làm nhanh hồ sơ.",
+                'Cán bộ này đòi {amount} đồng "tiền bồi dưỡng" để làm nhanh hồ sơ.',
                 "Tôi được ông {official} yêu cầu đưa {amount} đồng nếu muốn hồ sơ xong sớm.",
             ),
             (
@@ -379,8 +508,7 @@ TOPICS = (
         ),
         (
             (
-                "Hộ ông {other} tại {place} đã xây dựng công trình kiên cố lấn chiếm {structure} khoảng {encroach} "
-                "m².",
+                "Hộ ông {other} tại {place} đã xây dựng công trình kiên cố lấn chiếm {structure} khoảng {encroach} m².",
                 "Ông {other} ở {place} xây nhà lấn ra {structure} chừng {encroach} m².",
                 "Công trình của hộ ông {other} ({place}) lấn chiếm {encroach} m² {structure}.",
             ),
@@ -493,7 +621,7 @@ def resolver() -> CommuneResolver:
 
 class _Writer:
     def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 — synthetic data, reproducible by design
         self.communes = communes()
         self.surnames = [s for s, _w in SURNAMES]
         self.weights = [w for _s, w in SURNAMES]
@@ -584,7 +712,9 @@ class _Writer:
         city = rng.choice([", thành phố Huế", ", TP Huế", ", Thừa Thiên Huế" if former else ", Huế", ""])
         return f"{person.detail}, {commune}{city}"
 
-    def text(self, case: Case, person: Person, address: str, *, choice: dict[str, int] | None = None) -> tuple[str, str]:
+    def text(
+        self, case: Case, person: Person, address: str, *, choice: dict[str, int] | None = None
+    ) -> tuple[str, str]:
         """The subject and body of a letter about ``case`` by ``person``; ``choice`` fixes phrasings (for rewording)."""
         rng = self.rng
         facts = {**case.facts, "name": person.name, "born": str(person.born), "address": address}
@@ -598,9 +728,11 @@ class _Writer:
             f"Tôi làm đơn này về việc: {subject[0].lower()}{subject[1:]}.",
         ]
         order = choice.get("order", 0)
-        facts_lines = [fact[choice.get(f"fact{i}", 0) % len(fact)].format(**facts) for i, fact in enumerate(topic.facts)]
+        facts_lines = [
+            fact[choice.get(f"fact{i}", 0) % len(fact)].format(**facts) for i, fact in enumerate(topic.facts)
+        ]
         if order:
-            random.Random(order).shuffle(facts_lines)
+            random.Random(order).shuffle(facts_lines)  # noqa: S311 — a reproducible order
         if "drop" in choice and len(facts_lines) > 2:
             facts_lines.pop(choice["drop"] % len(facts_lines))
         lines += facts_lines
@@ -666,7 +798,13 @@ def generate(n: int, *, seed: int = 1) -> list[Letter]:
         # Half the letters give the sender's ID number (those received in person or through the app).
         id_number = person.id_number if rng.random() < 0.5 else ""
         return LetterRecord(
-            id=lid, citizen=person.name, address=address, subject=subject, content=body, received=day, id_number=id_number
+            id=lid,
+            citizen=person.name,
+            address=address,
+            subject=subject,
+            content=body,
+            received=day,
+            id_number=id_number,
         )
 
     for _ in range(originals):
@@ -679,16 +817,19 @@ def generate(n: int, *, seed: int = 1) -> list[Letter]:
         subject, body = w.text(case, person, address, choice=choice)
         lid = len(letters)
         choices[lid] = choice
-        letters.append(Letter(record(lid, person, address, subject, body, w.date()), case.id, person.id, "original", None))
+        letters.append(
+            Letter(record(lid, person, address, subject, body, w.date()), case.id, person.id, "original", None)
+        )
 
     firsts = list(range(len(letters)))
     schedule = [kind for kind, count in planted.items() for _ in range(count)]
     rng.shuffle(schedule)
     for kind in schedule:
-        src = letters[rng.choice(firsts)]
+        src_id = rng.choice(firsts)
+        src = letters[src_id]
         case = cases[src.case]
         person = case.person
-        choice = choices[src.record.id]
+        choice = choices[src_id]
         earlier = src.record.received or FIRST_DAY
         day = earlier + datetime.timedelta(days=rng.randint(7, 400))
         strip = kind == "no_diacritics" or rng.random() < 0.15
@@ -730,7 +871,7 @@ def generate(n: int, *, seed: int = 1) -> list[Letter]:
         lid = len(letters)
         rec = record(lid, person, address, subject, body, day)
         rec = dataclasses.replace(rec, citizen=name)
-        letters.append(Letter(rec, the_case.id, person.id, kind, src.record.id))
+        letters.append(Letter(rec, the_case.id, person.id, kind, src_id))
     return letters
 
 
@@ -796,9 +937,11 @@ def evaluate(
         by_case[letter.case].add(i)
         by_person[letter.person].add(i)
 
-    rng = random.Random(seed)
-    chosen = list(range(len(letters))) if queries is None or queries >= len(letters) else rng.sample(
-        range(len(letters)), queries
+    rng = random.Random(seed)  # noqa: S311 — a reproducible sample
+    chosen = (
+        list(range(len(letters)))
+        if queries is None or queries >= len(letters)
+        else rng.sample(range(len(letters)), queries)
     )
     ev = Evaluation(
         letters=len(letters),
@@ -807,7 +950,7 @@ def evaluate(
         proposed=0,
         correct=0,
         relevant_capped=0,
-        found_by_kind={k: (0, 0) for k in KINDS},
+        found_by_kind=dict.fromkeys(KINDS, (0, 0)),
         reasons=Counter(),
         lookup_ms=[],
         build_s=build_s,

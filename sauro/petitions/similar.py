@@ -55,6 +55,7 @@ __all__ = [
     "Reason",
     "SimilarityIndex",
     "Sketch",
+    "address_detail",
     "compare",
     "fold_address",
     "letter_keys",
@@ -142,7 +143,7 @@ class Candidate:
 
     @property
     def reason_text(self) -> str:
-        """"cùng người gửi, cùng nội dung": the reasons as the officer reads them."""
+        """ "cùng người gửi, cùng nội dung": the reasons as the officer reads them."""
         return ", ".join(r.label for r in self.reasons)
 
 
@@ -257,6 +258,16 @@ def fold_address(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", out).split())
 
 
+_COMMUNE_WORD = re.compile(r"\b(phuong|xa|thi tran|thi xa|quan|huyen|thanh pho|tinh)\b")
+
+
+def address_detail(folded_address: str) -> str:
+    """The part of a folded address before its commune ("so 12 kiet 5 le loi", "thon phu le"): what tells two
+    neighbours apart. Vietnamese addresses go from the house to the province."""
+    match = _COMMUNE_WORD.search(folded_address)
+    return folded_address[: match.start()].strip() if match else folded_address
+
+
 def name_key(name: str) -> str:
     """A sender's name as the search compares it: folded, honorifics dropped, words sorted, so "An Nguyễn Văn",
     "NGUYEN VAN AN" and "Ông Nguyễn Văn An" are one name. Empty for an anonymous letter."""
@@ -347,7 +358,7 @@ def letter_keys(
     if content:
         signature = _minhash(content)
         bands = [_key(_CONTENT, i, signature[s:e].tobytes()) for i, (s, e) in enumerate(CONTENT_BANDS)]
-    keys = [_key(_FACT, commune, fact) for fact in sorted(facts) if _distinctive(fact)]
+    keys = [_key(_FACT, commune, fact) for fact in sorted(facts)]
     sender: list[int] = []
     if name:
         sender.append(_key(_PERSON, name, commune))
@@ -357,44 +368,97 @@ def letter_keys(
 
 
 _NUMBER = re.compile(r"\d+(?:[./]\d+)*")
-_WORD = re.compile(r"\w+")
-_SENTENCE = re.compile(r"[.:;!?()\"“”\n]+")
-# Capitalised words that name no one and nothing in particular: bodies, kinds of places, honorifics, the city.
-_COMMON_CAPITALS = frozenset(
-    "ong ba anh chi cu ubnd uy ban nhan dan thanh tinh huyen quan phuong xa thi tran tp p qd qd-ubnd nha nuoc "
-    "hue thua thien dang cong san viet nam kinh gui toi".split()
+# Capitalised words before a name that are not part of it (honorifics, the writer).
+_HONORIFIC_CAPITALS = frozenset(["ong", "ba", "anh", "chi", "cu", "toi", "kinh"])
+# The kind of a body or place at the head of a run ("Ủy ban nhân dân Phường Phú Xuân" → "phu xuan"), and runs that
+# name nothing in particular.
+_RUN_PREFIXES = tuple(
+    p + " "
+    for p in [
+        "uy ban nhan dan",
+        "ubnd",
+        "thanh uy",
+        "dang uy",
+        "thanh pho",
+        "thi tran",
+        "thi xa",
+        "phuong",
+        "xa",
+        "huyen",
+        "quan",
+        "tinh",
+        "qd",
+    ]
+)
+_GENERIC_RUNS = frozenset(
+    [
+        "hue",
+        "thua thien hue",
+        "viet nam",
+        "nha nuoc",
+        "ban tiep cong dan",
+        "uy ban kiem tra",
+        "thuong truc",
+        "dang cong san viet nam",
+        "qd ubnd",
+        "cong hoa xa hoi chu nghia viet nam",
+        "doc lap tu do hanh phuc",
+    ]
 )
 
 
+def _name_run(words: list[str]) -> str:
+    run = " ".join(words)
+    stripped = True
+    while stripped:
+        stripped = False
+        for prefix in _RUN_PREFIXES:
+            if run.startswith(prefix):
+                run, stripped = run[len(prefix) :], True
+    return "" if run in _GENERIC_RUNS else run
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_SENTENCE_END = frozenset(".!?\n")
+
+
 def letter_facts(text: str, address: str = "") -> frozenset[str]:
-    """What makes a letter's matter its own, folded: the numbers it gives (plots, map sheets, decisions, dates, sums)
-    and the names inside its sentences (runs of capitalised words: people, villages, projects), less what its
-    address says (the commune and village every neighbour writes too). Two letters about one matter share most of
-    their facts however they are worded; two letters about one kind of matter share their boilerplate, not these."""
-    facts: set[str] = {m.group(0).replace(".", "") for m in _NUMBER.finditer(text)}
-    for sentence in _SENTENCE.split(text):
-        words = _WORD.findall(sentence)[1:]  # a sentence's first word is capitalised anyway
-        run: list[str] = []
-        for word in [*words, ""]:
-            if word[:1].isupper() and not word[:1].isdigit():
-                folded = fold(word)
-                if folded not in _COMMON_CAPITALS:
-                    run.append(folded)
-                    continue
-            if run:
-                facts.add(" ".join(run))
-                run = []
+    """What makes a letter's matter its own, folded: the numbers it gives (plots, map sheets, decisions, dates, sums;
+    not bare years) and the names inside its sentences (runs of two capitalised words or more: people, villages,
+    projects), less what its address says (the commune and village every neighbour writes too). Two letters about
+    one matter share most of their facts however they are worded; two letters about one kind of matter share their
+    boilerplate, not these."""
+    facts = _facts(text, sentences=True)
     if address:
-        facts -= letter_facts(address.replace(",", "."))
+        facts -= _facts(address, sentences=False)
     return frozenset(facts)
 
 
+def _facts(text: str, *, sentences: bool) -> set[str]:
+    facts: set[str] = {m.group(0).replace(".", "") for m in _NUMBER.finditer(text)}
+    run: list[str] = []
+    start = True  # at a sentence's first word, capitalised anyway: it starts no name on its own
+    for token in [*_TOKEN.findall(text), "."]:
+        if token[:1].isalpha() and token[:1].isupper() and not (start and sentences):
+            folded = fold(token)
+            if folded not in _HONORIFIC_CAPITALS:
+                run.append(folded)
+                start = False
+                continue
+        if run:
+            name = _name_run(run)
+            if " " in name:  # a name has two words at least ("Tứ Hạ", "Nguyễn Văn An"); one is too common
+                facts.add(name)
+            run = []
+        start = token in _SENTENCE_END
+    return {f for f in facts if _distinctive(f)}
+
+
 def _distinctive(fact: str) -> bool:
-    """Whether a fact is rare enough to be a key: a name of two words or more, a number of three digits or more
-    that is not a bare year, a date."""
+    """Whether a fact tells a matter apart: a name of two words or more, a number of two digits or more that is not
+    a bare year (every letter gives years: births, the start of a use), a date."""
     if fact[:1].isdigit():
-        digits = fact.replace("/", "")
-        return len(digits) >= 3 and not (len(fact) == 4 and fact.isdigit() and 1900 <= int(fact) <= 2100)
+        return len(fact) >= 2 and not (len(fact) == 4 and fact.isdigit() and 1900 <= int(fact) <= 2100)
     return " " in fact
 
 
@@ -436,8 +500,10 @@ def _ratio(a: str, b: str) -> float:
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    """The share of the smaller set found in the other (a letter that drops a sentence keeps its facts' share)."""
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+    """The share of the smaller set found in the other (a letter that drops a sentence keeps its facts' share); 0
+    unless two facts at least are shared (one sum or one name in common is a coincidence)."""
+    shared = len(a & b)
+    return shared / min(len(a), len(b)) if shared >= 2 else 0.0
 
 
 def compare(query: Sketch, other: Sketch) -> Candidate | None:
@@ -445,7 +511,8 @@ def compare(query: Sketch, other: Sketch) -> Candidate | None:
     content = max(_ratio(query.content, other.content), _ratio(query.content_sorted, other.content_sorted))
     facts = _overlap(query.facts, other.facts)
     same_commune = query.commune is not None and query.commune == other.commune
-    address = fuzz.token_set_ratio(query.address, other.address) / 100.0 if query.address and other.address else 0.0
+    detail_q, detail_o = address_detail(query.address), address_detail(other.address)
+    address = fuzz.ratio(detail_q, detail_o) / 100.0 if detail_q and detail_o else 0.0
 
     person = 0.0
     if query.id_number and query.id_number == other.id_number:
@@ -456,7 +523,11 @@ def compare(query: Sketch, other: Sketch) -> Candidate | None:
         else:
             name = fuzz.ratio(query.name, other.name) / 100.0
             name = name if name >= 0.9 else 0.0  # one letter mistyped, not another person
-        if name and (address >= ADDRESS_SAME_MIN or (same_commune and address >= ADDRESS_SAME_MIN - 0.15)):
+        # The same name in the same commune is not yet the same person (there are several Nguyễn Văn Hùng in a
+        # ward): the house, lane or village must agree too, numbers included.
+        other_commune = query.commune is not None and other.commune is not None and not same_commune
+        same_numbers = re.findall(r"\d+", detail_q) == re.findall(r"\d+", detail_o)
+        if name and not other_commune and same_numbers and address >= ADDRESS_SAME_MIN:
             person = name * (0.85 + 0.15 * address)
 
     place = 0.0
