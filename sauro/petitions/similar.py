@@ -33,6 +33,7 @@ import dataclasses
 import datetime
 import hashlib
 import re
+import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
@@ -57,6 +58,7 @@ __all__ = [
     "Sketch",
     "address_detail",
     "compare",
+    "fact_key",
     "fold_address",
     "letter_keys",
     "name_key",
@@ -153,6 +155,7 @@ class Sketch:
 
     id: Hashable
     name: str  # folded, words sorted ("an nguyen van")
+    name_marked: str  # the same with its diacritics ("an nguyễn văn"), "" when written without them
     address: str  # folded, abbreviations written out
     commune: Hashable | None
     subject: str
@@ -160,6 +163,7 @@ class Sketch:
     content_sorted: str  # the same words, sorted (a reordered letter compares equal)
     id_number: str
     facts: frozenset[str]  # letter_facts
+    born: str  # the sender's year of birth the letter gives ("sinh năm 1962"), or ""
     received: datetime.date | None
     content_keys: tuple[int, ...]
     fact_keys: tuple[int, ...]
@@ -184,6 +188,10 @@ class KeyStore(Protocol):
 
     def matches(self, keys: Sequence[int]) -> Counter[Hashable]:
         """Letters stored under any of ``keys``, with how many of them they share."""
+        ...
+
+    def sizes(self, keys: Iterable[int]) -> dict[int, int]:
+        """How many letters are stored under each of ``keys`` (keys no letter has are left out)."""
         ...
 
     def sketches(self, ids: Sequence[Hashable]) -> list[Sketch]:
@@ -223,6 +231,9 @@ class MemoryKeyStore:
         for key in keys:
             hits.update(self._buckets.get(key, ()))
         return hits
+
+    def sizes(self, keys: Iterable[int]) -> dict[int, int]:
+        return {key: len(self._buckets[key]) for key in keys if key in self._buckets}
 
     def sketches(self, ids: Sequence[Hashable]) -> list[Sketch]:
         return [self._items[i] for i in ids if i in self._items]
@@ -348,6 +359,11 @@ def _key(family: str, *parts: object) -> int:
     return int.from_bytes(h.digest(), "big") >> 1
 
 
+def fact_key(commune: Hashable | None, fact: str) -> int:
+    """The key of a fact of a letter of ``commune``; how many letters share it says how common the fact is."""
+    return _key(_FACT, commune, fact)
+
+
 def letter_keys(
     *, name: str, commune: Hashable | None, content: str, facts: Iterable[str], id_number: str
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
@@ -358,7 +374,7 @@ def letter_keys(
     if content:
         signature = _minhash(content)
         bands = [_key(_CONTENT, i, signature[s:e].tobytes()) for i, (s, e) in enumerate(CONTENT_BANDS)]
-    keys = [_key(_FACT, commune, fact) for fact in sorted(facts)]
+    keys = [fact_key(commune, fact) for fact in sorted(facts)]
     sender: list[int] = []
     if name:
         sender.append(_key(_PERSON, name, commune))
@@ -379,6 +395,7 @@ _RUN_PREFIXES = tuple(
         "ubnd",
         "thanh uy",
         "dang uy",
+        "ban",
         "thanh pho",
         "thi tran",
         "thi xa",
@@ -462,22 +479,33 @@ def _distinctive(fact: str) -> bool:
     return " " in fact
 
 
-def sketch(record: LetterRecord, resolver: CommuneResolver | None = None) -> Sketch:
-    """The folded fields and keys of ``record`` (the commune read from the address when the record has none)."""
+_BORN = re.compile(r"\b(?:sinh nam|nam sinh)\s*(\d{4})\b")
+
+
+def sketch(record: LetterRecord, resolver: CommuneResolver | None = None, *, with_keys: bool = True) -> Sketch:
+    """The folded fields and keys of ``record`` (the commune read from the address when the record has none).
+    ``with_keys=False``: the fields only (a key store rebuilding candidates' sketches from its letters)."""
     commune = record.commune
     if commune is None and resolver is not None:
         commune = resolver.resolve(record.address)
     name = name_key(record.citizen)
+    marked = " ".join(sorted(unicodedata.normalize("NFC", record.citizen).lower().split())) if name else ""
     subject = _fold_text(record.subject)
     content = _fold_text(record.content)[:CONTENT_CHARS]
     id_number = re.sub(r"\D", "", record.id_number)
     facts = letter_facts(f"{record.subject}. {record.content}", record.address)
-    content_keys, fact_keys, sender_keys = letter_keys(
-        name=name, commune=commune, content=content, facts=facts, id_number=id_number
-    )
+    born = _BORN.search(content)
+    content_keys: tuple[int, ...] = ()
+    fact_keys: tuple[int, ...] = ()
+    sender_keys: tuple[int, ...] = ()
+    if with_keys:
+        content_keys, fact_keys, sender_keys = letter_keys(
+            name=name, commune=commune, content=content, facts=facts, id_number=id_number
+        )
     return Sketch(
         id=record.id,
         name=name,
+        name_marked=marked if name and fold(marked) != marked and name_key(marked) == name else "",
         address=fold_address(record.address),
         commune=commune,
         subject=subject,
@@ -485,6 +513,7 @@ def sketch(record: LetterRecord, resolver: CommuneResolver | None = None) -> Ske
         content_sorted=" ".join(sorted(content.split())),
         id_number=id_number,
         facts=facts,
+        born=born.group(1) if born else "",
         received=record.received,
         content_keys=content_keys,
         fact_keys=fact_keys,
@@ -499,17 +528,30 @@ def _ratio(a: str, b: str) -> float:
     return fuzz.ratio(a, b) / 100.0 if a and b else 0.0
 
 
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    """The share of the smaller set found in the other (a letter that drops a sentence keeps its facts' share); 0
-    unless two facts at least are shared (one sum or one name in common is a coincidence)."""
-    shared = len(a & b)
-    return shared / min(len(a), len(b)) if shared >= 2 else 0.0
+def _overlap(query: Sketch, other: Sketch, rarity: Mapping[int, int] | None) -> float:
+    """How much of the matter the two letters share: the weight of the common facts over the weight of the smaller
+    letter's facts (a letter that drops a sentence keeps its share), each fact weighing 1/√n when n letters of the
+    commune give it — a project, a price or a village many letters name says little; a plot number or a date two
+    letters give says much. 0 unless two facts at least are shared (one in common is a coincidence)."""
+    shared = query.facts & other.facts
+    if len(shared) < 2:
+        return 0.0
+
+    def weight(item: Sketch, fact: str) -> float:
+        if rarity is None:
+            return 1.0
+        n = rarity.get(fact_key(item.commune, fact), 1)
+        return float(max(1, n)) ** -0.5
+
+    common = sum(weight(query, f) for f in shared)
+    return common / min(sum(weight(query, f) for f in query.facts), sum(weight(other, f) for f in other.facts))
 
 
-def compare(query: Sketch, other: Sketch) -> Candidate | None:
-    """``other`` as a candidate duplicate of ``query``, or None when no reason holds."""
+def compare(query: Sketch, other: Sketch, rarity: Mapping[int, int] | None = None) -> Candidate | None:
+    """``other`` as a candidate duplicate of ``query``, or None when no reason holds. ``rarity``: how many letters
+    hold each fact key (``KeyStore.sizes``); without it every fact weighs the same."""
     content = max(_ratio(query.content, other.content), _ratio(query.content_sorted, other.content_sorted))
-    facts = _overlap(query.facts, other.facts)
+    facts = _overlap(query, other, rarity)
     same_commune = query.commune is not None and query.commune == other.commune
     detail_q, detail_o = address_detail(query.address), address_detail(other.address)
     address = fuzz.ratio(detail_q, detail_o) / 100.0 if detail_q and detail_o else 0.0
@@ -519,15 +561,19 @@ def compare(query: Sketch, other: Sketch) -> Candidate | None:
         person = 1.0
     elif query.name and other.name:
         if query.name == other.name:
-            name = 1.0
+            # "Nguyễn Kim Hòa" and "Nguyễn Kim Hoa" fold alike: written with their accents, they are two names.
+            marked = query.name_marked and other.name_marked
+            name = 0.0 if marked and query.name_marked != other.name_marked else 1.0
         else:
             name = fuzz.ratio(query.name, other.name) / 100.0
             name = name if name >= 0.9 else 0.0  # one letter mistyped, not another person
         # The same name in the same commune is not yet the same person (there are several Nguyễn Văn Hùng in a
         # ward): the house, lane or village must agree too, numbers included.
+        # Two years of birth given and different: namesakes of one village.
         other_commune = query.commune is not None and other.commune is not None and not same_commune
+        other_born = bool(query.born and other.born and query.born != other.born)
         same_numbers = re.findall(r"\d+", detail_q) == re.findall(r"\d+", detail_o)
-        if name and not other_commune and same_numbers and address >= ADDRESS_SAME_MIN:
+        if name and not other_commune and not other_born and same_numbers and address >= ADDRESS_SAME_MIN:
             person = name * (0.85 + 0.15 * address)
 
     place = 0.0
@@ -606,11 +652,12 @@ class SimilarityIndex:
                 seen.add(i)
                 if len(seen) >= RESCORE_LIMIT + SENDER_LIMIT:
                     break
+        others = [o for o in self.store.sketches(ids) if accept is None or accept(o)]
+        fact_keys = {fact_key(item.commune, f) for item in (query, *others) for f in item.facts}
+        rarity = self.store.sizes(fact_keys)
         found: list[Candidate] = []
-        for other in self.store.sketches(ids):
-            if accept is not None and not accept(other):
-                continue
-            candidate = compare(query, other)
+        for other in others:
+            candidate = compare(query, other, rarity)
             if candidate is not None:
                 found.append(candidate)
         found.sort(key=lambda c: (-c.score, str(c.id)))
