@@ -349,9 +349,10 @@ def _minhash(text: str, *, num_perm: int = NUM_PERM) -> np.ndarray:
     return m.hashvalues
 
 
-def _key(family: str, *parts: object) -> int:
-    """A 63-bit key (fits a signed ``bigint``), stable across processes: blake2b of the family and the parts."""
-    h = hashlib.blake2b(digest_size=8)
+def _key(family: str, *parts: object, secret: bytes = b"") -> int:
+    """A 63-bit key (fits a signed ``bigint``), stable across processes: blake2b of the family and the parts, keyed
+    with ``secret`` when there is one (a name's key cannot then be found again by hashing a list of names)."""
+    h = hashlib.blake2b(digest_size=8, key=secret)
     h.update(family.encode())
     for part in parts:
         h.update(b"\x1f")
@@ -359,13 +360,13 @@ def _key(family: str, *parts: object) -> int:
     return int.from_bytes(h.digest(), "big") >> 1
 
 
-def fact_key(commune: Hashable | None, fact: str) -> int:
+def fact_key(commune: Hashable | None, fact: str, *, secret: bytes = b"") -> int:
     """The key of a fact of a letter of ``commune``; how many letters share it says how common the fact is."""
-    return _key(_FACT, commune, fact)
+    return _key(_FACT, commune, fact, secret=secret)
 
 
 def letter_keys(
-    *, name: str, commune: Hashable | None, content: str, facts: Iterable[str], id_number: str
+    *, name: str, commune: Hashable | None, content: str, facts: Iterable[str], id_number: str, secret: bytes = b""
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
     """The keys of a letter's folded fields, in three groups asked apart: the content's bands, the facts (each
     distinctive fact with the commune), the sender (name and commune, ID number) — a sender's other letters are
@@ -373,13 +374,13 @@ def letter_keys(
     bands: list[int] = []
     if content:
         signature = _minhash(content)
-        bands = [_key(_CONTENT, i, signature[s:e].tobytes()) for i, (s, e) in enumerate(CONTENT_BANDS)]
-    keys = [fact_key(commune, fact) for fact in sorted(facts)]
+        bands = [_key(_CONTENT, i, signature[s:e].tobytes(), secret=secret) for i, (s, e) in enumerate(CONTENT_BANDS)]
+    keys = [fact_key(commune, fact, secret=secret) for fact in sorted(facts)]
     sender: list[int] = []
     if name:
-        sender.append(_key(_PERSON, name, commune))
+        sender.append(_key(_PERSON, name, commune, secret=secret))
     if id_number:
-        sender.append(_key(_ID, id_number))
+        sender.append(_key(_ID, id_number, secret=secret))
     return tuple(bands), tuple(keys), tuple(sender)
 
 
@@ -482,9 +483,12 @@ def _distinctive(fact: str) -> bool:
 _BORN = re.compile(r"\b(?:sinh nam|nam sinh)\s*(\d{4})\b")
 
 
-def sketch(record: LetterRecord, resolver: CommuneResolver | None = None, *, with_keys: bool = True) -> Sketch:
+def sketch(
+    record: LetterRecord, resolver: CommuneResolver | None = None, *, with_keys: bool = True, secret: bytes = b""
+) -> Sketch:
     """The folded fields and keys of ``record`` (the commune read from the address when the record has none).
-    ``with_keys=False``: the fields only (a key store rebuilding candidates' sketches from its letters)."""
+    ``with_keys=False``: the fields only (a key store rebuilding candidates' sketches from its letters). ``secret``
+    keys the hashes (:class:`SimilarityIndex`)."""
     commune = record.commune
     if commune is None and resolver is not None:
         commune = resolver.resolve(record.address)
@@ -500,7 +504,7 @@ def sketch(record: LetterRecord, resolver: CommuneResolver | None = None, *, wit
     sender_keys: tuple[int, ...] = ()
     if with_keys:
         content_keys, fact_keys, sender_keys = letter_keys(
-            name=name, commune=commune, content=content, facts=facts, id_number=id_number
+            name=name, commune=commune, content=content, facts=facts, id_number=id_number, secret=secret
         )
     return Sketch(
         id=record.id,
@@ -528,7 +532,10 @@ def _ratio(a: str, b: str) -> float:
     return fuzz.ratio(a, b) / 100.0 if a and b else 0.0
 
 
-def _overlap(query: Sketch, other: Sketch, rarity: Mapping[int, int] | None) -> float:
+Rarity = Mapping[tuple[Hashable | None, str], int]
+
+
+def _overlap(query: Sketch, other: Sketch, rarity: Rarity | None) -> float:
     """How much of the matter the two letters share: the weight of the common facts over the weight of the smaller
     letter's facts (a letter that drops a sentence keeps its share), each fact weighing 1/√n when n letters of the
     commune give it — a project, a price or a village many letters name says little; a plot number or a date two
@@ -540,16 +547,16 @@ def _overlap(query: Sketch, other: Sketch, rarity: Mapping[int, int] | None) -> 
     def weight(item: Sketch, fact: str) -> float:
         if rarity is None:
             return 1.0
-        n = rarity.get(fact_key(item.commune, fact), 1)
+        n = rarity.get((item.commune, fact), 1)
         return float(max(1, n)) ** -0.5
 
     common = sum(weight(query, f) for f in shared)
     return common / min(sum(weight(query, f) for f in query.facts), sum(weight(other, f) for f in other.facts))
 
 
-def compare(query: Sketch, other: Sketch, rarity: Mapping[int, int] | None = None) -> Candidate | None:
+def compare(query: Sketch, other: Sketch, rarity: Rarity | None = None) -> Candidate | None:
     """``other`` as a candidate duplicate of ``query``, or None when no reason holds. ``rarity``: how many letters
-    hold each fact key (``KeyStore.sizes``); without it every fact weighs the same."""
+    of a commune give a fact (``KeyStore.sizes`` of the facts' keys); without it every fact weighs the same."""
     content = max(_ratio(query.content, other.content), _ratio(query.content_sorted, other.content_sorted))
     facts = _overlap(query, other, rarity)
     same_commune = query.commune is not None and query.commune == other.commune
@@ -606,17 +613,22 @@ class SimilarityIndex:
     """Likely duplicates among the letters added so far; :meth:`add` one letter at a time, :meth:`similar` to ask.
 
     ``store``: where keys and sketches live (:class:`MemoryKeyStore` by default); ``resolver``: reads the commune of
-    an address when a record gives none."""
+    an address when a record gives none; ``secret``: keys the hashes (up to 64 bytes, kept outside the database like
+    the key of the denouncers' identities), so that the stored keys of a name or an ID number cannot be matched
+    against a list of names. Changing it means recomputing every key."""
 
-    def __init__(self, store: KeyStore | None = None, *, resolver: CommuneResolver | None = None) -> None:
+    def __init__(
+        self, store: KeyStore | None = None, *, resolver: CommuneResolver | None = None, secret: bytes = b""
+    ) -> None:
         self.store: KeyStore = store if store is not None else MemoryKeyStore()
         self.resolver = resolver
+        self.secret = secret
 
     def __len__(self) -> int:
         return len(self.store)
 
     def sketch(self, record: LetterRecord) -> Sketch:
-        return sketch(record, self.resolver)
+        return sketch(record, self.resolver, secret=self.secret)
 
     def add(self, record: LetterRecord) -> Sketch:
         """Index one letter (again, if it changed): its keys are computed once and stored; nothing is rebuilt."""
@@ -653,8 +665,9 @@ class SimilarityIndex:
                 if len(seen) >= RESCORE_LIMIT + SENDER_LIMIT:
                     break
         others = [o for o in self.store.sketches(ids) if accept is None or accept(o)]
-        fact_keys = {fact_key(item.commune, f) for item in (query, *others) for f in item.facts}
-        rarity = self.store.sizes(fact_keys)
+        facts = {(item.commune, f) for item in (query, *others) for f in item.facts}
+        keyed = {fact_key(commune, f, secret=self.secret): (commune, f) for commune, f in facts}
+        rarity = {keyed[key]: n for key, n in self.store.sizes(keyed).items()}
         found: list[Candidate] = []
         for other in others:
             candidate = compare(query, other, rarity)
