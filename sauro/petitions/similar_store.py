@@ -21,6 +21,12 @@ from sauro.petitions.similar import CommuneResolver, LetterRecord, Sketch, sketc
 
 __all__ = ["SqlKeyStore"]
 
+
+def _param(letter_id: Hashable) -> int | str:
+    """A letter's id as a query parameter (the table's ids are integers; anything else goes as text)."""
+    return letter_id if isinstance(letter_id, int | str) else str(letter_id)
+
+
 # Keys per statement: well under SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
 _CHUNK = 900
 
@@ -47,15 +53,16 @@ class SqlKeyStore:
 
     def put(self, item: Sketch) -> None:
         with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self._table} WHERE {self._letter} = %s", [item.id])  # noqa: S608
+            letter_id = _param(item.id)
+            cursor.execute(f"DELETE FROM {self._table} WHERE {self._letter} = %s", [letter_id])  # noqa: S608
             cursor.executemany(
                 f"INSERT INTO {self._table} ({self._letter}, {self._key}) VALUES (%s, %s)",  # noqa: S608
-                [(item.id, key) for key in dict.fromkeys(item.keys)],
+                [(letter_id, key) for key in dict.fromkeys(item.keys)],
             )
 
     def remove(self, letter_id: Hashable) -> None:
         with connections[self.using].cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self._table} WHERE {self._letter} = %s", [letter_id])  # noqa: S608
+            cursor.execute(f"DELETE FROM {self._table} WHERE {self._letter} = %s", [_param(letter_id)])  # noqa: S608
 
     def _grouped(self, column: str, keys: Sequence[int]) -> Iterable[tuple[Hashable, int]]:
         keys = list(dict.fromkeys(keys))
