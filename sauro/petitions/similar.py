@@ -12,15 +12,26 @@ How a letter is found (docs/petitions.md, "Duplicates", for the figures):
    without accents meets its accented original; a name's words are sorted ("An Nguyễn Văn" = "Nguyễn Văn An"); the
    commune is the current one — the caller's, or read from the address by :class:`CommuneResolver`, which knows the
    names the communes had before the 2025 merger.
-2. **Candidates by keys.** A letter gets a few integer keys (:func:`letter_keys`): the bands of a MinHash of its
-   folded content's character 5-grams (``datasketch.MinHash``; two letters whose 5-gram sets have a Jaccard
-   similarity above about 0.3 share a band with high probability), the bands of a MinHash of its subject tied to its
-   commune (same place, same affair), and one key for its sender (sorted name + commune) and one for the ID number.
-   Keys are 63-bit integers (blake2b), stable across processes and versions: they can be stored in a ``bigint``
-   column with an index, and a lookup is one ``key IN (…)`` query, grouped by letter.
-3. **Rescoring.** The best candidates by shared keys (at most ``RESCORE_LIMIT``) are compared field by field with
-   edit similarity (``rapidfuzz``: the content's Indel ratio, on its words as written and sorted; names; addresses;
-   subjects); a candidate is proposed only with a reason, and ranked by a score in [0, 1].
+2. **Facts.** What makes a matter its own is what its letters name: numbers (plot and map sheet, decision, date,
+   sum) and names (people, villages, projects: runs of capitalised words inside sentences), less the sender's
+   address (:func:`letter_facts`). Letters of one kind share their boilerplate — two unrelated compensation letters
+   can be 80 % alike by edit similarity — but not their facts.
+3. **Candidates by keys.** A letter gets integer keys (:func:`letter_keys`): the bands of a MinHash of its folded
+   content's character 5-grams (``datasketch.MinHash``, bands from ``datasketch.MinHashLSH``'s optimum for a
+   Jaccard threshold of 0.5: close copies), one key per fact tied to the commune (rewritten letters on one matter),
+   one for the sender (sorted name + commune) and one for the ID number. Keys are 63-bit integers (blake2b, keyed
+   when the index has a secret), stable across processes and versions: stored in a ``bigint`` column with an index,
+   a lookup is a ``key IN (…)`` query grouped by letter (:mod:`sauro.petitions.similar_store`). The sender's
+   letters are always rescored; of the others, those sharing most keys (a fact weighs ``FACT_WEIGHT`` bands).
+4. **Rescoring.** Each candidate is compared field by field (:func:`compare`): the contents' edit similarity
+   (``rapidfuzz`` Indel ratio, on the words as written and sorted), the share of facts in common — each fact
+   weighing 1/√n when n letters of the commune give it —, the names, the house or village, the year of birth, the
+   subjects. It is proposed only with a reason, ranked by a score in [0, 1]:
+
+   - **cùng người gửi**: the same ID number; or the same name (words in any order; with accents, the same accents),
+     the same house or village, not another commune, not another year of birth;
+   - **cùng nội dung**: contents 72 % alike by edit similarity with half the facts in common, or 97 % alike;
+   - **cùng địa bàn và vụ việc**: the same commune, subjects 60 % alike, 40 % of the facts in common.
 
 Adding a letter computes its keys once and stores them: nothing is rebuilt (:meth:`SimilarityIndex.add`). The keys
 depend on :data:`SCHEME`; a change of it (shingle size, bands, seed) needs the keys recomputed from the letters'
@@ -63,6 +74,7 @@ __all__ = [
     "letter_keys",
     "name_key",
     "records_index",
+    "repeats_after_decision",
     "resolver_from_mapping",
     "sketch",
 ]
@@ -139,7 +151,8 @@ class Candidate:
     id: Hashable
     score: float
     reasons: tuple[Reason, ...]
-    content: float
+    content: float  # edit similarity of the contents
+    facts: float  # share of the facts in common (weighted by rarity)
     person: float
     place: float
 
@@ -604,6 +617,7 @@ def compare(query: Sketch, other: Sketch, rarity: Rarity | None = None) -> Candi
         score=round(score, 3),
         reasons=tuple(reasons),
         content=round(content, 3),
+        facts=round(facts, 3),
         person=round(person, 3),
         place=round(place, 3),
     )
@@ -675,6 +689,21 @@ class SimilarityIndex:
                 found.append(candidate)
         found.sort(key=lambda c: (-c.score, str(c.id)))
         return found[:limit]
+
+
+def repeats_after_decision(
+    found: Iterable[Candidate], decided: Mapping[Hashable, datetime.date | None], received: datetime.date
+) -> list[Candidate]:
+    """The candidates that make a letter received on ``received`` a repeat after a decision in force (đơn kéo dài):
+    those on the same matter — the same content, or the same place and affair; the same sender alone is not the same
+    matter — whose decision (``decided``: the date it took effect, by letter) came into force on or before it."""
+    out = []
+    for candidate in found:
+        day = decided.get(candidate.id)
+        same_matter = Reason.SAME_CONTENT in candidate.reasons or Reason.SAME_PLACE in candidate.reasons
+        if same_matter and day is not None and day <= received:
+            out.append(candidate)
+    return out
 
 
 def records_index(records: Iterable[LetterRecord], *, resolver: CommuneResolver | None = None) -> SimilarityIndex:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from sauro.petitions.similar import (
     fold_address,
     letter_facts,
     name_key,
+    repeats_after_decision,
     sketch,
 )
 
@@ -268,3 +270,25 @@ def test_the_synthetic_set_is_deterministic() -> None:
     a, b = generate(300, seed=5), generate(300, seed=5)
     assert [x.record for x in a] == [y.record for y in b]
     assert [x.record for x in a] != [y.record for y in generate(300, seed=6)]
+
+
+def test_a_repeat_after_a_decision_in_force_is_the_same_matter_decided_before(index: SimilarityIndex) -> None:
+    found = index.similar(REWORDED)
+    received = REWORDED.received
+    assert received is not None
+    decided_before = {"goc": received - datetime.timedelta(days=30)}
+    assert [c.id for c in repeats_after_decision(found, decided_before, received)] == ["goc"]
+    assert repeats_after_decision(found, {"goc": received + datetime.timedelta(days=1)}, received) == []
+    assert repeats_after_decision(found, {"goc": None}, received) == []
+    # The same sender on another matter is not a repeat, decided or not.
+    same_sender_only = [dataclasses.replace(c, reasons=(Reason.SAME_PERSON,)) for c in found]
+    assert repeats_after_decision(same_sender_only, decided_before, received) == []
+
+
+def test_a_secret_changes_every_key_and_not_the_answers() -> None:
+    plain, keyed = sketch(ORIGINAL), sketch(ORIGINAL, secret=b"khoa-ngoai-csdl")
+    assert plain.keys and not set(plain.keys) & set(keyed.keys)
+    idx = SimilarityIndex(resolver=resolver(), secret=b"khoa-ngoai-csdl")
+    idx.add(ORIGINAL)
+    idx.add(UNRELATED)
+    assert [c.id for c in idx.similar(REWORDED)] == ["goc"]
