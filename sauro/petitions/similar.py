@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import re
 import unicodedata
@@ -92,6 +93,7 @@ CONTENT_BANDS: tuple[tuple[int, int], ...] = tuple(_LSH.hashranges)
 SCHEME = f"minhash-affine32/crc32/k{SHINGLE}/p{NUM_PERM}/s{SEED}/b{_LSH.b}r{_LSH.r}/facts-commune/v1"
 
 RESCORE_LIMIT = 40  # candidates by text compared by edit similarity, the ones sharing most keys
+BUCKET_CAP = 500  # keys shared by more letters are not asked (boilerplate)
 SENDER_LIMIT = 20  # and the sender's letters (same name and commune, or ID number), the first found
 CONTENT_CHARS = 2500  # the content compared by edit similarity: a long letter's first pages say what it is about
 
@@ -373,8 +375,10 @@ def _key(family: str, *parts: object, secret: bytes = b"") -> int:
     return int.from_bytes(h.digest(), "big") >> 1
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fact_key(commune: Hashable | None, fact: str, *, secret: bytes = b"") -> int:
-    """The key of a fact of a letter of ``commune``; how many letters share it says how common the fact is."""
+    """The key of a fact of a letter of ``commune``; how many letters share it says how common the fact is. (Cached:
+    a lookup asks how common the facts of some fifty letters are, and the common ones recur.)"""
     return _key(_FACT, commune, fact, secret=secret)
 
 
@@ -570,7 +574,9 @@ def _overlap(query: Sketch, other: Sketch, rarity: Rarity | None) -> float:
 def compare(query: Sketch, other: Sketch, rarity: Rarity | None = None) -> Candidate | None:
     """``other`` as a candidate duplicate of ``query``, or None when no reason holds. ``rarity``: how many letters
     of a commune give a fact (``KeyStore.sizes`` of the facts' keys); without it every fact weighs the same."""
-    content = max(_ratio(query.content, other.content), _ratio(query.content_sorted, other.content_sorted))
+    content = _ratio(query.content, other.content)
+    if content < IDENTICAL_MIN:  # the same words in another order (sentences moved) compare alike sorted
+        content = max(content, _ratio(query.content_sorted, other.content_sorted))
     facts = _overlap(query, other, rarity)
     same_commune = query.commune is not None and query.commune == other.commune
     detail_q, detail_o = address_detail(query.address), address_detail(other.address)
@@ -665,9 +671,14 @@ class SimilarityIndex:
         ``exclude`` left out; ``accept`` filters the candidates, e.g. to letters received earlier)."""
         query = record if isinstance(record, Sketch) else self.sketch(record)
         skip = {query.id, *exclude}
-        by_text = self.store.matches(query.content_keys)
-        if query.fact_keys:
-            for letter_id, n in self.store.matches(query.fact_keys).items():
+        # A band or a fact hundreds of letters share is boilerplate (a stock sentence, a project every letter of a
+        # ward names): it finds nothing and costs the most, so it is not asked.
+        sizes = self.store.sizes([*query.content_keys, *query.fact_keys])
+        content_keys = [k for k in query.content_keys if 0 < sizes.get(k, 0) <= BUCKET_CAP]
+        fact_keys = [k for k in query.fact_keys if 0 < sizes.get(k, 0) <= BUCKET_CAP]
+        by_text = self.store.matches(content_keys) if content_keys else Counter()
+        if fact_keys:
+            for letter_id, n in self.store.matches(fact_keys).items():
                 by_text[letter_id] += FACT_WEIGHT * n
         by_sender = self.store.matches(query.sender_keys) if query.sender_keys else Counter()
         ids = [i for i, _n in by_sender.most_common(SENDER_LIMIT + len(skip)) if i not in skip][:SENDER_LIMIT]
