@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     from sauro.petitions.similar import SCHEME
 
     letters_n, queries = (5_000, None) if args.quick else (args.letters, args.queries)
-    started = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    started, cpu_started = time.perf_counter(), time.process_time()
     letters = generate(letters_n, seed=args.seed)
     planted = sum(1 for letter in letters if letter.of is not None)
     print(
@@ -44,11 +45,18 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
     )
     ev = evaluate(letters, queries=queries, seed=args.seed, progress=lambda m: print(m, file=sys.stderr))
+    share = (time.process_time() - cpu_started) / (time.perf_counter() - started)
+    # The times depend on what else the machine runs: its load and this process's share of a CPU are printed along.
+    machine = (
+        f"{os.cpu_count()} CPUs, load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
+        f"this process had {share:.0%} of a CPU"
+    )
     print(
         table(
             ev,
             title=f"`{' '.join(['python -m bench.petitions_dupes', *(argv or sys.argv[1:])])}` "
             f"— {planted:,} planted, scheme `{SCHEME}`\n",
+            machine=machine,
         )
     )
     failed = [
