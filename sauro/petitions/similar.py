@@ -497,7 +497,21 @@ def _distinctive(fact: str) -> bool:
     return " " in fact
 
 
-_BORN = re.compile(r"\b(?:sinh nam|nam sinh)\s*(\d{4})\b")
+# The sender's year of birth, right after their name: "Nguyễn Văn An, sinh năm 1962", "…, năm sinh 1962", "… (1962)".
+_BORN = re.compile(r"^\W{0,3}(?:\w+\W+){0,2}?(?:sinh nam|nam sinh)\s*(\d{4})\b|^\s*\(?\s*(\d{4})\b")
+
+
+def _born(citizen: str, folded_content: str) -> str:
+    """The year of birth the letter gives just after the sender's name (a year elsewhere may be anyone's: a parent's
+    whose allowance the letter asks for), or ""."""
+    name = _fold_text(citizen)
+    if not name:
+        return ""
+    at = folded_content.find(name)
+    if at < 0:
+        return ""
+    match = _BORN.search(folded_content[at + len(name) : at + len(name) + 40])
+    return (match.group(1) or match.group(2)) if match else ""
 
 
 def sketch(
@@ -515,7 +529,7 @@ def sketch(
     content = _fold_text(record.content)[:CONTENT_CHARS]
     id_number = re.sub(r"\D", "", record.id_number)
     facts = letter_facts(f"{record.subject}. {record.content}", record.address)
-    born = _BORN.search(content)
+    born = _born(record.citizen, _fold_text(record.content[:2000]))
     content_keys: tuple[int, ...] = ()
     fact_keys: tuple[int, ...] = ()
     sender_keys: tuple[int, ...] = ()
@@ -534,7 +548,7 @@ def sketch(
         content_sorted=" ".join(sorted(content.split())),
         id_number=id_number,
         facts=facts,
-        born=born.group(1) if born else "",
+        born=born,
         received=record.received,
         content_keys=content_keys,
         fact_keys=fact_keys,

@@ -292,3 +292,26 @@ def test_a_secret_changes_every_key_and_not_the_answers() -> None:
     idx.add(ORIGINAL)
     idx.add(UNRELATED)
     assert [c.id for c in idx.similar(REWORDED)] == ["goc"]
+
+
+def test_namesakes_of_one_village_are_told_apart_by_the_year_of_birth_after_the_name() -> None:
+    def letter(lid: str, intro: str, subject: str) -> LetterRecord:
+        return LetterRecord(
+            id=lid,
+            citizen="Trần Hồng Lan",
+            address="thôn Phước Tích, Xã Phong Thái",
+            subject=subject,
+            content=f"{intro}, thường trú tại thôn Phước Tích. Tôi làm đơn này về việc: {subject.lower()}.",
+        )
+
+    idx = SimilarityIndex(resolver=resolver())
+    idx.add(letter("a", "Tôi tên là Trần Hồng Lan, sinh năm 1955", "Đề nghị xem xét chế độ hộ nghèo"))
+    # Another Trần Hồng Lan of the village, born in 1973; a year after the name in brackets counts the same.
+    other = letter("b", "Tên tôi là Trần Hồng Lan (1973)", "Phản ánh ô nhiễm từ xưởng mộc")
+    assert sketch(other).born == "1973"
+    assert idx.similar(other) == []
+    same = letter("c", "Người làm đơn: TRAN HONG LAN, nam sinh 1955", "Phản ánh ô nhiễm từ xưởng mộc")
+    assert [(c.id, c.reasons) for c in idx.similar(same)] == [("a", (Reason.SAME_PERSON,))]
+    # A year of birth further on is someone else's (the mother whose allowance is asked for): it is not the sender's.
+    mother = letter("d", "Tôi là Trần Hồng Lan. Mẹ tôi là bà Lê Thị Hoa, sinh năm 1930", "Đề nghị chế độ cho mẹ tôi")
+    assert sketch(mother).born == ""
