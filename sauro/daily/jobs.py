@@ -7,9 +7,10 @@ chain survives a failure:
 - ``generate_recurring_instances``, shortly after midnight (Asia/Ho_Chi_Minh), when the new period has begun:
   the instances of recurring tasks (``tasks.recurrence.run_generation``; never twice for a period);
 - ``run_daily_pass``, at 06:30, before the working day: in this order, the reminder pass of the day
-  (``monitoring.reminders.run_reminders``; nothing on a day off), the report duties of the day and their reminders
-  (``reports.jobs.run_daily_reports``), then the daily e-mail digests of everything notified so far
-  (``notifications.emails.send_daily_digests``);
+  (``monitoring.reminders.run_reminders``: due dates, nudges, stuck and long-overdue tasks escalated to the
+  supervising leader and Văn phòng, obstacles moved up; nothing on a day off), the report duties of the day and
+  their reminders (``reports.jobs.run_daily_reports``), then the daily e-mail digests of everything notified so far
+  — the escalations included (``notifications.emails.send_daily_digests``);
 - ``run_nightly_backup``, at 02:00: an archive of the database, the uploaded files and the journal's checkpoints
   into ``SAURO_BACKUP_DIR``, then the archives beyond the retention deleted (``backup.nightly.nightly_backup``).
 

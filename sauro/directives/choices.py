@@ -23,6 +23,10 @@ class DirectiveKind(models.TextChoices):
     BC = "BC", _("Báo cáo")
     TTR = "TTr", _("Tờ trình")
     DA = "ĐA", _("Đề án")
+    PA = "PA", _("Phương án")
+    QHO = "QHo", _("Quy hoạch")
+    DC = "ĐC", _("Đề cương")
+    BB = "BB", _("Biên bản")
     CV = "CV", _("Công văn")
     TT = "TT", _("Thông tri")
 

@@ -37,8 +37,8 @@ _SYMBOL_RE = re.compile(
 )
 _NUMBER_WORD = "so"  # "Số", folded
 
-# Kind codes folded the same way as search text: "qđi", "QDi" and "QĐi" all name Quy định. The fifteen codes stay
-# distinct when folded (CT/CTr, TT/TTr, QĐ/QĐi differ by a letter, not by case).
+# Kind codes folded the same way as search text: "qđi", "QDi" and "QĐi" all name Quy định. The nineteen codes stay
+# distinct when folded (CT/CTr, TT/TTr, QĐ/QĐi differ by a letter, not by case; ĐA/ĐC by their second letter).
 _KINDS_BY_FOLDED = {fold(kind.value): DirectiveKind(kind.value) for kind in DirectiveKind}
 
 ERR_SYMBOL_FORMAT = _("“{text}” không đúng dạng số, ký hiệu văn bản. Ví dụ đúng: Số 15-KL/TU.")

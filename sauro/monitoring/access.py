@@ -25,8 +25,11 @@ from sauro.tasks.choices import TaskState
 from sauro.tasks.models import Task
 
 ANSWER_ROLES = (Role.LEADER, Role.UNIT_HEAD)
-# Progress and obstacles are reported while the lead unit works on the task; confidence is rated while it is open.
+# Progress is reported while the lead unit works on the task (accepted, product not yet sent); an obstacle may be
+# raised from the moment the task is issued — a unit that cannot accept a task as given says why before accepting —
+# until its product is sent. Confidence is rated while the task is open.
 UPDATABLE_STATES = (TaskState.IN_PROGRESS, TaskState.RETURNED)
+OBSTACLE_STATES = (TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.RETURNED)
 RATEABLE_STATES = (TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.SUBMITTED, TaskState.RETURNED)
 # The names of monitoring's actions on a task (routes ``tasks:<name>``, ``allowed_actions`` of the task API).
 PROGRESS = "progress"
@@ -109,8 +112,11 @@ def task_actions(
     if task.state == TaskState.DRAFT:
         return [], []
     names = []
-    if task.state in UPDATABLE_STATES and works_on(user, task, day):
-        names += [PROGRESS, RAISE_OBSTACLE]
+    works = task.state in OBSTACLE_STATES and works_on(user, task, day)
+    if works and task.state in UPDATABLE_STATES:
+        names.append(PROGRESS)
+    if works:
+        names.append(RAISE_OBSTACLE)
     to_answer = answerable(user, obstacles, day)
     if to_answer:
         names.append(ANSWER_OBSTACLE)

@@ -24,6 +24,8 @@ class ReminderKind(models.TextChoices):
     NO_UPDATE = "no_update", _("Nhắc cập nhật tiến độ")
     STUCK_HEAD = "stuck_head", _("Báo lãnh đạo đơn vị: nhiệm vụ chậm chuyển bước")
     STUCK_OFFICE = "stuck_office", _("Báo Văn phòng: nhiệm vụ chậm chuyển bước")
+    OVERDUE_LEADER = "overdue_leader", _("Báo lãnh đạo phụ trách: nhiệm vụ quá hạn")
+    OVERDUE_OFFICE = "overdue_office", _("Báo Văn phòng: nhiệm vụ quá hạn")
     OBSTACLE_ESCALATION = "obstacle_escalation", _("Chuyển khó khăn, vướng mắc quá hạn lên cấp trên")
 
 

@@ -25,6 +25,12 @@ def stuck_days() -> int:
     return int(settings.SAURO_STUCK_DAYS)
 
 
+def overdue_escalation_days() -> int:
+    """Working days overdue after which a task still with its workers is reported to its supervising leader, and
+    twice that to the monitoring office (default 5; 0 turns the escalation off)."""
+    return int(settings.SAURO_OVERDUE_ESCALATION_DAYS)
+
+
 def obstacle_response_days() -> int:
     """Working days the body asked has to answer an obstacle, at each level of escalation."""
     return int(settings.SAURO_OBSTACLE_RESPONSE_DAYS)

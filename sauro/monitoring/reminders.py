@@ -11,8 +11,13 @@ together with its notifications and whatever else it writes (an expected update,
 decides: when the insert fails, another run already sent that reminder — the transaction rolls back and the
 reminder is skipped. A pass run twice, or by two processes at once, therefore sends each reminder once.
 
-Once per spell: a "no update" nudge is sent again only after a new update has started a new quiet spell, and a
-stuck task is escalated (to each level) once per stay in its state; the reminder log tells.
+Overdue tasks still with the people working on them are reminded to them and the lead unit's heads every working day;
+after ``SAURO_OVERDUE_ESCALATION_DAYS`` (N) working days overdue the supervising leader is told (without one, who
+decides for the authority), after 2N the monitoring office (Văn phòng), each once per deadline in force.
+
+Once per spell: a "no update" nudge is sent again only after a new update has started a new quiet spell, a
+stuck task is escalated (to each level) once per stay in its state, and an overdue task once per deadline in force
+(an extension that runs out in its turn starts a new lateness); the reminder log tells.
 
 Candidates are chosen in SQL on indexed columns (state with deadline, state_since or last_update_on) and read in
 keyset chunks; recipients are looked up once per chunk (officers) or once per unit (heads, monitors).
@@ -31,6 +36,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 
+from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.calendar import add_working_days, is_working_day, working_days_between
 from sauro.monitoring import conf, recipients
@@ -119,6 +125,7 @@ class _Pass:
         self._heads: dict[int, set[int]] = {}
         self._office_monitors: dict[int, tuple[Unit | None, set[int]]] = {}
         self._officers: dict[int, set[int]] = {}
+        self._leaders: dict[int, set[int]] = {}
 
     # --- lookups, cached for the pass ----------------------------------------------------------------------
 
@@ -137,6 +144,16 @@ class _Pass:
             office = recipients.monitoring_office(unit, self.as_of) if unit is not None else None
             self._office_monitors[unit_id] = (office, recipients.monitors(office, self.as_of))
         return self._office_monitors[unit_id]
+
+    def leaders(self, task: Task) -> set[int]:
+        """The supervising leader (lãnh đạo phụ trách) while active; without one, who decides for the authority."""
+        if task.pk not in self._leaders:
+            leader = task.supervising_leader_id
+            if leader and User.objects.filter(pk=leader, is_active=True).exists():
+                self._leaders[task.pk] = {leader}
+            else:
+                self._leaders[task.pk] = recipients.authority_people(task, self.as_of)
+        return self._leaders[task.pk]
 
     def workers(self, task: Task) -> set[int]:
         """The responsible person and the officers; the lead unit's heads when nobody is named yet."""
@@ -374,6 +391,78 @@ class _Pass:
                 also=record,
             )
 
+    def overdue_escalation(self) -> None:
+        n = conf.overdue_escalation_days()
+        if n <= 0:
+            return
+        for kind, days in ((ReminderKind.OVERDUE_LEADER, n), (ReminderKind.OVERDUE_OFFICE, 2 * n)):
+            self._overdue_escalation(kind, add_working_days(self.as_of, -days))
+
+    def _overdue_escalation(self, kind: str, cut: datetime.date) -> None:
+        """Tasks still with their workers and overdue by at least the level's working days (deadline on or before
+        ``cut``), told to the supervising leader or to Văn phòng once per deadline in force: a log after the
+        deadline belongs to this lateness (none can fall on the deadline itself, the task is not late then), so a
+        deadline moved by an extension that runs out in its turn is reported again."""
+        escalated = ReminderLog.objects.filter(task_id=OuterRef("pk"), kind=kind, day__gt=OuterRef("deadline"))
+        qs = (
+            Task.objects.filter(state__in=DUE_STATES, deadline__lte=cut)  # index (state, deadline)
+            .exclude(Exists(escalated))
+            .only(*TASK_FIELDS)
+        )
+        to_office = kind == ReminderKind.OVERDUE_OFFICE
+
+        def lock(task: Task) -> Task | None:
+            locked = task_lock(task.pk)
+            if locked.state not in DUE_STATES or locked.deadline is None or locked.deadline > cut:
+                return None  # finished, submitted or extended meanwhile
+            return locked
+
+        def people(task: Task) -> set[int]:
+            if to_office:
+                return self.office(task.lead_unit_id)[1]
+            return self.leaders(task)
+
+        def late(task: Task) -> int:
+            return working_days_between(task.deadline or self.as_of, self.as_of)
+
+        def to(task: Task) -> str:
+            if to_office:
+                office = self.office(task.lead_unit_id)[0]
+                return office.name if office else "Văn phòng (chưa xác định)"
+            if task.supervising_leader_id and task.supervising_leader_id in self.leaders(task):
+                return "lãnh đạo phụ trách"
+            return "lãnh đạo cấp có thẩm quyền (nhiệm vụ chưa có lãnh đạo phụ trách)"
+
+        def body(task: Task) -> str:
+            lead = task.lead_unit.name if task.lead_unit_id and task.lead_unit else "đơn vị chủ trì"
+            return (
+                f"{_due_text(task)} Nhiệm vụ do {lead} chủ trì chưa hoàn thành, đã quá hạn {late(task)} ngày làm "
+                f"việc (trạng thái “{TaskState(task.state).label}”). Đề nghị chỉ đạo, đôn đốc xử lý."
+            )
+
+        def record(task: Task) -> None:
+            days = late(task)
+            task_record_event(
+                task,
+                kind=EventKind.ESCALATED,
+                actor=None,
+                note=f"Nhiệm vụ đã quá hạn {days} ngày làm việc (hạn {_fmt(task.deadline)}); báo cáo {to(task)}.",
+                data={"reminder": kind, "state": task.state, "deadline": str(task.deadline), "days": days},
+            )
+
+        level = "Văn phòng" if to_office else "lãnh đạo phụ trách"
+        for task in self.chunks(qs):
+            self.send(
+                task,
+                kind=kind,
+                people=people,
+                notification=NotificationKind.OVERDUE,
+                title=lambda t: f"Quá hạn {late(t)} ngày làm việc, báo cáo {level}: {t.title}",
+                body=body,
+                lock=lock,
+                also=record,
+            )
+
     def obstacles(self) -> None:
         due = Obstacle.objects.filter(state=ObstacleState.OPEN, response_due_on__lt=self.as_of)
         for obstacle_id in list(due.order_by("pk").values_list("pk", flat=True)):
@@ -396,6 +485,7 @@ def run_reminders(*, as_of: datetime.date) -> ReminderResult:
     work.due()
     work.no_update()
     work.stuck()
+    work.overdue_escalation()
     work.obstacles()
     r = work.result
     logger.info(

@@ -25,7 +25,7 @@ from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFaile
 from sauro.common.uploads import check_upload
 from sauro.directives.choices import Urgency
 from sauro.monitoring import access, conf, recipients
-from sauro.monitoring.access import RATEABLE_STATES, UPDATABLE_STATES
+from sauro.monitoring.access import OBSTACLE_STATES, RATEABLE_STATES, UPDATABLE_STATES
 from sauro.monitoring.choices import EscalationLevel, ExpectationReason, ObstacleState, ReminderKind
 from sauro.monitoring.models import (
     ConfidenceRating,
@@ -44,6 +44,10 @@ from sauro.tasks.services import task_lock, task_mark_updated, task_record_event
 
 ERR_NOT_WORKER = "Chỉ người chịu trách nhiệm, cán bộ được phân công hoặc lãnh đạo đơn vị chủ trì mới được cập nhật."
 ERR_NOT_UNDER_WAY = "Chỉ cập nhật được nhiệm vụ đang thực hiện (đã tiếp nhận, chưa gửi sản phẩm)."
+ERR_NOT_OPEN_FOR_OBSTACLE = (
+    "Chỉ nêu được khó khăn, vướng mắc khi nhiệm vụ đã được giao và chưa gửi sản phẩm (chờ tiếp nhận, đang thực "
+    "hiện hoặc bị trả lại)."
+)
 ERR_DONE_REQUIRED = "Hãy nêu kết quả đã thực hiện trong kỳ."
 ERR_PERCENT = "Tiến độ phải là số nguyên từ 0 đến 100."
 ERR_INDICATOR = "Mỗi chỉ tiêu cần có tên và giá trị."
@@ -215,8 +219,8 @@ def obstacle_create(
     today = clock.today()
     if not task_access.works_on(acting_user, task, today):
         raise PermissionDeniedError(ERR_NOT_WORKER)
-    if task.state not in UPDATABLE_STATES:
-        raise Conflict(ERR_NOT_UNDER_WAY, code="wrong_state")
+    if task.state not in OBSTACLE_STATES:
+        raise Conflict(ERR_NOT_OPEN_FOR_OBSTACLE, code="wrong_state")
     description, proposal = _clean(description), _clean(proposal)
     errors: dict[str, str] = {}
     if not description:

@@ -46,6 +46,15 @@ NUMBERS = st.integers(min_value=1, max_value=MAX_NUMBER)
         ("Số 2-ĐA/BCĐ35", (2, DirectiveKind.DA, "BCĐ35")),
         ("So 2-da/bcđ35", (2, DirectiveKind.DA, "BCĐ35")),
         ("Số 123-CV/BTVTU", (123, DirectiveKind.CV, "BTVTU")),
+        # Phương án, Quy hoạch, Đề cương, Biên bản (Hướng dẫn 36-HD/VPTW)
+        ("Số 04-PA/TU", (4, DirectiveKind.PA, "TU")),
+        ("4-pa/tu", (4, DirectiveKind.PA, "TU")),
+        ("Số 02-QHo/TU", (2, DirectiveKind.QHO, "TU")),
+        ("2-QHO/TU", (2, DirectiveKind.QHO, "TU")),
+        ("Số 11-ĐC/BTGTU", (11, DirectiveKind.DC, "BTGTU")),
+        ("11-dc/btgtu", (11, DirectiveKind.DC, "BTGTU")),  # typed without Đ
+        ("Số 36-BB/TU", (36, DirectiveKind.BB, "TU")),
+        ("so 36 – bb / tu", (36, DirectiveKind.BB, "TU")),
     ],
 )
 def test_parse_is_tolerant(text: str, expected: tuple[int, DirectiveKind, str]) -> None:
@@ -67,6 +76,9 @@ def test_parse_accepts_decomposed_unicode() -> None:
         ("Văn bản 15-KL/TU", "không đúng dạng số, ký hiệu văn bản"),
         ("Số 15-KL", "không đúng dạng số, ký hiệu văn bản"),
         ("Số 15-XY/TU", "“XY” không phải mã loại văn bản. Các mã được dùng: NQ, KL, CT, QĐ, QĐi"),
+        # Quy hoạch is QHo (QH is not a Party code); a Party minutes is BB, not BBH.
+        ("Số 02-QH/TU", "“QH” không phải mã loại văn bản. Các mã được dùng:"),
+        ("Số 36-BBH/TU", "“BBH” không phải mã loại văn bản. Các mã được dùng:"),
         ("Số 0-KL/TU", "Số văn bản phải từ 01 đến 999.999."),
         ("Số 1000000-KL/TU", "Số văn bản phải từ 01 đến 999.999."),
         ("Số 15-KL/1TU", "Ký hiệu cơ quan ban hành “1TU” không hợp lệ"),
@@ -95,6 +107,21 @@ def test_every_kind_code_is_distinct_when_folded() -> None:
         assert kind_from_code(kind.value.lower()) is kind
     assert kind_from_code("qd") is DirectiveKind.QD
     assert kind_from_code("qdi") is DirectiveKind.QDI
+    assert kind_from_code("da") is DirectiveKind.DA
+    assert kind_from_code("dc") is DirectiveKind.DC
+    assert kind_from_code("qho") is DirectiveKind.QHO
+
+
+def test_the_refusal_lists_every_code_with_its_diacritics() -> None:
+    with pytest.raises(SymbolError) as caught:
+        kind_from_code("XY")
+    assert caught.value.message == (
+        "“XY” không phải mã loại văn bản. Các mã được dùng: NQ, KL, CT, QĐ, QĐi, QC, CTr, KH, TB, HD, BC, TTr, ĐA, "
+        "PA, QHo, ĐC, BB, CV, TT."
+    )
+    assert {
+        k.value: str(k.label) for k in (DirectiveKind.PA, DirectiveKind.QHO, DirectiveKind.DC, DirectiveKind.BB)
+    } == {"PA": "Phương án", "QHo": "Quy hoạch", "ĐC": "Đề cương", "BB": "Biên bản"}
 
 
 def test_issuer_codes_are_upper_case() -> None:

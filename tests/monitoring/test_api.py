@@ -152,10 +152,15 @@ def test_raising_on_a_task_out_of_sight_out_of_role_or_out_of_state(
     assert_not_found(post(api_client(org.ancuu_officer), url, obstacle_body(org)))
     assert_not_found(post(api_client(org.btc_officer), "/api/v1/tasks/999999/obstacles", obstacle_body(org)))
     assert_error(post(api_client(org.monitor), url, obstacle_body(org)), 403, "forbidden", services.ERR_NOT_WORKER)
+    task_services.task_submit(acting_user=org.btc_head, task=task, product_note="Báo cáo kết quả")
+    response = post(api_client(org.btc_head), url, obstacle_body(org))
+    assert_error(response, 409, "wrong_state", services.ERR_NOT_OPEN_FOR_OBSTACLE)
+    assert not Obstacle.objects.exists()
+    # An issued task, not yet accepted, takes one.
     issued = task_services.task_issue(acting_user=org.monitor, task=make_draft())
     response = post(api_client(org.btc_head), f"/api/v1/tasks/{issued.pk}/obstacles", obstacle_body(org))
-    assert_error(response, 409, "wrong_state", services.ERR_NOT_UNDER_WAY)
-    assert not Obstacle.objects.exists()
+    assert response.status_code == 201, response.content
+    assert Obstacle.objects.get().task_id == issued.pk
 
 
 @pytest.mark.parametrize("body", ['"Một chuỗi"', "[1]", "null"])

@@ -12,7 +12,7 @@ from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 
 from sauro.common.calendar import add_working_days, is_working_day, working_days_between
-from sauro.monitoring import conf
+from sauro.monitoring import conf, recipients
 from sauro.monitoring.choices import EscalationLevel, ExpectationReason, ReminderKind
 from sauro.monitoring.models import Obstacle, ReminderLog, UpdateExpectation
 from sauro.monitoring.reminders import ReminderResult, run_reminders
@@ -54,6 +54,7 @@ def quiet(settings: Any) -> Any:
     """Only the due-date reminders: "no update" and "stuck" pushed beyond the tests' horizon."""
     settings.SAURO_NO_UPDATE_DAYS = 200
     settings.SAURO_STUCK_DAYS = 200
+    settings.SAURO_OVERDUE_ESCALATION_DAYS = 200
     return settings
 
 
@@ -440,5 +441,156 @@ def test_two_passes_at_once_send_each_reminder_once(org, make_task, settings) ->
         set(new.filter(kind=NotificationKind.OBSTACLE_ESCALATED).values_list("recipient_id", flat=True))
     )
     assert TaskEvent.objects.filter(kind=EventKind.ESCALATED, task__in=tasks).count() == sum(
-        1 for _t, k, _s in rows if k in (K.STUCK_HEAD, K.STUCK_OFFICE)
+        1 for _t, k, _s in rows if k in (K.STUCK_HEAD, K.STUCK_OFFICE, K.OVERDUE_LEADER, K.OVERDUE_OFFICE)
     )
+
+
+# --- overdue tasks escalated to the supervising leader, then to Văn phòng ----------------------------------------
+
+
+def test_the_default_escalation_threshold_is_five_working_days() -> None:
+    assert conf.overdue_escalation_days() == 5
+
+
+def test_an_overdue_task_goes_to_the_supervising_leader_at_n_then_to_the_office_at_2n(  # type: ignore[no-untyped-def]
+    org, make_task, settings
+) -> None:
+    settings.SAURO_NO_UPDATE_DAYS = settings.SAURO_STUCK_DAYS = 200
+    settings.SAURO_OVERDUE_ESCALATION_DAYS = 3
+    n = conf.overdue_escalation_days()
+    task = make_task(on=TODAY, due_date=add_working_days(TODAY, 2))
+    assert task.state == TaskState.IN_PROGRESS and task.supervising_leader_id == org.leader.pk
+    deadline = task.deadline
+    assert deadline is not None
+
+    def run(late: int) -> ReminderResult:
+        return run_reminders(as_of=add_working_days(deadline, late))
+
+    def escalations() -> list[TaskEvent]:
+        return list(TaskEvent.objects.filter(task=task, kind=EventKind.ESCALATED).order_by("id"))
+
+    for late in range(1, n):
+        result = run(late)
+        assert result.count(K.OVERDUE) == 1  # the workers and the unit head, every working day
+        assert result.count(K.OVERDUE_LEADER) == result.count(K.OVERDUE_OFFICE) == 0
+    assert escalations() == []
+
+    result = run(n)
+    assert (result.count(K.OVERDUE), result.count(K.OVERDUE_LEADER), result.count(K.OVERDUE_OFFICE)) == (1, 1, 0)
+    (log,) = logs(task, K.OVERDUE_LEADER)
+    assert (log.day, log.recipients) == (add_working_days(deadline, n), 1)
+    to_leader = Notification.objects.get(task=task, kind=NotificationKind.OVERDUE, recipient=org.leader)
+    assert to_leader.title == f"Quá hạn {n} ngày làm việc, báo cáo lãnh đạo phụ trách: {task.title}"
+    assert f"Thời hạn: {task.due_date:%d/%m/%Y}" in to_leader.body
+    assert f"Nhiệm vụ do {org.btc.name} chủ trì chưa hoàn thành, đã quá hạn {n} ngày làm việc" in to_leader.body
+    assert "Đề nghị chỉ đạo, đôn đốc xử lý." in to_leader.body
+    (event,) = escalations()
+    assert event.actor is None
+    assert event.note == f"Nhiệm vụ đã quá hạn {n} ngày làm việc (hạn {deadline:%d/%m/%Y}); báo cáo lãnh đạo phụ trách."
+    assert org.monitor.pk not in {r for r, _ in notified(task, NotificationKind.OVERDUE)}
+
+    for late in range(n + 1, 2 * n):  # told once: not again while the task stays late
+        result = run(late)
+        assert result.count(K.OVERDUE) == 1 and result.count(K.OVERDUE_LEADER) == result.count(K.OVERDUE_OFFICE) == 0
+    assert Notification.objects.filter(task=task, kind=NotificationKind.OVERDUE, recipient=org.leader).count() == 1
+
+    result = run(2 * n)
+    assert (result.count(K.OVERDUE_LEADER), result.count(K.OVERDUE_OFFICE)) == (0, 1)
+    to_office = Notification.objects.get(task=task, kind=NotificationKind.OVERDUE, recipient=org.monitor)
+    assert to_office.title == f"Quá hạn {2 * n} ngày làm việc, báo cáo Văn phòng: {task.title}"
+    assert [e.note.rsplit("; ", 1)[1] for e in escalations()] == [
+        "báo cáo lãnh đạo phụ trách.",
+        "báo cáo Văn phòng Thành ủy.",
+    ]
+    for late in (2 * n + 1, 4 * n):
+        result = run(late)
+        assert result.count(K.OVERDUE_LEADER) == result.count(K.OVERDUE_OFFICE) == 0
+    assert len(logs(task, K.OVERDUE_LEADER)) == len(logs(task, K.OVERDUE_OFFICE)) == 1
+    assert len(escalations()) == 2
+
+
+def test_overdue_escalation_counts_working_days(org, make_task, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SAURO_NO_UPDATE_DAYS = settings.SAURO_STUCK_DAYS = 200
+    settings.SAURO_OVERDUE_ESCALATION_DAYS = 5
+    task = make_task(on=TODAY, due_date=add_working_days(TODAY, 1))
+    deadline = task.deadline
+    assert deadline is not None
+    fifth = add_working_days(deadline, 5)
+    # Five working days late is more than five calendar days when a weekend falls between.
+    assert (fifth - deadline).days > 5 and working_days_between(deadline, fifth) == 5
+    assert run_reminders(as_of=add_working_days(deadline, 4)).count(K.OVERDUE_LEADER) == 0
+    assert run_reminders(as_of=fifth).count(K.OVERDUE_LEADER) == 1
+    # On a day off nothing is sent, and the pass after it does not send twice.
+    assert run_reminders(as_of=next_day_off(fifth)).total == 0
+    assert run_reminders(as_of=add_working_days(fifth, 1)).count(K.OVERDUE_LEADER) == 0
+
+
+def test_overdue_escalation_is_sent_once_when_the_pass_runs_twice_or_a_day_is_missed(  # type: ignore[no-untyped-def]
+    org, make_task, settings
+) -> None:
+    settings.SAURO_NO_UPDATE_DAYS = settings.SAURO_STUCK_DAYS = 200
+    settings.SAURO_OVERDUE_ESCALATION_DAYS = 2
+    task = make_task(on=TODAY, due_date=add_working_days(TODAY, 1))
+    assert task.deadline is not None
+    # No pass ran for a while: the next one sends both levels, once each; run again, nothing.
+    as_of = add_working_days(task.deadline, 7)
+    first = run_reminders(as_of=as_of)
+    assert (first.count(K.OVERDUE_LEADER), first.count(K.OVERDUE_OFFICE)) == (1, 1)
+    counts = (ReminderLog.objects.count(), Notification.objects.count(), TaskEvent.objects.count())
+    second = run_reminders(as_of=as_of)
+    assert second.count(K.OVERDUE_LEADER) == second.count(K.OVERDUE_OFFICE) == 0
+    assert (ReminderLog.objects.count(), Notification.objects.count(), TaskEvent.objects.count()) == counts
+    assert run_reminders(as_of=add_working_days(as_of, 1)).count(K.OVERDUE_OFFICE) == 0
+
+
+def test_escalation_reaches_the_authority_without_a_supervising_leader_and_skips_finished_tasks(  # type: ignore[no-untyped-def]
+    org, make_task, today, settings
+) -> None:
+    settings.SAURO_NO_UPDATE_DAYS = settings.SAURO_STUCK_DAYS = 200
+    settings.SAURO_OVERDUE_ESCALATION_DAYS = 2
+    unsupervised = make_task(on=TODAY, due_date=add_working_days(TODAY, 1), supervising_leader=None)
+    submitted = make_task(on=TODAY, due_date=add_working_days(TODAY, 1))
+    not_accepted = make_task(on=TODAY, accept=False, due_date=add_working_days(TODAY, 1))
+    task_submit(acting_user=org.btc_officer, task=submitted, product_note="Báo cáo kết quả rà soát")
+    deadline = unsupervised.deadline
+    assert unsupervised.supervising_leader_id is None and deadline is not None
+
+    result = run_reminders(as_of=add_working_days(deadline, 2))
+    # A submitted product waits on the authority (the "stuck" escalation's business), not on its workers.
+    assert logs(submitted, K.OVERDUE_LEADER) == []
+    assert result.count(K.OVERDUE_LEADER) == 2  # the task not yet accepted is overdue too
+    told = {r for r, t in notified(unsupervised, NotificationKind.OVERDUE) if ", báo cáo lãnh đạo phụ trách: " in t}
+    assert told == recipients.authority_people(unsupervised, TODAY) == {org.leader.pk}  # the standing body's leader
+    note = TaskEvent.objects.get(task=unsupervised, kind=EventKind.ESCALATED).note
+    assert "lãnh đạo cấp có thẩm quyền (nhiệm vụ chưa có lãnh đạo phụ trách)" in note
+    assert [lg.recipients for lg in logs(not_accepted, K.OVERDUE_LEADER)] == [1]
+
+
+def test_an_extended_deadline_that_runs_out_is_escalated_again(org, make_task, today, settings) -> None:  # type: ignore[no-untyped-def]
+    from sauro.tasks.services import extension_request_create, extension_request_decide
+
+    settings.SAURO_NO_UPDATE_DAYS = settings.SAURO_STUCK_DAYS = 200
+    settings.SAURO_OVERDUE_ESCALATION_DAYS = 2
+    task = make_task(on=TODAY, due_date=add_working_days(TODAY, 1))
+    assert task.deadline is not None
+    first = add_working_days(task.deadline, 2)
+    assert run_reminders(as_of=first).count(K.OVERDUE_LEADER) == 1
+    today.set(first)
+    new_due = add_working_days(first, 3)
+    request = extension_request_create(acting_user=org.btc_head, task=task, new_due_date=new_due, reason="Chờ số liệu")
+    extension_request_decide(acting_user=org.leader, request=request, approve=True)
+    task.refresh_from_db()
+    assert task.deadline == new_due
+    assert run_reminders(as_of=add_working_days(new_due, 1)).count(K.OVERDUE_LEADER) == 0
+    assert run_reminders(as_of=add_working_days(new_due, 2)).count(K.OVERDUE_LEADER) == 1
+    assert [lg.day for lg in logs(task, K.OVERDUE_LEADER)] == [first, add_working_days(new_due, 2)]
+
+
+def test_a_zero_threshold_turns_the_escalation_off(org, make_task, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SAURO_NO_UPDATE_DAYS = settings.SAURO_STUCK_DAYS = 200
+    settings.SAURO_OVERDUE_ESCALATION_DAYS = 0
+    task = make_task(on=TODAY, due_date=add_working_days(TODAY, 1))
+    assert task.deadline is not None
+    result = run_reminders(as_of=add_working_days(task.deadline, 30))
+    assert result.count(K.OVERDUE) == 1
+    assert result.count(K.OVERDUE_LEADER) == result.count(K.OVERDUE_OFFICE) == 0

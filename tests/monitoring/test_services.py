@@ -87,7 +87,7 @@ def test_the_body_asked_is_the_lead_unit_or_above_including_the_standing_body(or
     assert Obstacle.objects.count() == 3
 
 
-def test_only_the_people_working_on_an_under_way_task_raise_obstacles(
+def test_only_the_people_working_on_an_open_task_raise_obstacles(
     org: Org, in_progress: MakeTask, make_draft: MakeTask
 ) -> None:
     task = in_progress()
@@ -96,10 +96,20 @@ def test_only_the_people_working_on_an_under_way_task_raise_obstacles(
             raise_obstacle(org, task, acting_user=outsider)
     for worker in (org.btc_officer, org.btc_head):
         raise_obstacle(org, task, acting_user=worker)
+    # From the moment it is issued, before it is accepted: the lead unit's head says what stands in the way.
     issued = task_services.task_issue(acting_user=org.monitor, task=make_draft())
-    with pytest.raises(Conflict) as exc:
-        raise_obstacle(org, issued, acting_user=org.btc_head)
-    assert exc.value.code == "wrong_state"
+    for outsider in (org.monitor, org.leader, org.ancuu_officer):
+        with pytest.raises(PermissionDeniedError):
+            raise_obstacle(org, issued, acting_user=outsider)
+    obstacle = raise_obstacle(org, issued, acting_user=org.btc_head)
+    issued.refresh_from_db()
+    assert (issued.state, obstacle.task_id, obstacle.lead_unit_id) == (TaskState.ISSUED, issued.pk, org.btc.pk)
+    # Not once the product is sent, nor on a draft.
+    task_services.task_submit(acting_user=org.btc_head, task=task, product_note="Báo cáo")
+    for closed in (task, make_draft()):
+        with pytest.raises(Conflict) as exc:
+            raise_obstacle(org, closed, acting_user=org.btc_head)
+        assert (exc.value.code, exc.value.message) == ("wrong_state", services.ERR_NOT_OPEN_FOR_OBSTACLE)
 
 
 def test_an_obstacle_is_recorded_on_the_timeline_with_its_proposal(org: Org, in_progress: MakeTask) -> None:

@@ -30,12 +30,12 @@ def test_the_defaults_are_shipped() -> None:
 
 
 def test_the_deadlines_follow_the_override_table() -> None:
-    # Tuesday 24 November 2026 (Ngày Văn hóa Việt Nam) is a day off recorded in the override table.
-    assert letter_deadlines(kind="kien_nghi", received=D(2026, 11, 20)).due == {"handling": D(2026, 12, 7)}
-    WorkdayOverride.objects.filter(date=D(2026, 11, 24)).delete()
+    # Ten working days from Friday 20 November 2026: Friday 4 December (24/11 is a working day).
     assert letter_deadlines(kind="kien_nghi", received=D(2026, 11, 20)).due == {"handling": D(2026, 12, 4)}
     WorkdayOverride.objects.create(date=D(2026, 12, 4), is_working_day=False, name="Nghỉ đột xuất", citing_document="x")
     assert letter_deadlines(kind="kien_nghi", received=D(2026, 11, 20)).due == {"handling": D(2026, 12, 7)}
+    WorkdayOverride.objects.filter(date=D(2026, 12, 4)).delete()
+    assert letter_deadlines(kind="kien_nghi", received=D(2026, 11, 20)).due == {"handling": D(2026, 12, 4)}
 
 
 def test_the_deadlines_follow_a_new_rule() -> None:

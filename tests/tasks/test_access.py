@@ -193,7 +193,8 @@ WORK = ("progress", "raise_obstacle")  # what the people working on a task under
 EXPECTED: dict[tuple[str, str], set[str]] = {
     ("draft", "monitor"): {"issue", "edit"},
     ("draft", "leader"): {"issue", "edit"},
-    ("issued", "btc_head"): {"accept", "request_extension", "request_reassignment"},
+    # An obstacle may be raised from the moment the task is issued, before it is accepted.
+    ("issued", "btc_head"): {"accept", "request_extension", "request_reassignment", "raise_obstacle"},
     ("issued", "leader"): {"cancel", "set_focus"},
     ("issued", "monitor"): {"rate_confidence", "set_focus"},
     ("in_progress", "btc_head"): {"submit", "request_extension", "request_reassignment", "split", *WORK},

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
@@ -44,7 +46,7 @@ def test_the_example_from_the_specification() -> None:
         (D(2025, 5, 2), False),  # … Friday 2 May off
         (D(2025, 9, 1), False),
         (D(2025, 9, 3), True),
-        (D(2026, 11, 24), False),  # Ngày Văn hóa Việt Nam
+        (D(2026, 11, 24), True),  # Ngày Văn hóa Việt Nam: no legal text makes it a day off (0003 unseeds it)
     ],
 )
 def test_the_seeded_2025_decisions_apply(day: datetime.date, working: bool) -> None:
@@ -53,7 +55,7 @@ def test_the_seeded_2025_decisions_apply(day: datetime.date, working: bool) -> N
 
 def test_every_seeded_row_cites_a_document() -> None:
     rows = list(WorkdayOverride.objects.all())
-    assert len(rows) >= 8
+    assert len(rows) >= 7
     assert all(row.name and row.citing_document and row.note for row in rows)
 
 
@@ -116,7 +118,8 @@ def test_the_admin_page_edits_the_table_and_journals_it(admin_client: Client) ->
     changelist = reverse("admin:workdays_workdayoverride_changelist")
     response = admin_client.get(changelist)
     assert response.status_code == 200
-    assert "Ngày Văn hóa Việt Nam" in response.content.decode()
+    assert "Làm bù cho thứ Sáu 02/01/2026" in response.content.decode()
+    assert "Ngày Văn hóa Việt Nam" not in response.content.decode()
 
     response = admin_client.post(
         reverse("admin:workdays_workdayoverride_add"),
@@ -137,3 +140,42 @@ def test_dates_outside_the_calendar_are_refused() -> None:
     row = WorkdayOverride(date=D(2300, 1, 1), name="x", citing_document="y")
     with pytest.raises(Exception, match="1800"):
         row.full_clean()
+
+
+# --- 0003: 24/11 is not a day off ------------------------------------------------------------------------------
+
+_UNSEED = importlib.import_module("sauro.workdays.migrations.0003_unseed_culture_day")
+
+
+def test_24_november_is_not_seeded_as_a_day_off() -> None:
+    assert not WorkdayOverride.objects.filter(date=D(2026, 11, 24)).exists()
+    assert calendar.is_working_day(D(2026, 11, 24))  # a Tuesday
+    assert calendar.add_working_days(D(2026, 11, 23), 1) == D(2026, 11, 24)
+    assert D(2026, 11, 24) not in {h.date for h in calendar.holidays_between(D(2026, 11, 1), D(2026, 11, 30))}
+
+
+def test_the_migration_deletes_the_seeded_row_only() -> None:
+    WorkdayOverride.objects.create(date=_UNSEED.DAY, **_UNSEED.SEEDED)  # as 0002 wrote it
+    assert not calendar.is_working_day(D(2026, 11, 24))
+    _UNSEED.unseed_culture_day(django_apps, None)
+    assert not WorkdayOverride.objects.filter(date=D(2026, 11, 24)).exists()
+    assert calendar.is_working_day(D(2026, 11, 24))
+
+    _UNSEED.reseed_culture_day(django_apps, None)  # the reverse puts it back
+    assert WorkdayOverride.objects.get(date=D(2026, 11, 24)).name == "Ngày Văn hóa Việt Nam"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"citing_document": "Luật sửa đổi, bổ sung Điều 112 Bộ luật Lao động (văn bản thử nghiệm)"},
+        {"note": "Đã kiểm tra lại."},
+        {"name": "Ngày Văn hóa Việt Nam (nghỉ theo luật sửa đổi)"},
+        {"is_working_day": True},
+    ],
+)
+def test_the_migration_keeps_a_row_an_administrator_changed(change: dict[str, object]) -> None:
+    WorkdayOverride.objects.create(date=_UNSEED.DAY, **{**_UNSEED.SEEDED, **change})
+    _UNSEED.unseed_culture_day(django_apps, None)
+    row = WorkdayOverride.objects.get(date=D(2026, 11, 24))
+    assert all(getattr(row, field) == value for field, value in change.items())

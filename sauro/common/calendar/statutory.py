@@ -21,7 +21,8 @@ falls on a weekend gives one compensatory day: the first following weekday that 
 already a compensatory day.  Example: Giỗ Tổ 2026 is Sunday 26 April, so Monday 27 April is off.
 
 These rules are those in force since 1 January 2021 and are applied to every year; the decisions actually
-taken (swaps of working days, a different Tết layout, a new holiday such as 24/11) live in the override table,
+taken (swaps of working days, a different Tết layout, a holiday added by an amendment of the
+Code) live in the override table,
 which always wins over this module.
 """
 
