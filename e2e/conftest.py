@@ -6,6 +6,7 @@ are skipped, except under ``CI=true`` where a missing browser is a failure.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -81,9 +82,34 @@ def _audit_files(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -
     settings.SAURO_AUDIT_CHECKPOINT_FILE = base / "checkpoints.log"
 
 
+# The migrations that write rows, in the order ``migrate`` runs them. A live-server test commits, so its database is
+# flushed afterwards, and the flush empties what they wrote (the calendar's days off, the reporting regimes, the
+# petitions' rule book). Django's serialized rollback does not restore it for live-server tests here, so the fixtures
+# that load data put it back first (``restore_seeds``).
+SEEDS = (
+    ("sauro.workdays.migrations.0002_seed_overrides", "seed"),
+    ("sauro.workdays.migrations.0003_unseed_culture_day", "unseed_culture_day"),
+    ("sauro.reports.migrations.0002_default_regimes", "seed"),
+    ("sauro.petitions.migrations.0002_default_rules", "ship_defaults"),
+)
+
+
+def restore_seeds() -> None:
+    """The rows the data migrations write, written again when a flush has emptied them (the rule book as the sign)."""
+    from django.apps import apps
+
+    from sauro.petitions.models import DeadlineRule
+
+    if DeadlineRule.objects.exists():
+        return
+    for module, function in SEEDS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
 @pytest.fixture
 def demo(transactional_db: None) -> LoadResult:
     """The Huế demo, loaded for the live server (committed: the server thread must see it)."""
+    restore_seeds()
     return load_demo()
 
 

@@ -8,14 +8,12 @@ The Secretary then filters the reports page by status and finds the units that s
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import BrowserLog
+from e2e.conftest import BrowserLog, restore_seeds
 from e2e.test_task_journey import assert_clean, log_in, log_out
 from sauro.accounts.models import User
 from sauro.common import clock
@@ -30,9 +28,8 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def demo_with_regimes(transactional_db: None) -> LoadResult:
     """The Huế demo with its report duties. The default reporting regime is a data migration's, and an earlier
-    browser test's flush removed it: it is seeded again (as the migration does) before the demo is loaded."""
-    migration = importlib.import_module("sauro.reports.migrations.0002_default_regimes")
-    migration.seed(apps, None)
+    browser test's flush removed it: it is seeded again (``restore_seeds``) before the demo is loaded."""
+    restore_seeds()
     return load_demo()
 
 

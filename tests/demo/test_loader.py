@@ -196,9 +196,12 @@ def test_command_loads_an_empty_database(db: None, settings: Settings) -> None:
     assert DEMO_PASSWORD in text
     today = clock.today()
     assert Membership.objects.active_on(today).filter(person__username="bithu", unit__code="TTTU").exists()
-    # The audit journal holds one entry per unit, person and membership (and more for directives and tasks).
+    # The audit journal holds one entry per unit, person and membership created (and more for directives and tasks),
+    # and one per unit for its letterhead set by the demo.
     org_entries = AuditEntry.objects.filter(object_type__in=["org.unit", "accounts.user", "org.membership"])
-    assert org_entries.count() == Unit.objects.count() + User.objects.count() + Membership.objects.count()
+    created = org_entries.exclude(action="unit.letterhead")
+    assert created.count() == Unit.objects.count() + User.objects.count() + Membership.objects.count()
+    assert org_entries.filter(action="unit.letterhead").count() == Unit.objects.count()
     assert User.objects.get(username="admin").is_superuser
 
 
