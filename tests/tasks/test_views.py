@@ -331,12 +331,13 @@ def test_only_the_actions_a_user_may_take_are_shown(
     assert action_urls(get(client_for(org.monitor), reverse("tasks:detail", args=[draft.pk]))) == {"giao"}
     task_issue(acting_user=org.monitor, task=draft)
     url = reverse("tasks:detail", args=[draft.pk])
-    # Issued: the lead unit's head accepts (and may ask to hand it on); the authority may stop it or flag it "trọng
-    # tâm", as may the issuing office.
+    # Issued: the lead unit's head accepts (and may ask to hand it on, or raise an obstacle from the start); the
+    # authority may stop it or flag it "trọng tâm", as may the issuing office.
     assert action_urls(get(client_for(org.btc_head), url)) == {
         "tiep-nhan",
         "de-nghi-gia-han",
         "de-nghi-dieu-chinh",
+        "bao-cao-vuong-mac",
     }
     assert action_urls(get(client_for(org.leader), url)) == {"dung", "trong-tam"}
     # The office rates whether it will be delivered (monitoring).
