@@ -446,6 +446,7 @@ _COMMITTEE_WORDS = frozenset({"thành ủy", "tỉnh ủy"})
 _PLACE_PREFIX = re.compile(r"\s+(?:tỉnh|thành phố|tp\.?|thủ đô)(?=\s)")
 _NAME_WORD = re.compile(r"[\s.]+([^\s,;:.()\"“”]+)")
 _MAX_PLACE_WORDS = 3
+_PHRASE_STOP = re.compile(r"[,;:(]")
 _CENTRAL_AFTER = re.compile(r"\s+(?:trung ương|tw)" + _W)
 _COMMITTEE_END = re.compile(r"(?:ủy|uy|tu|huế|hue|phố|pho)$")
 
@@ -494,7 +495,7 @@ def _clean_mentions(text: str, low: str, mentions: list[UnitMention]) -> list[Un
             i += 1  # "Các ban Đảng Trung ương": the central bodies, not ours
             continue
         if m.unit is not None and low.startswith(" các ", m.end):
-            stop = re.compile(r"[,;:(]").search(low, m.end, limit)
+            stop = _PHRASE_STOP.search(low, m.end, limit)
             end = stop.start() if stop else limit
             for w in re.finditer(r"\s+\S", low[m.end + 5 : end]):
                 at = m.end + 5 + w.start()
