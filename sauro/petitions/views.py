@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
@@ -343,9 +344,16 @@ def reception_day_state_view(request: AuthenticatedRequest, day_id: int) -> Http
 # --- the letter on its task's page ------------------------------------------------------------------------------
 
 
+# The id of the letter a task was made for, annotated on the task page's query (only tells whether there is one: the
+# letter itself is read through the letters' gate).
+LETTER_MARK = "petitions_letter_id"
+
+
 def task_page(user: User, task: Task, failure: Failure | None) -> TaskPageExtras:
     """The letter a task was made for, as a section of the task's page (nothing for another task, or a letter the
     user does not see)."""
+    if getattr(task, LETTER_MARK, True) is None:
+        return TaskPageExtras()  # the page's query found no letter made for this task: no query of our own
     letter = selectors.letter_of_task(user=user, task_id=task.pk)
     if letter is None:
         return TaskPageExtras()
@@ -354,4 +362,8 @@ def task_page(user: User, task: Task, failure: Failure | None) -> TaskPageExtras
 
 def register() -> None:
     """Add the letter to the task page (called from ``PetitionsConfig.ready``): the task page names no app above it."""
-    register_task_page_extension("petitions", task_page)
+    register_task_page_extension(
+        "petitions",
+        task_page,
+        annotations={LETTER_MARK: Subquery(Letter.objects.filter(task_id=OuterRef("pk")).values("pk")[:1])},
+    )

@@ -12,10 +12,10 @@ The deadline is the due date moved to the next working day when it falls on a da
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import (
@@ -236,10 +236,14 @@ def listed(qs: QuerySet[Task], as_of: datetime.date | None = None) -> QuerySet[T
     return with_reporting_state(qs, as_of).select_related("lead_unit", "responsible_person", "directive")
 
 
-def task_get(*, user: User, task_id: int, as_of: datetime.date | None = None) -> Task:
-    """One visible task with its reporting state, or 404 (never 403)."""
+def task_get(
+    *, user: User, task_id: int, as_of: datetime.date | None = None, annotations: Mapping[str, Any] | None = None
+) -> Task:
+    """One visible task with its reporting state, or 404 (never 403); ``annotations`` are added to the same query
+    (the task page's extensions: ``tasks.views.actions.page_annotations``)."""
     task = (
         with_reporting_state(tasks_visible_to(user).filter(pk=task_id), as_of)
+        .annotate(**(annotations or {}))
         .select_related(
             "lead_unit",
             "authority_unit",

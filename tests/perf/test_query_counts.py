@@ -48,7 +48,7 @@ PAGES: list[tuple[str, str, str, int]] = [
     # confirmation names (tasks.access.submit_caveats; the submissions' files are prefetched only when there are some);
     # +2 (issue 17): the discussion thread's latest comments and the people its form offers to mention; +1 (issue 17):
     # whether the reader may flag it "trọng tâm" (the drafting right, asked when they do not act for its authority).
-    ("task-detail", "btc_head", "/nhiem-vu/{task}/", 41),  # +1 (issue 19): the letter the task was made for
+    ("task-detail", "btc_head", "/nhiem-vu/{task}/", 40),
     ("directives-list", "btc_head", "/van-ban/", 10),
     # With the panel of its tasks and their roll-up; +2 (issue 18): the panel of proposals from its text (how many wait)
     # and the panel of the meeting it concludes.

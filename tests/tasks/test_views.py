@@ -52,7 +52,7 @@ LIST_QUERIES = 15
 # their files and mentions add two prefetches, whatever their number (tests/discussions/test_views.py).
 # +1 for whether the reader may flag the task "trọng tâm" (the drafting right, asked when not its authority).
 # +1 (issue 19) for the citizen's letter the task was made for (petitions.views.task_page).
-DETAIL_QUERIES = 35
+DETAIL_QUERIES = 34
 
 
 def page(response: Any, status: int = 200) -> str:

@@ -350,17 +350,34 @@ class TaskPageExtras:
 TaskPageProvider = Callable[[User, Task, Failure | None], TaskPageExtras]
 
 _page_providers: dict[str, TaskPageProvider] = {}
+_page_annotations: dict[str, dict[str, Any]] = {}
 
 
-def register_task_page_extension(name: str, provider: TaskPageProvider, actions: Iterable[ActionSpec] = ()) -> None:
+def register_task_page_extension(
+    name: str,
+    provider: TaskPageProvider,
+    actions: Iterable[ActionSpec] = (),
+    annotations: Mapping[str, Any] | None = None,
+) -> None:
     """Add (or, under the same name, replace) an extension of the task page and the actions it posts to.
 
     Each action needs a route ``tasks:<action name>`` to ``task_action_view``; the services it calls refuse
-    whoever may not act (a forged post is refused exactly as for the task's own actions).
+    whoever may not act (a forged post is refused exactly as for the task's own actions). ``annotations`` are
+    expressions added to the query that reads the page's task (``page_annotations``), so a provider can tell from the
+    task itself whether it has anything to show, without a query of its own on the pages where it has not.
     """
     _page_providers[name] = provider
+    _page_annotations[name] = dict(annotations or {})
     for spec in actions:
         ACTIONS[spec.name] = spec
+
+
+def page_annotations() -> dict[str, Any]:
+    """What the registered extensions add to the query of the page's task (``selectors.task_get(annotations=…)``)."""
+    merged: dict[str, Any] = {}
+    for more in _page_annotations.values():
+        merged.update(more)
+    return merged
 
 
 def page_extras(user: User, task: Task, failure: Failure | None) -> TaskPageExtras:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import Conflict, ServiceError
 from sauro.common.views import AuthenticatedRequest
@@ -24,7 +25,7 @@ from sauro.tasks.forms import (
 from sauro.tasks.models import Task
 from sauro.tasks.rules import CLEAR_LABELS, six_clears
 from sauro.tasks.timeline import timeline_rows
-from sauro.tasks.views.actions import ACTIONS, ActionPanel, Failure, page_extras
+from sauro.tasks.views.actions import ACTIONS, ActionPanel, Failure, page_annotations, page_extras
 from sauro.tasks.views.lists import NAV_SECTION
 
 
@@ -114,11 +115,15 @@ def _render_detail(request: AuthenticatedRequest, task: Task, failure: Failure |
     return render(request, "tasks/detail.html", context, status=status)
 
 
+def _page_task(user: User, task_id: int) -> Task:
+    """The task as its page shows it: with what the page's extensions annotate (``page_annotations``)."""
+    return selectors.task_get(user=user, task_id=task_id, annotations=page_annotations())
+
+
 @login_required
 @require_GET
 def task_detail_view(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
-    task = selectors.task_get(user=request.user, task_id=task_id)
-    return _render_detail(request, task)
+    return _render_detail(request, _page_task(request.user, task_id))
 
 
 def _failure(action: str, form: forms.Form, exc: ServiceError) -> Failure:
@@ -158,4 +163,4 @@ def task_action_view(request: AuthenticatedRequest, task_id: int, action: str) -
     else:
         failure = Failure(action=action, form=form, message=_("Chưa thực hiện được: hãy sửa các mục được đánh dấu."))
     # Show the task as it is now: after a conflict it is not what the person saw.
-    return _render_detail(request, selectors.task_get(user=user, task_id=task_id), failure)
+    return _render_detail(request, _page_task(user, task_id), failure)
