@@ -19,6 +19,7 @@ from sauro.common.deployment import (
     replica_database,
     secret_key_fallbacks,
 )
+from sauro.identity.settings import DIRECTORY_BACKEND, directory_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "sauro.periods",
     "sauro.directives",
     "sauro.tasks",
+    "sauro.identity",
     "sauro.extraction",
     "sauro.meetings",
     "sauro.petitions",
@@ -171,6 +173,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The agency's directory (LDAP / Active Directory), when SAURO_LDAP_URL is set: tried after the local accounts
+# (docs/identity.md). Without it (the demo) only local accounts log in.
+_directory = directory_settings(os.environ)
+globals().update(_directory)
+if _directory:
+    AUTHENTICATION_BACKENDS.append(DIRECTORY_BACKEND)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

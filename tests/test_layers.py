@@ -28,6 +28,7 @@ FLOORS = (
     "notifications",
     "directives",
     "tasks",
+    "identity",  # how people come in: the agency directory (LDAP), single sign-on, two factors
     "extraction",  # a directive's text → proposed draft tasks
     "meetings",  # the register of meetings; a conclusion becomes a directive and its proposals
     "petitions",  # citizens' receptions and letters; the rule book of statutory deadlines
