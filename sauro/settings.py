@@ -19,7 +19,7 @@ from sauro.common.deployment import (
     replica_database,
     secret_key_fallbacks,
 )
-from sauro.identity.settings import DIRECTORY_BACKEND, directory_settings
+from sauro.identity.settings import DIRECTORY_BACKEND, directory_settings, sso_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -179,6 +179,15 @@ _directory = directory_settings(os.environ)
 globals().update(_directory)
 if _directory:
     AUTHENTICATION_BACKENDS.append(DIRECTORY_BACKEND)
+# Single sign-on with OpenID Connect, when SAURO_OIDC_DISCOVERY_URL is set (docs/identity.md).
+_sso = sso_settings(os.environ)
+SAURO_OIDC_DISCOVERY_URL: str = _sso["SAURO_OIDC_DISCOVERY_URL"]
+SAURO_OIDC_CLIENT_ID: str = _sso["SAURO_OIDC_CLIENT_ID"]
+SAURO_OIDC_CLIENT_SECRET: str = _sso["SAURO_OIDC_CLIENT_SECRET"]
+SAURO_OIDC_SCOPES: str = _sso["SAURO_OIDC_SCOPES"]
+SAURO_OIDC_GROUPS_CLAIM: str = _sso["SAURO_OIDC_GROUPS_CLAIM"]
+SAURO_OIDC_GROUPS: dict[str, dict[str, str]] = _sso["SAURO_OIDC_GROUPS"]
+SAURO_OIDC_LABEL: str = _sso["SAURO_OIDC_LABEL"]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

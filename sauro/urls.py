@@ -12,6 +12,7 @@ admin.site.index_title = _("Quản trị hệ thống")
 urlpatterns = [
     path("", include("sauro.web.urls")),
     path("", include("sauro.accounts.urls")),
+    path("", include("sauro.identity.urls")),
     path("to-chuc/", include("sauro.org.urls")),
     path("nhat-ky/", include("sauro.audit.urls")),
     path("van-ban/", include("sauro.directives.urls")),

@@ -2,8 +2,15 @@ from django.apps import AppConfig
 
 
 class IdentityConfig(AppConfig):
-    """How people come in: the agency's directory (LDAP / Active Directory) beside the local accounts (issue 21)."""
+    """How people come in: the agency's directory (LDAP / Active Directory) and single sign-on (OpenID Connect)
+    beside the local accounts (issue 21)."""
 
     name = "sauro.identity"
     label = "identity"
     verbose_name = "Định danh"
+
+    def ready(self) -> None:
+        from sauro.accounts.views import register_login_extension
+        from sauro.identity import sso
+
+        register_login_extension("sso", options=sso.login_options, logout_redirect=sso.logout_redirect)

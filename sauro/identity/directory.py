@@ -17,9 +17,8 @@ Every change is journalled. Local accounts (the demo's, an administrator's) keep
 
 from __future__ import annotations
 
-import datetime
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,29 +35,15 @@ from sauro.accounts.models import User
 from sauro.accounts.services import api_tokens_revoke_all
 from sauro.audit.services import audit_record
 from sauro.common import clock
+from sauro.identity.memberships import Grant, grant_table, memberships_sync
 from sauro.identity.models import DirectoryAccount
-from sauro.org.models import Membership, Unit
-from sauro.org.services import membership_create, membership_end
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Grant:
-    """What one directory group gives: a role in a unit (by the unit's code), with a position."""
-
-    unit_code: str
-    role: str
-    position: str = ""
-
-
 def grants() -> dict[str, Grant]:
-    """``SAURO_LDAP_GROUPS`` read as group DN (lower case) → grant."""
-    raw: Mapping[str, Mapping[str, str]] = getattr(settings, "SAURO_LDAP_GROUPS", {}) or {}
-    return {
-        dn.strip().lower(): Grant(unit_code=g["unit"], role=g["role"], position=g.get("position", ""))
-        for dn, g in raw.items()
-    }
+    """``SAURO_LDAP_GROUPS``: group DN (lower case) → grant."""
+    return grant_table(getattr(settings, "SAURO_LDAP_GROUPS", {}))
 
 
 class DirectoryBackend(LDAPBackend):
@@ -114,29 +99,10 @@ def sync_user_relations(user: User, attributes: Mapping[str, Any], *, connection
     directory_account_sync(user=user, dn=dn, disabled=disabled, groups=groups)
 
 
-def _wanted(groups: Iterable[str]) -> dict[tuple[int, str], str]:
-    """(unit id, role) → position, for the mapped groups the person is in (an unknown unit code is logged)."""
-    table = grants()
-    wanted_codes = {table[g] for g in groups if g in table}
-    units = {u.code: u.pk for u in Unit.objects.filter(code__in=[g.unit_code for g in wanted_codes])}
-    wanted: dict[tuple[int, str], str] = {}
-    for g in wanted_codes:
-        if g.unit_code not in units:
-            logger.error("SAURO_LDAP_GROUPS names a unit code that does not exist: %s", g.unit_code)
-            continue
-        wanted[(units[g.unit_code], g.role)] = g.position
-    return wanted
-
-
-def _managed_pairs() -> set[tuple[str, str]]:
-    return {(g.unit_code, g.role) for g in grants().values()}
-
-
 @transaction.atomic
 def directory_account_sync(*, user: User, dn: str, disabled: bool, groups: set[str]) -> None:
     """Bring the account in line with its directory entry: the entry's DN, disabled or not, the memberships the
     mapped groups give. Journalled when anything changes."""
-    today = clock.today()
     account, created = DirectoryAccount.objects.select_for_update().get_or_create(user=user, defaults={"dn": dn})
     if created:
         audit_record(acting_user=None, action="identity.directory_account", obj=user, after={"dn": dn})
@@ -150,30 +116,7 @@ def directory_account_sync(*, user: User, dn: str, disabled: bool, groups: set[s
     if disabled:
         directory_account_disable(user=user, reason="Tài khoản đã bị khóa trong danh bạ của cơ quan.")
         return
-    wanted = _wanted(groups)
-    managed = _managed_pairs()
-    current = list(
-        Membership.objects.filter(person=user)
-        .filter(valid_from__lte=today)
-        .exclude(valid_to__lt=today)
-        .select_related("unit")
-    )
-    held = {(m.unit_id, m.role) for m in current}
-    for m in current:
-        if (m.unit.code, m.role) in managed and (m.unit_id, m.role) not in wanted:
-            membership_end(
-                acting_user=None, membership=m, valid_to=max(m.valid_from, today - datetime.timedelta(days=1))
-            )
-    for (unit_id, role), position in sorted(wanted.items()):
-        if (unit_id, role) not in held:
-            membership_create(
-                acting_user=None,
-                person=user,
-                unit=Unit.objects.get(pk=unit_id),
-                role=role,
-                valid_from=today,
-                position=position,
-            )
+    memberships_sync(user=user, table=grants(), groups=groups)
 
 
 def directory_account_disable(*, user: User, reason: str) -> bool:

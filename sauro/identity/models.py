@@ -24,3 +24,23 @@ class DirectoryAccount(models.Model):
 
     def __str__(self) -> str:
         return self.dn
+
+
+class OidcAccount(models.Model):
+    """An account bound to a person of the single sign-on provider: the pair (issuer, subject) is the person."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oidc_account", verbose_name=_("tài khoản")
+    )
+    issuer = models.CharField(_("nhà cung cấp (issuer)"), max_length=300)
+    subject = models.CharField(_("mã người dùng (sub)"), max_length=255)
+    created_at = models.DateTimeField(_("liên kết lúc"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("đăng nhập lần cuối"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tài khoản đăng nhập một lần")
+        verbose_name_plural = _("tài khoản đăng nhập một lần")
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="identity_oidc_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

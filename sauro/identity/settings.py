@@ -56,3 +56,19 @@ def directory_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "SAURO_LDAP_GROUPS": groups,
         "SAURO_LDAP_DISABLED_FILTER": env.get("SAURO_LDAP_DISABLED_FILTER", "(pwdAccountLockedTime=*)"),
     }
+
+
+def sso_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Single sign-on (OpenID Connect): always defined, off while ``SAURO_OIDC_DISCOVERY_URL`` is empty."""
+    groups = json.loads(env.get("SAURO_OIDC_GROUPS", "{}") or "{}")
+    if not isinstance(groups, dict):
+        raise ValueError("SAURO_OIDC_GROUPS must be a JSON object: group → {unit, role, position}")
+    return {
+        "SAURO_OIDC_DISCOVERY_URL": env.get("SAURO_OIDC_DISCOVERY_URL", "").strip(),
+        "SAURO_OIDC_CLIENT_ID": env.get("SAURO_OIDC_CLIENT_ID", ""),
+        "SAURO_OIDC_CLIENT_SECRET": env.get("SAURO_OIDC_CLIENT_SECRET", ""),
+        "SAURO_OIDC_SCOPES": env.get("SAURO_OIDC_SCOPES", "openid profile email"),
+        "SAURO_OIDC_GROUPS_CLAIM": env.get("SAURO_OIDC_GROUPS_CLAIM", "groups"),
+        "SAURO_OIDC_GROUPS": groups,
+        "SAURO_OIDC_LABEL": env.get("SAURO_OIDC_LABEL", "Đăng nhập một lần (tài khoản của cơ quan)"),
+    }

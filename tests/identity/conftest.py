@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from pytest_django.fixtures import Settings
 
-from sauro.identity.settings import DIRECTORY_BACKEND, directory_settings
-from tests.identity import slapd
+from sauro.identity.settings import DIRECTORY_BACKEND, directory_settings, sso_settings
+from tests.identity import oidc, slapd
 
 
 def _in_ci() -> bool:
@@ -40,3 +40,30 @@ def configure(settings: Settings, directory: slapd.Directory, **env: str) -> Non
     for name, value in directory_settings(values).items():
         setattr(settings, name, value)
     settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, DIRECTORY_BACKEND]
+
+
+@pytest.fixture(scope="session")
+def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[oidc.Provider]:
+    """A real OpenID provider (django-oauth-toolkit) in a second process, with Sáu Rõ registered as its client."""
+    provider = oidc.start(tmp_path_factory.mktemp("oidc"))
+    running = next(provider)
+    running.add_client(CLIENT_ID, CLIENT_SECRET, f"{TEST_SERVER}/dang-nhap/mot-lan/xong/", f"{TEST_SERVER}/dang-nhap/")
+    yield running
+    next(provider, None)
+
+
+CLIENT_ID = "sauro-test"
+CLIENT_SECRET = "bi-mat-cua-ung-dung-thu-nghiem"
+TEST_SERVER = "http://testserver"
+
+
+def configure_sso(settings: Settings, provider: oidc.Provider, **env: str) -> None:
+    values = {
+        "SAURO_OIDC_DISCOVERY_URL": provider.discovery_url,
+        "SAURO_OIDC_CLIENT_ID": CLIENT_ID,
+        "SAURO_OIDC_CLIENT_SECRET": CLIENT_SECRET,
+        "SAURO_OIDC_SCOPES": "openid profile email",
+        **env,
+    }
+    for name, value in sso_settings(values).items():
+        setattr(settings, name, value)
