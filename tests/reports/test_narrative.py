@@ -7,13 +7,18 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Callable
+from html import unescape as html_unescape
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from docx import Document
 
 from sauro.dashboard.stats import TaskStats
 from sauro.monitoring.services import obstacle_create
+from sauro.reports.choices import ReportKind
+from sauro.reports.drafts import duty_draft_text
+from sauro.reports.models import ReportDuty, ReportRegime
 from sauro.reports.narrative import (
     CAUSE_TOPICS,
     OBJECTIVE,
@@ -30,6 +35,7 @@ from sauro.reports.narrative import (
     summarise_causes,
 )
 from sauro.reports.quarterly import HEADINGS, build_quarterly_report, collect
+from sauro.reports.services import reports_generate
 from sauro.tasks.models import Task
 from sauro.tasks.services import task_accept, task_approve, task_issue, task_return, task_submit
 
@@ -354,3 +360,39 @@ def test_a_ban_with_nothing_late_shows_one_line_not_empty_headings(planted: Any)
     positions = order_of(text, "4. Đánh giá chung:", "5. Nguyên nhân và bài học", "6. Một số kết quả nổi bật:")
     assert positions == sorted(positions)
     assert "tăng 100,0 điểm phần trăm so với quý IV năm 2025 (0,0%)" in text
+
+
+def test_the_quarterly_duty_draft_carries_the_narrative_for_the_unit_head_to_edit(
+    planted: Any, client_for: Any
+) -> None:
+    """The lessons are template sentences: the unit head edits them in the draft before sending (reports.drafts)."""
+    org = planted
+    ReportRegime.objects.exclude(kind=ReportKind.QUARTERLY).update(active=False)
+    reports_generate(as_of=D(2026, 3, 2))
+    duty = ReportDuty.objects.get(unit=org.ancuu, kind=ReportKind.QUARTERLY, period_key="2026Q1")
+    draft = duty_draft_text(user=org.ancuu_head, duty=duty).splitlines()
+    results, limits = draft.index("I. KẾT QUẢ THỰC HIỆN"), draft.index("II. HẠN CHẾ, KHÓ KHĂN, VƯỚNG MẮC")
+    assert draft.index("Đánh giá chung:") in range(results, limits)
+    assert draft[limits + 1].startswith("Nguyên nhân của 2 nhiệm vụ chậm tiến độ")
+    lessons = draft.index("Bài học kinh nghiệm:")
+    assert draft[lessons + 1] == f"- {TOPICS['funding'].lesson}" and lessons < draft.index(
+        "III. NHIỆM VỤ TRỌNG TÂM KỲ TỚI"
+    )
+
+    client = client_for(org.ancuu_head)
+    url = reverse("reports:duty", args=[duty.pk])
+    page = html_unescape(client.get(url).content.decode())
+    assert "Bài học kinh nghiệm:" in page and TOPICS["funding"].lesson in page
+    edited = "\n".join([*draft[: lessons + 1], "- Phường chủ động đề nghị bố trí kinh phí từ đầu năm."])
+    assert client.post(url, {"text": edited, "version": duty.version}).status_code == 302
+    sent = duty.submissions.get()
+    assert sent.text.splitlines()[-1] == "- Phường chủ động đề nghị bố trí kinh phí từ đầu năm."
+    assert TOPICS["funding"].lesson not in sent.text
+
+
+def test_other_duties_have_no_narrative(planted: Any) -> None:
+    org = planted
+    reports_generate(as_of=D(2026, 3, 2))
+    duty = ReportDuty.objects.filter(unit=org.ancuu).exclude(kind=ReportKind.QUARTERLY).first()
+    assert duty is not None
+    assert "Đánh giá chung" not in duty_draft_text(user=org.ancuu_head, duty=duty)
