@@ -12,9 +12,11 @@ The .docx is written as Văn phòng would (issue 17): routine duties (instances 
 monthly report …) summed up in one sentence with counts ("10/10 cơ quan, đơn vị gửi báo cáo tháng đúng hạn"); the
 other tasks weightiest first (marked "trọng tâm"; from the Congress resolution or the standing committee's
 conclusions; a larger product) and the same task given to several units (the title without the unit's name) on one
-line with the count and the late ones named; shortcomings with the causes and proposals the units reported; the
-next quarter's tasks of the directives, routine duties in one line; the signature block of the issuing body
-and "Nơi nhận" (issue 20: both from the unit's letterhead and the sending body).
+line with the count and the late ones named; before those lists, the general assessment, the causes of what is late
+(objective, subjective) and the lessons (issue 20.6, ``reports.narrative``); the overdue tasks in one line (each in
+Phụ lục 2) and the obstacles with the proposals the units reported; the next quarter's tasks of the directives,
+routine duties in one line; the signature block of the issuing body and "Nơi nhận" (issue 20: both from the unit's
+letterhead and the sending body).
 
 Visibility: the report is built for a ``user`` and contains only what that user may see (the selectors' gate).
 The ``sauro report quarterly`` command runs as the system: it builds the report with the visibility of a leader
