@@ -57,6 +57,8 @@ def figures(on_time: int, late: int = 0, open_on_time: int = 0, overdue: int = 0
         ("Chưa có hướng dẫn của Trung ương về tiêu chuẩn mới.", "legal"),
         ("Vướng mắc về cơ chế, chính sách đất đai", "legal"),
         ("Chưa được bố trí kinh phí thực hiện", "funding"),
+        ("Chưa bố trí được kinh phí theo quy định", "funding"),  # "theo quy định" alone is no legal obstacle
+        ("Thiếu kinh phí cho các hạng mục liên quan", "funding"),
         ("Sở Tài chính chưa cho ý kiến, cơ quan phối hợp chậm gửi số liệu", "coordination"),
         ("Ảnh hưởng của mưa lũ kéo dài cuối năm", "circumstances"),
         ("Cán bộ phụ trách nghỉ ốm dài ngày, chưa bố trí được người thay", "staff"),
