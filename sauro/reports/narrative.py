@@ -474,10 +474,16 @@ def summarise_causes(
     return summary
 
 
+def _quote(reason: Reason) -> str:
+    """``“…” – Đảng ủy phường An Cựu, lý do trả lại sản phẩm``; without the unit when it is the report's own."""
+    source = ", ".join(x for x in (reason.unit, "lý do trả lại sản phẩm" if reason.returned else "") if x)
+    return f"“{short(reason.text)}”" + (f" – {source}" if reason.unit else f" ({source})" if source else "")
+
+
 def _group_text(group: CauseGroup) -> str:
     if group.topic is UNREPORTED:
         return f"{group.count} nhiệm vụ chậm tiến độ nhưng {group.topic.label}"
-    quoted = [f"“{short(r.text)}” – {r.unit}{', lý do trả lại sản phẩm' if r.returned else ''}" for r in group.examples]
+    quoted = [_quote(r) for r in group.examples]
     if group.topic is UNCLASSIFIED:
         return "; ".join(quoted)
     return f"{group.topic.label} ({group.count} trường hợp, như: {'; '.join(quoted)})"
@@ -556,13 +562,16 @@ class Narrative:
         )
 
 
-def reasons_of(tasks: Sequence[Task], returns: dict[int, list[str]], as_of: datetime.date) -> tuple[list[Reason], int]:
+def reasons_of(
+    tasks: Sequence[Task], returns: dict[int, list[str]], as_of: datetime.date, *, own_unit_id: int | None = None
+) -> tuple[list[Reason], int]:
     """The reasons reported for ``tasks`` (their ``known_obstacles`` raised by ``as_of``, then ``returns``: task id
-    → return reasons) and how many of the tasks have none."""
+    → return reasons) and how many of the tasks have none. The unit is not named on the tasks of ``own_unit_id``
+    (the report's own unit: a ward's report need not name the ward)."""
     reasons: list[Reason] = []
     unreported = 0
     for t in tasks:
-        unit = t.lead_unit.name if t.lead_unit else ""
+        unit = t.lead_unit.name if t.lead_unit and t.lead_unit_id != own_unit_id else ""
         own = [
             Reason(o.description, unit)
             for o in getattr(t, "known_obstacles", [])
@@ -623,7 +632,8 @@ def read_narrative(
         previous=previous,
         units=units,
     )
-    reasons, unreported = reasons_of(late_tasks, return_reasons([t.pk for t in late_tasks], as_of), as_of)
+    returns = return_reasons([t.pk for t in late_tasks], as_of)
+    reasons, unreported = reasons_of(late_tasks, returns, as_of, own_unit_id=unit.pk)
     causes = summarise_causes(
         late_tasks=len(late_tasks),
         reasons=reasons,

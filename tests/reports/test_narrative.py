@@ -125,6 +125,14 @@ def test_causes_split_with_counts_and_grouped_examples() -> None:
     assert len(lines) == 4
 
 
+def test_a_return_reason_of_the_reports_own_unit_is_quoted_without_it() -> None:
+    summary = summarise_causes(late_tasks=1, reasons=[Reason("Sai thể thức", "", returned=True)], unreported=0)
+    assert cause_lines(summary)[2] == (
+        "b) Nguyên nhân chủ quan (1 trường hợp): chất lượng sản phẩm, hồ sơ chưa đạt yêu cầu (1 trường hợp, như: "
+        "“Sai thể thức” (lý do trả lại sản phẩm))."
+    )
+
+
 def test_no_other_bucket_and_an_empty_side_said_in_words() -> None:
     summary = summarise_causes(late_tasks=1, reasons=[Reason("Thiếu kinh phí", "X")], unreported=0)
     lines = cause_lines(summary)
@@ -346,6 +354,9 @@ def test_docx_sections_in_order_before_the_lists(planted: Any, body: str) -> Non
         assert "5. Nguyên nhân của 2 nhiệm vụ chậm tiến độ" in text
         assert "a) Nguyên nhân khách quan (1 trường hợp): kinh phí" in text
         assert "b) Nguyên nhân chủ quan (1 trường hợp): nhân lực, năng lực cán bộ" in text
+        # The ward's own reasons are quoted without naming the ward again.
+        assert "(1 trường hợp, như: “Chưa được bố trí kinh phí mua sách”)." in text
+        assert "– Đảng ủy phường An Cựu" not in text
 
 
 def test_a_ban_with_nothing_late_shows_one_line_not_empty_headings(planted: Any) -> None:
