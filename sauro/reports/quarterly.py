@@ -12,9 +12,11 @@ The .docx is written as Văn phòng would (issue 17): routine duties (instances 
 monthly report …) summed up in one sentence with counts ("10/10 cơ quan, đơn vị gửi báo cáo tháng đúng hạn"); the
 other tasks weightiest first (marked "trọng tâm"; from the Congress resolution or the standing committee's
 conclusions; a larger product) and the same task given to several units (the title without the unit's name) on one
-line with the count and the late ones named; shortcomings with the causes and proposals the units reported; the
-next quarter's tasks of the directives, routine duties in one line; the signature block of the issuing body
-and "Nơi nhận" (issue 20: both from the unit's letterhead and the sending body).
+line with the count and the late ones named; before those lists, the general assessment, the causes of what is late
+(objective, subjective) and the lessons (issue 20.6, ``reports.narrative``); the overdue tasks in one line (each in
+Phụ lục 2) and the obstacles with the proposals the units reported; the next quarter's tasks of the directives,
+routine duties in one line; the signature block of the issuing body and "Nơi nhận" (issue 20: both from the unit's
+letterhead and the sending body).
 
 Visibility: the report is built for a ``user`` and contains only what that user may see (the selectors' gate).
 The ``sauro report quarterly`` command runs as the system: it builds the report with the visibility of a leader
@@ -71,6 +73,7 @@ from sauro.org.letterhead import Letterhead, committee_word
 from sauro.org.models import Membership, Unit
 from sauro.org.selectors import unit_letterhead
 from sauro.periods.regime import ROMAN, ReportPeriod, next_quarter, quarter_period
+from sauro.reports.narrative import Narrative, read_narrative
 from sauro.tasks.choices import ProductKind, Recurrence, ReportingState, SubmissionOutcome
 from sauro.tasks.models import Submission, Task
 
@@ -227,6 +230,8 @@ class QuarterlyData:
     counts: dict[str, int] = field(default_factory=dict)
     # How the unit's documents show their author (header lines, symbol, place, signer; ``org.letterhead``).
     letterhead: Letterhead | None = None
+    # What a leader reads before the lists: the assessment, the causes of what is late, the lessons (issue 20.6).
+    narrative: Narrative | None = None
 
     def count(self, name: str) -> int:
         """The number of rows of list ``name`` (``"overdue"`` …), however many were read."""
@@ -391,7 +396,7 @@ def collect(
         open_proposals = [
             _obstacle_row(o, day) for o in head("open_proposals", obstacle_qs.filter(state=ObstacleState.OPEN))
         ]
-    return QuarterlyData(
+    data = QuarterlyData(
         unit=unit,
         period=p,
         next_period=nxt,
@@ -410,6 +415,12 @@ def collect(
         counts=counts,
         letterhead=unit_letterhead(unit),
     )
+    if outline:
+        late = [t for g in groups for t in g.with_state(*LATE_STATES)]
+        data.narrative = read_narrative(
+            user=user, unit=unit, report_period=p, stats=stats, by_unit=by_unit, late_tasks=late, as_of=day
+        )
+    return data
 
 
 def _obstacle_row(o: Obstacle, day: datetime.date) -> ObstacleRow:
@@ -557,20 +568,6 @@ def _names(tasks: Sequence[Task], *, days: bool = False) -> str:
     return ", ".join(parts)
 
 
-def _causes(tasks: Sequence[Task]) -> str:
-    """`` Nguyên nhân: …; đề xuất: ….`` from the obstacles the units reported on ``tasks`` (each said once)."""
-    causes: list[str] = []
-    proposals: list[str] = []
-    for t in tasks:
-        for o in getattr(t, "known_obstacles", []):
-            if clause(o.description) and clause(o.description) not in causes:
-                causes.append(clause(o.description))
-            if clause(o.proposal) and clause(o.proposal) not in proposals:
-                proposals.append(clause(o.proposal))
-    text = f" Nguyên nhân: {'; '.join(causes)}." if causes else ""
-    return text + (f" Đơn vị đã đề xuất: {'; '.join(proposals)}." if proposals else "")
-
-
 def highlight_line(g: TaskGroup) -> str:
     if g.is_single:
         t = g.first
@@ -582,23 +579,6 @@ def highlight_line(g: TaskGroup) -> str:
     late = g.with_state(*LATE_STATES)
     line = f"- {g.title}: {len(on_time)}/{len(g.tasks)} {g.unit_word()} hoàn thành đúng hạn"
     return line + (f"; chậm: {_names(late)}." if late else ".")
-
-
-def overdue_line(g: TaskGroup) -> str:
-    late = g.with_state(ReportingState.OPEN_OVERDUE)
-    if g.is_single:
-        t = g.first
-        lead = t.lead_unit.name if t.lead_unit else ""
-        line = (
-            f"- {t.title} ({lead}; hạn {fmt_day(t.deadline_at)}, {late_text(t.days_late)}; "  # type: ignore[attr-defined]
-            f"tiến độ {t.progress}%)."
-        )
-    else:
-        line = (
-            f"- {g.title}: {len(late)}/{len(g.tasks)} {g.unit_word()} chưa hoàn thành, quá hạn: "
-            f"{_names(late, days=True)}."
-        )
-    return line + _causes(late)
 
 
 def next_line(g: TaskGroup) -> str:
@@ -1039,6 +1019,29 @@ def _appendices(document: DocxDocument, data: QuarterlyData) -> None:
         )
 
 
+def _narrative(document: DocxDocument, text: Narrative | None, number: int) -> int:
+    """ "Đánh giá chung", the causes (khách quan, chủ quan, khác) and "Bài học kinh nghiệm" as items ``number`` …;
+    one line instead of the causes and lessons when nothing is late. Returns the next item's number."""
+    if text is None:
+        return number
+    _para(document, f"{number}. Đánh giá chung:")
+    for line in text.assessment:
+        _para(document, line)
+    number += 1
+    if not text.has_late:
+        _para(document, f"{number}. {text.nothing_late()}")
+        return number + 1
+    causes = text.cause_lines
+    _para(document, f"{number}. {causes[0]}")
+    for line in causes[1:]:
+        _para(document, line)
+    number += 1
+    _para(document, f"{number}. Bài học kinh nghiệm:")
+    for line in text.lessons:
+        _para(document, line)
+    return number + 1
+
+
 def render_docx(data: QuarterlyData) -> bytes:
     document = Document()
     _setup(document)
@@ -1072,7 +1075,7 @@ def render_docx(data: QuarterlyData) -> bytes:
     ]
     for line in lines:
         _para(document, line)
-    number = 4
+    number = _narrative(document, data.narrative, 4)
     if data.routine:
         _para(document, f"{number}. Nhiệm vụ định kỳ: " + "; ".join(r.sentence() for r in data.routine) + ".")
         number += 1
@@ -1085,18 +1088,16 @@ def render_docx(data: QuarterlyData) -> bytes:
     if len(highlights) > DOCX_LIST_LIMIT:
         _para(document, f"- … và {len(highlights) - DOCX_LIST_LIMIT} nội dung khác (xem Phụ lục).")
 
-    # II. Shortcomings, with their causes as the units reported them
+    # II. Shortcomings: the overdue tasks in one line (each of them with its reason in Phụ lục 2; their causes are
+    # summed up in I), then the obstacles with their proposals.
     _para(document, HEADINGS[1], bold=True)
     _para(
         document,
-        f"1. Nhiệm vụ chưa hoàn thành, đã quá hạn: {s.open_overdue} nhiệm vụ"
-        + (" (chi tiết theo từng cơ quan, đơn vị tại Phụ lục 2)." if s.open_overdue else "."),
+        f"1. Nhiệm vụ chưa hoàn thành, đã quá hạn: {s.open_overdue} nhiệm vụ (chi tiết theo từng cơ quan, đơn vị tại "
+        "Phụ lục 2)."
+        if s.open_overdue
+        else "1. Không có nhiệm vụ chưa hoàn thành, quá hạn.",
     )
-    overdue = [g for g in data.groups if g.with_state(ReportingState.OPEN_OVERDUE)]
-    for g in overdue[:DOCX_LIST_LIMIT]:
-        _para(document, overdue_line(g))
-    if len(overdue) > DOCX_LIST_LIMIT:
-        _para(document, f"- … và {len(overdue) - DOCX_LIST_LIMIT} nội dung khác (xem Phụ lục).")
     routine_overdue = sum(r.overdue for r in data.routine)
     if routine_overdue:
         _para(document, f"- {routine_overdue} nhiệm vụ định kỳ chưa hoàn thành, quá hạn (nêu tại mục I).")

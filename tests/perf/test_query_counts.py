@@ -63,8 +63,9 @@ PAGES: list[tuple[str, str, str, int]] = [
     ("reports-list", "leader", "/bao-cao/", 15),  # +1 (issue 17): the unit filter's choices
     # The .docx reads the routine duties (one grouped read), the period's and the next quarter's tasks weightiest
     # first (with their products and obstacles), the first 30 obstacles and open proposals (+ a count per full list);
-    # not the appendix's task lists (issue 17: +2).
-    ("quarterly-docx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=docx", 22),
+    # not the appendix's task lists (issue 17: +2). +7 (issue 20.6, reports.narrative): the previous quarter's figures
+    # and figures by unit for the assessment, the return reasons of the late tasks for the causes.
+    ("quarterly-docx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=docx", 29),
     ("quarterly-xlsx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=xlsx", 19),
     # Figures, focus count, overdue list, obstacles, league table, trends; +2 (issue 18): meetings per unit against last
     # year, and the conclusions whose tasks were issued within 5 working days (meetings.selectors); +3 (issue 19): the
