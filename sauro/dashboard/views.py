@@ -169,8 +169,8 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
             "reception_days": reception_day_figures(
                 user=user, unit_id=unit.pk, year=last_month[0], month=last_month[1]
             ),
-            # The petitions' hot spots (issue 19 point 7) in the unit's subtree, by commune and topic, with the letters of
-            # the last 4 weeks against the 12 before: one query (none for whoever reads no register of letters).
+            # The petitions' hot spots (issue 19 point 7) in the unit's subtree, by commune and topic, with the letters
+            # of the last 4 weeks against the 12 before: one query (none for whoever reads no register of letters).
             "hotspots": hotspot_trends(user=user, unit_id=unit.pk, today=today),
             "previous_url": _shift_url(form, unit, period, -1, today),
             "next_url": _shift_url(form, unit, period, 1, today),

@@ -166,7 +166,6 @@ class ReceptionDayState(models.TextChoices):
     CANCELLED = "cancelled", _("Hoãn, hủy")
 
 
-
 # --- hot spots (point 7 of issue 19) -----------------------------------------------------------------------------
 
 

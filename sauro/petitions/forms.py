@@ -21,7 +21,6 @@ from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Unit
 from sauro.org.pickers import PersonChoiceField, UnitChoiceField, active_units, working_people
 from sauro.petitions import selectors
-from sauro.petitions.hotspots import HOTSPOT_ORDER, HotSpotFilters
 from sauro.petitions.choices import (
     Competence,
     Complexity,
@@ -39,6 +38,7 @@ from sauro.petitions.choices import (
     SignerKind,
     Topic,
 )
+from sauro.petitions.hotspots import HOTSPOT_ORDER, HotSpotFilters
 from sauro.petitions.models import MAX_PEOPLE, MAX_SIGNERS, Letter, Reception
 from sauro.petitions.services import DecisionInput, LetterInput, ReceptionDayInput, ReceptionInput
 from sauro.tasks.forms import add_service_errors, mark_invalid

@@ -24,11 +24,11 @@ from sauro.org.access import people_visible_to, units_visible_to
 from sauro.org.models import Unit
 from sauro.petitions.access import may_decide, may_register
 from sauro.petitions.choices import (
-    HotSpotMark,
     Competence,
     Complexity,
     Decision,
     Guidance,
+    HotSpotMark,
     LetterKind,
     LetterProduct,
     LetterSource,
