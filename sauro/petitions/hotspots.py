@@ -38,7 +38,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -307,10 +307,10 @@ def detect(today: datetime.date, t: Thresholds | None = None) -> list[Finding]:
     cutoffs = handling_cutoffs(today)
     undecided_late = Q(pk__in=[])
     for (kind, remote), cutoff in cutoffs.items():
-        undecided_late |= Q(deadline_kind=kind, remote=remote, received_on__lte=cutoff)
+        undecided_late |= Q(dk=kind, remote=remote, received_on__lte=cutoff)
     task_late = Q(task__deadline__lt=today) | Q(task__deadline__isnull=True, task__due_date__lt=today)
     overdue = (
-        Letter.objects.annotate(state=letter_state_expr(), place=place_expr(), deadline_kind=_deadline_kind_expr())
+        Letter.objects.annotate(state=letter_state_expr(), place=place_expr(), dk=_deadline_kind_expr())
         .filter(
             (Q(state=LetterState.RECEIVED) & ~_kept_q() & undecided_late)
             | (Q(state__in=[LetterState.ASSIGNING, LetterState.IN_HANDLING]) & task_late)
@@ -600,7 +600,7 @@ def hotspot_list(*, user: User, filters: HotSpotFilters | None = None) -> QueryS
     seen = HotSpot.letters.through.objects.filter(
         hotspot_id=OuterRef("pk"), letter__in=letters_visible_to(user).values("pk")
     )
-    counted = seen.order_by().values("hotspot_id").annotate(n=Count("pk")).values("n")
+    counted = seen.order_by().values("hotspot_id").annotate(n=Count("pk")).values("n")  # type: ignore[misc]
     return qs.annotate(letter_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)).select_related(
         "commune"
     )
@@ -716,12 +716,13 @@ def hotspot_trends(
         start = w.recent_start + datetime.timedelta(days=7 * i)
         week_counts[f"w{i}"] = counted(start, start + datetime.timedelta(days=6))
     reasons = {f"r_{r}": Count("pk", filter=Q(reason=r)) for r in HotSpotReason.values}
-    rows = (
+    grouped = (
         qs.values("commune_id", "commune__name", "topic")
         .annotate(flags=Count("pk"), first=Min("raised_on"), **reasons)
         .annotate(base=counted(w.baseline_start, w.recent_start - datetime.timedelta(days=1)), **week_counts)
         .order_by("-flags", "commune__name", "topic")[:limit]
     )
+    rows = cast(list[dict[str, Any]], list(grouped))  # keys built from the reasons: not a TypedDict
     labels = dict(HotSpotReason.choices)
     return [
         HotSpotTrend(
@@ -770,7 +771,9 @@ def hotspot_rows(*, user: User, start: datetime.date, end: datetime.date) -> lis
         .annotate(n=Count("letter_id", distinct=True))
         .order_by()
     )
-    letter_counts = {(r["hotspot__commune_id"], r["hotspot__topic"]): r["n"] for r in letters}
+    letter_counts: dict[tuple[int | None, str], int] = {
+        (r["hotspot__commune_id"], r["hotspot__topic"]): r["n"] for r in letters
+    }
     labels = dict(HotSpotReason.choices)
     topics = dict(Topic.choices)
     acc: dict[tuple[int | None, str], dict[str, Any]] = defaultdict(
