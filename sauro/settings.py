@@ -332,6 +332,15 @@ SAURO_REPORT_DUE_WORKING_DAYS_BY_KIND: dict[str, int] = {}
 SAURO_PETITIONS_CITY_SECRETARY_DAYS = int(os.environ.get("SAURO_PETITIONS_CITY_SECRETARY_DAYS", "1"))
 SAURO_PETITIONS_COMMUNE_SECRETARY_DAYS = int(os.environ.get("SAURO_PETITIONS_COMMUNE_SECRETARY_DAYS", "2"))
 SAURO_PETITIONS_KEEP_UNSIGNED_PARTY_DENUNCIATIONS = env_bool("SAURO_PETITIONS_KEEP_UNSIGNED_PARTY_DENUNCIATIONS", True)
+# Hot spots (issue 19 point 7, docs/petitions.md "Hot spots"): a crowd is SAURO_PETITIONS_CROWD_PEOPLE people or more
+# (who came together or signed one letter); a commune's letters on a topic rise when, over the last
+# SAURO_PETITIONS_RISE_WEEKS weeks, they are at least SAURO_PETITIONS_RISE_MIN and at least SAURO_PETITIONS_RISE_FACTOR
+# times the mean of the SAURO_PETITIONS_BASELINE_WEEKS weeks before (scaled to the same number of weeks).
+SAURO_PETITIONS_CROWD_PEOPLE = int(os.environ.get("SAURO_PETITIONS_CROWD_PEOPLE", "5"))
+SAURO_PETITIONS_RISE_FACTOR = float(os.environ.get("SAURO_PETITIONS_RISE_FACTOR", "2"))
+SAURO_PETITIONS_RISE_MIN = int(os.environ.get("SAURO_PETITIONS_RISE_MIN", "5"))
+SAURO_PETITIONS_RISE_WEEKS = int(os.environ.get("SAURO_PETITIONS_RISE_WEEKS", "4"))
+SAURO_PETITIONS_BASELINE_WEEKS = int(os.environ.get("SAURO_PETITIONS_BASELINE_WEEKS", "12"))
 SAURO_API_TOKEN_PREFIX = "sr_"  # noqa: S105 — a public marker, not a secret
 # API tokens expire: this many days after their issue at the most (their owner may choose fewer).
 SAURO_API_TOKEN_DAYS = int(os.environ.get("SAURO_API_TOKEN_DAYS", "90"))

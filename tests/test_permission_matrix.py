@@ -32,6 +32,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from sauro.accounts.models import ApiToken, User
 from sauro.accounts.services import api_token_create
@@ -48,7 +49,7 @@ from sauro.monitoring.models import Obstacle, ProgressAttachment
 from sauro.monitoring.services import obstacle_create, progress_update_create
 from sauro.notifications.choices import EmailState, NotificationKind
 from sauro.notifications.models import Notification
-from sauro.petitions.models import Letter, Reception, ReceptionDay
+from sauro.petitions.models import HotSpot, Letter, Reception, ReceptionDay
 from sauro.petitions.services import (
     LetterInput,
     ReceptionDayInput,
@@ -112,6 +113,7 @@ class World:
     letter: Letter  # received by Văn phòng (the Ban's officer is also an officer there), not yet decided
     reception: Reception  # a visit to Văn phòng's reception office
     reception_day: ReceptionDay  # the city Secretary's reception day, planned
+    hotspot: HotSpot  # a hot spot on Văn phòng's letter (issue 19 point 7)
 
 
 def build_world(org: Org) -> World:
@@ -227,7 +229,18 @@ def build_world(org: Org) -> World:
         reception_day=reception_day_create(
             acting_user=org.monitor, data=ReceptionDayInput(unit_id=org.city.pk, leader_id=org.leader.pk, day=TODAY)
         ),
+        hotspot=_hotspot_on(Letter.objects.latest("pk")),
     )
+
+
+def _hotspot_on(letter: Letter) -> HotSpot:
+    """A hot spot resting on ``letter`` (as the scan stores one; its notification is not what is tested here)."""
+    now = timezone.now()
+    spot = HotSpot.objects.create(
+        key=f"complex:L{letter.pk}", reason="complex", topic=letter.topic, raised_on=now.date(), raised_at=now
+    )
+    spot.letters.set([letter])
+    return spot
 
 
 def letter_body(org: Org, received_on: Any = datetime.date(2026, 2, 26)) -> dict[str, Any]:
@@ -492,6 +505,9 @@ PAGES: dict[tuple[str, str], Row] = {
         body=lambda w: {"unit": w.org.city.pk, "leader": w.org.leader.pk, "day": "03/03/2026", "state": "planned"},
         why="the officer and the ward keep their own units' calendars: the city's is refused on the form (422)",
     ),
+    # Hot spots (issue 19 point 7): seen by whoever sees one of their letters or visits.
+    ("GET", "petitions:hotspots"): every(200),
+    ("GET", "petitions:hotspot_detail"): ban_read(lambda w: {"hotspot_id": w.hotspot.pk}, right="monitor"),
     ("POST", "petitions:reception_day_state"): Row(
         officer=404,
         other=404,
@@ -826,6 +842,10 @@ API: dict[tuple[str, str], Row] = {
         why="they see the city but keep only their own units' calendars",
     ),
     ("GET", "/api/v1/petitions/reception-days/figures"): every(200),
+    ("GET", "/api/v1/petitions/hotspots"): every(200),
+    ("GET", "/api/v1/petitions/hotspots/{hotspot_id}"): ban_read(
+        lambda w: {"hotspot_id": w.hotspot.pk}, right="monitor"
+    ),
     ("GET", "/api/v1/directives"): every(200),
     ("POST", "/api/v1/directives"): Row(
         officer=403,

@@ -9,8 +9,9 @@ chain survives a failure:
 - ``run_daily_pass``, at 06:30, before the working day: in this order, the reminder pass of the day
   (``monitoring.reminders.run_reminders``: due dates, nudges, stuck and long-overdue tasks escalated to the
   supervising leader and Văn phòng, obstacles moved up; nothing on a day off), the report duties of the day and
-  their reminders (``reports.jobs.run_daily_reports``), then the daily e-mail digests of everything notified so far
-  — the escalations included (``notifications.emails.send_daily_digests``);
+  their reminders (``reports.jobs.run_daily_reports``), the petitions' hot-spot early warning
+  (``petitions.jobs.run_hotspot_scan``: each new flag raised and notified once), then the daily e-mail digests of
+  everything notified so far — the escalations included (``notifications.emails.send_daily_digests``);
 - ``run_nightly_backup``, at 02:00: an archive of the database, the uploaded files and the journal's checkpoints
   into ``SAURO_BACKUP_DIR``, then the archives beyond the retention deleted (``backup.nightly.nightly_backup``).
 
@@ -107,6 +108,7 @@ def run_daily_pass(day: str | None = None) -> dict[str, Any]:
     """
     from sauro.monitoring.reminders import run_reminders
     from sauro.notifications.emails import send_daily_digests
+    from sauro.petitions.jobs import run_hotspot_scan
     from sauro.reports.jobs import run_daily_reports
 
     today = clock.today()
@@ -115,6 +117,7 @@ def run_daily_pass(day: str | None = None) -> dict[str, Any]:
         logger.info("Chạy bù lượt nhắc việc của ngày %s vào ngày %s.", day, today.isoformat())
     result = run_reminders(as_of=today)
     reports = run_daily_reports(today)  # report duties of the day and their reminders, before the digests
+    hotspots = run_hotspot_scan(today)  # the petitions' hot spots (issue 19 point 7), before the digests too
     digests = send_daily_digests(day=today)
     return {
         "day": today.isoformat(),
@@ -124,6 +127,7 @@ def run_daily_pass(day: str | None = None) -> dict[str, Any]:
         "failed": result.failed,
         "digests": digests,
         "reports": reports,
+        "hotspots": hotspots,
     }
 
 

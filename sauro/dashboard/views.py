@@ -28,6 +28,7 @@ from sauro.meetings.selectors import meeting_figures
 from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.selectors import ObstacleFilters, obstacle_list
 from sauro.org.models import Unit
+from sauro.petitions.hotspots import hotspot_trends
 from sauro.petitions.selectors import previous_month, reception_day_figures
 from sauro.tasks.choices import OPEN_STATES, ReportingState
 from sauro.tasks.forms import COUNTED_FILTER, OPEN_FILTER
@@ -168,6 +169,9 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
             "reception_days": reception_day_figures(
                 user=user, unit_id=unit.pk, year=last_month[0], month=last_month[1]
             ),
+            # The petitions' hot spots (issue 19 point 7) in the unit's subtree, by commune and topic, with the letters
+            # of the last 4 weeks against the 12 before: one query (none for whoever reads no register of letters).
+            "hotspots": hotspot_trends(user=user, unit_id=unit.pk, today=today),
             "previous_url": _shift_url(form, unit, period, -1, today),
             "next_url": _shift_url(form, unit, period, 1, today),
         }

@@ -40,6 +40,8 @@ class NotificationKind(models.TextChoices):
     CONFIDENCE = "confidence", _("Đánh giá khả năng hoàn thành")
     # a task's discussion
     MENTIONED = "mentioned", _("Được nhắc đến trong trao đổi")
+    # citizens' petitions (issue 19, point 7)
+    HOTSPOT = "hotspot", _("Cảnh báo điểm nóng đơn thư")
     # the person's own account
     LOGIN_LOCKED = "login_locked", _("Đăng nhập bị tạm khóa")
 
@@ -65,6 +67,7 @@ ACTION_KINDS = frozenset(
         NotificationKind.STUCK,
         NotificationKind.LOGIN_LOCKED,
         NotificationKind.MENTIONED,  # someone asks me something in a task's discussion
+        NotificationKind.HOTSPOT,  # a hot spot the unit head and Văn phòng must look into
     }
 )
 
@@ -89,6 +92,7 @@ GROUP_PHRASES: dict[str, str] = {
     NotificationKind.CONFIDENCE: "{n} đánh giá khả năng hoàn thành",
     NotificationKind.LOGIN_LOCKED: "{n} lần tài khoản bị tạm khóa đăng nhập",
     NotificationKind.MENTIONED: "{n} lần được nhắc đến trong trao đổi",
+    NotificationKind.HOTSPOT: "{n} cảnh báo điểm nóng đơn thư",
 }
 
 

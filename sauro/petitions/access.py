@@ -16,14 +16,14 @@ Pages, the API and the services ask these functions.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.org.access import acts_for, ids_under, unit_paths, user_scope
 from sauro.org.choices import Role
 from sauro.org.models import Unit
-from sauro.petitions.models import Letter, Reception, ReceptionDay
+from sauro.petitions.models import HotSpot, Letter, Reception, ReceptionDay
 
 # Committee-wide readers of the register; of them, who also writes and decides.
 READER_ROLES = frozenset({Role.MONITOR, Role.LEADER, Role.INSPECTOR})
@@ -108,3 +108,17 @@ def may_decide(user: User, letter: Letter) -> bool:
     if user_scope(user).has_role(*REGISTRAR_ROLES) and _in_committee(user, letter.unit):
         return True
     return acts_for(user, letter.unit, clock.today())
+
+
+def hotspots_visible_to(user: User) -> QuerySet[HotSpot]:
+    """Every hot spot (point 7) the user may see: those resting on a letter or a visit the user sees
+    (``letters_visible_to``, ``receptions_visible_to``). Another unit's hot spot is a 404 and is absent from lists."""
+    if not register_unit_ids(user):
+        return HotSpot.objects.none()
+    letters = letters_visible_to(user)
+    receptions = receptions_visible_to(user)
+    on_letter = HotSpot.letters.through.objects.filter(hotspot_id=OuterRef("pk"), letter__in=letters.values("pk"))
+    on_visit = HotSpot.receptions.through.objects.filter(
+        hotspot_id=OuterRef("pk"), reception__in=receptions.values("pk")
+    )
+    return HotSpot.objects.filter(Exists(on_letter) | Exists(on_visit))

@@ -23,13 +23,15 @@ from sauro.common.api import (
     error_responses,
     limit_param,
 )
-from sauro.petitions import selectors, services
+from sauro.petitions import hotspots, selectors, services
 from sauro.petitions.choices import (
     Competence,
     Complexity,
     DeadlineKey,
     Decision,
     Guidance,
+    HotSpotMark,
+    HotSpotReason,
     LetterKind,
     LetterProduct,
     LetterSource,
@@ -40,7 +42,7 @@ from sauro.petitions.choices import (
     SignerKind,
     Topic,
 )
-from sauro.petitions.models import MAX_PEOPLE, MAX_SIGNERS, Letter, Reception, ReceptionDay
+from sauro.petitions.models import MAX_PEOPLE, MAX_SIGNERS, HotSpot, Letter, Reception, ReceptionDay
 
 router = Router(tags=["Tiếp công dân, đơn thư"])
 
@@ -94,6 +96,7 @@ class LetterOut(Schema):
     remote: bool
     eligible: bool
     in_competence: bool
+    hotspot_marks: list[HotSpotMark] = Field(description="Dấu hiệu phức tạp cán bộ đã đánh dấu (cảnh báo điểm nóng).")
     decision: str = Field(description="Hướng xử lý (rỗng khi chưa xử lý): handle, forward, guide, keep.")
     decided_on: datetime.date | None
     forward_unit_id: int | None
@@ -133,6 +136,7 @@ class LetterOut(Schema):
             remote=x.remote,
             eligible=x.eligible,
             in_competence=x.in_competence,
+            hotspot_marks=[HotSpotMark(m) for m in x.hotspot_mark_list],
             decision=x.decision,
             decided_on=x.decided_on,
             forward_unit_id=x.forward_unit_id,
@@ -177,10 +181,14 @@ class LetterIn(Schema):
     eligible: bool = True
     in_competence: bool = True
     incoming_number: str = _text(40, "Số đến.")
+    hotspot_marks: list[HotSpotMark] = Field(
+        default_factory=list, max_length=len(HotSpotMark.values), description="Dấu hiệu phức tạp (cảnh báo điểm nóng)."
+    )
 
     def to_input(self) -> services.LetterInput:
         data = self.model_dump()
         data["main_kind"] = data.get("main_kind") or ""
+        data["hotspot_marks"] = tuple(str(m) for m in data.get("hotspot_marks") or ())
         return services.LetterInput(**data)
 
 
@@ -513,3 +521,96 @@ def reception_day_figures(
         ],
         missed=[r.unit_id for r in figures.missed],
     )
+
+
+# --- hot spots (point 7) ----------------------------------------------------------------------------------------
+
+
+class HotSpotOut(Schema):
+    id: int
+    reason: HotSpotReason = Field(
+        description="Lý do: crowd (đông người), overdue (quá hạn chưa giải quyết), repeat (tái diễn sau quyết định đã "
+        "có hiệu lực), complex (cán bộ đánh dấu phức tạp), rise (đơn tăng đột biến)."
+    )
+    reason_label: str
+    commune_id: int | None = Field(description="Phường, xã nơi phát sinh (null nếu chưa rõ).")
+    commune_name: str
+    topic: Topic | None = Field(description="Lĩnh vực (null với đoàn đông người không có đơn).")
+    detail: str = Field(description="Chi tiết cảnh báo, bằng tiếng Việt.")
+    people: int | None = Field(description="Số người (đông người).")
+    recent: int | None = Field(description="Số đơn trong các tuần gần nhất (đơn tăng đột biến).")
+    baseline: int | None = Field(description="Số đơn trong các tuần trước đó (đơn tăng đột biến).")
+    letter_count: int = Field(description="Số đơn của cảnh báo mà bạn được xem.")
+    raised_on: datetime.date
+    raised_at: datetime.datetime
+    notified: bool = Field(description="Đã thông báo cho lãnh đạo đơn vị và Văn phòng.")
+    ended_on: datetime.date | None = Field(description="Ngày hết cảnh báo (null: còn hiệu lực).")
+
+    @classmethod
+    def of(cls, x: HotSpot) -> HotSpotOut:
+        return cls(
+            id=x.pk,
+            reason=HotSpotReason(x.reason),
+            reason_label=str(x.get_reason_display()),
+            commune_id=x.commune_id,
+            commune_name=x.commune.name if x.commune else "",
+            topic=Topic(x.topic) if x.topic else None,
+            detail=x.detail,
+            people=x.people,
+            recent=x.recent,
+            baseline=x.baseline,
+            letter_count=x.letter_count,  # type: ignore[attr-defined]
+            raised_on=x.raised_on,
+            raised_at=x.raised_at,
+            notified=x.notified_at is not None,
+            ended_on=x.ended_on,
+        )
+
+
+class HotSpotPageOut(Schema):
+    items: list[HotSpotOut]
+    next_cursor: str | None
+
+
+class HotSpotDetailOut(HotSpotOut):
+    letters: list[LetterOut] = Field(description="Các đơn của cảnh báo mà bạn được xem.")
+    reception_ids: list[int] = Field(description="Các lượt tiếp công dân của cảnh báo mà bạn được xem.")
+
+
+@router.get(
+    "/petitions/hotspots",
+    response={200: HotSpotPageOut, **error_responses(401, 422)},
+    summary="Danh sách điểm nóng",
+    description=(
+        "Cảnh báo sớm điểm nóng đơn thư bạn được xem (theo đơn, lượt tiếp bạn được xem), mới nhất trước; mặc định chỉ "
+        "cảnh báo còn hiệu lực. Phân trang bằng con trỏ (next_cursor)."
+    ),
+)
+def hotspot_list(
+    request: HttpRequest,
+    commune_id: ApiId | None = COMMUNE_PARAM,
+    topic: Topic | None = None,
+    reason: HotSpotReason | None = None,
+    include_ended: bool = Query(False, description="Kể cả cảnh báo đã hết."),
+    cursor: str | None = cursor_param(),
+    limit: int = limit_param(hotspots.PAGE_SIZE),
+) -> HotSpotPageOut:
+    filters = hotspots.HotSpotFilters(
+        commune_id=commune_id, topic=topic or "", reason=reason or "", include_ended=include_ended
+    )
+    page = hotspots.hotspot_page(user=auth_user(request), filters=filters, cursor=cursor, limit=limit)
+    return HotSpotPageOut(items=[HotSpotOut.of(x) for x in page.items], next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/petitions/hotspots/{hotspot_id}",
+    response={200: HotSpotDetailOut, **error_responses(401, 404, 422)},
+    summary="Một điểm nóng",
+    description="Cảnh báo và các đơn, lượt tiếp của nó mà bạn được xem.",
+)
+def hotspot_get(request: HttpRequest, hotspot_id: ApiId) -> HotSpotDetailOut:
+    user = auth_user(request)
+    spot = hotspots.hotspot_get(user=user, hotspot_id=hotspot_id)
+    letters = [LetterOut.of(x) for x in hotspots.hotspot_letters(user=user, spot=spot)]
+    visits = [r.pk for r in hotspots.hotspot_receptions(user=user, spot=spot)]
+    return HotSpotDetailOut(**HotSpotOut.of(spot).model_dump(), letters=letters, reception_ids=visits)

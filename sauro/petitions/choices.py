@@ -164,3 +164,28 @@ class ReceptionDayState(models.TextChoices):
     PLANNED = "planned", _("Theo kế hoạch")
     HELD = "held", _("Đã tiếp")
     CANCELLED = "cancelled", _("Hoãn, hủy")
+
+
+# --- hot spots (point 7 of issue 19) -----------------------------------------------------------------------------
+
+
+class HotSpotMark(models.TextChoices):
+    """The complexity criteria an officer marks on a letter (``Letter.hotspot_marks``, several at once): any one of
+    them makes the letter a hot spot (``petitions.hotspots``, rule c)."""
+
+    MANY_HOUSEHOLDS = "households", _("Nhiều hộ dân")
+    LAND = "land", _("Đất đai")
+    RELIGION_ETHNICITY = "religion", _("Tôn giáo, dân tộc")
+    MEDIA = "media", _("Báo chí quan tâm")
+    GATHERING = "gathering", _("Dấu hiệu tụ tập đông người")
+
+
+class HotSpotReason(models.TextChoices):
+    """Why a hot spot (điểm nóng) was raised (``petitions.hotspots``): the rules (a) to (d) of the issue's point 7,
+    the "prolonged" rule (b) split into its two cases."""
+
+    CROWD = "crowd", _("Đông người")
+    OVERDUE = "overdue", _("Kéo dài: quá hạn chưa giải quyết")
+    REPEAT = "repeat", _("Kéo dài: tái diễn sau quyết định đã có hiệu lực")
+    COMPLEX = "complex", _("Phức tạp")
+    RISE = "rise", _("Đơn tăng đột biến")

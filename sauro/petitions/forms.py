@@ -26,6 +26,8 @@ from sauro.petitions.choices import (
     Complexity,
     Decision,
     Guidance,
+    HotSpotMark,
+    HotSpotReason,
     LetterKind,
     LetterProduct,
     LetterSource,
@@ -36,6 +38,7 @@ from sauro.petitions.choices import (
     SignerKind,
     Topic,
 )
+from sauro.petitions.hotspots import HOTSPOT_ORDER, HotSpotFilters
 from sauro.petitions.models import MAX_PEOPLE, MAX_SIGNERS, Letter, Reception
 from sauro.petitions.services import DecisionInput, LetterInput, ReceptionDayInput, ReceptionInput
 from sauro.tasks.forms import add_service_errors, mark_invalid
@@ -181,6 +184,13 @@ class LetterForm(_ServiceErrors, forms.Form):
     remote = forms.BooleanField(label=_("Vụ việc ở vùng sâu, vùng xa"), required=False)
     eligible = forms.BooleanField(label=_("Đơn đủ điều kiện xử lý"), required=False, initial=True)
     in_competence = forms.BooleanField(label=_("Thuộc thẩm quyền giải quyết của đơn vị"), required=False, initial=True)
+    hotspot_marks = forms.MultipleChoiceField(
+        label=_("Dấu hiệu phức tạp (cảnh báo điểm nóng)"),
+        choices=HotSpotMark.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Đánh dấu khi vụ việc có một trong các dấu hiệu này: đơn được đưa vào danh sách điểm nóng."),
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, data: Any = None, *, user: User, instance: Letter | None = None) -> None:
@@ -212,6 +222,7 @@ class LetterForm(_ServiceErrors, forms.Form):
                 )
             }
             initial.update(unit=instance.unit_id, subject_unit=instance.subject_unit_id, commune=instance.commune_id)
+            initial["hotspot_marks"] = instance.hotspot_mark_list
         super().__init__(data, initial=initial)
         units = active_units(user)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
@@ -244,6 +255,7 @@ class LetterForm(_ServiceErrors, forms.Form):
             remote=bool(d.get("remote")),
             eligible=bool(d.get("eligible")),
             in_competence=bool(d.get("in_competence")),
+            hotspot_marks=tuple(d.get("hotspot_marks") or ()),
         )
 
     def duplicate_fields(self) -> dict[str, Any]:
@@ -462,3 +474,43 @@ class MonthForm(forms.Form):
     @property
     def cursor(self) -> str:
         return str(self.cleaned_data.get("after") or "")
+
+
+class HotSpotFilterForm(forms.Form):
+    """The hot spots' list filters (``/diem-nong/``), read from the query string."""
+
+    commune = UnitChoiceField(label=_("Phường, xã nơi phát sinh"), queryset=Unit.objects.none(), required=False)
+    topic = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
+    reason = forms.ChoiceField(label=_("Lý do cảnh báo"), required=False)
+    ended = forms.BooleanField(label=_("Kể cả cảnh báo đã hết"), required=False)
+    after = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+    def __init__(self, data: Any, *, user: User) -> None:
+        super().__init__(data)
+        self.fields["commune"].queryset = active_units(user).filter(LOCAL)  # type: ignore[attr-defined]
+        self.fields["commune"].empty_label = str(EVERYTHING)  # type: ignore[attr-defined]
+        self.fields["topic"].choices = [("", str(EVERYTHING)), *Topic.choices]  # type: ignore[attr-defined]
+        self.fields["reason"].choices = [("", str(EVERYTHING)), *HotSpotReason.choices]  # type: ignore[attr-defined]
+        self.is_valid()
+        mark_invalid(self)
+
+    def clean_after(self) -> str:
+        return _check_cursor(HOTSPOT_ORDER, self.cleaned_data.get("after") or "")
+
+    def filters(self) -> HotSpotFilters:
+        d = self.cleaned_data
+        commune = d.get("commune")
+        return HotSpotFilters(
+            commune_id=commune.pk if commune else None,
+            topic=d.get("topic") or "",
+            reason=d.get("reason") or "",
+            include_ended=bool(d.get("ended")),
+        )
+
+    @property
+    def cursor(self) -> str:
+        return str(self.cleaned_data.get("after") or "")
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.cleaned_data.get(n) for n in ("commune", "topic", "reason", "ended"))

@@ -24,6 +24,8 @@ from sauro.petitions.choices import (
     DeadlineKey,
     Decision,
     Guidance,
+    HotSpotMark,
+    HotSpotReason,
     LetterKind,
     LetterSource,
     PetitionKind,
@@ -278,6 +280,9 @@ class Letter(models.Model):
     created_at = models.DateTimeField(_("vào sổ lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    # Point 7 (hot spots): the complexity criteria the officer marks (``HotSpotMark`` codes, comma-separated, sorted;
+    # empty: none). Any one makes the letter a hot spot (``petitions.hotspots``, rule c).
+    hotspot_marks = models.CharField(_("dấu hiệu phức tạp"), max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = _("đơn thư")
@@ -303,6 +308,16 @@ class Letter(models.Model):
     def __str__(self) -> str:
         day = f" nhận ngày {self.received_on:%d/%m/%Y}" if self.received_on else ""
         return f"Đơn {self.get_kind_display().lower()}{day}"
+
+    @property
+    def hotspot_mark_list(self) -> list[str]:
+        """The complexity criteria marked on the letter, as codes (``HotSpotMark``)."""
+        return [m for m in self.hotspot_marks.split(",") if m]
+
+    @property
+    def hotspot_mark_labels(self) -> list[str]:
+        labels = dict(HotSpotMark.choices)
+        return [str(labels.get(m, m)) for m in self.hotspot_mark_list]
 
     @property
     def deadline_kind(self) -> str:
@@ -399,3 +414,50 @@ class Reception(models.Model):
     def __str__(self) -> str:
         day = f" ngày {self.received_on:%d/%m/%Y}" if self.received_on else ""
         return f"Tiếp công dân{day}: {self.citizen_name}"
+
+
+class HotSpot(models.Model):
+    """A hot spot (điểm nóng) raised by the early warning (``petitions.hotspots``, point 7 of issue 19): why
+    (``reason``), where (``commune``) and about what (``topic``; empty for a group visit with no letter), the letters
+    and visits behind it, when it was raised and whether its people were told (``notified_at``: once per flag).
+
+    ``key`` identifies the flag so the periodic scan raises and notifies it once: ``crowd:L12`` (a letter),
+    ``crowd:R7`` (a visit with no letter), ``overdue:L12``, ``repeat:L12``, ``complex:L12``, and for a rise
+    ``rise:<commune>:<topic>:<first day>`` (one episode: a rise still going on keeps its flag). A flag whose condition
+    has gone (the letter resolved, the rise subsided) gets ``ended_on``; it stays in the list."""
+
+    key = models.CharField(_("mã cảnh báo"), max_length=80, unique=True)
+    reason = models.CharField(_("lý do"), max_length=10, choices=HotSpotReason.choices)
+    commune = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hotspots",
+        verbose_name=_("phường, xã nơi phát sinh"),
+    )
+    topic = models.CharField(_("lĩnh vực"), max_length=20, choices=Topic.choices, blank=True)
+    letters = models.ManyToManyField(Letter, related_name="hotspots", blank=True, verbose_name=_("đơn thư"))
+    receptions = models.ManyToManyField(
+        Reception, related_name="hotspots", blank=True, verbose_name=_("lượt tiếp công dân")
+    )
+    detail = models.CharField(_("chi tiết"), max_length=300, blank=True)
+    people = models.PositiveIntegerField(_("số người"), null=True, blank=True)
+    recent = models.PositiveIntegerField(_("số đơn trong các tuần gần nhất"), null=True, blank=True)
+    baseline = models.PositiveIntegerField(_("số đơn trong các tuần trước đó"), null=True, blank=True)
+    raised_on = models.DateField(_("ngày cảnh báo"))
+    raised_at = models.DateTimeField(_("cảnh báo lúc"))
+    notified_at = models.DateTimeField(_("đã thông báo lúc"), null=True, blank=True)
+    ended_on = models.DateField(_("hết cảnh báo ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("điểm nóng")
+        verbose_name_plural = _("điểm nóng")
+        ordering = ["-raised_at", "-id"]
+        indexes = [
+            models.Index(fields=["-raised_at", "-id"], name="hotspot_raised_desc"),
+            models.Index(fields=["commune", "topic"], name="hotspot_commune_topic"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Điểm nóng: {self.get_reason_display()}"

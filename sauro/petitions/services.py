@@ -28,6 +28,7 @@ from sauro.petitions.choices import (
     Complexity,
     Decision,
     Guidance,
+    HotSpotMark,
     LetterKind,
     LetterProduct,
     LetterSource,
@@ -461,6 +462,8 @@ class LetterInput:
     eligible: bool = True
     in_competence: bool = True
     incoming_number: str = ""
+    # Point 7 (hot spots): the complexity criteria the officer marks (``HotSpotMark`` codes).
+    hotspot_marks: tuple[str, ...] = ()
 
 
 def letter_snapshot(x: Letter) -> dict[str, object]:
@@ -495,6 +498,7 @@ def letter_snapshot(x: Letter) -> dict[str, object]:
         "decision_note": x.decision_note,
         "task_id": x.task_id,
         "version": x.version,
+        "hotspot_marks": x.hotspot_marks,
     }
 
 
@@ -560,6 +564,7 @@ def _apply_letter(acting_user: User | None, x: Letter, data: LetterInput) -> Non
     x.remote = data.remote
     x.eligible = data.eligible
     x.in_competence = data.in_competence
+    x.hotspot_marks = ",".join(sorted({_choice("hotspot_marks", m, HotSpotMark) for m in data.hotspot_marks}))
 
 
 def is_kept_by_rule(letter: Letter) -> bool:

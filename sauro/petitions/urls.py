@@ -17,4 +17,6 @@ urlpatterns = [
     path(
         "tiep-cong-dan/lich-tiep/<int:day_id>/tinh-trang/", views.reception_day_state_view, name="reception_day_state"
     ),
+    path("diem-nong/", views.hotspot_list_view, name="hotspots"),
+    path("diem-nong/<int:hotspot_id>/", views.hotspot_detail_view, name="hotspot_detail"),
 ]

@@ -22,10 +22,11 @@ from sauro.common.errors import Conflict, ServiceError
 from sauro.common.pagination import BadCursor
 from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
-from sauro.petitions import access, selectors, services
+from sauro.petitions import access, hotspots, selectors, services
 from sauro.petitions.choices import DeadlineKey
 from sauro.petitions.forms import (
     DecisionForm,
+    HotSpotFilterForm,
     LetterFilterForm,
     LetterForm,
     MonthForm,
@@ -367,3 +368,35 @@ def register() -> None:
         task_page,
         annotations={LETTER_MARK: Subquery(Letter.objects.filter(task_id=OuterRef("pk")).values("pk")[:1])},
     )
+
+
+# --- hot spots (point 7) ----------------------------------------------------------------------------------------
+
+
+@read_only_page
+@login_required
+def hotspot_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The map-free list of hot spots (``/diem-nong/``), filtered by commune, topic and reason; each row drills down to
+    its letters."""
+    user = request.user
+    form = HotSpotFilterForm(request.GET, user=user)
+    page = hotspots.hotspot_page(user=user, filters=form.filters(), cursor=form.cursor or None)
+    context = {
+        "form": form,
+        "spots": page.items,
+        "next_cursor": page.next_cursor,
+        "is_first_page": not form.cursor,
+    }
+    return _page(request, "petitions/hotspot_list.html", context)
+
+
+@login_required
+def hotspot_detail_view(request: AuthenticatedRequest, hotspot_id: int) -> HttpResponse:
+    user = request.user
+    spot = hotspots.hotspot_get(user=user, hotspot_id=hotspot_id)
+    context = {
+        "spot": spot,
+        "letters": list(hotspots.hotspot_letters(user=user, spot=spot)),
+        "receptions": list(hotspots.hotspot_receptions(user=user, spot=spot)),
+    }
+    return _page(request, "petitions/hotspot_detail.html", context)

@@ -24,8 +24,9 @@ FIGURES = ("total", "done_on_time", "done_late", "open_on_time", "open_overdue",
 # Every unit's path is read once, so the task gate and the subtrees are lists of ids; the period's counts are two
 # index scans each (due in the period; ongoing); the cards are the league's counts added up; the meetings' section is
 # two grouped queries (meetings per host unit against last year, the conclusions with their tasks); the Secretaries'
-# reception days of last month three (the committees, wards and communes; their Secretaries; the grouped days).
-OVERVIEW_QUERIES = 32
+# reception days of last month three (the committees, wards and communes; their Secretaries; the grouped days); the
+# petitions' hot spots one (by commune and topic, with the weekly letters: petitions.hotspots.hotspot_trends).
+OVERVIEW_QUERIES = 33
 LINK = re.compile(r'<a [^>]*href="([^"]+)"[^>]*data-figure="(\w+)"')
 
 
@@ -195,7 +196,7 @@ def test_query_counts_do_not_grow_with_the_data(world, client_for, make_draft, t
     assert after == before
     # Session, user, scope and the shell (with the bell), then ~18 for the page: cards, overdue, obstacles, league
     # table (units, 2 grouped aggregates, discipline, reports, obstacles), 2 trends, the picker, the meetings (2), the
-    # reception days (3) — whatever the data.
+    # reception days (3), the hot spots (1) — whatever the data.
     assert before[0] <= OVERVIEW_QUERIES
 
 

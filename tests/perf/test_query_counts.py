@@ -70,9 +70,11 @@ PAGES: list[tuple[str, str, str, int]] = [
     # Figures, focus count, overdue list, obstacles, league table, trends; +2 (issue 18): meetings per unit against last
     # year, and the conclusions whose tasks were issued within 5 working days (meetings.selectors); +3 (issue 19): the
     # Secretaries' reception days of last month (petitions.selectors: the committees, wards and communes, their
-    # Secretaries, the grouped days) — only the first for a Ban, whose subtree holds none of them.
-    ("dashboard", "leader", "/tong-hop/", 32),
-    ("dashboard-unit", "btc_head", "/tong-hop/", 30),
+    # Secretaries, the grouped days) — only the first for a Ban, whose subtree holds none of them; +1 (issue 19 point
+    # 7): the open hot spots by commune and topic with their weekly letters (petitions.hotspots.hotspot_trends, one
+    # query for whoever reads a register of letters, none for anyone else).
+    ("dashboard", "leader", "/tong-hop/", 33),
+    ("dashboard-unit", "btc_head", "/tong-hop/", 31),
     ("dashboard-mine", "btc_officer", "/tong-hop/cua-toi/", 12),
     # the first page is full (50 entries) with one bundle already; the latest checkpoints, the last verification
     ("audit-journal", "inspector", "/nhat-ky/", 11),

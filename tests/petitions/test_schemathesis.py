@@ -42,6 +42,8 @@ def test_the_fuzzed_schema_has_the_petitions_operations() -> None:
         ("GET", "/api/v1/petitions/receptions"),
         ("GET", "/api/v1/petitions/reception-days"),
         ("GET", "/api/v1/petitions/reception-days/figures"),
+        ("GET", "/api/v1/petitions/hotspots"),
+        ("GET", "/api/v1/petitions/hotspots/{hotspot_id}"),
     }
 
 
