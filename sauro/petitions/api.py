@@ -24,7 +24,8 @@ from sauro.common.api import (
     error_responses,
     limit_param,
 )
-from sauro.petitions import identity, selectors, services
+from sauro.petitions import identity as identity_store
+from sauro.petitions import selectors, services
 from sauro.petitions.choices import (
     Competence,
     Complexity,
@@ -72,10 +73,10 @@ IDENTITY_STATE = (
 
 
 class IdentityState(StrEnum):
-    OPEN = identity.OPEN
-    HIDDEN = identity.HIDDEN
-    SHOWN = identity.SHOWN
-    UNREADABLE = identity.UNREADABLE
+    OPEN = identity_store.OPEN
+    HIDDEN = identity_store.HIDDEN
+    SHOWN = identity_store.SHOWN
+    UNREADABLE = identity_store.UNREADABLE
 
 
 class LetterDeadlineOut(Schema):
@@ -128,8 +129,8 @@ class LetterOut(Schema):
     version: int
 
     @classmethod
-    def of(cls, x: Letter, shown: identity.IdentityShown | None = None) -> LetterOut:
-        shown = shown or identity.identity_listed(x)
+    def of(cls, x: Letter, shown: identity_store.IdentityShown | None = None) -> LetterOut:
+        shown = shown or identity_store.identity_listed(x)
         return cls(
             id=x.pk,
             unit_id=x.unit_id,
@@ -229,7 +230,7 @@ def _detail(user: User, letter_id: int, *, reveal: bool = False) -> LetterDetail
     who may see it, journalled (point 6); the answers to writes give it as lists do."""
     letter = selectors.letter_get(user=user, letter_id=letter_id)
     deadlines = selectors.letter_deadlines_of(letter)
-    shown = identity.identity_reveal(acting_user=user, record=letter, channel="api") if reveal else None
+    shown = identity_store.identity_reveal(acting_user=user, record=letter, channel="api") if reveal else None
     base = LetterOut.of(letter, shown).model_dump()
     rows = [
         LetterDeadlineOut(
@@ -339,7 +340,7 @@ class ReceptionOut(Schema):
 
     @classmethod
     def of(cls, r: Reception) -> ReceptionOut:
-        shown = identity.identity_listed(r)
+        shown = identity_store.identity_listed(r)
         return cls(
             id=r.pk,
             unit_id=r.unit_id,

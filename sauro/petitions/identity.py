@@ -187,10 +187,8 @@ def store(record: Record, sender: Sender) -> SignerIdentity:
     """Encrypt ``sender`` as ``record``'s identity (inside the caller's transaction, after the record is saved)."""
     ring = _writing_ring()
     token = identity_keys.encrypt(sender.payload(), ring)
-    field = "letter" if isinstance(record, Letter) else "reception"
-    row, _created = SignerIdentity.objects.update_or_create(
-        **{field: record}, defaults={"key_id": ring.key_id, "token": token}
-    )
+    lookup: dict[str, Any] = {"letter" if isinstance(record, Letter) else "reception": record}
+    row, _created = SignerIdentity.objects.update_or_create(defaults={"key_id": ring.key_id, "token": token}, **lookup)
     return row
 
 
