@@ -302,7 +302,7 @@ def identities_protect(*, acting_user: User | None = None) -> Upkeep:
     moved = 0
     for model in (Letter, Reception):
         rows = model.objects.filter(kind__in=sorted(identity_keys.PROTECTED_KINDS), identity__isnull=True)
-        for record in rows.select_for_update():
+        for record in rows.select_for_update(of=("self",)):
             sender = plain_sender(record)
             _blank_columns(record)
             record.save(update_fields=_identity_columns(record))
