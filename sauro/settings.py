@@ -341,6 +341,12 @@ SAURO_PETITIONS_RISE_FACTOR = float(os.environ.get("SAURO_PETITIONS_RISE_FACTOR"
 SAURO_PETITIONS_RISE_MIN = int(os.environ.get("SAURO_PETITIONS_RISE_MIN", "5"))
 SAURO_PETITIONS_RISE_WEEKS = int(os.environ.get("SAURO_PETITIONS_RISE_WEEKS", "4"))
 SAURO_PETITIONS_BASELINE_WEEKS = int(os.environ.get("SAURO_PETITIONS_BASELINE_WEEKS", "12"))
+# The denouncer's identity (issue 19, point 6) is encrypted with a key kept outside the database: the Fernet keys in
+# SAURO_PETITIONS_IDENTITY_KEY (comma-separated, the first encrypts), else the key file (one key a line, created on
+# first use, mode 0600). docs/petitions.md, "Confidentiality (point 6)".
+SAURO_PETITIONS_IDENTITY_KEY_FILE = Path(
+    os.environ.get("SAURO_PETITIONS_IDENTITY_KEY_FILE", VAR_DIR / "petitions_identity_key")
+)
 SAURO_API_TOKEN_PREFIX = "sr_"  # noqa: S105 — a public marker, not a secret
 # API tokens expire: this many days after their issue at the most (their owner may choose fewer).
 SAURO_API_TOKEN_DAYS = int(os.environ.get("SAURO_API_TOKEN_DAYS", "90"))

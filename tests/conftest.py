@@ -57,6 +57,32 @@ def _audit_files(settings, tmp_path_factory, _audit_key_text):  # type: ignore[n
     return base
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _identity_key_text(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """One key of the denouncers' identities (petitions, point 6) for the session, its file out of var/."""
+    from django.test import override_settings
+
+    from sauro.petitions.identity_keys import ENV_NAME, new_key_text
+
+    text = new_key_text()
+    base = tmp_path_factory.mktemp("identity-session")
+    (base / "identity_key").write_text(text)
+    env = os.environ.pop(ENV_NAME, None)
+    with override_settings(SAURO_PETITIONS_IDENTITY_KEY_FILE=base / "identity_key"):
+        yield text
+    if env is not None:
+        os.environ[ENV_NAME] = env
+
+
+@pytest.fixture(autouse=True)
+def _identity_key_file(settings, tmp_path_factory, _identity_key_text):  # type: ignore[no-untyped-def]
+    """Each test its own identity key file, holding the session's key."""
+    path = tmp_path_factory.mktemp("identity") / "identity_key"
+    path.write_text(_identity_key_text)
+    settings.SAURO_PETITIONS_IDENTITY_KEY_FILE = path
+    return path
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):  # type: ignore[no-untyped-def]
     # Tests render templates without running collectstatic first.

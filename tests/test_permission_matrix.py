@@ -472,6 +472,10 @@ PAGES: dict[tuple[str, str], Row] = {
     ("POST", "petitions:letter_decide"): ban_write(
         "monitor", lambda w: {"letter_id": w.letter.pk}, body=lambda w: {"decision": "keep"}
     ),
+    # Who saw a denouncer's identity (point 6): Ủy ban Kiểm tra's page only.
+    ("GET", "petitions:identity_views"): Row(
+        officer=403, other=403, inspector=200, right="inspector", right_status=200
+    ),
     ("GET", "petitions:receptions"): every(200),
     ("GET", "petitions:reception_create"): Row(
         officer=200, other=200, inspector=403, right="monitor", right_status=200

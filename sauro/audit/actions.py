@@ -53,6 +53,9 @@ ACTION_LABELS: dict[str, Any] = {
     "letter.create": _("Vào sổ đơn thư"),
     "letter.update": _("Sửa thông tin đơn thư"),
     "letter.decide": _("Quyết định hướng xử lý đơn thư"),
+    "letter.identity_view": _("Xem danh tính người tố cáo (đơn thư)"),
+    "reception.identity_view": _("Xem danh tính người tố cáo (lượt tiếp công dân)"),
+    "petitions.identities_protect": _("Mã hóa danh tính người tố cáo"),
     "term.create": _("Tạo nhiệm kỳ"),
     "term.close": _("Kết thúc nhiệm kỳ"),
     # Proposals from a directive's text (extraction)

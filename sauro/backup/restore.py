@@ -205,6 +205,11 @@ def _check_fits(manifest: dict[str, Any], keys: Keys | None) -> None:
             raise RestoreRefused(ERR_KEYS_MISMATCH.format(what="khóa nhật ký"))
         if keys.secret is not None and expected.get("secret_key_sha256") not in (None, fingerprint(keys.secret)):
             raise RestoreRefused(ERR_KEYS_MISMATCH.format(what="SECRET_KEY"))
+        if keys.identity is not None and expected.get("identity_key_sha256") not in (
+            None,
+            fingerprint(keys.identity),
+        ):
+            raise RestoreRefused(ERR_KEYS_MISMATCH.format(what="khóa danh tính người tố cáo"))
 
 
 def _check_empty() -> None:
@@ -267,9 +272,19 @@ def restore_backup(
                 "Khóa nhật ký của bản gốc lấy từ biến môi trường SAURO_AUDIT_KEY: đã ghi nó vào tệp khóa; "
                 "nếu đặt SAURO_AUDIT_KEY ở đây, hãy đặt đúng giá trị đó."
             )
+        if keys.identity_source == "env":
+            result.notes.append(
+                "Khóa danh tính người tố cáo của bản gốc lấy từ biến môi trường SAURO_PETITIONS_IDENTITY_KEY: đã ghi "
+                "nó vào tệp khóa; nếu đặt biến đó ở đây, hãy đặt đúng giá trị đó."
+            )
     elif (manifest.get("keys") or {}).get("audit_key_sha256"):
         result.notes.append(
             "Chưa khôi phục khóa nhật ký (--keys): nhật ký chỉ kiểm tra được khi đặt lại đúng khóa của bản gốc."
+        )
+    if (keys is None or keys.identity is None) and (manifest.get("keys") or {}).get("identity_key_sha256"):
+        result.notes.append(
+            "Chưa khôi phục khóa danh tính người tố cáo (--keys): danh tính đã mã hóa chỉ đọc được khi đặt lại đúng "
+            "khóa của bản gốc (SAURO_PETITIONS_IDENTITY_KEY hoặc tệp SAURO_PETITIONS_IDENTITY_KEY_FILE)."
         )
     progress("Kiểm tra sau khôi phục…")
     result.checks = post_restore_checks(manifest)

@@ -122,3 +122,29 @@ def hotspots_visible_to(user: User) -> QuerySet[HotSpot]:
         hotspot_id=OuterRef("pk"), reception__in=receptions.values("pk")
     )
     return HotSpot.objects.filter(Exists(on_letter) | Exists(on_visit))
+def may_see_identity(user: User, record: Letter | Reception) -> bool:
+    """Whether ``user`` may see the protected identity of a denouncer (issue 19, point 6) on ``record`` — a letter
+    or a visit they already see. The one rule: **the officer handling it** — who registered it, and for a letter the
+    officer responsible for its task and the officers assigned to it; for a visit, the leader who received the
+    citizen — and **the leader deciding it** (``may_decide`` on its unit: Văn phòng, the committee's leaders, the
+    unit's head). A visit where a letter was handed in also opens to whoever may see that letter's. Everyone else
+    (Ủy ban Kiểm tra, the unit's other officers, the units it was forwarded to) sees "đã được giữ bí mật"."""
+    if not _active(user):
+        return False
+    if record.created_by_id is not None and record.created_by_id == user.pk:
+        return True
+    if isinstance(record, Reception):
+        if record.receiving_leader_id == user.pk:
+            return True
+        if user_scope(user).has_role(*REGISTRAR_ROLES) and _in_committee(user, record.unit):
+            return True
+        if acts_for(user, record.unit, clock.today()):
+            return True
+        return record.letter_id is not None and record.letter is not None and may_see_identity(user, record.letter)
+    if may_decide(user, record):
+        return True
+    if record.task_id is not None:
+        task = record.task
+        if task is not None and (task.responsible_person_id == user.pk or task.officers.filter(pk=user.pk).exists()):
+            return True
+    return False

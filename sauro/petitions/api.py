@@ -7,6 +7,7 @@ Reads go through ``petitions.selectors`` (another unit's letter is a 404), write
 from __future__ import annotations
 
 import datetime
+from enum import StrEnum
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -24,6 +25,7 @@ from sauro.common.api import (
     limit_param,
 )
 from sauro.petitions import hotspots, selectors, services
+from sauro.petitions import identity as identity_store
 from sauro.petitions.choices import (
     Competence,
     Complexity,
@@ -61,6 +63,23 @@ def _text(max_length: int, description: str, default: str = "") -> str:
 
 # --- letters ----------------------------------------------------------------------------------------------------
 
+IDENTITY_FIELD = (
+    "Danh tính người gửi. Với đơn, lượt tiếp tố cáo (hoặc nhiều nội dung): “đã được giữ bí mật” trong mọi danh sách "
+    "và với người không được xem; chỉ GET một đơn trả danh tính thật cho cán bộ xử lý và lãnh đạo quyết định, và lượt "
+    "xem được ghi nhật ký."
+)
+IDENTITY_STATE = (
+    "open: không thuộc diện giữ bí mật; hidden: đã được giữ bí mật; shown: danh tính thật (lượt xem đã ghi nhật ký); "
+    "unreadable: được xem nhưng không giải mã được (thiếu khóa)."
+)
+
+
+class IdentityState(StrEnum):
+    OPEN = identity_store.OPEN
+    HIDDEN = identity_store.HIDDEN
+    SHOWN = identity_store.SHOWN
+    UNREADABLE = identity_store.UNREADABLE
+
 
 class LetterDeadlineOut(Schema):
     key: str = Field(
@@ -80,7 +99,10 @@ class LetterOut(Schema):
     forwarded_by: str
     signer_kind: SignerKind
     signer_count: int
-    signer_name: str
+    signer_name: str = Field(description=IDENTITY_FIELD)
+    signer_address: str = Field(description=IDENTITY_FIELD)
+    identity: IdentityState = Field(description=IDENTITY_STATE)
+    identity_message: str = Field(description="Khi identity là unreadable: vì sao không đọc được.")
     kind: LetterKind = Field(description="Phân loại theo nội dung.")
     kind_label: str
     main_kind: str = Field(description="Nội dung chính của đơn nhiều nội dung (rỗng nếu không).")
@@ -110,7 +132,8 @@ class LetterOut(Schema):
     version: int
 
     @classmethod
-    def of(cls, x: Letter) -> LetterOut:
+    def of(cls, x: Letter, shown: identity_store.IdentityShown | None = None) -> LetterOut:
+        shown = shown or identity_store.identity_listed(x)
         return cls(
             id=x.pk,
             unit_id=x.unit_id,
@@ -120,7 +143,10 @@ class LetterOut(Schema):
             forwarded_by=x.forwarded_by,
             signer_kind=SignerKind(x.signer_kind),
             signer_count=x.signer_count,
-            signer_name=x.signer_name,
+            signer_name=shown.sender.name,
+            signer_address=shown.sender.address,
+            identity=IdentityState(shown.state),
+            identity_message=shown.message,
             kind=LetterKind(x.kind),
             kind_label=str(x.get_kind_display()),
             main_kind=x.main_kind,
@@ -207,10 +233,13 @@ class DecisionIn(Schema):
     version: ApiVersion | None = Field(None, description="Phiên bản đơn đã đọc (409 nếu đơn đã bị sửa).")
 
 
-def _detail(user: User, letter_id: int) -> LetterDetailOut:
+def _detail(user: User, letter_id: int, *, reveal: bool = False) -> LetterDetailOut:
+    """A letter as the API gives it; with ``reveal`` (the read of one letter) its protected identity decrypted for
+    who may see it, journalled (point 6); the answers to writes give it as lists do."""
     letter = selectors.letter_get(user=user, letter_id=letter_id)
     deadlines = selectors.letter_deadlines_of(letter)
-    base = LetterOut.of(letter).model_dump()
+    shown = identity_store.identity_reveal(acting_user=user, record=letter, channel="api") if reveal else None
+    base = LetterOut.of(letter, shown).model_dump()
     rows = [
         LetterDeadlineOut(
             key=key,
@@ -265,7 +294,7 @@ def letter_create(request: HttpRequest, payload: LetterIn) -> Status[LetterDetai
     description="Đơn, thời hạn luật định và tình trạng (theo nhiệm vụ giải quyết).",
 )
 def letter_get(request: HttpRequest, letter_id: ApiId) -> LetterDetailOut:
-    return _detail(auth_user(request), letter_id)
+    return _detail(auth_user(request), letter_id, reveal=True)
 
 
 @router.post(
@@ -299,12 +328,13 @@ class ReceptionOut(Schema):
     receiver_kind: ReceiverKind
     receiving_leader_id: int | None
     reception_day_id: int | None
-    citizen_name: str
-    citizen_address: str
-    id_number: str
+    citizen_name: str = Field(description=IDENTITY_FIELD)
+    citizen_address: str = Field(description=IDENTITY_FIELD)
+    id_number: str = Field(description=IDENTITY_FIELD)
     people_count: int
     is_group: bool
-    representatives: str
+    representatives: str = Field(description=IDENTITY_FIELD)
+    identity: IdentityState = Field(description=IDENTITY_STATE)
     summary: str
     kind: LetterKind
     handled_by: str
@@ -318,6 +348,7 @@ class ReceptionOut(Schema):
 
     @classmethod
     def of(cls, r: Reception) -> ReceptionOut:
+        shown = identity_store.identity_listed(r)
         return cls(
             id=r.pk,
             unit_id=r.unit_id,
@@ -325,12 +356,13 @@ class ReceptionOut(Schema):
             receiver_kind=ReceiverKind(r.receiver_kind),
             receiving_leader_id=r.receiving_leader_id,
             reception_day_id=r.reception_day_id,
-            citizen_name=r.citizen_name,
-            citizen_address=r.citizen_address,
-            id_number=r.id_number,
+            citizen_name=shown.sender.name,
+            citizen_address=shown.sender.address,
+            id_number=shown.sender.id_number,
             people_count=r.people_count,
             is_group=r.is_group,
-            representatives=r.representatives,
+            representatives=shown.sender.representatives if r.is_group or shown.hidden else "",
+            identity=IdentityState(shown.state),
             summary=r.summary,
             kind=LetterKind(r.kind),
             handled_by=r.handled_by,

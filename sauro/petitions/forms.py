@@ -20,7 +20,7 @@ from sauro.org.access import people_visible_to
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Unit
 from sauro.org.pickers import PersonChoiceField, UnitChoiceField, active_units, working_people
-from sauro.petitions import selectors
+from sauro.petitions import identity, selectors
 from sauro.petitions.choices import (
     Competence,
     Complexity,
@@ -92,6 +92,24 @@ def _check_cursor(order: Keyset, after: str) -> str:
         except BadCursor as exc:
             raise ValidationError(exc.message) from exc
     return after
+
+
+HINT_SHOWN = _("Danh tính người tố cáo được giữ bí mật: chỉ cán bộ xử lý và lãnh đạo quyết định xem được.")
+HINT_HIDDEN = _("Đã được giữ bí mật. Để trống để giữ nguyên danh tính đã lưu.")
+
+
+def protected_hint(form: forms.Form, sender: identity.IdentityShown | None, names: tuple[str, ...]) -> None:
+    """On a protected record's form (point 6): who may see the identity is reminded it is confidential; who may
+    not sees the fields blank — not required: left blank, the identity stored is kept."""
+    if sender is None or not sender.protected:
+        return
+    for name in names:
+        field = form.fields[name]
+        if sender.state == identity.SHOWN:
+            field.help_text = HINT_SHOWN
+        else:
+            field.required = False
+            field.help_text = HINT_HIDDEN
 
 
 class LetterFilterForm(forms.Form):
@@ -193,7 +211,14 @@ class LetterForm(_ServiceErrors, forms.Form):
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, data: Any = None, *, user: User, instance: Letter | None = None) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        user: User,
+        instance: Letter | None = None,
+        sender: identity.IdentityShown | None = None,
+    ) -> None:
         initial: dict[str, Any] = {"received_on": clock.today(), "complexity": Complexity.NORMAL}
         if instance is not None:
             initial = {
@@ -223,11 +248,14 @@ class LetterForm(_ServiceErrors, forms.Form):
             }
             initial.update(unit=instance.unit_id, subject_unit=instance.subject_unit_id, commune=instance.commune_id)
             initial["hotspot_marks"] = instance.hotspot_mark_list
+            if sender is not None and sender.state == identity.SHOWN:
+                initial.update(signer_name=sender.sender.name, signer_address=sender.sender.address)
         super().__init__(data, initial=initial)
         units = active_units(user)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["subject_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["commune"].queryset = units.filter(LOCAL)  # type: ignore[attr-defined]
+        protected_hint(self, sender, ("signer_name", "signer_address"))
         mark_invalid(self)
 
     def to_input(self) -> LetterInput:
@@ -371,7 +399,14 @@ class ReceptionForm(_ServiceErrors, forms.Form):
 
     version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, data: Any = None, *, user: User, instance: Reception | None = None) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        user: User,
+        instance: Reception | None = None,
+        sender: identity.IdentityShown | None = None,
+    ) -> None:
         initial: dict[str, Any] = {"received_on": clock.today()}
         if instance is not None:
             initial = {name: getattr(instance, name) for name in RECEPTION_FIELDS}
@@ -381,7 +416,15 @@ class ReceptionForm(_ServiceErrors, forms.Form):
                 commune=instance.commune_id,
                 version=instance.version,
             )
+            if sender is not None and sender.state == identity.SHOWN:
+                initial.update(
+                    citizen_name=sender.sender.name,
+                    citizen_address=sender.sender.address,
+                    id_number=sender.sender.id_number,
+                    representatives=sender.sender.representatives,
+                )
         super().__init__(data, initial=initial)
+        protected_hint(self, sender, ("citizen_name", "citizen_address", "id_number", "representatives"))
         units = active_units(user)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["commune"].queryset = units.filter(LOCAL)  # type: ignore[attr-defined]

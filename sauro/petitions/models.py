@@ -413,7 +413,8 @@ class Reception(models.Model):
 
     def __str__(self) -> str:
         day = f" ngày {self.received_on:%d/%m/%Y}" if self.received_on else ""
-        return f"Tiếp công dân{day}: {self.citizen_name}"
+        # A denouncer's name is kept apart (``SignerIdentity``): its column is empty and the title names no one.
+        return f"Tiếp công dân{day}: {self.citizen_name}" if self.citizen_name else f"Tiếp công dân{day}"
 
 
 class HotSpot(models.Model):
@@ -461,3 +462,40 @@ class HotSpot(models.Model):
 
     def __str__(self) -> str:
         return f"Điểm nóng: {self.get_reason_display()}"
+
+
+class SignerIdentity(models.Model):
+    """The protected identity of a denouncer (issue 19, point 6), kept apart from the letter or visit it belongs to:
+    the name, address, ID number (and a group's representatives) **encrypted** (``token``, a Fernet token made with
+    the key kept outside the database, ``petitions.identity_keys``; ``key_id`` names that key). The letter's or
+    visit's own columns stay empty. Exactly one of ``letter`` and ``reception`` is set. Read and written only
+    through ``petitions.identity``."""
+
+    letter = models.OneToOneField(
+        Letter, on_delete=models.CASCADE, null=True, blank=True, related_name="identity", verbose_name=_("đơn thư")
+    )
+    reception = models.OneToOneField(
+        Reception,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="identity",
+        verbose_name=_("lượt tiếp công dân"),
+    )
+    key_id = models.CharField(_("mã khóa mã hóa"), max_length=16)
+    token = models.TextField(_("danh tính đã mã hóa"))
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("danh tính được giữ bí mật")
+        verbose_name_plural = _("danh tính được giữ bí mật")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(letter__isnull=False) & Q(reception__isnull=True))
+                | (Q(letter__isnull=True) & Q(reception__isnull=False)),
+                name="signeridentity_one_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Danh tính được giữ bí mật"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
 from sauro.accounts.models import User
@@ -29,7 +29,7 @@ from sauro.petitions.access import (
 )
 from sauro.petitions.choices import Complexity, Decision, LetterState, ReceptionDayState
 from sauro.petitions.deadlines import Deadlines, Rule, RuleBookError, Suspension, compute_deadlines
-from sauro.petitions.models import DeadlineRule, Letter, Reception, ReceptionDay
+from sauro.petitions.models import DeadlineRule, Letter, Reception, ReceptionDay, SignerIdentity
 from sauro.petitions.rules import kept_for_information
 from sauro.tasks.choices import TaskState
 
@@ -76,6 +76,13 @@ RECEPTION_ORDER = Keyset(
 RECEPTION_DAY_ORDER = Keyset(
     "reception_days", Key("day", datetime.date, descending=True), Key("id", int, descending=True)
 )
+
+
+def protected_expr(model: type[Letter] | type[Reception]) -> Exists:
+    """Whether a letter's or visit's identity is kept in the encrypted store (issue 19, point 6), in SQL: annotated
+    as ``identity_protected`` so a list masks it without a query per row (``identity.is_protected``)."""
+    field = "letter" if model is Letter else "reception"
+    return Exists(SignerIdentity.objects.filter(**{field: OuterRef("pk")}))
 
 
 def letter_state_expr() -> Case:
@@ -127,7 +134,9 @@ def letter_list(*, user: User, filters: LetterFilters | None = None) -> QuerySet
         qs = qs.filter(received_on__gte=f.date_from)
     if f.date_to is not None:
         qs = qs.filter(received_on__lte=f.date_to)
-    return qs.select_related("unit", "commune", "forward_unit", "task")
+    return qs.annotate(identity_protected=protected_expr(Letter)).select_related(
+        "unit", "commune", "forward_unit", "task"
+    )
 
 
 def letter_page(
@@ -142,7 +151,7 @@ def letter_get(*, user: User, letter_id: int) -> Letter:
     """A visible letter with its state, or 404 (another unit's letter is indistinguishable from none)."""
     letter = (
         letters_visible_to(user)
-        .annotate(state=letter_state_expr())
+        .annotate(state=letter_state_expr(), identity_protected=protected_expr(Letter))
         .select_related("unit", "commune", "subject_unit", "forward_unit", "task", "task__lead_unit", "created_by")
         .filter(pk=letter_id)
         .first()
@@ -214,7 +223,9 @@ def reception_list(*, user: User, filters: ReceptionFilters | None = None) -> Qu
         qs = qs.filter(received_on__gte=f.date_from)
     if f.date_to is not None:
         qs = qs.filter(received_on__lte=f.date_to)
-    return qs.select_related("unit", "receiving_leader", "commune")
+    return qs.annotate(identity_protected=protected_expr(Reception)).select_related(
+        "unit", "receiving_leader", "commune"
+    )
 
 
 def reception_page(
@@ -226,6 +237,7 @@ def reception_page(
 def reception_get(*, user: User, reception_id: int) -> Reception:
     reception = (
         receptions_visible_to(user)
+        .annotate(identity_protected=protected_expr(Reception))
         .select_related("unit", "receiving_leader", "reception_day", "commune", "letter", "created_by")
         .filter(pk=reception_id)
         .first()

@@ -22,6 +22,7 @@ from sauro.common import clock
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
 from sauro.org.access import people_visible_to, units_visible_to
 from sauro.org.models import Unit
+from sauro.petitions import identity
 from sauro.petitions.access import may_decide, may_register
 from sauro.petitions.choices import (
     Competence,
@@ -166,6 +167,11 @@ def _commune(acting_user: User | None, commune_id: int | None, address: str, day
     if unit.kind not in ("ward", "commune"):
         raise _refuse("commune_id", ERR_COMMUNE_KIND)
     return unit
+
+
+def _keeps_identity(record: Letter | Reception, *typed: str) -> bool:
+    """Whether a correction keeps the protected identity stored (point 6): none of its fields typed, and one stored."""
+    return not any(_text(value) for value in typed) and identity.has_stored_identity(record)
 
 
 def _check_version(current: int, expected: int | None) -> None:
@@ -322,7 +328,9 @@ def reception_snapshot(r: Reception) -> dict[str, object]:
     }
 
 
-def _apply_reception(acting_user: User | None, r: Reception, data: ReceptionInput) -> None:
+def _apply_reception(
+    acting_user: User | None, r: Reception, data: ReceptionInput, *, keep_identity: bool = False
+) -> None:
     kind = _choice("kind", data.kind, LetterKind)
     receiver_kind = _choice("receiver_kind", data.receiver_kind, ReceiverKind)
     guidance = _choice("guidance", data.guidance, Guidance)
@@ -330,7 +338,7 @@ def _apply_reception(acting_user: User | None, r: Reception, data: ReceptionInpu
     _not_future("received_on", data.received_on)
     unit = _register_unit(acting_user, "unit_id", data.unit_id, data.received_on)
     citizen = _text(data.citizen_name)
-    if not citizen:
+    if not citizen and not keep_identity:
         raise _refuse("citizen_name", ERR_CITIZEN_REQUIRED)
     summary = _long_text(data.summary)
     if not summary:
@@ -338,7 +346,7 @@ def _apply_reception(acting_user: User | None, r: Reception, data: ReceptionInpu
     if not 1 <= data.people_count <= MAX_PEOPLE:
         raise _refuse("people_count", ERR_PEOPLE)
     representatives = _text(data.representatives)
-    if data.is_group and not representatives:
+    if data.is_group and not representatives and not keep_identity:
         raise _refuse("representatives", ERR_GROUP_REPRESENTATIVES)
     document = _text(data.document_number)
     if guidance == Guidance.TRANSFERRED and not document:
@@ -396,7 +404,10 @@ def reception_create(*, acting_user: User | None, data: ReceptionInput) -> Recep
         raise PermissionDeniedError(ERR_NO_RIGHT)
     reception = Reception(created_by=acting_user)
     _apply_reception(acting_user, reception, data)
+    pending = identity.protect_before_save(reception)
     reception.save()
+    if pending is not None:
+        identity.store(reception, pending)
     audit_record(
         acting_user=acting_user,
         action="reception.create",
@@ -418,9 +429,15 @@ def reception_update(
         raise PermissionDeniedError(ERR_NO_RIGHT)
     _check_version(locked.version, expected_version)
     before = reception_snapshot(locked)
-    _apply_reception(acting_user, locked, data)
+    keep = _keeps_identity(
+        locked, data.citizen_name, data.citizen_address, data.id_number, data.representatives if data.is_group else ""
+    )
+    _apply_reception(acting_user, locked, data, keep_identity=keep)
+    pending = identity.protect_before_save(locked, keep=keep)
     locked.version += 1
     locked.save()
+    if pending is not None:
+        identity.store(locked, pending)
     audit_record(
         acting_user=acting_user,
         action="reception.update",
@@ -502,7 +519,7 @@ def letter_snapshot(x: Letter) -> dict[str, object]:
     }
 
 
-def _apply_letter(acting_user: User | None, x: Letter, data: LetterInput) -> None:
+def _apply_letter(acting_user: User | None, x: Letter, data: LetterInput, *, keep_identity: bool = False) -> None:
     source = _choice("source", data.source, LetterSource)
     signer_kind = _choice("signer_kind", data.signer_kind, SignerKind)
     kind = _choice("kind", data.kind, LetterKind)
@@ -526,7 +543,7 @@ def _apply_letter(acting_user: User | None, x: Letter, data: LetterInput) -> Non
     if signer_kind == SignerKind.SEVERAL and data.signer_count < 2:
         raise _refuse("signer_count", ERR_SIGNERS_SEVERAL)
     signer_name = _text(data.signer_name)
-    if signer_kind in (SignerKind.ONE, SignerKind.SEVERAL) and not signer_name:
+    if signer_kind in (SignerKind.ONE, SignerKind.SEVERAL) and not signer_name and not keep_identity:
         raise _refuse("signer_name", ERR_SIGNER_NAME)
     if signer_kind == SignerKind.ANONYMOUS:
         signer_name = ""
@@ -585,7 +602,10 @@ def letter_create(*, acting_user: User | None, data: LetterInput) -> Letter:
         raise PermissionDeniedError(ERR_NO_RIGHT)
     letter = Letter(created_by=acting_user)
     _apply_letter(acting_user, letter, data)
+    pending = identity.protect_before_save(letter)
     letter.save()
+    if pending is not None:
+        identity.store(letter, pending)
     audit_record(
         acting_user=acting_user,
         action="letter.create",
@@ -614,13 +634,19 @@ def letter_update(
     if acting_user is not None and not may_register(acting_user, locked.unit):
         raise PermissionDeniedError(ERR_NO_RIGHT)
     before = letter_snapshot(locked)
-    _apply_letter(acting_user, locked, data)
+    # A protected letter corrected with its identity left blank (as the form shows it to who may not see it)
+    # keeps the identity stored; an anonymous letter keeps none.
+    keep = data.signer_kind != SignerKind.ANONYMOUS and _keeps_identity(locked, data.signer_name, data.signer_address)
+    _apply_letter(acting_user, locked, data, keep_identity=keep)
+    pending = identity.protect_before_save(locked, keep=keep)
     if locked.unit_id != before["unit_id"]:
         raise _refuse("unit_id", "Không đổi được đơn vị nhận đơn của đơn đã vào sổ.")
     if locked.decision and locked.decision != Decision.KEEP and is_kept_by_rule(locked):
         raise _refuse("kind", ERR_KEPT_BY_RULE)
     locked.version += 1
     locked.save()
+    if pending is not None:
+        identity.store(locked, pending)
     audit_record(
         acting_user=acting_user,
         action="letter.update",

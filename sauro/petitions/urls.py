@@ -9,6 +9,7 @@ urlpatterns = [
     path("don-thu/<int:letter_id>/", views.letter_detail_view, name="letter_detail"),
     path("don-thu/<int:letter_id>/sua/", views.letter_edit_view, name="letter_edit"),
     path("don-thu/<int:letter_id>/xu-ly/", views.letter_decide_view, name="letter_decide"),
+    path("don-thu/xem-danh-tinh/", views.identity_views_view, name="identity_views"),
     path("tiep-cong-dan/", views.reception_list_view, name="receptions"),
     path("tiep-cong-dan/vao-so/", views.reception_create_view, name="reception_create"),
     path("tiep-cong-dan/<int:reception_id>/", views.reception_detail_view, name="reception_detail"),

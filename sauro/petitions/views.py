@@ -22,7 +22,7 @@ from sauro.common.errors import Conflict, ServiceError
 from sauro.common.pagination import BadCursor
 from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
-from sauro.petitions import access, hotspots, selectors, services
+from sauro.petitions import access, hotspots, identity, selectors, services
 from sauro.petitions.choices import DeadlineKey
 from sauro.petitions.forms import (
     DecisionForm,
@@ -34,7 +34,7 @@ from sauro.petitions.forms import (
     ReceptionDayStateForm,
     ReceptionForm,
 )
-from sauro.petitions.models import Letter
+from sauro.petitions.models import Letter, Reception
 from sauro.petitions.rules import TASK_DEADLINE_KEYS
 from sauro.tasks.models import Task
 from sauro.tasks.views import Failure, TaskPageExtras, TaskPageSection, register_task_page_extension
@@ -43,6 +43,8 @@ NAV_SECTION = "petitions"
 
 
 def _page(request: AuthenticatedRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    # The tab of the identity views (point 6) for Ủy ban Kiểm tra only (the scope is cached for the request).
+    context = {"perms_identity_views": identity.may_list_identity_views(request.user), **context}
     response = render_page(request, template, {"nav_section": NAV_SECTION, **context})
     response.status_code = status
     return response
@@ -94,6 +96,8 @@ def _letter_context(request: AuthenticatedRequest, letter: Letter, **extra: Any)
     can_decide = not letter.decision and access.may_decide(user, letter)
     context: dict[str, Any] = {
         "letter": letter,
+        # The sender: decrypted (and journalled) only for who may see a denouncer's identity (point 6).
+        "sender": identity.identity_reveal(acting_user=user, record=letter, channel="page"),
         "deadlines": _deadline_rows(letter),
         "kept_by_rule": services.is_kept_by_rule(letter),
         "can_edit": access.may_register(user, letter.unit),
@@ -145,7 +149,7 @@ def letter_edit_view(request: AuthenticatedRequest, letter_id: int) -> HttpRespo
     if not access.may_register(user, letter.unit):
         raise PermissionDenied
     if request.method == "POST":
-        form = LetterForm(request.POST, user=user, instance=letter)
+        form = LetterForm(request.POST, user=user, instance=letter, sender=_form_sender(user, letter, reveal=False))
         if form.is_valid():
             try:
                 services.letter_update(
@@ -163,9 +167,21 @@ def letter_edit_view(request: AuthenticatedRequest, letter_id: int) -> HttpRespo
                 messages.success(request, "Đã lưu đơn thư.")
                 return redirect("petitions:letter_detail", letter_id=letter.pk)
     else:
-        form = LetterForm(user=user, instance=letter)
+        form = LetterForm(user=user, instance=letter, sender=_form_sender(user, letter, reveal=True))
     status = 422 if request.method == "POST" else 200
     return _page(request, "petitions/letter_form.html", {"form": form, "letter": letter, "duplicates": []}, status)
+
+
+def _form_sender(user: User, record: Letter | Reception, *, reveal: bool) -> identity.IdentityShown | None:
+    """The protected identity on an edit form: decrypted and journalled when the form is opened by who may see it
+    (``reveal``), else only its state (the fields stay blank: left blank, the stored identity is kept)."""
+    if not identity.is_protected(record):
+        return None
+    if reveal:
+        return identity.identity_reveal(acting_user=user, record=record, channel="form")
+    if access.may_see_identity(user, record):
+        return identity.IdentityShown(identity.SHOWN, identity.Sender())
+    return identity.IdentityShown(identity.HIDDEN, identity.Sender())
 
 
 @require_POST
@@ -209,7 +225,8 @@ def reception_list_view(request: AuthenticatedRequest) -> HttpResponse:
     page = selectors.reception_page(user=user, cursor=form.cursor or None)
     context = {
         "form": form,
-        "receptions": page.items,
+        # Each visit with its citizen as a list shows it: "đã được giữ bí mật" for a denouncer (point 6).
+        "receptions": [(r, identity.identity_listed(r)) for r in page.items],
         "next_cursor": page.next_cursor,
         "is_first_page": not form.cursor,
         "figures": selectors.reception_day_figures(user=user, year=year, month=month),
@@ -221,7 +238,11 @@ def reception_list_view(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def reception_detail_view(request: AuthenticatedRequest, reception_id: int) -> HttpResponse:
     reception = selectors.reception_get(user=request.user, reception_id=reception_id)
-    context = {"reception": reception, "can_edit": access.may_register(request.user, reception.unit)}
+    context = {
+        "reception": reception,
+        "sender": identity.identity_reveal(acting_user=request.user, record=reception, channel="page"),
+        "can_edit": access.may_register(request.user, reception.unit),
+    }
     return _page(request, "petitions/reception_detail.html", context)
 
 
@@ -253,7 +274,9 @@ def reception_edit_view(request: AuthenticatedRequest, reception_id: int) -> Htt
     if not access.may_register(user, reception.unit):
         raise PermissionDenied
     if request.method == "POST":
-        form = ReceptionForm(request.POST, user=user, instance=reception)
+        form = ReceptionForm(
+            request.POST, user=user, instance=reception, sender=_form_sender(user, reception, reveal=False)
+        )
         if form.is_valid():
             try:
                 services.reception_update(
@@ -272,7 +295,7 @@ def reception_edit_view(request: AuthenticatedRequest, reception_id: int) -> Htt
                 messages.success(request, "Đã lưu lượt tiếp công dân.")
                 return redirect("petitions:reception_detail", reception_id=reception.pk)
     else:
-        form = ReceptionForm(user=user, instance=reception)
+        form = ReceptionForm(user=user, instance=reception, sender=_form_sender(user, reception, reveal=True))
     status = 422 if request.method == "POST" else 200
     return _page(request, "petitions/reception_form.html", {"form": form, "reception": reception}, status)
 
@@ -340,6 +363,26 @@ def reception_day_state_view(request: AuthenticatedRequest, day_id: int) -> Http
     else:
         messages.error(request, "Tình trạng không hợp lệ.")
     return redirect("petitions:reception_days")
+
+
+# --- who saw a denouncer's identity (point 6): Ủy ban Kiểm tra ------------------------------------------------------
+
+
+@login_required
+def identity_views_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Every view of a protected identity in the registers the inspector reads, latest first (from the journal)."""
+    user = request.user
+    if not identity.may_list_identity_views(user):
+        raise PermissionDenied
+    after = request.GET.get("after") or None
+    try:
+        page = identity.identity_views(user=user, cursor=after)
+    except BadCursor:  # a forged or foreign cursor: the first page
+        page = identity.identity_views(user=user)
+        after = None
+    rows = [{"entry": e, "record": identity.view_link(e), "channel": identity.channel_of(e)} for e in page.items]
+    context = {"rows": rows, "next_cursor": page.next_cursor, "is_first_page": not after}
+    return _page(request, "petitions/identity_views.html", context)
 
 
 # --- the letter on its task's page ------------------------------------------------------------------------------

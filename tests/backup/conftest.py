@@ -27,6 +27,7 @@ from django.db import connection
 
 from sauro.audit.keys import forget_cached_key, new_key_text, write_key_file
 from sauro.audit.models import AuditEntry
+from sauro.petitions import identity_keys
 from tests.tasks.conftest import make_draft, today  # noqa: F401  (fixtures re-exported for this package)
 
 # Variables of the environment the tests run in that would point a subprocess elsewhere.
@@ -35,6 +36,8 @@ CLEARED = (
     "SECRET_KEY",
     "SAURO_AUDIT_KEY",
     "SAURO_AUDIT_KEY_FILE",
+    "SAURO_PETITIONS_IDENTITY_KEY",
+    "SAURO_PETITIONS_IDENTITY_KEY_FILE",
     "SAURO_AUDIT_CHECKPOINT_FILE",
     "SAURO_BACKUP_DIR",
     "SAURO_BACKUP_PASSPHRASE",
@@ -144,6 +147,9 @@ def source(transactional_db: None, settings: Any, tmp_path: Path) -> Iterator[In
     # The audit key, as the keyed journal keeps it (the tests write checkpoints once their data is in).
     write_key_file(var_dir / "audit_key", new_key_text())
     forget_cached_key()
+    # The key of the denouncers' identities (petitions, point 6), where the instance keeps it by default.
+    settings.SAURO_PETITIONS_IDENTITY_KEY_FILE = var_dir / "petitions_identity_key"
+    identity_keys.write_key_file(var_dir / "petitions_identity_key", identity_keys.new_key_text())
     yield Instance(var_dir, connection.settings_dict["NAME"] if connection.vendor == "postgresql" else None)
 
 

@@ -15,14 +15,24 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sauro.audit.checkpoints import checkpoint_write
 from sauro.monitoring.services import progress_update_create
+from sauro.petitions.services import letter_create
 from sauro.tasks.models import Task
 from sauro.tasks.services import task_accept, task_issue
 from tests.backup.conftest import PDF, Instance, journal_length, publish
 from tests.conftest import Org
+from tests.petitions.conftest import letter_input
+from tests.tasks.conftest import TODAY
+
+DENOUNCER = "Nguyễn Văn Tốcáo Saoluu"
 
 
 def _build_data(org: Org, make_draft: Callable[..., Task]) -> None:
-    """Tasks with progress reports and uploaded attachments; every step journalled."""
+    """Tasks with progress reports and uploaded attachments, a denunciation whose signer is kept encrypted; every
+    step journalled."""
+    letter_create(
+        acting_user=org.monitor,
+        data=letter_input(org, kind="to_cao", topic="officials", signer_name=DENOUNCER, received_on=TODAY),
+    )
     for title in ("Rà soát quy hoạch cán bộ", "Tổng kết công tác kiểm tra"):
         task = task_issue(acting_user=org.monitor, task=make_draft(title=title))
         task = task_accept(acting_user=org.btc_head, task=task, officer_ids=[org.btc_officer.pk])
@@ -61,6 +71,9 @@ def test_a_backup_restores_into_a_fresh_instance_with_every_row_file_key_and_a_s
     content = gzip.decompress(archive.read_bytes())
     assert (source.var_dir / "audit_key").read_bytes() not in content
     assert (source.var_dir / "secret_key").read_bytes() not in content
+    identity_key = (source.var_dir / "petitions_identity_key").read_bytes()
+    assert identity_key.strip() not in content
+    assert DENOUNCER.encode() not in content  # the denouncer is in it only encrypted
 
     restored = fresh_target.run("restore", archive, "--keys", keys_file)
 
@@ -75,7 +88,7 @@ def test_a_backup_restores_into_a_fresh_instance_with_every_row_file_key_and_a_s
     assert restored_counts.pop("audit_auditverification") == counts.pop("audit_auditverification") + 1
     assert restored_counts == counts
     assert fresh_target.files() == files
-    for name in ("audit_key", "secret_key"):
+    for name in ("audit_key", "secret_key", "petitions_identity_key"):
         assert (fresh_target.var_dir / name).read_bytes() == (source.var_dir / name).read_bytes(), name
         assert stat.S_IMODE((fresh_target.var_dir / name).stat().st_mode) == 0o600, name
     checkpoint = Path("audit") / "checkpoints.log"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("org", "0003_unit_letterhead_defaults"),
-        ("petitions", "0003_register"),
+        ("petitions", "0005_identity"),
     ]
 
     operations = [

@@ -69,10 +69,32 @@ def _suspension(value: str) -> Suspension:
 
 
 class Command(BaseCommand):
-    help = "Tiếp công dân, đơn thư: «deadlines» tính các thời hạn theo luật định của một lá đơn."
+    help = (
+        "Tiếp công dân, đơn thư: «deadlines» tính các thời hạn theo luật định của một lá đơn; «protect-identities» mã "
+        "hóa danh tính người tố cáo (chuyển vào kho mã hóa, mã hóa lại sau khi đổi khóa)."
+    )
+
+    def _protect_identities(self) -> None:
+        from sauro.common.errors import ServiceError
+        from sauro.petitions.identity import identities_protect
+
+        try:
+            done = identities_protect(acting_user=None)
+        except ServiceError as error:
+            raise CommandError(error.message) from error
+        self.stdout.write(
+            f"Đã chuyển {done.moved} danh tính vào kho mã hóa; đã mã hóa lại {done.rekeyed} danh tính bằng khóa mới."
+        )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser(
+            "protect-identities",
+            help=(
+                "Mã hóa danh tính người tố cáo còn lưu dạng rõ, và mã hóa lại bằng khóa đầu tiên sau khi đổi khóa "
+                "(docs/petitions.md)."
+            ),
+        )
         deadlines = sub.add_parser("deadlines", help="Tính các thời hạn của một lá đơn theo bộ quy tắc thời hạn.")
         # Kinds, dates and complexity are checked here rather than by argparse, to refuse them in Vietnamese.
         deadlines.add_argument("--kind", help="Loại đơn: " + ", ".join(PetitionKind.values) + ".")
@@ -91,6 +113,9 @@ class Command(BaseCommand):
         deadlines.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "protect-identities":
+            self._protect_identities()
+            return
         kind = options["kind"]
         if not kind:
             raise refuse(ERR_MISSING.format(option="--kind", hint=HINT_KIND))
