@@ -136,10 +136,6 @@ def _receptions(user: User, unit: Unit, start: datetime.date, end: datetime.date
     )
 
 
-def _grouped(qs: QuerySet[Any], column: str) -> dict[Any, int]:
-    return {row[column]: row["n"] for row in qs.order_by().values(column).annotate(n=Count("id"))}
-
-
 def _lines(counts: dict[Any, int], choices: Any) -> list[Line]:
     """Every choice in its declared order, with zeros (a clerk's table lists every kind), then any other value."""
     lines = [Line(str(label), counts.get(value, 0)) for value, label in choices.choices]
@@ -147,30 +143,53 @@ def _lines(counts: dict[Any, int], choices: Any) -> list[Line]:
     return lines
 
 
+def _add(counts: dict[Any, int], key: Any, n: int) -> None:
+    counts[key] = counts.get(key, 0) + n
+
+
 def petition_figures(
     *, user: User, unit: Unit, period: ReportPeriod, as_of: datetime.date | None = None
 ) -> PetitionFigures:
     """The period's figures for ``unit`` and the units below it, as ``user`` sees them; the states on ``as_of``
-    (default: the cut-off end). Eleven queries, whatever the number of letters and visits."""
+    (default: the cut-off end). Six queries, whatever the number of letters and visits."""
     start, end = period.cutoff_start, period.cutoff_end
     day = as_of or end
     f = PetitionFigures(unit=unit, period=period, as_of=day)
-    letters = _letters(user, unit, start, end)
-    totals = letters.aggregate(
-        received=Count("id"),
-        in_competence=Count("id", filter=Q(in_competence=True)),
-        undecided=Count("id", filter=Q(decision="")),
-        handled_here=Count("id", filter=Q(decision=Decision.HANDLE)),
-        forwarded=Count("id", filter=Q(decision=Decision.FORWARD)),
-        forwarded_outside=Count("id", filter=Q(decision=Decision.FORWARD, task__isnull=True)),
-        guided=Count("id", filter=Q(decision=Decision.GUIDE)),
-        kept=Count("id", filter=Q(decision=Decision.KEEP)),
-        with_task=Count("id", filter=Q(task__isnull=False)),
-        assigning=Count("id", filter=Q(task__state=TaskState.DRAFT)),
-    )
-    for name in totals:
-        if name != "assigning":
-            setattr(f, name, totals[name] or 0)
+    # A day inside the period (the report of a running month) counts what was received until then.
+    last = min(end, day)
+    letters = _letters(user, unit, start, last)
+    # One grouped query gives every count of the letters: per kind × source × topic × commune (at most a few
+    # thousand groups whatever the number of letters), each group with its conditional counts, summed here.
+    letter_counts = {
+        "received": Count("id"),
+        "in_competence": Count("id", filter=Q(in_competence=True)),
+        "undecided": Count("id", filter=Q(decision="")),
+        "handled_here": Count("id", filter=Q(decision=Decision.HANDLE)),
+        "forwarded": Count("id", filter=Q(decision=Decision.FORWARD)),
+        "forwarded_outside": Count("id", filter=Q(decision=Decision.FORWARD, task__isnull=True)),
+        "guided": Count("id", filter=Q(decision=Decision.GUIDE)),
+        "kept": Count("id", filter=Q(decision=Decision.KEEP)),
+        "with_task": Count("id", filter=Q(task__isnull=False)),
+        "stopped": Count("id", filter=Q(task__state=TaskState.CANCELLED, task__cancelled_on__lte=day)),
+    }
+    kinds: dict[str, int] = {}
+    sources: dict[str, int] = {}
+    topics: dict[str, int] = {}
+    letters_at: dict[int | None, int] = {}
+    named: dict[int | None, str] = {None: NO_COMMUNE}
+    for row in (
+        letters.order_by().values("kind", "source", "topic", "commune_id", "commune__name").annotate(**letter_counts)
+    ):
+        for name in letter_counts:
+            setattr(f, name, getattr(f, name) + row[name])
+        _add(kinds, row["kind"], row["received"])
+        _add(sources, row["source"], row["received"])
+        _add(topics, row["topic"], row["received"])
+        _add(letters_at, row["commune_id"], row["received"])
+        named.setdefault(row["commune_id"], row["commune__name"])
+    f.by_kind = _lines(kinds, LetterKind)
+    f.by_source = _lines(sources, LetterSource)
+    f.by_topic = _lines(topics, Topic)
     # The resolution follows each letter's task, in its reporting state on the day (as the dashboard counts tasks).
     tasks = with_reporting_state(Task.objects.filter(pk__in=letters.filter(task__isnull=False).values("task_id")), day)
     states = {
@@ -178,35 +197,35 @@ def petition_figures(
     }
     f.resolved_on_time = states.get(ReportingState.DONE_ON_TIME, 0)
     f.resolved_late = states.get(ReportingState.DONE_LATE, 0)
-    f.pending_on_time = states.get(ReportingState.OPEN_ON_TIME, 0) + (totals["assigning"] or 0)
+    # A task without a reporting state on the day is cancelled (stopped), or not issued yet (still being assigned:
+    # pending, within its deadline).
+    f.pending_on_time = states.get(ReportingState.OPEN_ON_TIME, 0) + states.get(None, 0) - f.stopped
     f.pending_overdue = states.get(ReportingState.OPEN_OVERDUE, 0)
-    f.stopped = f.with_task - f.resolved - f.pending
-    f.by_kind = _lines(_grouped(letters, "kind"), LetterKind)
-    f.by_source = _lines(_grouped(letters, "source"), LetterSource)
-    f.by_topic = _lines(_grouped(letters, "topic"), Topic)
 
-    receptions = _receptions(user, unit, start, end)
+    # The visits likewise: one grouped query per kind × commune.
     delegation = Q(is_group=True) | Q(people_count__gte=DELEGATION_MIN_PEOPLE)
-    seen = receptions.aggregate(
-        visits=Count("id"),
-        people=Sum("people_count"),
-        delegations=Count("id", filter=delegation),
-        delegation_people=Sum("people_count", filter=delegation),
-        leader_visits=Count("id", filter=Q(receiver_kind=ReceiverKind.LEADER)),
-    )
-    for name in ("visits", "people", "delegations", "delegation_people", "leader_visits"):
-        setattr(f, name, seen[name] or 0)
-    f.visits_by_kind = _lines(_grouped(receptions, "kind"), LetterKind)
+    visit_counts = {
+        "visits": Count("id"),
+        "people": Sum("people_count"),
+        "delegations": Count("id", filter=delegation),
+        "delegation_people": Sum("people_count", filter=delegation),
+        "leader_visits": Count("id", filter=Q(receiver_kind=ReceiverKind.LEADER)),
+    }
+    visit_kinds: dict[str, int] = {}
+    visits_at: dict[int | None, int] = {}
+    receptions = _receptions(user, unit, start, last)
+    for row in receptions.order_by().values("kind", "commune_id", "commune__name").annotate(**visit_counts):
+        for name in visit_counts:
+            setattr(f, name, getattr(f, name) + (row[name] or 0))
+        _add(visit_kinds, row["kind"], row["visits"])
+        _add(visits_at, row["commune_id"], row["visits"])
+        named.setdefault(row["commune_id"], row["commune__name"])
+    f.visits_by_kind = _lines(visit_kinds, LetterKind)
 
-    # By commune: the letters and the visits, one grouped query each, the communes named in one more.
-    letters_at = _grouped(letters, "commune_id")
-    visits_at = _grouped(receptions, "commune_id")
-    ids = [k for k in {*letters_at, *visits_at} if k is not None]
-    named: dict[int, str] = dict(Unit.objects.filter(pk__in=ids).order_by().values_list("pk", "name"))
-    communes = sorted(ids, key=lambda k: named.get(k, ""))
-    f.by_commune = [Line(named.get(k, ""), letters_at.get(k, 0), visits_at.get(k, 0)) for k in communes]
+    communes = sorted((k for k in {*letters_at, *visits_at} if k is not None), key=lambda k: named[k])
     if None in letters_at or None in visits_at:
-        f.by_commune.append(Line(NO_COMMUNE, letters_at.get(None, 0), visits_at.get(None, 0)))
+        communes.append(None)
+    f.by_commune = [Line(named[k], letters_at.get(k, 0), visits_at.get(k, 0)) for k in communes]
 
     f.secretaries = secretary_days(
         user=user, start=start, end=end, unit_id=unit.pk, months=MONTHS_IN.get(period.kind, 1)

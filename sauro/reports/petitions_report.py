@@ -22,6 +22,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from openpyxl import Workbook
@@ -33,6 +35,7 @@ from sauro.org.models import Unit
 from sauro.org.selectors import unit_letterhead
 from sauro.periods.choices import ReportKind
 from sauro.periods.regime import ROMAN, RegimeError, ReportPeriod, parse_period_key
+from sauro.petitions.access import register_unit_ids
 from sauro.reports.petitions_figures import Line, PetitionFigures, petition_figures, summary_sentences
 from sauro.reports.quarterly import (
     _closing,
@@ -347,3 +350,25 @@ def petitions_filename(unit: Unit, period: str, extension: str) -> str:
     p = report_period(period)
     which = f"quy-{p.number}" if p.kind == ReportKind.QUARTERLY else f"thang-{p.number:02d}"
     return f"bao-cao-tiep-dan-don-thu-{which}-{p.year}-{unit.code.lower()}.{extension}"
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def petitions_report_units(user: User) -> QuerySet[Unit]:
+    """The units a petitions report may be asked for: those whose register the user reads, in force."""
+    return Unit.objects.filter(pk__in=register_unit_ids(user), valid_to__isnull=True)
+
+
+def petitions_download(*, user: User, unit: Unit, period: str, fmt: str) -> HttpResponse:
+    """The report as an attachment (the page's and the API's), never cached."""
+    if fmt == "xlsx":
+        body, content_type = petitions_xlsx(user=user, unit=unit, period=period), XLSX_TYPE
+    else:
+        body, content_type = petitions_docx(user=user, unit=unit, period=period), DOCX_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{petitions_filename(unit, period, fmt)}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
