@@ -28,8 +28,9 @@ and the dashboard count):
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -49,7 +50,7 @@ from sauro.tasks.selectors import with_reporting_state
 # A crowd delegation (đoàn đông người): five people or more (Thông tư 04/2021/TT-TTCP, Điều 2), or a visit the
 # office recorded as a group.
 DELEGATION_MIN_PEOPLE = 5
-MONTHS_IN = {ReportKind.MONTHLY: 1, ReportKind.QUARTERLY: 3}
+MONTHS_IN: dict[str, int] = {ReportKind.MONTHLY: 1, ReportKind.QUARTERLY: 3}
 NO_COMMUNE = "Chưa xác định phường, xã"
 # The bodies a quarterly review report speaks of petitions for even when there were none (the others: only when
 # their subtree received someone or something).
@@ -177,9 +178,8 @@ def petition_figures(
     topics: dict[str, int] = {}
     letters_at: dict[int | None, int] = {}
     named: dict[int | None, str] = {None: NO_COMMUNE}
-    for row in (
-        letters.order_by().values("kind", "source", "topic", "commune_id", "commune__name").annotate(**letter_counts)
-    ):
+    letter_groups = letters.order_by().values("kind", "source", "topic", "commune_id", "commune__name")
+    for row in cast(Iterable[dict[str, Any]], letter_groups.annotate(**letter_counts)):
         for name in letter_counts:
             setattr(f, name, getattr(f, name) + row[name])
         _add(kinds, row["kind"], row["received"])
@@ -193,7 +193,8 @@ def petition_figures(
     # The resolution follows each letter's task, in its reporting state on the day (as the dashboard counts tasks).
     tasks = with_reporting_state(Task.objects.filter(pk__in=letters.filter(task__isnull=False).values("task_id")), day)
     states = {
-        row["reporting_state"]: row["n"] for row in tasks.order_by().values("reporting_state").annotate(n=Count("id"))
+        row["reporting_state"]: row["n"]
+        for row in tasks.order_by().values("reporting_state").annotate(n=Count("id"))  # type: ignore[misc]  # annotation
     }
     f.resolved_on_time = states.get(ReportingState.DONE_ON_TIME, 0)
     f.resolved_late = states.get(ReportingState.DONE_LATE, 0)
@@ -214,7 +215,8 @@ def petition_figures(
     visit_kinds: dict[str, int] = {}
     visits_at: dict[int | None, int] = {}
     receptions = _receptions(user, unit, start, last)
-    for row in receptions.order_by().values("kind", "commune_id", "commune__name").annotate(**visit_counts):
+    visit_groups = receptions.order_by().values("kind", "commune_id", "commune__name").annotate(**visit_counts)
+    for row in cast(Iterable[dict[str, Any]], visit_groups):
         for name in visit_counts:
             setattr(f, name, getattr(f, name) + (row[name] or 0))
         _add(visit_kinds, row["kind"], row["visits"])
@@ -222,7 +224,7 @@ def petition_figures(
         named.setdefault(row["commune_id"], row["commune__name"])
     f.visits_by_kind = _lines(visit_kinds, LetterKind)
 
-    communes = sorted((k for k in {*letters_at, *visits_at} if k is not None), key=lambda k: named[k])
+    communes: list[int | None] = sorted((k for k in {*letters_at, *visits_at} if k is not None), key=lambda k: named[k])
     if None in letters_at or None in visits_at:
         communes.append(None)
     f.by_commune = [Line(named[k], letters_at.get(k, 0), visits_at.get(k, 0)) for k in communes]
@@ -249,11 +251,15 @@ def summary_sentences(f: PetitionFigures) -> str:
             f"; các đồng chí Bí thư tiếp công dân định kỳ {f.secretary_days_held}/{f.secretary_days_required} "
             "buổi theo quy định"
         )
-    text += (
-        f". Tiếp nhận {f.received} đơn, thư ({f.in_competence} đơn thuộc thẩm quyền); đã giải quyết {f.resolved} "
-        f"đơn ({f.resolved_on_time} đúng hạn, {f.resolved_late} quá hạn); đang giải quyết {f.pending} đơn "
-        f"({f.pending_overdue} đơn quá hạn)"
-    )
+    text += f". Tiếp nhận {f.received} đơn, thư ({f.in_competence} đơn thuộc thẩm quyền)"
+    if f.with_task:
+        text += (
+            f"; đã giải quyết {f.resolved} đơn ({f.resolved_on_time} đúng hạn, {f.resolved_late} quá hạn); đang "
+            f"giải quyết {f.pending} đơn"
+            + (f" ({f.pending_overdue} đơn quá hạn)" if f.pending_overdue else " (trong hạn)" if f.pending else "")
+        )
+        if f.stopped:
+            text += f"; dừng giải quyết {f.stopped} đơn"
     others = [
         (f.forwarded_outside, "chuyển cơ quan có thẩm quyền ngoài hệ thống"),
         (f.guided, "hướng dẫn người gửi đơn"),
