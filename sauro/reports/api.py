@@ -20,6 +20,9 @@ from sauro.reports.petitions_report import (
 
 router = Router(tags=["Báo cáo"])
 
+# A reporting month (2026-03) or quarter (2026Q1) of a year the working-day calendar knows (1900–2198: the period's
+# due day is counted on it).
+PERIOD_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|21[0-8][0-9]|219[0-8])(-(0[1-9]|1[0-2])|Q[1-4])$"
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
@@ -45,7 +48,11 @@ _BINARY = {"schema": {"type": "string", "format": "binary"}}
 def petitions_report(
     request: HttpRequest,
     unit: ApiId = Query(..., description="Đơn vị lập báo cáo (kể cả đơn vị trực thuộc)."),  # noqa: B008
-    period: str = Query(..., max_length=20, description="Kỳ báo cáo: tháng `YYYY-MM` hoặc quý `YYYYQn`."),
+    period: str = Query(
+        ...,
+        pattern=PERIOD_PATTERN,
+        description="Kỳ báo cáo: tháng `YYYY-MM` (ví dụ `2026-03`) hoặc quý `YYYYQn` (ví dụ `2026Q1`).",
+    ),
     format: Literal["docx", "xlsx"] = Query("docx", description="`docx` (báo cáo) hoặc `xlsx` (bảng số liệu)."),
 ) -> HttpResponse:
     user = auth_user(request)

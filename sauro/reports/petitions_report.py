@@ -92,7 +92,7 @@ def report_period(value: str) -> ReportPeriod:
     kind = ReportKind.QUARTERLY if "Q" in text else ReportKind.MONTHLY
     try:
         return parse_period_key(kind, text)
-    except RegimeError:
+    except ValueError:  # RegimeError, or a year outside the working-day calendar (the due day is counted on it)
         raise RegimeError(ERR_PERIOD.format(value=(value or "")[:40])) from None
 
 

@@ -263,7 +263,7 @@ def test_the_figures_are_a_fixed_number_of_queries(org: Org, planted: Planted) -
 def test_a_period_is_a_reporting_month_or_quarter(db: Any) -> None:
     assert report_period("2026-03") == period(ReportKind.MONTHLY, 2026, 3)
     assert report_period("2026q1").cutoff_start == D(2025, 12, 15)
-    for bad in ("2026-13", "2026Q5", "tháng 3", ""):
+    for bad in ("2026-13", "2026Q5", "tháng 3", "", "2535-01"):
         with pytest.raises(RegimeError, match="Kỳ báo cáo không hợp lệ"):
             report_period(bad)
 
