@@ -21,6 +21,7 @@ from sauro.notifications.api import router as notifications_router
 from sauro.org.api import router as org_router
 from sauro.petitions.api import router as petitions_router
 from sauro.programs.api import router as programs_router
+from sauro.reports.api import router as reports_router
 from sauro.tasks.api import router as tasks_router
 
 DESCRIPTION = """
@@ -65,3 +66,4 @@ api.add_router("", monitoring_router)
 api.add_router("", discussions_router)
 api.add_router("", notifications_router)
 api.add_router("", dashboard_router)
+api.add_router("", reports_router)

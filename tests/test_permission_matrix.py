@@ -777,6 +777,14 @@ PAGES: dict[tuple[str, str], Row] = {
         query=lambda w: f"?unit={w.org.btc.pk}&quarter=2026Q1&format=docx",
         why="the Ban's quarterly report",
     ),
+    # The petitions report (issue 19, point 8): of a unit whose register the user reads (Văn phòng's: the Ban's officer
+    # also works there; the ward does not read it).
+    ("GET", "reports:petitions"): ban_read(
+        lambda w: {},
+        right="monitor",
+        query=lambda w: f"?unit={w.org.office.pk}&period=2026Q1&format=docx",
+        why="Văn phòng's petitions report",
+    ),
     # --- dashboards: each their own view of what they see
     ("GET", "dashboard:overview"): every(200),
     ("GET", "dashboard:mine"): every(200),
@@ -849,6 +857,11 @@ API: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/petitions/hotspots"): every(200),
     ("GET", "/api/v1/petitions/hotspots/{hotspot_id}"): ban_read(
         lambda w: {"hotspot_id": w.hotspot.pk}, right="monitor"
+    ("GET", "/api/v1/reports/petitions"): ban_read(
+        lambda w: {},
+        right="monitor",
+        query=lambda w: f"?unit={w.org.office.pk}&period=2026-03&format=xlsx",
+        why="Văn phòng's petitions report",
     ),
     ("GET", "/api/v1/directives"): every(200),
     ("POST", "/api/v1/directives"): Row(

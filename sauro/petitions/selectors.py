@@ -343,12 +343,21 @@ def reception_day_figures(*, user: User, year: int, month: int, unit_id: int | N
     against the number required, the days planned, and the Secretary's name. Three queries whatever the number of
     units (the units, the Secretaries, the grouped days)."""
     start, end = month_window(year, month)
+    rows = secretary_days(user=user, start=start, end=end, unit_id=unit_id)
+    return ReceptionDayFigures(year=year, month=month, start=start, end=end, rows=rows)
+
+
+def secretary_days(
+    *, user: User, start: datetime.date, end: datetime.date, unit_id: int | None = None, months: int = 1
+) -> list[SecretaryDays]:
+    """``reception_day_figures``'s rows over any window from ``start`` to ``end`` (both included) that spans
+    ``months`` months (a reporting month or quarter: the number required is the monthly one times ``months``)."""
     ids = register_unit_ids(user)
     subtree = subtree_ids(user, unit_id)
     if subtree:
         ids = sorted(set(ids) & set(subtree))
     if not ids:
-        return ReceptionDayFigures(year=year, month=month, start=start, end=end, rows=[])
+        return []
     units = list(
         Unit.objects.filter(pk__in=ids, kind__in=[UnitKind.COMMITTEE, *LOCAL_UNIT_KINDS], valid_from__lte=end)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
@@ -357,7 +366,7 @@ def reception_day_figures(*, user: User, year: int, month: int, unit_id: int | N
     )
     unit_ids = [u.pk for u in units]
     if not unit_ids:
-        return ReceptionDayFigures(year=year, month=month, start=start, end=end, rows=[])
+        return []
     committees = [u.pk for u in units if u.kind == UnitKind.COMMITTEE]
     secretaries: dict[int, dict[int, str]] = {pk: {} for pk in unit_ids}
     rows = (
@@ -394,8 +403,8 @@ def reception_day_figures(*, user: User, year: int, month: int, unit_id: int | N
             secretaries=tuple(sorted(secretaries[u.pk].values())),
             held=held.get(u.pk, 0),
             planned=planned.get(u.pk, 0),
-            required=required_days(u.kind),
+            required=required_days(u.kind) * months,
         )
         for u in units
     ]
-    return ReceptionDayFigures(year=year, month=month, start=start, end=end, rows=figures)
+    return figures

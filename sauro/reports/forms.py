@@ -69,3 +69,20 @@ class QuarterlyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["quarter"].choices = quarters  # type: ignore[attr-defined]
+
+
+class PetitionsReportForm(forms.Form):
+    """The petitions report (issue 19, point 8): a unit whose register the user reads, a reporting month or quarter,
+    the file."""
+
+    unit = ModelChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), empty_label=None)
+    period = forms.ChoiceField(label=_("Kỳ báo cáo"))
+    format = forms.ChoiceField(
+        label=_("Tệp"), choices=[("docx", _("Báo cáo (.docx)")), ("xlsx", _("Bảng số liệu (.xlsx)"))], initial="docx"
+    )
+
+    def __init__(self, *args: Any, units: Any, periods: list[Any], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "petitions_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["period"].choices = periods  # type: ignore[attr-defined]

@@ -41,7 +41,7 @@ import datetime
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from docx import Document
@@ -74,6 +74,7 @@ from sauro.org.models import Membership, Unit
 from sauro.org.selectors import unit_letterhead
 from sauro.periods.regime import ROMAN, ReportPeriod, next_quarter, quarter_period
 from sauro.reports.narrative import Narrative, read_narrative
+from sauro.reports.petitions_figures import quarterly_paragraph
 from sauro.tasks.choices import ProductKind, Recurrence, ReportingState, SubmissionOutcome
 from sauro.tasks.models import Submission, Task
 
@@ -124,6 +125,7 @@ LATE_STATES = (ReportingState.DONE_LATE, ReportingState.OPEN_OVERDUE)
 LOCAL_KINDS = (UnitKind.WARD, UnitKind.COMMUNE)
 COMMITTEE_KINDS = (UnitKind.COMMITTEE, UnitKind.PARTY_COMMITTEE, UnitKind.WARD, UnitKind.COMMUNE)
 NAME_PLACEHOLDER = "[Họ và tên]"
+PETITIONS_ITEM = "Công tác tiếp công dân, giải quyết đơn thư"
 RECIPIENTS_PT = 12
 # The appendix pages are landscape: 297 mm less the 30 + 15 mm side margins.
 APPENDIX_WIDTH_MM = 252
@@ -232,6 +234,8 @@ class QuarterlyData:
     letterhead: Letterhead | None = None
     # What a leader reads before the lists: the assessment, the causes of what is late, the lessons (issue 20.6).
     narrative: Narrative | None = None
+    # The item "tiếp dân, giải quyết đơn thư" of section I (``petitions_figures.quarterly_paragraph``; empty: none).
+    petitions: str = ""
 
     def count(self, name: str) -> int:
         """The number of rows of list ``name`` (``"overdue"`` …), however many were read."""
@@ -414,6 +418,7 @@ def collect(
         next_groups=next_groups,
         counts=counts,
         letterhead=unit_letterhead(unit),
+        petitions=quarterly_paragraph(user=user, unit=unit, period=p, as_of=day) if outline else "",
     )
     if outline:
         late = [t for g in groups for t in g.with_state(*LATE_STATES)]
@@ -597,7 +602,16 @@ def next_line(g: TaskGroup) -> str:
     return f"- {g.title} ({len(g.tasks)} {g.unit_word()}{due})."
 
 
-def letterhead_of(data: QuarterlyData) -> Letterhead:
+class Issued(Protocol):
+    """What the header and the closing of a report in the Party format read (the quarterly report's data, the
+    petitions report's): the issuing unit, its letterhead (``None``: the unit's as kept now), the day of issue."""
+
+    unit: Unit
+    issued_on: datetime.date
+    letterhead: Letterhead | None
+
+
+def letterhead_of(data: Issued) -> Letterhead:
     return data.letterhead or unit_letterhead(data.unit)
 
 
@@ -744,7 +758,7 @@ def _setup(document: DocxDocument) -> None:
     core.language = "vi-VN"
 
 
-def _header(document: DocxDocument, data: QuarterlyData) -> None:
+def _header(document: DocxDocument, data: Issued) -> None:
     """The issuing body (the body above it upright, its own name bold, both upper case; an asterisk; ``Số …-BC/…``)
     on the left; "ĐẢNG CỘNG SẢN VIỆT NAM" and the place and date on the right (Hướng dẫn 36-HD/VPTW)."""
     letterhead = letterhead_of(data)
@@ -766,6 +780,21 @@ def _header(document: DocxDocument, data: QuarterlyData) -> None:
         size=BODY_PT,
         align=WD_ALIGN_PARAGRAPH.RIGHT,
     )
+
+
+def _closing(document: DocxDocument, data: Issued) -> None:
+    """Recipients left, signature right (Hướng dẫn 36-HD/VPTW: "Nơi nhận:" 14 pt upright underlined, the list
+    12 pt; the authority and title bold upper case, room to sign, the name bold)."""
+    letterhead = letterhead_of(data)
+    _para(document, "")
+    closing = document.add_table(rows=1, cols=2)
+    _column_widths(closing, (95, 70))
+    left, right = closing.rows[0].cells
+    _cell_text(left, "Nơi nhận:", underline=True, size=BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
+    for line in recipients(data.unit, letterhead):
+        _cell_text(left, line, size=RECIPIENTS_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for i, line in enumerate(signature(letterhead)):
+        _cell_text(right, line, bold=bool(line), size=BODY_PT, first=i == 0)
 
 
 def _page_numbers(document: DocxDocument) -> None:
@@ -1087,6 +1116,8 @@ def render_docx(data: QuarterlyData) -> bytes:
         _para(document, highlight_line(g))
     if len(highlights) > DOCX_LIST_LIMIT:
         _para(document, f"- … và {len(highlights) - DOCX_LIST_LIMIT} nội dung khác (xem Phụ lục).")
+    if data.petitions:
+        _para(document, f"{number + 1}. {PETITIONS_ITEM}: {data.petitions}")
 
     # II. Shortcomings: the overdue tasks in one line (each of them with its reason in Phụ lục 2; their causes are
     # summed up in I), then the obstacles with their proposals.
@@ -1140,18 +1171,7 @@ def render_docx(data: QuarterlyData) -> bytes:
     if data.count("open_proposals") > DOCX_LIST_LIMIT:
         _para(document, f"- … và {data.count('open_proposals') - DOCX_LIST_LIMIT} kiến nghị khác (xem Phụ lục).")
 
-    # Closing: recipients left, signature right (Hướng dẫn 36-HD/VPTW: "Nơi nhận:" 14 pt upright underlined, the
-    # list 12 pt; the authority and title bold upper case, room to sign, the name bold).
-    letterhead = letterhead_of(data)
-    _para(document, "")
-    closing = document.add_table(rows=1, cols=2)
-    _column_widths(closing, (95, 70))
-    left, right = closing.rows[0].cells
-    _cell_text(left, "Nơi nhận:", underline=True, size=BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
-    for line in recipients(data.unit, letterhead):
-        _cell_text(left, line, size=RECIPIENTS_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for i, line in enumerate(signature(letterhead)):
-        _cell_text(right, line, bold=bool(line), size=BODY_PT, first=i == 0)
+    _closing(document, data)
     _appendices(document, data)
     _page_numbers(document)
     buffer = io.BytesIO()

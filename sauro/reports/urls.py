@@ -9,3 +9,4 @@ urlpatterns = [
     path("tep/<int:submission_id>/", views.submission_file_view, name="submission_file"),
     path("so-ket-quy/", views.quarterly_view, name="quarterly"),
 ]
+urlpatterns += [path("tiep-dan-don-thu/", views.petitions_report_view, name="petitions")]

@@ -30,10 +30,12 @@ from sauro.common.views import AuthenticatedRequest, render_page, stored_file_re
 from sauro.org.models import Unit
 from sauro.org.selectors import tree_order
 from sauro.periods.regime import ReportPeriod, period, period_containing
+from sauro.petitions.access import register_unit_ids
 from sauro.reports import selectors, services
 from sauro.reports.choices import ReportKind, Timeliness
 from sauro.reports.drafts import duty_draft_text
-from sauro.reports.forms import DutyFilterForm, QuarterlyForm, SubmitForm
+from sauro.reports.forms import DutyFilterForm, PetitionsReportForm, QuarterlyForm, SubmitForm
+from sauro.reports.petitions_report import petitions_download, petitions_report_units
 from sauro.reports.quarterly import quarterly_docx, quarterly_xlsx, report_filename
 
 NAV_SECTION = "reports"
@@ -84,7 +86,11 @@ def _quarterly_form(request: AuthenticatedRequest, data: object = None) -> Quart
 
 
 def _list_context(
-    request: AuthenticatedRequest, quarterly_form: QuarterlyForm, *, query: QueryDict | None = None
+    request: AuthenticatedRequest,
+    quarterly_form: QuarterlyForm,
+    *,
+    query: QueryDict | None = None,
+    petitions_form: PetitionsReportForm | None = None,
 ) -> dict[str, Any]:
     """The list page: the duties of the filters in ``query`` (the request's), their count cards (each a link to the
     list of its status, the other filters kept) and the quarterly report's form."""
@@ -120,6 +126,8 @@ def _list_context(
         "duties": page.object_list,
         "today": today,
         "quarterly_form": quarterly_form,
+        "petitions_form": petitions_form or _petitions_form(request),
+        "petitions_offered": bool(register_unit_ids(user)),
         "nav_section": NAV_SECTION,
     }
 
@@ -220,3 +228,46 @@ def quarterly_view(request: AuthenticatedRequest) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- the petitions report (issue 19, point 8) ---------------------------------------------------------------------
+
+MONTHS_OFFERED = 12
+
+
+def petitions_period_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The reporting months and quarters up to the one containing today, newest first, grouped."""
+    today = clock.today()
+    month = period_containing(ReportKind.MONTHLY, today)
+    year, number = (month.year, month.number) if month else (today.year, today.month)
+    months: list[tuple[str, str]] = []
+    for _i in range(MONTHS_OFFERED):
+        p = period(ReportKind.MONTHLY, year, number)
+        months.append((p.key, p.label))
+        year, number = (year - 1, 12) if number == 1 else (year, number - 1)
+    return [(str(_("Tháng")), months), (str(_("Quý")), quarter_choices())]
+
+
+def _petitions_form(request: AuthenticatedRequest, data: object = None) -> PetitionsReportForm:
+    units = tree_order(petitions_report_units(request.user))
+    return PetitionsReportForm(data, units=units, periods=petitions_period_choices())
+
+
+@read_only_page
+@login_required
+@require_GET
+def petitions_report_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The petitions report of a unit whose register the user reads, as a download (.docx or .xlsx); the list page
+    with the error otherwise; another unit is a 404."""
+    if not request.GET:
+        return render_page(request, "reports/list.html", _list_context(request, _quarterly_form(request)))
+    form = _petitions_form(request, request.GET)
+    if not form.is_valid():
+        if "unit" in form.errors and request.GET.get("unit", "").isdigit():
+            raise Http404
+        context = _list_context(request, _quarterly_form(request), query=QueryDict(), petitions_form=form)
+        response = render_page(request, "reports/list.html", context)
+        response.status_code = 400
+        return response
+    unit, key, fmt = form.cleaned_data["unit"], form.cleaned_data["period"], form.cleaned_data["format"]
+    return petitions_download(user=request.user, unit=unit, period=key, fmt=fmt)

@@ -60,12 +60,16 @@ PAGES: list[tuple[str, str, str, int]] = [
     ("program-detail", "btc_head", "/chuong-trinh-cong-tac/{program}/", 11),
     ("program-export", "btc_head", "/chuong-trinh-cong-tac/{program}/xuat-excel/", 8),
     # The working-day calendar's version is checked once per request (common.calendar, the request's memo).
-    ("reports-list", "leader", "/bao-cao/", 15),  # +1 (issue 17): the unit filter's choices
+    # +1 (issue 17): the unit filter's choices; +3 (issue 19, point 8): the petitions report's form (the units whose
+    # register the user reads: their scope and paths; the unit choices).
+    ("reports-list", "leader", "/bao-cao/", 18),
     # The .docx reads the routine duties (one grouped read), the period's and the next quarter's tasks weightiest
     # first (with their products and obstacles), the first 30 obstacles and open proposals (+ a count per full list);
     # not the appendix's task lists (issue 17: +2). +7 (issue 20.6, reports.narrative): the previous quarter's figures
-    # and figures by unit for the assessment, the return reasons of the late tasks for the causes.
-    ("quarterly-docx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=docx", 29),
+    # and figures by unit for the assessment, the return reasons of the late tasks for the causes. +6 (issue 19,
+    # point 8): the item "tiếp dân, giải quyết đơn thư" (reports.petitions_figures: the letters grouped, their tasks'
+    # states, the visits grouped, the Secretaries' units, positions and days). A document, not a page: constant in rows.
+    ("quarterly-docx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=docx", 35),
     ("quarterly-xlsx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=xlsx", 19),
     # Figures, focus count, overdue list, obstacles, league table, trends; +2 (issue 18): meetings per unit against last
     # year, and the conclusions whose tasks were issued within 5 working days (meetings.selectors); +3 (issue 19): the
