@@ -857,6 +857,7 @@ API: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/petitions/hotspots"): every(200),
     ("GET", "/api/v1/petitions/hotspots/{hotspot_id}"): ban_read(
         lambda w: {"hotspot_id": w.hotspot.pk}, right="monitor"
+    ),
     ("GET", "/api/v1/reports/petitions"): ban_read(
         lambda w: {},
         right="monitor",

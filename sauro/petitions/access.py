@@ -122,6 +122,8 @@ def hotspots_visible_to(user: User) -> QuerySet[HotSpot]:
         hotspot_id=OuterRef("pk"), reception__in=receptions.values("pk")
     )
     return HotSpot.objects.filter(Exists(on_letter) | Exists(on_visit))
+
+
 def may_see_identity(user: User, record: Letter | Reception) -> bool:
     """Whether ``user`` may see the protected identity of a denouncer (issue 19, point 6) on ``record`` — a letter
     or a visit they already see. The one rule: **the officer handling it** — who registered it, and for a letter the
