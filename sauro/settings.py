@@ -315,6 +315,9 @@ SAURO_REPORT_DUE_WORKING_DAYS_BY_KIND: dict[str, int] = {}
 SAURO_PETITIONS_CITY_SECRETARY_DAYS = int(os.environ.get("SAURO_PETITIONS_CITY_SECRETARY_DAYS", "1"))
 SAURO_PETITIONS_COMMUNE_SECRETARY_DAYS = int(os.environ.get("SAURO_PETITIONS_COMMUNE_SECRETARY_DAYS", "2"))
 SAURO_PETITIONS_KEEP_UNSIGNED_PARTY_DENUNCIATIONS = env_bool("SAURO_PETITIONS_KEEP_UNSIGNED_PARTY_DENUNCIATIONS", True)
+# The key of the duplicate search's hashes (docs/petitions.md, "Duplicates"): kept outside the database; empty, one
+# derived from SECRET_KEY (changing either needs `sauro petitions rekey`).
+SAURO_PETITIONS_SIMILARITY_SECRET = os.environ.get("SAURO_PETITIONS_SIMILARITY_SECRET", "")
 SAURO_API_TOKEN_PREFIX = "sr_"  # noqa: S105 — a public marker, not a secret
 # API tokens expire: this many days after their issue at the most (their owner may choose fewer).
 SAURO_API_TOKEN_DAYS = int(os.environ.get("SAURO_API_TOKEN_DAYS", "90"))

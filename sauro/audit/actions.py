@@ -53,6 +53,8 @@ ACTION_LABELS: dict[str, Any] = {
     "letter.create": _("Vào sổ đơn thư"),
     "letter.update": _("Sửa thông tin đơn thư"),
     "letter.decide": _("Quyết định hướng xử lý đơn thư"),
+    "letter.link_duplicate": _("Liên kết đơn trùng"),
+    "letter.rekey": _("Tính lại khóa tìm đơn trùng"),
     "term.create": _("Tạo nhiệm kỳ"),
     "term.close": _("Kết thúc nhiệm kỳ"),
     # Proposals from a directive's text (extraction)

@@ -462,3 +462,18 @@ class MonthForm(forms.Form):
     @property
     def cursor(self) -> str:
         return str(self.cleaned_data.get("after") or "")
+
+
+class DuplicateLinkForm(forms.Form):
+    """The proposals of the entry form the officer ticks as the same letter: the new letter is linked to them when it
+    is saved (``duplicates.letter_create_linked``). Only ids among the proposals are accepted."""
+
+    duplicate_of = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, data: Any = None, *, proposals: Any = ()) -> None:
+        super().__init__(data)
+        self.fields["duplicate_of"].choices = [(p.letter_id, p.label) for p in proposals]  # type: ignore[attr-defined]
+
+    def chosen(self) -> list[int]:
+        """The ticked proposals (none when the post names something else)."""
+        return list(self.cleaned_data.get("duplicate_of") or []) if self.is_valid() else []

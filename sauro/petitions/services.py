@@ -38,6 +38,7 @@ from sauro.petitions.choices import (
     Topic,
 )
 from sauro.petitions.deadlines import Deadlines
+from sauro.petitions.duplicates import letter_keys_refresh
 from sauro.petitions.models import MAX_PEOPLE, MAX_SIGNERS, Letter, Reception, ReceptionDay
 from sauro.petitions.places import commune_of_address
 from sauro.petitions.rules import TASK_DEADLINE_KEYS, kept_for_information
@@ -495,6 +496,7 @@ def letter_snapshot(x: Letter) -> dict[str, object]:
         "decision_note": x.decision_note,
         "task_id": x.task_id,
         "version": x.version,
+        "repeat_of_id": x.repeat_of_id,
     }
 
 
@@ -581,6 +583,7 @@ def letter_create(*, acting_user: User | None, data: LetterInput) -> Letter:
     letter = Letter(created_by=acting_user)
     _apply_letter(acting_user, letter, data)
     letter.save()
+    letter_keys_refresh(letter)  # the duplicate search's keys and the prolonged flag (issue 19, point 5)
     audit_record(
         acting_user=acting_user,
         action="letter.create",
@@ -616,6 +619,7 @@ def letter_update(
         raise _refuse("kind", ERR_KEPT_BY_RULE)
     locked.version += 1
     locked.save()
+    letter_keys_refresh(locked)  # the duplicate search's keys and the prolonged flag (issue 19, point 5)
     audit_record(
         acting_user=acting_user,
         action="letter.update",
