@@ -55,6 +55,7 @@ ACTION_LABELS: dict[str, Any] = {
     "letter.decide": _("Quyết định hướng xử lý đơn thư"),
     "letter.link_duplicate": _("Liên kết đơn trùng"),
     "letter.rekey": _("Tính lại khóa tìm đơn trùng"),
+    "letter.prolonged": _("Đánh dấu đơn kéo dài"),
     "term.create": _("Tạo nhiệm kỳ"),
     "term.close": _("Kết thúc nhiệm kỳ"),
     # Proposals from a directive's text (extraction)

@@ -49,7 +49,7 @@ from sauro.petitions.similar import (
     sketch,
 )
 from sauro.petitions.similar_store import SqlKeyStore
-from sauro.tasks.choices import TaskState
+from sauro.tasks.choices import EventKind, TaskState
 
 PROPOSALS = 5  # proposals shown on entry (the issue's "top 5")
 REPEAT_CANDIDATES = 10  # candidates asked whether they make a letter a repeat after a decision
@@ -180,7 +180,7 @@ def letter_keys_refresh(letter: Letter) -> None:
     index = _index(letters)
     item = index.sketch(letter_record(letter))
     found = index.similar(item, limit=REPEAT_CANDIDATES)
-    decided = {pk: decision_in_force(x) for pk, x in letters.loaded.items()}
+    decided: dict[Hashable, datetime.date | None] = {pk: decision_in_force(x) for pk, x in letters.loaded.items()}
     repeats = [c.id for c in repeats_after_decision(found, decided, letter.received_on)]
     # A letter the officer linked as repeating an earlier one is the same matter by their judgement.
     linked = LetterLink.objects.filter(letter_id=letter.pk).select_related("duplicate_of__task")
@@ -194,6 +194,51 @@ def letter_keys_refresh(letter: Letter) -> None:
         Letter.objects.filter(pk=letter.pk).update(repeat_of_id=repeat_of)
         letter.repeat_of_id = repeat_of  # type: ignore[assignment]
     index.store.put(item)
+
+
+def on_task_event(sender: object, *, task: Any, event: Any, **kwargs: Any) -> None:
+    """``tasks.signals.task_event_recorded``: when a letter's task is approved (done), the letter's decision takes
+    effect — the later letters on the same matter received on or after that day, not yet flagged, become repeats
+    after it (a letter may arrive while the answer awaits approval: its entry could not know)."""
+    if getattr(event, "kind", None) != EventKind.APPROVED:
+        return
+    letter = Letter.objects.select_related("task").filter(task_id=task.pk).first()
+    if letter is not None:
+        letters_repeating(letter)
+
+
+def letters_repeating(answered: Letter) -> list[int]:
+    """Flag the letters that repeat ``answered`` after its decision took effect (``decision_in_force``): those on the
+    same matter (the engine's, or linked to it by an officer) received on or after that day and not yet flagged.
+    Each flag is journalled ``letter.prolonged``. Returns their ids."""
+    day = decision_in_force(answered)
+    if day is None:
+        return []
+    letters = _Letters(Letter.objects.all())
+    found = _index(letters).similar(letter_record(answered), limit=REPEAT_CANDIDATES)
+    ids = [
+        c.id
+        for c in found
+        if isinstance(c.id, int) and repeats_after_decision([c], {c.id: day}, letters.loaded[c.id].received_on)
+    ]
+    ids += list(LetterLink.objects.filter(duplicate_of_id=answered.pk).values_list("letter_id", flat=True))
+    flagged = list(
+        Letter.objects.filter(pk__in=set(ids), repeat_of__isnull=True, received_on__gte=day)
+        .select_related("unit")
+        .order_by("pk")
+    )
+    for later in flagged:
+        Letter.objects.filter(pk=later.pk).update(repeat_of_id=answered.pk)
+        audit_record(
+            acting_user=None,
+            action="letter.prolonged",
+            obj=later,
+            unit_id=later.unit_id,
+            summary=f"{later}: đơn kéo dài của {answered} (giải quyết xong ngày {day:%d/%m/%Y})"[:500],
+            before={"repeat_of_id": None},
+            after={"repeat_of_id": answered.pk},
+        )
+    return [x.pk for x in flagged]
 
 
 # --- on entry -------------------------------------------------------------------------------------------------------
@@ -223,7 +268,7 @@ def proposals_for(fields: Mapping[str, Any], user: User, *, limit: int = PROPOSA
     found = _index(letters).similar(fields_record(fields), limit=limit)
     out = []
     for candidate in found:
-        letter = letters.loaded.get(candidate.id)  # type: ignore[call-overload]
+        letter = letters.loaded.get(candidate.id) if isinstance(candidate.id, int) else None
         if letter is None:
             continue
         out.append(
@@ -289,7 +334,7 @@ def letter_link_duplicate(
     day = decision_in_force(target)
     if locked.repeat_of_id is None and day is not None and day <= locked.received_on:
         Letter.objects.filter(pk=locked.pk).update(repeat_of_id=target.pk)
-        locked.repeat_of_id = target.pk  # type: ignore[assignment]
+        locked.repeat_of_id = target.pk
     audit_record(
         acting_user=acting_user,
         action="letter.link_duplicate",

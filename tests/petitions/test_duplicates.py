@@ -27,7 +27,7 @@ from sauro.petitions.models import Letter, LetterKey, LetterLink
 from sauro.petitions.similar import sketch
 from sauro.tasks.services import task_accept, task_approve, task_submit
 from tests.conftest import Org
-from tests.petitions.conftest import RECEIVED, forward_to_ancuu, letter_input
+from tests.petitions.conftest import forward_to_ancuu, letter_input
 from tests.tasks.conftest import Clock
 
 pytestmark = pytest.mark.django_db
@@ -395,3 +395,24 @@ def test_the_api_shows_the_prolonged_flag(org: Org, today: Clock, client_for: Cl
     assert ward.status_code == 201
     assert ward.json()["prolonged"] is True and ward.json()["repeat_of_id"] is None
     assert Letter.objects.get(pk=ward.json()["id"]).repeat_of_id == first.pk
+
+
+def test_a_letter_received_while_the_answer_awaits_approval_is_flagged_on_approval(org: Org, today: Clock) -> None:
+    first = earlier(org)
+    decided = services.letter_decide(acting_user=org.monitor, letter=first, data=forward_to_ancuu(org))
+    assert decided.task is not None
+    task = task_accept(acting_user=org.ancuu_head, task=decided.task)
+    today.set(datetime.date(2026, 3, 3))
+    task_submit(acting_user=org.ancuu_head, task=task, product_note="Văn bản trả lời số 15/UBND", confirmed=True)
+    today.set(datetime.date(2026, 3, 4))
+    waiting = earlier(org, summary=plain(SUMMARY), received_on=datetime.date(2026, 3, 4))
+    before = earlier(org, summary=plain(SUMMARY), received_on=datetime.date(2026, 3, 2))
+    assert waiting.repeat_of_id is None and before.repeat_of_id is None  # not answered yet
+    today.set(datetime.date(2026, 3, 5))
+    task.refresh_from_db()
+    task_approve(acting_user=org.leader, task=task)  # answered on 3 March (the answer's day)
+    waiting.refresh_from_db()
+    before.refresh_from_db()
+    assert waiting.repeat_of_id == first.pk and before.repeat_of_id is None
+    entry = AuditEntry.objects.get(action="letter.prolonged")
+    assert entry.object_id == str(waiting.pk) and entry.after == {"repeat_of_id": first.pk}
