@@ -281,9 +281,9 @@ def letter_create(request: HttpRequest, payload: LetterIn) -> Status[LetterDetai
 
 
 class DuplicatesIn(Schema):
-    """The letter being entered, as far as it is typed: the search needs its summary or its sender."""
+    """The letter being entered, as far as it is typed (its summary at least)."""
 
-    summary: str = _text(MAX_TEXT, "Tóm tắt nội dung.")
+    summary: str = Field(min_length=1, max_length=MAX_TEXT, pattern=NO_NUL_PATTERN, description="Tóm tắt nội dung.")
     signer_name: str = _text(255, "Họ tên người đứng đơn.")
     signer_address: str = _text(500, "Địa chỉ người đứng đơn.")
     address: str = _text(500, "Địa chỉ nơi phát sinh; tên phường, xã cũ được quy về đơn vị hiện nay.")
