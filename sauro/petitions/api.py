@@ -313,7 +313,7 @@ class LinkIn(Schema):
 
 @router.post(
     "/petitions/letters/duplicates",
-    response={200: DuplicatesOut, **error_responses(401, 422)},
+    response={200: DuplicatesOut, **error_responses(400, 401, 422)},
     summary="Đơn có thể trùng",
     description=(
         "Các đơn đã vào sổ (bạn được xem) có thể trùng với đơn đang nhập: cùng người gửi, cùng nội dung (có dấu "
