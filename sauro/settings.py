@@ -347,6 +347,9 @@ SAURO_PETITIONS_BASELINE_WEEKS = int(os.environ.get("SAURO_PETITIONS_BASELINE_WE
 SAURO_PETITIONS_IDENTITY_KEY_FILE = Path(
     os.environ.get("SAURO_PETITIONS_IDENTITY_KEY_FILE", VAR_DIR / "petitions_identity_key")
 )
+# The key of the duplicate search's hashes (docs/petitions.md, "Duplicates"): kept outside the database; empty, one
+# derived from SECRET_KEY (changing either needs `sauro petitions rekey`).
+SAURO_PETITIONS_SIMILARITY_SECRET = os.environ.get("SAURO_PETITIONS_SIMILARITY_SECRET", "")
 SAURO_API_TOKEN_PREFIX = "sr_"  # noqa: S105 — a public marker, not a secret
 # API tokens expire: this many days after their issue at the most (their owner may choose fewer).
 SAURO_API_TOKEN_DAYS = int(os.environ.get("SAURO_API_TOKEN_DAYS", "90"))

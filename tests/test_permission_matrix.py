@@ -836,6 +836,19 @@ API: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/petitions/letters/{letter_id}/decision"): api_ban_write(
         "monitor", lambda w: {"letter_id": w.letter.pk}, {"decision": "keep"}
     ),
+    # Issue 19, point 5: the likely duplicates among the letters one sees (none for the ward: an empty list); linking
+    # is the register's (Văn phòng's officer: the letter to itself, a 422), the inspector only reads it.
+    ("POST", "/api/v1/petitions/letters/duplicates"): every(
+        200, body=lambda w: {"summary": "Kiến nghị xem xét việc cấp giấy chứng nhận quyền sử dụng đất."}
+    ),
+    ("POST", "/api/v1/petitions/letters/{letter_id}/links"): Row(
+        officer=OK,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"letter_id": w.letter.pk},
+        body=lambda w: {"duplicate_of_id": w.letter.pk},
+    ),
     ("GET", "/api/v1/petitions/receptions"): every(200),
     ("POST", "/api/v1/petitions/receptions"): Row(
         officer=OK,

@@ -56,6 +56,9 @@ ACTION_LABELS: dict[str, Any] = {
     "letter.identity_view": _("Xem danh tính người tố cáo (đơn thư)"),
     "reception.identity_view": _("Xem danh tính người tố cáo (lượt tiếp công dân)"),
     "petitions.identities_protect": _("Mã hóa danh tính người tố cáo"),
+    "letter.link_duplicate": _("Liên kết đơn trùng"),
+    "letter.rekey": _("Tính lại khóa tìm đơn trùng"),
+    "letter.prolonged": _("Đánh dấu đơn kéo dài"),
     "term.create": _("Tạo nhiệm kỳ"),
     "term.close": _("Kết thúc nhiệm kỳ"),
     # Proposals from a directive's text (extraction)

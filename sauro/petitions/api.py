@@ -24,7 +24,7 @@ from sauro.common.api import (
     error_responses,
     limit_param,
 )
-from sauro.petitions import hotspots, selectors, services
+from sauro.petitions import duplicates, hotspots, selectors, services
 from sauro.petitions import identity as identity_store
 from sauro.petitions.choices import (
     Competence,
@@ -130,6 +130,10 @@ class LetterOut(Schema):
         description="Đơn tố cáo đảng viên nặc danh, mạo danh hoặc nhiều người ký: chỉ lưu để theo dõi, tham khảo."
     )
     version: int
+    prolonged: bool = Field(
+        False,
+        description="Đơn kéo dài: gửi lại về vụ việc mà đơn trước đã được giải quyết xong trước ngày nhận đơn.",
+    )
 
     @classmethod
     def of(cls, x: Letter, shown: identity_store.IdentityShown | None = None) -> LetterOut:
@@ -172,11 +176,26 @@ class LetterOut(Schema):
             state=LetterState(x.state),  # type: ignore[attr-defined]
             kept_for_information=services.is_kept_by_rule(x),
             version=x.version,
+            prolonged=x.repeat_of_id is not None,
         )
+
+
+class LetterLinkOut(Schema):
+    letter_id: int = Field(description="Đơn liên kết.")
+    label: str
+    reason: str = Field(description="Lý do trùng (cùng người gửi, cùng nội dung, cùng địa bàn và vụ việc).")
+    earlier: bool = Field(
+        description="true: đơn này trùng với đơn liên kết (đơn trước); false: đơn liên kết trùng với đơn này."
+    )
+    linked_at: datetime.datetime
 
 
 class LetterDetailOut(LetterOut):
     deadlines: list[LetterDeadlineOut] = Field(description="Thời hạn luật định áp dụng cho đơn.")
+    repeat_of_id: int | None = Field(
+        None, description="Đơn trước mà đơn này là đơn kéo dài (null nếu không, hoặc nếu bạn không được xem đơn đó)."
+    )
+    links: list[LetterLinkOut] = Field(default_factory=list, description="Các đơn đã liên kết là đơn trùng.")
 
 
 class LetterPageOut(Schema):
@@ -249,7 +268,14 @@ def _detail(user: User, letter_id: int, *, reveal: bool = False) -> LetterDetail
         )
         for key, due in deadlines.due.items()
     ]
-    return LetterDetailOut(**base, deadlines=rows)
+    repeat_of = selectors.letter_repeat_of(user=user, letter=letter)
+    links = [
+        LetterLinkOut(letter_id=x.letter_id, label=x.label, reason=x.reason, earlier=x.earlier, linked_at=x.linked_at)
+        for x in selectors.letter_links(user=user, letter=letter)
+    ]
+    return LetterDetailOut(
+        **base, deadlines=rows, repeat_of_id=repeat_of.pk if repeat_of is not None else None, links=links
+    )
 
 
 @router.get(
@@ -285,6 +311,86 @@ def letter_create(request: HttpRequest, payload: LetterIn) -> Status[LetterDetai
     user = auth_user(request)
     letter = services.letter_create(acting_user=user, data=payload.to_input())
     return Status(201, _detail(user, letter.pk))
+
+
+# --- likely duplicates (issue 19, point 5) ----------------------------------------------------------------------
+# Declared before "letters/{letter_id}", whose pattern would otherwise take "letters/duplicates" (a 405).
+
+
+class DuplicatesIn(Schema):
+    """The letter being entered, as far as it is typed (its summary at least)."""
+
+    summary: str = Field(min_length=1, max_length=MAX_TEXT, pattern=NO_NUL_PATTERN, description="Tóm tắt nội dung.")
+    signer_name: str = _text(255, "Họ tên người đứng đơn.")
+    signer_address: str = _text(500, "Địa chỉ người đứng đơn.")
+    address: str = _text(500, "Địa chỉ nơi phát sinh; tên phường, xã cũ được quy về đơn vị hiện nay.")
+    commune_id: ApiId | None = Field(None, description="Phường, xã nơi phát sinh (bỏ trống: lấy theo địa chỉ).")
+    received_on: ApiDate | None = Field(None, description="Ngày nhận đơn.")
+    letter_id: ApiId | None = Field(None, description="Đơn đã vào sổ đang sửa (không đề xuất chính nó).")
+
+
+class DuplicateOut(Schema):
+    letter_id: int
+    label: str = Field(description="Đơn đề xuất: loại, ngày nhận, người gửi, đơn vị nhận.")
+    reason: str = Field(description="Lý do, như cán bộ đọc: “cùng người gửi, cùng nội dung”.")
+    reasons: list[str] = Field(description="Mã lý do: cung_nguoi_gui, cung_noi_dung, cung_dia_ban_vu_viec.")
+    score: float = Field(description="Mức giống nhau, từ 0 đến 1 (xếp hạng).")
+    received_on: datetime.date
+    answered_on: datetime.date | None = Field(description="Ngày đơn đề xuất được giải quyết xong (nếu đã xong).")
+
+
+class DuplicatesOut(Schema):
+    items: list[DuplicateOut] = Field(description="Tối đa 5 đơn, giống nhất trước, trong các đơn bạn được xem.")
+
+
+class LinkIn(Schema):
+    duplicate_of_id: ApiId = Field(description="Đơn trước mà đơn này trùng lặp (trong phạm vi bạn được xem).")
+    version: ApiVersion | None = Field(None, description="Phiên bản đơn đã đọc (409 nếu đơn đã bị sửa).")
+
+
+@router.post(
+    "/petitions/letters/duplicates",
+    response={200: DuplicatesOut, **error_responses(400, 401, 422)},
+    summary="Đơn có thể trùng",
+    description=(
+        "Các đơn đã vào sổ (bạn được xem) có thể trùng với đơn đang nhập: cùng người gửi, cùng nội dung (có dấu "
+        "hoặc không dấu), cùng địa bàn và vụ việc; xếp hạng, kèm lý do."
+    ),
+)
+def letter_duplicates(request: HttpRequest, payload: DuplicatesIn) -> DuplicatesOut:
+    found = selectors.likely_duplicates(payload.model_dump(), auth_user(request))
+    return DuplicatesOut(
+        items=[
+            DuplicateOut(
+                letter_id=p.letter_id,
+                label=p.label,
+                reason=p.reason,
+                reasons=list(p.reasons),
+                score=p.score,
+                received_on=p.received_on,
+                answered_on=p.prolonged_from,
+            )
+            for p in found
+        ]
+    )
+
+
+@router.post(
+    "/petitions/letters/{letter_id}/links",
+    response={201: LetterDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Liên kết đơn trùng",
+    description=(
+        "Ghi nhận đơn này trùng với một đơn trước (lý do do hệ thống so sánh). Nếu đơn trước đã được giải quyết xong "
+        "trước ngày nhận đơn này, đơn này được đánh dấu là đơn kéo dài. Đã liên kết rồi: 409."
+    ),
+)
+def letter_link(request: HttpRequest, letter_id: ApiId, payload: LinkIn) -> Status[LetterDetailOut]:
+    user = auth_user(request)
+    letter = selectors.letter_get(user=user, letter_id=letter_id)
+    duplicates.letter_link_duplicate(
+        acting_user=user, letter=letter, duplicate_of=payload.duplicate_of_id, expected_version=payload.version
+    )
+    return Status(201, _detail(user, letter_id))
 
 
 @router.get(

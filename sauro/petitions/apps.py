@@ -12,3 +12,8 @@ class PetitionsConfig(AppConfig):
 
         # A task made for a letter names it on its page.
         register()
+        # A letter's task approved: the later letters on the same matter become repeats after it (issue 19, point 5).
+        from sauro.petitions.duplicates import on_task_event
+        from sauro.tasks.signals import task_event_recorded
+
+        task_event_recorded.connect(on_task_event, dispatch_uid="petitions.duplicates.on_task_event")

@@ -557,3 +557,18 @@ class HotSpotFilterForm(forms.Form):
     @property
     def is_filtered(self) -> bool:
         return any(self.cleaned_data.get(n) for n in ("commune", "topic", "reason", "ended"))
+
+
+class DuplicateLinkForm(forms.Form):
+    """The proposals of the entry form the officer ticks as the same letter: the new letter is linked to them when it
+    is saved (``duplicates.letter_create_linked``). Only ids among the proposals are accepted."""
+
+    duplicate_of = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, data: Any = None, *, proposals: Any = ()) -> None:
+        super().__init__(data)
+        self.fields["duplicate_of"].choices = [(p.letter_id, p.label) for p in proposals]  # type: ignore[attr-defined]
+
+    def chosen(self) -> list[int]:
+        """The ticked proposals (none when the post names something else)."""
+        return list(self.cleaned_data.get("duplicate_of") or []) if self.is_valid() else []

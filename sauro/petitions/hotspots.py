@@ -8,14 +8,14 @@ done nor cancelled): old settled letters raise nothing.
 - **(a) crowd** (``crowd``): a live letter signed by ``SAURO_PETITIONS_CROWD_PEOPLE`` people or more
   (``signer_count``); a visit of the reception register in the last weeks by that many people or more
   (``people_count``; the group's one visit is "the same content") — flagged with its letter when one was handed in.
-  Letters linked as the same matter (point 5, duplicates) will add their signers once the links exist: see
-  ``same_matter_people`` below, left for the merger.
+  Letters an officer linked as the same matter (point 5, ``LetterLink``) count their signers together
+  (``same_matter_people``).
 - **(b) prolonged**: ``overdue``: a letter still open past its deadline — not yet decided when its statutory handling
   deadline (xử lý đơn, from the rule book and the working-day calendar) has passed, or its task (issued or still a
   draft) past the task's deadline. The statutory deadline is turned into one receipt-date cut-off per kind of letter
   and area (the deadline grows with the receipt date), so the test is a plain SQL comparison. ``repeat``: a letter that
-  repeats a matter after a decision in force — read from ``repeat_filter`` / ``_is_repeat``, **the one hook the
-  duplicates' wiring (point 5) fills in**; until then it flags nothing.
+  repeats a matter after a decision in force — marked by the duplicates' wiring (point 5, ``Letter.repeat_of``), read
+  through ``repeat_filter`` / ``_is_repeat``.
 - **(c) complex** (``complex``): a live letter on which the officer marked a criterion (``Letter.hotspot_marks``:
   nhiều hộ dân, đất đai, tôn giáo/dân tộc, báo chí quan tâm, dấu hiệu tụ tập đông người).
 - **(d) rise** (``rise``): a commune's letters on a topic over the last ``SAURO_PETITIONS_RISE_WEEKS`` weeks (R) against
@@ -88,7 +88,7 @@ from sauro.petitions.choices import (
     Topic,
 )
 from sauro.petitions.deadlines import RuleBookError, compute_deadlines
-from sauro.petitions.models import HotSpot, Letter, Reception
+from sauro.petitions.models import HotSpot, Letter, LetterLink, Reception
 from sauro.petitions.rules import UNHANDLED_SIGNERS
 from sauro.petitions.selectors import deadline_rules, letter_list, letter_state_expr
 
@@ -185,11 +185,10 @@ def handling_cutoffs(today: datetime.date) -> dict[tuple[str, bool], datetime.da
 
 
 def repeat_filter(letters: QuerySet[Letter]) -> QuerySet[Letter]:
-    """MERGER HOOK (point 5 → point 7 b): the letters of ``letters`` that repeat a matter after a decision in force
-    (đơn kéo dài, ``similar.repeats_after_decision``). The duplicates' wiring gives letters their "repeat of" marker;
-    replace this body with the filter on it (e.g. ``letters.filter(repeat_of__isnull=False)``). Until then no letter
-    is a repeat, and rule (b)'s "repeat" half raises nothing."""
-    return letters.none()
+    """Point 5 → point 7 b: the letters of ``letters`` that repeat a matter after a decision in force (đơn kéo dài):
+    those the duplicates' wiring marked with the earlier, answered letter (``Letter.repeat_of``, set at entry, on a
+    link and when the earlier letter's answer is approved: ``petitions.duplicates``)."""
+    return letters.filter(repeat_of__isnull=False)
 
 
 def _is_repeat(letter: Letter) -> bool:
@@ -198,10 +197,21 @@ def _is_repeat(letter: Letter) -> bool:
 
 
 def same_matter_people(letter_ids: Iterable[int]) -> dict[int, int]:
-    """MERGER HOOK (point 5 → point 7 a): per letter, the people of the other letters linked to it as the same
-    matter, to add to its signers for the crowd rule. No letters are linked yet: nothing to add."""
-    del letter_ids
-    return {}
+    """Point 5 → point 7 a: per letter, the signers of the other letters an officer linked to it as the same matter
+    (``LetterLink``, either way), to add to its own signers for the crowd rule. One query."""
+    ids = set(letter_ids)
+    if not ids:
+        return {}
+    people: dict[int, int] = {}
+    links = LetterLink.objects.filter(Q(letter_id__in=ids) | Q(duplicate_of_id__in=ids)).values_list(
+        "letter_id", "duplicate_of_id", "letter__signer_count", "duplicate_of__signer_count"
+    )
+    for letter_id, earlier_id, letter_people, earlier_people in links:
+        if letter_id in ids:
+            people[letter_id] = people.get(letter_id, 0) + (earlier_people or 1)
+        if earlier_id in ids:
+            people[earlier_id] = people.get(earlier_id, 0) + (letter_people or 1)
+    return people
 
 
 # --- detection ----------------------------------------------------------------------------------------------------
@@ -257,10 +267,20 @@ def detect(today: datetime.date, t: Thresholds | None = None) -> list[Finding]:
             _("Đơn có %(n)d người cùng ký.") % {"n": row["signer_count"]},
             people=row["signer_count"],
         )
-    extra = same_matter_people(crowd)
-    for pk, more in extra.items():
-        if pk in crowd and crowd[pk].people is not None:
+    # Letters an officer linked as the same matter count their signers together: two letters of three are six people.
+    linked = _live(today, w).filter(Q(duplicate_links__isnull=False) | Q(duplicated_by__isnull=False)).distinct()
+    linked_rows = {row["pk"]: row for row in linked.values(*fields, "signer_count")}
+    for pk, more in same_matter_people(linked_rows).items():
+        if pk in crowd:
             crowd[pk].people = (crowd[pk].people or 0) + more
+        elif linked_rows[pk]["signer_count"] + more >= t.crowd_people:
+            people = linked_rows[pk]["signer_count"] + more
+            crowd[pk] = _letter_finding(
+                HotSpotReason.CROWD,
+                linked_rows[pk],
+                _("Đơn cùng nội dung với các đơn đã liên kết: %(n)d người cùng ký.") % {"n": people},
+                people=people,
+            )
     visits = (
         Reception.objects.filter(received_on__gte=w.recent_start, received_on__lte=today)
         .filter(people_count__gte=t.crowd_people)
@@ -754,11 +774,30 @@ class HotSpotRow:
     flag_count: int
     first_raised: datetime.date
 
+    def __str__(self) -> str:
+        """The line the petitions report prints."""
+        topic = f", lĩnh vực {self.topic_label.lower()}" if self.topic_label and self.topic_label != "—" else ""
+        return (
+            f"{self.commune_name}{topic}: {'; '.join(r.lower() for r in self.reasons)} "
+            f"({self.letter_count} đơn, {self.flag_count} cảnh báo; từ ngày {self.first_raised:%d/%m/%Y})."
+        )
 
-def hotspot_rows(*, user: User, start: datetime.date, end: datetime.date) -> list[HotSpotRow]:
+
+def hotspot_rows(
+    *, user: User, start: datetime.date, end: datetime.date, within: Unit | None = None
+) -> list[HotSpotRow]:
     """The flags raised from ``start`` to ``end`` (both included) that the user sees, by commune and topic (flags
-    without a commune under "chưa rõ phường, xã"): two grouped queries. For the petitions report (point 8)."""
+    without a commune under "chưa rõ phường, xã"): two grouped queries. For the petitions report (point 8): ``within``
+    keeps the flags of that unit's subtree — arisen in a commune of it, or resting on a letter or visit its registers
+    hold."""
     qs = hotspots_visible_to(user).filter(raised_on__gte=start, raised_on__lte=end)
+    if within is not None:
+        inside = HotSpot.objects.filter(
+            Q(commune__path__startswith=within.path)
+            | Q(letters__unit__path__startswith=within.path)
+            | Q(receptions__unit__path__startswith=within.path)
+        )
+        qs = qs.filter(pk__in=inside.values("pk"))
     grouped = (
         qs.values("commune_id", "commune__name", "topic", "reason")
         .annotate(flags=Count("pk"), first=Min("raised_on"))

@@ -283,6 +283,17 @@ class Letter(models.Model):
     # Point 7 (hot spots): the complexity criteria the officer marks (``HotSpotMark`` codes, comma-separated, sorted;
     # empty: none). Any one makes the letter a hot spot (``petitions.hotspots``, rule c).
     hotspot_marks = models.CharField(_("dấu hiệu phức tạp"), max_length=100, blank=True, default="")
+    # Issue 19, point 5: the earlier letter on the same matter whose decision had taken effect (its task done) on or
+    # before this one's receipt — a repeat after a decision in force (đơn kéo dài). Set by the letter's services from
+    # the duplicate search (``petitions.duplicates.letter_keys_refresh``) or an officer's link; empty: not one.
+    repeat_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="repeats",
+        verbose_name=_("đơn kéo dài của đơn"),
+    )
 
     class Meta:
         verbose_name = _("đơn thư")
@@ -499,3 +510,55 @@ class SignerIdentity(models.Model):
 
     def __str__(self) -> str:
         return "Danh tính được giữ bí mật"
+
+
+class LetterKey(models.Model):
+    """A key of a letter in the duplicate search (petitions.similar): a content band, a fact, the sender.
+
+    Derived from the letter's own fields (``petitions.duplicates.letter_keys_refresh``, in the letter's services),
+    read and written through ``petitions.similar_store.SqlKeyStore``; ``sauro petitions rekey`` recomputes them all."""
+
+    letter = models.ForeignKey("Letter", on_delete=models.CASCADE, related_name="similarity_keys")
+    key = models.BigIntegerField(_("khóa"))  # 63-bit, always ≥ 0
+
+    class Meta:
+        db_table = "petitions_letterkey"
+        verbose_name = _("khóa tìm đơn trùng")
+        verbose_name_plural = _("khóa tìm đơn trùng")
+        indexes = [models.Index(fields=["key", "letter"], name="petitions_letterkey_key")]
+
+    def __str__(self) -> str:
+        return f"{self.letter_id}: {self.key}"
+
+
+class LetterLink(models.Model):
+    """An officer's confirmation that ``letter`` is a duplicate of (repeats) the earlier ``duplicate_of``, with the
+    reasons the search gave for the pair (``similar.Reason`` codes, comma-separated; empty when the search gave
+    none and the officer linked them on their own judgement)."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="duplicate_links", verbose_name=_("đơn"))
+    duplicate_of = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="duplicated_by", verbose_name=_("trùng với đơn")
+    )
+    reason = models.CharField(_("lý do"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người liên kết"),
+    )
+    created_at = models.DateTimeField(_("liên kết lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("liên kết đơn trùng")
+        verbose_name_plural = _("liên kết đơn trùng")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "duplicate_of"], name="letterlink_one_per_pair"),
+            models.CheckConstraint(condition=~Q(letter=models.F("duplicate_of")), name="letterlink_not_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Đơn {self.letter_id} trùng với đơn {self.duplicate_of_id}"

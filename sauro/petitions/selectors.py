@@ -29,6 +29,7 @@ from sauro.petitions.access import (
 )
 from sauro.petitions.choices import Complexity, Decision, LetterState, ReceptionDayState
 from sauro.petitions.deadlines import Deadlines, Rule, RuleBookError, Suspension, compute_deadlines
+from sauro.petitions.duplicates import LinkedLetter, Proposal, linked_letters, proposals_for, visible_repeat_of
 from sauro.petitions.models import DeadlineRule, Letter, Reception, ReceptionDay, SignerIdentity
 from sauro.petitions.rules import kept_for_information
 from sauro.tasks.choices import TaskState
@@ -189,18 +190,24 @@ def letter_deadlines_of(letter: Letter) -> Deadlines:
         return Deadlines(due={}, stopped=(), rules={})
 
 
-def likely_duplicates(letter_fields: Mapping[str, Any], user: User) -> list[Any]:
-    """The letters the entry form proposes as likely duplicates of the one being entered (issue 19, point 5).
+def likely_duplicates(letter_fields: Mapping[str, Any], user: User) -> list[Proposal]:
+    """The letters the entry form (and ``POST /api/v1/petitions/letters/duplicates``) proposes as likely duplicates
+    of the one being entered (issue 19, point 5): among the letters ``user`` sees (``access.letters_visible_to``),
+    at most five, best first, each with ``letter_id``, ``label`` and ``reason`` ("cùng người gửi, cùng nội dung").
 
-    **The integration point of the near-duplicate search** (``petitions.similar``, built apart): it will take the
-    fields being entered (``signer_name``, ``signer_address``, ``summary``, ``address``, ``commune_id``, ``topic``,
-    ``subject_unit_id``…), search among the letters ``user`` sees (``access.letters_visible_to``) and return them
-    ranked, each with the reason — objects with ``letter_id``, ``label`` and ``reason``, as the entry form's template
-    reads them (``templates/petitions/letter_form.html``). Until then it proposes none. The entry page
-    (``views.letter_create_view``) already calls it with ``LetterForm.duplicate_fields()`` before saving, shows what
-    it returns and saves only once the officer confirms the letter is new; the API does not call it yet."""
-    del letter_fields, user
-    return []
+    ``letter_fields``: the fields typed (``LetterForm.duplicate_fields``: ``signer_name``, ``signer_address``,
+    ``summary``, ``address``, ``commune_id``, ``received_on``…). The search is ``duplicates.proposals_for``."""
+    return proposals_for(letter_fields, user)
+
+
+def letter_links(*, user: User, letter: Letter) -> list[LinkedLetter]:
+    """The letters linked to ``letter`` as duplicates, either way, that ``user`` sees (two queries)."""
+    return linked_letters(user, letter)
+
+
+def letter_repeat_of(*, user: User, letter: Letter) -> Letter | None:
+    """The earlier letter ``letter`` repeats after its decision took effect (đơn kéo dài), if ``user`` sees it."""
+    return visible_repeat_of(user, letter)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from sauro.petitions.choices import (
     Topic,
 )
 from sauro.petitions.deadlines import Deadlines
+from sauro.petitions.duplicates import letter_keys_refresh
 from sauro.petitions.models import MAX_PEOPLE, MAX_SIGNERS, Letter, Reception, ReceptionDay
 from sauro.petitions.places import commune_of_address
 from sauro.petitions.rules import TASK_DEADLINE_KEYS, kept_for_information
@@ -516,6 +517,7 @@ def letter_snapshot(x: Letter) -> dict[str, object]:
         "task_id": x.task_id,
         "version": x.version,
         "hotspot_marks": x.hotspot_marks,
+        "repeat_of_id": x.repeat_of_id,
     }
 
 
@@ -606,6 +608,7 @@ def letter_create(*, acting_user: User | None, data: LetterInput) -> Letter:
     letter.save()
     if pending is not None:
         identity.store(letter, pending)
+    letter_keys_refresh(letter)  # the duplicate search's keys and the prolonged flag (issue 19, point 5)
     audit_record(
         acting_user=acting_user,
         action="letter.create",
@@ -647,6 +650,7 @@ def letter_update(
     locked.save()
     if pending is not None:
         identity.store(locked, pending)
+    letter_keys_refresh(locked)  # the duplicate search's keys and the prolonged flag (issue 19, point 5)
     audit_record(
         acting_user=acting_user,
         action="letter.update",

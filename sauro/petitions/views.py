@@ -22,10 +22,11 @@ from sauro.common.errors import Conflict, ServiceError
 from sauro.common.pagination import BadCursor
 from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
-from sauro.petitions import access, hotspots, identity, selectors, services
+from sauro.petitions import access, duplicates, hotspots, identity, selectors, services
 from sauro.petitions.choices import DeadlineKey
 from sauro.petitions.forms import (
     DecisionForm,
+    DuplicateLinkForm,
     HotSpotFilterForm,
     LetterFilterForm,
     LetterForm,
@@ -102,6 +103,9 @@ def _letter_context(request: AuthenticatedRequest, letter: Letter, **extra: Any)
         "kept_by_rule": services.is_kept_by_rule(letter),
         "can_edit": access.may_register(user, letter.unit),
         "can_decide": can_decide,
+        # Issue 19, point 5: the letters linked as duplicates, and the earlier one it repeats after its decision.
+        "linked_letters": selectors.letter_links(user=user, letter=letter),
+        "repeat_of": selectors.letter_repeat_of(user=user, letter=letter),
     }
     if can_decide:
         context["decision_form"] = DecisionForm(user=user, letter=letter)
@@ -120,26 +124,31 @@ def letter_create_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not access.may_register(user):
         raise PermissionDenied
-    duplicates: list[Any] = []
+    proposals: list[Any] = []
+    chosen: list[int] = []
     if request.method == "POST":
         form = LetterForm(request.POST, user=user)
         if form.is_valid():
-            # The near-duplicate search's hook (issue 19, point 5): proposals shown before the letter is saved.
-            duplicates = selectors.likely_duplicates(form.duplicate_fields(), user)
-            if not duplicates or request.POST.get("confirm_new"):
+            # The near-duplicate search (issue 19, point 5): proposals shown before the letter is saved; it is saved
+            # once the officer ticks the ones it repeats (linked to them) or confirms it is a new letter.
+            proposals = selectors.likely_duplicates(form.duplicate_fields(), user)
+            chosen = DuplicateLinkForm(request.POST, proposals=proposals).chosen()
+            if not proposals or chosen or request.POST.get("confirm_new"):
                 try:
-                    letter = services.letter_create(acting_user=user, data=form.to_input())
+                    letter = duplicates.letter_create_linked(
+                        acting_user=user, data=form.to_input(), duplicate_of_ids=chosen
+                    )
                 except ServiceError as exc:
                     form.add_service_errors(exc)
                 else:
-                    messages.success(request, "Đã vào sổ đơn thư.")
+                    linked = f" Đã liên kết với {len(chosen)} đơn trùng." if chosen else ""
+                    messages.success(request, f"Đã vào sổ đơn thư.{linked}")
                     return redirect("petitions:letter_detail", letter_id=letter.pk)
     else:
         form = LetterForm(user=user)
-    status = 422 if request.method == "POST" and (form.errors or not duplicates) else 200
-    return _page(
-        request, "petitions/letter_form.html", {"form": form, "letter": None, "duplicates": duplicates}, status
-    )
+    status = 422 if request.method == "POST" and (form.errors or not proposals) else 200
+    context = {"form": form, "letter": None, "duplicates": proposals, "chosen": chosen}
+    return _page(request, "petitions/letter_form.html", context, status)
 
 
 @login_required

@@ -11,8 +11,9 @@ the signature block, page numbers from page 2): sections I. Tiếp công dân, I
 III. Kết quả xử lý, giải quyết đơn thư, IV. Điểm nóng, V. Nhận xét, kiến nghị. The .xlsx has one sheet per table,
 Vietnamese headers, every cell through ``common.excel.safe_cell`` (no text can become a formula).
 
-Hot spots (điểm nóng) are detected elsewhere (``petitions.hotspots.hotspot_rows``): ``collect`` takes them as
-``hot_spots``, any objects whose ``str()`` is the line to print; none gives "Không có điểm nóng trong kỳ."
+Hot spots (điểm nóng) are detected elsewhere (``petitions.hotspots``): ``collect`` reads those raised within the unit
+(``hotspot_rows``) unless given as ``hot_spots``, any objects whose ``str()`` is the line to print; none gives "Không có
+điểm nóng trong kỳ."
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from sauro.org.selectors import unit_letterhead
 from sauro.periods.choices import ReportKind
 from sauro.periods.regime import ROMAN, RegimeError, ReportPeriod, parse_period_key
 from sauro.petitions.access import register_unit_ids
+from sauro.petitions.hotspots import hotspot_rows
 from sauro.reports.petitions_figures import Line, PetitionFigures, petition_figures, summary_sentences
 from sauro.reports.quarterly import (
     _closing,
@@ -108,15 +110,15 @@ def collect(
     ``as_of``: by default the cut-off end, or today while the period runs."""
     p = report_period(period)
     today = clock.today()
-    # The hot spots' one integration point: when ``petitions.hotspots`` is merged, the rows default to
-    # ``hotspot_rows(user=user, start=p.cutoff_start, end=p.cutoff_end)`` here (each printed by its ``str()``).
     day = as_of or min(p.cutoff_end, today)
+    # The hot spots raised in the period within the unit (``petitions.hotspots``, point 7), one line each.
+    spots = list(hot_spots) or list(hotspot_rows(user=user, start=p.cutoff_start, end=day, within=unit))
     return PetitionsReport(
         unit=unit,
         period=p,
         issued_on=today,
         figures=petition_figures(user=user, unit=unit, period=p, as_of=day),
-        hot_spots=list(hot_spots),
+        hot_spots=spots,
         letterhead=unit_letterhead(unit),
     )
 

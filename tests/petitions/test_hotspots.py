@@ -23,7 +23,7 @@ from sauro.notifications.models import Notification
 from sauro.petitions import hotspots, services
 from sauro.petitions.choices import HotSpotReason
 from sauro.petitions.hotspots import detect, handling_cutoffs, hotspot_rows, hotspot_scan, hotspot_trends
-from sauro.petitions.models import HotSpot, Letter
+from sauro.petitions.models import HotSpot, Letter, LetterLink
 from sauro.petitions.selectors import letter_deadlines
 from tests.conftest import Org
 from tests.petitions.conftest import RECEIVED, letter_input, reception_input
@@ -153,15 +153,25 @@ def test_a_letter_whose_task_is_past_due_is_overdue(org: Org, today: Clock) -> N
     assert "06/03/2026" in found.detail
 
 
-def test_repeats_are_read_from_the_one_hook_left_for_the_duplicates(
-    org: Org, today: Clock, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_repeat_after_a_decision_in_force_is_flagged(org: Org, today: Clock) -> None:
+    earlier = ward_letter(org)
     letter = ward_letter(org)
     assert not hotspots._is_repeat(letter)
     assert reasons_of(detect(TODAY), HotSpotReason.REPEAT) == {}
-    # Once the duplicates' wiring fills the hook in, its letters are flagged "repeat".
-    monkeypatch.setattr(hotspots, "repeat_filter", lambda qs: qs.filter(pk=letter.pk))
+    # The duplicates' wiring marks the repeat (how: tests/petitions/test_duplicates.py); the hot spot follows it.
+    Letter.objects.filter(pk=letter.pk).update(repeat_of=earlier)
+    assert hotspots._is_repeat(letter)
     assert set(reasons_of(detect(TODAY), HotSpotReason.REPEAT)) == {f"repeat:L{letter.pk}"}
+
+
+def test_letters_linked_as_the_same_matter_count_their_signers_together(org: Org, today: Clock) -> None:
+    first = ward_letter(org, signer_kind="several", signer_count=3)
+    second = ward_letter(org, signer_kind="several", signer_count=2)
+    assert f"crowd:L{first.pk}" not in reasons_of(detect(TODAY), HotSpotReason.CROWD)
+    LetterLink.objects.create(letter=second, duplicate_of=first, reason="content")
+    crowd = reasons_of(detect(TODAY), HotSpotReason.CROWD)
+    assert crowd[f"crowd:L{first.pk}"].people == 5
+    assert crowd[f"crowd:L{second.pk}"].people == 5
 
 
 # --- (c) complex --------------------------------------------------------------------------------------------------

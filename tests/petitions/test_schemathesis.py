@@ -31,6 +31,7 @@ BUSINESS_RULES = {
     ("POST", "/api/v1/petitions/letters/{letter_id}/decision"),
     ("POST", "/api/v1/petitions/receptions"),
     ("POST", "/api/v1/petitions/reception-days"),
+    ("POST", "/api/v1/petitions/letters/{letter_id}/links"),  # a letter linked to itself, twice, or not seen
 }
 
 
@@ -39,6 +40,7 @@ def test_the_fuzzed_schema_has_the_petitions_operations() -> None:
     assert operations == BUSINESS_RULES | {
         ("GET", "/api/v1/petitions/letters"),
         ("GET", "/api/v1/petitions/letters/{letter_id}"),
+        ("POST", "/api/v1/petitions/letters/duplicates"),
         ("GET", "/api/v1/petitions/receptions"),
         ("GET", "/api/v1/petitions/reception-days"),
         ("GET", "/api/v1/petitions/reception-days/figures"),

@@ -91,5 +91,6 @@ def test_the_months_figure_counts_the_secretaries_held_days(org: Org, today: Clo
     assert [r.unit_id for r in mine.rows] == [org.ancuu.pk]
 
 
-def test_likely_duplicates_is_the_hook_and_proposes_none_yet(org: Org, today: Clock) -> None:
+def test_likely_duplicates_finds_nothing_in_an_empty_register(org: Org, today: Clock) -> None:
+    # What it proposes once letters exist: tests/petitions/test_duplicates.py.
     assert selectors.likely_duplicates({"summary": "Kiến nghị", "signer_name": "Nguyễn Thị Lành"}, org.monitor) == []

@@ -18,6 +18,8 @@ from openpyxl import load_workbook
 
 from sauro.periods.choices import ReportKind
 from sauro.periods.regime import RegimeError, period
+from sauro.petitions.choices import HotSpotReason
+from sauro.petitions.hotspots import hotspot_scan
 from sauro.petitions.models import Letter
 from sauro.petitions.services import (
     DecisionInput,
@@ -30,6 +32,7 @@ from sauro.petitions.services import (
 from sauro.reports.petitions_figures import PetitionFigures, petition_figures
 from sauro.reports.petitions_report import (
     NO_HOT_SPOTS,
+    collect,
     petitions_docx,
     petitions_xlsx,
     report_period,
@@ -310,6 +313,25 @@ def test_hot_spots_passed_in_are_listed(org: Org, planted: Planted) -> None:
     assert "- Phường An Cựu: 4 đơn về đất đai dự án đường" in paragraphs
     assert NO_HOT_SPOTS not in paragraphs
     assert "Kết quả tiếp công dân, giải quyết đơn thư quý I năm 2026" in paragraphs
+
+
+def test_the_hot_spots_raised_within_the_unit_are_read_by_the_report(org: Org, planted: Planted) -> None:
+    # A crowd letter about An Cựu, flagged by the early warning (petitions.hotspots, point 7).
+    crowd = letter_create(
+        acting_user=org.ancuu_head,
+        data=letter_input(org, unit_id=org.ancuu.pk, commune_id=org.ancuu.pk, signer_kind="several", signer_count=7),
+    )
+    hotspot_scan()
+
+    ward = collect(user=org.monitor, unit=org.ancuu, period=QUARTER)
+    other = collect(user=org.monitor, unit=org.phuxuan, period=QUARTER)
+
+    crowd_label = str(HotSpotReason.CROWD.label)
+    ancuu_crowd = [r for r in ward.hot_spots if r.commune_name == org.ancuu.name and crowd_label in r.reasons]
+    assert ancuu_crowd and "đơn" in str(ancuu_crowd[0]) and org.ancuu.name in str(ancuu_crowd[0])
+    # Phú Xuân's report lists what arose in Phú Xuân or its register holds, not An Cựu's own crowd letter.
+    assert not [r for r in other.hot_spots if r.commune_name == org.ancuu.name and crowd_label in r.reasons]
+    assert crowd.pk is not None
 
 
 def test_the_xlsx_has_a_sheet_per_table_and_no_formula(org: Org, planted: Planted) -> None:

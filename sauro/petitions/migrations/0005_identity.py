@@ -38,7 +38,7 @@ def protect_identities(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0003_register'),
+        ('petitions', '0004_letterkey'),
     ]
 
     operations = [

@@ -4,6 +4,9 @@
 With ``--json``: ``{"rules": "<rule book version>", "deadlines": {key: "YYYY-MM-DD", …}}`` with only the deadlines
 that apply (a period counted from the acceptance only with ``--accepted``); without it, a table in Vietnamese.
 Bad input is refused with a Vietnamese message on standard error and exit code 2, as argparse does for its own.
+
+``sauro petitions rekey [--batch N]``: every letter's keys of the duplicate search recomputed from its fields (after a
+change of ``similar.SCHEME`` or of the secret, docs/petitions.md "Duplicates"), printing the progress per batch.
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from sauro.common.inputs import date_in_range, date_range_message
+from sauro.common.text import number
 from sauro.petitions.choices import Complexity, CountedFrom, DeadlineKey, PetitionKind
 from sauro.petitions.deadlines import Deadlines, Suspension
+from sauro.petitions.duplicates import letters_rekey
 from sauro.petitions.selectors import deadline_rules, letter_deadlines
+from sauro.petitions.similar import SCHEME
 
 BAD_INPUT = 2  # the exit code of a refused command line (argparse's)
 
@@ -38,6 +44,8 @@ ERR_DATABASE = (
     "Chưa đọc được cơ sở dữ liệu (bộ quy tắc thời hạn, lịch ngày làm việc): hãy chạy `sauro migrate` trước. "
     "Chi tiết: {error}"
 )
+
+ERR_REKEY_DATABASE = "Chưa đọc được cơ sở dữ liệu: hãy chạy `sauro migrate` trước. Chi tiết: {error}"
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
@@ -71,7 +79,8 @@ def _suspension(value: str) -> Suspension:
 class Command(BaseCommand):
     help = (
         "Tiếp công dân, đơn thư: «deadlines» tính các thời hạn theo luật định của một lá đơn; «protect-identities» mã "
-        "hóa danh tính người tố cáo (chuyển vào kho mã hóa, mã hóa lại sau khi đổi khóa)."
+        "hóa danh tính người tố cáo (chuyển vào kho mã hóa, mã hóa lại sau khi đổi khóa); «rekey» tính lại khóa tìm "
+        "đơn trùng của mọi đơn."
     )
 
     def _protect_identities(self) -> None:
@@ -111,10 +120,18 @@ class Command(BaseCommand):
             help="Thời gian tạm đình chỉ BẮT_ĐẦU:KẾT_THÚC (YYYY-MM-DD, cả hai ngày không tính); có thể lặp lại.",
         )
         deadlines.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
+        rekey = sub.add_parser(
+            "rekey",
+            help="Tính lại khóa tìm đơn trùng của mọi đơn (khi đổi cách tính similar.SCHEME hoặc khóa bí mật).",
+        )
+        rekey.add_argument("--batch", type=int, default=500, help="Số đơn mỗi lượt (mặc định 500).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "protect-identities":
             self._protect_identities()
+            return
+        if options["action"] == "rekey":
+            self._rekey(max(1, min(int(options["batch"]), 10_000)))
             return
         kind = options["kind"]
         if not kind:
@@ -164,6 +181,18 @@ class Command(BaseCommand):
                 awaiting_acceptance=awaiting_acceptance,
             )
         )
+
+    def _rekey(self, batch: int) -> None:
+        """``sauro petitions rekey``: every letter's keys recomputed, with the progress printed per batch."""
+
+        def progress(done: int, total: int) -> None:
+            self.stdout.write(f"Đã tính lại khóa của {number(done)}/{number(total)} đơn.")
+
+        try:
+            done = letters_rekey(batch=batch, progress=progress)
+        except DatabaseError as e:
+            raise CommandError(ERR_REKEY_DATABASE.format(error=e)) from e
+        self.stdout.write(f"Xong: {number(done)} đơn, cách tính {SCHEME}.")
 
 
 def _table(
