@@ -315,6 +315,9 @@ SAURO_REPORT_DUE_WORKING_DAYS_BY_KIND: dict[str, int] = {}
 SAURO_PETITIONS_CITY_SECRETARY_DAYS = int(os.environ.get("SAURO_PETITIONS_CITY_SECRETARY_DAYS", "1"))
 SAURO_PETITIONS_COMMUNE_SECRETARY_DAYS = int(os.environ.get("SAURO_PETITIONS_COMMUNE_SECRETARY_DAYS", "2"))
 SAURO_PETITIONS_KEEP_UNSIGNED_PARTY_DENUNCIATIONS = env_bool("SAURO_PETITIONS_KEEP_UNSIGNED_PARTY_DENUNCIATIONS", True)
+# The intake API (Open311, docs/petitions.md "Intake API"): the code of the unit whose register receives the letters
+# submitted through it; empty: the integration account's own unit (its first membership where it may register).
+SAURO_PETITIONS_INTAKE_UNIT = os.environ.get("SAURO_PETITIONS_INTAKE_UNIT", "")
 SAURO_API_TOKEN_PREFIX = "sr_"  # noqa: S105 — a public marker, not a secret
 # API tokens expire: this many days after their issue at the most (their owner may choose fewer).
 SAURO_API_TOKEN_DAYS = int(os.environ.get("SAURO_API_TOKEN_DAYS", "90"))

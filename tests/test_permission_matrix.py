@@ -826,6 +826,14 @@ API: dict[tuple[str, str], Row] = {
         why="they see the city but keep only their own units' calendars",
     ),
     ("GET", "/api/v1/petitions/reception-days/figures"): every(200),
+    # The intake API (Open311) takes an integration account's token only: every browser session is a 401. Who may
+    # submit and whose requests a token sees: tests/petitions/test_open311.py.
+    ("GET", "/api/v1/open311/services"): every(401, why="token only"),
+    ("POST", "/api/v1/open311/requests"): every(401, why="token only"),
+    ("GET", "/api/v1/open311/requests"): every(401, why="token only"),
+    ("GET", "/api/v1/open311/requests/{service_request_id}"): every(
+        401, params=lambda w: {"service_request_id": w.letter.pk}, why="token only"
+    ),
     ("GET", "/api/v1/directives"): every(200),
     ("POST", "/api/v1/directives"): Row(
         officer=403,
