@@ -256,6 +256,7 @@ def test_the_status_follows_the_letter(org: Org, today: Clock, app: Client) -> N
     )
     assert (kept["service_code"], kept["service_name"]) == ("phan_anh.environment", "Phản ánh — Môi trường")
     assert kept["expected_datetime"] == "2026-03-16T23:59:59+07:00"
+    assert kept["requested_datetime"].endswith("+07:00") and kept["updated_datetime"] >= kept["requested_datetime"]
     assert (kept["lat"], kept["long"], kept["media_url"]) == (16.4594, 107.5967, BODY["media_url"])
     assert kept["address"] == BODY["address_string"]
     letter = Letter.objects.get(pk=int(kept_id))
