@@ -816,6 +816,27 @@ API: dict[tuple[str, str], Row] = {
         right="monitor",
         body=lambda w: {**reception_body(w.org), "received_on": "2026-02-26"},
     ),
+    ("PATCH", "/api/v1/petitions/letters/{letter_id}"): Row(
+        officer=OK,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"letter_id": w.letter.pk},
+        body=lambda w: {"version": w.letter.version, "summary": "Sửa tóm tắt."},
+        why="Văn phòng's officer keeps its register; the inspector reads it, the ward does not see it",
+    ),
+    ("GET", "/api/v1/petitions/receptions/{reception_id}"): ban_read(
+        lambda w: {"reception_id": w.reception.pk}, right="monitor"
+    ),
+    ("PATCH", "/api/v1/petitions/receptions/{reception_id}"): Row(
+        officer=OK,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"reception_id": w.reception.pk},
+        body=lambda w: {"version": w.reception.version, "outcome": "Đã hướng dẫn."},
+        why="as for a letter",
+    ),
     ("GET", "/api/v1/petitions/reception-days"): every(200),
     ("POST", "/api/v1/petitions/reception-days"): Row(
         officer=403,
