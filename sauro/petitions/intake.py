@@ -408,10 +408,12 @@ def agency_responsible(letter: Letter) -> str:
 
 
 def updated_at(letter: Letter) -> datetime.datetime:
-    """The last change of the letter or of its task (whose state the letter's follows)."""
-    if letter.task is not None and letter.task.updated_at > letter.updated_at:
-        return letter.task.updated_at
-    return letter.updated_at
+    """The last change of the letter or of its task (whose state the letter's follows), never before the request
+    was received (the letter is saved a moment before its request)."""
+    moments = [letter.updated_at, letter.intake.created_at]
+    if letter.task is not None:
+        moments.append(letter.task.updated_at)
+    return max(moments)
 
 
 class DeadlineBook:
