@@ -20,6 +20,7 @@ from sauro.monitoring.api import router as monitoring_router
 from sauro.notifications.api import router as notifications_router
 from sauro.org.api import router as org_router
 from sauro.petitions.api import router as petitions_router
+from sauro.petitions.open311 import router as open311_router
 from sauro.programs.api import router as programs_router
 from sauro.reports.api import router as reports_router
 from sauro.tasks.api import router as tasks_router
@@ -61,6 +62,7 @@ api.add_router("", tasks_router)
 api.add_router("", extraction_router)
 api.add_router("", meetings_router)
 api.add_router("", petitions_router)
+api.add_router("", open311_router)
 api.add_router("", programs_router)
 api.add_router("", monitoring_router)
 api.add_router("", discussions_router)

@@ -350,6 +350,9 @@ SAURO_PETITIONS_IDENTITY_KEY_FILE = Path(
 # The key of the duplicate search's hashes (docs/petitions.md, "Duplicates"): kept outside the database; empty, one
 # derived from SECRET_KEY (changing either needs `sauro petitions rekey`).
 SAURO_PETITIONS_SIMILARITY_SECRET = os.environ.get("SAURO_PETITIONS_SIMILARITY_SECRET", "")
+# The intake API (Open311, docs/petitions.md "Intake API"): the code of the unit whose register receives the letters
+# submitted through it; empty: the integration account's own unit (its first membership where it may register).
+SAURO_PETITIONS_INTAKE_UNIT = os.environ.get("SAURO_PETITIONS_INTAKE_UNIT", "")
 SAURO_API_TOKEN_PREFIX = "sr_"  # noqa: S105 — a public marker, not a secret
 # API tokens expire: this many days after their issue at the most (their owner may choose fewer).
 SAURO_API_TOKEN_DAYS = int(os.environ.get("SAURO_API_TOKEN_DAYS", "90"))

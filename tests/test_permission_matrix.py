@@ -857,6 +857,27 @@ API: dict[tuple[str, str], Row] = {
         right="monitor",
         body=lambda w: {**reception_body(w.org), "received_on": "2026-02-26"},
     ),
+    ("PATCH", "/api/v1/petitions/letters/{letter_id}"): Row(
+        officer=OK,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"letter_id": w.letter.pk},
+        body=lambda w: {"version": w.letter.version, "summary": "Sửa tóm tắt."},
+        why="Văn phòng's officer keeps its register; the inspector reads it, the ward does not see it",
+    ),
+    ("GET", "/api/v1/petitions/receptions/{reception_id}"): ban_read(
+        lambda w: {"reception_id": w.reception.pk}, right="monitor"
+    ),
+    ("PATCH", "/api/v1/petitions/receptions/{reception_id}"): Row(
+        officer=OK,
+        other=404,
+        inspector=403,
+        right="monitor",
+        params=lambda w: {"reception_id": w.reception.pk},
+        body=lambda w: {"version": w.reception.version, "outcome": "Đã hướng dẫn."},
+        why="as for a letter",
+    ),
     ("GET", "/api/v1/petitions/reception-days"): every(200),
     ("POST", "/api/v1/petitions/reception-days"): Row(
         officer=403,
@@ -876,6 +897,14 @@ API: dict[tuple[str, str], Row] = {
         right="monitor",
         query=lambda w: f"?unit={w.org.office.pk}&period=2026-03&format=xlsx",
         why="Văn phòng's petitions report",
+    ),
+    # The intake API (Open311) takes an integration account's token only: every browser session is a 401. Who may
+    # submit and whose requests a token sees: tests/petitions/test_open311.py.
+    ("GET", "/api/v1/open311/services"): every(401, why="token only"),
+    ("POST", "/api/v1/open311/requests"): every(401, why="token only"),
+    ("GET", "/api/v1/open311/requests"): every(401, why="token only"),
+    ("GET", "/api/v1/open311/requests/{service_request_id}"): every(
+        401, params=lambda w: {"service_request_id": w.letter.pk}, why="token only"
     ),
     ("GET", "/api/v1/directives"): every(200),
     ("POST", "/api/v1/directives"): Row(

@@ -6,10 +6,13 @@ Reads go through ``petitions.selectors`` (another unit's letter is a 404), write
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from enum import StrEnum
+from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
 from sauro.accounts.models import User
@@ -23,7 +26,9 @@ from sauro.common.api import (
     cursor_param,
     error_responses,
     limit_param,
+    optional_not_null,
 )
+from sauro.common.errors import ValidationFailed
 from sauro.petitions import duplicates, hotspots, selectors, services
 from sauro.petitions import identity as identity_store
 from sauro.petitions.choices import (
@@ -752,3 +757,147 @@ def hotspot_get(request: HttpRequest, hotspot_id: ApiId) -> HotSpotDetailOut:
     letters = [LetterOut.of(x) for x in hotspots.hotspot_letters(user=user, spot=spot)]
     visits = [r.pk for r in hotspots.hotspot_receptions(user=user, spot=spot)]
     return HotSpotDetailOut(**HotSpotOut.of(spot).model_dump(), letters=letters, reception_ids=visits)
+
+
+# --- corrections (PATCH) -------------------------------------------------------------------------------------------
+
+ERR_NOT_NULL = _("Không được gửi null cho trường này; bỏ trường đi nếu không sửa.")
+# The fields a PATCH may clear with null; every other field may be left out, never null (422).
+LETTER_NULLABLE = frozenset({"main_kind", "subject_unit_id", "commune_id", "accepted_on"})
+RECEPTION_NULLABLE = frozenset({"receiving_leader_id", "reception_day_id", "commune_id", "letter_id"})
+VERSION_DESCRIPTION = "Phiên bản đã đọc; khác phiên bản hiện tại thì 409 (stale_version) và không gì bị ghi."
+
+
+def _patch_text(max_length: int, description: str | None = None, min_length: int = 0) -> Any:
+    return optional_not_null(description, min_length=min_length, max_length=max_length, pattern=NO_NUL_PATTERN)
+
+
+def _changes(payload: Schema, nullable: frozenset[str]) -> dict[str, Any]:
+    """The fields sent (without ``version``); a null where null clears nothing is refused on its field."""
+    changes = payload.model_dump(exclude_unset=True, exclude={"version"})
+    nulls = {name: str(ERR_NOT_NULL) for name, value in changes.items() if value is None and name not in nullable}
+    if nulls:
+        raise ValidationFailed(str(ERR_NOT_NULL), fields=nulls)
+    return changes
+
+
+class LetterPatchIn(Schema):
+    """Only the fields sent change; ``version`` is the one the client last read. The receiving unit does not
+    change."""
+
+    version: ApiVersion = Field(description=VERSION_DESCRIPTION)
+    source: LetterSource | None = optional_not_null()
+    signer_kind: SignerKind | None = optional_not_null()
+    signer_count: int | None = optional_not_null(ge=1, le=MAX_SIGNERS)
+    signer_name: str | None = _patch_text(255, "Họ tên người đứng đơn.")
+    signer_address: str | None = _patch_text(500, "Địa chỉ người đứng đơn.")
+    forwarded_by: str | None = _patch_text(255, "Cơ quan chuyển đơn đến.")
+    kind: LetterKind | None = optional_not_null()
+    main_kind: PetitionKind | None = Field(None, description="Nội dung chính (đơn nhiều nội dung); null để bỏ.")
+    summary: str | None = _patch_text(MAX_TEXT, "Tóm tắt nội dung.", min_length=1)
+    topic: Topic | None = optional_not_null()
+    subject_unit_id: ApiId | None = Field(None, description="Đơn vị bị khiếu nại, tố cáo, phản ánh; null để bỏ.")
+    against_party_member: bool | None = optional_not_null()
+    address: str | None = _patch_text(
+        500, "Địa chỉ nơi phát sinh (phường, xã đã chọn vẫn giữ; gửi commune_id null để lấy lại theo địa chỉ)."
+    )
+    commune_id: ApiId | None = Field(None, description="Phường, xã nơi phát sinh; null: lấy theo địa chỉ.")
+    received_on: ApiDate | None = optional_not_null("Ngày nhận đơn (không sau hôm nay).")
+    accepted_on: ApiDate | None = Field(None, description="Ngày thụ lý; null để bỏ.")
+    complexity: Complexity | None = optional_not_null()
+    remote: bool | None = optional_not_null()
+    eligible: bool | None = optional_not_null()
+    in_competence: bool | None = optional_not_null()
+    incoming_number: str | None = _patch_text(40, "Số đến.")
+
+
+def letter_input_of(letter: Letter, **changes: Any) -> services.LetterInput:
+    """A letter's facts as ``services.letter_update`` takes them, with ``changes`` applied."""
+    values = {f.name: getattr(letter, f.name) for f in dataclasses.fields(services.LetterInput)}
+    values.update(changes)
+    values["main_kind"] = values.get("main_kind") or ""
+    return services.LetterInput(**values)
+
+
+@router.patch(
+    "/petitions/letters/{letter_id}",
+    response={200: LetterDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Sửa đơn thư",
+    description=(
+        "Chỉ các trường gửi lên thay đổi (ngày thụ lý, mức độ phức tạp… làm thay đổi thời hạn luật định; thời hạn "
+        "của nhiệm vụ đã giao thì không). version là phiên bản bạn đã đọc: nếu người khác đã sửa sau đó, yêu cầu bị "
+        "từ chối với 409 (code stale_version); đọc lại đơn rồi gửi lại. Không đổi được đơn vị nhận đơn."
+    ),
+)
+def letter_update(request: HttpRequest, letter_id: ApiId, payload: LetterPatchIn) -> LetterDetailOut:
+    user = auth_user(request)
+    letter = selectors.letter_get(user=user, letter_id=letter_id)
+    changes = _changes(payload, LETTER_NULLABLE)
+    services.letter_update(
+        acting_user=user, letter=letter, data=letter_input_of(letter, **changes), expected_version=payload.version
+    )
+    return _detail(user, letter_id)
+
+
+class ReceptionPatchIn(Schema):
+    """Only the fields sent change; ``version`` is the one the client last read. The unit does not change."""
+
+    version: ApiVersion = Field(description=VERSION_DESCRIPTION)
+    received_on: ApiDate | None = optional_not_null("Ngày tiếp (không sau hôm nay).")
+    receiver_kind: ReceiverKind | None = optional_not_null()
+    receiving_leader_id: ApiId | None = Field(None, description="Lãnh đạo tiếp; null khi bộ phận tiếp công dân tiếp.")
+    reception_day_id: ApiId | None = Field(None, description="Ngày tiếp công dân định kỳ; null: tìm tự động.")
+    citizen_name: str | None = _patch_text(255, "Họ tên công dân.", min_length=1)
+    citizen_address: str | None = _patch_text(500, "Địa chỉ.")
+    id_number: str | None = _patch_text(20, "Số CCCD/CMND.")
+    people_count: int | None = optional_not_null(ge=1, le=MAX_PEOPLE)
+    is_group: bool | None = optional_not_null()
+    representatives: str | None = _patch_text(500, "Người đại diện (bắt buộc với đoàn đông người).")
+    summary: str | None = _patch_text(MAX_TEXT, "Nội dung vụ việc.", min_length=1)
+    kind: LetterKind | None = optional_not_null()
+    handled_by: str | None = _patch_text(500, "Cơ quan đã giải quyết.")
+    competence: Competence | None = optional_not_null()
+    guidance: Guidance | None = optional_not_null()
+    document_number: str | None = _patch_text(60, "Số văn bản hướng dẫn, chuyển đơn.")
+    outcome: str | None = _patch_text(MAX_TEXT, "Kết quả tiếp.")
+    commune_id: ApiId | None = Field(None, description="Phường, xã nơi phát sinh; null: lấy theo địa chỉ.")
+    letter_id: ApiId | None = Field(None, description="Đơn nhận khi tiếp; null để bỏ.")
+
+
+def reception_input_of(reception: Reception, **changes: Any) -> services.ReceptionInput:
+    """A visit as ``services.reception_update`` takes it, with ``changes`` applied."""
+    values = {f.name: getattr(reception, f.name) for f in dataclasses.fields(services.ReceptionInput)}
+    values.update(changes)
+    return services.ReceptionInput(**values)
+
+
+@router.get(
+    "/petitions/receptions/{reception_id}",
+    response={200: ReceptionOut, **error_responses(401, 404, 422)},
+    summary="Một lượt tiếp công dân",
+    description="Lượt tiếp của sổ bạn được xem (kèm version để sửa).",
+)
+def reception_get(request: HttpRequest, reception_id: ApiId) -> ReceptionOut:
+    return ReceptionOut.of(selectors.reception_get(user=auth_user(request), reception_id=reception_id))
+
+
+@router.patch(
+    "/petitions/receptions/{reception_id}",
+    response={200: ReceptionOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Sửa lượt tiếp công dân",
+    description=(
+        "Chỉ các trường gửi lên thay đổi. version là phiên bản bạn đã đọc: nếu người khác đã sửa sau đó, yêu cầu bị "
+        "từ chối với 409 (code stale_version); đọc lại rồi gửi lại. Không đổi được đơn vị tiếp."
+    ),
+)
+def reception_update(request: HttpRequest, reception_id: ApiId, payload: ReceptionPatchIn) -> ReceptionOut:
+    user = auth_user(request)
+    reception = selectors.reception_get(user=user, reception_id=reception_id)
+    changes = _changes(payload, RECEPTION_NULLABLE)
+    services.reception_update(
+        acting_user=user,
+        reception=reception,
+        data=reception_input_of(reception, **changes),
+        expected_version=payload.version,
+    )
+    return ReceptionOut.of(selectors.reception_get(user=user, reception_id=reception_id))

@@ -81,6 +81,7 @@ class LetterSource(models.TextChoices):
     FORWARDED = "forwarded", _("Cơ quan khác chuyển đến")
     CITIZEN_APP = "citizen_app", _("Ứng dụng công dân của thành phố")
     EMAIL = "email", _("Thư điện tử")
+    OTHER_SYSTEM = "other_system", _("Hệ thống khác")
 
 
 class SignerKind(models.TextChoices):

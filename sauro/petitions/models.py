@@ -562,3 +562,46 @@ class LetterLink(models.Model):
 
     def __str__(self) -> str:
         return f"Đơn {self.letter_id} trùng với đơn {self.duplicate_of_id}"
+
+
+class IntakeRequest(models.Model):
+    """A letter submitted by another system through the intake API (Open311 GeoReport v2, ``petitions.open311``;
+    docs/petitions.md "Intake API"): the integration account that sent it, under which idempotency key, the
+    fingerprint of the body (the same key with another body is refused), the service requested, and what Open311
+    carries that a letter has no column for — the coordinates of the place, a photo's address, the citizen's e-mail
+    and phone.
+
+    A key is unique per integration account and kept as long as the letter (at least 24 hours is what clients are
+    promised); it links the account to the letters it may follow (``GET requests``)."""
+
+    letter = models.OneToOneField(Letter, on_delete=models.CASCADE, related_name="intake", verbose_name=_("đơn thư"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("tài khoản tích hợp")
+    )
+    idempotency_key = models.CharField(_("khóa chống gửi trùng"), max_length=255)
+    fingerprint = models.CharField(_("dấu vân tay nội dung"), max_length=64)
+    service_code = models.CharField(_("mã dịch vụ"), max_length=40)
+    lat = models.FloatField(_("vĩ độ"), null=True, blank=True)
+    long = models.FloatField(_("kinh độ"), null=True, blank=True)
+    media_url = models.URLField(_("địa chỉ ảnh, tệp đính kèm"), max_length=2000, blank=True)
+    email = models.CharField(_("thư điện tử người gửi"), max_length=254, blank=True)
+    phone = models.CharField(_("điện thoại người gửi"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("tiếp nhận lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu tiếp nhận qua API")
+        verbose_name_plural = _("yêu cầu tiếp nhận qua API")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "idempotency_key"], name="intakerequest_one_per_key"),
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True) | (Q(lat__gte=-90) & Q(lat__lte=90)), name="intakerequest_lat_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(long__isnull=True) | (Q(long__gte=-180) & Q(long__lte=180)),
+                name="intakerequest_long_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Yêu cầu {self.service_code} ({self.idempotency_key})"

@@ -32,6 +32,9 @@ BUSINESS_RULES = {
     ("POST", "/api/v1/petitions/receptions"),
     ("POST", "/api/v1/petitions/reception-days"),
     ("POST", "/api/v1/petitions/letters/{letter_id}/links"),  # a letter linked to itself, twice, or not seen
+    # A correction: the version read moves with each one (409), and the facts' rules hold as on registering.
+    ("PATCH", "/api/v1/petitions/letters/{letter_id}"),
+    ("PATCH", "/api/v1/petitions/receptions/{reception_id}"),
 }
 
 
@@ -42,6 +45,7 @@ def test_the_fuzzed_schema_has_the_petitions_operations() -> None:
         ("GET", "/api/v1/petitions/letters/{letter_id}"),
         ("POST", "/api/v1/petitions/letters/duplicates"),
         ("GET", "/api/v1/petitions/receptions"),
+        ("GET", "/api/v1/petitions/receptions/{reception_id}"),
         ("GET", "/api/v1/petitions/reception-days"),
         ("GET", "/api/v1/petitions/reception-days/figures"),
         ("GET", "/api/v1/petitions/hotspots"),
