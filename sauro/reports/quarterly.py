@@ -61,7 +61,7 @@ from openpyxl.utils import get_column_letter
 from sauro.accounts.models import User
 from sauro.common import calendar, clock
 from sauro.common.excel import safe_cell, sheet_title
-from sauro.dashboard.stats import TaskStats, period_tasks, task_stats, task_stats_by_unit
+from sauro.dashboard.stats import TaskStats, period_tasks, task_stats, task_stats_by_unit, with_progress_on
 from sauro.directives.choices import DirectiveKind
 from sauro.monitoring.access import obstacles_visible_to
 from sauro.monitoring.choices import ObstacleState
@@ -310,14 +310,16 @@ def collect(
 
     p = quarter_period(quarter)
     nxt = next_quarter(p)
-    day = as_of or min(clock.today(), p.cutoff_end)
+    # The data cut-off: the quarter's last day, or the day the report is dated when earlier (today by default).
+    day = min(as_of or clock.today(), p.cutoff_end)
     window = {"user": user, "start": p.cutoff_start, "end": p.cutoff_end, "as_of": day}
     stats = task_stats(unit_id=unit.pk, **window)  # type: ignore[arg-type]
     by_unit = [
         UnitRow(u, s, is_self=u.pk == unit.pk)
         for u, s in task_stats_by_unit(parent_unit_id=unit.pk, **window)  # type: ignore[arg-type]
     ]
-    tasks = period_tasks(unit_id=unit.pk, **window).select_related("lead_unit")  # type: ignore[arg-type]
+    # Each task's progress as it was on the cut-off day (``progress_at``), not today's.
+    tasks = with_progress_on(period_tasks(unit_id=unit.pk, **window), day).select_related("lead_unit")  # type: ignore[arg-type]
     cal = calendar.current_calendar()  # once: each module-level call checks the override table again
     done: list[Task] = []
     overdue: list[Task] = []
@@ -334,6 +336,7 @@ def collect(
         overdue = head("overdue", overdue_qs.order_by("deadline_at", "due_date", "id"), stats.open_overdue)  # type: ignore[misc]
         for t in overdue:
             t.days_late = cal.working_days_between(t.deadline_at, day)  # type: ignore[attr-defined]
+            t.progress = t.progress_at  # type: ignore[attr-defined]  # as of the cut-off
         next_tasks = head(
             "next_tasks",
             period_tasks(user=user, unit_id=unit.pk, start=nxt.cutoff_start, end=nxt.cutoff_end, as_of=day)
@@ -367,6 +370,8 @@ def collect(
         )
         groups = group_tasks(list(weighed[:OUTLINE_READ_LIMIT]))
         for g in groups:
+            for t in g.tasks:
+                t.progress = t.progress_at  # type: ignore[attr-defined]  # as of the cut-off
             for t in g.with_state(ReportingState.OPEN_OVERDUE):
                 t.days_late = cal.working_days_between(t.deadline_at, day)  # type: ignore[attr-defined]
         next_weighed = (
@@ -1203,7 +1208,10 @@ def render_xlsx(data: QuarterlyData) -> bytes:
     wb.properties.title = f"Phụ lục báo cáo sơ kết {lower_first(data.period.label)}"
     wb.properties.creator = "Sáu Rõ"
     p = data.period
-    caption = f"{data.unit.name} — {p.label} (số liệu từ {fmt_day(p.cutoff_start)} đến {fmt_day(p.cutoff_end)})"
+    caption = (
+        f"{data.unit.name} — {p.label} (số liệu từ {fmt_day(p.cutoff_start)} đến {fmt_day(p.cutoff_end)}; "
+        f"số liệu tính đến ngày {fmt_day(data.as_of)})"
+    )
     by_unit = [
         [
             i,
