@@ -2,18 +2,23 @@
 report read.
 
 **The tasks of a period.** For a user, a unit (its subtree) and a period ``[start, end]`` seen on a day
-``as_of``, the tasks counted are those that
+``as_of`` (its data cut-off: the period's last day, or an earlier day a report is dated), the tasks counted are
+those that
 - the user may see (``tasks.access.tasks_visible_to``),
 - are led by the unit or a unit below it (``Unit.path`` prefix; every visible task when no unit is given),
 - were issued on or before ``as_of`` and were not cancelled on or before it (drafts never count),
-- and either have their **due date** (the one on the task now, extensions included) in ``[start, end]`` — each
-  is then in exactly one of the four reporting states as of ``as_of`` (PRODUCT §6) — or are ongoing
-  (thường xuyên, ``is_ongoing``, normally without a due date), counted apart as ``ongoing`` whatever the period
-  (an ongoing task is under way in every period once issued).
+- and belong to the period (``tasks.selectors.in_period``, issue 20, the Government Office's practice): due in it
+  (the due date in force on ``as_of``), or carried over from an earlier period (due before ``start`` and not done
+  before it — counted in the totals and also apart, ``TaskStats.carried``), or issued in it and due after it
+  ("chưa hoàn thành – trong hạn" while open) — each then in exactly one of the four reporting states as of
+  ``as_of`` (PRODUCT §6) — or are ongoing (thường xuyên, ``is_ongoing``, normally without a due date), counted
+  apart as ``ongoing`` whatever the period (an ongoing task is under way in every period once issued).
+  The trends (by month of due date) count the tasks due in each month only.
 
-The reporting state is ``tasks.selectors.reporting_state_expr`` as of ``as_of``: done on/before the deadline in
-force → on time, done after → late, not done by ``as_of`` → overdue when ``as_of`` is past the deadline in
-force on that day, else in time.
+The reporting state is ``tasks.selectors.reporting_state_expr`` as of ``as_of``: approved by then and completed
+on/before the deadline in force on that day → on time, after → late; not approved by ``as_of`` → overdue when
+``as_of`` is past the deadline in force on that day, else in time. So the figures of a period are the same whenever
+they are read: what happened after ``as_of`` changes nothing.
 
 **Rates** (percent, one decimal, ``None`` when nothing is counted): ``total`` = the four states (ongoing
 apart); on-time rate = done on time / total; completion rate = (done on time + done late) / total.
@@ -178,10 +183,10 @@ def _dated_counts(
     if summary.available() and summary.whole_months(start, end) and sees_every_normal_task(user):
         cut = summary.cut_off(as_of)
         first_month = summary.regime_month(start)
-        rows = Q(due_month__gte=first_month, due_month__lte=end)
+        wanted = Q(due_month__gte=first_month, due_month__lte=end)
         if spill:  # carried over: due before the period, done (approved) in it
-            rows |= Q(due_month__lt=first_month, done_month__gte=first_month)
-        done = DoneTaskMonth.objects.filter(rows, done_month__lte=cut)
+            wanted |= Q(due_month__lt=first_month, done_month__gte=first_month)
+        done = DoneTaskMonth.objects.filter(wanted, done_month__lte=cut)
         lead_ids = subtree_ids(user, unit_id)
         if lead_ids is not None:
             done = done.filter(lead_unit_id__in=lead_ids) if lead_ids else done.filter(lead_unit_id__gt=0)
@@ -674,8 +679,8 @@ def league_table_and_total(
         rows.append(row(parent, is_parent=True))
     total = dict.fromkeys(COUNT_KEYS, 0)
     for child_stats in current.values():
-        for key, n in child_stats.counts().items():
-            total[key] += n
+        for count_key, count in child_stats.counts().items():
+            total[count_key] += count
     return rows, TaskStats.from_counts(total)
 
 

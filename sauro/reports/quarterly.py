@@ -126,6 +126,9 @@ RECIPIENTS_PT = 12
 APPENDIX_WIDTH_MM = 252
 # Phụ lục 1 (by unit): STT, the unit's name wide enough that no word of a name breaks, eight figure columns.
 SUMMARY_WIDTHS_MM = (14, 78, 20, 20, 20, 20, 20, 20, 20, 20)
+# The row under "Tổng cộng" of the tables by unit: the part of the total carried over from earlier quarters.
+CARRIED_LABEL = "Trong đó: nhiệm vụ kỳ trước chuyển sang"
+
 # Phụ lục 2 (overdue tasks by unit).
 OVERDUE_HEADERS = ("STT", "Nhiệm vụ", "Hạn đang áp dụng", "Số ngày làm việc chậm", "Tiến độ (%)", "Lý do")
 OVERDUE_WIDTHS_MM = (14, 90, 28, 25, 20, 75)
@@ -903,7 +906,18 @@ def summary_rows(data: QuarterlyData) -> list[list[object]]:
     rows.append(
         ["", f"Tổng cộng: {data.unit.name}", *stat_values(s), fmt_rate(s.on_time_rate), fmt_rate(s.completion_rate)]
     )
+    rows.extend(carried_rows(data))
     return rows
+
+
+def carried_rows(data: QuarterlyData) -> list[list[object]]:
+    """The tasks of earlier quarters carried into this one (due before it, not done before it), part of the total
+    and shown apart below it (issue 20): no row when there are none."""
+    c = data.stats.carried
+    if not c.total:
+        return []
+    label = CARRIED_LABEL
+    return [["", label, *stat_values(c)[:-1], "", fmt_rate(c.on_time_rate), fmt_rate(c.completion_rate)]]
 
 
 def is_idle(row: UnitRow) -> bool:
@@ -931,6 +945,7 @@ def appendix_summary_rows(data: QuarterlyData) -> list[list[object] | SpanRow]:
     rows.append(
         ["", f"Tổng cộng: {data.unit.name}", *stat_values(s), fmt_rate(s.on_time_rate), fmt_rate(s.completion_rate)]
     )
+    rows.extend(carried_rows(data))
     return rows
 
 
@@ -1232,6 +1247,11 @@ def render_xlsx(data: QuarterlyData) -> bytes:
             _rate_number(s.completion_rate),
         ]
     )
+    c = s.carried
+    if c.total:  # the part carried over from earlier quarters, apart (as in Phụ lục 1 of the .docx)
+        by_unit.append(
+            ["", CARRIED_LABEL, *stat_values(c)[:-1], "", _rate_number(c.on_time_rate), _rate_number(c.completion_rate)]
+        )
     _sheet(
         wb,
         "Tổng hợp theo đơn vị",

@@ -193,7 +193,7 @@ def test_a_report_dated_by_the_user(org: Any, make_draft: Callable[..., Task], t
     assert (late.stats.open_on_time, late.stats.open_overdue) == (0, 1)
     sheet = load_workbook(io.BytesIO(quarterly.render_xlsx(early))).worksheets[0]
     assert any("số liệu tính đến ngày 12/03/2026" in str(c.value) for row in sheet.iter_rows() for c in row)
-    assert task.pk
+    assert [t.pk for t in early.next_tasks + late.overdue] == [task.pk]
 
 
 @pytest.mark.django_db
@@ -210,3 +210,85 @@ def test_the_report_form_takes_its_date(org: Any, make_draft: Callable[..., Task
     assert response.status_code == 200, response.content[:500]
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert any("số liệu tính đến ngày 12/03/2026" in str(c.value) for row in sheet.iter_rows() for c in row)
+
+
+# --- point 2: which tasks belong to a period ---------------------------------------------------------------------
+
+Q2_START, Q2_END = D(2026, 3, 15), D(2026, 6, 14)
+
+
+def done(org: Any, task: Task, today: Any, day: datetime.date) -> None:
+    today.set(day)
+    task_submit(acting_user=org.btc_head, task=Task.objects.get(pk=task.pk), product_note="Sản phẩm")
+    task_approve(acting_user=org.leader, task=Task.objects.get(pk=task.pk))
+
+
+@pytest.mark.django_db
+def test_a_task_overdue_from_an_earlier_quarter_is_carried_over_apart(
+    org: Any, make_draft: Callable[..., Task], today: Any
+) -> None:
+    today.set(D(2026, 3, 2))
+    issue_accepted(org, make_draft, title="Quy chế làm việc", due_date=D(2026, 3, 10))
+    done_in_q2 = issue_accepted(org, make_draft, title="Đề án đào tạo", due_date=D(2026, 3, 10))
+    done_in_q1 = issue_accepted(org, make_draft, title="Kế hoạch tập huấn", due_date=D(2026, 3, 10))
+    done(org, done_in_q1, today, D(2026, 3, 12))
+    done(org, done_in_q2, today, D(2026, 4, 20))
+
+    today.set(D(2026, 6, 20))
+    q1 = task_stats(user=org.leader, unit_id=org.btc.pk, start=Q1_START, end=Q1_END, as_of=Q1_END)
+    assert (q1.total, q1.done_late, q1.open_overdue, q1.carried.total) == (3, 1, 2, 0)
+
+    q2_tasks = period_tasks(user=org.leader, unit_id=org.btc.pk, start=Q2_START, end=Q2_END, as_of=Q2_END)
+    got = {t.title: (t.period_part, t.reporting_state) for t in q2_tasks}  # type: ignore[attr-defined]
+    assert got == {
+        "Quy chế làm việc": ("carried", ReportingState.OPEN_OVERDUE),
+        "Đề án đào tạo": ("carried", ReportingState.DONE_LATE),
+    }
+    q2 = task_stats(user=org.leader, unit_id=org.btc.pk, start=Q2_START, end=Q2_END, as_of=Q2_END)
+    assert (q2.total, q2.done_late, q2.open_overdue) == (2, 1, 1)
+    assert (q2.carried.total, q2.carried.done_late, q2.carried.open_overdue) == (2, 1, 1)
+
+    # The report shows them apart, under the total of its table by unit.
+    data = quarterly.collect(user=org.leader, unit=org.btc, quarter="2026Q2")
+    assert data.stats == q2
+    rows = [r for r in quarterly.appendix_summary_rows(data) if isinstance(r, list)]
+    assert rows[-1][1] == quarterly.CARRIED_LABEL and rows[-1][2:7] == [2, 0, 1, 0, 1]
+    sheet = load_workbook(io.BytesIO(quarterly.render_xlsx(data)))["Tổng hợp theo đơn vị"]
+    assert quarterly.CARRIED_LABEL in [row[1] for row in sheet.iter_rows(values_only=True)]
+    # The dashboard's figure links to the same tasks (the list's period filter).
+    from sauro.tasks.selectors import TaskFilters, task_list
+
+    listed = task_list(user=org.leader, filters=TaskFilters(period_start=Q2_START, period_end=Q2_END, as_of=Q2_END))
+    assert {t.pk for t in listed if t.reporting_state} == {t.pk for t in q2_tasks}  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_open_on_time_counts_the_open_tasks_not_yet_due(org: Any, make_draft: Callable[..., Task], today: Any) -> None:
+    """Issued in the quarter and due after it: "chưa hoàn thành – trong hạn" while open, "hoàn thành đúng hạn" once
+    done by the cut-off; not in a quarter it was not issued in."""
+    today.set(D(2026, 3, 2))
+    issue_accepted(org, make_draft, title="Tổng kết nhiệm kỳ", due_date=D(2026, 9, 30))
+    early = issue_accepted(org, make_draft, title="Đề án vị trí việc làm", due_date=D(2026, 9, 30))
+    today.set(D(2026, 3, 20))
+    issue_accepted(org, make_draft, title="Sổ tay công tác", due_date=D(2026, 10, 30))
+    done(org, early, today, D(2026, 6, 1))
+
+    today.set(D(2026, 6, 20))
+    q1 = {
+        t.title: t.reporting_state  # type: ignore[attr-defined]
+        for t in period_tasks(user=org.leader, unit_id=org.btc.pk, start=Q1_START, end=Q1_END, as_of=Q1_END)
+    }
+    assert q1 == {
+        "Tổng kết nhiệm kỳ": ReportingState.OPEN_ON_TIME,
+        "Đề án vị trí việc làm": ReportingState.OPEN_ON_TIME,
+    }
+    q2 = {
+        t.title: t.reporting_state  # type: ignore[attr-defined]
+        for t in period_tasks(user=org.leader, unit_id=org.btc.pk, start=Q2_START, end=Q2_END, as_of=Q2_END)
+    }
+    assert q2 == {"Sổ tay công tác": ReportingState.OPEN_ON_TIME}
+    stats_q1 = task_stats(user=org.leader, unit_id=org.btc.pk, start=Q1_START, end=Q1_END, as_of=Q1_END)
+    assert (stats_q1.total, stats_q1.open_on_time) == (2, 2)
+    # Quarter I is read as of its cut-off (14/03), when both were open; quarter II does not hold the one issued in
+    # quarter I and done on 01/06, nor, seen earlier, anything else.
+    assert task_stats(user=org.leader, unit_id=org.btc.pk, start=Q2_START, end=Q2_END, as_of=D(2026, 6, 10)).total == 1
