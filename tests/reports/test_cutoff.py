@@ -292,3 +292,45 @@ def test_open_on_time_counts_the_open_tasks_not_yet_due(org: Any, make_draft: Ca
     # Quarter I is read as of its cut-off (14/03), when both were open; quarter II does not hold the one issued in
     # quarter I and done on 01/06, nor, seen earlier, anything else.
     assert task_stats(user=org.leader, unit_id=org.btc.pk, start=Q2_START, end=Q2_END, as_of=D(2026, 6, 10)).total == 1
+
+
+@pytest.mark.django_db
+def test_the_extension_form_says_why_a_late_request_is_refused(
+    org: Any, make_draft: Callable[..., Task], today: Any, client: Any
+) -> None:
+    from django.urls import reverse
+
+    today.set(D(2026, 3, 2))
+    task = issue_accepted(org, make_draft, title="Tổng kết chuyên đề", due_date=D(2026, 3, 13))
+    today.set(D(2026, 3, 16))
+    client.force_login(org.btc_head)
+    response = client.post(
+        reverse("tasks:request_extension", args=[task.pk]),
+        {"request_extension-new_due_date": "2026-04-30", "request_extension-reason": "Chưa kịp hoàn thành"},
+    )
+    assert response.status_code == 422
+    assert "không thể đề nghị gia hạn sau khi đã quá hạn" in response.content.decode()
+    assert not ExtensionRequest.objects.filter(task=task).exists()
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_the_approval_day_in_local_days(
+    org: Any, make_draft: Callable[..., Task], today: Any
+) -> None:
+    """A decision at 20:00 UTC on 17/03 is on 18/03 in Huế: the task done before the column existed gets 18/03."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from sauro.tasks.models import Submission
+
+    migration = importlib.import_module("sauro.tasks.migrations.0010_done_month_by_approval")
+    today.set(D(2026, 3, 2))
+    task = issue_accepted(org, make_draft, title="Báo cáo chuyên đề", due_date=D(2026, 3, 13))
+    done(org, task, today, D(2026, 3, 12))
+    late_evening = timezone.make_aware(datetime.datetime(2026, 3, 17, 20, 0), datetime.UTC)
+    Submission.objects.filter(task=task).update(decided_at=late_evening)
+    Task.objects.filter(pk=task.pk).update(approved_on=None)
+    migration.backfill_approved_on(apps, None)
+    assert Task.objects.get(pk=task.pk).approved_on == D(2026, 3, 18)
