@@ -56,7 +56,12 @@ STAT_FIELDS = (
 
 
 class StatsFigures(Schema):
-    total: int = Field(description="Số nhiệm vụ có thời hạn trong kỳ (bốn tình trạng, không kể thường xuyên).")
+    total: int = Field(
+        description=(
+            "Số nhiệm vụ của kỳ (bốn tình trạng, không kể thường xuyên): có thời hạn trong kỳ, kỳ trước chuyển sang "
+            "chưa hoàn thành, giao trong kỳ có thời hạn sau kỳ."
+        )
+    )
     done_on_time: int = Field(description="Hoàn thành đúng hạn.")
     done_late: int = Field(description="Hoàn thành quá hạn.")
     open_on_time: int = Field(description="Chưa hoàn thành – trong hạn.")
@@ -64,6 +69,12 @@ class StatsFigures(Schema):
     ongoing: int = Field(description="Nhiệm vụ thường xuyên (tính riêng).")
     on_time_rate: float | None = Field(description="Hoàn thành đúng hạn / tổng số × 100, một chữ số thập phân.")
     completion_rate: float | None = Field(description="(Đúng hạn + quá hạn đã xong) / tổng số × 100.")
+    carried_over: int = Field(
+        description=(
+            "Trong tổng số: nhiệm vụ kỳ trước chuyển sang (thời hạn trước kỳ, chưa hoàn thành khi bắt đầu kỳ; "
+            "hoàn thành quá hạn trong kỳ hoặc vẫn chưa hoàn thành, quá hạn)."
+        )
+    )
 
 
 class TaskStatsOut(StatsFigures):
@@ -83,8 +94,10 @@ class TaskStatsOut(StatsFigures):
     by_alias=True,
     description=(
         "Số nhiệm vụ theo bốn tình trạng của Văn phòng Chính phủ (và nhiệm vụ thường xuyên tính riêng) cho một kỳ: "
-        "các nhiệm vụ bạn được xem, do đơn vị unit_id hoặc đơn vị trực thuộc chủ trì, đã giao đến ngày as_of, có "
-        "thời hạn trong [from, to]; tình trạng tính đến ngày as_of. Mặc định: quý báo cáo hiện tại theo chế độ báo "
+        "các nhiệm vụ bạn được xem, do đơn vị unit_id hoặc đơn vị trực thuộc chủ trì, đã giao đến ngày as_of: có "
+        "thời hạn (đang có hiệu lực ngày as_of) trong [from, to]; nhiệm vụ kỳ trước chuyển sang (thời hạn trước from, "
+        "chưa hoàn thành trước from; carried_over); nhiệm vụ giao trong kỳ có thời hạn sau to. Tình trạng tính đến "
+        "ngày as_of. Mặc định: quý báo cáo hiện tại theo chế độ báo "
         "cáo (từ ngày 15 tháng cuối quý trước đến ngày 14 tháng cuối quý, ví dụ quý I: 15/12 năm trước – 14/3), "
         "as_of = ngày sớm hơn giữa to và hôm nay; chỉ có from (hoặc to): đến cuối (từ đầu) quý báo cáo chứa ngày "
         "đó. Đơn vị ngoài phạm vi bạn được xem: 404. from sau to: 422."
@@ -170,7 +183,7 @@ class DashboardOut(Schema):
 
 
 def _figures(value: stats.TaskStats) -> dict[str, Any]:
-    return {key: getattr(value, key) for key in STAT_FIELDS}
+    return {**{key: getattr(value, key) for key in STAT_FIELDS}, "carried_over": value.carried.total}
 
 
 @router.get(

@@ -2,18 +2,23 @@
 report read.
 
 **The tasks of a period.** For a user, a unit (its subtree) and a period ``[start, end]`` seen on a day
-``as_of``, the tasks counted are those that
+``as_of`` (its data cut-off: the period's last day, or an earlier day a report is dated), the tasks counted are
+those that
 - the user may see (``tasks.access.tasks_visible_to``),
 - are led by the unit or a unit below it (``Unit.path`` prefix; every visible task when no unit is given),
 - were issued on or before ``as_of`` and were not cancelled on or before it (drafts never count),
-- and either have their **due date** (the one on the task now, extensions included) in ``[start, end]`` — each
-  is then in exactly one of the four reporting states as of ``as_of`` (PRODUCT §6) — or are ongoing
-  (thường xuyên, ``is_ongoing``, normally without a due date), counted apart as ``ongoing`` whatever the period
-  (an ongoing task is under way in every period once issued).
+- and belong to the period (``tasks.selectors.in_period``, issue 20, the Government Office's practice): due in it
+  (the due date in force on ``as_of``), or carried over from an earlier period (due before ``start`` and not done
+  before it — counted in the totals and also apart, ``TaskStats.carried``), or issued in it and due after it
+  ("chưa hoàn thành – trong hạn" while open) — each then in exactly one of the four reporting states as of
+  ``as_of`` (PRODUCT §6) — or are ongoing (thường xuyên, ``is_ongoing``, normally without a due date), counted
+  apart as ``ongoing`` whatever the period (an ongoing task is under way in every period once issued).
+  The trends (by month of due date) count the tasks due in each month only.
 
-The reporting state is ``tasks.selectors.reporting_state_expr`` as of ``as_of``: done on/before the deadline in
-force → on time, done after → late, not done by ``as_of`` → overdue when ``as_of`` is past the deadline in
-force on that day, else in time.
+The reporting state is ``tasks.selectors.reporting_state_expr`` as of ``as_of``: approved by then and completed
+on/before the deadline in force on that day → on time, after → late; not approved by ``as_of`` → overdue when
+``as_of`` is past the deadline in force on that day, else in time. So the figures of a period are the same whenever
+they are read: what happened after ``as_of`` changes nothing.
 
 **Rates** (percent, one decimal, ``None`` when nothing is counted): ``total`` = the four states (ongoing
 apart); on-time rate = done on time / total; completion rate = (done on time + done late) / total.
@@ -33,14 +38,29 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from sauro.accounts.models import User
-from sauro.common import calendar
+from sauro.common import calendar, clock
 from sauro.dashboard.periods import MONTH, QUARTER, bounds
 from sauro.monitoring.access import obstacles_visible_to
 from sauro.monitoring.choices import ObstacleState
 from sauro.monitoring.discipline import UnitDiscipline, update_discipline
+from sauro.monitoring.models import ProgressUpdate
 from sauro.org.access import subtree_ids, unit_paths
 from sauro.org.models import Unit
 from sauro.org.selectors import sibling_key
@@ -48,7 +68,16 @@ from sauro.tasks import summary
 from sauro.tasks.access import sees_every_normal_task, tasks_visible_to
 from sauro.tasks.choices import OPEN_STATES, ReportingState
 from sauro.tasks.models import SUMMARISED, UNSUMMARISED, DoneTaskMonth, Task
-from sauro.tasks.selectors import led_within, open_overdue_on, reporting_prefilter, with_reporting_state
+from sauro.tasks.selectors import (
+    CARRIED,
+    CURRENT,
+    done_by,
+    in_period,
+    led_within,
+    open_overdue_on,
+    reporting_prefilter,
+    with_reporting_state,
+)
 
 DUE_STATES = (
     ReportingState.DONE_ON_TIME,
@@ -57,11 +86,16 @@ DUE_STATES = (
     ReportingState.OPEN_OVERDUE,
 )
 STATE_KEYS = ("done_on_time", "done_late", "open_on_time", "open_overdue", "ongoing")
+# The same four states counted again for the tasks carried over from earlier periods (``CARRIED``): a part of the
+# totals, shown apart.
+CARRIED_KEYS = tuple(f"{CARRIED}_{key}" for key in STATE_KEYS[:4])
+COUNT_KEYS = STATE_KEYS + CARRIED_KEYS
 
 
 @dataclass
 class TaskStats:
-    """The four-state counts of a period, ongoing tasks apart, and the rates derived from them."""
+    """The four-state counts of a period, ongoing tasks apart, and the rates derived from them. The counts include
+    the tasks carried over from earlier periods; ``carried`` gives their part alone."""
 
     total: int
     done_on_time: int
@@ -71,17 +105,32 @@ class TaskStats:
     ongoing: int
     on_time_rate: float | None
     completion_rate: float | None
+    carried_counts: dict[str, int] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_counts(cls, counts: dict[str, Any]) -> TaskStats:
         c = {key: int(counts.get(key) or 0) for key in STATE_KEYS}
         total = c["done_on_time"] + c["done_late"] + c["open_on_time"] + c["open_overdue"]
+        carried = {key: int(counts.get(f"{CARRIED}_{key}") or 0) for key in STATE_KEYS[:4]}
         return cls(
             total=total,
             **c,
             on_time_rate=rate(c["done_on_time"], total),
             completion_rate=rate(c["done_on_time"] + c["done_late"], total),
+            carried_counts={k: n for k, n in carried.items() if n},
         )
+
+    @property
+    def carried(self) -> TaskStats:
+        """The part of the counts carried over from earlier periods: due before the period, not done before it
+        (done in it, or still open and overdue)."""
+        return TaskStats.from_counts(self.carried_counts)
+
+    def counts(self) -> dict[str, int]:
+        """Every count by key (``COUNT_KEYS``), to add stats up."""
+        out = {key: getattr(self, key) for key in STATE_KEYS}
+        out.update({f"{CARRIED}_{key}": n for key, n in self.carried_counts.items()})
+        return out
 
     @classmethod
     def empty(cls) -> TaskStats:
@@ -96,16 +145,18 @@ def rate(part: int, whole: int) -> float | None:
 def _counts_by_state(qs: QuerySet[Task], *keys: str) -> dict[tuple[Any, ...], dict[str, int]]:
     """Counts per reporting state of ``qs`` (from ``_period``), grouped by ``keys``: one grouped query, the
     state's CASE evaluated once per row. ``{(key values…): {state: n}}``."""
-    rows = qs.values(*keys, "reporting_state").annotate(n=Count("id", output_field=IntegerField()))
+    rows = qs.values(*keys, "period_part", "reporting_state").annotate(n=Count("id", output_field=IntegerField()))
     out: dict[tuple[Any, ...], dict[str, int]] = {}
     for row in rows:
-        bucket = out.setdefault(tuple(row[k] for k in keys), dict.fromkeys(STATE_KEYS, 0))
-        bucket[row["reporting_state"]] += row["n"]
+        _add(out, tuple(row[k] for k in keys), row["reporting_state"], row["n"], row["period_part"])
     return out
 
 
-def _add(out: dict[Any, dict[str, int]], key: Any, state: str, n: int) -> None:
-    out.setdefault(key, dict.fromkeys(STATE_KEYS, 0))[state] += n
+def _add(out: dict[Any, dict[str, int]], key: Any, state: str, n: int, part: str = CURRENT) -> None:
+    bucket = out.setdefault(key, dict.fromkeys(COUNT_KEYS, 0))
+    bucket[state] += n
+    if part == CARRIED:
+        bucket[f"{CARRIED}_{state}"] += n
 
 
 # What the dated counts are grouped by: the lead unit's id, the regime month of the due date (as (year, month),
@@ -116,48 +167,59 @@ BY_LEAD, BY_MONTH = "lead", "month"
 def _dated_counts(
     *, user: User, unit_id: int | None, start: datetime.date, end: datetime.date, as_of: datetime.date, by: str | None
 ) -> dict[Any, dict[str, int]]:
-    """Counts per reporting state of the visible tasks of the subtree due in ``[start, end]``, grouped ``by``: one
-    query.
+    """Counts per reporting state of the visible tasks of the subtree that belong to ``[start, end]`` as of
+    ``as_of`` (``tasks.selectors.in_period``: due in it, carried over, issued in it and due later; by month of due
+    date only the first), grouped ``by``: one query.
 
     For a reader who sees every normal task and a period of whole regime months (every dashboard's and report's),
     PostgreSQL answers the done tasks of the past from the maintained summary and reads live only the others
-    (``tasks.summary``): a few thousand summary rows instead of every task of two years, the three parts as one
-    ``UNION ALL``. Otherwise one grouped query over the due-date index."""
+    (``tasks.summary``): a few thousand summary rows instead of every task of two years, the parts as one
+    ``UNION ALL``. Otherwise one grouped query."""
     base = led_within(tasks_visible_to(user), user, unit_id)
+    spill = by != BY_MONTH
     # The due date's month is worked out here from the day (a few hundred days, in the due-date index's order).
     keys = {BY_LEAD: ["lead_unit_id"], BY_MONTH: ["due_date"]}.get(by or "", [])
     parts: list[QuerySet[Any]] = []
     if summary.available() and summary.whole_months(start, end) and sees_every_normal_task(user):
         cut = summary.cut_off(as_of)
-        done = DoneTaskMonth.objects.filter(
-            due_month__gte=summary.regime_month(start), due_month__lte=end, done_month__lte=cut
-        )
+        first_month = summary.regime_month(start)
+        wanted = Q(due_month__gte=first_month, due_month__lte=end)
+        if spill:  # carried over: due before the period, done (approved) in it
+            wanted |= Q(due_month__lt=first_month, done_month__gte=first_month)
+        done = DoneTaskMonth.objects.filter(wanted, done_month__lte=cut)
         lead_ids = subtree_ids(user, unit_id)
         if lead_ids is not None:
             done = done.filter(lead_unit_id__in=lead_ids) if lead_ids else done.filter(lead_unit_id__gt=0)
         group = {BY_LEAD: ["lead_unit_id"], BY_MONTH: ["due_month"]}.get(by or "", [])
+        part = Case(
+            When(due_month__lt=first_month, then=Value(CARRIED)), default=Value(CURRENT), output_field=CharField()
+        )
         parts.append(
-            done.annotate(reporting_state=summary.state_expr())
-            .values(*group, "reporting_state")
+            done.annotate(period_part=part, reporting_state=summary.state_expr())
+            .values(*group, "period_part", "reporting_state")
             .annotate(n=Sum("n"))
             .order_by()
         )
-        live = [base.filter(UNSUMMARISED), base.filter(SUMMARISED, completed_on__gt=cut)]
+        live = [base.filter(UNSUMMARISED), base.filter(SUMMARISED & summary.done_after(cut))]
+        if spill:  # issued in the period and due after it, done by the cut: the summary has no issue day
+            live.append(base.filter(SUMMARISED & ~summary.done_after(cut), due_date__gt=end))
     else:
         live = [base]
     for qs in live:
-        period = _period(qs, start, end, as_of, ongoing=False)
-        parts.append(period.values(*keys, "reporting_state").annotate(n=Count("id", output_field=IntegerField())))
+        period = _period(qs, start, end, as_of, ongoing=False, spill=spill)
+        parts.append(
+            period.values(*keys, "period_part", "reporting_state").annotate(n=Count("id", output_field=IntegerField()))
+        )
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     out: dict[Any, dict[str, int]] = {}
-    for row in rows:  # dicts named after the first part's columns: (key, state, n) in that order
-        *key_values, state_value, n = row.values()
+    for row in rows:  # dicts named after the first part's columns: (key, part, state, n) in that order
+        *key_values, part_value, state_value, n = row.values()
         if by == BY_MONTH:
             month = summary.regime_month(key_values[0])
             key: Any = (month.year, month.month)
         else:
             key = (key_values[0] or None) if key_values else None
-        _add(out, key, state_value, n)
+        _add(out, key, state_value, n, part_value)
     return out
 
 
@@ -170,26 +232,33 @@ def _period_counts(
     out = _dated_counts(user=user, unit_id=unit_id, start=start, end=end, as_of=as_of, by=by)
     qs = led_within(tasks_visible_to(user), user, unit_id)
     ongoing = with_reporting_state(
-        qs.filter(issued_on__isnull=False, issued_on__lte=as_of, is_ongoing=True).exclude(
-            due_date__gte=start, due_date__lte=end
-        ),
+        qs.filter(issued_on__isnull=False, issued_on__lte=as_of, is_ongoing=True)
+        .exclude(due_date__gte=start, due_date__lte=end)
+        .annotate(period_part=Value(CURRENT, output_field=CharField())),
         as_of,
     ).filter(reporting_state__isnull=False)  # type: ignore[misc]  # an annotation
     keys = ("lead_unit_id",) if by == BY_LEAD else ()
     for key_values, counts in _counts_by_state(ongoing.order_by(), *keys).items():
         for state, n in counts.items():
-            _add(out, key_values[0] if keys else None, state, n)
+            if n:
+                bucket = out.setdefault(key_values[0] if keys else None, dict.fromkeys(COUNT_KEYS, 0))
+                bucket[state] += n
     return out
 
 
 def _period(
-    qs: QuerySet[Task], start: datetime.date, end: datetime.date, as_of: datetime.date, *, ongoing: bool = True
+    qs: QuerySet[Task],
+    start: datetime.date,
+    end: datetime.date,
+    as_of: datetime.date,
+    *,
+    ongoing: bool = True,
+    spill: bool = True,
 ) -> QuerySet[Task]:
-    """``ongoing=False``: the tasks due in the period only (then one range of the due-date index, which PostgreSQL
-    reads without the table: "due in the period OR ongoing" needs two indexes and the table)."""
-    qs = qs.filter(issued_on__isnull=False, issued_on__lte=as_of)
-    due = Q(due_date__gte=start, due_date__lte=end)
-    qs = qs.filter(due | Q(is_ongoing=True) if ongoing else due)
+    """The tasks of the period (``tasks.selectors.in_period``) with a reporting state as of ``as_of``.
+    ``ongoing=False``: without the ongoing tasks due outside the period ("… OR ongoing" needs another index and
+    the table); ``spill=False``: the tasks due in the period only."""
+    qs = in_period(qs, start, end, as_of, ongoing=ongoing, spill=spill)
     qs = with_reporting_state(qs, as_of)
     return qs.filter(reporting_state__isnull=False).order_by()  # type: ignore[misc]  # an annotation
 
@@ -226,8 +295,8 @@ def _stats_by_child(
     totals: dict[int, dict[str, int]] = {}
     by_lead = _period_counts(user=user, unit_id=parent.pk, start=start, end=end, as_of=as_of, by=BY_LEAD)
     for lead_id, counts in by_lead.items():
-        bucket = totals.setdefault(_child_id(paths[lead_id], parent), dict.fromkeys(STATE_KEYS, 0))
-        for key in STATE_KEYS:
+        bucket = totals.setdefault(_child_id(paths[lead_id], parent), dict.fromkeys(COUNT_KEYS, 0))
+        for key in COUNT_KEYS:
             bucket[key] += counts[key]
     return {child: TaskStats.from_counts(counts) for child, counts in totals.items()}
 
@@ -300,7 +369,7 @@ def _points(
         # A regime month or quarter ends on the 14th of its (last) month.
         year, number = p_end.year, (p_end.month - 1) // 3 + 1 if quarterly else p_end.month
         months = [(year, number * 3 - 2), (year, number * 3 - 1), (year, number * 3)] if quarterly else [(year, number)]
-        total = dict.fromkeys(STATE_KEYS, 0)
+        total = dict.fromkeys(COUNT_KEYS, 0)
         for key in months:
             for state, n in counts.get(key, {}).items():
                 total[state] += n
@@ -370,6 +439,26 @@ def overdue_queryset(*, user: User, unit_id: int | None, as_of: datetime.date) -
         qs = qs.filter(reporting_prefilter([ReportingState.OPEN_OVERDUE], as_of))
         qs = with_reporting_state(qs, as_of).filter(reporting_state=ReportingState.OPEN_OVERDUE)  # type: ignore[misc]  # an annotation
     return qs.select_related("lead_unit", "responsible_person").order_by("deadline_at", "due_date", "id")  # type: ignore[misc]  # an annotation
+
+
+def with_progress_on(qs: QuerySet[Task], as_of: datetime.date) -> QuerySet[Task]:
+    """Annotate ``progress_at``: the progress on ``as_of`` — today's stored one from today on; on a past day the
+    percent of the last progress update recorded on or before it (0 without one), 100 once done by then. A list of a
+    past day shows the task as it was then, not as it is now (issue 20)."""
+    if as_of >= clock.today():
+        return qs.annotate(progress_at=F("progress"))
+    last = (
+        ProgressUpdate.objects.filter(task=OuterRef("pk"), recorded_on__lte=as_of)
+        .order_by("-recorded_on", "-created_at", "-id")
+        .values("percent")[:1]
+    )
+    return qs.annotate(
+        progress_at=Case(
+            When(done_by(as_of), then=Value(100)),
+            default=Coalesce(Subquery(last, output_field=IntegerField()), Value(0)),
+            output_field=IntegerField(),
+        )
+    )
 
 
 def open_focus_count(*, user: User, unit_id: int | None) -> int:
@@ -588,10 +677,10 @@ def league_table_and_total(
         r.rank = i
     if with_parent:
         rows.append(row(parent, is_parent=True))
-    total = dict.fromkeys(STATE_KEYS, 0)
+    total = dict.fromkeys(COUNT_KEYS, 0)
     for child_stats in current.values():
-        for state in STATE_KEYS:
-            total[state] += getattr(child_stats, state)
+        for count_key, count in child_stats.counts().items():
+            total[count_key] += count
     return rows, TaskStats.from_counts(total)
 
 

@@ -54,17 +54,28 @@ def task_list_url(**params: Any) -> str:
 
 
 def drill_url(
-    key: str, *, period: Period, unit_id: int | None = None, lead_unit_id: int | None = None, due: bool = True
+    key: str,
+    *,
+    period: Period,
+    unit_id: int | None = None,
+    lead_unit_id: int | None = None,
+    due: bool = True,
+    by_due_date: bool = False,
 ) -> str:
-    """The tasks behind one figure: ``key`` a reporting state, ``total`` (the four states) or ``ongoing``."""
+    """The tasks behind one figure: ``key`` a reporting state, ``total`` (the four states) or ``ongoing``. The
+    period's tasks (``tasks.selectors.in_period``: due in it, carried over, issued in it and due later); with
+    ``by_due_date``, those due in it only (a chart's bar, by month of due date)."""
     reporting = COUNTED_FILTER if key == "total" else key
     dated = key != ReportingState.ONGOING and due
+    start, end = (period.start, period.end) if dated else (None, None)
     return task_list_url(
         unit=unit_id,
         lead_unit=lead_unit_id,
         reporting=reporting,
-        due_from=period.start if dated else None,
-        due_to=period.end if dated else None,
+        due_from=start if by_due_date else None,
+        due_to=end if by_due_date else None,
+        period_from=None if by_due_date else start,
+        period_to=None if by_due_date else end,
         as_of=period.as_of,
     )
 
@@ -191,6 +202,7 @@ def _chart(key: str, title: str, points: list[stats.TrendPoint], period: Period,
                     "total",
                     period=Period(period.kind, p.start, p.end, period.as_of, p.start, p.end),
                     unit_id=unit.pk,
+                    by_due_date=True,
                 ),
             )
             for p in points

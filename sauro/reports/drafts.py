@@ -53,7 +53,7 @@ def duty_draft_text(*, user: User, duty: ReportDuty, as_of: datetime.date | None
             f"tính đến ngày {fmt_day(day)})",
             "",
             "I. KẾT QUẢ THỰC HIỆN",
-            f"Tổng số nhiệm vụ có thời hạn trong kỳ: {s.total}; trong đó hoàn thành đúng hạn: {s.done_on_time}; "
+            f"Tổng số nhiệm vụ trong kỳ: {s.total}; trong đó hoàn thành đúng hạn: {s.done_on_time}; "
             f"hoàn thành quá hạn: {s.done_late}; chưa hoàn thành – trong hạn: {s.open_on_time}; "
             f"chưa hoàn thành – quá hạn: {s.open_overdue}. Nhiệm vụ thường xuyên: {s.ongoing}.",
             f"Tỷ lệ hoàn thành đúng hạn: {fmt_rate(s.on_time_rate)}%; "

@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sauro.common.fields import ModelChoiceField
+from sauro.common import clock
+from sauro.common.fields import DateField, ModelChoiceField
 from sauro.common.uploads import ACCEPT_ATTRIBUTE
 from sauro.org.models import Unit
 from sauro.org.pickers import UnitChoiceField
@@ -64,11 +65,18 @@ class QuarterlyForm(forms.Form):
     format = forms.ChoiceField(
         label=_("Tệp"), choices=[("docx", _("Báo cáo (.docx)")), ("xlsx", _("Phụ lục (.xlsx)"))], initial="docx"
     )
+    # The report's date: its figures are those of that day (the quarter's last day when later). Empty: today.
+    as_of = DateField(
+        label=_("Ngày lập báo cáo"),
+        required=False,
+        help_text=_("Số liệu tính đến ngày này (hoặc ngày cuối kỳ nếu sớm hơn); để trống là hôm nay."),
+    )
 
     def __init__(self, *args: Any, units: Any, quarters: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["quarter"].choices = quarters  # type: ignore[attr-defined]
+        self.fields["as_of"].initial = clock.today()
 
 
 class PetitionsReportForm(forms.Form):

@@ -63,7 +63,7 @@ from openpyxl.utils import get_column_letter
 from sauro.accounts.models import User
 from sauro.common import calendar, clock
 from sauro.common.excel import safe_cell, sheet_title
-from sauro.dashboard.stats import TaskStats, period_tasks, task_stats, task_stats_by_unit
+from sauro.dashboard.stats import TaskStats, period_tasks, task_stats, task_stats_by_unit, with_progress_on
 from sauro.directives.choices import DirectiveKind
 from sauro.monitoring.access import obstacles_visible_to
 from sauro.monitoring.choices import ObstacleState
@@ -131,6 +131,9 @@ RECIPIENTS_PT = 12
 APPENDIX_WIDTH_MM = 252
 # Phụ lục 1 (by unit): STT, the unit's name wide enough that no word of a name breaks, eight figure columns.
 SUMMARY_WIDTHS_MM = (14, 78, 20, 20, 20, 20, 20, 20, 20, 20)
+# The row under "Tổng cộng" of the tables by unit: the part of the total carried over from earlier quarters.
+CARRIED_LABEL = "Trong đó: nhiệm vụ kỳ trước chuyển sang"
+
 # Phụ lục 2 (overdue tasks by unit).
 OVERDUE_HEADERS = ("STT", "Nhiệm vụ", "Hạn đang áp dụng", "Số ngày làm việc chậm", "Tiến độ (%)", "Lý do")
 OVERDUE_WIDTHS_MM = (14, 90, 28, 25, 20, 75)
@@ -319,14 +322,16 @@ def collect(
 
     p = quarter_period(quarter)
     nxt = next_quarter(p)
-    day = as_of or min(clock.today(), p.cutoff_end)
+    # The data cut-off: the quarter's last day, or the day the report is dated when earlier (today by default).
+    day = min(as_of or clock.today(), p.cutoff_end)
     window = {"user": user, "start": p.cutoff_start, "end": p.cutoff_end, "as_of": day}
     stats = task_stats(unit_id=unit.pk, **window)  # type: ignore[arg-type]
     by_unit = [
         UnitRow(u, s, is_self=u.pk == unit.pk)
         for u, s in task_stats_by_unit(parent_unit_id=unit.pk, **window)  # type: ignore[arg-type]
     ]
-    tasks = period_tasks(unit_id=unit.pk, **window).select_related("lead_unit")  # type: ignore[arg-type]
+    # Each task's progress as it was on the cut-off day (``progress_at``), not today's.
+    tasks = with_progress_on(period_tasks(unit_id=unit.pk, **window), day).select_related("lead_unit")  # type: ignore[arg-type]
     cal = calendar.current_calendar()  # once: each module-level call checks the override table again
     done: list[Task] = []
     overdue: list[Task] = []
@@ -343,6 +348,7 @@ def collect(
         overdue = head("overdue", overdue_qs.order_by("deadline_at", "due_date", "id"), stats.open_overdue)  # type: ignore[misc]
         for t in overdue:
             t.days_late = cal.working_days_between(t.deadline_at, day)  # type: ignore[attr-defined]
+            t.progress = t.progress_at  # type: ignore[attr-defined]  # as of the cut-off
         next_tasks = head(
             "next_tasks",
             period_tasks(user=user, unit_id=unit.pk, start=nxt.cutoff_start, end=nxt.cutoff_end, as_of=day)
@@ -376,6 +382,8 @@ def collect(
         )
         groups = group_tasks(list(weighed[:OUTLINE_READ_LIMIT]))
         for g in groups:
+            for t in g.tasks:
+                t.progress = t.progress_at  # type: ignore[attr-defined]  # as of the cut-off
             for t in g.with_state(ReportingState.OPEN_OVERDUE):
                 t.days_late = cal.working_days_between(t.deadline_at, day)  # type: ignore[attr-defined]
         next_weighed = (
@@ -907,7 +915,18 @@ def summary_rows(data: QuarterlyData) -> list[list[object]]:
     rows.append(
         ["", f"Tổng cộng: {data.unit.name}", *stat_values(s), fmt_rate(s.on_time_rate), fmt_rate(s.completion_rate)]
     )
+    rows.extend(carried_rows(data))
     return rows
+
+
+def carried_rows(data: QuarterlyData) -> list[list[object]]:
+    """The tasks of earlier quarters carried into this one (due before it, not done before it), part of the total
+    and shown apart below it (issue 20): no row when there are none."""
+    c = data.stats.carried
+    if not c.total:
+        return []
+    label = CARRIED_LABEL
+    return [["", label, *stat_values(c)[:-1], "", fmt_rate(c.on_time_rate), fmt_rate(c.completion_rate)]]
 
 
 def is_idle(row: UnitRow) -> bool:
@@ -935,6 +954,7 @@ def appendix_summary_rows(data: QuarterlyData) -> list[list[object] | SpanRow]:
     rows.append(
         ["", f"Tổng cộng: {data.unit.name}", *stat_values(s), fmt_rate(s.on_time_rate), fmt_rate(s.completion_rate)]
     )
+    rows.extend(carried_rows(data))
     return rows
 
 
@@ -1089,9 +1109,12 @@ def render_docx(data: QuarterlyData) -> bytes:
 
     # I. Results
     _para(document, HEADINGS[0], bold=True, indent=True)
+    carried = s.carried.total
     _para(
         document,
-        f"1. Tổng số nhiệm vụ có thời hạn trong kỳ: {s.total} nhiệm vụ; trong đó:",
+        f"1. Tổng số nhiệm vụ trong kỳ: {s.total} nhiệm vụ"
+        + (f" (trong đó {carried} nhiệm vụ kỳ trước chuyển sang)" if carried else "")
+        + "; trong đó:",
     )
     lines = [
         f"- Hoàn thành đúng hạn: {s.done_on_time} nhiệm vụ;",
@@ -1224,7 +1247,10 @@ def render_xlsx(data: QuarterlyData) -> bytes:
     wb.properties.title = f"Phụ lục báo cáo sơ kết {lower_first(data.period.label)}"
     wb.properties.creator = "Sáu Rõ"
     p = data.period
-    caption = f"{data.unit.name} — {p.label} (số liệu từ {fmt_day(p.cutoff_start)} đến {fmt_day(p.cutoff_end)})"
+    caption = (
+        f"{data.unit.name} — {p.label} (số liệu từ {fmt_day(p.cutoff_start)} đến {fmt_day(p.cutoff_end)}; "
+        f"số liệu tính đến ngày {fmt_day(data.as_of)})"
+    )
     by_unit = [
         [
             i,
@@ -1245,6 +1271,11 @@ def render_xlsx(data: QuarterlyData) -> bytes:
             _rate_number(s.completion_rate),
         ]
     )
+    c = s.carried
+    if c.total:  # the part carried over from earlier quarters, apart (as in Phụ lục 1 of the .docx)
+        by_unit.append(
+            ["", CARRIED_LABEL, *stat_values(c)[:-1], "", _rate_number(c.on_time_rate), _rate_number(c.completion_rate)]
+        )
     _sheet(
         wb,
         "Tổng hợp theo đơn vị",

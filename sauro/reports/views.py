@@ -218,10 +218,11 @@ def quarterly_view(request: AuthenticatedRequest) -> HttpResponse:
         response.status_code = 400
         return response
     unit, quarter, fmt = form.cleaned_data["unit"], form.cleaned_data["quarter"], form.cleaned_data["format"]
+    as_of = form.cleaned_data["as_of"] or clock.today()
     if fmt == "docx":
-        body, content_type = quarterly_docx(user=request.user, unit=unit, quarter=quarter), DOCX_TYPE
+        body, content_type = quarterly_docx(user=request.user, unit=unit, quarter=quarter, as_of=as_of), DOCX_TYPE
     else:
-        body, content_type = quarterly_xlsx(user=request.user, unit=unit, quarter=quarter), XLSX_TYPE
+        body, content_type = quarterly_xlsx(user=request.user, unit=unit, quarter=quarter, as_of=as_of), XLSX_TYPE
     response = HttpResponse(body, content_type=content_type)
     filename = report_filename(unit, quarter, fmt)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -214,6 +214,10 @@ class TaskFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, widget=FastSelect)
     # Exactly this lead unit (not the units below it): a dashboard's row for a unit's own tasks links here.
     lead_unit = ModelChoiceField(queryset=Unit.objects.none(), required=False, widget=forms.HiddenInput)
+    # The tasks of a reporting period (``selectors.in_period``: due in it, carried over into it, issued in it and
+    # due later), as the dashboards and reports count them: their figures link here.
+    period_from = DateField(label=_("Kỳ báo cáo từ ngày"), required=False, widget=forms.HiddenInput)
+    period_to = DateField(label=_("Kỳ báo cáo đến ngày"), required=False, widget=forms.HiddenInput)
     after = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: User, with_choices: bool = True, **kwargs: Any) -> None:
@@ -298,6 +302,11 @@ class TaskFilterForm(forms.Form):
         start, end = data.get("due_from"), data.get("due_to")
         if start and end and end < start:
             self.add_error("due_to", ERR_DATE_RANGE)
+        period_start, period_end = data.get("period_from"), data.get("period_to")
+        if (period_start is None) != (period_end is None) or (
+            period_start and period_end and period_end < period_start
+        ):
+            self.add_error("period_to", ERR_DATE_RANGE)
         after = data.get("after") or ""
         if after:
             try:
@@ -335,6 +344,8 @@ class TaskFilterForm(forms.Form):
             officer_id=self.user.pk if data.get("mine") else None,
             focus_only=bool(data.get("focus")),
             as_of=data.get("as_of"),
+            period_start=data.get("period_from") if data.get("period_to") else None,
+            period_end=data.get("period_to") if data.get("period_from") else None,
         )
 
     @property
@@ -351,7 +362,7 @@ class TaskFilterForm(forms.Form):
     def is_filtered(self) -> bool:
         f = self.filters()
         return any([f.q, f.unit_id, f.states, f.reporting_states, f.due_after, f.due_before, f.directive_id]) or bool(
-            f.responsible_person_id or f.lead_unit_id or f.as_of or f.officer_id or f.focus_only
+            f.responsible_person_id or f.lead_unit_id or f.as_of or f.officer_id or f.focus_only or f.period_start
         )
 
 

@@ -36,6 +36,7 @@ DUE_SCAN_COLUMNS = [
     "state",
     "issued_on",
     "completed_on",
+    "approved_on",
     "cancelled_on",
     "deadline",
     "is_ongoing",
@@ -192,6 +193,10 @@ class Task(models.Model):
     accepted_on = models.DateField(_("ngày tiếp nhận"), null=True, blank=True)
     submitted_on = models.DateField(_("ngày gửi sản phẩm"), null=True, blank=True)
     completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    # The day (Asia/Ho_Chi_Minh) the authority approved the product, i.e. the day the task became done: what a
+    # report as of an earlier day reads (``tasks.selectors.done_by``). Empty for a task made done without an
+    # approval (bulk loads): its completion day stands in.
+    approved_on = models.DateField(_("ngày duyệt sản phẩm"), null=True, blank=True, editable=False)
     cancelled_on = models.DateField(_("ngày dừng"), null=True, blank=True)
     cancel_reason = models.TextField(_("lý do dừng"), blank=True)
     progress = models.PositiveSmallIntegerField(
@@ -258,10 +263,14 @@ class Task(models.Model):
                 name="task_unsummarised",
             ),
             models.Index(
-                fields=["completed_on", "due_date"],
-                include=["id", *(c for c in DUE_SCAN_COLUMNS if c != "completed_on"), *PAST_DEADLINE_COLUMNS],
+                fields=["approved_on", "completed_on", "due_date"],
+                include=[
+                    "id",
+                    *(c for c in DUE_SCAN_COLUMNS if c not in ("completed_on", "approved_on")),
+                    *PAST_DEADLINE_COLUMNS,
+                ],
                 condition=Q(state=TaskState.DONE),
-                name="task_done_completed",
+                name="task_done_approved",
             ),
         ]
         constraints = [

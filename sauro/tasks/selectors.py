@@ -1,9 +1,12 @@
 """Every read of tasks, through the visibility gate; reporting states computed in SQL.
 
-Reporting state of a task as of a day D (PRODUCT §6), for issued tasks only:
+Reporting state of a task as of a day D (PRODUCT §6), for issued tasks only — what the task was *on D*, whatever
+happened since (issue 20: the report of a past day is the same whenever it is made):
 - ``ongoing`` for tasks without a due date that are reviewed periodically (thường xuyên);
-- ``done_on_time`` / ``done_late`` when its accepted product was submitted on or before D, compared with the
-  deadline in force (extensions approved before completion count, the original is kept on the task);
+- ``done_on_time`` / ``done_late`` when its product was approved on or before D (``approved_on``: a task becomes
+  done on the day of approval; the completion day stands in for a task made done without one), its completion day
+  (the accepted product's submission) compared with the deadline in force on D (extensions granted on or before D;
+  the original is kept on the task);
 - otherwise ``open_overdue`` when D is after the deadline in force on D, else ``open_on_time``.
 Drafts, tasks issued after D and tasks cancelled on or before D have no reporting state (NULL).
 The deadline is the due date moved to the next working day when it falls on a day off (Civil Code Art. 148(5)).
@@ -86,13 +89,37 @@ def deadline_in_force(as_of: datetime.date) -> Case | F:
     )
 
 
+def due_in_force(as_of: datetime.date) -> Case | F:
+    """The due date in force on ``as_of`` (which period a task belongs to, as ``deadline_in_force`` for the
+    deadline): today's is the stored one; on a past day the last extension granted by then, else the original."""
+    if as_of >= clock.today():
+        return F("due_date")
+    granted = (
+        ExtensionRequest.objects.filter(task=OuterRef("pk"), state=RequestState.APPROVED, decided_on__lte=as_of)
+        .order_by("-decided_on", "-id")
+        .values("new_due_date")[:1]
+    )
+    return Case(
+        When(extension_count=0, then=F("due_date")),
+        default=Coalesce(Subquery(granted, output_field=DateField()), F("original_due_date"), F("due_date")),
+        output_field=DateField(),
+    )
+
+
+def done_by(as_of: datetime.date) -> Q:
+    """Done on ``as_of``: approved on or before it (a task made done without an approval day: completed by then)."""
+    return Q(state=TaskState.DONE) & (Q(approved_on__lte=as_of) | Q(approved_on__isnull=True, completed_on__lte=as_of))
+
+
 def reporting_state_expr(as_of: datetime.date) -> Case:
-    done_by_then = Q(state=TaskState.DONE, completed_on__lte=as_of)
+    """The reporting state on ``as_of`` (module docstring); reads the ``deadline_at`` annotation
+    (``deadline_in_force(as_of)``, see ``with_reporting_state``)."""
+    done_by_then = done_by(as_of)
     return Case(
         When(Q(state=TaskState.DRAFT) | Q(issued_on__isnull=True) | Q(issued_on__gt=as_of), then=Value(None)),
         When(state=TaskState.CANCELLED, cancelled_on__lte=as_of, then=Value(None)),
         When(is_ongoing=True, then=Value(ReportingState.ONGOING.value)),
-        When(done_by_then & Q(completed_on__lte=F("deadline")), then=Value(ReportingState.DONE_ON_TIME.value)),
+        When(done_by_then & Q(completed_on__lte=F("deadline_at")), then=Value(ReportingState.DONE_ON_TIME.value)),
         When(done_by_then, then=Value(ReportingState.DONE_LATE.value)),
         When(deadline_at__lt=as_of, then=Value(ReportingState.OPEN_OVERDUE.value)),
         default=Value(ReportingState.OPEN_ON_TIME.value),
@@ -131,6 +158,59 @@ def open_overdue_on(as_of: datetime.date) -> Q | None:
     return Q(state__in=OPEN_STATES, issued_on__lte=as_of, is_ongoing=False, deadline__lt=as_of)
 
 
+# Which part of a period a task counts in (``in_period``): due in the period (or issued in it and due after it), or
+# carried over from an earlier one — shown apart ("nhiệm vụ kỳ trước chuyển sang").
+CURRENT, CARRIED = "current", "carried"
+
+
+def in_period(
+    qs: QuerySet[Task],
+    start: datetime.date,
+    end: datetime.date,
+    as_of: datetime.date,
+    *,
+    ongoing: bool = False,
+    spill: bool = True,
+) -> QuerySet[Task]:
+    """The tasks of ``qs`` that belong to the period ``[start, end]`` read as of ``as_of`` (its cut-off), annotated
+    with ``period_part`` (``CURRENT`` or ``CARRIED``). Issued on or before ``as_of``, and (the Government Office's
+    practice, issue 20):
+
+    (i) due in the period — the due date in force on ``as_of`` (``due_in_force``) within ``[start, end]``;
+    (ii) carried over (``CARRIED``): due before ``start`` and not done before it (approved on or after ``start``,
+         or still open), not ongoing;
+    (iii) issued in the period (``start`` … ``as_of``), not ongoing, and due after ``end``: "chưa hoàn thành – trong
+         hạn" while open, "hoàn thành đúng hạn" once done.
+
+    ``ongoing``: the ongoing tasks (thường xuyên) too, whatever their due date. ``spill=False``: (i) only (the
+    trends, by month of due date). Seen before the period begins (``as_of`` < ``start``), only (i). Each task is in at
+    most one part; its reporting state is read as of ``as_of``."""
+    qs = qs.filter(issued_on__isnull=False, issued_on__lte=as_of)
+    if as_of >= clock.today():
+        due = "due_date"
+    else:
+        qs = qs.annotate(due_at=due_in_force(as_of))
+        due = "due_at"
+    member = Q(**{f"{due}__gte": start, f"{due}__lte": end})
+    if spill and as_of >= start:  # a period not begun on ``as_of`` has nothing carried into it or issued in it
+        before = start - datetime.timedelta(days=1)
+        carried = (
+            Q(**{f"{due}__lt": start}, is_ongoing=False)
+            & ~done_by(before)
+            & ~Q(state=TaskState.CANCELLED, cancelled_on__lte=before)
+        )
+        new = Q(**{f"{due}__gt": end}, is_ongoing=False, issued_on__gte=start)
+        member |= carried | new
+    if ongoing:
+        member |= Q(is_ongoing=True)
+    part = Case(
+        When(Q(**{f"{due}__lt": start}, is_ongoing=False), then=Value(CARRIED)),
+        default=Value(CURRENT),
+        output_field=CharField(),
+    )
+    return qs.filter(member).annotate(period_part=part)
+
+
 def with_reporting_state(qs: QuerySet[Task], as_of: datetime.date | None = None) -> QuerySet[Task]:
     """Annotate ``reporting_state``, ``deadline_at`` (in force on the day) and ``days_late`` in SQL."""
     day = as_of or clock.today()
@@ -156,6 +236,10 @@ class TaskFilters:
     top_level_only: bool = False
     focus_only: bool = False  # only the tasks marked "trọng tâm"
     as_of: datetime.date | None = None
+    # The tasks of a reporting period (``in_period``: due in it, carried over, issued in it and due later) as of
+    # ``as_of``: what a dashboard's or a report's figure counts. Both ends or neither.
+    period_start: datetime.date | None = None
+    period_end: datetime.date | None = None
 
 
 # A search box is not a query language: more words than this are ignored.
@@ -206,6 +290,8 @@ def task_list(*, user: User, filters: TaskFilters | None = None, sort: str = DEF
         qs = qs.filter(parent__isnull=True)
     if f.focus_only:
         qs = qs.filter(is_focus=True)
+    if f.period_start is not None and f.period_end is not None:
+        qs = in_period(qs, f.period_start, f.period_end, f.as_of or clock.today())
     qs = listed(qs, f.as_of)
     if f.reporting_states:
         day = f.as_of or clock.today()
@@ -403,6 +489,7 @@ def _summary_rows_filter(user: User, f: TaskFilters) -> Q | None:
         or f.parent_id is not None
         or f.top_level_only
         or f.lead_unit_id is not None
+        or f.period_start is not None
     )
     if narrowed or not summary.available():
         return None
@@ -437,7 +524,7 @@ def list_counts(
         return reporting_counts(tasks, with_unstated=with_unstated)
     cut = summary.cut_off(filters.as_of or clock.today())
     done = DoneTaskMonth.objects.filter(rows, done_month__lte=cut)
-    live = [tasks.filter(Q(due_date__isnull=False) & UNSUMMARISED), tasks.filter(SUMMARISED, completed_on__gt=cut)]
+    live = [tasks.filter(Q(due_date__isnull=False) & UNSUMMARISED), tasks.filter(SUMMARISED & summary.done_after(cut))]
     if filters.due_after is None:
         live.append(tasks.filter(due_date__isnull=True))
     first = done.annotate(reporting_state=summary.state_expr()).values("reporting_state").annotate(n=Sum("n"))

@@ -70,6 +70,11 @@ ERR_CONFIRM_SUBMIT = "Nhiệm vụ có {caveats}: hãy đánh dấu ô xác nh�
 ERR_REASON_REQUIRED = "Hãy nêu lý do."
 ERR_NEW_DUE_NOT_LATER = "Thời hạn đề nghị phải sau thời hạn hiện tại ({due:%d/%m/%Y})."
 ERR_NO_DUE_DATE = "Nhiệm vụ không có thời hạn cụ thể để gia hạn."
+ERR_EXTENSION_TOO_LATE = (
+    "Nhiệm vụ đã quá hạn (hạn cuối {deadline:%d/%m/%Y}): không thể đề nghị gia hạn sau khi đã quá hạn. "
+    "Hãy báo cáo khó khăn, vướng mắc và hoàn thành sớm nhất."
+)
+ERR_DONE_BEFORE_DECISION = "Nhiệm vụ đã hoàn thành trước khi đề nghị gia hạn được quyết định."
 ERR_PENDING_EXISTS = "Đã có một đề nghị đang chờ quyết định."
 ERR_REQUEST_DECIDED = "Đề nghị này đã được quyết định."
 ERR_PROPOSED_SAME_UNIT = "Đơn vị đề nghị chủ trì phải khác đơn vị chủ trì hiện tại."
@@ -548,7 +553,8 @@ def _pending_submission(task: Task) -> Submission:
 
 @transaction.atomic
 def task_approve(*, acting_user: User, task: Task, note: str = "") -> Task:
-    """The authority accepts the product: the task is done, completed on the product's submission date."""
+    """The authority accepts the product: the task is done from today (``approved_on``), completed on the product's
+    submission date."""
     task = _lock(task)
     _expect_state(task, "approve", [TaskState.SUBMITTED])
     if not access.acts_for_authority(acting_user, task, clock.today()):
@@ -562,8 +568,16 @@ def task_approve(*, acting_user: User, task: Task, note: str = "") -> Task:
     before = task_snapshot(task)
     task.state = TaskState.DONE
     task.completed_on = submission.submitted_on
+    task.approved_on = clock.today()
     task.progress = 100
-    _bump(task, ["state", "completed_on", "progress"])
+    _bump(task, ["state", "completed_on", "approved_on", "progress"])
+    # An extension still asked for is moot once the task is done: its deadline stays the one it was done against.
+    ExtensionRequest.objects.filter(task=task, state=RequestState.PENDING).update(
+        state=RequestState.REJECTED,
+        decided_by=acting_user,
+        decided_on=clock.today(),
+        decision_note=ERR_DONE_BEFORE_DECISION,
+    )
     _record(task, kind=EventKind.APPROVED, actor=acting_user, from_state=TaskState.SUBMITTED, note=note, before=before)
     return task
 
@@ -659,6 +673,11 @@ def extension_request_create(
         raise PermissionDeniedError(ERR_NOT_WORKER)
     if task.due_date is None:
         raise ValidationFailed(ERR_NO_DUE_DATE)
+    # An extension is asked before the deadline in force, never after it: granted late, it would turn an overdue
+    # task into one on time and move it out of the period it was overdue in (issue 20).
+    if task.deadline is not None and clock.today() > task.deadline:
+        msg = ERR_EXTENSION_TOO_LATE.format(deadline=task.deadline)
+        raise ValidationFailed(msg, code="extension_too_late", fields={"new_due_date": msg})
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(ERR_REASON_REQUIRED, fields={"reason": ERR_REASON_REQUIRED})

@@ -1,21 +1,25 @@
 """The maintained summary of done tasks (``DoneTaskMonth``) and how the dashboards split a count between it and the
 live tables.
 
-A done task (``models.SUMMARISED``) keeps its reporting state once its completion day has passed: done on time
-when completed on or before its deadline, else late (``ongoing`` for an ongoing one), whatever day it is seen
-from later. So for a period whose due dates are whole regime months, seen on a day ``as_of``, the counts of a
-reader who sees every *normal* task (``tasks.access.sees_every_normal_task``) are:
+A done task (``models.SUMMARISED``) keeps its reporting state once the day its product was approved has passed
+(``approved_on``; the completion day for a task made done without an approval): done on time when completed on or
+before its deadline, else late (``ongoing`` for an ongoing one), whatever day it is seen from later. Before that day
+it was open (issue 20: the report of a past day is the same whenever it is made). So for a period whose due dates
+are whole regime months, seen on a day ``as_of``, the counts of a reader who sees every *normal* task
+(``tasks.access.sees_every_normal_task``) are:
 
-- from the summary: the done tasks completed in a regime month that ended on or before ``as_of``
-  (``cut_off(as_of)``): a few rows per unit and month instead of every task;
+- from the summary: the done tasks approved in a regime month that ended on or before ``as_of``
+  (``cut_off(as_of)``): a few rows per unit and month instead of every task — those due in the period, and those
+  due before it and approved in it (carried over, ``dashboard.stats``);
 - live, through the visibility gate: the tasks the summary does not count (``models.UNSUMMARISED``: open,
-  cancelled, *mật* and odd done ones, their own partial index) and the done tasks completed after the cut-off
-  (the completion-day index) — their state on ``as_of`` is worked out as for any task.
+  cancelled, *mật* and odd done ones, their own partial index), the done tasks approved after the cut-off
+  (``done_after``, the approval-day index) and the done tasks due after the period (issued in it: the summary has no
+  issue day) — their state on ``as_of`` is worked out as for any task.
 
-The two parts are disjoint and together are exactly the tasks the live query counts; ``tests/tasks/test_summary.py``
-compares them on PostgreSQL. The table is kept by a trigger (migration ``tasks 0005``) in the writing
-transaction; a bulk load that bypasses triggers calls ``rebuild``. SQLite (the demo) has no trigger: every count
-is live there (``available``).
+The parts are disjoint and together are exactly the tasks the live query counts; ``tests/dashboard/test_summary.py``
+compares them on PostgreSQL. The table is kept by a trigger (migrations ``tasks 0005``; ``0010``: the done month is
+the approval's) in the writing transaction; a bulk load that bypasses triggers calls ``rebuild``. SQLite (the demo)
+has no trigger: every count is live there (``available``).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
-from django.db.models import Case, CharField, Value, When
+from django.db.models import Case, CharField, Q, Value, When
 
 from sauro.periods.regime import reporting_month
 from sauro.tasks.choices import ReportingState
@@ -35,7 +39,7 @@ MONTH_LAST_DAY = 14
 # The summary recounted from the tasks (the trigger's condition, ``models.SUMMARISED``).
 RECOUNT_SQL = """
 SELECT sauro_regime_month(due_date) AS due_month, coalesce(lead_unit_id, 0) AS lead_unit_id,
-       sauro_regime_month(completed_on) AS done_month, is_ongoing,
+       sauro_regime_month(coalesce(approved_on, completed_on)) AS done_month, is_ongoing,
        coalesce(completed_on <= deadline, false) AS on_time, count(*) AS n
 FROM tasks_task
 WHERE state = 'done' AND classification = 'normal' AND due_date IS NOT NULL AND completed_on IS NOT NULL
@@ -43,6 +47,11 @@ WHERE state = 'done' AND classification = 'normal' AND due_date IS NOT NULL AND 
 GROUP BY 1, 2, 3, 4, 5
 """
 KEY = "due_month, lead_unit_id, done_month, is_ongoing, on_time"
+
+
+def done_after(day: datetime.date) -> Q:
+    """The done tasks made done after ``day`` (approved then, or completed then when no approval day is known)."""
+    return Q(approved_on__gt=day) | Q(approved_on__isnull=True, completed_on__gt=day)
 
 
 def available() -> bool:

@@ -15,7 +15,7 @@ seen on AS_OF = Friday 13/3/2026; the previous period is quarter IV of 2025 (15/
 | G | Ban Tổ chức | 14/3 | draft | not counted |
 | H | Phú Xuân | 12/3 | — | open_overdue |
 | I | Ban Tổ chức | 15/4 | — | outside the period (quarter II) |
-| J | Phú Xuân | 9/3 → 14/3 | extension approved 11/3 | open_on_time |
+| J | Phú Xuân | 9/3 → 14/3 | extension asked 5/3, approved 11/3 | open_on_time |
 | P1 | Ban Tổ chức | 10/12/2025 | done 5/12/2025 | previous period, on time |
 | P2 | An Cựu | 10/12/2025 | done 12/12/2025 | previous period, late |
 """
@@ -108,13 +108,14 @@ def world(org: Any, make_draft: Callable[..., Task], today: Any) -> World:  # no
     task_accept(acting_user=dept_head, task=b)
     today.set(D(2026, 3, 5))
     task_cancel(acting_user=org.leader, task=f, reason="Không còn phù hợp")
+    # J's extension is asked before its deadline (asked after it, it is refused) and granted after it.
+    request = extension_request_create(
+        acting_user=org.phuxuan_head, task=j, new_due_date=D(2026, 3, 14), reason="Chờ ý kiến các ban"
+    )
     today.set(D(2026, 3, 10))
     task_submit(acting_user=org.btc_head, task=a, product_note="Sản phẩm")
     task_approve(acting_user=org.leader, task=a)
     today.set(D(2026, 3, 11))
-    request = extension_request_create(
-        acting_user=org.phuxuan_head, task=j, new_due_date=D(2026, 3, 14), reason="Chờ ý kiến các ban"
-    )
     extension_request_decide(acting_user=org.leader, request=request, approve=True)
     today.set(D(2026, 3, 12))
     task_submit(acting_user=dept_head, task=b, product_note="Sản phẩm")

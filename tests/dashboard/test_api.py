@@ -4,10 +4,10 @@ quarter I of 2026)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 
 from sauro.dashboard import stats
+from sauro.dashboard.api import _figures as api_figures
 
 from .conftest import AS_OF, END, START
 
@@ -28,9 +28,9 @@ def test_contract_equals_task_stats(world, client_for) -> None:  # type: ignore[
         "from": "2025-12-15",
         "to": "2026-03-14",
         "as_of": "2026-03-13",
-        **dataclasses.asdict(figures),
+        **api_figures(figures),
     }
-    assert (body["total"], body["open_overdue"], body["on_time_rate"]) == (6, 2, 16.7)
+    assert (body["total"], body["open_overdue"], body["on_time_rate"], body["carried_over"]) == (7, 2, 14.3, 0)
 
 
 def test_defaults_current_quarter_as_of_today(world, client_for) -> None:  # type: ignore[no-untyped-def]
@@ -41,7 +41,7 @@ def test_defaults_current_quarter_as_of_today(world, client_for) -> None:  # typ
         "2026-03-14",
         "2026-03-13",
     )
-    assert body["total"] == 6
+    assert body["total"] == 7
     # A past range is seen on its last day.
     past = client_for(world.org.leader).get(URL, {"from": "2025-09-15", "to": "2025-12-14"}).json()
     assert (past["as_of"], past["total"], past["done_on_time"], past["done_late"]) == ("2025-12-14", 2, 1, 1)
@@ -106,8 +106,8 @@ def test_the_dashboard_api_gives_the_pages_figures(world, client_for) -> None:  
     )
     assert (body["previous_from"], body["previous_to"]) == ("2025-09-15", "2025-12-14")
     figures = stats.task_stats(user=org.leader, unit_id=org.city.pk, start=START, end=END, as_of=AS_OF)
-    assert body["totals"] == dataclasses.asdict(figures)
-    assert (body["totals"]["total"], body["totals"]["open_overdue"]) == (6, 2)
+    assert body["totals"] == api_figures(figures)
+    assert (body["totals"]["total"], body["totals"]["open_overdue"]) == (7, 2)
     league = stats.league_table(
         user=org.leader,
         parent_unit_id=org.city.pk,
@@ -123,11 +123,12 @@ def test_the_dashboard_api_gives_the_pages_figures(world, client_for) -> None:  
     btc = next(u for u in body["units"] if u["unit_id"] == org.btc.pk)
     # Ban Tổ chức's subtree: A on time, B late (its department); the previous quarter: P1 on time.
     assert (btc["stats"]["done_on_time"], btc["stats"]["done_late"], btc["previous"]["on_time_rate"]) == (1, 1, 100.0)
-    assert btc["trend"] == -50.0
+    assert btc["trend"] == -66.7  # 100% → 33.3%: A of A, B and I (issued in the quarter, due after it)
     assert len(body["months"]) == 12 and len(body["quarters"]) == 8
     assert body["quarters"][-1]["label"] == "Q1/2026"
-    assert body["quarters"][-1]["stats"]["total"] == figures.total
-    assert sum(p["stats"]["total"] for p in body["months"][-3:]) == figures.total
+    # The trends count by month of due date: I (issued in the quarter, due after it) is in the quarter's figures only.
+    assert body["quarters"][-1]["stats"]["total"] == figures.total - 1
+    assert sum(p["stats"]["total"] for p in body["months"][-3:]) == figures.total - 1
 
 
 def test_the_dashboard_api_defaults_and_refusals(world, client_for) -> None:  # type: ignore[no-untyped-def]

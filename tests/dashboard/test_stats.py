@@ -27,8 +27,9 @@ def ids(qs) -> set[int]:  # type: ignore[no-untyped-def]
 
 def test_period_membership(world) -> None:  # type: ignore[no-untyped-def]
     qs = stats.period_tasks(user=world.org.leader, unit_id=None, start=START, end=END, as_of=AS_OF)
-    # Not F (cancelled), G (draft), I (due after the period), P1/P2 (previous period).
-    assert ids(qs) == world.ids("A", "B", "C", "D", "E", "H", "J")
+    # Not F (cancelled), G (draft), P1/P2 (previous period, done in it). I is due after the period but was issued in
+    # it: open, within its time.
+    assert ids(qs) == world.ids("A", "B", "C", "D", "E", "H", "I", "J")
     states = dict(qs.values_list("title", "reporting_state"))
     assert {t[:1]: s for t, s in states.items()} == {
         "A": "done_on_time",
@@ -37,6 +38,7 @@ def test_period_membership(world) -> None:  # type: ignore[no-untyped-def]
         "D": "open_overdue",
         "E": "ongoing",
         "H": "open_overdue",
+        "I": "open_on_time",
         "J": "open_on_time",  # extended from 9/3 to 14/3 on 11/3
     }
 
@@ -44,24 +46,24 @@ def test_period_membership(world) -> None:  # type: ignore[no-untyped-def]
 def test_city_figures(world) -> None:  # type: ignore[no-untyped-def]
     got = stats.task_stats(user=world.org.leader, unit_id=world.org.city.pk, start=START, end=END, as_of=AS_OF)
     assert got == TaskStats(
-        total=6,
+        total=7,
         done_on_time=1,
         done_late=1,
-        open_on_time=2,
+        open_on_time=3,  # C, J and I (issued in the period, due after it)
         open_overdue=2,
         ongoing=1,
-        on_time_rate=16.7,
-        completion_rate=33.3,
+        on_time_rate=14.3,
+        completion_rate=28.6,
     )
 
 
 def test_subtree_and_past_as_of(world) -> None:  # type: ignore[no-untyped-def]
     org = world.org
     btc = stats.task_stats(user=org.leader, unit_id=org.btc.pk, start=START, end=END, as_of=AS_OF)
-    assert (btc.total, btc.done_on_time, btc.done_late, btc.ongoing, btc.on_time_rate) == (2, 1, 1, 1, 50.0)
+    assert (btc.total, btc.done_on_time, btc.done_late, btc.ongoing, btc.on_time_rate) == (3, 1, 1, 1, 33.3)
     # Seen on 9/3: nothing done yet, nothing past due (D is due 6/3 — an An Cựu task), J still due 9/3.
     early = stats.task_stats(user=org.leader, unit_id=None, start=START, end=END, as_of=D(2026, 3, 9))
-    assert (early.done_on_time, early.done_late, early.open_on_time, early.open_overdue) == (0, 0, 5, 1)
+    assert (early.done_on_time, early.done_late, early.open_on_time, early.open_overdue) == (0, 0, 6, 1)
     # On 10/3, J is past its original due date (the extension was only decided on 11/3); H is due 12/3.
     on_10 = stats.task_stats(user=org.leader, unit_id=org.phuxuan.pk, start=START, end=END, as_of=D(2026, 3, 10))
     assert (on_10.open_overdue, on_10.open_on_time) == (1, 1)
@@ -110,7 +112,7 @@ def test_by_unit_groups_sub_units_under_their_child(world) -> None:  # type: ign
     assert got == {
         "TTTU": (0, 0, 0, 0, 0),
         "VPTU": (0, 0, 0, 0, 0),
-        "BTCTU": (1, 1, 0, 0, 1),  # B is led by Phòng TCCB, under Ban Tổ chức
+        "BTCTU": (1, 1, 1, 0, 1),  # B is led by Phòng TCCB, under Ban Tổ chức; I due after the period
         "UBKTTU": (0, 0, 0, 0, 0),
         "P-PHUXUAN": (0, 0, 1, 1, 0),
         "P-ANCUU": (0, 0, 1, 1, 0),
@@ -252,9 +254,9 @@ def test_league_table(world) -> None:  # type: ignore[no-untyped-def]
     assert [r.rank for r in rows] == list(range(1, len(rows) + 1))
     btc, ancuu, phuxuan = by["BTCTU"], by["P-ANCUU"], by["P-PHUXUAN"]
     assert (btc.stats.on_time_rate, btc.previous.on_time_rate, btc.trend, btc.trend_direction) == (
-        50.0,
+        33.3,  # A of A, B and I (issued in the period, due after it)
         100.0,
-        -50.0,
+        -66.7,
         "down",
     )
     assert (ancuu.stats.on_time_rate, ancuu.previous.on_time_rate, ancuu.trend_direction) == (0.0, 0.0, "flat")

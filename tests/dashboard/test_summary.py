@@ -82,6 +82,10 @@ def test_the_trigger_keeps_the_summary_whatever_writes_the_tasks(world: World) -
     for write in writes:
         write()
         assert summary.drift() == []
+    # Approved in another regime month than it was submitted: the approval's month counts.
+    Task.objects.filter(pk=tasks["A"].pk).update(approved_on=D(2026, 3, 20))
+    assert summary.drift() == []
+    assert DoneTaskMonth.objects.filter(done_month=D(2026, 4, 14), n__gt=0).exists()
     with connection.cursor() as cur:  # a write outside Django
         cur.execute("UPDATE tasks_task SET completed_on = completed_on + 40 WHERE state = 'done'")
     assert summary.drift() == []
@@ -108,15 +112,18 @@ def figures(world: World, as_of: datetime.date, start: datetime.date, end: datet
 
 def more_shapes(tasks: dict[str, Task]) -> None:
     """Done on the cut-off day of AS_OF (14/2) and on the day after, a done *mật* task, one done before it was
-    issued, one done before it was issued and without a lead unit."""
+    issued, one done before it was issued and without a lead unit; submitted before a cut-off and approved after it
+    (C); due in the previous quarter and approved in this one (P2: carried over); issued in the quarter, due after it
+    and done by the cut-off (I)."""
     early = {"state": TaskState.DONE, "issued_on": D(2026, 1, 10)}
-    Task.objects.filter(pk=tasks["C"].pk).update(**early, completed_on=D(2026, 2, 14))
+    Task.objects.filter(pk=tasks["C"].pk).update(**early, completed_on=D(2026, 2, 14), approved_on=D(2026, 2, 20))
     Task.objects.filter(pk=tasks["D"].pk).update(**early, completed_on=D(2026, 2, 15))
     Task.objects.filter(pk=tasks["H"].pk).update(
         state=TaskState.DONE, completed_on=D(2026, 3, 11), classification=Classification.SECRET
     )
-    Task.objects.filter(pk=tasks["I"].pk).update(state=TaskState.DONE, completed_on=D(2026, 2, 1))
+    Task.objects.filter(pk=tasks["I"].pk).update(**early, completed_on=D(2026, 2, 1), approved_on=D(2026, 2, 3))
     Task.objects.filter(pk=tasks["J"].pk).update(**early, completed_on=D(2026, 1, 5), lead_unit=None)
+    Task.objects.filter(pk=tasks["P2"].pk).update(approved_on=D(2025, 12, 20))
 
 
 @on_postgresql
@@ -141,8 +148,11 @@ def test_figures_read_through_the_summary_equal_the_live_count(world: World, mon
             m.setattr(summary, "available", lambda: False)
             live = figures(world, as_of, start, end)
         assert through_summary == live, (as_of, start, end)
-    # Not every figure is zero: the comparison means something.
-    assert figures(world, AS_OF, START, END)["city"].done_late >= 1
+    # Not every figure is zero: the comparison means something — P2 carried over, I done before its due date.
+    city = figures(world, AS_OF, START, END)["city"]
+    assert city.done_late >= 1
+    assert city.carried.done_late == 1
+    assert figures(world, D(2026, 3, 14), START, END)["city"].done_on_time >= 2
 
 
 @on_postgresql

@@ -88,9 +88,10 @@ def test_league_rows_drill_down_per_child_unit(world, client_for) -> None:  # ty
         assert set(links) == {"total", "done_on_time", "done_late", "open_on_time", "open_overdue"}
         for key, url in links.items():
             assert listed_ids(client, url) == expected_ids(org.leader, unit.pk, key), (unit.code, key)
-    # Ban Tổ chức's row counts B, led by its department; and the trend against quarter IV of 2025 (100% → 50%).
+    # Ban Tổ chức's row counts B, led by its department, and I, issued in the quarter and due after it; and the
+    # trend against quarter IV of 2025.
     row = re.search(rf'<tr data-unit="{org.btc.pk}"[^>]*>(.*?)</tr>', body, re.S).group(1)  # type: ignore[union-attr]
-    assert "giảm 50.0 điểm" in row or "giảm 50,0 điểm" in row
+    assert "giảm 66.7 điểm" in row or "giảm 66,7 điểm" in row  # 100% → 33.3% (A of A, B, I)
     assert "so với Quý IV năm 2025" in body
     assert listed_ids(client, links_of(body, org.btc.pk)["done_late"]) == world.ids("B")
 
@@ -99,9 +100,9 @@ def test_a_units_own_tasks_row_links_to_exactly_that_lead_unit(world, client_for
     org = world.org
     client = client_for(org.leader)
     body = dashboard(client, unit=org.btc.pk)
-    own = links_of(body, org.btc.pk)  # the parent's own row: A (done on time), not B (its department's)
+    own = links_of(body, org.btc.pk)  # the parent's own row: A (done on time) and I, not B (its department's)
     assert "lead_unit=" in own["total"]
-    assert listed_ids(client, own["total"]) == world.ids("A")
+    assert listed_ids(client, own["total"]) == world.ids("A", "I")
     dept = links_of(body, org.btc_dept.pk)
     assert listed_ids(client, dept["done_late"]) == world.ids("B")
 
@@ -153,7 +154,8 @@ def test_custom_range_and_bad_range(world, client_for) -> None:  # type: ignore[
     body = dashboard(client, period="custom", **{"from": "2026-03-01", "to": "2026-03-10"}, as_of="2026-03-20")
     assert "Từ 01/03/2026 đến 10/03/2026" in body
     links = links_of(body)
-    assert listed_ids(client, links["total"]) == world.ids("A", "B", "D")  # J was extended to 14/3
+    # Due in the range: A, B, D (J was extended to 14/3); issued in it (2/3) and due after it: C, H, I, J.
+    assert listed_ids(client, links["total"]) == world.ids("A", "B", "C", "D", "H", "I", "J")
     body = dashboard(client, period="custom", **{"from": "2026-03-09", "to": "2026-03-01"})
     assert "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu." in body
     assert "Quý I năm 2026" in body  # falls back to the current (regime) quarter

@@ -152,9 +152,10 @@ def test_section_contents(org: Any, quarter: Quarter, report: tuple[Any, Any]) -
 def test_every_figure_equals_the_dashboards(org: Any, quarter: Quarter, report: tuple[Any, Any]) -> None:
     doc, wb = report
     s = stats_for(org.leader, org.city, quarter.as_of)
-    assert (s.total, s.done_on_time, s.done_late, s.open_on_time, s.open_overdue, s.ongoing) == (5, 1, 1, 1, 2, 1)
+    # "Sơ kết 6 tháng …" (issued in the quarter, due in the next) counts as open, within its time.
+    assert (s.total, s.done_on_time, s.done_late, s.open_on_time, s.open_overdue, s.ongoing) == (6, 1, 1, 2, 2, 1)
     text = "\n".join(texts(doc))
-    assert f"Tổng số nhiệm vụ có thời hạn trong kỳ: {s.total} nhiệm vụ" in text
+    assert f"Tổng số nhiệm vụ trong kỳ: {s.total} nhiệm vụ" in text
     assert f"- Hoàn thành đúng hạn: {s.done_on_time} nhiệm vụ;" in text
     assert f"- Hoàn thành quá hạn: {s.done_late} nhiệm vụ;" in text
     assert f"- Chưa hoàn thành – trong hạn: {s.open_on_time} nhiệm vụ;" in text
@@ -214,8 +215,8 @@ def test_report_of_a_unit_head_shows_only_their_subtree(org: Any, quarter: Quart
     doc = Document(io.BytesIO(docx_bytes))
     text = "\n".join(texts(doc))
     s = stats_for(org.btc_head, org.btc, quarter.as_of)
-    assert s.total == 4 and s.open_overdue == 1
-    assert f"Tổng số nhiệm vụ có thời hạn trong kỳ: {s.total} nhiệm vụ" in text
+    assert s.total == 5 and s.open_overdue == 1
+    assert f"Tổng số nhiệm vụ trong kỳ: {s.total} nhiệm vụ" in text
     assert "Kiện toàn chi bộ khu dân cư" not in text
     # An agency: the committee above it on the first line, its own name in bold below.
     left = doc.tables[0].rows[0].cells[0]
@@ -240,7 +241,8 @@ def test_command_writes_both_files(org: Any, quarter: Quarter, tmp_path: Any) ->
     assert out.exists() and (tmp_path / "bao-cao.xlsx").exists()
     doc = Document(str(out))
     s = stats_for(org.leader, org.city, quarter.as_of)
-    assert f"Tổng số nhiệm vụ có thời hạn trong kỳ: {s.total} nhiệm vụ; trong đó:" in "\n".join(texts(doc))
+    carried = f" (trong đó {s.carried.total} nhiệm vụ kỳ trước chuyển sang)" if s.carried.total else ""
+    assert f"Tổng số nhiệm vụ trong kỳ: {s.total} nhiệm vụ{carried}; trong đó:" in "\n".join(texts(doc))
     wb = load_workbook(str(tmp_path / "bao-cao.xlsx"))
     assert "Tổng hợp theo đơn vị" in wb.sheetnames
 

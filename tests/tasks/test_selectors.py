@@ -75,10 +75,11 @@ def test_as_of_a_past_day_a_later_completion_is_still_open(org, make_draft, toda
 def test_an_extension_counts_from_its_decision(org, make_draft, today):
     task = make_draft(title="Đề án", due_date=TODAY + D(days=10))
     task_issue(acting_user=org.monitor, task=task)
-    today.set(TODAY + D(days=12))
+    today.set(TODAY + D(days=8))  # asked before the deadline (after it, it is refused)
     request = extension_request_create(
         acting_user=org.btc_head, task=task, new_due_date=TODAY + D(days=40), reason="Chờ ý kiến các ban"
     )
+    today.set(TODAY + D(days=12))
     extension_request_decide(acting_user=org.leader, request=request, approve=True)
     today.set(TODAY + D(days=20))
     # Before the decision the task was overdue; after it, within the new due date.
