@@ -788,6 +788,11 @@ PAGES: dict[tuple[str, str], Row] = {
     # --- dashboards: each their own view of what they see
     ("GET", "dashboard:overview"): every(200),
     ("GET", "dashboard:mine"): every(200),
+    # The dashboard's petitions cards, loaded after it: each person's own figures (empty when there are none).
+    ("GET", "dashboard:petitions"): every(200),
+    # Single sign-on is off unless configured (tests/identity/test_sso.py runs it against a real provider).
+    ("GET", "identity:sso_start"): every(404, anon=404, why="single sign-on not configured"),
+    ("GET", "identity:sso_callback"): every(404, anon=404, why="single sign-on not configured"),
 }
 
 

@@ -144,7 +144,6 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
         lines.append(LeagueLine(row=row, links=row_links))
     ranked = [line for line in lines if not line.is_sparse]
     sparse = [line for line in lines if line.is_sparse]
-    last_month = previous_month(today)
     context.update(
         {
             "stats": figures.totals,
@@ -175,14 +174,8 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
             # The register of meetings (issue 18): meetings per host unit against the same period a year before, and
             # the conclusions whose tasks were all issued within five working days (two grouped queries).
             "meetings": meeting_figures(user=user, unit_id=unit.pk, start=period.start, end=period.end, today=today),
-            # The Secretaries' reception days of last month (issue 19): who held fewer than required (three queries;
-            # none for a unit without a committee, ward or commune in its subtree).
-            "reception_days": reception_day_figures(
-                user=user, unit_id=unit.pk, year=last_month[0], month=last_month[1]
-            ),
-            # The petitions' hot spots (issue 19 point 7) in the unit's subtree, by commune and topic, with the letters
-            # of the last 4 weeks against the 12 before: one query (none for whoever reads no register of letters).
-            "hotspots": hotspot_trends(user=user, unit_id=unit.pk, today=today),
+            # The petitions' cards (issue 19) come after the page: ``petitions_view`` (the page reads nothing of them).
+            "petitions_url": f"{reverse('dashboard:petitions')}?{urlencode({'unit': unit.pk})}",
             "previous_url": _shift_url(form, unit, period, -1, today),
             "next_url": _shift_url(form, unit, period, 1, today),
         }
@@ -216,6 +209,30 @@ def _shift_url(form: DashboardForm, unit: Unit, period: Period, step: int, today
         return None
     query = {"unit": unit.pk, "period": other.kind, "as_of": other.as_of.isoformat()}
     return f"{reverse('dashboard:overview')}?{urlencode(query)}"
+
+
+@read_only_page
+@login_required
+@require_GET
+def petitions_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The dashboard's petitions cards for the unit chosen, loaded after the page (``hx-trigger="load"``) so that the
+    dashboard itself reads nothing of them: the Secretaries' reception days of last month — who held fewer than
+    required (three queries; none for a unit without a committee, ward or commune in its subtree) — and the hot spots
+    in the unit's subtree by commune and topic, the last 4 weeks against the 12 before (one query; none for whoever
+    reads no register of letters). Empty when there is nothing to show."""
+    user = request.user
+    today = clock.today()
+    form = DashboardForm(request.GET, user=user)
+    unit = form.chosen_unit()
+    if unit is None:
+        return HttpResponse("")
+    last_month = previous_month(today)
+    context = {
+        "unit": unit,
+        "reception_days": reception_day_figures(user=user, unit_id=unit.pk, year=last_month[0], month=last_month[1]),
+        "hotspots": hotspot_trends(user=user, unit_id=unit.pk, today=today),
+    }
+    return render(request, "dashboard/_petitions.html", context)
 
 
 @read_only_page

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from sauro.accounts.models import User
@@ -160,6 +160,12 @@ def letter_get(*, user: User, letter_id: int) -> Letter:
     if letter is None:
         raise Http404
     return letter
+
+
+def letter_of_task_expr() -> Subquery:
+    """The id of the letter a task was made for, as an expression on a task query (the task page's extension: it tells
+    whether there is one, without reading it; the letter itself is read through the gate, ``letter_of_task``)."""
+    return Subquery(Letter.objects.filter(task_id=OuterRef("pk")).values("pk")[:1])
 
 
 def letter_of_task(*, user: User, task_id: int) -> Letter | None:

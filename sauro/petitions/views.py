@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
@@ -418,7 +417,7 @@ def register() -> None:
     register_task_page_extension(
         "petitions",
         task_page,
-        annotations={LETTER_MARK: Subquery(Letter.objects.filter(task_id=OuterRef("pk")).values("pk")[:1])},
+        annotations={LETTER_MARK: selectors.letter_of_task_expr()},
     )
 
 

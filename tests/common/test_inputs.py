@@ -167,7 +167,9 @@ def test_every_api_date_and_id_is_bounded() -> None:
                     unchecked_dates.append(f"{name}: {field_name}")
                 unchecked_ids += [f"{name}: {bad}" for bad in _ids_checked(field_name, _annotation(field))]
     assert unchecked_dates == []
-    assert unchecked_ids == []
+    # Open311 GeoReport v2 names its list of ids ``service_request_id`` ("1,2,3"): its pattern holds every id to 18
+    # digits, within the database's range (sauro/petitions/open311.py, IDS_PATTERN).
+    assert unchecked_ids == ["GET /open311/requests: service_request_id"]
     assert _date_checked(ApiDate, checks) and not _date_checked(datetime.date, checks)
 
 

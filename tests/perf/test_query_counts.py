@@ -72,13 +72,14 @@ PAGES: list[tuple[str, str, str, int]] = [
     ("quarterly-docx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=docx", 35),
     ("quarterly-xlsx", "leader", "/bao-cao/so-ket-quy/?unit={city}&quarter=2026Q1&format=xlsx", 19),
     # Figures, focus count, overdue list, obstacles, league table, trends; +2 (issue 18): meetings per unit against last
-    # year, and the conclusions whose tasks were issued within 5 working days (meetings.selectors); +3 (issue 19): the
-    # Secretaries' reception days of last month (petitions.selectors: the committees, wards and communes, their
-    # Secretaries, the grouped days) — only the first for a Ban, whose subtree holds none of them; +1 (issue 19 point
-    # 7): the open hot spots by commune and topic with their weekly letters (petitions.hotspots.hotspot_trends, one
-    # query for whoever reads a register of letters, none for anyone else).
-    ("dashboard", "leader", "/tong-hop/", 33),
-    ("dashboard-unit", "btc_head", "/tong-hop/", 31),
+    # year, and the conclusions whose tasks were issued within 5 working days (meetings.selectors). The petitions'
+    # cards (issue 19) come after the page, on their own request (below): the page reads nothing of them.
+    ("dashboard", "leader", "/tong-hop/", 29),
+    ("dashboard-unit", "btc_head", "/tong-hop/", 29),
+    # The petitions' cards: the Secretaries' reception days of last month (the committees, wards and communes, their
+    # Secretaries, the grouped days) — only the first for a Ban, whose subtree holds none of them; the open hot spots
+    # by commune and topic with their weekly letters (one query for whoever reads a register of letters).
+    ("dashboard-petitions", "leader", "/tong-hop/tiep-dan/", 13),
     ("dashboard-mine", "btc_officer", "/tong-hop/cua-toi/", 12),
     # the first page is full (50 entries) with one bundle already; the latest checkpoints, the last verification
     ("audit-journal", "inspector", "/nhat-ky/", 11),

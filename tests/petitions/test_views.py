@@ -165,12 +165,14 @@ def test_the_dashboard_names_last_months_missing_secretaries(org: Org, today: Cl
             acting_user=None,
             data=ReceptionDayInput(unit_id=org.ancuu.pk, leader_id=org.ancuu_head.pk, day=day, state="held"),
         )
-    html = client_for(org.leader).get(reverse("dashboard:overview")).content.decode()
+    overview = client_for(org.leader).get(reverse("dashboard:overview")).content.decode()
+    assert reverse("dashboard:petitions") in overview  # the card comes after the page
+    html = client_for(org.leader).get(reverse("dashboard:petitions")).content.decode()
     assert "tháng 2/2026" in html
     assert f'data-missed-unit="{org.phuxuan.pk}"' in html and f'data-missed-unit="{org.city.pk}"' in html
     assert f'data-missed-unit="{org.ancuu.pk}"' not in html
     # A Ban's dashboard has no committee, ward or commune below it: no section.
-    assert "dash-reception-days" not in client_for(org.btc_head).get(reverse("dashboard:overview")).content.decode()
+    assert "dash-reception-days" not in client_for(org.btc_head).get(reverse("dashboard:petitions")).content.decode()
 
 
 def test_the_task_page_names_its_letter(org: Org, today: Clock, client_for: ClientFor) -> None:
