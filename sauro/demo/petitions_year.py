@@ -300,7 +300,7 @@ def _month_start(today: datetime.date, back: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-Step = tuple[datetime.date, int, Callable[[], None]]
+Step = tuple[datetime.date, int, Callable[[], object]]
 
 
 @dataclass
@@ -328,7 +328,7 @@ class _Year:
         self.pools = names["male_middle"], names["male_given"], names["female_middle"], names["female_given"]
 
     # --- the timeline ----------------------------------------------------------------------------------------
-    def at(self, day: datetime.date, action: Callable[[], None]) -> None:
+    def at(self, day: datetime.date, action: Callable[[], object]) -> None:
         if day <= self.today:
             heapq.heappush(self.heap, (day, next(self.order), action))
 
