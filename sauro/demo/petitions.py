@@ -21,6 +21,7 @@ from django.db import transaction
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.demo.paths import DATA_DIR
+from sauro.demo.petitions_year import load_demo_petitions_year
 from sauro.org.models import Unit
 from sauro.petitions.models import Letter
 from sauro.petitions.services import (
@@ -93,6 +94,11 @@ def load_demo_petitions() -> DemoPetitionsResult:
             made, task = _letter(raw, units, people, today)
             result.letters += made
             result.tasks += task
+        year = load_demo_petitions_year(today)
+        result.reception_days += year.reception_days
+        result.receptions += year.receptions
+        result.letters += year.letters
+        result.tasks += year.tasks
     return result
 
 
