@@ -65,6 +65,12 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(autouse=True)
+def _one_factor(settings: Settings) -> None:
+    # As in tests/conftest.py: two factors off, except in the two-factor journey (e2e/test_two_factor_journey.py).
+    settings.SAURO_2FA_ROLES = ()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings: Settings) -> None:
     # As in tests/conftest.py: pages render without collectstatic; the live server serves static files from
     # the finders. Password hashing stays the real one (argon2): the journeys log in through the real form.

@@ -19,7 +19,7 @@ from sauro.common.deployment import (
     replica_database,
     secret_key_fallbacks,
 )
-from sauro.identity.settings import DIRECTORY_BACKEND, directory_settings, sso_settings
+from sauro.identity.settings import DIRECTORY_BACKEND, directory_settings, sso_settings, two_factor_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "sauro.directives",
     "sauro.tasks",
     "sauro.identity",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sauro.extraction",
     "sauro.meetings",
     "sauro.petitions",
@@ -109,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Leaders, inspectors and administrators pass a second factor before any page (docs/identity.md).
+    "sauro.identity.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -188,6 +193,13 @@ SAURO_OIDC_SCOPES: str = _sso["SAURO_OIDC_SCOPES"]
 SAURO_OIDC_GROUPS_CLAIM: str = _sso["SAURO_OIDC_GROUPS_CLAIM"]
 SAURO_OIDC_GROUPS: dict[str, dict[str, str]] = _sso["SAURO_OIDC_GROUPS"]
 SAURO_OIDC_LABEL: str = _sso["SAURO_OIDC_LABEL"]
+# Two factors (docs/identity.md): required of these roles (comma-separated; empty: nobody); a trusted device is
+# remembered this many days; passkeys' relying party (its id defaults to the host the page is served from).
+_2fa = two_factor_settings(os.environ)
+SAURO_2FA_ROLES: tuple[str, ...] = _2fa["SAURO_2FA_ROLES"]
+SAURO_2FA_REMEMBER_DAYS: int = _2fa["SAURO_2FA_REMEMBER_DAYS"]
+SAURO_WEBAUTHN_RP_ID: str = _2fa["SAURO_WEBAUTHN_RP_ID"]
+SAURO_WEBAUTHN_RP_NAME: str = _2fa["SAURO_WEBAUTHN_RP_NAME"]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -84,6 +84,14 @@ def _identity_key_file(settings, tmp_path_factory, _identity_key_text):  # type:
 
 
 @pytest.fixture(autouse=True)
+def _one_factor(settings):  # type: ignore[no-untyped-def]
+    # Two factors are required of leaders, inspectors and administrators in production; tests/identity and the
+    # two-factor journey turn them on and test them. Elsewhere a test's leader works with the password alone, as a
+    # leader who passed the second factor does.
+    settings.SAURO_2FA_ROLES = ()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):  # type: ignore[no-untyped-def]
     # Tests render templates without running collectstatic first.
     settings.STORAGES = {

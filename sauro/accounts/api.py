@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Callable
 from typing import Literal
 
 from axes.helpers import get_cool_off
@@ -45,6 +46,16 @@ ERR_NO_TOKEN_IN_USE = _(
 )
 
 
+# Registered by the apps above (``sauro.identity``): given the person and the second-factor code sent (or None), a
+# refusal message, or None when the token may be issued. A token is issued only after the second factor.
+SecondFactorCheck = Callable[[User, str | None], str | None]
+_second_factor_checks: dict[str, SecondFactorCheck] = {}
+
+
+def register_second_factor_check(name: str, check: SecondFactorCheck) -> None:
+    _second_factor_checks[name] = check
+
+
 # --- schemas ----------------------------------------------------------------------------------------------------
 
 
@@ -66,6 +77,15 @@ class TokenIssueIn(Schema):
     scope: TokenScopeName = Field(
         "write",
         description="Quyền của mã: `write` đọc và ghi; `read` chỉ đọc (chỉ gọi được GET, HEAD, OPTIONS; khác: 403).",
+    )
+    otp: str | None = Field(
+        None,
+        max_length=64,
+        pattern=NO_NUL_PATTERN,
+        description=(
+            "Mã xác thực hai bước (6 số từ ứng dụng xác thực, hoặc một mã khôi phục): bắt buộc với tài khoản phải "
+            "xác thực hai bước (lãnh đạo, kiểm tra, quản trị); thiếu hoặc sai: 401 `second_factor_required`."
+        ),
     )
 
 
@@ -122,6 +142,12 @@ def token_issue(request: HttpRequest, payload: TokenIssueIn) -> Status[TokenIssu
             code="invalid_credentials",
             headers={"WWW-Authenticate": 'Bearer realm="api"'},
         )
+    for check in _second_factor_checks.values():
+        refusal = check(user, payload.otp)
+        if refusal:
+            raise ApiError(
+                refusal, status=401, code="second_factor_required", headers={"WWW-Authenticate": 'Bearer realm="api"'}
+            )
     token, secret = api_token_create(
         acting_user=user, user=user, name=payload.name, days=payload.days, scope=payload.scope
     )

@@ -10,7 +10,9 @@ class IdentityConfig(AppConfig):
     verbose_name = "Định danh"
 
     def ready(self) -> None:
+        from sauro.accounts.api import register_second_factor_check
         from sauro.accounts.views import register_login_extension
-        from sauro.identity import sso
+        from sauro.identity import sso, twofactor
 
         register_login_extension("sso", options=sso.login_options, logout_redirect=sso.logout_redirect)
+        register_second_factor_check("two_factor", twofactor.api_token_check)

@@ -44,3 +44,49 @@ class OidcAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.subject}"
+
+
+class Passkey(models.Model):
+    """A passkey (WebAuthn credential) a person registered as a second factor: the public key only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys", verbose_name=_("tài khoản")
+    )
+    name = models.CharField(_("tên gợi nhớ"), max_length=100)
+    credential_id = models.CharField(_("mã khóa (base64url)"), max_length=1400, unique=True)
+    public_key = models.BinaryField(_("khóa công khai"))
+    sign_count = models.PositiveBigIntegerField(_("bộ đếm"), default=0)
+    created_at = models.DateTimeField(_("đăng ký lúc"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa truy cập (passkey)")
+        verbose_name_plural = _("khóa truy cập (passkey)")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RememberedDevice(models.Model):
+    """A browser a person trusted after the second factor ("ghi nhớ thiết bị này"): the cookie's secret is kept as a
+    digest; revoked by its owner or when the time is up."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="remembered_devices",
+        verbose_name=_("tài khoản"),
+    )
+    digest = models.CharField(_("mã băm"), max_length=64, unique=True)
+    label = models.CharField(_("thiết bị"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("ghi nhớ lúc"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thiết bị được ghi nhớ")
+        verbose_name_plural = _("thiết bị được ghi nhớ")
+
+    def __str__(self) -> str:
+        return self.label or str(self.pk)

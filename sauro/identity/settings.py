@@ -72,3 +72,15 @@ def sso_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "SAURO_OIDC_GROUPS": groups,
         "SAURO_OIDC_LABEL": env.get("SAURO_OIDC_LABEL", "Đăng nhập một lần (tài khoản của cơ quan)"),
     }
+
+
+def two_factor_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Two factors: the roles that must use them (``admin`` also covers staff accounts), how long a trusted device
+    is remembered, the passkeys' relying party."""
+    roles = env.get("SAURO_2FA_ROLES", "leader,inspector,admin")
+    return {
+        "SAURO_2FA_ROLES": tuple(r.strip() for r in roles.split(",") if r.strip()),
+        "SAURO_2FA_REMEMBER_DAYS": int(env.get("SAURO_2FA_REMEMBER_DAYS", "30")),
+        "SAURO_WEBAUTHN_RP_ID": env.get("SAURO_WEBAUTHN_RP_ID", "").strip(),
+        "SAURO_WEBAUTHN_RP_NAME": env.get("SAURO_WEBAUTHN_RP_NAME", "Sáu Rõ"),
+    }
