@@ -793,6 +793,15 @@ PAGES: dict[tuple[str, str], Row] = {
     # Single sign-on is off unless configured (tests/identity/test_sso.py runs it against a real provider).
     ("GET", "identity:sso_start"): every(404, anon=404, why="single sign-on not configured"),
     ("GET", "identity:sso_callback"): every(404, anon=404, why="single sign-on not configured"),
+    # Two factors (tests/identity/test_twofactor.py): each person's own; nobody here has a factor yet.
+    ("GET", "identity:2fa_verify"): every(302, why="no factor yet: sent to set one up"),
+    ("GET", "identity:2fa_setup"): every(200),
+    ("GET", "identity:2fa_codes"): every(200),
+    ("POST", "identity:passkey_register_options"): every(200),
+    ("POST", "identity:passkey_register"): every(400, why="no credential sent"),
+    ("POST", "identity:passkey_auth_options"): every(200),
+    ("POST", "identity:passkey_auth"): every(400, why="no credential sent"),
+    ("GET", "identity:security"): every(200),
 }
 
 
