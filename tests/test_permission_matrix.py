@@ -378,6 +378,13 @@ PAGES: dict[tuple[str, str], Row] = {
     ("GET", "home"): every(OK),
     ("GET", "login"): every(OK, anon=200, why="the login page is public"),
     ("POST", "logout"): every(302, anon=302, right_status=302),
+    # Password reset by e-mail is public (tests/accounts/test_password_reset.py).
+    ("GET", "password_reset"): every(OK, anon=200, why="public"),
+    ("GET", "password_reset_done"): every(OK, anon=200, why="public"),
+    ("GET", "password_reset_confirm"): every(
+        OK, anon=200, params=lambda w: {"uidb64": "MQ", "token": "khong-hop-le"}, why="public: an invalid link"
+    ),
+    ("GET", "password_reset_complete"): every(OK, anon=200, why="public"),
     # --- organisation: the tree is the user's visible part; another unit or its people are a 404
     ("GET", "org:unit_tree"): every(200),
     ("GET", "org:unit_detail"): ban_read(lambda w: {"unit_id": w.org.btc.pk}),

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from sauro.accounts.forms import LoginForm
+from sauro.audit.services import audit_record
 
 MSG_LOGGED_OUT = _("Bạn đã đăng xuất khỏi hệ thống.")
 
@@ -46,6 +48,37 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["login_options"] = [o for provider in _login_options.values() for o in provider(self.request)]
         return context
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a link by e-mail. The page says the same whether or not the address is known (nobody learns who has
+    an account); only accounts with a password of their own get a link (not those of the directory or single
+    sign-on, whose passwords are kept elsewhere). The link works once, for PASSWORD_RESET_TIMEOUT."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose a new password (the validators of AUTH_PASSWORD_VALIDATORS); the change revokes the API tokens
+    (``accounts.signals``) and is journalled."""
+
+    template_name = "accounts/password_reset_confirm.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        with transaction.atomic():
+            audit_record(acting_user=form.user, action="user.password_reset", obj=form.user)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 class LogoutView(auth_views.LogoutView):
