@@ -304,6 +304,13 @@ def pending_requests(task: Task) -> tuple[bool, bool]:
     return (bool(row[0]), bool(row[1])) if row is not None else (False, False)
 
 
+def extension_still_askable(task: Task, today: datetime.date) -> bool:
+    """An extension is asked before the deadline in force, never after it: granted late, it would turn an overdue task
+    into one on time and move it out of the period it was overdue in (issue 20). The one rule: the task's page offers
+    the request only then, and ``services.extension_request_create`` refuses it otherwise."""
+    return task.deadline is None or today <= task.deadline
+
+
 def allowed_actions(
     user: User,
     task: Task,
@@ -341,7 +348,8 @@ def allowed_actions(
     if authority and pending_reassignment:
         actions.append("decide_reassignment")
     requestable = state in {TaskState.ISSUED, TaskState.IN_PROGRESS, TaskState.RETURNED}
-    if requestable and works and task.due_date is not None and not pending_extension:
+    askable = task.due_date is not None and extension_still_askable(task, today)
+    if requestable and works and askable and not pending_extension:
         actions.append("request_extension")
     if requestable and head and not pending_reassignment:
         actions.append("request_reassignment")

@@ -673,9 +673,7 @@ def extension_request_create(
         raise PermissionDeniedError(ERR_NOT_WORKER)
     if task.due_date is None:
         raise ValidationFailed(ERR_NO_DUE_DATE)
-    # An extension is asked before the deadline in force, never after it: granted late, it would turn an overdue
-    # task into one on time and move it out of the period it was overdue in (issue 20).
-    if task.deadline is not None and clock.today() > task.deadline:
+    if not access.extension_still_askable(task, clock.today()):
         msg = ERR_EXTENSION_TOO_LATE.format(deadline=task.deadline)
         raise ValidationFailed(msg, code="extension_too_late", fields={"new_due_date": msg})
     reason = reason.strip()
