@@ -29,7 +29,7 @@ from sauro.common.api import (
     optional_not_null,
 )
 from sauro.common.errors import ValidationFailed
-from sauro.petitions import duplicates, hotspots, selectors, services
+from sauro.petitions import hotspots, links, selectors, services
 from sauro.petitions import identity as identity_store
 from sauro.petitions.choices import (
     Competence,
@@ -392,7 +392,7 @@ def letter_duplicates(request: HttpRequest, payload: DuplicatesIn) -> Duplicates
 def letter_link(request: HttpRequest, letter_id: ApiId, payload: LinkIn) -> Status[LetterDetailOut]:
     user = auth_user(request)
     letter = selectors.letter_get(user=user, letter_id=letter_id)
-    duplicates.letter_link_duplicate(
+    links.letter_link_duplicate(
         acting_user=user, letter=letter, duplicate_of=payload.duplicate_of_id, expected_version=payload.version
     )
     return Status(201, _detail(user, letter_id))

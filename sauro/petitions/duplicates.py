@@ -13,7 +13,7 @@
   the letter, not of who reads it) or one an officer linked, whose decision had taken effect on or before this
   letter's receipt. A decision takes effect when the letter's task is done (the answer, decision or report
   approved): ``decision_in_force`` gives its day, ``Task.completed_on``.
-- **Links.** ``letter_link_duplicate`` records the officer's confirmation that a letter repeats an earlier one
+- **Links.** ``links.letter_link_duplicate`` records the officer's confirmation that a letter repeats an earlier one
   (``LetterLink``), with the engine's reasons for the pair, journalled ``letter.link_duplicate``.
 
 The sender's identity is read in one place, ``_sender_fields`` (issue 19, point 6 moves a denunciation's signer
@@ -34,10 +34,8 @@ from django.db.models import Q, QuerySet
 
 from sauro.accounts.models import User
 from sauro.audit.services import audit_record
-from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
-from sauro.common.inputs import id_in_range
 from sauro.petitions import identity
-from sauro.petitions.access import letters_visible_to, may_register
+from sauro.petitions.access import letters_visible_to
 from sauro.petitions.identity_keys import is_protected_kind
 from sauro.petitions.models import Letter, LetterKey, LetterLink
 from sauro.petitions.places import commune_of_address
@@ -46,7 +44,6 @@ from sauro.petitions.similar import (
     LetterRecord,
     Reason,
     SimilarityIndex,
-    compare,
     repeats_after_decision,
     sketch,
 )
@@ -56,11 +53,6 @@ from sauro.tasks.choices import EventKind, TaskState
 PROPOSALS = 5  # proposals shown on entry (the issue's "top 5")
 REPEAT_CANDIDATES = 10  # candidates asked whether they make a letter a repeat after a decision
 REKEY_BATCH = 500
-
-ERR_LINK_RIGHT = "Chỉ Văn phòng, lãnh đạo và cán bộ của đơn vị nhận đơn mới được liên kết đơn trùng."
-ERR_LINK_SELF = "Không liên kết được một đơn với chính nó."
-ERR_LINK_UNKNOWN = "Không tìm thấy đơn trùng này trong phạm vi bạn được xem."
-ERR_LINK_EXISTS = "Hai đơn này đã được liên kết là đơn trùng."
 
 
 # --- the secret and the sender ------------------------------------------------------------------------------------
@@ -301,72 +293,6 @@ def reason_text(codes: str) -> str:
     """ "cung_nguoi_gui,cung_noi_dung" → "cùng người gửi, cùng nội dung" (a link's stored reasons)."""
     labels = [Reason(code).label for code in codes.split(",") if code in Reason._value2member_map_]
     return ", ".join(labels) or "cán bộ xác định"
-
-
-def _refuse(message: str) -> ValidationFailed:
-    return ValidationFailed(message, fields={"duplicate_of_id": message})
-
-
-@transaction.atomic
-def letter_link_duplicate(
-    *, acting_user: User | None, letter: Letter, duplicate_of: Letter | int, expected_version: int | None = None
-) -> LetterLink:
-    """Record that ``letter`` repeats the earlier ``duplicate_of`` (a letter the acting user sees), with the engine's
-    reasons for the pair. When the earlier letter's decision took effect on or before ``letter``'s receipt, ``letter``
-    becomes a repeat after a decision in force (``repeat_of``, unless it already is one). Journalled
-    ``letter.link_duplicate`` on ``letter``; the letter's version is checked, not raised (its facts do not change)."""
-    from sauro.petitions.services import _check_version, _lock_letter
-
-    locked = _lock_letter(letter, None)
-    if acting_user is not None and not may_register(acting_user, locked.unit):
-        raise PermissionDeniedError(ERR_LINK_RIGHT)
-    _check_version(locked.version, expected_version)
-    target_id = duplicate_of.pk if isinstance(duplicate_of, Letter) else duplicate_of
-    if not id_in_range(target_id):
-        raise _refuse(ERR_LINK_UNKNOWN)
-    if target_id == locked.pk:
-        raise _refuse(ERR_LINK_SELF)
-    candidates = letters_visible_to(acting_user) if acting_user is not None else Letter.objects.all()
-    target = candidates.select_related("unit", "task").filter(pk=target_id).first()
-    if target is None:
-        raise _refuse(ERR_LINK_UNKNOWN)
-    if LetterLink.objects.filter(letter=locked, duplicate_of=target).exists():
-        raise Conflict(ERR_LINK_EXISTS, code="already_linked", fields={"duplicate_of_id": ERR_LINK_EXISTS})
-    secret = similarity_secret()
-    pair = compare(
-        sketch(letter_record(locked), secret=secret, with_keys=False),
-        sketch(letter_record(target), secret=secret, with_keys=False),
-    )
-    reason = ",".join(r.value for r in pair.reasons) if pair is not None else ""
-    link = LetterLink.objects.create(letter=locked, duplicate_of=target, reason=reason, created_by=acting_user)
-    before = {"repeat_of_id": locked.repeat_of_id}
-    day = decision_in_force(target)
-    if locked.repeat_of_id is None and day is not None and day <= locked.received_on:
-        Letter.objects.filter(pk=locked.pk).update(repeat_of_id=target.pk)
-        locked.repeat_of_id = target.pk
-    audit_record(
-        acting_user=acting_user,
-        action="letter.link_duplicate",
-        obj=locked,
-        unit_id=locked.unit_id,
-        summary=f"{locked} trùng với {target} ({reason_text(reason)})"[:500],
-        before=before,
-        after={"duplicate_of_id": target.pk, "reason": reason, "repeat_of_id": locked.repeat_of_id},
-    )
-    return link
-
-
-@transaction.atomic
-def letter_create_linked(*, acting_user: User | None, data: Any, duplicate_of_ids: Sequence[int] = ()) -> Letter:
-    """Register a letter (``services.letter_create``) and link it to the earlier letters the officer chose among the
-    proposals, all or nothing."""
-    from sauro.petitions.services import letter_create  # the services call this module: imported when used
-
-    letter = letter_create(acting_user=acting_user, data=data)
-    for target in dict.fromkeys(duplicate_of_ids):
-        letter_link_duplicate(acting_user=acting_user, letter=letter, duplicate_of=target)
-    letter.refresh_from_db()
-    return letter
 
 
 # --- reads for the letter's page and the API ------------------------------------------------------------------------

@@ -561,7 +561,7 @@ class HotSpotFilterForm(forms.Form):
 
 class DuplicateLinkForm(forms.Form):
     """The proposals of the entry form the officer ticks as the same letter: the new letter is linked to them when it
-    is saved (``duplicates.letter_create_linked``). Only ids among the proposals are accepted."""
+    is saved (``links.letter_create_linked``). Only ids among the proposals are accepted."""
 
     duplicate_of = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
 

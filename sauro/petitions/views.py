@@ -21,7 +21,7 @@ from sauro.common.errors import Conflict, ServiceError
 from sauro.common.pagination import BadCursor
 from sauro.common.replica import read_only_page
 from sauro.common.views import AuthenticatedRequest, render_page
-from sauro.petitions import access, duplicates, hotspots, identity, selectors, services
+from sauro.petitions import access, hotspots, identity, links, selectors, services
 from sauro.petitions.choices import DeadlineKey
 from sauro.petitions.forms import (
     DecisionForm,
@@ -134,9 +134,7 @@ def letter_create_view(request: AuthenticatedRequest) -> HttpResponse:
             chosen = DuplicateLinkForm(request.POST, proposals=proposals).chosen()
             if not proposals or chosen or request.POST.get("confirm_new"):
                 try:
-                    letter = duplicates.letter_create_linked(
-                        acting_user=user, data=form.to_input(), duplicate_of_ids=chosen
-                    )
+                    letter = links.letter_create_linked(acting_user=user, data=form.to_input(), duplicate_of_ids=chosen)
                 except ServiceError as exc:
                     form.add_service_errors(exc)
                 else:

@@ -22,7 +22,7 @@ from django.urls import reverse
 from sauro.accounts.models import User
 from sauro.audit.models import AuditEntry
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
-from sauro.petitions import duplicates, selectors, services
+from sauro.petitions import duplicates, links, selectors, services
 from sauro.petitions.models import Letter, LetterKey, LetterLink
 from sauro.petitions.similar import sketch
 from sauro.tasks.services import task_accept, task_approve, task_submit
@@ -188,25 +188,25 @@ def test_the_proposals_cost_a_bounded_number_of_queries(org: Org, today: Clock) 
 def test_linking_checks_and_journals(org: Org, today: Clock) -> None:
     first = earlier(org)
     second = earlier(org, summary=plain(SUMMARY))
-    link = duplicates.letter_link_duplicate(acting_user=org.monitor, letter=second, duplicate_of=first.pk)
+    link = links.letter_link_duplicate(acting_user=org.monitor, letter=second, duplicate_of=first.pk)
     assert link.reason == "cung_nguoi_gui,cung_noi_dung,cung_dia_ban_vu_viec"
     entry = AuditEntry.objects.filter(action="letter.link_duplicate").get()
     assert entry.actor_id == org.monitor.pk and entry.unit_id_snapshot == org.office.pk
     assert "cùng người gửi, cùng nội dung, cùng địa bàn và vụ việc" in entry.summary
     with pytest.raises(Conflict) as conflict:
-        duplicates.letter_link_duplicate(acting_user=org.monitor, letter=second, duplicate_of=first)
+        links.letter_link_duplicate(acting_user=org.monitor, letter=second, duplicate_of=first)
     assert conflict.value.code == "already_linked"
-    with pytest.raises(ValidationFailed, match=duplicates.ERR_LINK_SELF):
-        duplicates.letter_link_duplicate(acting_user=org.monitor, letter=second, duplicate_of=second.pk)
+    with pytest.raises(ValidationFailed, match=links.ERR_LINK_SELF):
+        links.letter_link_duplicate(acting_user=org.monitor, letter=second, duplicate_of=second.pk)
     # Another unit's letter is not found; the inspector reads but does not write the register.
     ward = services.letter_create(acting_user=org.ancuu_head, data=letter_input(org, unit_id=org.ancuu.pk))
-    with pytest.raises(ValidationFailed, match=duplicates.ERR_LINK_UNKNOWN):
-        duplicates.letter_link_duplicate(acting_user=org.ancuu_head, letter=ward, duplicate_of=first.pk)
+    with pytest.raises(ValidationFailed, match=links.ERR_LINK_UNKNOWN):
+        links.letter_link_duplicate(acting_user=org.ancuu_head, letter=ward, duplicate_of=first.pk)
     with pytest.raises(PermissionDeniedError):
-        duplicates.letter_link_duplicate(acting_user=org.inspector, letter=first, duplicate_of=second.pk)
+        links.letter_link_duplicate(acting_user=org.inspector, letter=first, duplicate_of=second.pk)
     # A stale version is a 409, nothing written.
     with pytest.raises(Conflict):
-        duplicates.letter_link_duplicate(
+        links.letter_link_duplicate(
             acting_user=org.monitor, letter=first, duplicate_of=second.pk, expected_version=first.version + 1
         )
     assert LetterLink.objects.count() == 1 and AuditEntry.objects.filter(action="letter.link_duplicate").count() == 1
@@ -249,7 +249,7 @@ def test_a_letter_linked_to_an_answered_one_is_flagged(org: Org, today: Clock) -
     # Worded so differently the engine sees no same matter (only the sender): the officer's link decides.
     other = earlier(org, summary=OTHER, received_on=datetime.date(2026, 3, 4))
     assert other.repeat_of_id is None
-    duplicates.letter_link_duplicate(acting_user=org.monitor, letter=other, duplicate_of=first.pk)
+    links.letter_link_duplicate(acting_user=org.monitor, letter=other, duplicate_of=first.pk)
     other.refresh_from_db()
     assert other.repeat_of_id == first.pk
     entry = AuditEntry.objects.get(action="letter.link_duplicate")
@@ -358,15 +358,15 @@ def test_the_api_proposes_and_links(org: Org, today: Clock, client_for: ClientFo
     again_link = post(client, url, {"duplicate_of_id": first.pk})
     assert again_link.status_code == 409 and again_link.json()["code"] == "already_linked"
     itself = post(client, url, {"duplicate_of_id": second.pk})
-    assert itself.status_code == 422 and itself.json()["fields"]["duplicate_of_id"] == duplicates.ERR_LINK_SELF
+    assert itself.status_code == 422 and itself.json()["fields"]["duplicate_of_id"] == links.ERR_LINK_SELF
     stale = post(client, f"{ROOT}/letters/{first.pk}/links", {"duplicate_of_id": second.pk, "version": 99})
     assert stale.status_code == 409
     # Another unit's letter is a 404; the inspector reads it but may not link (403).
     assert post(client_for(org.phuxuan_head), url, {"duplicate_of_id": first.pk}).status_code == 404
     assert post(client_for(org.inspector), url, {"duplicate_of_id": first.pk}).status_code == 403
     # The earlier letter's detail names the later one.
-    links = client.get(f"{ROOT}/letters/{first.pk}").json()["links"]
-    assert [(x["letter_id"], x["earlier"]) for x in links] == [(second.pk, False)]
+    shown = client.get(f"{ROOT}/letters/{first.pk}").json()["links"]
+    assert [(x["letter_id"], x["earlier"]) for x in shown] == [(second.pk, False)]
 
 
 def test_the_api_shows_the_prolonged_flag(org: Org, today: Clock, client_for: ClientFor) -> None:
