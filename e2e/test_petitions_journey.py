@@ -17,7 +17,7 @@ import datetime
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from e2e.conftest import BrowserLog
 from e2e.test_task_journey import assert_clean, choose, log_in, log_out
@@ -26,9 +26,9 @@ from sauro.common import clock
 from sauro.demo.loader import LoadResult
 from sauro.org.models import Unit
 from sauro.petitions import services
-from sauro.petitions.choices import HotSpotReason, LetterKind, LetterSource, LetterState, SignerKind, Topic
+from sauro.petitions.choices import HotSpotReason, LetterKind, LetterSource, SignerKind, Topic
 from sauro.petitions.hotspots import hotspot_scan
-from sauro.petitions.models import HotSpot, Letter, LetterLink
+from sauro.petitions.models import HotSpot, Letter, LetterLink, Reception
 from sauro.petitions.selectors import letter_deadlines_of
 from sauro.tasks.choices import TaskState
 
@@ -73,6 +73,40 @@ def earlier_letter() -> Letter:
     return services.letter_create(acting_user=office, data=data)
 
 
+def attach_letter(visit: Reception, letter: Letter) -> Reception:
+    """The visit's letter, set through ``reception_update`` with the visit's facts unchanged."""
+    data = services.ReceptionInput(
+        unit_id=visit.unit_id,
+        received_on=visit.received_on,
+        receiver_kind=visit.receiver_kind,
+        citizen_name=visit.citizen_name,
+        citizen_address=visit.citizen_address,
+        id_number=visit.id_number,
+        people_count=visit.people_count,
+        is_group=visit.is_group,
+        representatives=visit.representatives,
+        summary=visit.summary,
+        kind=visit.kind,
+        handled_by=visit.handled_by,
+        competence=visit.competence,
+        guidance=visit.guidance,
+        document_number=visit.document_number,
+        outcome=visit.outcome,
+        commune_id=visit.commune_id,
+        receiving_leader_id=visit.receiving_leader_id,
+        reception_day_id=visit.reception_day_id,
+        letter_id=letter.pk,
+    )
+    office = User.objects.get(username="vanphong")
+    return services.reception_update(acting_user=office, reception=visit, data=data, expected_version=visit.version)
+
+
+def ward_row(page: Page) -> Locator:
+    """The ward's row in the dashboard's league of units."""
+    name = page.get_by_role("rowheader", name=WARD, exact=True)
+    return page.get_by_role("row").filter(has=name)
+
+
 def test_a_crowd_letter_repeating_an_earlier_one_is_answered_by_the_ward_on_time(
     page: Page, demo: LoadResult, browser_log: BrowserLog
 ) -> None:
@@ -97,6 +131,10 @@ def test_a_crowd_letter_repeating_an_earlier_one_is_answered_by_the_ward_on_time
     page.get_by_role("button", name="Vào sổ").click()
     expect(page.get_by_text("Đã vào sổ tiếp công dân.")).to_be_visible()
     expect(page.get_by_text(REPRESENTATIVES).first).to_be_visible()
+    visit = Reception.objects.get(summary=SUMMARY)
+    assert (visit.people_count, visit.is_group, visit.commune.name) == (6, True, WARD)
+    visit_url = page.url
+    assert visit_url.endswith(f"/tiep-cong-dan/{visit.pk}/")
 
     # --- the letter they handed in: the earlier one is proposed with its reason -------------------------------
     page.goto("/don-thu/vao-so/")
@@ -130,9 +168,16 @@ def test_a_crowd_letter_repeating_an_earlier_one_is_answered_by_the_ward_on_time
     expect(page.get_by_text("6 người ký")).to_be_visible()
     letter_url = page.url
 
+    # The visit's letter ("Đơn nhận khi tiếp"): neither the visit's form nor the API sets it, so the service does.
+    attach_letter(visit, letter)
+    page.goto(visit_url)
+    expect(page.get_by_role("link", name=str(letter))).to_have_attribute("href", f"/don-thu/{letter.pk}/")
+
     # --- the daily scan raises the crowd flag, seen on "Điểm nóng" --------------------------------------------
     hotspot_scan()
     flag = HotSpot.objects.get(reason=HotSpotReason.CROWD, key=f"crowd:L{letter.pk}")
+    assert set(flag.receptions.all()) == {visit}  # one flag: the letter and the visit it was handed in at
+    assert not HotSpot.objects.filter(key=f"crowd:R{visit.pk}").exists()
     page.goto("/diem-nong/")
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=flag.detail))
     expect(row).to_have_count(1)
@@ -144,6 +189,8 @@ def test_a_crowd_letter_repeating_an_earlier_one_is_answered_by_the_ward_on_time
     on_flag = page.get_by_role("row").filter(has=page.get_by_role("link", name=SUMMARY_PLAIN[:60]))
     expect(on_flag.get_by_role("link")).to_have_attribute("href", f"/don-thu/{letter.pk}/")
     expect(on_flag.get_by_role("cell", name="Chưa xử lý", exact=True)).to_be_visible()
+    visits = page.get_by_role("region", name="Lượt tiếp công dân")
+    expect(visits.get_by_role("listitem")).to_have_text(re.compile(rf"{SIGNER}.*\(6 người, {OFFICE}\)"))
 
     # --- forwarded to the ward as a task, due on the statutory deadline --------------------------------------
     page.goto(letter_url)
@@ -174,15 +221,14 @@ def test_a_crowd_letter_repeating_an_earlier_one_is_answered_by_the_ward_on_time
     assert task_url == f"/nhiem-vu/{task.pk}/"
     log_out(page)
 
-    # --- the ward's head accepts it ---------------------------------------------------------------------------
+    # --- the ward's head accepts it (its officer is responsible) -------------------------------------------------
     log_in(page, "phuxuan")
     page.goto(task_url)
     expect(page.get_by_role("heading", name=task.title)).to_be_visible()
-    officer_box = page.get_by_label(ward_officer.full_name)
-    if officer_box.count():
-        officer_box.check()
+    # The officer chosen on the decision is the responsible person already: the head accepts, assigning no one else.
     page.get_by_role("button", name="Tiếp nhận nhiệm vụ").click()
-    expect(page.get_by_text("Đã tiếp nhận nhiệm vụ", exact=False)).to_be_visible()
+    expect(page.get_by_text("Đã tiếp nhận nhiệm vụ.", exact=True)).to_be_visible()
+    expect(page.get_by_text("Đang thực hiện", exact=True).first).to_be_visible()
     log_out(page)
 
     # --- the ward's officer sends the answer letter -----------------------------------------------------------
@@ -200,6 +246,9 @@ def test_a_crowd_letter_repeating_an_earlier_one_is_answered_by_the_ward_on_time
 
     # --- the city Secretary: approves, sees the task on time, the letter answered, the hot spot -------------
     log_in(page, "bithu")
+    page.goto("/tong-hop/")
+    done_on_time = ward_row(page).locator('[data-figure="done_on_time"]')
+    before = int(done_on_time.inner_text())
     page.goto(task_url)
     expect(page.get_by_role("link", name="tra-loi-37.pdf").first).to_be_visible()
     page.get_by_role("button", name="Duyệt sản phẩm").click()
@@ -209,7 +258,15 @@ def test_a_crowd_letter_repeating_an_earlier_one_is_answered_by_the_ward_on_time
     assert task.state == TaskState.DONE
 
     page.goto(letter_url)
-    expect(page.get_by_text(str(LetterState.ANSWERED.label), exact=True).first).to_be_visible()
+    expect(page.get_by_text("Đã giải quyết", exact=True).first).to_be_visible()
+    expect(page.get_by_text("(hoàn thành)", exact=False)).to_be_visible()
+
+    page.goto("/tong-hop/")
+    # The ward's row counts one more task done on time, and the figure lists it.
+    expect(done_on_time).to_have_text(str(before + 1))
+    done_on_time.click()
+    expect(page.get_by_label("Tình hình thực hiện", exact=True)).to_have_value("done_on_time")
+    expect(page.get_by_role("link", name=task.title)).to_be_visible()
 
     page.goto("/tong-hop/")
     card = page.get_by_role("region", name="Điểm nóng đơn thư")
