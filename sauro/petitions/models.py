@@ -28,6 +28,7 @@ from sauro.petitions.choices import (
     HotSpotReason,
     LetterKind,
     LetterSource,
+    LetterState,
     PetitionKind,
     ReceiverKind,
     ReceptionDayState,
@@ -319,6 +320,12 @@ class Letter(models.Model):
     def __str__(self) -> str:
         day = f" nhận ngày {self.received_on:%d/%m/%Y}" if self.received_on else ""
         return f"Đơn {self.get_kind_display().lower()}{day}"
+
+    def get_state_display(self) -> str:
+        """The derived state in words (``LetterState``): the selectors annotate ``state``
+        (``selectors.letter_state_expr``); a letter read without it has none, and shows nothing."""
+        state = getattr(self, "state", "")
+        return str(LetterState(state).label) if state else ""
 
     @property
     def hotspot_mark_list(self) -> list[str]:

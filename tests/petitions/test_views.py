@@ -212,3 +212,27 @@ def test_correcting_a_visit(org: Org, today: Clock, client_for: ClientFor) -> No
     assert (visit.people_count, visit.version) == (7, 2)
     stale = client.post(url, {**body, "people_count": "8"})  # version 1 again: someone saved in between
     assert stale.status_code == 422 and "phiên bản" in stale.content.decode()
+
+
+def test_a_letters_state_is_shown_in_words_on_its_page_the_list_and_its_hot_spot(
+    org: Org, today: Clock, client_for: ClientFor
+) -> None:
+    # The state is derived (never stored): the pages read it as an annotation and must still print its label.
+    from sauro.petitions.hotspots import hotspot_scan
+    from sauro.petitions.models import HotSpot
+
+    letter = services.letter_create(
+        acting_user=org.monitor, data=letter_input(org, signer_count=6, signer_kind="several")
+    )
+    client = client_for(org.monitor)
+    html = client.get(reverse("petitions:letter_detail", args=[letter.pk])).content.decode()
+    assert '<span class="badge" data-letter-state="received">Chưa xử lý</span>' in html
+    services.letter_decide(acting_user=org.monitor, letter=letter, data=forward_to_ancuu(org))
+    html = client.get(reverse("petitions:letter_detail", args=[letter.pk])).content.decode()
+    assert '<span class="badge" data-letter-state="in_handling">Đang giải quyết</span>' in html
+    html = client.get(reverse("petitions:letters")).content.decode()
+    assert '<span class="badge">Đang giải quyết</span>' in html
+    hotspot_scan()
+    spot = HotSpot.objects.get(key=f"crowd:L{letter.pk}")
+    html = client.get(reverse("petitions:hotspot_detail", args=[spot.pk])).content.decode()
+    assert '<span class="badge">Đang giải quyết</span>' in html
