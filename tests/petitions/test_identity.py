@@ -23,10 +23,12 @@ from django.urls import reverse
 
 from sauro.accounts.models import User
 from sauro.audit.models import AuditEntry
+from sauro.common import clock
 from sauro.org.choices import Role
 from sauro.petitions import identity, identity_keys, services
 from sauro.petitions.access import may_see_identity
-from sauro.petitions.models import Letter, Reception, SignerIdentity
+from sauro.petitions.choices import HotSpotReason
+from sauro.petitions.models import HotSpot, Letter, Reception, SignerIdentity
 from sauro.petitions.urls import urlpatterns as petition_pages
 from tests.conftest import Org
 from tests.petitions.conftest import letter_input, reception_input
@@ -51,6 +53,7 @@ class World:
     reception: Reception  # a denouncer's visit to Văn phòng's reception office, registered by the same officer
     open_letter: Letter  # a kiến nghị: nothing to hide
     bystander: User  # another officer of Văn phòng, with no part in either
+    hotspot: HotSpot  # a flag resting on the letter and the visit
 
 
 @pytest.fixture
@@ -84,7 +87,18 @@ def world(org: Org, today: Clock) -> World:
     )
     open_letter = services.letter_create(acting_user=org.monitor, data=letter_input(org))
     bystander = org.person("cv2.vptu", "Lý Văn Khác", org.office, Role.OFFICER)
-    return World(letter=letter, reception=reception, open_letter=open_letter, bystander=bystander)
+    # A hot spot on both (point 7): its page lists the letter and the visit, and must not name them either.
+    spot = HotSpot.objects.create(
+        key=f"complex:L{letter.pk}",
+        reason=HotSpotReason.COMPLEX,
+        commune=org.ancuu,
+        topic="officials",
+        raised_on=clock.today(),
+        raised_at=clock.now(),
+    )
+    spot.letters.add(letter)
+    spot.receptions.add(reception)
+    return World(letter=letter, reception=reception, open_letter=open_letter, bystander=bystander, hotspot=spot)
 
 
 def texts(content: bytes, content_type: str = "") -> list[str]:
@@ -108,7 +122,7 @@ def leaked(content: bytes, content_type: str = "") -> list[str]:
 
 def page_urls(w: World) -> list[str]:
     """Every petitions page, with the protected letter and visit as its parameters."""
-    params = {"letter_id": w.letter.pk, "reception_id": w.reception.pk, "day_id": 1}
+    params = {"letter_id": w.letter.pk, "reception_id": w.reception.pk, "day_id": 1, "hotspot_id": w.hotspot.pk}
     urls = []
     for pattern in petition_pages:
         names = list(pattern.pattern.converters)
@@ -122,7 +136,11 @@ def api_urls(client: Client, w: World) -> list[str]:
     urls = []
     for path, operations in schema["paths"].items():
         if path.startswith("/api/v1/petitions") and "get" in operations:
-            urls.append(path.replace("{letter_id}", str(w.letter.pk)))
+            urls.append(
+                path.replace("{letter_id}", str(w.letter.pk))
+                .replace("{reception_id}", str(w.reception.pk))
+                .replace("{hotspot_id}", str(w.hotspot.pk))
+            )
     return urls
 
 
