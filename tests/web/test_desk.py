@@ -34,12 +34,15 @@ def desk_world(org: Any, quarter: Quarter, today: Any, make_draft: Callable[...,
     ReportRegime.objects.exclude(kind=ReportKind.QUARTERLY).update(active=False)
     reports_generate(as_of=D(2026, 3, 2))
     task_submit(acting_user=org.btc_head, task=Task.objects.get(pk=quarter.next_quarter.pk), product_note="Dự thảo")
+    seen_on = today.day
+    today.set(D(2026, 3, 12))  # asked before its deadline (13/3): an overdue task can no longer ask (issue 20)
     extension_request_create(
         acting_user=org.btc_head,
         task=Task.objects.get(pk=quarter.overdue_btc.pk),
         new_due_date=D(2026, 4, 15),
         reason="Chờ hướng dẫn của Trung ương.",
     )
+    today.set(seen_on)
     draft = make_draft(title="Tổng hợp hồ sơ nhân sự", due_date=D(2026, 3, 20))
     task_accept(
         acting_user=org.btc_head,
