@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sauro.accounts.models import User
@@ -206,10 +207,10 @@ def security_view(request: HttpRequest) -> HttpResponse:
         try:
             if action == "remove_totp":
                 twofactor.factor_remove(user=user, totp=True)
-                messages.success(request, "Đã gỡ ứng dụng xác thực.")
+                messages.success(request, _("Đã gỡ ứng dụng xác thực."))
             elif action == "remove_passkey":
                 twofactor.factor_remove(user=user, passkey_id=int(request.POST.get("id", "0")))
-                messages.success(request, "Đã gỡ khóa truy cập.")
+                messages.success(request, _("Đã gỡ khóa truy cập."))
             elif action == "renew_codes":
                 codes = twofactor.recovery_codes_renew(user=user)
                 return render(
@@ -217,16 +218,16 @@ def security_view(request: HttpRequest) -> HttpResponse:
                 )
             elif action == "revoke_device":
                 twofactor.device_revoke(user=user, device_id=int(request.POST.get("id", "0")))
-                messages.success(request, "Đã thu hồi thiết bị được ghi nhớ.")
+                messages.success(request, _("Đã thu hồi thiết bị được ghi nhớ."))
             elif action == "revoke_token":
                 token = selectors.own_token(user, int(request.POST.get("id", "0")))
                 if token is not None and token.revoked_at is None:
                     api_token_revoke(acting_user=user, token=token)
-                    messages.success(request, "Đã thu hồi mã truy cập API.")
+                    messages.success(request, _("Đã thu hồi mã truy cập API."))
         except ValidationFailed as exc:
             messages.error(request, exc.message)
         except ValueError:
-            messages.error(request, "Yêu cầu không hợp lệ.")
+            messages.error(request, _("Yêu cầu không hợp lệ."))
         return redirect("identity:security")
     overview = selectors.security_overview(user)
     context = {

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sauro.accounts.models import User
@@ -170,7 +171,7 @@ def letter_edit_view(request: AuthenticatedRequest, letter_id: int) -> HttpRespo
                 else:
                     form.add_service_errors(exc)
             else:
-                messages.success(request, "Đã lưu đơn thư.")
+                messages.success(request, _("Đã lưu đơn thư."))
                 return redirect("petitions:letter_detail", letter_id=letter.pk)
     else:
         form = LetterForm(user=user, instance=letter, sender=_form_sender(user, letter, reveal=True))
@@ -265,7 +266,7 @@ def reception_create_view(request: AuthenticatedRequest) -> HttpResponse:
             except ServiceError as exc:
                 form.add_service_errors(exc)
             else:
-                messages.success(request, "Đã vào sổ tiếp công dân.")
+                messages.success(request, _("Đã vào sổ tiếp công dân."))
                 return redirect("petitions:reception_detail", reception_id=reception.pk)
     else:
         form = ReceptionForm(user=user)
@@ -298,7 +299,7 @@ def reception_edit_view(request: AuthenticatedRequest, reception_id: int) -> Htt
                 else:
                     form.add_service_errors(exc)
             else:
-                messages.success(request, "Đã lưu lượt tiếp công dân.")
+                messages.success(request, _("Đã lưu lượt tiếp công dân."))
                 return redirect("petitions:reception_detail", reception_id=reception.pk)
     else:
         form = ReceptionForm(user=user, instance=reception, sender=_form_sender(user, reception, reveal=True))
@@ -326,7 +327,7 @@ def reception_day_list_view(request: AuthenticatedRequest) -> HttpResponse:
             except ServiceError as exc:
                 form.add_service_errors(exc)
             else:
-                messages.success(request, "Đã vào lịch ngày tiếp công dân.")
+                messages.success(request, _("Đã vào lịch ngày tiếp công dân."))
                 return redirect("petitions:reception_days")
         status = 422
     after = request.GET.get("after") or None
@@ -365,9 +366,9 @@ def reception_day_state_view(request: AuthenticatedRequest, day_id: int) -> Http
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Đã ghi tình trạng ngày tiếp công dân.")
+            messages.success(request, _("Đã ghi tình trạng ngày tiếp công dân."))
     else:
-        messages.error(request, "Tình trạng không hợp lệ.")
+        messages.error(request, _("Tình trạng không hợp lệ."))
     return redirect("petitions:reception_days")
 
 
