@@ -73,34 +73,6 @@ def earlier_letter() -> Letter:
     return services.letter_create(acting_user=office, data=data)
 
 
-def attach_letter(visit: Reception, letter: Letter) -> Reception:
-    """The visit's letter, set through ``reception_update`` with the visit's facts unchanged."""
-    data = services.ReceptionInput(
-        unit_id=visit.unit_id,
-        received_on=visit.received_on,
-        receiver_kind=visit.receiver_kind,
-        citizen_name=visit.citizen_name,
-        citizen_address=visit.citizen_address,
-        id_number=visit.id_number,
-        people_count=visit.people_count,
-        is_group=visit.is_group,
-        representatives=visit.representatives,
-        summary=visit.summary,
-        kind=visit.kind,
-        handled_by=visit.handled_by,
-        competence=visit.competence,
-        guidance=visit.guidance,
-        document_number=visit.document_number,
-        outcome=visit.outcome,
-        commune_id=visit.commune_id,
-        receiving_leader_id=visit.receiving_leader_id,
-        reception_day_id=visit.reception_day_id,
-        letter_id=letter.pk,
-    )
-    office = User.objects.get(username="vanphong")
-    return services.reception_update(acting_user=office, reception=visit, data=data, expected_version=visit.version)
-
-
 def ward_row(page: Page) -> Locator:
     """The ward's row in the dashboard's league of units."""
     name = page.get_by_role("rowheader", name=WARD, exact=True)
@@ -136,14 +108,15 @@ def test_a_crowd_letter_repeating_an_earlier_one_is_answered_by_the_ward_on_time
     visit_url = page.url
     assert visit_url.endswith(f"/tiep-cong-dan/{visit.pk}/")
 
-    # --- the letter they handed in: the earlier one is proposed with its reason -------------------------------
-    page.goto("/don-thu/vao-so/")
-    choose(page.get_by_label("Đơn vị nhận đơn"), OFFICE)
-    page.get_by_label("Nguồn đơn").select_option(label="Nhận trực tiếp")
-    page.get_by_role("combobox", name="Người đứng đơn", exact=True).select_option(label="Nhiều người cùng ký")
-    page.get_by_label("Số người ký").fill("6")
+    # --- the letter they handed in, from the visit's page: the earlier one is proposed with its reason ----------
+    page.get_by_role("link", name="Vào sổ đơn nhận khi tiếp").click()
+    expect(page.get_by_role("heading", name="Vào sổ đơn")).to_be_visible()
+    # The form starts from the visit: its unit, day, six signers, the citizen, kind, account and ward.
+    expect(page.get_by_role("combobox", name="Người đứng đơn", exact=True)).to_have_value("several")
+    expect(page.get_by_label("Số người ký")).to_have_value("6")
+    expect(page.get_by_label("Họ tên người đứng đơn")).to_have_value(SIGNER)
     page.get_by_label("Họ tên người đứng đơn").fill("Ton That Quynh Hoa")
-    page.get_by_label("Địa chỉ người đứng đơn").fill(ADDRESS)
+    page.get_by_label("Nguồn đơn").select_option(label="Nhận trực tiếp")
     page.get_by_label("Phân loại theo nội dung").select_option(label="Kiến nghị")
     page.get_by_label("Lĩnh vực").select_option(label="Môi trường")
     page.get_by_label("Tóm tắt nội dung").fill(SUMMARY_PLAIN)
@@ -168,8 +141,8 @@ def test_a_crowd_letter_repeating_an_earlier_one_is_answered_by_the_ward_on_time
     expect(page.get_by_text("6 người ký")).to_be_visible()
     letter_url = page.url
 
-    # The visit's letter ("Đơn nhận khi tiếp"): neither the visit's form nor the API sets it, so the service does.
-    attach_letter(visit, letter)
+    # The visit records the letter ("Đơn nhận khi tiếp"), and the letter names the visit.
+    expect(page.get_by_role("link", name=str(visit))).to_have_attribute("href", f"/tiep-cong-dan/{visit.pk}/")
     page.goto(visit_url)
     expect(page.get_by_role("link", name=str(letter))).to_have_attribute("href", f"/don-thu/{letter.pk}/")
 

@@ -218,8 +218,11 @@ class LetterForm(_ServiceErrors, forms.Form):
         user: User,
         instance: Letter | None = None,
         sender: identity.IdentityShown | None = None,
+        visit: Reception | None = None,
     ) -> None:
         initial: dict[str, Any] = {"received_on": clock.today(), "complexity": Complexity.NORMAL}
+        if visit is not None:
+            initial.update(_from_visit(visit, sender))
         if instance is not None:
             initial = {
                 name: getattr(instance, name)
@@ -295,6 +298,27 @@ class LetterForm(_ServiceErrors, forms.Form):
             if data.get(name) is not None:
                 fields[f"{name}_id"] = data[name].pk
         return fields
+
+
+def _from_visit(visit: Reception, sender: identity.IdentityShown | None) -> dict[str, Any]:
+    """A new letter's fields as the visit it was handed in at already gives them: the same unit, day, people, kind,
+    account and commune; the citizen as sender (a protected identity only when ``sender`` shows it)."""
+    several = visit.people_count > 1
+    initial: dict[str, Any] = {
+        "unit": visit.unit_id,
+        "received_on": visit.received_on,
+        "source": LetterSource.IN_PERSON,
+        "signer_kind": SignerKind.SEVERAL if several else SignerKind.ONE,
+        "signer_count": visit.people_count,
+        "kind": visit.kind,
+        "summary": visit.summary,
+        "commune": visit.commune_id,
+    }
+    if sender is None:
+        initial.update(signer_name=visit.citizen_name, signer_address=visit.citizen_address)
+    elif sender.state == identity.SHOWN:
+        initial.update(signer_name=sender.sender.name, signer_address=sender.sender.address)
+    return initial
 
 
 class DecisionForm(_ServiceErrors, forms.Form):

@@ -15,8 +15,8 @@ from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFaile
 from sauro.common.inputs import id_in_range
 from sauro.petitions.access import letters_visible_to, may_register
 from sauro.petitions.duplicates import decision_in_force, letter_record, reason_text, similarity_secret
-from sauro.petitions.models import Letter, LetterLink
-from sauro.petitions.services import _check_version, _lock_letter, letter_create
+from sauro.petitions.models import Letter, LetterLink, Reception
+from sauro.petitions.services import _check_version, _lock_letter, letter_create, reception_attach_letter
 from sauro.petitions.similar import compare, sketch
 
 ERR_LINK_RIGHT = "Chỉ Văn phòng, lãnh đạo và cán bộ của đơn vị nhận đơn mới được liên kết đơn trùng."
@@ -77,11 +77,19 @@ def letter_link_duplicate(
 
 
 @transaction.atomic
-def letter_create_linked(*, acting_user: User | None, data: Any, duplicate_of_ids: Sequence[int] = ()) -> Letter:
-    """Register a letter (``services.letter_create``) and link it to the earlier letters the officer chose among the
-    proposals, all or nothing."""
+def letter_create_linked(
+    *,
+    acting_user: User | None,
+    data: Any,
+    duplicate_of_ids: Sequence[int] = (),
+    from_reception: Reception | None = None,
+) -> Letter:
+    """Register a letter (``services.letter_create``), link it to the earlier letters the officer chose among the
+    proposals and, when it was handed in at a visit (``from_reception``), record it on the visit; all or nothing."""
     letter = letter_create(acting_user=acting_user, data=data)
     for target in dict.fromkeys(duplicate_of_ids):
         letter_link_duplicate(acting_user=acting_user, letter=letter, duplicate_of=target)
+    if from_reception is not None:
+        reception_attach_letter(acting_user=acting_user, reception=from_reception, letter=letter)
     letter.refresh_from_db()
     return letter

@@ -216,6 +216,11 @@ def letter_repeat_of(*, user: User, letter: Letter) -> Letter | None:
     return visible_repeat_of(user, letter)
 
 
+def letter_visits(*, user: User, letter: Letter) -> list[Reception]:
+    """The visits ``letter`` was handed in at, among those ``user`` sees."""
+    return list(receptions_visible_to(user).filter(letter=letter).order_by("received_on", "pk"))
+
+
 @dataclass(frozen=True)
 class ReceptionFilters:
     unit_id: int | None = None

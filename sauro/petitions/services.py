@@ -69,6 +69,7 @@ ERR_DAY_OTHER_DATE = "Ngày tiếp công dân đã chọn là ngày {day}, khác
 ERR_DAY_EXISTS = "Lãnh đạo này đã có ngày tiếp công dân {day} của đơn vị."
 ERR_DAY_HELD_FUTURE = "Chưa thể ghi “đã tiếp” cho ngày tiếp công dân sau hôm nay ({today})."
 ERR_LETTER_UNKNOWN = "Không tìm thấy đơn trong phạm vi bạn được xem."
+ERR_RECEPTION_HAS_LETTER = "Lượt tiếp này đã có đơn nhận khi tiếp ({letter})."
 ERR_COMMUNE_KIND = "Nơi phát sinh phải là một phường hoặc xã."
 ERR_SIGNERS_ONE = "Đơn một người đứng tên có đúng 1 người ký."
 ERR_SIGNERS_SEVERAL = "Đơn nhiều người cùng ký phải có từ 2 người ký trở lên."
@@ -445,6 +446,32 @@ def reception_update(
         obj=locked,
         unit_id=locked.unit_id,
         summary=f"Sửa {locked}"[:500],
+        before=before,
+        after=reception_snapshot(locked),
+    )
+    return locked
+
+
+@transaction.atomic
+def reception_attach_letter(*, acting_user: User | None, reception: Reception | int, letter: Letter) -> Reception:
+    """Record ``letter`` as the one handed in at the visit ``reception`` (the letter registered from the visit's page).
+    A visit has one such letter: a second is refused."""
+    pk = reception if isinstance(reception, int) else reception.pk
+    locked = Reception.objects.select_for_update().select_related("unit", "letter").get(pk=pk)
+    if acting_user is not None and not may_register(acting_user, locked.unit):
+        raise PermissionDeniedError(ERR_NO_RIGHT)
+    if locked.letter_id is not None and locked.letter_id != letter.pk:
+        raise ValidationFailed(ERR_RECEPTION_HAS_LETTER.format(letter=locked.letter))
+    before = reception_snapshot(locked)
+    locked.letter = letter
+    locked.version += 1
+    locked.save(update_fields=["letter", "version"])
+    audit_record(
+        acting_user=acting_user,
+        action="reception.update",
+        obj=locked,
+        unit_id=locked.unit_id,
+        summary=f"Ghi đơn nhận khi tiếp vào {locked}"[:500],
         before=before,
         after=reception_snapshot(locked),
     )

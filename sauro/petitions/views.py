@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -106,6 +106,7 @@ def _letter_context(request: AuthenticatedRequest, letter: Letter, **extra: Any)
         # Issue 19, point 5: the letters linked as duplicates, and the earlier one it repeats after its decision.
         "linked_letters": selectors.letter_links(user=user, letter=letter),
         "repeat_of": selectors.letter_repeat_of(user=user, letter=letter),
+        "visits": selectors.letter_visits(user=user, letter=letter),
     }
     if can_decide:
         context["decision_form"] = DecisionForm(user=user, letter=letter)
@@ -126,6 +127,12 @@ def letter_create_view(request: AuthenticatedRequest) -> HttpResponse:
         raise PermissionDenied
     proposals: list[Any] = []
     chosen: list[int] = []
+    # A letter handed in at a visit is registered from the visit's page (?luot_tiep=<id>): the form starts from the
+    # visit's facts and the visit records the letter when it is saved.
+    visit = _visit_for_letter(request)
+    if visit is not None and visit.letter_id is not None:
+        messages.info(request, _("Lượt tiếp này đã có đơn nhận khi tiếp."))
+        return redirect("petitions:letter_detail", letter_id=visit.letter_id)
     if request.method == "POST":
         form = LetterForm(request.POST, user=user)
         if form.is_valid():
@@ -135,18 +142,41 @@ def letter_create_view(request: AuthenticatedRequest) -> HttpResponse:
             chosen = DuplicateLinkForm(request.POST, proposals=proposals).chosen()
             if not proposals or chosen or request.POST.get("confirm_new"):
                 try:
-                    letter = links.letter_create_linked(acting_user=user, data=form.to_input(), duplicate_of_ids=chosen)
+                    letter = links.letter_create_linked(
+                        acting_user=user, data=form.to_input(), duplicate_of_ids=chosen, from_reception=visit
+                    )
                 except ServiceError as exc:
                     form.add_service_errors(exc)
                 else:
-                    linked = f" Đã liên kết với {len(chosen)} đơn trùng." if chosen else ""
-                    messages.success(request, f"Đã vào sổ đơn thư.{linked}")
+                    if chosen:
+                        messages.success(
+                            request, _("Đã vào sổ đơn thư. Đã liên kết với %(n)d đơn trùng.") % {"n": len(chosen)}
+                        )
+                    else:
+                        messages.success(request, _("Đã vào sổ đơn thư."))
                     return redirect("petitions:letter_detail", letter_id=letter.pk)
     else:
-        form = LetterForm(user=user)
+        sender = _form_sender(user, visit, reveal=True) if visit is not None else None
+        form = LetterForm(user=user, visit=visit, sender=sender)
     status = 422 if request.method == "POST" and (form.errors or not proposals) else 200
-    context = {"form": form, "letter": None, "duplicates": proposals, "chosen": chosen}
+    context = {"form": form, "letter": None, "duplicates": proposals, "chosen": chosen, "visit": visit}
     return _page(request, "petitions/letter_form.html", context, status)
+
+
+def _visit_for_letter(request: AuthenticatedRequest) -> Reception | None:
+    """The visit named by ``luot_tiep`` (query string, or the form's hidden field): one the user sees (else 404) in a
+    register they keep (else 403)."""
+    raw = request.POST.get("luot_tiep") or request.GET.get("luot_tiep")
+    if not raw:
+        return None
+    try:
+        reception_id = int(raw)
+    except ValueError:
+        raise Http404 from None
+    visit = selectors.reception_get(user=request.user, reception_id=reception_id)
+    if not access.may_register(request.user, visit.unit):
+        raise PermissionDenied
+    return visit
 
 
 @login_required

@@ -299,3 +299,19 @@ def test_a_reception_day_cannot_be_held_in_the_future(org: Org, today: Clock) ->
             acting_user=org.ancuu_head, data=ReceptionDayInput(**{**data.__dict__, "state": "planned"})
         )
     assert "day" in caught.value.fields
+
+
+def test_a_visit_records_one_letter_handed_in_journalled(org: Org, today: Clock) -> None:
+    visit = services.reception_create(acting_user=org.monitor, data=reception_input(org))
+    first = services.letter_create(acting_user=org.monitor, data=letter_input(org))
+    second = services.letter_create(acting_user=org.monitor, data=letter_input(org, signer_name="Lê Văn Tám"))
+    services.reception_attach_letter(acting_user=org.monitor, reception=visit, letter=first)
+    entry = AuditEntry.objects.filter(action="reception.update", object_id=str(visit.pk)).latest("pk")
+    assert (entry.before["letter_id"], entry.after["letter_id"]) == (None, first.pk)
+    with pytest.raises(ValidationFailed) as refused:
+        services.reception_attach_letter(acting_user=org.monitor, reception=visit, letter=second)
+    assert "đã có đơn nhận khi tiếp" in refused.value.message
+    with pytest.raises(PermissionDeniedError):  # An Cựu's head does not keep Văn phòng's register
+        services.reception_attach_letter(acting_user=org.ancuu_head, reception=visit.pk, letter=first)
+    visit.refresh_from_db()
+    assert (visit.letter_id, visit.version) == (first.pk, 2)

@@ -236,3 +236,59 @@ def test_a_letters_state_is_shown_in_words_on_its_page_the_list_and_its_hot_spot
     spot = HotSpot.objects.get(key=f"crowd:L{letter.pk}")
     html = client.get(reverse("petitions:hotspot_detail", args=[spot.pk])).content.decode()
     assert '<span class="badge">Đang giải quyết</span>' in html
+
+
+def test_a_letter_handed_in_at_a_visit_is_registered_from_the_visit(
+    org: Org, today: Clock, client_for: ClientFor
+) -> None:
+    visit = services.reception_create(acting_user=org.monitor, data=reception_input(org, commune_id=org.ancuu.pk))
+    client = client_for(org.monitor)
+    detail = client.get(reverse("petitions:reception_detail", args=[visit.pk])).content.decode()
+    url = f"{reverse('petitions:letter_create')}?luot_tiep={visit.pk}"
+    assert url in detail.replace("&amp;", "&")
+
+    # The form starts from the visit: its day, six people, its kind and account, the citizen as sender.
+    form = client.get(url)
+    assert form.status_code == 200
+    f = form.context["form"]
+    assert f["received_on"].value() == RECEIVED
+    assert (f["source"].value(), f["signer_kind"].value(), f["signer_count"].value()) == ("in_person", "several", 6)
+    assert (f["kind"].value(), f["commune"].value()) == ("khieu_nai_1", org.ancuu.pk)
+    assert f["signer_name"].value() == "Trần Văn Hòa"
+    assert f'name="luot_tiep" value="{visit.pk}"' in form.content.decode()
+
+    body = {
+        "luot_tiep": str(visit.pk),
+        "unit": org.office.pk,
+        "received_on": "26/02/2026",
+        "source": "in_person",
+        "signer_kind": "several",
+        "signer_count": "6",
+        "signer_name": "Trần Văn Hòa",
+        "kind": "khieu_nai_1",
+        "topic": "compensation",
+        "summary": visit.summary,
+        "complexity": "normal",
+        "commune": org.ancuu.pk,
+    }
+    response = client.post(url, body)
+    letter = Letter.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("petitions:letter_detail", args=[letter.pk])
+    visit.refresh_from_db()
+    assert (visit.letter_id, visit.version) == (letter.pk, 2)
+    # Each page names the other; the visit offers no second letter, and asking for one leads to the first.
+    letter_page = client.get(response["Location"]).content.decode()
+    assert reverse("petitions:reception_detail", args=[visit.pk]) in letter_page
+    assert "?luot_tiep=" not in client.get(reverse("petitions:reception_detail", args=[visit.pk])).content.decode()
+    again = client.get(url)
+    assert again.status_code == 302 and again["Location"] == reverse("petitions:letter_detail", args=[letter.pk])
+    assert Letter.objects.count() == 1
+
+
+def test_a_letter_from_a_visit_outside_ones_register_is_refused(org: Org, today: Clock, client_for: ClientFor) -> None:
+    visit = services.reception_create(acting_user=org.monitor, data=reception_input(org))
+    url = f"{reverse('petitions:letter_create')}?luot_tiep={visit.pk}"
+    # An An Cựu officer keeps their ward's register, not Văn phòng's: the visit is not theirs to see.
+    assert client_for(org.ancuu_head).get(url).status_code == 404
+    assert client_for(org.monitor).get(f"{reverse('petitions:letter_create')}?luot_tiep=abc").status_code == 404
+    assert not Letter.objects.exists()
