@@ -18,6 +18,20 @@ P95_BUDGET_MS: dict[str, float] = {
     "city_report": 10_000,  # the quarterly report of the whole city (.docx)
 }
 
+# The morning peak (issue 22): PEAK_USERS users, each pausing PEAK_THINK_S seconds on average between requests
+# (about PEAK_USERS / PEAK_THINK_S requests per second of the load test's mix), for PEAK_DURATION_S seconds; the p95
+# of every answer within PEAK_P95_BUDGET_MS, no error.
+PEAK_USERS = 300
+PEAK_THINK_S = 10.0
+PEAK_DURATION_S = 120.0
+PEAK_P95_BUDGET_MS = 300.0
+
+# Issue 22: every budget met with this share to spare on the reference machine (a Python loop of REFERENCE_LOOP_MS,
+# the slower machine the issue was measured on): a figure scaled to that machine must stay under (1 - MARGIN) ×
+# its budget. Reported beside each figure; the budgets themselves are what fails a run.
+REFERENCE_LOOP_MS = 79.0
+MARGIN = 0.30
+
 # Resident memory of each web worker after the timed runs, in MB (VmRSS of /proc/<pid>/status).
 WORKER_RSS_BUDGET_MB = 300.0
 

@@ -3,8 +3,14 @@ with its own logged-in session) on a realistic mix for ``--duration`` seconds, t
 
 The mix: task lists with filters, search, task pages, dashboards, the notifications page, API reads, and a small
 share of writes (progress updates through the API by the head of the focus unit, on tasks it leads and that are
-under way). Closed loop without think time: every user sends its next request as soon as the previous one is
-answered, so this is the worst case for the server, 50 requests always in flight.
+under way). Two shapes:
+
+- closed loop without think time (``--think 0``, the default): every user sends its next request as soon as the
+  previous one is answered, so this is the worst case for the server, 50 requests always in flight;
+- a morning peak (``--users 300 --think 10``): each user reads what it got for a while — a think time drawn
+  uniformly between half and one and a half times ``--think`` seconds — before its next request, and the users start
+  spread over the first think time, so requests arrive at about users ÷ think per second, as officials opening the
+  tool at the start of the day would send them. Its latencies are the server's, not a queue the client builds.
 
 The server is the production configuration on this machine: ``sauro serve`` with its default
 ``WEB_CONCURRENCY=2`` sync workers (one per core); requests queue in the listen backlog, and gunicorn's 60 s worker
@@ -125,13 +131,23 @@ class LoadResult:
     duration: float
     elapsed: float
     server: str
+    think: float = 0.0  # mean think time between a user's requests, seconds (0: closed loop)
+    p95_budget_ms: float | None = None  # the morning peak's budget; the closed loop has none (it measures queueing)
     samples: list[Sample] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     setup_seconds: float = 0.0
 
     @property
+    def p95_ms(self) -> float:
+        return ms(percentile([s.seconds for s in self.samples], 95))
+
+    @property
+    def within_budget(self) -> bool:
+        return self.p95_budget_ms is None or self.p95_ms <= self.p95_budget_ms
+
+    @property
     def ok(self) -> bool:
-        return not self.errors and bool(self.samples)
+        return not self.errors and bool(self.samples) and self.within_budget
 
     @property
     def throughput(self) -> float:
@@ -156,6 +172,7 @@ class LoadResult:
     def as_dict(self) -> dict[str, Any]:
         return {
             "users": self.users,
+            "think_s": self.think,
             "duration_s": self.duration,
             "elapsed_s": round(self.elapsed, 2),
             "server": self.server,
@@ -163,6 +180,7 @@ class LoadResult:
             "errors": len(self.errors),
             "error_samples": self.errors[:MAX_ERRORS_SHOWN],
             "throughput_rps": round(self.throughput, 1),
+            "p95_budget_ms": self.p95_budget_ms,
             "overall": self._figures([s.seconds for s in self.samples]),
             "by_kind": self.by_kind(),
             "ok": self.ok,
@@ -170,8 +188,10 @@ class LoadResult:
 
     def print(self) -> None:
         overall = self._figures([s.seconds for s in self.samples])
+        shape = f"think time {self.think:g} s" if self.think else "no think time"
         print(
-            f"Load test: {self.users} users × {self.duration:.0f} s (+{self.elapsed - self.duration:.0f} s to finish "
+            f"Load test: {self.users} users ({shape}) × {self.duration:.0f} s "
+            f"(+{self.elapsed - self.duration:.0f} s to finish "
             f"the requests in flight) on {self.server}: {len(self.samples):,} requests, "
             f"{len(self.errors)} errors, {self.throughput:.1f} req/s; p50 {overall['p50_ms']:.0f} ms, "
             f"p95 {overall['p95_ms']:.0f} ms, p99 {overall['p99_ms']:.0f} ms"
@@ -185,7 +205,10 @@ class LoadResult:
             )
         for error in self.errors[:MAX_ERRORS_SHOWN]:
             print(f"  error: {error}")
-        print("Load test: " + ("OK (no errors)" if self.ok else "FAIL"))
+        if self.p95_budget_ms is not None:
+            verdict = "within" if self.within_budget else "OVER"
+            print(f"  p95 {self.p95_ms:.0f} ms: {verdict} its budget of {self.p95_budget_ms:.0f} ms")
+        print("Load test: " + ("OK" if self.ok else "FAIL"))
 
 
 def _expected(action: Action, response: Response) -> str | None:
@@ -209,8 +232,11 @@ def run_load(
     leader: tuple[str, str],
     unit_head: tuple[str, str],
     seed: int = 6,
+    think: float = 0.0,
+    p95_budget_ms: float | None = None,
 ) -> LoadResult:
-    """Log every user in, then run the mix for ``duration`` seconds; requests sent before the end are counted."""
+    """Log every user in, then run the mix for ``duration`` seconds; requests sent before the end are counted.
+    ``think``: each user's mean pause between an answer and its next request (module docstring), 0 for none."""
     write_tasks = writable_tasks(conn, unit_head[0])
     if not write_tasks:
         params.warnings.append(f"load test: {unit_head[0]} leads no task under way: no writes in the mix")
@@ -221,7 +247,9 @@ def run_load(
         leader[0]: mix(params, write_tasks, list(params.detail_ids)),
         unit_head[0]: mix(params, write_tasks, head_tasks),
     }
-    result = LoadResult(users=users, duration=duration, elapsed=0.0, server=server.describe)
+    result = LoadResult(
+        users=users, duration=duration, elapsed=0.0, server=server.describe, think=think, p95_budget_ms=p95_budget_ms
+    )
     lock = threading.Lock()
 
     # One API token per account, as one integration per account would hold; every user its own browser session.
@@ -250,6 +278,8 @@ def run_load(
         actions = mixes[accounts[n][0]]
         weights = [a.weight for a in actions]
         barrier.wait()
+        if think:  # the users start spread over one think time, not all at once
+            time.sleep(rnd.uniform(0, think))
         while time.monotonic() < stop_at[0]:
             action = rnd.choices(actions, weights)[0]
             method, path, body = action.make(rnd)
@@ -268,6 +298,9 @@ def run_load(
                 result.samples.append(Sample(action.kind, response.seconds, time.monotonic() <= stop_at[0]))
                 if problem:
                     result.errors.append(f"{action.kind}: {method} {path}: {problem}")
+            if think:
+                pause = rnd.uniform(0.5 * think, 1.5 * think)
+                time.sleep(max(0.0, min(pause, stop_at[0] - time.monotonic())))
 
     threads = [threading.Thread(target=user, args=(n,), name=f"user-{n}", daemon=True) for n in range(users)]
     for t in threads:
@@ -298,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", default="sauro_bench")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds")
+    parser.add_argument("--think", type=float, default=0.0, help="mean think time per user, seconds (0: none)")
+    parser.add_argument("--p95-budget", type=float, default=None, help="fail when the p95 exceeds it (ms)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (production on 2 cores: 2)")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (1: sync workers)")
     parser.add_argument("--username", default=profile.LEADER_USERNAME)
@@ -335,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
                 duration=args.duration,
                 leader=(args.username, args.password),
                 unit_head=(args.unit_head, args.password),
+                think=args.think,
+                p95_budget_ms=args.p95_budget,
             )
             rss = server.worker_rss_mb()
         except (ClientError, OSError, RuntimeError) as exc:
