@@ -22,14 +22,15 @@ from sauro.org.models import Unit
 
 @dataclass(frozen=True)
 class Departure:
-    """``person`` no longer holds any membership in force in ``unit``: the one ``membership_id`` ended on
-    ``last_day`` (its ``valid_to``, the last day it was in force)."""
+    """``person`` no longer holds any membership in force in ``unit`` on ``day`` (the day the handover is for): the
+    one ``membership_id`` ended on ``last_day`` (its ``valid_to``, the last day it was in force)."""
 
     person: User
     unit: Unit
     last_day: datetime.date
     membership_id: int
     acting_user: User | None
+    day: datetime.date
 
     @property
     def first_day_gone(self) -> datetime.date:

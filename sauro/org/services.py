@@ -396,7 +396,9 @@ def membership_ended(*, acting_user: User | None, membership: Membership, day: d
     if Membership.objects.active_on(day).filter(person_id=membership.person_id, unit_id=membership.unit_id).exists():
         return 0
     m = Membership.objects.select_related("person", "unit").get(pk=membership.pk)
-    departure = Departure(person=m.person, unit=m.unit, last_day=last_day, membership_id=m.pk, acting_user=acting_user)
+    departure = Departure(
+        person=m.person, unit=m.unit, last_day=last_day, membership_id=m.pk, acting_user=acting_user, day=day
+    )
     return sum(handler(departure) for handler in membership_end_handlers().values())
 
 

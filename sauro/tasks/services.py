@@ -884,7 +884,7 @@ def tasks_hand_over(departure: Departure) -> int:
     timeline event with its journal entry; each head is then told once (``signals.tasks_handed_over``). Done and
     cancelled tasks, events and submissions keep the person's name. Idempotent: a second call finds nothing left.
     Returns how many tasks changed."""
-    person, day = departure.person, clock.today()
+    person, day = departure.person, departure.day
     live = [*OPEN_STATES, TaskState.DRAFT]
     in_force = list(Membership.objects.active_on(day).filter(person=person).values_list("unit__path", flat=True))
     candidates = Unit.objects.filter(pk__in=[departure.unit.pk, *departure.unit.ancestor_ids])
