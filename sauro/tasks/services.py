@@ -84,7 +84,12 @@ ERR_PROPOSED_SAME_UNIT = "Đơn vị đề nghị chủ trì phải khác đơn 
 ERR_PARENT_NOT_OPEN = "Chỉ tạo được nhiệm vụ con cho nhiệm vụ đang thực hiện."
 ERR_SECRET_NEEDS_PEOPLE = "Nhiệm vụ mật phải có người chịu trách nhiệm hoặc danh sách người được xem."  # noqa: S105
 ERR_WEIGHT_NEGATIVE = "Trọng số không được âm."
-HANDOVER_NOTE = "{person} thôi giữ vai trò tại “{unit}” từ ngày {day:%d/%m/%Y}: nhiệm vụ chuyển cho lãnh đạo đơn vị."
+HANDOVER_NOTE = "{person} thôi giữ vai trò tại “{unit}” từ ngày {day:%d/%m/%Y}: {what}."
+HANDOVER_PARTS = {
+    "responsible_person": "{head} chịu trách nhiệm chính thay",
+    "officers": "thôi là cán bộ thực hiện",
+    "supervising_leader": "{head} phụ trách thay",
+}
 
 ACTION_LABELS = {
     "issue": "giao nhiệm vụ",
@@ -869,8 +874,13 @@ def _handover_snapshot(task: Task) -> dict[str, Any]:
     return {
         **task_snapshot(task),
         "supervising_leader_id": task.supervising_leader_id,
-        "officer_ids": sorted(task.officers.values_list("pk", flat=True)),
+        "officers": sorted(task.officers.values_list("pk", flat=True)),
     }
+
+
+def _head_name(task: Task, field: str) -> str:
+    person = task.supervising_leader if field == "supervising_leader" else task.responsible_person
+    return person.get_full_name() if person is not None else ""
 
 
 def tasks_hand_over(departure: Departure) -> int:
@@ -936,7 +946,10 @@ def tasks_hand_over(departure: Departure) -> int:
             kind=EventKind.HANDED_OVER,
             actor=departure.acting_user,
             note=HANDOVER_NOTE.format(
-                person=person.get_full_name(), unit=departure.unit.name, day=departure.first_day_gone
+                person=person.get_full_name(),
+                unit=departure.unit.name,
+                day=departure.first_day_gone,
+                what="; ".join(HANDOVER_PARTS[f].format(head=_head_name(task, f)) for f in fields),
             ),
             before=before,
             after=_handover_snapshot(task),

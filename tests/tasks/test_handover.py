@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from sauro.accounts.services import user_create
+from sauro.audit.models import AuditEntry
 from sauro.common.errors import Conflict
 from sauro.daily.jobs import run_daily_pass
 from sauro.identity.memberships import Grant, memberships_sync
@@ -81,7 +82,14 @@ def test_leaving_hands_the_open_tasks_to_the_head_and_keeps_the_history(org, mak
     events = _handovers(leaver)
     assert sorted(e.task_id for e in events) == sorted([open_task.pk, draft.pk])
     assert {e.actor_id for e in events} == {org.monitor.pk}
-    assert "Lý Văn Rời" in events[0].note and "Phòng Tổ chức cán bộ" in events[0].note
+    by_task = {e.task_id: e.note for e in events}
+    assert by_task[open_task.pk] == (
+        f"Lý Văn Rời thôi giữ vai trò tại “Phòng Tổ chức cán bộ” từ ngày {TODAY:%d/%m/%Y}: "
+        "Lê Văn Tổ chịu trách nhiệm chính thay; thôi là cán bộ thực hiện."
+    )
+    journalled = AuditEntry.objects.filter(action="task.handed_over")
+    assert sorted(int(pk) for pk in journalled.values_list("object_id", flat=True)) == sorted([open_task.pk, draft.pk])
+    assert journalled.get(object_id=str(open_task.pk)).after["responsible_person_id"] == org.btc_head.pk
     with pytest.raises(Conflict):
         task_update(acting_user=org.monitor, task=draft, changes={"title": "Sửa muộn"}, expected_version=stale_version)
     # One notification for the whole handover.
