@@ -939,7 +939,7 @@ def tasks_hand_over(departure: Departure) -> int:
                 fields.append("supervising_leader")
                 recipients.append(head)
         if not fields:
-            continue  # nobody to hand it to: it stays as it is, and the monitoring office sees it unattended
+            continue  # nobody heads the unit nor any unit above it: it stays as it is, tried again the next days
         _bump(task, [f for f in fields if f != "officers"])
         _record(
             task,
