@@ -103,6 +103,7 @@ ACTION_LABELS: dict[str, Any] = {
     "task.reassignment_requested": _("Đề nghị điều chỉnh đơn vị chủ trì"),
     "task.reassignment_decided": _("Quyết định điều chỉnh đơn vị chủ trì"),
     "task.unit_succeeded": _("Chuyển nhiệm vụ sang đơn vị kế thừa"),
+    "task.handed_over": _("Bàn giao nhiệm vụ khi cán bộ thôi giữ vai trò"),
     "task.generated": _("Tạo nhiệm vụ theo định kỳ"),
     "task.progress": _("Cập nhật tiến độ nhiệm vụ"),
     "task.obstacle_raised": _("Báo cáo khó khăn, vướng mắc"),

@@ -6,7 +6,10 @@ chain survives a failure:
 
 - ``generate_recurring_instances``, shortly after midnight (Asia/Ho_Chi_Minh), when the new period has begun:
   the instances of recurring tasks (``tasks.recurrence.run_generation``; never twice for a period);
-- ``run_daily_pass``, at 06:30, before the working day: in this order, the reminder pass of the day
+- ``run_daily_pass``, at 06:30, before the working day: in this order, the handover of what people who left a unit
+  held there, for the memberships that ended in the last days (``org.services.membership_ends_catch_up``: an end
+  entered ahead of time takes effect at midnight; open tasks go to the unit's head, told once), the reminder pass of
+  the day
   (``monitoring.reminders.run_reminders``: due dates, nudges, stuck and long-overdue tasks escalated to the
   supervising leader and Văn phòng, obstacles moved up; nothing on a day off), the report duties of the day and
   their reminders (``reports.jobs.run_daily_reports``), the petitions' hot-spot early warning
@@ -100,14 +103,15 @@ _PASS_LOCK_KEY = 0x5341_5552_4F52_454D
 
 @task()
 def run_daily_pass(day: str | None = None) -> dict[str, Any]:
-    """Queue tomorrow's run first (so the chain survives a failure), then today's reminders, report duties and
-    digests.
+    """Queue tomorrow's run first (so the chain survives a failure), then the handovers of memberships that ended,
+    today's reminders, report duties and digests.
 
     ``day`` is the day the run was queued for (its idempotency key); the pass is always for the day it actually
     runs, ``clock.today()``.
     """
     from sauro.monitoring.reminders import run_reminders
     from sauro.notifications.emails import send_daily_digests
+    from sauro.org.services import membership_ends_catch_up
     from sauro.petitions.jobs import run_hotspot_scan
     from sauro.reports.jobs import run_daily_reports
 
@@ -115,6 +119,8 @@ def run_daily_pass(day: str | None = None) -> dict[str, Any]:
     ensure_daily_pass(day=today, include_today=False)
     if day and day != today.isoformat():
         logger.info("Chạy bù lượt nhắc việc của ngày %s vào ngày %s.", day, today.isoformat())
+    # Before the reminders, so that they already go to whoever now holds the tasks.
+    handed_over = membership_ends_catch_up(today)
     result = run_reminders(as_of=today)
     reports = run_daily_reports(today)  # report duties of the day and their reminders, before the digests
     hotspots = run_hotspot_scan(today)  # the petitions' hot spots (issue 19 point 7), before the digests too
@@ -128,6 +134,7 @@ def run_daily_pass(day: str | None = None) -> dict[str, Any]:
         "digests": digests,
         "reports": reports,
         "hotspots": hotspots,
+        "handed_over": handed_over,
     }
 
 

@@ -52,13 +52,15 @@ def memberships_sync(*, user: User, table: Mapping[str, Grant], groups: Iterable
         Membership.objects.filter(person=user, valid_from__lte=today).exclude(valid_to__lt=today).select_related("unit")
     )
     held = {(m.unit_id, m.role) for m in current}
-    for m in current:
-        if (m.unit.code, m.role) in managed and (m.unit_id, m.role) not in wanted:
-            end = max(m.valid_from, today - datetime.timedelta(days=1))
-            membership_end(acting_user=None, membership=m, valid_to=end)
     by_pk = {u.pk: u for u in units.values()}
+    # The new memberships first: a role ended in a unit where the groups give another hands nothing over
+    # (``org.services.membership_ended``), whereas leaving the unit hands the person's open tasks to its head.
     for (unit_id, role), position in sorted(wanted.items()):
         if (unit_id, role) not in held:
             membership_create(
                 acting_user=None, person=user, unit=by_pk[unit_id], role=role, valid_from=today, position=position
             )
+    for m in current:
+        if (m.unit.code, m.role) in managed and (m.unit_id, m.role) not in wanted:
+            end = max(m.valid_from, today - datetime.timedelta(days=1))
+            membership_end(acting_user=None, membership=m, valid_to=end)

@@ -11,9 +11,10 @@ class MonitoringConfig(AppConfig):
         from sauro.monitoring import handlers
         from sauro.monitoring.services import monitoring_move_to_successor
         from sauro.org.restructuring import register_succession_handler
-        from sauro.tasks.signals import task_event_recorded
+        from sauro.tasks.signals import task_event_recorded, tasks_handed_over
 
         task_event_recorded.connect(handlers.on_task_event, dispatch_uid="monitoring.on_task_event")
+        tasks_handed_over.connect(handlers.on_tasks_handed_over, dispatch_uid="monitoring.on_tasks_handed_over")
 
         from sauro.monitoring import views
 

@@ -8,14 +8,18 @@ The handlers only call services (writes) and ``recipients`` (reads):
   an obstacle answered, a request decided, the task done or cancelled), before
 - the in-app notifications (and their e-mail copies, sent after commit) to the people the event concerns.
 Reminders and escalations of stuck tasks are notified by the reminder pass itself (``monitoring.reminders``).
+
+``on_tasks_handed_over`` (``tasks.signals.tasks_handed_over``) tells a unit's head, once per handover, which tasks a
+person who left the unit handed to them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
+from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.monitoring import recipients
 from sauro.monitoring.services import update_bookkeeping
@@ -23,6 +27,9 @@ from sauro.notifications.choices import NotificationKind
 from sauro.notifications.services import notify, resolve_for, subject_key
 from sauro.tasks.choices import UPDATE_EVENT_KINDS, Confidence, EventKind, TaskState
 from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task, TaskEvent
+
+if TYPE_CHECKING:
+    from sauro.org.departures import Departure
 
 
 def task_url(task: Task, anchor: str = "") -> str:
@@ -34,6 +41,36 @@ def on_task_event(sender: Any, *, task: Task, event: TaskEvent, **kwargs: Any) -
     update_bookkeeping(task=task, event=event)
     _resolve(task, event)
     _notify(task, event)
+
+
+HANDOVER_TITLE = (
+    "Đ/c {person} đã thôi giữ vai trò tại {unit} từ ngày {day:%d/%m/%Y}: {n} nhiệm vụ được chuyển cho đồng chí theo dõi"
+)
+# The most tasks a handover notification names (the count is always complete).
+HANDOVER_LIST_LIMIT = 20
+
+
+def on_tasks_handed_over(sender: Any, *, departure: Departure, head: User, tasks: list[Task], **kwargs: Any) -> None:
+    """One notification to the head for the whole handover, naming the tasks; it links to the task when there is one,
+    to the head's own tasks when there are several."""
+    names = [f"- {t.title}" for t in tasks[:HANDOVER_LIST_LIMIT]]
+    if len(tasks) > HANDOVER_LIST_LIMIT:
+        names.append(f"… và {len(tasks) - HANDOVER_LIST_LIMIT} nhiệm vụ khác")
+    notify(
+        recipients=[head],
+        kind=NotificationKind.TASKS_HANDED_OVER,
+        title=HANDOVER_TITLE.format(
+            person=departure.person.get_full_name(),
+            unit=departure.unit.name,
+            day=departure.first_day_gone,
+            n=len(tasks),
+        ),
+        body="\n".join(names),
+        url=task_url(tasks[0]) if len(tasks) == 1 else reverse("tasks:mine"),
+        task_id=tasks[0].pk if len(tasks) == 1 else None,
+        subject=subject_key("membership", departure.membership_id),
+        actor=departure.acting_user,
+    )
 
 
 N = NotificationKind

@@ -27,6 +27,7 @@ class NotificationKind(models.TextChoices):
     TASK_CANCELLED = "task_cancelled", _("Nhiệm vụ dừng thực hiện")
     REQUEST_NEW = "request_new", _("Đề nghị chờ quyết định")
     REQUEST_DECIDED = "request_decided", _("Đề nghị đã được quyết định")
+    TASKS_HANDED_OVER = "tasks_handed_over", _("Nhiệm vụ được bàn giao khi cán bộ thôi giữ vai trò")
     # obstacles
     OBSTACLE_RAISED = "obstacle_raised", _("Khó khăn, vướng mắc cần cho ý kiến")
     OBSTACLE_ANSWERED = "obstacle_answered", _("Khó khăn, vướng mắc đã được trả lời")
@@ -56,6 +57,7 @@ ACTION_KINDS = frozenset(
         NotificationKind.TASK_SUBMITTED,
         NotificationKind.TASK_RETURNED,
         NotificationKind.REQUEST_NEW,
+        NotificationKind.TASKS_HANDED_OVER,  # the head now carries the tasks: to assign again or follow
         NotificationKind.OBSTACLE_RAISED,
         NotificationKind.OBSTACLE_ESCALATED,
         # Sent to whoever raised the obstacle and works on the task: the answer is what they act on next.
@@ -81,6 +83,7 @@ GROUP_PHRASES: dict[str, str] = {
     NotificationKind.TASK_CANCELLED: "{n} nhiệm vụ dừng thực hiện",
     NotificationKind.REQUEST_NEW: "{n} đề nghị chờ quyết định",
     NotificationKind.REQUEST_DECIDED: "{n} đề nghị đã được quyết định",
+    NotificationKind.TASKS_HANDED_OVER: "{n} lần bàn giao nhiệm vụ khi cán bộ thôi giữ vai trò",
     NotificationKind.OBSTACLE_RAISED: "{n} khó khăn, vướng mắc cần cho ý kiến",
     NotificationKind.OBSTACLE_ANSWERED: "{n} khó khăn, vướng mắc đã được trả lời",
     NotificationKind.OBSTACLE_ESCALATED: "{n} khó khăn, vướng mắc quá hạn trả lời",

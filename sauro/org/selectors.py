@@ -26,7 +26,7 @@ from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.org import letterhead
 from sauro.org.access import membership_rank, people_visible_to, units_visible_to, user_scope
-from sauro.org.choices import ROLE_PRIORITY, UnitKind
+from sauro.org.choices import ROLE_PRIORITY, Role, UnitKind
 from sauro.org.letterhead import Letterhead
 from sauro.org.models import Membership, Unit, UnitName
 from sauro.org.restructuring import PreviewGroup, succession_previews
@@ -310,6 +310,24 @@ def units_governing(lead: Unit, within: QuerySet[Unit] | None = None) -> list[Un
 
 
 # --- managing the organisation (Văn phòng, the administrator: ``access.can_manage_org``) -------------------------
+
+
+def unit_head(unit: Unit, day: datetime.date, *, excluding: User | None = None) -> User | None:
+    """Who heads ``unit`` on ``day``, as the pickers list heads: a leader (``Role.LEADER``) first, then a unit head;
+    among several, the longest in the role. A unit with no head in force answers with the nearest ancestor's head.
+    ``excluding`` is left out (the person whose work is being handed over). A system lookup: no visibility gate."""
+    rank = Case(When(role=Role.LEADER, then=Value(0)), default=Value(1), output_field=IntegerField())
+    heads = (
+        Membership.objects.active_on(day)
+        .filter(role__in=[Role.LEADER, Role.UNIT_HEAD], person__is_active=True, unit__valid_to__isnull=True)
+        .select_related("person")
+        .annotate(rank=rank)
+        .order_by("-unit__depth", "rank", "valid_from", "person_id")
+    )
+    if excluding is not None:
+        heads = heads.exclude(person=excluding)
+    first = heads.filter(unit_id__in=[unit.pk, *unit.ancestor_ids]).first()
+    return first.person if first is not None else None
 
 
 def managed_units(*, user: User) -> QuerySet[Unit]:

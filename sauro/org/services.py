@@ -9,9 +9,11 @@ from django.db.models import F, Q
 
 from sauro.accounts.models import User
 from sauro.audit.services import audit_record
+from sauro.common import clock
 from sauro.common.errors import PermissionDeniedError, ValidationFailed
 from sauro.org.access import can_manage_org
 from sauro.org.choices import Role
+from sauro.org.departures import Departure, membership_end_handlers
 from sauro.org.letterhead import LETTERHEAD_FIELDS
 from sauro.org.models import Membership, Unit, UnitName
 from sauro.org.restructuring import Succession, succession_handlers
@@ -371,7 +373,46 @@ def membership_end(*, acting_user: User | None, membership: Membership, valid_to
         before=before,
         after=_membership_snapshot(m),
     )
+    membership_ended(acting_user=acting_user, membership=m)
     return m
+
+
+# How many days back the daily pass offers ended memberships to the handlers again: an end entered ahead of time
+# takes effect the day after its last day, and a worker stopped for a few days still catches up.
+DEPARTURE_CATCH_UP_DAYS = 7
+
+
+def membership_ended(*, acting_user: User | None, membership: Membership, day: datetime.date | None = None) -> int:
+    """Once ``membership``'s last day is past (``valid_to`` before ``day``, default today) and its person holds no
+    other membership in force in its unit that day, call the registered departure handlers (``org.departures``: the
+    tasks app hands the person's open tasks to the unit's head). A role changed within the unit ends one membership
+    and begins another in the same unit, so it hands nothing over. Runs in the caller's transaction; the handlers are
+    idempotent, so calling it again for the same membership hands nothing twice. Returns how many objects the
+    handlers handed over."""
+    day = day or clock.today()
+    last_day = membership.valid_to
+    if last_day is None or last_day >= day:
+        return 0
+    if Membership.objects.active_on(day).filter(person_id=membership.person_id, unit_id=membership.unit_id).exists():
+        return 0
+    m = Membership.objects.select_related("person", "unit").get(pk=membership.pk)
+    departure = Departure(
+        person=m.person, unit=m.unit, last_day=last_day, membership_id=m.pk, acting_user=acting_user, day=day
+    )
+    return sum(handler(departure) for handler in membership_end_handlers().values())
+
+
+def membership_ends_catch_up(day: datetime.date) -> int:
+    """The daily pass's part: the memberships whose last day was in the ``DEPARTURE_CATCH_UP_DAYS`` before ``day``
+    (entered ahead of time, they ended at midnight) go through ``membership_ended``, each in its own transaction.
+    Idempotent. Returns how many objects were handed over."""
+    since = day - datetime.timedelta(days=DEPARTURE_CATCH_UP_DAYS)
+    ended = Membership.objects.filter(valid_to__gte=since, valid_to__lt=day).order_by("valid_to", "pk")
+    handed = 0
+    for m in ended:
+        with transaction.atomic():
+            handed += membership_ended(acting_user=None, membership=m, day=day)
+    return handed
 
 
 def _refuse_duplicate(
@@ -435,4 +476,6 @@ def membership_change(
         before=before,
         after=_membership_snapshot(new),
     )
+    # The person still holds a membership in the unit (the new one, once begun): nothing is handed over.
+    membership_ended(acting_user=acting_user, membership=m)
     return new

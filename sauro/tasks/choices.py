@@ -89,6 +89,7 @@ class EventKind(models.TextChoices):
     REASSIGNMENT_REQUESTED = "reassignment_requested", _("Đề nghị điều chỉnh đơn vị chủ trì")
     REASSIGNMENT_DECIDED = "reassignment_decided", _("Quyết định điều chỉnh đơn vị chủ trì")
     UNIT_SUCCEEDED = "unit_succeeded", _("Chuyển sang đơn vị kế thừa")
+    HANDED_OVER = "handed_over", _("Bàn giao khi cán bộ thôi giữ vai trò")
     GENERATED = "generated", _("Tạo theo định kỳ")
     PROGRESS = "progress", _("Cập nhật tiến độ")
     OBSTACLE_RAISED = "obstacle_raised", _("Báo cáo khó khăn, vướng mắc")

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 
 from sauro.accounts.models import User
 from sauro.audit.services import audit_record
@@ -24,8 +25,10 @@ from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFaile
 from sauro.common.text import fold
 from sauro.common.uploads import CheckedUpload, check_upload
 from sauro.org.access import people_visible_to, units_acted_for, units_visible_to
+from sauro.org.departures import Departure
 from sauro.org.models import Membership, Unit
 from sauro.org.restructuring import Succession
+from sauro.org.selectors import unit_head
 from sauro.tasks import access
 from sauro.tasks.choices import (
     OPEN_STATES,
@@ -40,7 +43,7 @@ from sauro.tasks.choices import (
 )
 from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Submission, SubmissionFile, Task, TaskEvent
 from sauro.tasks.rules import six_clears
-from sauro.tasks.signals import task_event_recorded
+from sauro.tasks.signals import task_event_recorded, tasks_handed_over
 
 ERR_NO_DRAFT_RIGHT = "Bạn không có quyền soạn nhiệm vụ cho đơn vị này."
 ERR_NOT_A_DRAFT = "Chỉ sửa được nhiệm vụ ở trạng thái dự thảo."
@@ -81,6 +84,12 @@ ERR_PROPOSED_SAME_UNIT = "Đơn vị đề nghị chủ trì phải khác đơn 
 ERR_PARENT_NOT_OPEN = "Chỉ tạo được nhiệm vụ con cho nhiệm vụ đang thực hiện."
 ERR_SECRET_NEEDS_PEOPLE = "Nhiệm vụ mật phải có người chịu trách nhiệm hoặc danh sách người được xem."  # noqa: S105
 ERR_WEIGHT_NEGATIVE = "Trọng số không được âm."
+HANDOVER_NOTE = "{person} thôi giữ vai trò tại “{unit}” từ ngày {day:%d/%m/%Y}: {what}."
+HANDOVER_PARTS = {
+    "responsible_person": "{head} chịu trách nhiệm chính thay",
+    "officers": "thôi là cán bộ thực hiện",
+    "supervising_leader": "{head} phụ trách thay",
+}
 
 ACTION_LABELS = {
     "issue": "giao nhiệm vụ",
@@ -856,3 +865,105 @@ def tasks_move_to_successor(succession: Succession) -> int:
         row.delete()
         moved += 1
     return moved
+
+
+# --- a person leaves a unit -----------------------------------------------------------------------------------
+
+
+def _handover_snapshot(task: Task) -> dict[str, Any]:
+    return {
+        **task_snapshot(task),
+        "supervising_leader_id": task.supervising_leader_id,
+        "officers": sorted(task.officers.values_list("pk", flat=True)),
+    }
+
+
+def _head_name(task: Task, field: str) -> str:
+    person = task.supervising_leader if field == "supervising_leader" else task.responsible_person
+    return person.get_full_name() if person is not None else ""
+
+
+def tasks_hand_over(departure: Departure) -> int:
+    """Registered with org.departures: the open tasks and drafts a person held in the unit they left go to its head.
+
+    The tasks concerned are those of the unit and of the units above it (a person in a department may carry its
+    Ban's tasks) in which the person no longer holds any membership in force, in its subtree: as responsible person
+    of a task that unit leads, the unit's head (``org.selectors.unit_head``: a leader first, the nearest ancestor's
+    when it has none) becomes responsible; as an officer of it, they are taken off; as supervising leader of a task
+    that unit owns, its head supervises instead. Each task gets a new version (an edit begun before is stale) and a
+    timeline event with its journal entry; each head is then told once (``signals.tasks_handed_over``). Done and
+    cancelled tasks, events and submissions keep the person's name. Idempotent: a second call finds nothing left.
+    Returns how many tasks changed."""
+    person, day = departure.person, departure.day
+    live = [*OPEN_STATES, TaskState.DRAFT]
+    in_force = list(Membership.objects.active_on(day).filter(person=person).values_list("unit__path", flat=True))
+    candidates = Unit.objects.filter(pk__in=[departure.unit.pk, *departure.unit.ancestor_ids])
+    gone = {u.pk: u for u in candidates if not any(path.startswith(u.path) for path in in_force)}
+    if not gone:
+        return 0
+    held = (
+        Q(lead_unit_id__in=gone, responsible_person=person)
+        | Q(lead_unit_id__in=gone, officers=person)
+        | Q(owner_unit_id__in=gone, supervising_leader=person)
+    )
+    ids = sorted(set(Task.objects.filter(held, state__in=live).values_list("pk", flat=True)))
+    heads: dict[int, User | None] = {}
+
+    def head_of(unit_id: int) -> User | None:
+        if unit_id not in heads:
+            heads[unit_id] = unit_head(gone[unit_id], day, excluding=person)
+        return heads[unit_id]
+
+    told: dict[int, tuple[User, list[Task]]] = {}
+    changed = 0
+    for pk in ids:
+        task = _lock(pk)
+        before = _handover_snapshot(task)
+        fields: list[str] = []
+        recipients: list[User] = []
+        if task.lead_unit_id in gone:
+            head = head_of(task.lead_unit_id)
+            if task.responsible_person_id == person.pk and head is not None:
+                task.responsible_person = head
+                fields.append("responsible_person")
+                recipients.append(head)
+            if task.officers.filter(pk=person.pk).exists():
+                task.officers.remove(person)
+                fields.append("officers")
+                if head is not None:
+                    recipients.append(head)
+        if task.owner_unit_id in gone and task.supervising_leader_id == person.pk:
+            head = head_of(task.owner_unit_id)
+            if head is not None:
+                task.supervising_leader = head
+                fields.append("supervising_leader")
+                recipients.append(head)
+        if not fields:
+            continue  # nobody heads the unit nor any unit above it: it stays as it is, tried again the next days
+        _bump(task, [f for f in fields if f != "officers"])
+        _record(
+            task,
+            kind=EventKind.HANDED_OVER,
+            actor=departure.acting_user,
+            note=HANDOVER_NOTE.format(
+                person=person.get_full_name(),
+                unit=departure.unit.name,
+                day=departure.first_day_gone,
+                what="; ".join(HANDOVER_PARTS[f].format(head=_head_name(task, f)) for f in fields),
+            ),
+            before=before,
+            after=_handover_snapshot(task),
+            data={
+                "person_id": person.pk,
+                "unit_id": departure.unit.pk,
+                "membership_id": departure.membership_id,
+                "fields": fields,
+                "to": sorted({h.pk for h in recipients}),
+            },
+        )
+        changed += 1
+        for head in {h.pk: h for h in recipients}.values():
+            told.setdefault(head.pk, (head, []))[1].append(task)
+    for head, tasks in told.values():
+        tasks_handed_over.send(sender=Task, departure=departure, head=head, tasks=tasks)
+    return changed
