@@ -96,8 +96,10 @@ def main() -> None:
     stats = pstats.Stats(profiler)
     total = sum(v[3] for k, v in stats.stats.items() if k[2] == "get" and "django/test/client.py" in k[0])  # type: ignore[attr-defined]
     n = args.runs
-    print(f"{args.path}: median {statistics.median(walls) * 1000:.1f} ms per request (unprofiled), "
-          f"{len(queries) / n:.0f} queries")
+    print(
+        f"{args.path}: median {statistics.median(walls) * 1000:.1f} ms per request (unprofiled), "
+        f"{len(queries) / n:.0f} queries"
+    )
     print(f"Profiled: {total / n * 1000:.1f} ms per request")
     layers = _layer_seconds(stats)
     for name, seconds in layers.items():

@@ -103,12 +103,13 @@ _PASS_LOCK_KEY = 0x5341_5552_4F52_454D
 
 @task()
 def run_daily_pass(day: str | None = None) -> dict[str, Any]:
-    """Queue tomorrow's run first (so the chain survives a failure), then the handovers of memberships that ended,
-    today's reminders, report duties and digests.
+    """Queue tomorrow's run first (so the chain survives a failure), then the directory's sync (when configured),
+    the handovers of memberships that ended, today's reminders, report duties and digests.
 
     ``day`` is the day the run was queued for (its idempotency key); the pass is always for the day it actually
     runs, ``clock.today()``.
     """
+    from sauro.identity.directory import directory_daily_sync
     from sauro.monitoring.reminders import run_reminders
     from sauro.notifications.emails import send_daily_digests
     from sauro.org.services import membership_ends_catch_up
@@ -119,6 +120,9 @@ def run_daily_pass(day: str | None = None) -> dict[str, Any]:
     ensure_daily_pass(day=today, include_today=False)
     if day and day != today.isoformat():
         logger.info("Chạy bù lượt nhắc việc của ngày %s vào ngày %s.", day, today.isoformat())
+    # The directory first (when one is configured): the entries removed or disabled lose their accounts, the groups
+    # left end their memberships, whose tasks the handovers below give to the units' heads.
+    directory = directory_daily_sync()
     # Before the reminders, so that they already go to whoever now holds the tasks.
     handed_over = membership_ends_catch_up(today)
     result = run_reminders(as_of=today)
@@ -135,6 +139,7 @@ def run_daily_pass(day: str | None = None) -> dict[str, Any]:
         "reports": reports,
         "hotspots": hotspots,
         "handed_over": handed_over,
+        "directory": directory,
     }
 
 

@@ -177,3 +177,17 @@ def directory_sync() -> SyncResult:
             if was_active and not account.user.is_active:
                 result.disabled += 1
     return result
+
+
+def directory_daily_sync() -> dict[str, int | str] | None:
+    """The daily pass's step (``daily.jobs.run_daily_pass``): ``directory_sync`` when a directory is configured
+    (``None`` when not). A directory that cannot be reached is logged and reported, not raised: the rest of the day's
+    pass (reminders, digests) must not wait for it, and tomorrow's pass tries again."""
+    if not getattr(settings, "LDAP_AUTH_URL", None):
+        return None
+    try:
+        result = directory_sync()
+    except ConnectionError as exc:
+        logger.error("Đồng bộ danh bạ hằng ngày không chạy được: %s", exc)
+        return {"error": str(exc)}
+    return {"checked": result.checked, "missing": result.missing, "disabled": result.disabled}

@@ -52,6 +52,10 @@ def directory_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "LDAP_AUTH_CONNECTION_PASSWORD": env.get("SAURO_LDAP_BIND_PASSWORD") or None,
         "LDAP_AUTH_CONNECT_TIMEOUT": 5,
         "LDAP_AUTH_RECEIVE_TIMEOUT": 10,
+        # The library's default (True) makes its server pool try the servers again and again until one answers: a
+        # directory that is down would hang every directory login and the daily sync. One round over the servers,
+        # then the login is refused (local accounts still log in) and the sync reports the directory unreachable.
+        "LDAP_AUTH_POOL_ACTIVE": 1,
         "SAURO_LDAP_GROUP_BASE": env.get("SAURO_LDAP_GROUP_BASE", ""),
         "SAURO_LDAP_GROUPS": groups,
         "SAURO_LDAP_DISABLED_FILTER": env.get("SAURO_LDAP_DISABLED_FILTER", "(pwdAccountLockedTime=*)"),

@@ -97,6 +97,17 @@ def test_a_wrong_password_is_refused_and_local_accounts_still_log_in(
     assert _logged_in(_login("phuxuan", PASSWORD))  # a local account of the fixture
 
 
+def test_a_directory_that_is_down_refuses_its_logins_and_local_accounts_still_log_in(
+    org: Org, settings: Settings, directory: slapd.Directory
+) -> None:
+    uid = _uid()
+    directory.add_person(uid, "Đỗ Văn Chờ", PW)
+    configure(settings, directory, SAURO_LDAP_URL="ldap://127.0.0.1:9")  # nothing listens there
+
+    assert not _logged_in(_login(uid, PW))  # refused after one round over the servers, not retried for ever
+    assert _logged_in(_login("phuxuan", PASSWORD))
+
+
 def test_tls_is_verified_against_the_configured_authority(
     org: Org, settings: Settings, directory: slapd.Directory, tmp_path: object
 ) -> None:
@@ -191,3 +202,39 @@ def test_sync_without_a_directory_says_so(db: None, settings: Settings) -> None:
     settings.LDAP_AUTH_URL = None
     with pytest.raises(CommandError, match="SAURO_LDAP_URL"):
         call_command("directory", "sync")
+
+
+def test_the_daily_pass_syncs_the_directory_and_hands_over_the_tasks_of_who_left_a_group(
+    org: Org, settings: Settings, directory: slapd.Directory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sauro.daily.jobs import run_daily_pass
+    from sauro.tasks.services import task_create
+    from tests.tasks.conftest import complete_fields
+
+    day = Clock(monkeypatch, TODAY - datetime.timedelta(days=3))
+    uid = _uid()
+    dn = directory.add_person(uid, "Phan Văn Chuyển", PW)
+    ward = directory.add_group(f"phuxuan-{uid}", [dn])
+    _groups(settings, directory, {ward: {"unit": "P-PHUXUAN", "role": Role.OFFICER}})
+    _login(uid, PW)
+    user = User.objects.get(username=uid)
+    fields = complete_fields(org, lead_unit=org.phuxuan.pk, responsible_person=user.pk)
+    task = task_create(acting_user=org.monitor, owner_unit=org.office, fields=fields)
+
+    # The directory moves them out of the ward's group; nobody logs in: the daily pass notices, ends the membership
+    # yesterday and so hands the task to the ward's head.
+    directory.set_members(ward, [])
+    day.set(TODAY)
+    summary = run_daily_pass.call(day=TODAY.isoformat())
+    assert summary["directory"]["checked"] >= 1
+    assert Membership.objects.get(person=user, unit=org.phuxuan).valid_to == TODAY - datetime.timedelta(days=1)
+    task.refresh_from_db()
+    assert task.responsible_person == org.phuxuan_head
+
+    # A directory out of reach is reported and the rest of the pass still runs.
+    configure(settings, directory, SAURO_LDAP_URL="ldap://127.0.0.1:9")
+    summary = run_daily_pass.call(day=TODAY.isoformat())
+    assert "error" in summary["directory"] and "sent" in summary
+    # Without a directory the step is skipped.
+    settings.LDAP_AUTH_URL = None
+    assert run_daily_pass.call(day=TODAY.isoformat())["directory"] is None
