@@ -50,7 +50,7 @@ class SessionStore(db.SessionStore):
         sessions_clear_expired()
 
 
-# --- the session's life: signal handlers and the refresh hook --------------------------------------------------
+# --- the session's life: signal handlers ---------------------------------------------------------------------
 
 
 def on_login(sender: Any, request: HttpRequest | None, user: User, **_: Any) -> None:
