@@ -12,7 +12,8 @@ chain survives a failure:
   their reminders (``reports.jobs.run_daily_reports``), the petitions' hot-spot early warning
   (``petitions.jobs.run_hotspot_scan``: each new flag raised and notified once), then the daily e-mail digests of
   everything notified so far — the escalations included (``notifications.emails.send_daily_digests``), and last
-  the expired sessions cleared (``identity.sessions.sessions_clear_expired``: Django's and the per-person list's);
+  the sessions (``identity.sessions.run_daily_sessions``: those of people left without any role ended, the expired
+  ones cleared);
 - ``run_nightly_backup``, at 02:00: an archive of the database, the uploaded files and the journal's checkpoints
   into ``SAURO_BACKUP_DIR``, then the archives beyond the retention deleted (``backup.nightly.nightly_backup``).
 
@@ -107,7 +108,7 @@ def run_daily_pass(day: str | None = None) -> dict[str, Any]:
     ``day`` is the day the run was queued for (its idempotency key); the pass is always for the day it actually
     runs, ``clock.today()``.
     """
-    from sauro.identity.sessions import sessions_clear_expired
+    from sauro.identity.sessions import run_daily_sessions
     from sauro.monitoring.reminders import run_reminders
     from sauro.notifications.emails import send_daily_digests
     from sauro.petitions.jobs import run_hotspot_scan
@@ -121,7 +122,7 @@ def run_daily_pass(day: str | None = None) -> dict[str, Any]:
     reports = run_daily_reports(today)  # report duties of the day and their reminders, before the digests
     hotspots = run_hotspot_scan(today)  # the petitions' hot spots (issue 19 point 7), before the digests too
     digests = send_daily_digests(day=today)
-    sessions_cleared = sessions_clear_expired()
+    sessions = run_daily_sessions(today)
     return {
         "day": today.isoformat(),
         "skipped_day_off": result.skipped_day_off,
@@ -131,7 +132,7 @@ def run_daily_pass(day: str | None = None) -> dict[str, Any]:
         "digests": digests,
         "reports": reports,
         "hotspots": hotspots,
-        "sessions_cleared": sessions_cleared,
+        "sessions": sessions,
     }
 
 

@@ -15,16 +15,20 @@ key. The row follows the session:
   changes or the person is deactivated (``accounts.signals`` hook; the current request's session is kept, as
   Django's ``update_session_auth_hash`` keeps it): Django's session row and ours deleted, journalled;
 - **expired**: ``sessions_clear_expired`` (the daily pass, and ``manage.py clearsessions``) deletes Django's expired
-  sessions and the rows whose session is gone.
+  sessions and the rows whose session is gone;
+- **no role left**: the daily pass ends the sessions of a person whose every membership has ended
+  (``sessions_end_for_former_members``).
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 
 from sauro.accounts.models import User
@@ -32,6 +36,10 @@ from sauro.accounts.throttling import client_address
 from sauro.audit.services import audit_record
 from sauro.common import clock
 from sauro.identity.models import UserSession
+from sauro.org.models import Membership
+
+# The journal's reason when the daily pass ends the sessions of a person who no longer holds any role.
+REASON_NO_MEMBERSHIP = "Kết thúc vì mọi vai trò của người dùng trong các đơn vị đã hết"
 
 USER_AGENT_LENGTH = UserSession._meta.get_field("user_agent").max_length or 300
 
@@ -140,3 +148,25 @@ def sessions_clear_expired() -> int:
     Session.objects.filter(expire_date__lt=clock.real_now()).delete()
     gone, _ = UserSession.objects.exclude(session_key__in=Session.objects.values("session_key")).delete()
     return gone
+
+
+def sessions_end_for_former_members(day: datetime.date) -> int:
+    """End the open sessions of every person whose memberships have all ended before ``day`` (none in force, none to
+    come), journalled per person. Staff accounts are left alone: the administration site is theirs by ``is_staff``,
+    not by a membership. Idempotent. Returns how many sessions ended."""
+    keeping = Membership.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).values("person_id")
+    former = (
+        User.objects.filter(user_sessions__isnull=False, memberships__isnull=False, is_staff=False)
+        .exclude(pk__in=keeping)
+        .distinct()
+        .order_by("pk")
+    )
+    return sum(
+        sessions_end(user=person, acting_user=None, keep_key=None, reason=REASON_NO_MEMBERSHIP) for person in former
+    )
+
+
+def run_daily_sessions(day: datetime.date) -> dict[str, int]:
+    """The daily pass's step (``sauro.daily.jobs``): the sessions of former members ended, the expired ones cleared."""
+    ended = sessions_end_for_former_members(day)
+    return {"ended_no_membership": ended, "cleared": sessions_clear_expired()}

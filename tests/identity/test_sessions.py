@@ -20,7 +20,8 @@ from sauro.accounts.models import User
 from sauro.audit.models import AuditEntry
 from sauro.identity.devices import device_label
 from sauro.identity.models import UserSession
-from sauro.identity.sessions import sessions_clear_expired
+from sauro.identity.sessions import REASON_NO_MEMBERSHIP, run_daily_sessions, sessions_clear_expired
+from sauro.org.models import Membership
 from tests.conftest import PASSWORD, Org
 
 CHROME_WINDOWS = (
@@ -280,3 +281,31 @@ def test_expired_sessions_are_cleared_and_not_listed(org: Org) -> None:
     Session.objects.filter(session_key=key(office)).update(expire_date=timezone.now() - datetime.timedelta(minutes=1))
     call_command("clearsessions")  # Django's command clears ours too
     assert not UserSession.objects.exists() and not Session.objects.exists()
+
+
+def test_the_daily_pass_ends_the_sessions_of_a_person_left_without_any_role(org: Org) -> None:
+    today = timezone.localdate()
+    former = login("phuxuan", SAFARI_IPHONE)
+    staying = login("ancuu", CHROME_WINDOWS)
+    Membership.objects.filter(person=org.phuxuan_head).update(valid_to=today - datetime.timedelta(days=1))
+
+    assert run_daily_sessions(today) == {"ended_no_membership": 1, "cleared": 0}
+
+    assert not logged_in(former) and logged_in(staying)
+    entry = AuditEntry.objects.get(action="identity.sessions_end")
+    assert entry.object_id == str(org.phuxuan_head.pk) and entry.summary == REASON_NO_MEMBERSHIP
+    assert run_daily_sessions(today) == {"ended_no_membership": 0, "cleared": 0}
+
+
+def test_a_role_ending_today_or_starting_later_keeps_the_sessions(org: Org) -> None:
+    today = timezone.localdate()
+    login("phuxuan", SAFARI_IPHONE)
+    Membership.objects.filter(person=org.phuxuan_head).update(valid_to=today)
+    login("ancuu", CHROME_WINDOWS)
+    Membership.objects.filter(person=org.ancuu_head).update(valid_to=today - datetime.timedelta(days=1))
+    Membership.objects.create(
+        person=org.ancuu_head, unit=org.phuxuan, role="officer", valid_from=today + datetime.timedelta(days=3)
+    )
+
+    assert run_daily_sessions(today) == {"ended_no_membership": 0, "cleared": 0}
+    assert UserSession.objects.count() == 2
