@@ -6,14 +6,16 @@ are skipped, except under ``CI=true`` where a missing browser is a failure.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect, sync_playwright
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -30,6 +32,32 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 15_000
+# The password of the people the journeys make with ``person_in_city``.
+PERSON_PASSWORD = "mat-khau-nguoi-dung-2026"
+
+
+def person_in_city(username: str, full_name: str, role: str) -> str:
+    """A person holding ``role`` in a new "Thành ủy Huế" since 1 July 2025, with ``PERSON_PASSWORD``; the login name."""
+    from sauro.accounts.services import user_create
+    from sauro.org.choices import UnitKind
+    from sauro.org.services import membership_create, unit_create
+
+    start = datetime.date(2025, 7, 1)
+    city = unit_create(
+        acting_user=None, code="TU", name="Thành ủy Huế", kind=UnitKind.COMMITTEE, parent=None, valid_from=start
+    )
+    user = user_create(acting_user=None, username=username, full_name=full_name, password=PERSON_PASSWORD)
+    membership_create(acting_user=None, person=user, unit=city, role=role, valid_from=start)
+    return user.username
+
+
+def log_in_with_password(page: Page, username: str) -> None:
+    """The login form filled and sent for a person of ``person_in_city``."""
+    page.goto("/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PERSON_PASSWORD)
+    page.get_by_role("button", name=re.compile(r"^\s*Đăng nhập\s*$")).click()
+    expect(page).not_to_have_url(re.compile(r"/dang-nhap/"))
 
 
 def in_ci() -> bool:

@@ -6,42 +6,24 @@ Locators are by role, label and text (what a person sees), never by CSS class.
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 
-from e2e.conftest import BrowserLog
-from sauro.accounts.services import user_create
+from e2e.conftest import BrowserLog, log_in_with_password, person_in_city
 from sauro.audit.models import AuditEntry
 from sauro.identity.models import Passkey
-from sauro.org.choices import Role, UnitKind
-from sauro.org.services import membership_create, unit_create
+from sauro.org.choices import Role
 
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "mat-khau-lanh-dao-2026"
 
 
 @pytest.fixture
 def leader(transactional_db: None, settings: Settings) -> str:
     settings.SAURO_2FA_ROLES = ("leader", "inspector", "admin")
-    start = datetime.date(2025, 7, 1)
-    city = unit_create(
-        acting_user=None, code="TU", name="Thành ủy Huế", kind=UnitKind.COMMITTEE, parent=None, valid_from=start
-    )
-    user = user_create(acting_user=None, username="bithu2fa", full_name="Nguyễn Văn Khóa", password=PASSWORD)
-    membership_create(acting_user=None, person=user, unit=city, role=Role.LEADER, valid_from=start)
-    return user.username
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile(r"^\s*Đăng nhập\s*$")).click()
+    return person_in_city("bithu2fa", "Nguyễn Văn Khóa", Role.LEADER)
 
 
 def test_a_leader_sets_up_a_passkey_and_uses_it_next_time(page: Page, leader: str, browser_log: BrowserLog) -> None:
@@ -61,7 +43,7 @@ def test_a_leader_sets_up_a_passkey_and_uses_it_next_time(page: Page, leader: st
         },
     )
 
-    log_in(page, leader)
+    log_in_with_password(page, leader)
     expect(page.get_by_role("heading", name="Thiết lập xác thực hai bước")).to_be_visible()
     page.get_by_label("Tên gợi nhớ của khóa").fill("Máy tính phòng Bí thư")
     page.get_by_role("button", name="Đăng ký khóa truy cập").click()
@@ -73,7 +55,7 @@ def test_a_leader_sets_up_a_passkey_and_uses_it_next_time(page: Page, leader: st
     expect(page).to_have_url(re.compile(r"/$"))
 
     page.get_by_role("button", name=re.compile("Đăng xuất")).first.click()
-    log_in(page, leader)
+    log_in_with_password(page, leader)
     expect(page.get_by_role("heading", name="Xác thực hai bước")).to_be_visible()
     page.get_by_role("button", name="Dùng khóa truy cập (passkey)").click()
     expect(page).to_have_url(re.compile(r"/$"))

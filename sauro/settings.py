@@ -236,6 +236,8 @@ AXES_VERBOSE = False
 # SESSION_REFRESH_SECONDS, instead of writing it on every request (SESSION_SAVE_EVERY_REQUEST). An idle session
 # therefore ends between SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS and SESSION_COOKIE_AGE after the last request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+# Django's database sessions, each logged-in one listed per person for the security page (sauro.identity.sessions).
+SESSION_ENGINE = "sauro.identity.sessions"
 SESSION_REFRESH_SECONDS = min(300, SESSION_COOKIE_AGE // 10)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

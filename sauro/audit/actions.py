@@ -74,6 +74,8 @@ ACTION_LABELS: dict[str, Any] = {
     "identity.recovery_code_used": _("Dùng mã khôi phục"),
     "identity.device_remember": _("Ghi nhớ thiết bị"),
     "identity.device_revoke": _("Thu hồi thiết bị được ghi nhớ"),
+    "identity.session_revoke": _("Thu hồi phiên đăng nhập"),
+    "identity.sessions_end": _("Kết thúc các phiên đăng nhập khác"),
     "letter.rekey": _("Tính lại khóa tìm đơn trùng"),
     "letter.prolonged": _("Đánh dấu đơn kéo dài"),
     "term.create": _("Tạo nhiệm kỳ"),

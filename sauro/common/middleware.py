@@ -83,6 +83,16 @@ class RequestIdMiddleware:
 
 # When SessionRefreshMiddleware last had the session saved (seconds since the epoch).
 SESSION_REFRESHED_KEY = "_sauro_refreshed"
+# The request memo's entry for the request's session (``current_session_key``).
+_MEMO_SESSION = "session"
+
+
+def current_session_key() -> str | None:
+    """The key of the current request's session (``None`` outside a request or without a session): for code that
+    runs without the request, such as a signal handler that ends a person's other sessions."""
+    memo = request_context.memo()
+    session = memo.get(_MEMO_SESSION) if memo is not None else None
+    return getattr(session, "session_key", None)
 
 
 class SessionRefreshMiddleware:
@@ -99,6 +109,9 @@ class SessionRefreshMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
+        memo = request_context.memo()
+        if memo is not None and session is not None:
+            memo[_MEMO_SESSION] = session
         if session is not None and session.session_key:
             # Reading loads the session (no query without a cookie); a key the store does not hold (expired,
             # logged out) leaves no session key behind, so nothing is created for it.

@@ -14,7 +14,9 @@ chain survives a failure:
   supervising leader and Văn phòng, obstacles moved up; nothing on a day off), the report duties of the day and
   their reminders (``reports.jobs.run_daily_reports``), the petitions' hot-spot early warning
   (``petitions.jobs.run_hotspot_scan``: each new flag raised and notified once), then the daily e-mail digests of
-  everything notified so far — the escalations included (``notifications.emails.send_daily_digests``);
+  everything notified so far — the escalations included (``notifications.emails.send_daily_digests``), and last
+  the sessions (``identity.sessions.run_daily_sessions``: those of people left without any role ended, the expired
+  ones cleared);
 - ``run_nightly_backup``, at 02:00: an archive of the database, the uploaded files and the journal's checkpoints
   into ``SAURO_BACKUP_DIR``, then the archives beyond the retention deleted (``backup.nightly.nightly_backup``).
 
@@ -110,6 +112,7 @@ def run_daily_pass(day: str | None = None) -> dict[str, Any]:
     runs, ``clock.today()``.
     """
     from sauro.identity.directory import directory_daily_sync
+    from sauro.identity.sessions import run_daily_sessions
     from sauro.monitoring.reminders import run_reminders
     from sauro.notifications.emails import send_daily_digests
     from sauro.org.services import membership_ends_catch_up
@@ -129,6 +132,7 @@ def run_daily_pass(day: str | None = None) -> dict[str, Any]:
     reports = run_daily_reports(today)  # report duties of the day and their reminders, before the digests
     hotspots = run_hotspot_scan(today)  # the petitions' hot spots (issue 19 point 7), before the digests too
     digests = send_daily_digests(day=today)
+    sessions = run_daily_sessions(today)
     return {
         "day": today.isoformat(),
         "skipped_day_off": result.skipped_day_off,
@@ -140,6 +144,7 @@ def run_daily_pass(day: str | None = None) -> dict[str, Any]:
         "hotspots": hotspots,
         "handed_over": handed_over,
         "directory": directory,
+        "sessions": sessions,
     }
 
 

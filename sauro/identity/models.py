@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -90,3 +92,37 @@ class RememberedDevice(models.Model):
 
     def __str__(self) -> str:
         return self.label or str(self.pk)
+
+
+class UserSession(models.Model):
+    """One of a person's logged-in sessions (Django's session table is not indexed by person): written at login,
+    its key followed when the session's key changes, removed at logout or when revoked (``identity.sessions``). The
+    key is the one Django's ``django_session`` table keeps (the credential lives there); when the session was last
+    used is read from that table's expiry, which Django moves at each refresh (``sessions.own_sessions``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="user_sessions", verbose_name=_("tài khoản")
+    )
+    session_key = models.CharField(_("khóa phiên"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("đăng nhập lúc"))
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    user_agent = models.CharField(_("trình duyệt (User-Agent)"), max_length=300, blank=True)
+
+    # Read with the row by ``selectors.own_sessions`` (not columns): Django's expiry of the session, and when it was
+    # last used.
+    expires_at: datetime.datetime
+    last_seen_at: datetime.datetime
+
+    class Meta:
+        verbose_name = _("phiên đăng nhập")
+        verbose_name_plural = _("phiên đăng nhập")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.device}"
+
+    @property
+    def device(self) -> str:
+        """The browser and system the session was opened from, read from the User-Agent ("Chrome trên Windows")."""
+        from sauro.identity.devices import device_label
+
+        return device_label(self.user_agent)

@@ -10,6 +10,7 @@ import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,12 +19,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sauro.accounts.models import User
 from sauro.accounts.services import api_token_revoke
 from sauro.common.errors import ValidationFailed
-from sauro.identity import selectors, twofactor
+from sauro.identity import selectors, sessions, twofactor
 
 
 class CodeForm(forms.Form):
@@ -200,10 +202,12 @@ def _json_with_cookies(redirect_response: HttpResponse) -> JsonResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def security_view(request: HttpRequest) -> HttpResponse:
-    """One's second factors, recovery codes, trusted devices and API tokens, each revocable."""
+    """One's second factors, recovery codes, trusted devices, API tokens and sessions, each revocable."""
     user = _user(request)
     if request.method == "POST":
         action = request.POST.get("action", "")
+        if action in {"revoke_session", "revoke_other_sessions"}:
+            return _revoke_sessions(request, user, action)
         try:
             if action == "remove_totp":
                 twofactor.factor_remove(user=user, totp=True)
@@ -231,6 +235,9 @@ def security_view(request: HttpRequest) -> HttpResponse:
         return redirect("identity:security")
     overview = selectors.security_overview(user)
     context = {
+        "current_session": request.session.session_key,
+        "sessions": overview.sessions,
+        "other_sessions": any(s.session_key != request.session.session_key for s in overview.sessions),
         "required": twofactor.required_for(user),
         "totp": overview.totp,
         "passkeys": overview.passkeys,
@@ -239,3 +246,29 @@ def security_view(request: HttpRequest) -> HttpResponse:
         "tokens": overview.tokens,
     }
     return render(request, "identity/security.html", context)
+
+
+def _revoke_sessions(request: HttpRequest, user: User, action: str) -> HttpResponse:
+    """End one of one's sessions (the current one logs out here and now) or all but the current one."""
+    current = request.session.session_key
+    if action == "revoke_other_sessions":
+        count = sessions.sessions_end(user=user, acting_user=user, keep_key=current)
+        if count:
+            text = ngettext("Đã đăng xuất %(n)d phiên khác.", "Đã đăng xuất %(n)d phiên khác.", count)
+            messages.success(request, text % {"n": count})
+        else:
+            messages.info(request, _("Không có phiên nào khác đang đăng nhập."))
+        return redirect("identity:security")
+    try:
+        record = sessions.session_revoke(user=user, session_id=int(request.POST.get("id", "0")))
+    except ValueError:
+        record = None
+    if record is None:
+        messages.error(request, _("Không tìm thấy phiên này trong các phiên của bạn: có thể nó đã kết thúc."))
+        return redirect("identity:security")
+    if record.session_key == current:
+        logout(request)
+        messages.success(request, _("Đã thu hồi phiên này: bạn đã đăng xuất."))
+        return redirect("login")
+    messages.success(request, _("Đã thu hồi phiên trên %(device)s.") % {"device": record.device})
+    return redirect("identity:security")
