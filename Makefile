@@ -84,9 +84,11 @@ DUPES_ARGS ?=
 bench-petitions-dupes: install-dev
 	$(BIN)/python -m bench.petitions_dupes $(DUPES_ARGS)
 
-# Issue 19, point 10: the letters' register with LETTERS synthetic letters on PostgreSQL (BENCH_DATABASE_URL; database
-# PETITIONS_DB): the lists, a text search and the duplicate lookup, p50/p95 against their budgets. The issue's size is
-# LETTERS=1000000 (seeding takes a while; the duplicate keys longer: PETITIONS_ARGS=--no-keys leaves them out).
+# Issue 19, point 10: the petitions register with LETTERS synthetic letters on PostgreSQL (BENCH_DATABASE_URL; database
+# PETITIONS_DB): the letters' and visits' lists, a text search, the duplicate lookup, the dashboard's petitions cards,
+# the hot-spot list and the daily hot-spot scan, p50/p95 against their budgets. The issue's size is LETTERS=1000000.
+# The seed is kept and resumed (a second run measures at once); PETITIONS_ARGS: --reseed, --no-keys, --runs N,
+# --seed-only, --write-docs docs/petitions.md (the table into its generated section).
 LETTERS ?= 20000
 PETITIONS_DB ?= sauro_bench_petitions
 PETITIONS_ARGS ?=

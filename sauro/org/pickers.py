@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.fields import ModelChoiceField, ModelMultipleChoiceField
+from sauro.common.versioned import cached_for
 from sauro.common.widgets import Options
 from sauro.org.access import people_visible_to, user_scope
 from sauro.org.choices import Role
@@ -27,6 +28,35 @@ NON_WORKER_ROLES = (Role.ADMIN, Role.INSPECTOR)
 def active_units(user: User) -> QuerySet[Unit]:
     """Active units the user may see, in tree order."""
     return unit_list(user=user)
+
+
+class OfferedUnit(NamedTuple):
+    """A unit as a picker draws it: its id, name, depth (the indent), path and kind."""
+
+    pk: int
+    name: str
+    depth: int
+    path: str
+    kind: str
+
+
+def offered_units(user: User) -> list[OfferedUnit]:
+    """``active_units(user)`` as rows, in tree order, for the unit pickers a page draws on every request (a committee
+    has a few hundred units; a list page draws one or two pickers): read once and kept between requests under the
+    version of the units and memberships (``common.versioned.cached_for``; built afresh on SQLite). Rows, not model
+    instances, and ``tree_order``'s ordering compiled once per version rather than for each picker of each page."""
+    return cached_for(
+        user,
+        "filter-units",
+        lambda: [OfferedUnit(*row) for row in active_units(user).values_list("pk", "name", "depth", "path", "kind")],
+    )
+
+
+def offer_units(field: ModelChoiceField, units: Iterable[OfferedUnit]) -> None:
+    """Draw ``units`` (``offered_units``, or some of them) as ``field``'s options, indented as in the organisation
+    chart after the field's empty label. What the field accepts is still its queryset."""
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+    field.choices = Options([*empty, *((u.pk, indented_name(u.name, u.depth)) for u in units)])
 
 
 def unit_subtree(user: User, unit: Unit) -> QuerySet[Unit]:

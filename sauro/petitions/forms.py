@@ -19,7 +19,14 @@ from sauro.common.widgets import DateInput, FastSelect
 from sauro.org.access import people_visible_to
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Unit
-from sauro.org.pickers import PersonChoiceField, UnitChoiceField, active_units, working_people
+from sauro.org.pickers import (
+    PersonChoiceField,
+    UnitChoiceField,
+    active_units,
+    offer_units,
+    offered_units,
+    working_people,
+)
 from sauro.petitions import identity, selectors
 from sauro.petitions.choices import (
     Competence,
@@ -63,7 +70,24 @@ SERVICE_FIELDS = {
     "time": "due_date",
     "product": "product",
 }
-LOCAL = Q(kind__in=[UnitKind.WARD, UnitKind.COMMUNE])
+LOCAL_KINDS = (UnitKind.WARD, UnitKind.COMMUNE)
+LOCAL = Q(kind__in=LOCAL_KINDS)
+
+
+def _offer_units(form: forms.Form, user: User, *, every: tuple[str, ...] = (), local: tuple[str, ...] = ()) -> None:
+    """A form's unit pickers: those named in ``every`` offer the active units ``user`` sees, those in ``local`` their
+    wards and communes — drawn from the rows kept between requests (``org.pickers.offered_units``: no query and no
+    model instance per page once kept), accepting what the visibility gate's queryset holds."""
+    units = active_units(user)
+    offered = offered_units(user)
+    for names, queryset, rows in (
+        (every, units, offered),
+        (local, units.filter(LOCAL), [u for u in offered if u.kind in LOCAL_KINDS]),
+    ):
+        for name in names:
+            field: UnitChoiceField = form.fields[name]  # type: ignore[assignment]
+            field.queryset = queryset
+            offer_units(field, rows)
 
 
 def _blank(choices: Any) -> list[tuple[str, str]]:
@@ -118,19 +142,19 @@ class LetterFilterForm(forms.Form):
     unit = UnitChoiceField(
         label=_("Đơn vị nhận đơn (kể cả trực thuộc)"), queryset=Unit.objects.none(), required=False, widget=FastSelect
     )
-    commune = UnitChoiceField(label=_("Phường, xã nơi phát sinh"), queryset=Unit.objects.none(), required=False)
-    kind = forms.ChoiceField(label=_("Phân loại"), required=False)
-    topic = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
-    state = forms.ChoiceField(label=_("Tình trạng"), required=False)
+    commune = UnitChoiceField(
+        label=_("Phường, xã nơi phát sinh"), queryset=Unit.objects.none(), required=False, widget=FastSelect
+    )
+    kind = forms.ChoiceField(label=_("Phân loại"), required=False, widget=FastSelect)
+    topic = forms.ChoiceField(label=_("Lĩnh vực"), required=False, widget=FastSelect)
+    state = forms.ChoiceField(label=_("Tình trạng"), required=False, widget=FastSelect)
     after = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
     def __init__(self, data: Any, *, user: User) -> None:
         super().__init__(data)
-        units = active_units(user)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["unit"].empty_label = str(EVERYTHING)  # type: ignore[attr-defined]
-        self.fields["commune"].queryset = units.filter(LOCAL)  # type: ignore[attr-defined]
         self.fields["commune"].empty_label = str(EVERYTHING)  # type: ignore[attr-defined]
+        _offer_units(self, user, every=("unit",), local=("commune",))
         self.fields["kind"].choices = [("", str(EVERYTHING)), *LetterKind.choices]  # type: ignore[attr-defined]
         self.fields["topic"].choices = [("", str(EVERYTHING)), *Topic.choices]  # type: ignore[attr-defined]
         self.fields["state"].choices = [("", str(EVERYTHING)), *LetterState.choices]  # type: ignore[attr-defined]
@@ -254,10 +278,7 @@ class LetterForm(_ServiceErrors, forms.Form):
             if sender is not None and sender.state == identity.SHOWN:
                 initial.update(signer_name=sender.sender.name, signer_address=sender.sender.address)
         super().__init__(data, initial=initial)
-        units = active_units(user)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["subject_unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["commune"].queryset = units.filter(LOCAL)  # type: ignore[attr-defined]
+        _offer_units(self, user, every=("unit", "subject_unit"), local=("commune",))
         protected_hint(self, sender, ("signer_name", "signer_address"))
         mark_invalid(self)
 
@@ -349,11 +370,9 @@ class DecisionForm(_ServiceErrors, forms.Form):
 
     def __init__(self, data: Any = None, *, user: User, letter: Letter) -> None:
         super().__init__(data, initial={"decided_on": clock.today(), "version": letter.version})
-        units = active_units(user)
-        for name in ("forward_unit", "lead_unit", "authority_unit"):
-            self.fields[name].queryset = units  # type: ignore[attr-defined]
+        _offer_units(self, user, every=("forward_unit", "lead_unit", "authority_unit"))
         officer: PersonChoiceField = self.fields["officer"]  # type: ignore[assignment]
-        officer.set_people(working_people(user, Q(unit__in=units)), accept=people_visible_to(user))
+        officer.set_people(working_people(user, Q(unit__in=active_units(user))), accept=people_visible_to(user))
         mark_invalid(self)
 
     def to_input(self) -> DecisionInput:
@@ -449,9 +468,7 @@ class ReceptionForm(_ServiceErrors, forms.Form):
                 )
         super().__init__(data, initial=initial)
         protected_hint(self, sender, ("citizen_name", "citizen_address", "id_number", "representatives"))
-        units = active_units(user)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["commune"].queryset = units.filter(LOCAL)  # type: ignore[attr-defined]
+        _offer_units(self, user, every=("unit",), local=("commune",))
         leader: PersonChoiceField = self.fields["receiving_leader"]  # type: ignore[assignment]
         leader.set_people(_leaders(user), accept=people_visible_to(user))
         mark_invalid(self)
@@ -546,16 +563,18 @@ class MonthForm(forms.Form):
 class HotSpotFilterForm(forms.Form):
     """The hot spots' list filters (``/diem-nong/``), read from the query string."""
 
-    commune = UnitChoiceField(label=_("Phường, xã nơi phát sinh"), queryset=Unit.objects.none(), required=False)
-    topic = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
-    reason = forms.ChoiceField(label=_("Lý do cảnh báo"), required=False)
+    commune = UnitChoiceField(
+        label=_("Phường, xã nơi phát sinh"), queryset=Unit.objects.none(), required=False, widget=FastSelect
+    )
+    topic = forms.ChoiceField(label=_("Lĩnh vực"), required=False, widget=FastSelect)
+    reason = forms.ChoiceField(label=_("Lý do cảnh báo"), required=False, widget=FastSelect)
     ended = forms.BooleanField(label=_("Kể cả cảnh báo đã hết"), required=False)
     after = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
     def __init__(self, data: Any, *, user: User) -> None:
         super().__init__(data)
-        self.fields["commune"].queryset = active_units(user).filter(LOCAL)  # type: ignore[attr-defined]
         self.fields["commune"].empty_label = str(EVERYTHING)  # type: ignore[attr-defined]
+        _offer_units(self, user, local=("commune",))
         self.fields["topic"].choices = [("", str(EVERYTHING)), *Topic.choices]  # type: ignore[attr-defined]
         self.fields["reason"].choices = [("", str(EVERYTHING)), *HotSpotReason.choices]  # type: ignore[attr-defined]
         self.is_valid()

@@ -38,10 +38,10 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -718,31 +718,27 @@ def hotspot_trends(
     ids = subtree_ids(user, unit_id)
     if ids:
         qs = qs.filter(commune_id__in=ids)
-    letters = letters_visible_to(user).annotate(place=place_expr())
-
-    def counted(start: datetime.date, end: datetime.date) -> Coalesce:
-        rows = (
-            letters.filter(place=OuterRef("commune_id"), topic=OuterRef("topic"))
-            .filter(received_on__gte=start, received_on__lte=end)
-            .order_by()
-            .values("topic")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-    week_counts = {}
-    for i in range(t.rise_weeks):
-        start = w.recent_start + datetime.timedelta(days=7 * i)
-        week_counts[f"w{i}"] = counted(start, start + datetime.timedelta(days=6))
     reasons = {f"r_{r}": Count("pk", filter=Q(reason=r)) for r in HotSpotReason.values}
-    grouped = (
+    # The communes and topics with the most open flags first (``limit`` of them) ...
+    flags = (
         qs.values("commune_id", "commune__name", "topic")
         .annotate(flags=Count("pk"), first=Min("raised_on"), **reasons)
-        .annotate(base=counted(w.baseline_start, w.recent_start - datetime.timedelta(days=1)), **week_counts)
         .order_by("-flags", "commune__name", "topic")[:limit]
     )
-    rows = cast(list[dict[str, Any]], list(grouped))  # keys built from the reasons: not a TypedDict
+    # ... and the letters the user sees of the baseline and recent weeks, read once, counted for those communes and
+    # topics week by week (a subquery per flag and period read the whole window again for each: 180 ms at 100,000
+    # letters and 86 flags, growing with both).
+    window = (
+        letters_visible_to(user)
+        .annotate(place=place_expr())
+        .filter(received_on__gte=w.baseline_start, received_on__lte=w.end)
+        .values("place", "topic", "received_on")
+    )
+    periods = [("base", w.baseline_start, w.recent_start - datetime.timedelta(days=1))]
+    for i in range(t.rise_weeks):
+        start = w.recent_start + datetime.timedelta(days=7 * i)
+        periods.append((f"w{i}", start, start + datetime.timedelta(days=6)))
+    rows = _counted_by_group(flags, window, periods)
     labels = dict(HotSpotReason.choices)
     return [
         HotSpotTrend(
@@ -753,10 +749,41 @@ def hotspot_trends(
             weeks=tuple(r[f"w{i}"] for i in range(t.rise_weeks)),
             baseline=r["base"],
             baseline_weeks=t.baseline_weeks,
-            first_raised=r["first"],
+            # A raw statement's day: a date on PostgreSQL, its ISO text on SQLite.
+            first_raised=r["first"]
+            if isinstance(r["first"], datetime.date)
+            else datetime.date.fromisoformat(r["first"]),
         )
         for r in rows
     ]
+
+
+def _counted_by_group(
+    groups: QuerySet[Any], letters: QuerySet[Any], periods: list[tuple[str, datetime.date, datetime.date]]
+) -> list[dict[str, Any]]:
+    """The rows of ``groups`` (values with ``commune_id`` and ``topic``, in their order) each with, per named period,
+    the number of ``letters`` (values with ``place``, ``topic``, ``received_on``) of its commune and topic received in
+    it: one statement, both querysets compiled as they are (their gates and filters); the letters are read once and
+    counted by commune and topic, then joined to the groups."""
+    group_sql, group_params = groups.query.sql_with_params()
+    letter_sql, letter_params = letters.query.sql_with_params()
+    q = connection.ops.quote_name
+    shown = ", ".join(f"g.{q(c)}" for c in [*groups.query.values_select, *groups.query.annotation_select])
+    day = q("received_on")
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE {day} BETWEEN %s AND %s) AS {q(name)}" for name, _s, _e in periods)
+    counted = ", ".join(f"COALESCE(c.{q(name)}, 0) AS {q(name)}" for name, _s, _e in periods)
+    sql = (
+        f"WITH g AS ({group_sql}), l AS ({letter_sql}), "  # noqa: S608 — compiled querysets, quoted names
+        f"c AS (SELECT {q('place')}, {q('topic')}, {counts} FROM l GROUP BY {q('place')}, {q('topic')}) "
+        f"SELECT {shown}, {counted} FROM g LEFT JOIN c "
+        f"ON c.{q('place')} = g.{q('commune_id')} AND c.{q('topic')} = g.{q('topic')} "
+        f"ORDER BY g.{q('flags')} DESC, g.{q('commune__name')}, g.{q('topic')}"
+    )
+    params = [*group_params, *letter_params, *(d for _name, start, end in periods for d in (start, end))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 # --- the reports (point 8): the flags raised in a period ------------------------------------------------------------

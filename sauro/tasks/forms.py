@@ -42,8 +42,9 @@ from sauro.org.pickers import (
     UnitChoiceField,
     UnitMultipleChoiceField,
     active_units,
-    indented_name,
     leader_choices,
+    offer_units,
+    offered_units,
     people_under,
     unit_people,
     working_people,
@@ -229,19 +230,10 @@ class TaskFilterForm(forms.Form):
         unit_field = cast(UnitChoiceField, self.fields["unit"])
         unit_field.queryset = units
         self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
-        # The units offered (a committee has a few hundred, drawn on every list page) as rows, not model instances:
-        # id, indented name, and the path the people's list follows.
-        offered_units = (
-            cached_for(user, "filter-units", lambda: list(units.values_list("pk", "name", "depth", "path")))
-            if with_choices
-            else []
-        )
-        unit_field.choices = Options(
-            [
-                ("", unit_field.empty_label or ""),
-                *((pk, indented_name(name, depth)) for pk, name, depth, _path in offered_units),
-            ]
-        )
+        # The units offered (a committee has a few hundred, drawn on every list page) as rows kept between requests;
+        # their paths are what the people's list follows.
+        offered = offered_units(user) if with_choices else []
+        offer_units(unit_field, offered)
         self.fields["state"].choices = [  # type: ignore[attr-defined]
             ("", str(EVERYTHING)),
             (OPEN_FILTER, str(_("Chưa hoàn thành (đang mở)"))),
@@ -253,7 +245,7 @@ class TaskFilterForm(forms.Form):
             (COUNTED_FILTER, str(_("Có thời hạn (cả bốn tình trạng)"))),
         ]
         self._offer_directives(user, with_choices)
-        self._offer_people(user, {pk: path for pk, _name, _depth, path in offered_units} if with_choices else None)
+        self._offer_people(user, {u.pk: u.path for u in offered} if with_choices else None)
         self.fields["sort"].choices = [(k, str(v[0])) for k, v in SORTS.items()]  # type: ignore[attr-defined]
         self.fields["q"].widget.attrs.update(
             {"placeholder": _("Tên, nội dung nhiệm vụ… có thể gõ không dấu"), "type": "search"}

@@ -4,6 +4,7 @@ Vietnamese errors, the decision from the page, reception days and the month's fi
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 
 import pytest
@@ -11,6 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from sauro.accounts.models import User
+from sauro.org.choices import UnitKind
+from sauro.org.pickers import active_units
 from sauro.petitions import services
 from sauro.petitions.models import Letter, Reception, ReceptionDay
 from sauro.petitions.services import ReceptionDayInput
@@ -20,6 +23,30 @@ from tests.tasks.conftest import Clock
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]
+
+
+def _options(html: str, name: str) -> list[str]:
+    select = html.split(f'<select name="{name}"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def test_the_filters_offer_the_units_in_the_organisation_charts_order(org: Org, client_for: ClientFor) -> None:
+    # Drawn from the rows kept between requests (org.pickers.offered_units), in tree order (An Cựu before Phú Xuân,
+    # which was created first): the order every picker of the app follows.
+    units = [str(u.pk) for u in active_units(org.monitor)]
+    wards = [str(u.pk) for u in active_units(org.monitor).filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE])]
+    assert wards == [str(org.ancuu.pk), str(org.phuxuan.pk)]
+    client = client_for(org.monitor)
+    for _ in range(2):  # built, then read back from the cache (PostgreSQL)
+        html = client.get(reverse("petitions:letters") + f"?commune={org.phuxuan.pk}").content.decode()
+        assert _options(html, "unit") == ["", *units]
+        assert _options(html, "commune") == ["", *wards]
+        assert f'<option value="{org.phuxuan.pk}" selected>' in html
+        html = client.get(reverse("petitions:hotspots")).content.decode()
+        assert _options(html, "commune") == ["", *wards]
+    # Each user's own list: a ward's head is offered the units their gate lets them see.
+    html = client_for(org.ancuu_head).get(reverse("petitions:letters")).content.decode()
+    assert _options(html, "unit") == ["", *(str(u.pk) for u in active_units(org.ancuu_head))] != ["", *units]
 
 
 def test_the_letters_list_shows_what_the_user_sees(org: Org, today: Clock, client_for: ClientFor) -> None:
