@@ -457,7 +457,8 @@ def reception_attach_letter(*, acting_user: User | None, reception: Reception | 
     """Record ``letter`` as the one handed in at the visit ``reception`` (the letter registered from the visit's page).
     A visit has one such letter: a second is refused."""
     pk = reception if isinstance(reception, int) else reception.pk
-    locked = Reception.objects.select_for_update().select_related("unit", "letter").get(pk=pk)
+    # Only the visit's row is locked: its letter is on the nullable side of the join, which PostgreSQL cannot lock.
+    locked = Reception.objects.select_for_update(of=("self",)).select_related("unit", "letter").get(pk=pk)
     if acting_user is not None and not may_register(acting_user, locked.unit):
         raise PermissionDeniedError(ERR_NO_RIGHT)
     if locked.letter_id is not None and locked.letter_id != letter.pk:
