@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.demo.paths import DATA_DIR
 from sauro.demo.petitions_year import load_demo_petitions_year
+from sauro.demo.timing import clock_at
 from sauro.org.models import Unit
 from sauro.petitions.models import Letter
 from sauro.petitions.services import (
@@ -90,10 +92,14 @@ def load_demo_petitions() -> DemoPetitionsResult:
             result.reception_days += 1
         for raw in data["receptions"]:
             result.receptions += _reception(raw, units, people, today)
-        for raw in data["letters"]:
-            made, task = _letter(raw, units, people, today)
-            result.letters += made
-            result.tasks += task
+        # One moment for the hand-written letters: a task drafted from a letter and its journal's first event carry
+        # the same time (two calls of the real clock would differ by microseconds).
+        moment = timezone.localtime(clock.now())
+        with clock_at(moment.date(), moment.time().replace(tzinfo=None)):
+            for raw in data["letters"]:
+                made, task = _letter(raw, units, people, today)
+                result.letters += made
+                result.tasks += task
         year = load_demo_petitions_year(today)
         result.reception_days += year.reception_days
         result.receptions += year.receptions
