@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -77,6 +78,16 @@ class QuarterlyForm(forms.Form):
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["quarter"].choices = quarters  # type: ignore[attr-defined]
         self.fields["as_of"].initial = clock.today()
+
+    def clean_as_of(self) -> datetime.date | None:
+        # A report states figures that have happened: a later day would be a forecast, not a cut-off.
+        day: datetime.date | None = self.cleaned_data.get("as_of")
+        today = clock.today()
+        if day is not None and day > today:
+            raise forms.ValidationError(
+                _("Ngày lập báo cáo không được sau hôm nay (%(today)s).") % {"today": f"{today:%d/%m/%Y}"}
+            )
+        return day
 
 
 class PetitionsReportForm(forms.Form):

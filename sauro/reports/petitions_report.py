@@ -40,6 +40,7 @@ from sauro.petitions.access import register_unit_ids
 from sauro.petitions.hotspots import hotspot_rows
 from sauro.reports.petitions_figures import Line, PetitionFigures, petition_figures, summary_sentences
 from sauro.reports.quarterly import (
+    PETITIONS,
     _closing,
     _data_table,
     _header,
@@ -254,7 +255,7 @@ def render_docx(data: PetitionsReport) -> bytes:
     _para(document, HEADINGS[4], bold=True)
     _para(document, "…")
 
-    _closing(document, data)
+    _closing(document, data, PETITIONS)
     _page_numbers(document)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -394,10 +394,12 @@ def collect(
             .order_by(*weight_order())
         )
         next_groups = group_tasks(list(next_weighed[:OUTLINE_READ_LIMIT]))
+    # Open on the cut-off day: not answered yet, or answered after it (the list of a past quarter does not change).
+    open_then = Q(state=ObstacleState.OPEN) | Q(answered_on__gt=day)
     obstacle_qs = (
         obstacles_visible_to(user)
         .filter(lead_unit__path__startswith=unit.path, raised_on__lte=day)
-        .filter(Q(raised_on__gte=p.cutoff_start) | Q(state=ObstacleState.OPEN))
+        .filter(Q(raised_on__gte=p.cutoff_start) | open_then)
         .select_related("task", "lead_unit", "decider_unit")
         .order_by("raised_on", "id")
     )
@@ -405,15 +407,13 @@ def collect(
     if limit is None:
         open_proposals = [o for o in obstacles if o.state == ObstacleState.OPEN]
     else:
-        open_proposals = [
-            _obstacle_row(o, day) for o in head("open_proposals", obstacle_qs.filter(state=ObstacleState.OPEN))
-        ]
+        open_proposals = [_obstacle_row(o, day) for o in head("open_proposals", obstacle_qs.filter(open_then))]
     data = QuarterlyData(
         unit=unit,
         period=p,
         next_period=nxt,
         as_of=day,
-        issued_on=clock.today(),
+        issued_on=as_of or clock.today(),  # the day the user dated the report (today by default)
         stats=stats,
         by_unit=by_unit,
         done_on_time=done,
@@ -631,14 +631,36 @@ def signature(letterhead: Letterhead) -> list[str]:
     return [*lines, letterhead.signer_title.upper(), "", "", "", "", letterhead.signer_name or NAME_PLACEHOLDER]
 
 
-def recipients(unit: Unit, letterhead: Letterhead) -> list[str]:
-    """ "Nơi nhận" of the quarterly report, by the body that sends it: a root committee reports to the Party's
-    Central Office and informs its committee members, agencies and Party committees; a ward's, a commune's or a Party
-    committee's report goes to the city's Ban Thường vụ and Văn phòng and to its own members and cells; an agency's to
-    the city's Thường trực and Văn phòng. Never the sender itself; the last line is the copy kept ("- Lưu Văn phòng
-    Thành ủy.", "- Lưu Văn phòng Đảng ủy.")."""
+# The report kinds whose "Nơi nhận" differ: the quarterly work report, the petitions report (petitions_report).
+QUARTERLY, PETITIONS = "quarterly", "petitions"
+
+
+def recipients(unit: Unit, letterhead: Letterhead, kind: str = QUARTERLY) -> list[str]:
+    """ "Nơi nhận" of a report, by its kind and the body that sends it. Never the sender itself; the last line is the
+    copy kept ("- Lưu Văn phòng Thành ủy.", "- Lưu Văn phòng Đảng ủy.").
+
+    The quarterly report: a root committee reports to the Party's Central Office and informs its committee members,
+    agencies and Party committees; a ward's, a commune's or a Party committee's report goes to the city's Ban Thường
+    vụ and Văn phòng and to its own members and cells; an agency's to the city's Thường trực and Văn phòng.
+
+    The petitions report (tiếp công dân, đơn thư): to the bodies that follow citizens' reception and denunciations —
+    a root committee to the Central Internal Affairs Commission (Ban Nội chính Trung ương), its Thường trực, its
+    Inspection Commission and its own Ban Nội chính; a ward or an agency to the city's Thường trực, Ban Nội chính and
+    Inspection Commission (a ward informs its own members too)."""
     short = committee_word(committee_of(unit).name)
-    if unit.parent_id is None:
+    if kind == PETITIONS:
+        if unit.parent_id is None:
+            names = [
+                "Ban Nội chính Trung ương (để báo cáo)",
+                f"Thường trực {short}",
+                f"Ủy ban Kiểm tra {short}",
+                f"Ban Nội chính {short}",
+            ]
+        else:
+            names = [f"Thường trực {short} (để báo cáo)", f"Ban Nội chính {short}", f"Ủy ban Kiểm tra {short}"]
+            if unit.kind in COMMITTEE_KINDS:
+                names.append("Các đồng chí đảng ủy viên")
+    elif unit.parent_id is None:
         names = [
             "Văn phòng Trung ương Đảng (để báo cáo)",
             "Các đồng chí Ủy viên Ban Chấp hành Đảng bộ",
@@ -790,16 +812,16 @@ def _header(document: DocxDocument, data: Issued) -> None:
     )
 
 
-def _closing(document: DocxDocument, data: Issued) -> None:
-    """Recipients left, signature right (Hướng dẫn 36-HD/VPTW: "Nơi nhận:" 14 pt upright underlined, the list
-    12 pt; the authority and title bold upper case, room to sign, the name bold)."""
+def _closing(document: DocxDocument, data: Issued, kind: str = QUARTERLY) -> None:
+    """Recipients left (``recipients`` of the report's ``kind``), signature right (Hướng dẫn 36-HD/VPTW: "Nơi nhận:"
+    14 pt upright underlined, the list 12 pt; the authority and title bold upper case, room to sign, the name bold)."""
     letterhead = letterhead_of(data)
     _para(document, "")
     closing = document.add_table(rows=1, cols=2)
     _column_widths(closing, (95, 70))
     left, right = closing.rows[0].cells
     _cell_text(left, "Nơi nhận:", underline=True, size=BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
-    for line in recipients(data.unit, letterhead):
+    for line in recipients(data.unit, letterhead, kind):
         _cell_text(left, line, size=RECIPIENTS_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
     for i, line in enumerate(signature(letterhead)):
         _cell_text(right, line, bold=bool(line), size=BODY_PT, first=i == 0)

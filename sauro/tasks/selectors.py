@@ -158,7 +158,7 @@ def open_overdue_on(as_of: datetime.date) -> Q | None:
     return Q(state__in=OPEN_STATES, issued_on__lte=as_of, is_ongoing=False, deadline__lt=as_of)
 
 
-# Which part of a period a task counts in (``in_period``): due in the period (or issued in it and due after it), or
+# Which part of a period a task counts in (``in_period``): due in the period (or open at its start, due after it), or
 # carried over from an earlier one — shown apart ("nhiệm vụ kỳ trước chuyển sang").
 CURRENT, CARRIED = "current", "carried"
 
@@ -179,8 +179,8 @@ def in_period(
     (i) due in the period — the due date in force on ``as_of`` (``due_in_force``) within ``[start, end]``;
     (ii) carried over (``CARRIED``): due before ``start`` and not done before it (approved on or after ``start``,
          or still open), not ongoing;
-    (iii) issued in the period (``start`` … ``as_of``), not ongoing, and due after ``end``: "chưa hoàn thành – trong
-         hạn" while open, "hoàn thành đúng hạn" once done.
+    (iii) due after ``end``, not ongoing, and not done (approved) or cancelled before ``start``, whichever period
+         issued it: "chưa hoàn thành – trong hạn" while open, "hoàn thành đúng hạn" once done.
 
     ``ongoing``: the ongoing tasks (thường xuyên) too, whatever their due date. ``spill=False``: (i) only (the
     trends, by month of due date). Seen before the period begins (``as_of`` < ``start``), only (i). Each task is in at
@@ -199,7 +199,12 @@ def in_period(
             & ~done_by(before)
             & ~Q(state=TaskState.CANCELLED, cancelled_on__lte=before)
         )
-        new = Q(**{f"{due}__gt": end}, is_ongoing=False, issued_on__gte=start)
+        # Not yet due at the end of the window: issued in it, or issued before it and not done or cancelled before it.
+        new = (
+            Q(**{f"{due}__gt": end}, is_ongoing=False)
+            & ~done_by(before)
+            & ~Q(state=TaskState.CANCELLED, cancelled_on__lte=before)
+        )
         member |= carried | new
     if ongoing:
         member |= Q(is_ongoing=True)

@@ -12,11 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 
 from sauro.common.errors import ValidationFailed
 from sauro.dashboard.stats import overdue_tasks, period_tasks, task_stats
-from sauro.monitoring.services import progress_update_create
+from sauro.monitoring.choices import ObstacleState
+from sauro.monitoring.services import obstacle_answer, obstacle_create, progress_update_create
 from sauro.reports import quarterly
 from sauro.tasks.choices import ReportingState, RequestState
 from sauro.tasks.models import ExtensionRequest, Task
@@ -212,6 +214,68 @@ def test_the_report_form_takes_its_date(org: Any, make_draft: Callable[..., Task
     assert any("số liệu tính đến ngày 12/03/2026" in str(c.value) for row in sheet.iter_rows() for c in row)
 
 
+@pytest.mark.django_db
+def test_the_date_line_is_the_day_the_user_dated_the_report(
+    org: Any, make_draft: Callable[..., Task], today: Any
+) -> None:
+    today.set(D(2026, 3, 2))
+    issue_accepted(org, make_draft, title="Báo cáo chuyên đề", due_date=D(2026, 3, 13))
+    today.set(D(2026, 3, 20))
+    document = Document(
+        io.BytesIO(quarterly.quarterly_docx(user=org.leader, unit=org.btc, quarter="2026Q1", as_of=D(2026, 3, 12)))
+    )
+    header = document.tables[0].rows[0].cells[1]
+    assert [p.text for p in header.paragraphs if "ngày" in p.text] == ["Huế, ngày 12 tháng 3 năm 2026"]
+    undated = Document(io.BytesIO(quarterly.quarterly_docx(user=org.leader, unit=org.btc, quarter="2026Q1")))
+    header = undated.tables[0].rows[0].cells[1]
+    assert [p.text for p in header.paragraphs if "ngày" in p.text] == ["Huế, ngày 20 tháng 3 năm 2026"]
+
+
+@pytest.mark.django_db
+def test_a_report_is_not_dated_after_today(org: Any, client: Any, today: Any) -> None:
+    today.set(D(2026, 3, 20))
+    client.force_login(org.leader)
+    response = client.get(
+        "/bao-cao/so-ket-quy/", {"unit": org.btc.pk, "quarter": "2026Q1", "format": "docx", "as_of": "21/03/2026"}
+    )
+    assert response.status_code == 400
+    assert "Ngày lập báo cáo không được sau hôm nay (20/03/2026)." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_obstacle_answered_after_the_cut_off_stays_open_in_the_report(
+    org: Any, make_draft: Callable[..., Task], today: Any
+) -> None:
+    """Raised before the quarter, open on its cut-off (14/03), answered on 16/03: the report made on 14/03 and the one
+    made on 20/03 list the same difficulties and the same proposals still open."""
+    today.set(D(2025, 12, 1))
+    task = issue_accepted(org, make_draft, title="Rà soát quy chế", due_date=D(2026, 3, 10))
+    today.set(D(2025, 12, 10))
+    obstacle = obstacle_create(
+        acting_user=org.btc_head,
+        task=task,
+        description="Chưa có hướng dẫn.",
+        proposal="Đề nghị hướng dẫn.",
+        decider_unit_id=org.standing.pk,
+    )
+
+    def made() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        lists = quarterly.collect(user=org.leader, unit=org.btc, quarter="2026Q1")
+        docx = quarterly.collect(user=org.leader, unit=org.btc, quarter="2026Q1", limit=30, lists=False)
+        return (
+            [(o.task_title, o.state) for o in lists.obstacles],
+            [(o.task_title, o.state) for o in docx.open_proposals],
+        )
+
+    today.set(D(2026, 3, 14))
+    then = made()
+    assert then == ([("Rà soát quy chế", ObstacleState.OPEN)], [("Rà soát quy chế", ObstacleState.OPEN)])
+    today.set(D(2026, 3, 16))
+    obstacle_answer(acting_user=org.leader, obstacle=obstacle, answer="Áp dụng tạm tiêu chuẩn hiện hành.")
+    today.set(D(2026, 3, 20))
+    assert made() == then
+
+
 # --- point 2: which tasks belong to a period ---------------------------------------------------------------------
 
 Q2_START, Q2_END = D(2026, 3, 15), D(2026, 6, 14)
@@ -264,11 +328,14 @@ def test_a_task_overdue_from_an_earlier_quarter_is_carried_over_apart(
 
 @pytest.mark.django_db
 def test_open_on_time_counts_the_open_tasks_not_yet_due(org: Any, make_draft: Callable[..., Task], today: Any) -> None:
-    """Issued in the quarter and due after it: "chưa hoàn thành – trong hạn" while open, "hoàn thành đúng hạn" once
-    done by the cut-off; not in a quarter it was not issued in."""
+    """Due after the quarter and not done before it began: "chưa hoàn thành – trong hạn" while open at the cut-off,
+    "hoàn thành đúng hạn" once done by it, whichever quarter it was issued in; a task done before the quarter began is
+    not in it."""
     today.set(D(2026, 3, 2))
     issue_accepted(org, make_draft, title="Tổng kết nhiệm kỳ", due_date=D(2026, 9, 30))
     early = issue_accepted(org, make_draft, title="Đề án vị trí việc làm", due_date=D(2026, 9, 30))
+    quick = issue_accepted(org, make_draft, title="Báo cáo nhanh chuyên đề", due_date=D(2026, 9, 30))
+    done(org, quick, today, D(2026, 3, 10))
     today.set(D(2026, 3, 20))
     issue_accepted(org, make_draft, title="Sổ tay công tác", due_date=D(2026, 10, 30))
     done(org, early, today, D(2026, 6, 1))
@@ -281,17 +348,23 @@ def test_open_on_time_counts_the_open_tasks_not_yet_due(org: Any, make_draft: Ca
     assert q1 == {
         "Tổng kết nhiệm kỳ": ReportingState.OPEN_ON_TIME,
         "Đề án vị trí việc làm": ReportingState.OPEN_ON_TIME,
+        "Báo cáo nhanh chuyên đề": ReportingState.DONE_ON_TIME,
     }
     q2 = {
         t.title: t.reporting_state  # type: ignore[attr-defined]
         for t in period_tasks(user=org.leader, unit_id=org.btc.pk, start=Q2_START, end=Q2_END, as_of=Q2_END)
     }
-    assert q2 == {"Sổ tay công tác": ReportingState.OPEN_ON_TIME}
+    # Issued in quarter I and still open at quarter II's cut-off: counted in quarter II too (it did not drop out).
+    assert q2 == {
+        "Tổng kết nhiệm kỳ": ReportingState.OPEN_ON_TIME,
+        "Đề án vị trí việc làm": ReportingState.DONE_ON_TIME,
+        "Sổ tay công tác": ReportingState.OPEN_ON_TIME,
+    }
     stats_q1 = task_stats(user=org.leader, unit_id=org.btc.pk, start=Q1_START, end=Q1_END, as_of=Q1_END)
-    assert (stats_q1.total, stats_q1.open_on_time) == (2, 2)
-    # Quarter I is read as of its cut-off (14/03), when both were open; quarter II does not hold the one issued in
-    # quarter I and done on 01/06, nor, seen earlier, anything else.
-    assert task_stats(user=org.leader, unit_id=org.btc.pk, start=Q2_START, end=Q2_END, as_of=D(2026, 6, 10)).total == 1
+    assert (stats_q1.total, stats_q1.open_on_time) == (3, 2)
+    # Quarter II seen on 31/05, before "Đề án" was done: the three are open and on time.
+    early_q2 = task_stats(user=org.leader, unit_id=org.btc.pk, start=Q2_START, end=Q2_END, as_of=D(2026, 5, 31))
+    assert (early_q2.total, early_q2.open_on_time) == (3, 3)
 
 
 @pytest.mark.django_db

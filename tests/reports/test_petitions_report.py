@@ -297,9 +297,17 @@ def test_the_docx_is_a_party_report_with_its_tables(org: Org, planted: Planted) 
     assert first_cells[:5] == ["Cấp ủy, đảng ủy", "Loại đơn", "Nguồn đơn", "Lĩnh vực", "Phường, xã nơi phát sinh"]
     results = {r.cells[1].text: r.cells[2].text for r in tables[6].rows[1:]}
     assert results["Đã giải quyết đúng hạn"] == "1" and results["Đang giải quyết, trong hạn"] == "1"
-    closing = [p.text for cell in tables[-1].rows[0].cells for p in cell.paragraphs]
-    assert closing[0] == "Nơi nhận:" and "- Ban Thường vụ Thành ủy (để báo cáo)," in closing
-    assert "T/M BAN THƯỜNG VỤ" in closing and "BÍ THƯ" in closing
+    recipients, signature = ([p.text for p in cell.paragraphs] for cell in tables[-1].rows[0].cells)
+    # The petitions report's own recipients (not the quarterly report's): the bodies that follow petitions.
+    assert recipients == [
+        "Nơi nhận:",
+        "- Thường trực Thành ủy (để báo cáo),",
+        "- Ban Nội chính Thành ủy,",
+        "- Ủy ban Kiểm tra Thành ủy,",
+        "- Các đồng chí đảng ủy viên,",
+        "- Lưu Văn phòng Đảng ủy.",
+    ]
+    assert "T/M BAN THƯỜNG VỤ" in signature and "BÍ THƯ" in signature
     # A wide name column: the name column is the widest of the kinds' table.
     widths = [c.width for c in tables[2].columns]
     assert widths[1] == max(widths)
@@ -313,6 +321,15 @@ def test_hot_spots_passed_in_are_listed(org: Org, planted: Planted) -> None:
     assert "- Phường An Cựu: 4 đơn về đất đai dự án đường" in paragraphs
     assert NO_HOT_SPOTS not in paragraphs
     assert "Kết quả tiếp công dân, giải quyết đơn thư quý I năm 2026" in paragraphs
+    closing = [p.text for p in _tables[-1].rows[0].cells[0].paragraphs]
+    assert closing == [
+        "Nơi nhận:",
+        "- Ban Nội chính Trung ương (để báo cáo),",
+        "- Thường trực Thành ủy,",
+        "- Ủy ban Kiểm tra Thành ủy,",
+        "- Ban Nội chính Thành ủy,",
+        "- Lưu Văn phòng Thành ủy.",
+    ]
 
 
 def test_the_hot_spots_raised_within_the_unit_are_read_by_the_report(org: Org, planted: Planted) -> None:
