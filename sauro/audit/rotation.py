@@ -23,7 +23,7 @@ from django.db import transaction
 
 from sauro.audit.chain import ERR_EDITED
 from sauro.audit.checkpoints import Checkpoint, checkpoint_path, checkpoint_write, open_locked
-from sauro.audit.hashing import GENESIS_HASH, ChainedEntry, entry_fields, entry_mac
+from sauro.audit.hashing import ChainedEntry, entry_fields, entry_mac
 from sauro.audit.keys import (
     audit_key,
     forget_cached_key,
@@ -33,9 +33,9 @@ from sauro.audit.keys import (
     new_key_text,
     write_key_file,
 )
-from sauro.audit.models import AuditCheckpoint, AuditHead
+from sauro.audit.models import AuditCheckpoint
 from sauro.audit.reseal import ResealError, reseal_chain
-from sauro.audit.services import audit_record
+from sauro.audit.services import audit_record, lock_head
 from sauro.audit.verify import audit_verify
 
 ACTION = "audit.key_rotated"
@@ -93,8 +93,7 @@ def rotate_key(*, batch_size: int = 2000) -> RotationResult:
     fd = open_locked(cp_path)
     try:
         with transaction.atomic():
-            AuditHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
-            head = AuditHead.objects.select_for_update().get(pk=1)
+            head = lock_head()
             try:
                 resealed, _, last = reseal_chain(new_key, check, batch_size=batch_size)
             except ResealError as error:

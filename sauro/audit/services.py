@@ -22,6 +22,16 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, ensure_ascii=False, default=str)) if value is not None else None
 
 
+def lock_head() -> AuditHead:
+    """The journal's head row, locked until the caller's transaction ends; created on the first write ever. One query
+    once it exists (every journalled write pays it)."""
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    return head
+
+
 def audit_record(
     *,
     acting_user: User | None,
@@ -47,8 +57,7 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
     # The head row serialises writers: the lock is held until the surrounding transaction ends.
-    head, _ = AuditHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
-    head = AuditHead.objects.select_for_update().get(pk=1)
+    head = lock_head()
     key = writing_key()  # read under the lock: a key rotation swaps it while holding the lock
     seq = head.last_seq + 1
     at = clock.now()

@@ -22,11 +22,10 @@ from django.db import transaction
 
 from sauro.audit.chain import ERR_EDITED
 from sauro.audit.checkpoints import Checkpoint, anchored, checkpoint_write
-from sauro.audit.hashing import GENESIS_HASH, ChainedEntry, entry_fields, entry_mac, legacy_entry_hash
+from sauro.audit.hashing import ChainedEntry, entry_fields, entry_mac, legacy_entry_hash
 from sauro.audit.keys import audit_key, key_id
-from sauro.audit.models import AuditHead
 from sauro.audit.reseal import ResealError, reseal_chain
-from sauro.audit.services import audit_record
+from sauro.audit.services import audit_record, lock_head
 
 ACTION = "audit.chain_keyed"
 ERR_ANCHORED = (
@@ -53,8 +52,7 @@ def audit_upgrade(*, batch_size: int = 2000) -> UpgradeResult:
         raise UpgradeError(ERR_ANCHORED)
     key = audit_key(create=True)
     with transaction.atomic():
-        AuditHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
-        head = AuditHead.objects.select_for_update().get(pk=1)
+        head = lock_head()
         plain, resealed, old_hash, last = _reseal(key, batch_size)
         if (head.last_seq, head.last_hash) != (resealed, old_hash):
             raise UpgradeError(ERR_OLD_TAIL.format(seq=head.last_seq))
