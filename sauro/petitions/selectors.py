@@ -18,6 +18,7 @@ from django.http import Http404
 from sauro.accounts.models import User
 from sauro.common.calendar import current_calendar
 from sauro.common.pagination import Key, Keyset, Page
+from sauro.common.text import search_words
 from sauro.org.access import subtree_ids
 from sauro.org.choices import UnitKind
 from sauro.org.models import Membership, Unit
@@ -105,8 +106,10 @@ def letter_state_expr() -> Case:
 @dataclass(frozen=True)
 class LetterFilters:
     """What the letters' list filters on; empty values do not filter. ``unit_id``: the receiving unit with the
-    units below it; ``commune_id``: where the matter arose."""
+    units below it; ``commune_id``: where the matter arose; ``q``: a search box, each of whose words
+    (``common.text.search_words``, without diacritics or case) the letter's ``search_text`` must contain."""
 
+    q: str = ""
     unit_id: int | None = None
     commune_id: int | None = None
     kind: str = ""
@@ -120,6 +123,8 @@ def letter_list(*, user: User, filters: LetterFilters | None = None) -> QuerySet
     """Visible letters matching ``filters``, annotated with their ``state``, with what a row shows."""
     f = filters or LetterFilters()
     qs = letters_visible_to(user).annotate(state=letter_state_expr())
+    for word in search_words(f.q):
+        qs = qs.filter(search_text__contains=word)
     ids = subtree_ids(user, f.unit_id)
     if ids:
         qs = qs.filter(unit_id__in=ids)
