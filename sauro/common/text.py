@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 
@@ -36,8 +37,10 @@ def search_text(*parts: str | None) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold_char(c: str) -> str:
-    """``fold`` of one character, whitespace kept as it is (a search word never holds any)."""
+    """``fold`` of one character, whitespace kept as it is (a search word never holds any). Cached: a page marks the
+    words in fifty summaries, a few thousand characters drawn from a few hundred distinct ones."""
     plain = "".join(d for d in unicodedata.normalize("NFD", c) if not unicodedata.combining(d))
     return plain.replace("đ", "d").replace("Đ", "d").lower()
 
