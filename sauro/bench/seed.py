@@ -42,9 +42,9 @@ from sauro.audit.models import AuditEntry, AuditHead
 from sauro.bench import profile
 from sauro.common.calendar import current_calendar
 from sauro.common.text import fold
+from sauro.common.text import search_text as directive_search_text
 from sauro.directives.choices import DirectiveKind, Urgency
 from sauro.directives.models import Directive, Term
-from sauro.directives.search import search_text as directive_search_text
 from sauro.monitoring.choices import EscalationLevel, ExpectationReason, ObstacleState
 from sauro.monitoring.models import Obstacle, ProgressUpdate, UpdateExpectation
 from sauro.notifications.choices import EmailState, NotificationKind

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 
@@ -20,8 +21,26 @@ def fold(text: str) -> str:
     return " ".join(plain.replace("đ", "d").replace("Đ", "d").lower().split())
 
 
+# A search box is not a query language: more words than this are ignored (each one is a ``LIKE`` the query must
+# satisfy; on a million letters or tasks a bounded number keeps the trigram index's work bounded).
+MAX_SEARCH_WORDS = 8
+
+
+def search_words(query: str) -> list[str]:
+    """The folded words of a search box, each of which a result's folded ``search_text`` must contain (and a list
+    marks with ``highlight``). A NUL byte (which PostgreSQL refuses in text) separates words like a space."""
+    return fold(query.replace("\x00", " ")).split()[:MAX_SEARCH_WORDS]
+
+
+def search_text(*parts: str | None) -> str:
+    """The folded text stored beside a record for searching: every non-empty part, one space apart."""
+    return fold(" ".join(p for p in parts if p))
+
+
+@functools.lru_cache(maxsize=4096)
 def _fold_char(c: str) -> str:
-    """``fold`` of one character, whitespace kept as it is (a search word never holds any)."""
+    """``fold`` of one character, whitespace kept as it is (a search word never holds any). Cached: a page marks the
+    words in fifty summaries, a few thousand characters drawn from a few hundred distinct ones."""
     plain = "".join(d for d in unicodedata.normalize("NFD", c) if not unicodedata.combining(d))
     return plain.replace("đ", "d").replace("Đ", "d").lower()
 

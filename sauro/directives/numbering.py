@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from sauro.common.text import fold
 from sauro.directives.choices import DirectiveKind
-from sauro.directives.search import fold
 
 if TYPE_CHECKING:
     from sauro.directives.models import Term

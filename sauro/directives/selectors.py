@@ -13,6 +13,7 @@ from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import PermissionDeniedError, ValidationFailed
 from sauro.common.pagination import Key, Keyset, Page
+from sauro.common.text import search_words
 from sauro.directives.access import can_register_directives, directives_visible_to
 from sauro.directives.models import Directive, DirectiveAttachment, Term
 from sauro.directives.numbering import (
@@ -24,7 +25,6 @@ from sauro.directives.numbering import (
     normalize_issuer_code,
     parse_number_symbol,
 )
-from sauro.directives.search import search_words
 from sauro.org.access import units_visible_to
 from sauro.org.choices import UnitKind
 from sauro.org.models import Unit

@@ -23,12 +23,12 @@ from sauro.accounts.models import User
 from sauro.audit.services import audit_record
 from sauro.common import clock
 from sauro.common.errors import Conflict, PermissionDeniedError, ValidationFailed
+from sauro.common.text import search_text
 from sauro.common.uploads import check_upload
 from sauro.directives.access import can_manage_terms, can_register_directives, directives_visible_to
 from sauro.directives.choices import Urgency
 from sauro.directives.models import DEFAULT_PLACE, Directive, DirectiveAttachment, Term
 from sauro.directives.numbering import SymbolError, check_number, kind_from_code, next_number, normalize_issuer_code
-from sauro.directives.search import search_text
 from sauro.directives.selectors import MAX_TREE_DEPTH, term_for_or_fail
 from sauro.directives.uploads import ERR_TOO_MANY_FILES, MAX_ATTACHMENTS_PER_DIRECTIVE
 from sauro.org.access import units_visible_to

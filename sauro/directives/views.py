@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sauro.common import clock
 from sauro.common.errors import Conflict, ServiceError, ValidationFailed
 from sauro.common.replica import read_only_page
+from sauro.common.text import search_words
 from sauro.common.uploads import ACCEPT_ATTRIBUTE, MAX_UPLOAD_BYTES, human_size
 from sauro.common.views import AuthenticatedRequest, render_page, stored_file_response
 from sauro.directives import selectors, services
@@ -41,7 +42,6 @@ from sauro.directives.forms import (
 from sauro.directives.models import Directive
 from sauro.directives.numbering import ISSUER_CODE_RE
 from sauro.directives.panels import TASKS_PANEL, after_create_options, after_create_url, detail_panels
-from sauro.directives.search import search_words
 from sauro.directives.services import DirectiveInput
 from sauro.org.access import units_visible_to
 

@@ -59,6 +59,18 @@ MONTH_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|21[0-8][0-9]|219[0-7])-(0[1-9]|1[0-2])
 LETTER_UNIT_PARAM = Query(None, description="Đơn vị nhận đơn (kể cả trực thuộc).")
 COMMUNE_PARAM = Query(None, description="Phường, xã nơi phát sinh.")
 UNIT_PARAM = Query(None, description="Đơn vị (kể cả trực thuộc).")
+# The register's search box (``LetterFilters.q``): each word, without diacritics or case, must be in the letter.
+MAX_QUERY = 200
+Q_PARAM = Query(
+    None,
+    max_length=MAX_QUERY,
+    pattern=NO_NUL_PATTERN,
+    description=(
+        "Tìm kiếm, có dấu hay không dấu, không phân biệt hoa thường: mỗi từ phải có trong số đến, nội dung, "
+        "tên và địa chỉ người đứng đơn (trừ danh tính được giữ bí mật), nơi phát sinh, cơ quan chuyển đơn đến, "
+        "cơ quan được chuyển đơn hoặc số văn bản."
+    ),
+)
 MONTH_PARAM = Query(None, pattern=MONTH_PATTERN, description="Tháng, dạng YYYY-MM (mặc định tháng này).")
 
 
@@ -287,10 +299,13 @@ def _detail(user: User, letter_id: int, *, reveal: bool = False) -> LetterDetail
     "/petitions/letters",
     response={200: LetterPageOut, **error_responses(401, 422)},
     summary="Danh sách đơn thư",
-    description="Đơn bạn được xem, mới nhận trước. Phân trang bằng con trỏ (next_cursor).",
+    description=(
+        "Đơn bạn được xem, mới nhận trước; q tìm theo từ (không dấu cũng được). Phân trang bằng con trỏ (next_cursor)."
+    ),
 )
 def letter_list(
     request: HttpRequest,
+    q: str | None = Q_PARAM,
     unit_id: ApiId | None = LETTER_UNIT_PARAM,
     commune_id: ApiId | None = COMMUNE_PARAM,
     kind: LetterKind | None = None,
@@ -300,7 +315,7 @@ def letter_list(
     limit: int = limit_param(selectors.PAGE_SIZE),
 ) -> LetterPageOut:
     filters = selectors.LetterFilters(
-        unit_id=unit_id, commune_id=commune_id, kind=kind or "", topic=topic or "", state=state or ""
+        q=q or "", unit_id=unit_id, commune_id=commune_id, kind=kind or "", topic=topic or "", state=state or ""
     )
     page = selectors.letter_page(user=auth_user(request), filters=filters, cursor=cursor, limit=limit)
     return LetterPageOut(items=[LetterOut.of(x) for x in page.items], next_cursor=page.next_cursor)

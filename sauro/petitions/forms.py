@@ -139,6 +139,7 @@ def protected_hint(form: forms.Form, sender: identity.IdentityShown | None, name
 class LetterFilterForm(forms.Form):
     """The letters' list filters, read from the query string."""
 
+    q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=200)
     unit = UnitChoiceField(
         label=_("Đơn vị nhận đơn (kể cả trực thuộc)"), queryset=Unit.objects.none(), required=False, widget=FastSelect
     )
@@ -152,6 +153,9 @@ class LetterFilterForm(forms.Form):
 
     def __init__(self, data: Any, *, user: User) -> None:
         super().__init__(data)
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": _("Tên, địa chỉ, nội dung, số văn bản… có thể gõ không dấu"), "type": "search"}
+        )
         self.fields["unit"].empty_label = str(EVERYTHING)  # type: ignore[attr-defined]
         self.fields["commune"].empty_label = str(EVERYTHING)  # type: ignore[attr-defined]
         _offer_units(self, user, every=("unit",), local=("commune",))
@@ -168,6 +172,7 @@ class LetterFilterForm(forms.Form):
         d = self.cleaned_data
         unit, commune = d.get("unit"), d.get("commune")
         return selectors.LetterFilters(
+            q=d.get("q") or "",
             unit_id=unit.pk if unit else None,
             commune_id=commune.pk if commune else None,
             kind=d.get("kind") or "",
@@ -181,7 +186,7 @@ class LetterFilterForm(forms.Form):
 
     @property
     def is_filtered(self) -> bool:
-        return any(self.cleaned_data.get(n) for n in ("unit", "commune", "kind", "topic", "state"))
+        return any(self.cleaned_data.get(n) for n in ("q", "unit", "commune", "kind", "topic", "state"))
 
 
 class LetterForm(_ServiceErrors, forms.Form):

@@ -6,6 +6,7 @@ handled here or forwarded to a unit, followed through its six-clear task (``Lett
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sauro.common.inputs import date_in_range, date_range_message
+from sauro.common.text import search_text as fold_search_text
 from sauro.org.models import Unit
 from sauro.petitions.choices import (
     Competence,
@@ -295,6 +297,22 @@ class Letter(models.Model):
         related_name="repeats",
         verbose_name=_("đơn kéo dài của đơn"),
     )
+    # The register's diacritics-free search (``selectors.letter_list``, ``q``): ``SEARCHED_FIELDS`` folded
+    # (``common.text.search_text``), kept by ``save`` whenever one of them is written. A protected denouncer's
+    # identity is never in it: its columns are empty (``petitions.identity``), and so is its part here.
+    search_text = models.TextField(_("văn bản tìm kiếm"), blank=True, default="", editable=False)
+
+    # What the register's search box looks in, in this order (never the encrypted identity: ``SignerIdentity``).
+    SEARCHED_FIELDS = (
+        "incoming_number",
+        "summary",
+        "signer_name",
+        "signer_address",
+        "address",
+        "forwarded_by",
+        "forward_body",
+        "document_number",
+    )
 
     class Meta:
         verbose_name = _("đơn thư")
@@ -305,6 +323,7 @@ class Letter(models.Model):
             models.Index(fields=["unit", "received_on"], name="letter_unit_received"),
             models.Index(fields=["forward_unit", "received_on"], name="letter_forward_received"),
             models.Index(fields=["commune", "received_on"], name="letter_commune_received"),
+            # On PostgreSQL also a trigram index on search_text (migration 0008, letter_search_trgm).
         ]
         constraints = [
             models.CheckConstraint(condition=Q(signer_count__gte=1), name="letter_signers_positive"),
@@ -320,6 +339,20 @@ class Letter(models.Model):
     def __str__(self) -> str:
         day = f" nhận ngày {self.received_on:%d/%m/%Y}" if self.received_on else ""
         return f"Đơn {self.get_kind_display().lower()}{day}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, with ``search_text`` refolded from the searched fields — on every save that writes one of them (a
+        save with ``update_fields`` naming none leaves it as it is)."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or not set(update_fields).isdisjoint(self.SEARCHED_FIELDS):
+            self.search_text = self.folded_search_text()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def folded_search_text(self) -> str:
+        """``search_text`` as the letter's fields make it now (``common.text.search_text`` of ``SEARCHED_FIELDS``)."""
+        return fold_search_text(*(getattr(self, name) for name in self.SEARCHED_FIELDS))
 
     def get_state_display(self) -> str:
         """The derived state in words (``LetterState``): the selectors annotate ``state``

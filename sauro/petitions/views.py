@@ -21,6 +21,7 @@ from sauro.accounts.models import User
 from sauro.common.errors import Conflict, ServiceError
 from sauro.common.pagination import BadCursor
 from sauro.common.replica import read_only_page
+from sauro.common.text import search_words
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.petitions import access, hotspots, identity, links, selectors, services
 from sauro.petitions.choices import DeadlineKey
@@ -59,9 +60,12 @@ def _page(request: AuthenticatedRequest, template: str, context: dict[str, Any],
 def letter_list_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = LetterFilterForm(request.GET, user=user)
-    page = selectors.letter_page(user=user, filters=form.filters(), cursor=form.cursor or None)
+    filters = form.filters()
+    page = selectors.letter_page(user=user, filters=filters, cursor=form.cursor or None)
     context = {
         "form": form,
+        # The folded words searched, marked in each summary (``common.text.highlight``).
+        "marked": search_words(filters.q),
         "letters": page.items,
         "next_cursor": page.next_cursor,
         "is_first_page": not form.cursor,

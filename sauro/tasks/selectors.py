@@ -42,7 +42,7 @@ from psycopg.errors import QueryCanceled
 
 from sauro.accounts.models import User
 from sauro.common import clock
-from sauro.common.text import fold
+from sauro.common.text import search_words
 from sauro.org.access import subtree_ids
 from sauro.org.choices import Role
 from sauro.org.models import Unit
@@ -245,15 +245,6 @@ class TaskFilters:
     # ``as_of``: what a dashboard's or a report's figure counts. Both ends or neither.
     period_start: datetime.date | None = None
     period_end: datetime.date | None = None
-
-
-# A search box is not a query language: more words than this are ignored.
-MAX_SEARCH_WORDS = 8
-
-
-def search_words(q: str) -> list[str]:
-    """The folded words of a search box, each of which a task's ``search_text`` must contain (and the list marks)."""
-    return fold(q).split()[:MAX_SEARCH_WORDS]
 
 
 SORTS = {

@@ -46,6 +46,12 @@ def test_the_seed_loads_every_table_the_scenarios_read_and_resumes(
     assert json.loads(state["scan"])["raised"] == HotSpot.objects.count()
     # A denunciation's signer is not in the letter's columns (point 6).
     assert not Letter.objects.filter(kind="to_cao").exclude(signer_name="").exists()
+    # Every letter's search text is folded as the letter's own save folds it, and the search's trigram index, dropped
+    # for the load, is there again: the search row times what an officer's search reads.
+    assert all(x.search_text == x.folded_search_text() != "" for x in Letter.objects.all())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'petitions_letter'")
+        assert "letter_search_trgm" in {name for (name,) in cursor.fetchall()}
 
     # Run again with the same size: nothing is seeded again; an interrupted step (here the keys) is done again alone.
     def refuse(*_args: object, **_kwargs: object) -> None:
@@ -69,6 +75,10 @@ def test_every_scenario_is_measured_against_its_budget(database: str, tmp_path: 
     duplicates = next(r for r in rows if r.key == "duplicates")
     assert duplicates.note.startswith("đơn gốc trong 5 gợi ý")
     assert duplicates.note != "đơn gốc trong 5 gợi ý: 0%"  # the lookup finds the letters the queries were made from
+    search = next(r for r in rows if r.key == "search")
+    assert "`/don-thu/?q=khu công nghiệp`" in search.what  # the register's page with its search box
+    # The seed's letters hold the term (the demo's templates name the industrial zone): the page timed finds some.
+    assert Letter.objects.filter(search_text__contains="khu cong nghiep").exists()
 
     args = argparse.Namespace(letters=LETTERS, database=database, runs=3)
     text = f"{petitions.header(args, state, (1.0, 1.0))}\n\n{petitions.table(rows)}"

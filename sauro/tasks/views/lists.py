@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.replica import read_only_page
+from sauro.common.text import search_words
 from sauro.common.views import AuthenticatedRequest, render_page
 from sauro.directives.models import Directive
 from sauro.directives.panels import DetailPanel
@@ -149,7 +150,7 @@ def task_list_view(request: AuthenticatedRequest) -> HttpResponse:
         "can_create": access.may_draft(user),
         "nav_section": NAV_SECTION,
         "tab": "list",
-        "marked": selectors.search_words(filters.q),
+        "marked": search_words(filters.q),
     }
     if filters.q and request.GET.get(COUNTS_INLINE_PARAM) != "1":
         # A text search may match tens of thousands of tasks: its first page comes at once, its counts (which read
