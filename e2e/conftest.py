@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect, sync_playwright
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
+from e2e import snapshot
 from sauro.demo.loader import LoadResult, load_demo
 
 CHROMIUM = Path(os.environ.get("SAURO_CHROMIUM", "/usr/bin/chromium"))
@@ -108,10 +110,20 @@ def _plain_static_storage(settings: Settings) -> None:
     }
 
 
+@pytest.fixture(scope="session")
+def _audit_key_text() -> str:
+    # One journal key for the process, as in tests/conftest.py: the demo's copy (``demo``) holds entries sealed by the
+    # journey that loaded it, which later journeys extend.
+    from sauro.audit.keys import new_key_text
+
+    return new_key_text()
+
+
 @pytest.fixture(autouse=True)
-def _audit_files(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> None:
-    # As in tests/conftest.py: the journal's key file and checkpoint file out of var/ (a fresh key per test).
+def _audit_files(settings: Settings, tmp_path_factory: pytest.TempPathFactory, _audit_key_text: str) -> None:
+    # As in tests/conftest.py: the journal's key file (holding the process's key) and checkpoint file out of var/.
     base = tmp_path_factory.mktemp("audit")
+    (base / "audit_key").write_text(_audit_key_text)
     settings.SAURO_AUDIT_KEY_FILE = base / "audit_key"
     settings.SAURO_AUDIT_CHECKPOINT_FILE = base / "checkpoints.log"
 
@@ -140,11 +152,24 @@ def restore_seeds() -> None:
         getattr(importlib.import_module(module), function)(apps, None)
 
 
+# The demo as the first journey of this process loaded it, and a copy of the database then (e2e/snapshot.py).
+_LOADED: dict[str, tuple[LoadResult, snapshot.Snapshot | None]] = {}
+
+
 @pytest.fixture
 def demo(transactional_db: None) -> LoadResult:
-    """The Huế demo, loaded for the live server (committed: the server thread must see it)."""
+    """The Huế demo, loaded for the live server (committed: the server thread must see it). Loaded by the first
+    journey of the process; later journeys get the same rows back from a copy (``e2e.snapshot``)."""
+    key = f"{connection.vendor}:{connection.settings_dict['NAME']}"
+    if key in _LOADED:
+        result, copy = _LOADED[key]
+        if copy is not None:
+            snapshot.restore(copy)
+            return result
     restore_seeds()
-    return load_demo()
+    result = load_demo()
+    _LOADED[key] = (result, snapshot.take())
+    return result
 
 
 @dataclass
