@@ -13,11 +13,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import BrowserLog, restore_seeds
+from e2e.conftest import BrowserLog
 from e2e.test_task_journey import assert_clean, log_in, log_out
 from sauro.accounts.models import User
 from sauro.common import clock
-from sauro.demo.loader import LoadResult, load_demo
+from sauro.demo.loader import LoadResult
 from sauro.reports.choices import Timeliness
 from sauro.reports.selectors import DutyFilters, duty_list
 from sauro.tasks.selectors import my_open_tasks
@@ -25,17 +25,7 @@ from sauro.tasks.selectors import my_open_tasks
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def demo_with_regimes(transactional_db: None) -> LoadResult:
-    """The Huế demo with its report duties. The default reporting regime is a data migration's, and an earlier
-    browser test's flush removed it: it is seeded again (``restore_seeds``) before the demo is loaded."""
-    restore_seeds()
-    return load_demo()
-
-
-def test_each_person_finds_their_own_tasks_on_the_desk(
-    page: Page, demo_with_regimes: LoadResult, browser_log: BrowserLog
-) -> None:
+def test_each_person_finds_their_own_tasks_on_the_desk(page: Page, demo: LoadResult, browser_log: BrowserLog) -> None:
     seen_rows = 0
     for username in ("bithu", "bantochuc", "chuyenvien.btc", "phuxuan"):
         user = User.objects.get(username=username)
@@ -68,7 +58,7 @@ def test_each_person_finds_their_own_tasks_on_the_desk(
 
 
 def test_the_secretary_finds_the_units_that_reported_late(
-    page: Page, demo_with_regimes: LoadResult, browser_log: BrowserLog
+    page: Page, demo: LoadResult, browser_log: BrowserLog
 ) -> None:
     leader = User.objects.get(username="bithu")
     today = clock.today()

@@ -94,8 +94,8 @@ def load_demo_petitions() -> DemoPetitionsResult:
             result.receptions += _reception(raw, units, people, today)
         # One moment for the hand-written letters: a task drafted from a letter and its journal's first event carry
         # the same time (two calls of the real clock would differ by microseconds).
-        moment = timezone.localtime(clock.now())
-        with clock_at(moment.date(), moment.time().replace(tzinfo=None)):
+        # The day is the loader's ``today`` (what ``clock.today`` says, which a caller may have fixed on its own).
+        with clock_at(today, timezone.localtime(clock.now()).time().replace(tzinfo=None)):
             for raw in data["letters"]:
                 made, task = _letter(raw, units, people, today)
                 result.letters += made
