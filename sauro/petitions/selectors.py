@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
-from psycopg.errors import QueryCanceled
 
 from sauro.accounts.models import User
 from sauro.common.calendar import current_calendar
 from sauro.common.pagination import Key, Keyset, Page
+from sauro.common.search_plan import read_search_page
 from sauro.common.text import search_words
 from sauro.org.access import subtree_ids
 from sauro.org.choices import UnitKind
@@ -152,52 +151,17 @@ def letter_list(*, user: User, filters: LetterFilters | None = None) -> QuerySet
     return _listed(qs)
 
 
-# How long the trigram index may take to gather a search's matches before the page walks the receipt-date index
-# instead, and how long that walk may take before the matches are gathered after all (as the tasks' list does:
-# ``tasks.selectors.page_rows``, docs/performance.md).
-SEARCH_GATHER_TIMEOUT = "40ms"
-SEARCH_WALK_TIMEOUT = "500ms"
-
-
-def _read_with(qs: QuerySet[Letter], *settings: str) -> list[Letter]:
-    """``list(qs)`` with ``SET LOCAL`` settings, in a savepoint rolled back after the read (which drops them)."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            for setting in settings:
-                cursor.execute(f"SET LOCAL {setting}")
-        rows = list(qs.all())
-        transaction.set_rollback(True)
-    return rows
-
-
 def _search_rows(ordered: QuerySet[Letter], limit: int) -> list[Letter]:
     """The first ``limit`` letters of a search (``ordered``: ``letter_list`` with a ``q``, in the register's order,
     its keyset condition applied).
 
     On two levels: the page's ids are chosen from the letters alone, then only those rows are joined to their units
-    and task. And PostgreSQL multiplies the selectivities of ANDed ``LIKE '%word%'`` (for "khu công nghiệp", 400
-    letters expected where 1,451 of 100,000 match), so it always gathers every match through the trigram index and
-    sorts them: right for a rare word (a name), slow for common ones (tens of thousands of matches in a million
-    letters), where walking the receipt-date index (``letter_received_desc``) finds the newest fifty after a few
-    thousand rows. So the ordinary plan gets a short time limit; if it runs out, the page walks the index (bitmap and
-    sequential scans off); should that run out too (a rare word on a busy server), the ordinary plan runs without
-    a limit. Each read runs in a savepoint that drops its settings."""
+    and task; read by ``common.search_plan.read_search_page``, which walks the receipt-date index
+    (``letter_received_desc``) when gathering every match of a common word through the trigram index takes too long."""
     rows = LETTER_ORDER.order(
         _listed(Letter.objects.annotate(state=letter_state_expr())).filter(pk__in=ordered.values("pk")[:limit])
     )
-    if connection.vendor != "postgresql":
-        return list(rows)
-    attempts = (
-        (f"statement_timeout = '{SEARCH_GATHER_TIMEOUT}'",),
-        ("enable_bitmapscan = off", "enable_seqscan = off", f"statement_timeout = '{SEARCH_WALK_TIMEOUT}'"),
-    )
-    for setting in attempts:
-        try:
-            return _read_with(rows, *setting)
-        except OperationalError as exc:
-            if not isinstance(exc.__cause__, QueryCanceled):
-                raise
-    return list(rows)
+    return read_search_page(rows)
 
 
 def letter_page(

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import OperationalError, connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -38,10 +37,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from psycopg.errors import QueryCanceled
 
 from sauro.accounts.models import User
 from sauro.common import clock
+from sauro.common.search_plan import read_search_page
 from sauro.common.text import search_words
 from sauro.org.access import subtree_ids
 from sauro.org.choices import Role
@@ -541,23 +540,6 @@ def list_counts(
 
 # --- a page of a list -------------------------------------------------------------------------------------------
 
-# How long the trigram index may take to gather a text search's matches before the search walks the due-date
-# index instead, and how long that walk may take before the matches are gathered after all, however long that
-# takes (docs/performance.md).
-SEARCH_GATHER_TIMEOUT = "40ms"
-SEARCH_WALK_TIMEOUT = "500ms"
-
-
-def _read(qs: QuerySet[Task], *settings: str) -> list[Task]:
-    """``list(qs)`` with ``SET LOCAL`` settings, in a savepoint rolled back after the read (which drops them)."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            for setting in settings:
-                cursor.execute(f"SET LOCAL {setting}")
-        rows = list(qs.all())
-        transaction.set_rollback(True)
-    return rows
-
 
 def page_rows(
     ordered: QuerySet[Task],
@@ -575,30 +557,15 @@ def page_rows(
     their lead unit, person and directive. Joined before the ``LIMIT``, PostgreSQL hashed the whole directive and
     people tables for fifty rows (three quarters of a one-unit list's SQL time).
 
-    ``in_due_order``: the page is in the list's default order (due date, id), which the due-date index can walk. A
-    text search in that order needs it: PostgreSQL underestimates several ANDed ``LIKE '%word%'`` (it multiplies
-    their selectivities), so it always gathers every match through the trigram index and sorts them. That is right
-    for a rare term and slow for a common one (33,000 matches: a quarter of a second), where walking the due-date
-    index finds the first page after a few thousand rows. So the ordinary plan gets a short time limit; if it runs
-    out, the search walks the index (bitmap and sequential scans off), which is slow for a rare term: should a rare
-    term's gathering have run out of time (a busy server), the walk's own limit ends it, and the ordinary plan runs
-    without one. Each read runs in a savepoint that drops its settings. In any other order every match has to be
+    ``in_due_order``: the page is in the list's default order (due date, id), which the due-date index can walk: a
+    text search in that order is read by ``common.search_plan.read_search_page`` (the ordinary plan within a short
+    time limit, then the index walk, then the ordinary plan without one). In any other order every match has to be
     gathered anyway.
     """
     rows = shape(listed(Task.objects.filter(pk__in=ordered.values("pk")[:limit]), as_of))
-    if not (text_search and in_due_order) or connection.vendor != "postgresql":
+    if not (text_search and in_due_order):
         return list(rows)
-    attempts = (
-        (f"statement_timeout = '{SEARCH_GATHER_TIMEOUT}'",),
-        ("enable_bitmapscan = off", "enable_seqscan = off", f"statement_timeout = '{SEARCH_WALK_TIMEOUT}'"),
-    )
-    for settings in attempts:
-        try:
-            return _read(rows, *settings)
-        except OperationalError as exc:
-            if not isinstance(exc.__cause__, QueryCanceled):
-                raise
-    return list(rows)
+    return read_search_page(rows)
 
 
 def reassignment_candidates(task: Task) -> QuerySet[Unit]:

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from sauro.common import search_plan
 from sauro.petitions import selectors, services
 from sauro.petitions.models import Letter
 from sauro.petitions.selectors import LETTER_ORDER, LetterFilters
@@ -62,13 +63,13 @@ def searched(org: Org, q: str = "KHU cong nghiep") -> QuerySet[Letter]:
 
 def spy_on_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
     attempts: list[tuple[str, ...]] = []
-    read = selectors._read_with
+    read = search_plan.read_with
 
     def spy(qs: QuerySet[Letter], *settings: str) -> list[Letter]:
         attempts.append(settings)
         return read(qs, *settings)
 
-    monkeypatch.setattr(selectors, "_read_with", spy)
+    monkeypatch.setattr(search_plan, "read_with", spy)
     return attempts
 
 
@@ -98,7 +99,7 @@ def test_a_gather_that_runs_out_of_time_falls_back_to_the_walk(
     org: Org, letters: list[Letter], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A read that cannot finish in 1 ms: the first attempt is cancelled, the walk (within its limit) answers.
-    monkeypatch.setattr(selectors, "SEARCH_GATHER_TIMEOUT", "1ms")
+    monkeypatch.setattr(search_plan, "SEARCH_GATHER_TIMEOUT", "1ms")
     attempts = spy_on_reads(monkeypatch)
     slow = searched(org).filter(pk__in=RawSQL("SELECT id FROM petitions_letter WHERE pg_sleep(0.02) IS NOT NULL", []))
     rows = selectors._search_rows(slow, 51)
@@ -111,8 +112,8 @@ def test_a_walk_that_runs_out_of_time_too_ends_in_the_plain_read(
     org: Org, letters: list[Letter], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Both limited attempts are cancelled (a rare word on a busy server): the plain read answers, nothing is lost.
-    monkeypatch.setattr(selectors, "SEARCH_GATHER_TIMEOUT", "1ms")
-    monkeypatch.setattr(selectors, "SEARCH_WALK_TIMEOUT", "1ms")
+    monkeypatch.setattr(search_plan, "SEARCH_GATHER_TIMEOUT", "1ms")
+    monkeypatch.setattr(search_plan, "SEARCH_WALK_TIMEOUT", "1ms")
     slow = searched(org).filter(pk__in=RawSQL("SELECT id FROM petitions_letter WHERE pg_sleep(0.01) IS NOT NULL", []))
     rows = selectors._search_rows(slow, 51)
     assert [x.pk for x in rows] == [letters[4].pk, letters[2].pk, letters[0].pk]

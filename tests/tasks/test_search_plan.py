@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from sauro.common import search_plan
 from sauro.tasks import selectors
 from sauro.tasks.models import Task
 from sauro.tasks.services import task_issue
@@ -55,15 +56,15 @@ def test_a_gather_that_runs_out_of_time_falls_back_to_the_walk(
     org: Org, tasks: list[Task], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A read that cannot finish in 1 ms: the first attempt is cancelled, the walk (no time limit) answers.
-    monkeypatch.setattr(selectors, "SEARCH_GATHER_TIMEOUT", "1ms")
+    monkeypatch.setattr(search_plan, "SEARCH_GATHER_TIMEOUT", "1ms")
     attempts: list[tuple[str, ...]] = []
-    read = selectors._read
+    read = search_plan.read_with
 
     def spy(qs, *settings: str):  # type: ignore[no-untyped-def]
         attempts.append(settings)
         return read(qs, *settings)
 
-    monkeypatch.setattr(selectors, "_read", spy)
+    monkeypatch.setattr(search_plan, "read_with", spy)
     qs = selectors.task_list(user=org.leader, filters=selectors.TaskFilters(q="chuyen doi so"))
     slow = qs.filter(pk__in=RawSQL("SELECT id FROM tasks_task WHERE pg_sleep(0.05) IS NOT NULL", []))
     rows = search_page(slow)
@@ -78,7 +79,7 @@ def test_in_another_order_the_matches_are_gathered_at_once(
     org: Org, tasks: list[Task], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     attempts: list[tuple[str, ...]] = []
-    monkeypatch.setattr(selectors, "_read", lambda qs, *settings: attempts.append(settings) or list(qs))
+    monkeypatch.setattr(search_plan, "read_with", lambda qs, *settings: attempts.append(settings) or list(qs))
     qs = selectors.task_list(user=org.leader, filters=selectors.TaskFilters(q="chuyen doi so"), sort="title")
     rows = search_page(qs, in_due_order=False)
     assert len(rows) == 3 and attempts == []
@@ -88,8 +89,8 @@ def test_a_walk_that_runs_out_of_time_too_ends_in_the_plain_read(
     org: Org, tasks: list[Task], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Both limited attempts are cancelled (a rare term on a busy server): the plain read answers, nothing is lost.
-    monkeypatch.setattr(selectors, "SEARCH_GATHER_TIMEOUT", "1ms")
-    monkeypatch.setattr(selectors, "SEARCH_WALK_TIMEOUT", "1ms")
+    monkeypatch.setattr(search_plan, "SEARCH_GATHER_TIMEOUT", "1ms")
+    monkeypatch.setattr(search_plan, "SEARCH_WALK_TIMEOUT", "1ms")
     qs = selectors.task_list(user=org.leader, filters=selectors.TaskFilters(q="chuyen doi so"))
     slow = qs.filter(pk__in=RawSQL("SELECT id FROM tasks_task WHERE pg_sleep(0.01) IS NOT NULL", []))
     rows = search_page(slow)
