@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 
 
 def fold(text: str) -> str:
@@ -98,3 +99,12 @@ def number(value: object) -> str:
         return f"{number(int(whole))},{fraction}"
     digits = f"{int(value):,}"
     return digits.replace(",", ".")
+
+
+def truncate(text: str, length: int) -> str:
+    """``text|truncatechars:length``: at most ``length`` characters, the last one "…" when cut (combining marks not
+    counted, as Django counts them). A text already short enough — most summaries — costs one normalisation."""
+    normalized = unicodedata.normalize("NFC", text or "")
+    if len(normalized) <= length:
+        return normalized
+    return Truncator(normalized).chars(length)

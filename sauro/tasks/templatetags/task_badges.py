@@ -8,19 +8,17 @@ these tags); labels come from the choices, so the words are the same everywhere.
 
 from __future__ import annotations
 
-import datetime
-import functools
-import html
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django import template
-from django.db import models
-from django.urls import reverse
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from sauro.common.rows import RowUrl, cell_labels, dmy
+from sauro.common.rows import choice_label as _label
+from sauro.common.rows import esc as _esc
 from sauro.common.text import highlight
 from sauro.tasks.choices import Classification, Confidence, ReportingState, TaskState, Trend
 
@@ -30,25 +28,6 @@ if TYPE_CHECKING:
 register = template.Library()
 
 TREND_ARROWS = {Trend.IMPROVING.value: "↗", Trend.WORSENING.value: "↘", Trend.STABLE.value: "→"}
-
-
-def _label(choices: type[models.TextChoices], value: str) -> str:
-    return _choice_label(choices, value, get_language())
-
-
-@functools.lru_cache(maxsize=256)
-def _choice_label(choices: type[models.TextChoices], value: str, language: str | None) -> str:
-    # Kept per language: resolving a lazy label through the catalogue costs more than the rest of a badge.
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
-def _esc(value: object) -> str:
-    """``django.utils.html.escape`` (the same ``html.escape``) without its check for lazy arguments, which cost more
-    than the escaping in a list's rows."""
-    return html.escape(str(value))
 
 
 def _state(state: str) -> str:
@@ -123,14 +102,7 @@ def task_flags(task: Task) -> SafeString:
     return SafeString(_flags(task))
 
 
-@register.filter
-def dmy(day: datetime.date | None) -> str:
-    """``27/11/2026``: what ``|date:"d/m/Y"`` gives for a date, without its per-call format lookups."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}" if day else ""
-
-
-# Any id: the detail URL is reversed once per list and the id put in its place for each row.
-_ANY_ID = 987654321
+register.filter("dmy", dmy)
 
 
 @register.simple_tag
@@ -147,9 +119,9 @@ def task_rows(tasks: Iterable[Task], marked: Sequence[str] = ()) -> SafeString:
         "l_state": _("Trạng thái"),
         "l_report": _("Tình hình thực hiện"),
     }
-    fixed = {k: _esc(v) for k, v in labels.items()}
+    fixed = cell_labels(labels)
     ongoing, no_due = _esc(_("Thường xuyên")), f'<span class="muted">{_esc(_("Chưa có"))}</span>'
-    url_before, url_after = reverse("tasks:detail", args=[_ANY_ID]).split(str(_ANY_ID))
+    url = RowUrl("tasks:detail")
     rows = []
     for t in tasks:
         if t.is_ongoing:
@@ -167,7 +139,7 @@ def task_rows(tasks: Iterable[Task], marked: Sequence[str] = ()) -> SafeString:
         rows.append(
             ROW.format(
                 **fixed,
-                url=_esc(f"{url_before}{int(t.pk)}{url_after}"),
+                url=url(t.pk),
                 title=highlight(t.title, marked) if marked else _esc(t.title),
                 flags=_flags(t),
                 directive=directive,
