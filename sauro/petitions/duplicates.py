@@ -16,7 +16,7 @@
 - **Links.** ``links.letter_link_duplicate`` records the officer's confirmation that a letter repeats an earlier one
   (``LetterLink``), with the engine's reasons for the pair, journalled ``letter.link_duplicate``.
 
-The sender's identity is read in one place, ``_sender_fields`` (issue 19, point 6 moves a denunciation's signer
+The sender's identity is read in one place, ``_senders`` (issue 19, point 6 moves a denunciation's signer
 into an encrypted store: that function is the one to re-point).
 """
 
@@ -77,24 +77,37 @@ class Sender:
     id_number: str = ""
 
 
-def _sender_fields(letter: Letter) -> Sender:
-    """The sender's name and address of a stored letter, for the keys: **the one place** this module reads them. A
-    denunciation's signer is kept encrypted apart (point 6): it is decrypted here (``identity.sender_fields``, one
-    query, for protected letters only) and never shown. The register keeps no ID number for a letter today."""
-    if is_protected_kind(letter.kind):
-        kept = identity.sender_fields(letter)
-        return Sender(name=kept.name, address=kept.address)
-    return Sender(name=letter.signer_name, address=letter.signer_address)
+def _senders(letters: Sequence[Letter]) -> list[Sender]:
+    """The sender's name and address of each stored letter, for the keys: **the one place** this module reads them.
+    A denunciation's signer is kept encrypted apart (point 6): it is decrypted here (``identity.senders_fields``, one
+    query for all the protected letters) and never shown. The register keeps no ID number for a letter today."""
+    protected = [x for x in letters if is_protected_kind(x.kind)]
+    kept = dict(zip((x.pk for x in protected), identity.senders_fields(protected), strict=True))
+    out = []
+    for letter in letters:
+        if is_protected_kind(letter.kind):
+            out.append(Sender(name=kept[letter.pk].name, address=kept[letter.pk].address))
+        else:
+            out.append(Sender(name=letter.signer_name, address=letter.signer_address))
+    return out
 
 
 # --- records --------------------------------------------------------------------------------------------------------
+
+
+def letter_records(letters: Sequence[Letter]) -> list[LetterRecord]:
+    """``letter_record`` of each of ``letters``, their senders read together (``_senders``)."""
+    return [_record(x, sender) for x, sender in zip(letters, _senders(letters), strict=True)]
 
 
 def letter_record(letter: Letter) -> LetterRecord:
     """A stored letter as the engine reads it. The register keeps a summary of each letter (no full text): it is
     both the subject and the content compared. The address compared is the sender's (it tells two namesakes apart),
     else the place's; the commune is the letter's current ward or commune (resolved at entry)."""
-    sender = _sender_fields(letter)
+    return _record(letter, _senders([letter])[0])
+
+
+def _record(letter: Letter, sender: Sender) -> LetterRecord:
     return LetterRecord(
         id=letter.pk,
         citizen=sender.name,
@@ -166,7 +179,7 @@ class _Letters:
             return []
         rows = list(self.queryset.filter(pk__in=wanted))
         self.loaded.update((x.pk, x) for x in rows)
-        return [letter_record(x) for x in rows]
+        return letter_records(rows)
 
 
 def _index(letters: _Letters) -> SimilarityIndex:
@@ -353,8 +366,8 @@ def letters_rekey(*, batch: int = REKEY_BATCH, progress: Callable[[int, int], No
             LetterKey.objects.bulk_create(
                 [
                     LetterKey(letter_id=x.pk, key=key)
-                    for x in rows
-                    for key in dict.fromkeys(sketch(letter_record(x), secret=secret).keys)
+                    for x, record in zip(rows, letter_records(rows), strict=True)
+                    for key in dict.fromkeys(sketch(record, secret=secret).keys)
                 ],
                 batch_size=2000,
             )

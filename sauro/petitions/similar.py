@@ -205,8 +205,9 @@ class KeyStore(Protocol):
         """Letters stored under any of ``keys``, with how many of them they share."""
         ...
 
-    def sizes(self, keys: Iterable[int]) -> dict[int, int]:
-        """How many letters are stored under each of ``keys`` (keys no letter has are left out)."""
+    def sizes(self, keys: Iterable[int], cap: int | None = None) -> dict[int, int]:
+        """How many letters are stored under each of ``keys`` (keys no letter has are left out), counted up to
+        ``cap`` when given (a key ten thousand letters share is "more than ``cap``": no need to count it all)."""
         ...
 
     def sketches(self, ids: Sequence[Hashable]) -> list[Sketch]:
@@ -247,8 +248,9 @@ class MemoryKeyStore:
             hits.update(self._buckets.get(key, ()))
         return hits
 
-    def sizes(self, keys: Iterable[int]) -> dict[int, int]:
-        return {key: len(self._buckets[key]) for key in keys if key in self._buckets}
+    def sizes(self, keys: Iterable[int], cap: int | None = None) -> dict[int, int]:
+        found = {key: len(self._buckets[key]) for key in keys if key in self._buckets}
+        return found if cap is None else {key: min(n, cap) for key, n in found.items()}
 
     def sketches(self, ids: Sequence[Hashable]) -> list[Sketch]:
         return [self._items[i] for i in ids if i in self._items]
@@ -454,6 +456,8 @@ def _name_run(words: list[str]) -> str:
 
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+# A capitalised word folded: names and places repeat across thousands of letters (a lookup sketches dozens).
+_fold_word = functools.lru_cache(maxsize=16384)(fold)
 _SENTENCE_END = frozenset(".!?\n")
 
 
@@ -475,7 +479,7 @@ def _facts(text: str, *, sentences: bool) -> set[str]:
     start = True  # at a sentence's first word, capitalised anyway: it starts no name on its own
     for token in [*_TOKEN.findall(text), "."]:
         if token[:1].isalpha() and token[:1].isupper() and not (start and sentences):
-            folded = fold(token)
+            folded = _fold_word(token)
             if folded not in _HONORIFIC_CAPITALS:
                 run.append(folded)
                 start = False
@@ -526,10 +530,12 @@ def sketch(
     name = name_key(record.citizen)
     marked = " ".join(sorted(unicodedata.normalize("NFC", record.citizen).lower().split())) if name else ""
     subject = _fold_text(record.subject)
-    content = _fold_text(record.content)[:CONTENT_CHARS]
+    # The register's letters are their summary, both subject and content: folded once.
+    whole = subject if record.content == record.subject else _fold_text(record.content)
+    content = whole[:CONTENT_CHARS]
     id_number = re.sub(r"\D", "", record.id_number)
     facts = letter_facts(f"{record.subject}. {record.content}", record.address)
-    born = _born(record.citizen, _fold_text(record.content[:2000]))
+    born = _born(record.citizen, whole if len(record.content) <= 2000 else _fold_text(record.content[:2000]))
     content_keys: tuple[int, ...] = ()
     fact_keys: tuple[int, ...] = ()
     sender_keys: tuple[int, ...] = ()
@@ -687,7 +693,7 @@ class SimilarityIndex:
         skip = {query.id, *exclude}
         # A band or a fact hundreds of letters share is boilerplate (a stock sentence, a project every letter of a
         # ward names): it finds nothing and costs the most, so it is not asked.
-        sizes = self.store.sizes([*query.content_keys, *query.fact_keys])
+        sizes = self.store.sizes([*query.content_keys, *query.fact_keys], cap=BUCKET_CAP + 1)
         content_keys = [k for k in query.content_keys if 0 < sizes.get(k, 0) <= BUCKET_CAP]
         fact_keys = [k for k in query.fact_keys if 0 < sizes.get(k, 0) <= BUCKET_CAP]
         by_text = self.store.matches(content_keys) if content_keys else Counter()

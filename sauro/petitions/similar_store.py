@@ -86,8 +86,25 @@ class SqlKeyStore:
             hits[letter_id] += n
         return hits
 
-    def sizes(self, keys: Iterable[int]) -> dict[int, int]:
-        return {int(str(key)): n for key, n in self._grouped(self._key, list(keys))}
+    def sizes(self, keys: Iterable[int], cap: int | None = None) -> dict[int, int]:
+        if cap is None:
+            return {int(str(key)): n for key, n in self._grouped(self._key, list(keys))}
+        return {int(str(key)): n for key, n in self._capped(list(dict.fromkeys(keys)), cap) if n}
+
+    def _capped(self, keys: list[int], cap: int) -> Iterable[tuple[Hashable, int]]:
+        """Each key with the number of its rows up to ``cap``: at most ``cap`` index entries read per key, where a
+        plain ``COUNT(*) … GROUP BY`` reads every letter of a common key (hundreds of thousands at a million
+        letters). ``VALUES`` names its column ``column1`` on SQLite and on PostgreSQL alike."""
+        with connections[self.using].cursor() as cursor:
+            for start in range(0, len(keys), _CHUNK):
+                chunk = keys[start : start + _CHUNK]
+                values = ", ".join(["(%s)"] * len(chunk))
+                cursor.execute(
+                    f"SELECT v.column1, (SELECT COUNT(*) FROM (SELECT 1 FROM {self._table} t "  # noqa: S608
+                    f"WHERE t.{self._key} = v.column1 LIMIT %s) AS s) FROM (VALUES {values}) AS v",
+                    [cap, *chunk],
+                )
+                yield from cursor.fetchall()
 
     def sketches(self, ids: Sequence[Hashable]) -> list[Sketch]:
         by_id = {record.id: sketch(record, self.resolver, with_keys=False) for record in self.load(ids)}

@@ -19,6 +19,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sauro.accounts.models import User
@@ -376,6 +377,23 @@ def test_identities_registered_before_the_store_are_moved_into_it(org: Org, toda
     assert (plain.signer_name, plain.signer_address, visit.citizen_name, visit.id_number) == ("", "", "", "")
     assert identity.sender_fields(plain) == identity.Sender(name=NAME, address=ADDRESS)
     assert identity.sender_fields(visit).id_number == ID_NUMBER
+    # The duplicate search reads a page of candidates' senders at once: the same answers, one query for all.
+    open_letter = Letter.objects.create(
+        unit=org.office,
+        source="post",
+        signer_kind="one",
+        signer_name="Lê Văn Mở",
+        kind="kien_nghi",
+        summary="Kiến nghị.",
+        topic="other",
+        received_on=today.day,
+    )
+    records = [plain, open_letter, visit]
+    expected = [identity.sender_fields(r) for r in records]
+    with CaptureQueriesContext(connection) as queries:
+        assert identity.senders_fields(records) == expected
+    assert len(queries) == 1
+    assert expected[1].name == "Lê Văn Mở"
 
 
 def test_the_data_migration_moves_them_too(org: Org, today: Clock) -> None:

@@ -3,6 +3,7 @@ memory, on SQLite and on PostgreSQL (CI runs both)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Iterator, Sequence
 
 import pytest
@@ -82,3 +83,22 @@ def test_many_keys_are_asked_in_chunks(table: str) -> None:
     keys = [*range(1, 2000), *item.keys]
     assert store.matches(keys) == {7: len(set(item.keys))}
     assert store.sizes(keys) == dict.fromkeys(item.keys, 1)
+    assert store.sizes(keys, cap=5) == dict.fromkeys(item.keys, 1)
+
+
+def test_a_capped_count_stops_at_the_cap_in_the_table_and_in_memory(table: str) -> None:
+    """A key many letters share is counted up to the cap (the search only needs "more than BUCKET_CAP"); a rarer one
+    exactly; an unknown key not at all — the same in the table as in memory."""
+    sql = SqlKeyStore(load=lambda ids: [], table=table)
+    memory = SimilarityIndex().store
+    for number in range(1, 13):
+        item = SimilarityIndex().sketch(_numbered(ORIGINAL, number))
+        common, rare = item.keys[0], item.keys[1]
+        keys = (common, rare) if number <= 3 else (common,)
+        kept = dataclasses.replace(item, content_keys=keys, fact_keys=(), sender_keys=())
+        sql.put(kept)
+        memory.put(kept)
+    for store in (sql, memory):
+        assert store.sizes([common, rare, 99]) == {common: 12, rare: 3}
+        assert store.sizes([common, rare, 99], cap=5) == {common: 5, rare: 3}
+        assert store.sizes([common, rare], cap=12) == {common: 12, rare: 3}
