@@ -621,7 +621,10 @@ def hotspot_list(*, user: User, filters: HotSpotFilters | None = None) -> QueryS
         hotspot_id=OuterRef("pk"), letter__in=letters_visible_to(user).values("pk")
     )
     counted = seen.order_by().values("hotspot_id").annotate(n=Count("pk")).values("n")  # type: ignore[misc]
-    return qs.annotate(letter_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)).select_related(
+    # The communes come in a second query (``prefetch_related``), not joined: a join to the units, planned before
+    # the page is cut, ran once per flag of the whole list (with no statistics on the flags, a nested loop over
+    # every unit for each of them).
+    return qs.annotate(letter_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)).prefetch_related(
         "commune"
     )
 
