@@ -300,7 +300,8 @@ def _detail(user: User, letter_id: int, *, reveal: bool = False) -> LetterDetail
     response={200: LetterPageOut, **error_responses(401, 422)},
     summary="Danh sách đơn thư",
     description=(
-        "Đơn bạn được xem, mới nhận trước; q tìm theo từ (không dấu cũng được). Phân trang bằng con trỏ (next_cursor)."
+        "Đơn bạn được xem, mới nhận trước; q tìm theo từ (không dấu cũng được); received_from, received_to: ngày "
+        "nhận đơn (kể cả hai ngày đó). Phân trang bằng con trỏ (next_cursor)."
     ),
 )
 def letter_list(
@@ -311,11 +312,20 @@ def letter_list(
     kind: LetterKind | None = None,
     topic: Topic | None = None,
     state: LetterState | None = None,
+    received_from: ApiDate | None = None,
+    received_to: ApiDate | None = None,
     cursor: str | None = cursor_param(),
     limit: int = limit_param(selectors.PAGE_SIZE),
 ) -> LetterPageOut:
     filters = selectors.LetterFilters(
-        q=q or "", unit_id=unit_id, commune_id=commune_id, kind=kind or "", topic=topic or "", state=state or ""
+        q=q or "",
+        unit_id=unit_id,
+        commune_id=commune_id,
+        kind=kind or "",
+        topic=topic or "",
+        state=state or "",
+        date_from=received_from,
+        date_to=received_to,
     )
     page = selectors.letter_page(user=auth_user(request), filters=filters, cursor=cursor, limit=limit)
     return LetterPageOut(items=[LetterOut.of(x) for x in page.items], next_cursor=page.next_cursor)

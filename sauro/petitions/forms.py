@@ -48,7 +48,7 @@ from sauro.petitions.choices import (
 from sauro.petitions.hotspots import HOTSPOT_ORDER, HotSpotFilters
 from sauro.petitions.models import MAX_PEOPLE, MAX_SIGNERS, Letter, Reception
 from sauro.petitions.services import DecisionInput, LetterInput, ReceptionDayInput, ReceptionInput
-from sauro.tasks.forms import add_service_errors, mark_invalid
+from sauro.tasks.forms import ERR_DATE_RANGE, add_service_errors, mark_invalid
 
 EVERYTHING = _("Tất cả")
 # Service field names (those of the API) → the forms'.
@@ -149,6 +149,8 @@ class LetterFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Phân loại"), required=False, widget=FastSelect)
     topic = forms.ChoiceField(label=_("Lĩnh vực"), required=False, widget=FastSelect)
     state = forms.ChoiceField(label=_("Tình trạng"), required=False, widget=FastSelect)
+    received_from = DateField(label=_("Nhận đơn từ ngày"), required=False, widget=DateInput())
+    received_to = DateField(label=_("Đến ngày"), required=False, widget=DateInput())
     after = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
     def __init__(self, data: Any, *, user: User) -> None:
@@ -168,6 +170,13 @@ class LetterFilterForm(forms.Form):
     def clean_after(self) -> str:
         return _check_cursor(selectors.LETTER_ORDER, self.cleaned_data.get("after") or "")
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and end < start:
+            self.add_error("received_to", ERR_DATE_RANGE)
+        return data
+
     def filters(self) -> selectors.LetterFilters:
         d = self.cleaned_data
         unit, commune = d.get("unit"), d.get("commune")
@@ -178,6 +187,8 @@ class LetterFilterForm(forms.Form):
             kind=d.get("kind") or "",
             topic=d.get("topic") or "",
             state=d.get("state") or "",
+            date_from=d.get("received_from"),
+            date_to=d.get("received_to"),
         )
 
     @property
@@ -186,7 +197,8 @@ class LetterFilterForm(forms.Form):
 
     @property
     def is_filtered(self) -> bool:
-        return any(self.cleaned_data.get(n) for n in ("q", "unit", "commune", "kind", "topic", "state"))
+        names = ("q", "unit", "commune", "kind", "topic", "state", "received_from", "received_to")
+        return any(self.cleaned_data.get(n) for n in names)
 
 
 class LetterForm(_ServiceErrors, forms.Form):
