@@ -429,8 +429,9 @@ class Probe:
 
 _TABLE_ROW = re.compile(r'<a class="task-title" href="/nhiem-vu/(\d+)/"')
 _TIMELINE_ITEM = re.compile(r'class="timeline-item ')
+# A card's figure as the page prints it: thousands grouped with a dot, as Vietnamese readers write them (923.603).
 _FIGURE = re.compile(
-    r'data-figure="(done_on_time|done_late|open_on_time|open_overdue)">\s*<span class="task-count-number">(\d+)<'
+    r'data-figure="(done_on_time|done_late|open_on_time|open_overdue)">\s*<span class="task-count-number">([\d.]+)<'
 )
 
 
@@ -489,7 +490,7 @@ def _dashboard(expected: dict[str, int]) -> Check:
         cards: dict[str, int] = {}
         for key, value in _FIGURE.findall(response.text):
             if key != "ongoing":
-                cards.setdefault(key, int(value))
+                cards.setdefault(key, int(value.replace(".", "")))
         want = {k: v for k, v in expected.items() if k != "ongoing"}
         return None if cards == want else f"cards {cards}, floor says {want}"
 
