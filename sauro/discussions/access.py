@@ -61,10 +61,12 @@ def mention_candidates(task: Task, day: datetime.date) -> QuerySet[User]:
     if task.state == TaskState.DRAFT:
         drafting = acting_memberships([task.owner_unit], day).values("person_id")
         return User.objects.filter(named | Q(pk__in=drafting), is_active=True)
-    named |= Q(assigned_tasks=task)
+    # The task's officers (and cleared people) as sub-queries on the link tables' task index: ORed with a join to
+    # them, PostgreSQL read every officer of every task (1.5 million rows at a million tasks: 0.3 s a task page).
+    named |= Q(pk__in=Task.officers.through.objects.filter(task_id=task.pk).values("user_id"))
     if task.classification != Classification.NORMAL:
-        named |= Q(cleared_tasks=task)
-        return User.objects.filter(named, is_active=True).distinct()
+        named |= Q(pk__in=Task.cleared_people.through.objects.filter(task_id=task.pk).values("user_id"))
+        return User.objects.filter(named, is_active=True)
     units = [u for u in (task.lead_unit, task.authority_unit) if u is not None]
     acting_ids = acting_memberships(units, day).values("person_id")
-    return User.objects.filter(named | Q(pk__in=acting_ids), is_active=True).distinct()
+    return User.objects.filter(named | Q(pk__in=acting_ids), is_active=True)
