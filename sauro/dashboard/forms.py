@@ -17,7 +17,7 @@ from sauro.dashboard.periods import CUSTOM, FIRST_DAY, LAST_DAY, MONTH, QUARTER,
 from sauro.org.access import user_scope
 from sauro.org.choices import Role
 from sauro.org.models import Unit
-from sauro.org.pickers import UnitChoiceField, active_units
+from sauro.org.pickers import UnitChoiceField, active_units, offer_units, offered_units
 from sauro.tasks.forms import DateInput, mark_invalid
 
 ERR_RANGE = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
@@ -52,11 +52,17 @@ class DashboardForm(forms.Form):
         help_text=_("Để trống: hôm nay (hoặc ngày cuối kỳ nếu kỳ đã qua)."),
     )
 
-    def __init__(self, data: Any, *, user: User) -> None:
+    def __init__(self, data: Any, *, user: User, drawn: bool = True) -> None:
+        """``drawn=False``: the form only reads the query string (a fragment that shows no picker)."""
         super().__init__(data)
         self.user = user
-        self.fields["unit"].queryset = active_units(user)  # type: ignore[attr-defined]
-        self.fields["unit"].empty_label = None  # type: ignore[attr-defined]
+        field: UnitChoiceField = self.fields["unit"]  # type: ignore[assignment]
+        field.queryset = active_units(user)
+        field.empty_label = None
+        if drawn:
+            # Drawn from the rows kept between requests (no query and no model instance per option once kept), as
+            # the lists' pickers are; what the field accepts is still the gate's queryset.
+            offer_units(field, offered_units(user))
         mark_invalid(self)
 
     def add_prefix(self, field_name: str) -> str:

@@ -222,7 +222,7 @@ def petitions_view(request: AuthenticatedRequest) -> HttpResponse:
     reads no register of letters). Empty when there is nothing to show."""
     user = request.user
     today = clock.today()
-    form = DashboardForm(request.GET, user=user)
+    form = DashboardForm(request.GET, user=user, drawn=False)
     unit = form.chosen_unit()
     if unit is None:
         return HttpResponse("")

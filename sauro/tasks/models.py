@@ -47,9 +47,10 @@ DUE_SCAN_COLUMNS = [
     "supervising_leader",
     "created_by",
 ]
-# ... and what the deadline in force on a past day reads (tasks.selectors.deadline_in_force): the newer indexes
-# carry these too, so the league table's previous period is read without the table as well.
-PAST_DEADLINE_COLUMNS = ["extension_count", "original_deadline"]
+# ... and what the deadline and the due date in force on a past day read (tasks.selectors.deadline_in_force,
+# due_in_force): the newer indexes carry these too, so the league table's previous period is read without the table
+# as well (without ``original_due_date`` PostgreSQL read the table for every open or cancelled task of ten years).
+PAST_DEADLINE_COLUMNS = ["extension_count", "original_deadline", "original_due_date"]
 
 # The done tasks counted in ``DoneTaskMonth`` (kept by a PostgreSQL trigger, see ``tasks.summary``): done, normal
 # classification, issued and completed (issued first), with a due date. Their reporting state never changes once
@@ -246,6 +247,12 @@ class Task(models.Model):
                 include=["id", *DUE_SCAN_COLUMNS, *PAST_DEADLINE_COLUMNS, "due_date"],
                 condition=Q(is_ongoing=True),
                 name="task_ongoing_covering",
+            ),
+            # The focus tasks under way (the dashboard's "trọng tâm" figure): a few, without reading every open task.
+            models.Index(
+                fields=["lead_unit"],
+                condition=Q(is_focus=True, state__in=OPEN_STATES),
+                name="task_focus_open",
             ),
             # The *mật* tasks (a few): who may not see them (``tasks.access.hidden_secret_tasks``).
             models.Index(

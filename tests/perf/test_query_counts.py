@@ -74,8 +74,9 @@ PAGES: list[tuple[str, str, str, int]] = [
     # Figures, focus count, overdue list, obstacles, league table, trends; +2 (issue 18): meetings per unit against last
     # year, and the conclusions whose tasks were issued within 5 working days (meetings.selectors). The petitions'
     # cards (issue 19) come after the page, on their own request (below): the page reads nothing of them.
-    ("dashboard", "leader", "/tong-hop/", 29),
-    ("dashboard-unit", "btc_head", "/tong-hop/", 29),
+    # -1 (issue 22): the unit picker drawn from the rows kept between requests (org.pickers.offered_units).
+    ("dashboard", "leader", "/tong-hop/", 28),
+    ("dashboard-unit", "btc_head", "/tong-hop/", 28),
     # The petitions' cards: the Secretaries' reception days of last month (the committees, wards and communes, their
     # Secretaries, the grouped days) — only the first for a Ban, whose subtree holds none of them; the open hot spots
     # by commune and topic with their weekly letters (one query for whoever reads a register of letters).
