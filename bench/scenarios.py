@@ -221,12 +221,23 @@ def subtree(param: str) -> str:
     return f"t.lead_unit_id IN (SELECT u.id FROM org_unit u WHERE u.path LIKE %({param})s)"
 
 
-def period(start: str, end: str, day: str) -> str:
-    """``dashboard.stats._period`` without the reporting state's NULL test (done by the caller)."""
-    return (
-        f"t.issued_on IS NOT NULL AND t.issued_on <= %({day})s "
-        f"AND ((t.due_date >= %({start})s AND t.due_date <= %({end})s) OR t.is_ongoing)"
+def period(start: str, end: str, day: str, *, spill: bool = True) -> str:
+    """``tasks.selectors.in_period`` (issue 20) without the reporting state's NULL test (done by the caller): issued
+    by the day, and due in the period, or ongoing, or — once the period has begun — due before or after it and not
+    done (approved) or cancelled before it began (carried over; open, or done, in the period). ``spill=False``: due
+    in the period or ongoing only (a list filtered on a due range counts that way). The due date is the stored one
+    (a past day's extensions are not undone: the floors' checks are of today's figures)."""
+    issued = f"t.issued_on IS NOT NULL AND t.issued_on <= %({day})s"
+    due_in = f"(t.due_date >= %({start})s AND t.due_date <= %({end})s)"
+    if not spill:
+        return f"{issued} AND ({due_in} OR t.is_ongoing)"
+    outside = (
+        f"(%({day})s >= %({start})s AND NOT t.is_ongoing AND (t.due_date < %({start})s OR t.due_date > %({end})s) "
+        f"AND NOT (t.state = 'done' AND (t.approved_on < %({start})s "
+        f"OR (t.approved_on IS NULL AND t.completed_on < %({start})s))) "
+        f"AND NOT (t.state = 'cancelled' AND t.cancelled_on < %({start})s))"
     )
+    return f"{issued} AND ({due_in} OR t.is_ongoing OR {outside})"
 
 
 ROW_COLUMNS = (
@@ -299,12 +310,13 @@ def list_statements(
     return statements
 
 
-def counts_statement(p: Params, unit_like: str) -> Statement:
-    """``dashboard.stats.task_stats``: the four states (and ongoing) of the period's tasks of a subtree."""
+def counts_statement(p: Params, unit_like: str, *, spill: bool = True) -> Statement:
+    """``dashboard.stats.task_stats``: the four states (and ongoing) of the period's tasks of a subtree; with
+    ``spill=False`` the tasks due in it only, as a list filtered on the quarter's due range counts them."""
     args = {**_base_args(p), "unit_like": unit_like, "start": p.due_from, "end": p.due_to}
     sql = (
         f"SELECT rs, count(*) FROM (SELECT {reporting_state()} AS rs FROM tasks_task t "
-        f"WHERE {visible(p)} AND {subtree('unit_like')} AND {period('start', 'end', 'today')}) x "
+        f"WHERE {visible(p)} AND {subtree('unit_like')} AND {period('start', 'end', 'today', spill=spill)}) x "
         "WHERE rs IS NOT NULL GROUP BY rs"
     )
     return sql, args
@@ -654,7 +666,7 @@ def build(conn: psycopg.Connection, p: Params) -> list[Probe]:
         "unit_counts/page",
         "four-state counts of the unit's subtree, tasks due in the quarter; the first 50 of them",
         lambda _i: [
-            counts_statement(p, focus_like),
+            counts_statement(p, focus_like, spill=False),
             *list_statements(p, unit=True, search=False, page=False, states=()),
         ],
     )
@@ -664,7 +676,7 @@ def build(conn: psycopg.Connection, p: Params) -> list[Probe]:
             "page",
             "(4) one unit's four-state counts",
             _fixed(f"/nhiem-vu/?{query({'unit': p.focus_id, 'due_from': p.due_from, 'due_to': p.due_to})}"),
-            _dashboard(unit_counts_expected),
+            _dashboard(_counts(run_floor(conn, unit_page, 0)[0])),
             unit_page,
             note="page = the task list of the unit, tasks due in the quarter: its four count cards and first 50 rows",
         )

@@ -269,6 +269,13 @@ class Task(models.Model):
                 condition=UNSUMMARISED,
                 name="task_unsummarised",
             ),
+            # The same, by lead unit: a unit's dashboard (a few lead units) reads its own entries, not the city's.
+            models.Index(
+                fields=["lead_unit", "due_date", "id"],
+                include=[*DUE_SCAN_COLUMNS, *PAST_DEADLINE_COLUMNS],
+                condition=UNSUMMARISED,
+                name="task_unsummarised_lead",
+            ),
             models.Index(
                 fields=["approved_on", "completed_on", "due_date"],
                 include=[
@@ -325,6 +332,14 @@ class DoneTaskMonth(models.Model):
                 fields=["due_month", "lead_unit_id", "done_month", "is_ongoing", "on_time"],
                 include=["n"],  # the dashboards' sums are read from the index alone
                 name="done_task_month_key",
+            )
+        ]
+        indexes = [
+            # A unit's dashboard: its lead units' rows only (the key above leads with the month: the whole table).
+            models.Index(
+                fields=["lead_unit_id", "due_month", "done_month"],
+                include=["is_ongoing", "on_time", "n"],
+                name="done_task_month_lead",
             )
         ]
 
