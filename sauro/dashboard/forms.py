@@ -97,7 +97,8 @@ class DashboardForm(forms.Form):
         wanted = default_unit_id(self.user)
         if wanted is None:
             return None
-        return active_units(self.user).filter(pk=wanted).first()
+        # Unordered: the units' tree order (a condition per level of the tree) is for pickers, not for one unit.
+        return active_units(self.user).filter(pk=wanted).order_by().first()
 
     def chosen_period(self, today: datetime.date | None = None) -> Period:
         data = self._data()
