@@ -214,13 +214,13 @@ def senders_fields(records: Sequence[Record]) -> list[Sender]:
     search compares dozens of candidates, many of them denunciations: a query each cost more than comparing them)."""
     letters = [r.pk for r in records if isinstance(r, Letter) and r.pk is not None]
     receptions = [r.pk for r in records if isinstance(r, Reception) and r.pk is not None]
-    rows: dict[tuple[bool, int], SignerIdentity] = {}
+    rows: dict[tuple[bool, int | None], SignerIdentity] = {}
     if letters or receptions:
-        for row in SignerIdentity.objects.filter(Q(letter_id__in=letters) | Q(reception_id__in=receptions)):
-            if row.letter_id is not None:
-                rows[(True, row.letter_id)] = row
+        for stored in SignerIdentity.objects.filter(Q(letter_id__in=letters) | Q(reception_id__in=receptions)):
+            if stored.letter_id is not None:
+                rows[(True, stored.letter_id)] = stored
             else:
-                rows[(False, row.reception_id)] = row
+                rows[(False, stored.reception_id)] = stored
     out = []
     for record in records:
         row = rows.get((isinstance(record, Letter), record.pk)) if record.pk is not None else None
