@@ -67,7 +67,7 @@ from sauro.org.selectors import sibling_key
 from sauro.tasks import summary
 from sauro.tasks.access import sees_every_normal_task, tasks_visible_to
 from sauro.tasks.choices import OPEN_STATES, ReportingState
-from sauro.tasks.models import SUMMARISED, UNSUMMARISED, DoneTaskMonth, Task
+from sauro.tasks.models import CANCELLED_ON, LIVE_UNCANCELLED, SUMMARISED, DoneTaskMonth, Task
 from sauro.tasks.selectors import (
     CARRIED,
     CURRENT,
@@ -200,7 +200,13 @@ def _dated_counts(
             .annotate(n=Sum("n"))
             .order_by()
         )
-        live = [base.filter(UNSUMMARISED), base.filter(SUMMARISED & summary.done_after(cut))]
+        # The unsummarised tasks: the cancelled ones only when cancelled after the day seen (before, they have no
+        # reporting state), looked up by that day; the others by their own index (``models.LIVE_UNCANCELLED``).
+        live = [
+            base.filter(LIVE_UNCANCELLED),
+            base.filter(CANCELLED_ON, cancelled_on__gt=as_of),
+            base.filter(SUMMARISED & summary.done_after(cut)),
+        ]
         if spill:
             # Due after the period and done by the cut, made done in the period at the earliest (``in_period``
             # (iii): not done before ``start``; the summary has no issue day). Said here so that PostgreSQL walks
