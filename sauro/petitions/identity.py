@@ -198,7 +198,11 @@ def sender_fields(record: Record, *, for_keys: bool = True) -> Sender:
     never shown, so not journalled. A record that is not protected gives its columns. With ``for_keys`` an identity
     the key cannot open gives an empty ``Sender`` (the keys are then computed without the sender); without it,
     ``IdentityKeyError``."""
-    row = _row(record)
+    return _opened(record, _row(record), for_keys=for_keys)
+
+
+def _opened(record: Record, row: SignerIdentity | None, *, for_keys: bool) -> Sender:
+    """The sender of ``record`` given its stored identity ``row`` (None: its own columns); ``sender_fields``."""
     if row is None:
         return plain_sender(record)
     try:
@@ -221,17 +225,10 @@ def senders_fields(records: Sequence[Record]) -> list[Sender]:
                 rows[(True, stored.letter_id)] = stored
             else:
                 rows[(False, stored.reception_id)] = stored
-    out = []
-    for record in records:
-        row = rows.get((isinstance(record, Letter), record.pk)) if record.pk is not None else None
-        if row is None:
-            out.append(plain_sender(record))
-            continue
-        try:
-            out.append(_decrypt(row))
-        except IdentityKeyError:
-            out.append(Sender())
-    return out
+    return [
+        _opened(r, rows.get((isinstance(r, Letter), r.pk)) if r.pk is not None else None, for_keys=True)
+        for r in records
+    ]
 
 
 # --- showing ----------------------------------------------------------------------------------------------------
