@@ -65,7 +65,7 @@ from sauro.org.access import subtree_ids, unit_paths
 from sauro.org.models import Unit
 from sauro.org.selectors import sibling_key
 from sauro.tasks import summary
-from sauro.tasks.access import sees_every_normal_task, tasks_visible_to
+from sauro.tasks.access import normal_tasks_visible_to, sees_every_normal_task, tasks_visible_to
 from sauro.tasks.choices import OPEN_STATES, ReportingState
 from sauro.tasks.models import CANCELLED_ON, LIVE_UNCANCELLED, SUMMARISED, DoneTaskMonth, Task
 from sauro.tasks.selectors import (
@@ -175,10 +175,18 @@ def _dated_counts(
     PostgreSQL answers the done tasks of the past from the maintained summary and reads live only the others
     (``tasks.summary``): a few thousand summary rows instead of every task of two years, the parts as one
     ``UNION ALL``. Otherwise one grouped query."""
-    base = led_within(tasks_visible_to(user), user, unit_id)
     spill = by != BY_MONTH
     # The due date's month is worked out here from the day (a few hundred days, in the due-date index's order).
     keys = {BY_LEAD: ["lead_unit_id"], BY_MONTH: ["due_date"]}.get(by or "", [])
+
+    def counted(qs: QuerySet[Task]) -> QuerySet[Any]:
+        # Without "state IS NOT NULL" (the state's CASE once more): the rows without one are skipped below.
+        period = _period(qs, start, end, as_of, ongoing=False, spill=spill, stated_only=False)
+        return period.values(*keys, "period_part", "reporting_state").annotate(
+            n=Count("id", output_field=IntegerField())
+        )
+
+    gated = counted(led_within(tasks_visible_to(user), user, unit_id))
     parts: list[QuerySet[Any]] = []
     if summary.available() and summary.whole_months(start, end) and sees_every_normal_task(user):
         cut = summary.cut_off(as_of)
@@ -200,30 +208,31 @@ def _dated_counts(
             .annotate(n=Sum("n"))
             .order_by()
         )
-        # The unsummarised tasks: the cancelled ones only when cancelled after the day seen (before, they have no
-        # reporting state), looked up by that day; the others by their own index (``models.LIVE_UNCANCELLED``).
-        live = [
-            base.filter(LIVE_UNCANCELLED),
-            base.filter(CANCELLED_ON, cancelled_on__gt=as_of),
-            base.filter(SUMMARISED & summary.done_after(cut)),
+        # The live parts share one built query (the period's conditions and the state's CASE are resolved once;
+        # each part adds its own condition). The unsummarised tasks: the cancelled ones only when cancelled after
+        # the day seen (before, they have no reporting state), looked up by that day; the others by their own index
+        # (``models.LIVE_UNCANCELLED``). The summarised ones are all of normal classification, which this reader
+        # sees every one of; the done ones made done after the cut-off in two parts (``summary.done_between``).
+        normal = counted(led_within(normal_tasks_visible_to(user), user, unit_id)).filter(SUMMARISED)
+        parts += [
+            gated.filter(LIVE_UNCANCELLED),
+            gated.filter(CANCELLED_ON, cancelled_on__gt=as_of),
+            *(normal.filter(made_done) for made_done in summary.done_between(cut)),
         ]
         if spill:
             # Due after the period and done by the cut, made done in the period at the earliest (``in_period``
             # (iii): not done before ``start``; the summary has no issue day). Said here so that PostgreSQL walks
             # the done tasks from ``start`` (``task_done_approved``) instead of every done task of ten years.
-            in_window = summary.done_after(start - datetime.timedelta(days=1))
-            live.append(base.filter(SUMMARISED & ~summary.done_after(cut) & in_window, due_date__gt=end))
+            in_window = summary.done_between(start - datetime.timedelta(days=1), cut)
+            parts += [normal.filter(made_done, due_date__gt=end) for made_done in in_window]
     else:
-        live = [base]
-    for qs in live:
-        period = _period(qs, start, end, as_of, ongoing=False, spill=spill)
-        parts.append(
-            period.values(*keys, "period_part", "reporting_state").annotate(n=Count("id", output_field=IntegerField()))
-        )
+        parts.append(gated)
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     out: dict[Any, dict[str, int]] = {}
     for row in rows:  # dicts named after the first part's columns: (key, part, state, n) in that order
         *key_values, part_value, state_value, n = row.values()
+        if state_value is None:
+            continue
         if by == BY_MONTH:
             month = summary.regime_month(key_values[0])
             key: Any = (month.year, month.month)
@@ -264,13 +273,15 @@ def _period(
     *,
     ongoing: bool = True,
     spill: bool = True,
+    stated_only: bool = True,
 ) -> QuerySet[Task]:
     """The tasks of the period (``tasks.selectors.in_period``) with a reporting state as of ``as_of``.
     ``ongoing=False``: without the ongoing tasks due outside the period ("… OR ongoing" needs another index and
-    the table); ``spill=False``: the tasks due in the period only."""
+    the table); ``spill=False``: the tasks due in the period only; ``stated_only=False``: the tasks without a
+    reporting state too (``reporting_state`` None), for a count that skips them itself."""
     qs = in_period(qs, start, end, as_of, ongoing=ongoing, spill=spill)
-    qs = with_reporting_state(qs, as_of)
-    return qs.filter(reporting_state__isnull=False).order_by()  # type: ignore[misc]  # an annotation
+    qs = with_reporting_state(qs, as_of).order_by()
+    return qs.filter(reporting_state__isnull=False) if stated_only else qs  # type: ignore[misc]  # an annotation
 
 
 def period_tasks(

@@ -62,6 +62,15 @@ def sees_every_normal_task(user: User) -> bool:
     return _holds_every_unit(_committee_unit_ids(user), unit_paths(user))
 
 
+def normal_tasks_visible_to(user: User) -> QuerySet[Task]:
+    """The tasks of normal classification the user sees. For a reader who sees every one
+    (``sees_every_normal_task``), the classification alone: the gate's other branches would hold for every row,
+    and each is compiled and planned again in every part of a dashboard's ``UNION ALL``."""
+    if sees_every_normal_task(user):
+        return Task.objects.filter(classification=Classification.NORMAL)
+    return tasks_visible_to(user).filter(classification=Classification.NORMAL)
+
+
 def tasks_visible_to(user: User) -> QuerySet[Task]:
     if not user.is_authenticated or not user.is_active:
         return Task.objects.none()

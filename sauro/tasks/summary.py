@@ -51,7 +51,21 @@ KEY = "due_month, lead_unit_id, done_month, is_ongoing, on_time"
 
 def done_after(day: datetime.date) -> Q:
     """The done tasks made done after ``day`` (approved then, or completed then when no approval day is known)."""
-    return Q(approved_on__gt=day) | Q(approved_on__isnull=True, completed_on__gt=day)
+    approved, completed = done_between(day)
+    return approved | completed
+
+
+def done_between(after: datetime.date, until: datetime.date | None = None) -> tuple[Q, Q]:
+    """The done tasks made done after ``after`` (and on or before ``until``), as two disjoint conditions: approved
+    then, or completed then without an approval day. Read as two parts of a ``UNION ALL``, each is a range of the
+    approval-day index read from the index alone (``task_done_approved``); their ``OR`` is a bitmap that visits the
+    table for every row (at a million tasks, the previous quarter's dashboard read 10,000 table pages for it)."""
+    approved = Q(approved_on__gt=after)
+    completed = Q(approved_on__isnull=True, completed_on__gt=after)
+    if until is not None:
+        approved &= Q(approved_on__lte=until)
+        completed &= Q(completed_on__lte=until)
+    return approved, completed
 
 
 def available() -> bool:
