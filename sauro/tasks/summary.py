@@ -13,7 +13,7 @@ are whole regime months, seen on a day ``as_of``, the counts of a reader who see
   due before it and approved in it (carried over, ``dashboard.stats``);
 - live, through the visibility gate: the tasks the summary does not count (``models.UNSUMMARISED``: open,
   cancelled, *mật* and odd done ones, their own partial index), the done tasks approved after the cut-off
-  (``done_after``, the approval-day index) and the done tasks due after the period (issued in it: the summary has no
+  (``done_between``, the approval-day index) and the done tasks due after the period (issued in it: the summary has no
   issue day) — their state on ``as_of`` is worked out as for any task.
 
 The parts are disjoint and together are exactly the tasks the live query counts; ``tests/dashboard/test_summary.py``
