@@ -4,8 +4,8 @@ A list page shows 50 rows. As template code (``{% for %}`` with a ``{% translate
 and ``get_FOO_display``) each row cost more than the query that read it: at a million rows most of a list page's
 time was Django's template engine resolving variables and looking up the same labels fifty times. The lists'
 ``<tr>`` are therefore drawn by a template tag of their app (``tasks.templatetags.task_badges.task_rows``,
-``petitions.templatetags.petition_rows``), with the same markup as the former template — each app's tests compare
-the two — and these helpers:
+``petitions.templatetags.petition_rows``, the dashboard's league table ``dashboard.templatetags.league_rows``), with
+the same markup as the former template — each app's tests compare the two — and these helpers:
 
 - ``esc``: escaping without Django's check for lazy arguments (every value from the database goes through it once);
 - ``dmy``: ``27/11/2026`` as ``|date:"d/m/Y"`` gives it, without its per-call format lookups;
