@@ -25,7 +25,7 @@ from sauro.org.choices import Role
 from sauro.org.services import membership_create
 from sauro.tasks import access, services
 from sauro.tasks.api import TaskAction
-from sauro.tasks.choices import Confidence, RequestState
+from sauro.tasks.choices import Classification, Confidence, RequestState
 from sauro.tasks.models import ExtensionRequest, ReassignmentRequest, Task
 from tests.conftest import Org
 
@@ -292,3 +292,22 @@ def test_a_unit_head_who_is_also_an_office_monitor_drafts_for_the_office_on_page
 
     client_for(org.btc_head).post("/nhiem-vu/tao-moi/", {"title": "Việc giao trên trang", "classification": "normal"})
     assert Task.objects.get(title="Việc giao trên trang").owner_unit == org.office
+
+
+def test_normal_tasks_visible_to_is_the_gate_over_the_normal_tasks(org: Org, make_draft: MakeDraft) -> None:
+    """``normal_tasks_visible_to`` (the dashboards' summarised parts): for a committee-wide reader the classification
+    alone, for anyone else the gate — the same tasks as the gate restricted to normal ones, for every kind of reader."""
+    issued = [make_draft(), make_draft(lead_unit=org.ancuu.pk, responsible_person=org.ancuu_head.pk)]
+    for task in issued:
+        services.task_issue(acting_user=org.monitor, task=task)
+    make_draft(lead_unit=org.phuxuan.pk, responsible_person=org.phuxuan_head.pk)  # a draft of Văn phòng
+    secret = make_draft()
+    Task.objects.filter(pk=secret.pk).update(classification=Classification.SECRET)
+    readers = [org.leader, org.monitor, org.btc_head, org.btc_officer, org.ancuu_head, org.phuxuan_head, org.inspector]
+    assert any(access.sees_every_normal_task(u) for u in readers)
+    assert not all(access.sees_every_normal_task(u) for u in readers)
+    for user in readers:
+        normal = access.tasks_visible_to(user).filter(classification=Classification.NORMAL)
+        gate = set(normal.values_list("pk", flat=True))
+        assert set(access.normal_tasks_visible_to(user).values_list("pk", flat=True)) == gate, user.username
+        assert secret.pk not in gate
