@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from sauro.audit.actions import ACTION_LABELS, VERB_LABELS, action_label, journaled_models
 from sauro.audit.selectors import AUDIT_ORDER, AuditFilters
 from sauro.common.fields import DateField
+from sauro.common.forms import ERR_DATE_RANGE
 from sauro.common.pagination import BadCursor
 from sauro.common.widgets import DateInput
-
-ERR_DATE_RANGE = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
 
 
 def journaled_model(object_type: str) -> type[models.Model] | None:

@@ -12,15 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.fields import DateField
-from sauro.common.widgets import FastSelect
+from sauro.common.forms import ERR_DATE_RANGE, mark_invalid
+from sauro.common.widgets import DateInput, FastSelect
 from sauro.dashboard.periods import CUSTOM, FIRST_DAY, LAST_DAY, MONTH, QUARTER, YEAR, Period, period_for_picker
 from sauro.org.access import user_scope
 from sauro.org.choices import Role
 from sauro.org.models import Unit
 from sauro.org.pickers import UnitChoiceField, active_units, offer_units, offered_units
-from sauro.tasks.forms import DateInput, mark_invalid
 
-ERR_RANGE = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
 ERR_AS_OF_RANGE = "Ngày tính đến phải từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}."
 ERR_CUSTOM_NEEDS_DATES = _("Chọn “Tùy chọn” thì cần nhập cả ngày bắt đầu và ngày kết thúc.")
 PERIOD_CHOICES = [
@@ -80,7 +79,7 @@ class DashboardForm(forms.Form):
             if not start or not end:
                 self.add_error("to", ERR_CUSTOM_NEEDS_DATES)
             elif end < start:
-                self.add_error("to", ERR_RANGE)
+                self.add_error("to", ERR_DATE_RANGE)
         mark_invalid(self)
         return data
 

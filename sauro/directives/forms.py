@@ -13,6 +13,7 @@ from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import ValidationFailed
 from sauro.common.fields import DateField, IdField, ModelChoiceField
+from sauro.common.forms import ERR_DATE_RANGE, add_service_errors, mark_invalid
 from sauro.common.pagination import BadCursor
 from sauro.common.widgets import DateInput
 from sauro.directives import selectors
@@ -24,17 +25,10 @@ from sauro.org.access import units_visible_to
 from sauro.org.models import Unit
 from sauro.org.selectors import tree_order
 
-ERR_DATE_RANGE = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
 EVERYTHING = _("Tất cả")
 NO_PARENT = _("— Không có —")
 # Service field names (those of the API) → the form's.
 SERVICE_FIELDS = {"issuing_unit_id": "issuing_unit", "parent_id": "parent"}
-
-
-def _mark_invalid(form: forms.Form) -> None:
-    for name, field in form.fields.items():
-        if name in form.errors:
-            field.widget.attrs["aria-invalid"] = "true"
 
 
 class DirectiveFilterForm(forms.Form):
@@ -56,7 +50,7 @@ class DirectiveFilterForm(forms.Form):
             {"placeholder": _("Số ký hiệu, trích yếu… có thể gõ không dấu"), "type": "search"}
         )
         self.fields["issuer_code"].widget.attrs["placeholder"] = _("Ví dụ: TU")
-        _mark_invalid(self)
+        mark_invalid(self)
 
     def clean_after(self) -> str:
         after: str = self.cleaned_data.get("after") or ""
@@ -207,18 +201,10 @@ class DirectiveForm(forms.Form):
 
     def add_service_errors(self, error: ValidationFailed) -> None:
         """Show a service's refusal next to the fields it names (or above the form)."""
-        placed = False
-        for name, message in error.fields.items():
-            field = SERVICE_FIELDS.get(name, name)
-            if field in self.fields:
-                self.add_error(field, message)
-                placed = True
-        if not placed:
-            self.add_error(None, error.message)
-        _mark_invalid(self)
+        add_service_errors(self, error, SERVICE_FIELDS)
 
     def finish(self) -> None:
-        _mark_invalid(self)
+        mark_invalid(self)
 
 
 class AttachmentForm(forms.Form):
@@ -238,17 +224,10 @@ class TermForm(forms.Form):
         self.fields["committee"].queryset = selectors.term_committees(user=user)  # type: ignore[attr-defined]
         self.fields["name"].widget.attrs["placeholder"] = _("Ví dụ: Nhiệm kỳ 2025 – 2030")
         self.fields["ends_on"].help_text = _("Để trống cho đến khi biết ngày đại hội nhiệm kỳ sau.")
-        _mark_invalid(self)
+        mark_invalid(self)
 
     def add_service_errors(self, error: ValidationFailed) -> None:
-        placed = False
-        for name, message in error.fields.items():
-            if name in self.fields:
-                self.add_error(name, message)
-                placed = True
-        if not placed:
-            self.add_error(None, error.message)
-        _mark_invalid(self)
+        add_service_errors(self, error)
 
 
 class TermCloseForm(forms.Form):
@@ -256,4 +235,4 @@ class TermCloseForm(forms.Form):
 
     def add_service_errors(self, error: ValidationFailed) -> None:
         self.add_error("ends_on", error.fields.get("ends_on", error.message))
-        _mark_invalid(self)
+        mark_invalid(self)

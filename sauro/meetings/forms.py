@@ -14,6 +14,7 @@ from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import ServiceError
 from sauro.common.fields import DateField
+from sauro.common.forms import add_service_errors, mark_invalid
 from sauro.common.pagination import BadCursor
 from sauro.common.widgets import DateInput, FastSelect, SearchableSelectMultiple
 from sauro.directives.numbering import ISSUER_CODE_RE, MAX_NUMBER
@@ -25,7 +26,6 @@ from sauro.org.access import people_visible_to
 from sauro.org.choices import Role, UnitKind
 from sauro.org.models import Unit
 from sauro.org.pickers import PersonChoiceField, UnitChoiceField, UnitMultipleChoiceField, active_units, working_people
-from sauro.tasks.forms import add_service_errors, mark_invalid
 
 EVERYTHING = _("Tất cả")
 QUARTERS_OFFERED = 8

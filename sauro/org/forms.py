@@ -16,33 +16,24 @@ from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import ServiceError
 from sauro.common.fields import DateField
+from sauro.common.forms import ERR_DATE_RANGE, add_service_errors, mark_invalid
 from sauro.org import selectors
 from sauro.org.choices import Role
 from sauro.org.models import Unit
 from sauro.org.pickers import PersonChoice, PersonChoiceField, UnitChoiceField, UnitMultipleChoiceField
 
 ERR_SUCCESSOR_AMONG = _("Đơn vị kế thừa không được là một trong các đơn vị bị sáp nhập.")
-ERR_END_BEFORE_START = _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")
 
 
 class OrgForm(forms.Form):
     """Marks invalid fields for assistive technology and puts a service's refusal on its field."""
 
     def mark_invalid(self) -> None:
-        for name, field in self.fields.items():
-            if name in self.errors:
-                field.widget.attrs["aria-invalid"] = "true"
+        mark_invalid(self)
 
     def refuse(self, error: ServiceError) -> None:
         """Show a service's refusal: on the field it names, else above the form."""
-        placed = False
-        for name, message in error.fields.items():
-            if name in self.fields:
-                self.add_error(name, message)
-                placed = True
-        if not placed:
-            self.add_error(None, error.message)
-        self.mark_invalid()
+        add_service_errors(self, error)
 
 
 def _on_date(label: Any) -> DateField:
@@ -112,7 +103,7 @@ class MembershipCreateForm(OrgForm):
         data = super().clean() or {}
         start, end = data.get("valid_from"), data.get("valid_to")
         if start and end and end < start:
-            self.add_error("valid_to", ValidationError(ERR_END_BEFORE_START))
+            self.add_error("valid_to", ValidationError(ERR_DATE_RANGE))
         return data
 
 

@@ -14,6 +14,7 @@ from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import ServiceError
 from sauro.common.fields import DateField
+from sauro.common.forms import ERR_DATE_RANGE, add_service_errors, mark_invalid
 from sauro.common.pagination import BadCursor, Keyset
 from sauro.common.widgets import DateInput, FastSelect
 from sauro.org.access import people_visible_to
@@ -48,7 +49,6 @@ from sauro.petitions.choices import (
 from sauro.petitions.hotspots import HOTSPOT_ORDER, HotSpotFilters
 from sauro.petitions.models import MAX_PEOPLE, MAX_SIGNERS, Letter, Reception
 from sauro.petitions.services import DecisionInput, LetterInput, ReceptionDayInput, ReceptionInput
-from sauro.tasks.forms import ERR_DATE_RANGE, add_service_errors, mark_invalid
 
 EVERYTHING = _("Tất cả")
 # Service field names (those of the API) → the forms'.

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 
 from sauro.accounts.models import User
 from sauro.common import clock
-from sauro.common.errors import ServiceError
 from sauro.common.fields import (
     DateField,
     ModelChoiceField,
@@ -27,6 +26,7 @@ from sauro.common.fields import (
     MultipleFileField,
     MultipleFileInput,
 )
+from sauro.common.forms import ERR_DATE_RANGE, mark_invalid
 from sauro.common.pagination import BadCursor, Key, Keyset, KeyType
 from sauro.common.uploads import ACCEPT_ATTRIBUTE, MAX_UPLOAD_BYTES, human_size
 from sauro.common.versioned import cached_for
@@ -69,7 +69,6 @@ OPEN_FILTER = "open"
 # The reporting filter's value for the four states of tasks with a due date (ongoing ones apart): the tasks a
 # dashboard's "total" counts.
 COUNTED_FILTER = "counted"
-ERR_DATE_RANGE = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
 ERR_CURSOR = _("Đường dẫn phân trang không hợp lệ; đang hiển thị trang đầu.")
 ERR_LEAD_IS_COORDINATOR = _("Đơn vị chủ trì không được đồng thời là đơn vị phối hợp.")
 ERR_PICK_LEAD_FIRST = _("Hãy chọn đơn vị chủ trì trước, rồi chọn người trong đơn vị đó.")
@@ -85,26 +84,6 @@ SORTS: dict[str, tuple[Any, str, bool]] = {
     "title": (_("Tên (A – Z)"), "title", False),
 }
 DEFAULT_SORT = "due"
-
-
-def mark_invalid(form: forms.Form) -> None:
-    """``aria-invalid`` on the fields with errors, for screen readers and the red border."""
-    for name, field in form.fields.items():
-        if name in form.errors:
-            field.widget.attrs["aria-invalid"] = "true"
-
-
-def add_service_errors(form: forms.Form, error: ServiceError, names: dict[str, str] | None = None) -> None:
-    """Show a service's refusal next to the fields it names (service name → form name), else above the form."""
-    placed = False
-    for name, message in error.fields.items():
-        field = (names or {}).get(name, name)
-        if field in form.fields:
-            form.add_error(field, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
-    mark_invalid(form)
 
 
 # --- choices through the gates -------------------------------------------------------------------------------

@@ -232,7 +232,7 @@ def test_membership_form_errors_are_shown_in_vietnamese(org: Org, today: Any, cl
     backwards = client.post(
         staff, {**body, "person": org.btc_officer.pk, "valid_to": (TODAY - datetime.timedelta(days=1)).isoformat()}
     )
-    assert backwards.status_code == 422 and "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu." in page(backwards)
+    assert backwards.status_code == 422 and "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu." in page(backwards)
 
 
 def test_memberships_of_an_unseen_unit_are_404_and_others_may_not_write(

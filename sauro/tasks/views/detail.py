@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 from sauro.accounts.models import User
 from sauro.common import clock
 from sauro.common.errors import Conflict, ServiceError
+from sauro.common.forms import add_service_errors
 from sauro.common.views import AuthenticatedRequest
 from sauro.tasks import access, selectors
 from sauro.tasks.choices import RequestState, SubmissionOutcome, TaskState
 from sauro.tasks.forms import (
     ACTION_SERVICE_FIELDS,
-    add_service_errors,
 )
 from sauro.tasks.models import Task
 from sauro.tasks.rules import CLEAR_LABELS, six_clears

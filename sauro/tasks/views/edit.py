@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sauro.common import clock
 from sauro.common.errors import Conflict, ServiceError, ValidationFailed
+from sauro.common.forms import add_service_errors
 from sauro.common.views import AuthenticatedRequest
 from sauro.org.models import Unit
 from sauro.tasks import access, selectors, services
@@ -27,7 +28,6 @@ from sauro.tasks.access import draft_owner, may_edit
 from sauro.tasks.choices import TaskState
 from sauro.tasks.forms import (
     TaskForm,
-    add_service_errors,
     initial_from_task,
 )
 from sauro.tasks.models import Task
