@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sauro.common.errors import ValidationFailed
 from sauro.common.fields import DateField, IdField
+from sauro.common.forms import add_service_errors
 from sauro.org.models import Unit
 from sauro.programs.choices import MONTH_CHOICES, QUARTER_CHOICES, ProgramState
 from sauro.programs.models import KEY_MAX_LENGTH, MAX_YEAR, MIN_YEAR, WorkProgramItem
@@ -21,13 +22,7 @@ from sauro.tasks.choices import ProductKind
 class ServiceErrorsMixin:
     def add_service_errors(self, exc: ValidationFailed) -> None:
         form: Any = self
-        placed = False
-        for name, message in exc.fields.items():
-            if name in form.fields:
-                form.add_error(name, message)
-                placed = True
-        if not placed:
-            form.add_error(None, exc.message)
+        add_service_errors(form, exc)
 
 
 class ProgramFilterForm(forms.Form):
