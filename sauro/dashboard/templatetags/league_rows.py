@@ -44,6 +44,10 @@ LEAGUE_ROW = """<tr data-unit="{pk}"{own}>
 </tr>"""
 
 
+# The figures whose cells link to their tasks (``LeagueLine.links``).
+FIGURES = ("total", "done_on_time", "done_late", "open_on_time", "open_overdue")
+
+
 def _n(value: object) -> str:
     """A figure as the template printed it (``{{ value }}``: localised, so 12,5 for 12.5)."""
     return esc(localize(value))
@@ -100,8 +104,7 @@ def league_rows(lines: Iterable[LeagueLine], period: Period) -> SafeString:
                 late_reports=_n(r.late_reports),
                 updates=f"{_n(r.updates_late)}/{_n(r.updates_expected)}" if r.updates_expected else "—",
                 obstacles="—" if days is None else f'{_n(days)} <span class="muted">({_n(r.obstacles)})</span>',
-                **{f"l_{key}": esc(links[key]) for key in ("total", "done_on_time", "done_late", "open_on_time")},
-                l_open_overdue=esc(links["open_overdue"]),
+                **{f"l_{key}": esc(links[key]) for key in FIGURES},
             )
         )
     return SafeString("\n".join(rows))
