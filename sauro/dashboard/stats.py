@@ -192,8 +192,12 @@ def _dated_counts(
         cut = summary.cut_off(as_of)
         first_month = summary.regime_month(start)
         wanted = Q(due_month__gte=first_month, due_month__lte=end)
-        if spill:  # carried over: due before the period, done (approved) in it
-            wanted |= Q(due_month__lt=first_month, done_month__gte=first_month)
+        if spill:
+            # Not ongoing, made done (approved) in the period at the earliest (``in_period``: not done before it):
+            # carried over (due before the period), or due after it. Their issue day is before their completion
+            # (``models.SUMMARISED``), so on or before ``as_of``.
+            made_done_in_it = Q(done_month__gte=first_month, is_ongoing=False)
+            wanted |= made_done_in_it & (Q(due_month__lt=first_month) | Q(due_month__gt=end))
         done = DoneTaskMonth.objects.filter(wanted, done_month__lte=cut)
         lead_ids = subtree_ids(user, unit_id)
         if lead_ids is not None:
@@ -219,12 +223,6 @@ def _dated_counts(
             gated.filter(CANCELLED_ON, cancelled_on__gt=as_of),
             *(normal.filter(made_done) for made_done in summary.done_between(cut)),
         ]
-        if spill:
-            # Due after the period and done by the cut, made done in the period at the earliest (``in_period``
-            # (iii): not done before ``start``; the summary has no issue day). Said here so that PostgreSQL walks
-            # the done tasks from ``start`` (``task_done_approved``) instead of every done task of ten years.
-            in_window = summary.done_between(start - datetime.timedelta(days=1), cut)
-            parts += [normal.filter(made_done, due_date__gt=end) for made_done in in_window]
     else:
         parts.append(gated)
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]

@@ -190,21 +190,20 @@ def in_period(
     else:
         qs = qs.annotate(due_at=due_in_force(as_of))
         due = "due_at"
-    member = Q(**{f"{due}__gte": start, f"{due}__lte": end})
+    # Each reference to the due date is written out in full in the SQL; on a past day that is a CASE with a sub-query
+    # (``due_in_force``), which Django compiles again at every reference. So (i) is one BETWEEN, and (ii) and (iii)
+    # — due before the period or after it, on the same conditions — are one: "has a due date" (a due date in the
+    # period already counts by (i)).
+    member = Q(**{f"{due}__range": (start, end)})
     if spill and as_of >= start:  # a period not begun on ``as_of`` has nothing carried into it or issued in it
         before = start - datetime.timedelta(days=1)
-        carried = (
-            Q(**{f"{due}__lt": start}, is_ongoing=False)
+        # Carried over (due before the period), or not yet due at its end (issued in it, or issued before it): in both,
+        # not done or cancelled before the period.
+        member |= (
+            Q(**{f"{due}__isnull": False}, is_ongoing=False)
             & ~done_by(before)
             & ~Q(state=TaskState.CANCELLED, cancelled_on__lte=before)
         )
-        # Not yet due at the end of the window: issued in it, or issued before it and not done or cancelled before it.
-        new = (
-            Q(**{f"{due}__gt": end}, is_ongoing=False)
-            & ~done_by(before)
-            & ~Q(state=TaskState.CANCELLED, cancelled_on__lte=before)
-        )
-        member |= carried | new
     if ongoing:
         member |= Q(is_ongoing=True)
     part = Case(

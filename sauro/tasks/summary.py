@@ -10,11 +10,10 @@ are whole regime months, seen on a day ``as_of``, the counts of a reader who see
 
 - from the summary: the done tasks approved in a regime month that ended on or before ``as_of``
   (``cut_off(as_of)``): a few rows per unit and month instead of every task — those due in the period, and those
-  due before it and approved in it (carried over, ``dashboard.stats``);
+  not ongoing approved in it and due before it (carried over) or after it (``dashboard.stats``);
 - live, through the visibility gate: the tasks the summary does not count (``models.UNSUMMARISED``: open,
-  cancelled, *mật* and odd done ones, their own partial index), the done tasks approved after the cut-off
-  (``done_between``, the approval-day index) and the done tasks due after the period (issued in it: the summary has no
-  issue day) — their state on ``as_of`` is worked out as for any task.
+  cancelled, *mật* and odd done ones, their own partial index) and the done tasks approved after the cut-off
+  (``done_between``, the approval-day index) — their state on ``as_of`` is worked out as for any task.
 
 The parts are disjoint and together are exactly the tasks the live query counts; ``tests/dashboard/test_summary.py``
 compares them on PostgreSQL. The table is kept by a trigger (migrations ``tasks 0005``; ``0010``: the done month is
@@ -55,17 +54,12 @@ def done_after(day: datetime.date) -> Q:
     return approved | completed
 
 
-def done_between(after: datetime.date, until: datetime.date | None = None) -> tuple[Q, Q]:
-    """The done tasks made done after ``after`` (and on or before ``until``), as two disjoint conditions: approved
-    then, or completed then without an approval day. Read as two parts of a ``UNION ALL``, each is a range of the
-    approval-day index read from the index alone (``task_done_approved``); their ``OR`` is a bitmap that visits the
-    table for every row (at a million tasks, the previous quarter's dashboard read 10,000 table pages for it)."""
-    approved = Q(approved_on__gt=after)
-    completed = Q(approved_on__isnull=True, completed_on__gt=after)
-    if until is not None:
-        approved &= Q(approved_on__lte=until)
-        completed &= Q(completed_on__lte=until)
-    return approved, completed
+def done_between(after: datetime.date) -> tuple[Q, Q]:
+    """The done tasks made done after ``after``, as two disjoint conditions: approved then, or completed then without
+    an approval day. Read as two parts of a ``UNION ALL``, each is a range of the approval-day index read from the
+    index alone (``task_done_approved``); their ``OR`` is a bitmap that visits the table for every row (at a million
+    tasks, the previous quarter's dashboard read 10,000 table pages for it)."""
+    return Q(approved_on__gt=after), Q(approved_on__isnull=True, completed_on__gt=after)
 
 
 def available() -> bool:

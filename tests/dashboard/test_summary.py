@@ -113,8 +113,9 @@ def figures(world: World, as_of: datetime.date, start: datetime.date, end: datet
 def more_shapes(tasks: dict[str, Task]) -> None:
     """Done on the cut-off day of AS_OF (14/2) and on the day after, a done *mật* task, one done before it was
     issued, one done before it was issued and without a lead unit; submitted before a cut-off and approved after it
-    (C); due in the previous quarter and approved in this one (P2: carried over); issued in the quarter, due after it
-    and done by the cut-off (I); cancelled on 5/3, issued on 10/1 (F: open as seen on 20/2, gone as seen on 13/3)."""
+    (C); due in the previous quarter and approved in this one (P2: carried over); the same but ongoing (P1: counted
+    as ongoing, never carried over); issued in the quarter, due after it and done by the cut-off (I); cancelled on
+    5/3, issued on 10/1 (F: open as seen on 20/2, gone as seen on 13/3)."""
     early = {"state": TaskState.DONE, "issued_on": D(2026, 1, 10)}
     Task.objects.filter(pk=tasks["C"].pk).update(**early, completed_on=D(2026, 2, 14), approved_on=D(2026, 2, 20))
     Task.objects.filter(pk=tasks["D"].pk).update(**early, completed_on=D(2026, 2, 15))
@@ -124,6 +125,7 @@ def more_shapes(tasks: dict[str, Task]) -> None:
     Task.objects.filter(pk=tasks["I"].pk).update(**early, completed_on=D(2026, 2, 1), approved_on=D(2026, 2, 3))
     Task.objects.filter(pk=tasks["J"].pk).update(**early, completed_on=D(2026, 1, 5), lead_unit=None)
     Task.objects.filter(pk=tasks["P2"].pk).update(approved_on=D(2025, 12, 20))
+    Task.objects.filter(pk=tasks["P1"].pk).update(is_ongoing=True, approved_on=D(2026, 1, 20))
     Task.objects.filter(pk=tasks["F"].pk).update(issued_on=D(2026, 1, 10))
 
 
