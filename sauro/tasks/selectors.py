@@ -15,27 +15,29 @@ The deadline is the due date moved to the next working day when it falls on a da
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
     CharField,
     Count,
     DateField,
+    Expression,
     F,
+    Field,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 
 from sauro.accounts.models import User
@@ -68,22 +70,58 @@ if TYPE_CHECKING:
 ERR_TASK_NOT_FOUND = "Không tìm thấy nhiệm vụ."
 
 
+class _LastGranted(Expression):
+    """``column`` (``new_deadline`` or ``new_due_date``) of the last extension granted to the row's task on or before
+    ``day`` that set it (NULL when none did): a correlated sub-query on ``(task, state, decided_on)``.
+
+    Written out here rather than built as a ``Subquery``: Django copies and compiles a ``Subquery`` again at every
+    reference, and a past day's period refers to the due date and the deadline in force five times in each part of
+    the dashboards' ``UNION ALL`` (thirty sub-queries for the league table's previous quarter, 8% of the city
+    dashboard's Python work). The task's id is compiled as any column, so the outer table's alias is the query's."""
+
+    ALIAS = "granted"
+
+    def __init__(self, column: str, day: datetime.date) -> None:
+        if column not in ("new_deadline", "new_due_date"):
+            raise ValueError(column)
+        super().__init__(output_field=DateField())
+        self.column, self.day = column, day
+        self.task: Any = F("pk")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.task]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.task,) = exprs
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
+        task_sql, task_params = compiler.compile(self.task)
+        meta = ExtensionRequest._meta
+        quote = connection.ops.quote_name
+
+        def col(name: str) -> str:
+            return f"{self.ALIAS}.{quote(str(cast('Field[Any, Any]', meta.get_field(name)).column))}"
+
+        # The names come from the model's meta, the values are parameters.
+        table, wanted = f"{quote(meta.db_table)} {self.ALIAS}", col(self.column)
+        sql = (
+            f"(SELECT {wanted} FROM {table} WHERE {col('task')} = {task_sql} AND {col('state')} = %s"  # noqa: S608
+            f" AND {col('decided_on')} <= %s AND {wanted} IS NOT NULL ORDER BY {col('decided_on')} DESC,"
+            f" {col('id')} DESC LIMIT 1)"
+        )
+        day = connection.ops.adapt_datefield_value(self.day)
+        return sql, (*task_params, RequestState.APPROVED.value, day)
+
+
 def deadline_in_force(as_of: datetime.date) -> Case | F:
     """The deadline in force on ``as_of``: today's is the stored one; a past day looks at extension history —
     only for the tasks ever extended (``extension_count`` goes up with each approved extension, in the same
     transaction): the others' is their original deadline, without a look-up per row."""
     if as_of >= clock.today():
         return F("deadline")
-    granted = (
-        ExtensionRequest.objects.filter(
-            task=OuterRef("pk"), state=RequestState.APPROVED, decided_on__lte=as_of, new_deadline__isnull=False
-        )
-        .order_by("-decided_on", "-id")
-        .values("new_deadline")[:1]
-    )
     return Case(
         When(extension_count=0, then=F("original_deadline")),
-        default=Coalesce(Subquery(granted, output_field=DateField()), F("original_deadline")),
+        default=Coalesce(_LastGranted("new_deadline", as_of), F("original_deadline")),
         output_field=DateField(),
     )
 
@@ -93,14 +131,9 @@ def due_in_force(as_of: datetime.date) -> Case | F:
     deadline): today's is the stored one; on a past day the last extension granted by then, else the original."""
     if as_of >= clock.today():
         return F("due_date")
-    granted = (
-        ExtensionRequest.objects.filter(task=OuterRef("pk"), state=RequestState.APPROVED, decided_on__lte=as_of)
-        .order_by("-decided_on", "-id")
-        .values("new_due_date")[:1]
-    )
     return Case(
         When(extension_count=0, then=F("due_date")),
-        default=Coalesce(Subquery(granted, output_field=DateField()), F("original_due_date"), F("due_date")),
+        default=Coalesce(_LastGranted("new_due_date", as_of), F("original_due_date"), F("due_date")),
         output_field=DateField(),
     )
 

@@ -8,7 +8,7 @@ import pytest
 
 from sauro.org.choices import Role
 from sauro.tasks.choices import ReportingState, TaskState
-from sauro.tasks.selectors import TaskFilters, task_counts, task_get, task_list
+from sauro.tasks.selectors import CARRIED, CURRENT, TaskFilters, task_counts, task_get, task_list
 from sauro.tasks.services import (
     extension_request_create,
     extension_request_decide,
@@ -89,6 +89,34 @@ def test_an_extension_counts_from_its_decision(org, make_draft, today):
     task_submit(acting_user=org.btc_head, task=task, product_note="Đề án hoàn chỉnh")
     task_approve(acting_user=org.leader, task=task)
     assert states_as_of(org.monitor, TODAY + D(days=20)) == {"Đề án": ReportingState.DONE_ON_TIME}
+
+
+def test_a_past_day_reads_the_extension_granted_by_then_not_a_later_one(org, make_draft, today):
+    # Due Thursday 12/3; extended on 11/3 to Thursday 19/3, then on 26/3 to Thursday 9/4 (asked on 18/3, before 19/3).
+    task = make_draft(title="Đề án", due_date=TODAY + D(days=10))
+    task_issue(acting_user=org.monitor, task=task)
+    for asked, granted, new_due in ((8, 9, 17), (16, 24, 38)):
+        today.set(TODAY + D(days=asked))
+        request = extension_request_create(
+            acting_user=org.btc_head, task=task, new_due_date=TODAY + D(days=new_due), reason="Chờ ý kiến các ban"
+        )
+        today.set(TODAY + D(days=granted))
+        extension_request_decide(acting_user=org.leader, request=request, approve=True)
+    today.set(TODAY + D(days=30))
+    # 16/3: past the original deadline, within the first extension.
+    assert states_as_of(org.monitor, TODAY + D(days=14)) == {"Đề án": ReportingState.OPEN_ON_TIME}
+    # 23/3: past the first extension; the second was not granted yet.
+    assert states_as_of(org.monitor, TODAY + D(days=21)) == {"Đề án": ReportingState.OPEN_OVERDUE}
+    assert states_as_of(org.monitor, TODAY + D(days=25)) == {"Đề án": ReportingState.OPEN_ON_TIME}
+
+    # The due date in force decides the period part: for a period from 20/3, due 19/3 then (carried over), due
+    # 9/4 once the second extension was granted (due in it).
+    def part(day: datetime.date) -> str:
+        period = TaskFilters(period_start=TODAY + D(days=18), period_end=TODAY + D(days=43), as_of=day)
+        return task_list(user=org.monitor, filters=period).get().period_part
+
+    assert part(TODAY + D(days=21)) == CARRIED
+    assert part(TODAY + D(days=25)) == CURRENT
 
 
 def test_a_due_date_on_a_day_off_ends_on_the_next_working_day(org, make_draft, today):
