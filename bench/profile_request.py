@@ -6,8 +6,9 @@ request through Django's test client (the whole middleware stack and view, logge
 account, or with an API token for ``/api/`` paths) a few times to warm up, then ``--runs`` times under ``cProfile``,
 and prints:
 
-- the median wall time per request, and how much of it the database took (the time spent in the cursor's
-  ``execute``) and how many queries it ran;
+- the median wall time per request, and how many queries it ran;
+- the Python function calls per request under the profiler: unlike the times, the same from one run to the next
+  however busy the machine is, so the figure to compare two versions of the code by on a noisy machine;
 - the time by layer: SQL, template rendering, the API's serialisation, the rest (middleware, view, ORM building);
 - the functions with the most time of their own, and the most cumulative time, per request.
 """
@@ -21,6 +22,7 @@ import os
 import pstats
 import statistics
 import time
+from typing import Any
 
 TODAY = "2026-11-27"  # the benchmark day (bench/profile)
 
@@ -90,9 +92,14 @@ def main() -> None:
     for _ in range(3):
         one()
     walls = []
-    queries = []
+    queries: list[int] = []
+
+    def counted(execute: Any, *a: Any) -> Any:
+        queries.append(1)
+        return execute(*a)
+
     for _ in range(args.runs):
-        with connection.execute_wrapper(lambda execute, *a: queries.append(1) or execute(*a)):
+        with connection.execute_wrapper(counted):
             started = time.perf_counter()
             one()
             walls.append(time.perf_counter() - started)
@@ -108,7 +115,10 @@ def main() -> None:
         f"{args.path}: median {statistics.median(walls) * 1000:.1f} ms per request (unprofiled), "
         f"{len(queries) / n:.0f} queries"
     )
-    print(f"Profiled: {total / n * 1000:.1f} ms per request")
+    # The calls are the same from one run to the next whatever else the machine does: on a noisy machine, the figure
+    # to compare two versions of the code by.
+    calls = stats.total_calls  # type: ignore[attr-defined]
+    print(f"Profiled: {total / n * 1000:.1f} ms per request, {calls / n:,.0f} function calls per request")
     layers = _layer_seconds(stats)
     for name, seconds in layers.items():
         print(f"  {name:<32} {seconds / n * 1000:7.1f} ms")
