@@ -216,12 +216,12 @@ def _dated_counts(
         # each part adds its own condition). The unsummarised tasks: the cancelled ones only when cancelled after
         # the day seen (before, they have no reporting state), looked up by that day; the others by their own index
         # (``models.LIVE_UNCANCELLED``). The summarised ones are all of normal classification, which this reader
-        # sees every one of; the done ones made done after the cut-off in two parts (``summary.done_between``).
+        # sees every one of; the done ones made done after the cut-off in two parts (``summary.made_done_after``).
         normal = counted(led_within(normal_tasks_visible_to(user), user, unit_id)).filter(SUMMARISED)
         parts += [
             gated.filter(LIVE_UNCANCELLED),
             gated.filter(CANCELLED_ON, cancelled_on__gt=as_of),
-            *(normal.filter(made_done) for made_done in summary.done_between(cut)),
+            *(normal.filter(made_done) for made_done in summary.made_done_after(cut)),
         ]
     else:
         parts.append(gated)

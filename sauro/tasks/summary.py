@@ -13,7 +13,7 @@ are whole regime months, seen on a day ``as_of``, the counts of a reader who see
   not ongoing approved in it and due before it (carried over) or after it (``dashboard.stats``);
 - live, through the visibility gate: the tasks the summary does not count (``models.UNSUMMARISED``: open,
   cancelled, *mật* and odd done ones, their own partial index) and the done tasks approved after the cut-off
-  (``done_between``, the approval-day index) — their state on ``as_of`` is worked out as for any task.
+  (``made_done_after``, the approval-day index) — their state on ``as_of`` is worked out as for any task.
 
 The parts are disjoint and together are exactly the tasks the live query counts; ``tests/dashboard/test_summary.py``
 compares them on PostgreSQL. The table is kept by a trigger (migrations ``tasks 0005``; ``0010``: the done month is
@@ -50,16 +50,16 @@ KEY = "due_month, lead_unit_id, done_month, is_ongoing, on_time"
 
 def done_after(day: datetime.date) -> Q:
     """The done tasks made done after ``day`` (approved then, or completed then when no approval day is known)."""
-    approved, completed = done_between(day)
+    approved, completed = made_done_after(day)
     return approved | completed
 
 
-def done_between(after: datetime.date) -> tuple[Q, Q]:
-    """The done tasks made done after ``after``, as two disjoint conditions: approved then, or completed then without
+def made_done_after(day: datetime.date) -> tuple[Q, Q]:
+    """The done tasks made done after ``day``, as two disjoint conditions: approved then, or completed then without
     an approval day. Read as two parts of a ``UNION ALL``, each is a range of the approval-day index read from the
     index alone (``task_done_approved``); their ``OR`` is a bitmap that visits the table for every row (at a million
     tasks, the previous quarter's dashboard read 10,000 table pages for it)."""
-    return Q(approved_on__gt=after), Q(approved_on__isnull=True, completed_on__gt=after)
+    return Q(approved_on__gt=day), Q(approved_on__isnull=True, completed_on__gt=day)
 
 
 def available() -> bool:
